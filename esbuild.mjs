@@ -1,0 +1,70 @@
+// Bundles every entry point: the extension client, the language server, its compute worker, the CLI and the webviews.
+// Type checking is separate (`tsc -b`); esbuild only strips types.
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const nodeEntries = [
+  { in: 'client/src/extension.ts', out: 'client' },
+  { in: 'server/src/lsp/main.ts', out: 'server' },
+  { in: 'server/src/compute/worker.ts', out: 'worker' },
+  { in: 'server/src/cli/optlens.ts', out: 'optlens' },
+].filter((entry) => existsSync(entry.in));
+
+const webviewEntries = [
+  { in: 'webview/src/schedule/main.ts', out: 'schedule' },
+  { in: 'webview/src/rangeTest/main.ts', out: 'rangeTest' },
+  { in: 'webview/src/landscape/main.ts', out: 'landscape' },
+].filter((entry) => existsSync(entry.in));
+
+const builds = [
+  {
+    ...common,
+    entryPoints: nodeEntries,
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // `vscode` is provided by the extension host; the TensorFlow.js native bindings and WebGPU are optional
+    // and loaded at run time with a try/catch, so they must not be bundled.
+    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
+    banner: { js: '' },
+  },
+  {
+    ...common,
+    entryPoints: webviewEntries,
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    loader: { '.css': 'css' },
+  },
+];
+
+async function copyAssets() {
+  await mkdir('dist/webview', { recursive: true });
+  if (existsSync('node_modules/uplot/dist/uPlot.min.css')) {
+    await copyFile('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');
+  }
+}
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await copyAssets();
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(builds.filter((options) => options.entryPoints.length > 0).map((options) => esbuild.build(options)));
+  await copyAssets();
+}
