@@ -1,0 +1,58 @@
+// Look-ups into the catalog. Every feature (validation, hover, completion, JSON Schema, engines) goes through here.
+
+import { OPTIMIZERS } from './optimizers';
+import { SCHEDULERS } from './schedulers';
+import type { EntryBase, OptimizerEntry, ParamSpec, SchedulerEntry } from './types';
+
+export { OPTIMIZERS } from './optimizers';
+export { SCHEDULERS } from './schedulers';
+export type * from './types';
+
+const OPTIMIZER_PREFIXES = ['torch.optim.', 'deepspeed.ops.adam.', 'deepspeed.ops.lamb.', 'deepspeed.ops.lion.'];
+const SCHEDULER_PREFIXES = ['torch.optim.lr_scheduler.', 'deepspeed.runtime.lr_schedules.'];
+
+function stripPrefix(name: string, prefixes: readonly string[]): string {
+  for (const prefix of prefixes) if (name.startsWith(prefix)) return name.slice(prefix.length);
+  return name;
+}
+
+function findIn<T extends EntryBase>(entries: readonly T[], name: string): T | undefined {
+  const exact = entries.find((entry) => entry.name === name || entry.aliases?.includes(name));
+  if (exact) return exact;
+  // DeepSpeed lower-cases optimizer names before it matches them, so a case-insensitive match is accepted
+  // (and reported separately as a style issue where the dialect requires the exact spelling).
+  const lower = name.toLowerCase();
+  return entries.find(
+    (entry) => entry.name.toLowerCase() === lower || entry.aliases?.some((alias) => alias.toLowerCase() === lower),
+  );
+}
+
+/** The optimizer entry for a `type:` value such as `AdamW` or `torch.optim.AdamW`. */
+export function findOptimizer(typeName: string): OptimizerEntry | undefined {
+  return findIn(OPTIMIZERS, stripPrefix(typeName.trim(), OPTIMIZER_PREFIXES));
+}
+
+/** The scheduler entry for a `type:` value such as `OneCycleLR`, `torch.optim.lr_scheduler.StepLR` or `hf.cosine`. */
+export function findScheduler(typeName: string): SchedulerEntry | undefined {
+  return findIn(SCHEDULERS, stripPrefix(typeName.trim(), SCHEDULER_PREFIXES));
+}
+
+export function findParam(entry: EntryBase | { readonly params: readonly ParamSpec[] }, name: string): ParamSpec | undefined {
+  return entry.params.find((param) => param.name === name);
+}
+
+/**
+ * The keyword arguments with the library's defaults filled in for every parameter that was not given.
+ * Parameters without a default (required ones) are left out when missing.
+ */
+export function resolveParams(
+  entry: { readonly params: readonly ParamSpec[] },
+  given: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const param of entry.params) {
+    if (param.default !== undefined) out[param.name] = param.default;
+  }
+  for (const [name, value] of Object.entries(given)) out[name] = value;
+  return out;
+}
