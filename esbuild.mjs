@@ -37,6 +37,8 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // jsonc-parser's UMD build uses a dynamic require that bundlers cannot follow; its ESM build bundles cleanly.
+    mainFields: ['module', 'main'],
     // `vscode` is provided by the extension host; the TensorFlow.js native bindings and WebGPU are optional
     // and loaded at run time with a try/catch, so they must not be bundled.
     external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],

@@ -1,0 +1,131 @@
+// The analysis of one document version: parse once, build the model, run every rule. Every feature reads this snapshot.
+
+import type { Severity } from './catalog/types';
+import { buildNativeModel } from './dialects/native';
+import { computeSchedule, type ScheduleFacts } from './features/scheduleFacts';
+import type { ConfigModel, Problem } from './model';
+import { scheduleOutcome } from './rules/scheduleRules';
+import { createRuleContext, type Rule } from './rules/context';
+import { nativeStructure, optimizerBlock, schedulerBlock, trainingBlock } from './rules/catalogRules';
+import { optimizerTraps, runLengthChecks, schedulerVersusOptimizer, sequentialMilestones } from './rules/semanticRules';
+import { duplicateKeys, syntaxErrors, yaml11Literals } from './rules/syntaxRules';
+import { parseTree } from './syntax/parse';
+import type { SourceFormat, SyntaxTree } from './syntax/tree';
+
+/** Files larger than this are not analysed by default (characters). */
+export const DEFAULT_MAX_FILE_SIZE = 2_000_000;
+
+export interface AnalysisOptions {
+  readonly format: SourceFormat;
+  /** Per-code severity overrides from settings; 'off' silences a code. */
+  readonly severities?: Readonly<Record<string, Severity | 'off'>>;
+  readonly maxFileSize?: number;
+}
+
+export interface Analysis {
+  readonly tree: SyntaxTree;
+  readonly model: ConfigModel | null;
+  readonly problems: readonly Problem[];
+  /** The schedule evaluated for linting, hover and code lenses (at most LINT_SCHEDULE_STEPS steps). */
+  readonly schedule: ScheduleFacts | undefined;
+}
+
+/** Linting evaluates at most this many steps, so that a million-step run keeps typing fast. */
+export const LINT_SCHEDULE_STEPS = 200_000;
+
+/** Every rule, in reporting order. Adding a rule means adding it here and its code to catalog/rules.ts. */
+const NATIVE_RULES: readonly Rule[] = [
+  syntaxErrors,
+  duplicateKeys,
+  yaml11Literals,
+  nativeStructure,
+  optimizerBlock,
+  schedulerBlock,
+  trainingBlock,
+  sequentialMilestones,
+  runLengthChecks,
+  schedulerVersusOptimizer,
+  optimizerTraps,
+  scheduleOutcome,
+];
+
+export function analyze(text: string, options: AnalysisOptions): Analysis {
+  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  if (text.length > limit) {
+    const tree: SyntaxTree = { format: options.format, text, root: null, errors: [], suppressions: new Map() };
+    const problem: Problem = {
+      code: 'OL002',
+      severity: 'warning',
+      message: `The file has ${text.length} characters, more than the analysis limit of ${limit} (setting optimizerLens.maxFileSize); it is not analysed.`,
+      start: 0,
+      end: Math.min(text.length, firstLineEnd(text)),
+    };
+    return { tree, model: null, problems: applySettings([problem], tree, options), schedule: undefined };
+  }
+  const tree = parseTree(text, options.format);
+  const model = buildNativeModel(tree);
+  const problems: Problem[] = [];
+  const schedule = evaluateForLint(model, problems);
+  const context = createRuleContext(model, schedule, problems);
+  for (const rule of NATIVE_RULES) {
+    try {
+      rule(context);
+    } catch (error) {
+      // A rule bug must not take the other rules (or the server) down; it shows up as a problem to report.
+      const message = error instanceof Error ? error.message : String(error);
+      problems.push({ code: 'OL000', severity: 'error', message: `Internal error in a lint rule: ${message}`, start: 0, end: 0 });
+    }
+  }
+  problems.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { tree, model, problems: applySettings(problems, tree, options), schedule };
+}
+
+function evaluateForLint(model: ConfigModel, problems: Problem[]): ScheduleFacts | undefined {
+  try {
+    const run = model.training?.totalSteps;
+    return computeSchedule(model, run !== undefined && run > LINT_SCHEDULE_STEPS ? { steps: LINT_SCHEDULE_STEPS } : {});
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    problems.push({ code: 'OL000', severity: 'error', message: `Internal error in the schedule engine: ${message}`, start: 0, end: 0 });
+    return undefined;
+  }
+}
+
+function firstLineEnd(text: string): number {
+  const newline = text.indexOf('\n');
+  return newline < 0 ? text.length : newline;
+}
+
+/** Severity overrides and suppression comments, applied after all rules so every consumer (LSP, CLI) agrees. */
+function applySettings(problems: readonly Problem[], tree: SyntaxTree, options: AnalysisOptions): Problem[] {
+  const lineStarts = tree.suppressions.size > 0 ? computeLineStarts(tree.text) : [];
+  const out: Problem[] = [];
+  for (const problem of problems) {
+    const override = options.severities?.[problem.code];
+    if (override === 'off') continue;
+    if (lineStarts.length > 0) {
+      const line = lineOf(lineStarts, problem.start);
+      const silenced = tree.suppressions.get(line);
+      if (silenced === 'all' || silenced?.has(problem.code)) continue;
+    }
+    out.push(override ? { ...problem, severity: override } : problem);
+  }
+  return out;
+}
+
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+export function lineOf(lineStarts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStarts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}

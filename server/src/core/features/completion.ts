@@ -1,0 +1,200 @@
+// Completion: section keys, optimizer and scheduler names, parameter keys with their defaults, enum values, and setup snippets.
+
+import type { Analysis } from '../analysis';
+import { OPTIMIZERS, SCHEDULERS } from '../catalog/index';
+import { TOP_LEVEL_SECTIONS, TRAINING_SECTION } from '../catalog/sections';
+import { CONFIG_SNIPPETS } from '../catalog/snippets';
+import type { EntryBase, ParamSpec, SectionEntry } from '../catalog/types';
+import type { SchedulerBlock } from '../model';
+import type { SourceFormat, Span } from '../syntax/tree';
+import { completionContext, type CompletionContext } from './completionContext';
+import { entryMarkdown, paramMarkdown } from './hover';
+
+export interface CompletionItem {
+  readonly label: string;
+  readonly kind: 'section' | 'optimizer' | 'scheduler' | 'param' | 'value' | 'snippet';
+  readonly detail?: string;
+  /** Markdown. */
+  readonly documentation?: string;
+  /** Text with `${n:...}` tab stops when `snippet` is true. */
+  readonly insertText: string;
+  readonly snippet: boolean;
+  /** What the insertion replaces. */
+  readonly replace: Span;
+  readonly sortText?: string;
+  /** Keeps the list filtering on the visible label even when the insert text differs. */
+  readonly filterText?: string;
+}
+
+export function complete(analysis: Analysis, offset: number, sections: readonly SectionEntry[] = [TRAINING_SECTION]): CompletionItem[] {
+  const { tree, model } = analysis;
+  const text = tree.text;
+  const context = completionContext(text, offset, tree.format);
+  const replace = context.word;
+  const format = tree.format;
+  const path = context.path;
+  const existing = existingKeys(analysis, path, offset);
+
+  if (path.length === 0) {
+    if (context.position === 'value') return [];
+    const items: CompletionItem[] = TOP_LEVEL_SECTIONS.filter((section) => !existing.has(section.name)).map((section, index) => ({
+      label: section.name,
+      kind: 'section' as const,
+      documentation: section.summary,
+      insertText: keyInsert(format, context, section.name, format === 'json' ? '{$0}' : '\n  $0'),
+      snippet: true,
+      replace,
+      sortText: `0${index}`,
+    }));
+    if (!existing.has('optimizer') && !existing.has('scheduler')) {
+      CONFIG_SNIPPETS.forEach((snippet, index) => {
+        items.push({ label: snippet.label, kind: 'snippet', detail: 'Optimizer Lens setup', documentation: snippet.description, insertText: format === 'json' ? snippet.json : snippet.yaml, snippet: true, replace, sortText: `1${index}` });
+      });
+    }
+    return items;
+  }
+
+  const section = path[0];
+  if (section === 'optimizer' && path.length === 1) {
+    const entry = model?.optimizer?.entry;
+    if (context.position === 'value') {
+      if (context.valueKey === 'type') return names(OPTIMIZERS, 'optimizer', replace, 'torch.optim optimizer');
+      return entry ? valueItems(entry.params.find((param) => param.name === context.valueKey), replace, format) : [];
+    }
+    return keyItems(entry, existing, format, context, 'optimizer');
+  }
+  if (section === 'scheduler' && (path.length === 1 || path.at(-1) === '-')) {
+    const block = model?.scheduler ? (path.length === 1 ? model.scheduler : innermostScheduler(model.scheduler, offset)) : undefined;
+    const entry = block?.entry;
+    if (context.position === 'value') {
+      if (context.valueKey === 'type') return names(SCHEDULERS, 'scheduler', replace, 'scheduler');
+      return entry ? valueItems(entry.params.find((param) => param.name === context.valueKey), replace, format) : [];
+    }
+    return keyItems(entry, existing, format, context, 'scheduler');
+  }
+  const sectionEntry = sections.find((candidate) => candidate.name === section);
+  if (sectionEntry && path.length === 1) {
+    if (context.position === 'value') return valueItems(sectionEntry.params.find((param) => param.name === context.valueKey), replace, format);
+    return sectionEntry.params.filter((param) => !existing.has(param.name)).map((param, index) => paramItem(param, `\`${sectionEntry.name}:\``, format, context, index));
+  }
+  return [];
+}
+
+function names(entries: readonly EntryBase[], kind: 'optimizer' | 'scheduler', replace: Span, what: string): CompletionItem[] {
+  return entries.map((entry, index) => ({
+    label: entry.name,
+    kind,
+    detail: entry.summary,
+    documentation: entryMarkdown(entry, what),
+    insertText: entry.name,
+    snippet: false,
+    replace,
+    sortText: String(index).padStart(3, '0'),
+  }));
+}
+
+function keyItems(entry: EntryBase | undefined, existing: ReadonlySet<string>, format: SourceFormat, context: CompletionContext, kind: string): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  if (!existing.has('type')) {
+    items.push({ label: 'type', kind: 'param', documentation: `The ${kind} class name.`, insertText: keyInsert(format, context, 'type', '$0'), snippet: true, replace: context.word, sortText: '000' });
+  }
+  if (!entry) return items;
+  entry.params.forEach((param, index) => {
+    if (!existing.has(param.name)) items.push(paramItem(param, entry.name, format, context, index + 1));
+  });
+  return items;
+}
+
+function paramItem(param: ParamSpec, owner: string, format: SourceFormat, context: CompletionContext, index: number): CompletionItem {
+  return {
+    label: param.name,
+    kind: 'param',
+    detail: param.required ? 'required' : param.default !== undefined ? `default ${literal(param.default, format)}` : undefined,
+    documentation: paramMarkdown(param, owner, undefined, false),
+    insertText: keyInsert(format, context, param.name, placeholder(param, format)),
+    snippet: true,
+    replace: context.word,
+    sortText: `${param.required ? '0' : '1'}${String(index).padStart(3, '0')}`,
+    filterText: param.name,
+  };
+}
+
+function valueItems(param: ParamSpec | undefined, replace: Span, format: SourceFormat): CompletionItem[] {
+  if (!param) return [];
+  const values = param.type === 'enum' ? param.values ?? [] : param.type === 'boolean' ? ['true', 'false'] : [];
+  return values.map((value, index) => ({
+    label: value,
+    kind: 'value' as const,
+    ...(param.default !== undefined && String(param.default) === value ? { detail: 'default' } : {}),
+    insertText: param.type === 'enum' && format === 'json' ? `"${value}"` : value,
+    snippet: false,
+    replace,
+    sortText: String(index).padStart(3, '0'),
+  }));
+}
+
+function keyInsert(format: SourceFormat, _context: CompletionContext, key: string, value: string): string {
+  if (format === 'json') return `"${key}": ${value}`;
+  return `${key}: ${value}`;
+}
+
+function placeholder(param: ParamSpec, format: SourceFormat): string {
+  const value = param.default;
+  switch (param.type) {
+    case 'numberPair': {
+      const pair = Array.isArray(value) && value.length === 2 ? value : [0.9, 0.999];
+      return `[\${1:${literal(pair[0], format)}}, \${2:${literal(pair[1], format)}}]`;
+    }
+    case 'numberList':
+    case 'integerList':
+      return '[${1}]';
+    case 'schedulerList':
+      return format === 'json' ? '[{"type": "$1"}]' : '\n  - type: $1';
+    case 'enum':
+      return `\${1|${(param.values ?? []).join(',')}|}`;
+    case 'boolean':
+      return `\${1|${value === true ? 'true,false' : 'false,true'}|}`;
+    default:
+      return value === undefined || value === null ? '$1' : `\${1:${literal(value, format)}}`;
+  }
+}
+
+/** A value as it should be written in the file: floats in a form every YAML loader reads as a float. */
+export function literal(value: unknown, format: SourceFormat): string {
+  if (typeof value === 'number') {
+    if (format === 'yaml' && value !== 0 && Number.isFinite(value) && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e6)) {
+      const [mantissa = '', exponent = ''] = value.toExponential().split('e');
+      return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}e${exponent.startsWith('-') ? exponent : `+${exponent.replace('+', '')}`}`;
+    }
+    return String(value);
+  }
+  if (typeof value === 'string') return format === 'json' ? JSON.stringify(value) : value;
+  if (Array.isArray(value)) return `[${value.map((item) => literal(item, format)).join(', ')}]`;
+  return JSON.stringify(value);
+}
+
+function innermostScheduler(block: SchedulerBlock, offset: number): SchedulerBlock | undefined {
+  let found: SchedulerBlock | undefined;
+  for (const child of block.children) {
+    if (child.node && offset >= child.node.start && offset <= child.node.end) {
+      found = innermostScheduler(child, offset) ?? child;
+    }
+  }
+  return found;
+}
+
+/** Keys already present in the mapping being completed, so they are not offered twice. */
+function existingKeys(analysis: Analysis, path: readonly string[], offset: number): ReadonlySet<string> {
+  const model = analysis.model;
+  const root = analysis.tree.root;
+  if (path.length === 0) return new Set(root?.kind === 'map' ? root.entries.map((entry) => entry.key) : []);
+  if (!model) return new Set();
+  if (path[0] === 'optimizer' && model.optimizer) return new Set(['type', ...model.optimizer.params.keys()].filter((key) => key !== 'type' || model.optimizer?.typeName));
+  if (path[0] === 'scheduler' && model.scheduler) {
+    const block = path.length === 1 ? model.scheduler : innermostScheduler(model.scheduler, offset);
+    if (!block) return new Set();
+    return new Set([...(block.typeName ? ['type'] : []), ...block.params.keys()]);
+  }
+  if (path[0] === 'training' && model.training) return new Set(model.training.params.keys());
+  return new Set();
+}

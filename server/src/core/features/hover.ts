@@ -1,0 +1,93 @@
+// Hover: the catalog's documentation for whatever is under the cursor, plus computed facts about the schedule.
+
+import { TOP_LEVEL_SECTIONS, TRAINING_SECTION } from '../catalog/sections';
+import type { EntryBase, ParamSpec, SectionEntry } from '../catalog/types';
+import type { Analysis } from '../analysis';
+import { formatNumber } from '../rules/context';
+import { describeRange, describeType } from '../rules/values';
+import type { Span } from '../syntax/tree';
+import { queryAt } from './query';
+import type { ScheduleFacts } from './scheduleFacts';
+
+export interface HoverResult {
+  readonly markdown: string;
+  readonly span: Span;
+}
+
+export function hover(analysis: Analysis, offset: number, sections: readonly SectionEntry[] = [TRAINING_SECTION]): HoverResult | null {
+  const model = analysis.model;
+  if (!model) return null;
+  const target = queryAt(model, offset, sections);
+  if (!target) return null;
+  switch (target.kind) {
+    case 'section': {
+      const section = TOP_LEVEL_SECTIONS.find((candidate) => candidate.name === target.name);
+      if (!section) return null;
+      const parts = [`**${section.name}**: ${section.summary}`];
+      if (section.name === 'scheduler' && analysis.schedule) parts.push(scheduleSummaryMarkdown(analysis.schedule));
+      if (section.name === 'optimizer' && model.optimizer?.entry) parts.push(`**${model.optimizer.entry.name}**: ${model.optimizer.entry.summary}`);
+      if (section.name === 'training' && model.training?.totalSteps !== undefined) parts.push(`Run length: **${model.training.totalSteps}** optimizer updates.`);
+      return { markdown: parts.join('\n\n'), span: target.span };
+    }
+    case 'optimizerType': {
+      const entry = target.block.entry;
+      if (!entry) return null;
+      return { markdown: entryMarkdown(entry, 'torch.optim optimizer'), span: target.span };
+    }
+    case 'schedulerType': {
+      const entry = target.block.entry;
+      if (!entry) return null;
+      const parts = [entryMarkdown(entry, `${entry.family === 'torch' ? 'torch.optim.lr_scheduler' : entry.family === 'hf' ? 'Hugging Face' : 'DeepSpeed'} scheduler`)];
+      if (analysis.schedule && target.block === model.scheduler) parts.splice(1, 0, scheduleSummaryMarkdown(analysis.schedule));
+      return { markdown: parts.join('\n\n'), span: target.span };
+    }
+    case 'param': {
+      const spec = target.spec;
+      if (!spec) return null;
+      const owner = target.owner.kind === 'section' ? `\`${target.owner.section.name}:\`` : target.owner.block.entry?.name ?? '';
+      return { markdown: paramMarkdown(spec, owner, target.param.value, target.param.node !== null), span: target.span };
+    }
+  }
+}
+
+export function entryMarkdown(entry: EntryBase, what: string): string {
+  const parts = [`### ${entry.name}`, `*${what}*: ${entry.summary}`, entry.doc];
+  const defaults = entry.params.filter((param) => param.default !== undefined || param.required);
+  if (defaults.length > 0) {
+    parts.push(
+      ['| parameter | default |', '| --- | --- |', ...defaults.map((param) => `| \`${param.name}\` | ${param.required ? '*required*' : `\`${showValue(param.default)}\``} |`)].join('\n'),
+    );
+  }
+  if (entry.references.length > 0) parts.push(`References: ${entry.references.map((ref) => `[${ref.title}](${ref.url})`).join(' · ')}`);
+  return parts.join('\n\n');
+}
+
+export function paramMarkdown(spec: ParamSpec, owner: string, value: unknown, given: boolean): string {
+  const facts = [`*${describeType(spec)}*`];
+  if (spec.required) facts.push('required');
+  else if (spec.default !== undefined) facts.push(`default \`${showValue(spec.default)}\``);
+  if (spec.min || spec.max) facts.push(describeRange(spec.min, spec.max));
+  const lines = [`**${spec.name}** of ${owner}: ${facts.join(' · ')}`, spec.doc];
+  const effective = given && value !== null && value !== undefined ? value : spec.default;
+  if (effective !== undefined) lines.push(`Effective value: \`${showValue(effective)}\`${given ? '' : ' (the default)'}`);
+  if (spec.deprecated) lines.push(`**Deprecated:** ${spec.deprecated}`);
+  return lines.join('\n\n');
+}
+
+export function scheduleSummaryMarkdown(facts: ScheduleFacts): string {
+  const summary = facts.summary;
+  if (!summary) return `**Schedule:** ${facts.located.map((issue) => issue.message).join(' ') || 'empty'}`;
+  const lines = [
+    `**Schedule** over ${facts.series.lr.length} steps${facts.stepsFromRun ? '' : ' (preview)'}: starts at \`${formatNumber(summary.start)}\`, peaks at \`${formatNumber(summary.peak)}\` at step ${summary.peakStep}, ends at \`${formatNumber(summary.final)}\`${summary.minStep !== facts.series.lr.length - 1 && summary.min < summary.final ? `; lowest \`${formatNumber(summary.min)}\` at step ${summary.minStep}` : ''}.`,
+  ];
+  for (const note of facts.notes) lines.push(`*${note}*`);
+  return lines.join('\n\n');
+}
+
+function showValue(value: unknown): string {
+  if (typeof value === 'number') return formatNumber(value);
+  if (Array.isArray(value)) return `[${value.map(showValue).join(', ')}]`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}

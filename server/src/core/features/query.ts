@@ -1,0 +1,92 @@
+// "What is under the cursor": the one query that hover, completion and code actions share.
+
+import type { ParamSpec, SectionEntry } from '../catalog/types';
+import { findParam } from '../catalog/index';
+import { TRAINING_SECTION } from '../catalog/sections';
+import type { ConfigModel, OptimizerBlock, ParamValue, SchedulerBlock } from '../model';
+import type { Span } from '../syntax/tree';
+
+export type Target =
+  | { readonly kind: 'section'; readonly name: string; readonly span: Span }
+  | { readonly kind: 'optimizerType'; readonly block: OptimizerBlock; readonly span: Span }
+  | { readonly kind: 'schedulerType'; readonly block: SchedulerBlock; readonly span: Span }
+  | {
+      readonly kind: 'param';
+      readonly owner: ParamOwner;
+      readonly param: ParamValue;
+      readonly spec: ParamSpec | undefined;
+      /** The cursor is on the key rather than on the value. */
+      readonly onKey: boolean;
+      readonly span: Span;
+    };
+
+export type ParamOwner =
+  | { readonly kind: 'optimizer'; readonly block: OptimizerBlock }
+  | { readonly kind: 'scheduler'; readonly block: SchedulerBlock }
+  | { readonly kind: 'section'; readonly section: SectionEntry };
+
+function inside(span: Span | null | undefined, offset: number): boolean {
+  return span !== null && span !== undefined && offset >= span.start && offset <= span.end;
+}
+
+export function queryAt(model: ConfigModel, offset: number, sections: readonly SectionEntry[] = [TRAINING_SECTION]): Target | undefined {
+  const root = model.tree.root;
+  if (root?.kind !== 'map') return undefined;
+  for (const entry of root.entries) {
+    if (inside(entry.keySpan, offset)) return { kind: 'section', name: entry.key, span: entry.keySpan };
+  }
+  const optimizer = model.optimizer;
+  if (optimizer) {
+    if (optimizer.typeName && inside(optimizer.typeSpan, offset) && optimizer.typeSpan !== optimizer.keySpan) {
+      return { kind: 'optimizerType', block: optimizer, span: optimizer.typeSpan };
+    }
+    const hit = paramAt(optimizer.params, offset);
+    if (hit) return { kind: 'param', owner: { kind: 'optimizer', block: optimizer }, param: hit.param, onKey: hit.onKey, span: hit.span, spec: optimizer.entry ? findParam(optimizer.entry, hit.param.name) : undefined };
+  }
+  if (model.scheduler) {
+    const found = schedulerTarget(model.scheduler, offset);
+    if (found) return found;
+  }
+  const sectionBlocks: [SectionEntry | undefined, ReadonlyMap<string, ParamValue> | undefined][] = [[TRAINING_SECTION, model.training?.params]];
+  for (const section of sections) {
+    if (section.name === 'training') continue;
+    const node = section.name === 'range_test' ? model.rangeTest?.node : section.name === 'simulate' ? model.simulate?.node : undefined;
+    if (node?.kind !== 'map') continue;
+    const params = new Map<string, ParamValue>();
+    for (const item of node.entries) params.set(item.key, { name: item.key, key: item.key, keySpan: item.keySpan, node: item.value, value: undefined });
+    sectionBlocks.push([section, params]);
+  }
+  for (const [section, params] of sectionBlocks) {
+    if (!section || !params) continue;
+    const hit = paramAt(params, offset);
+    if (hit) return { kind: 'param', owner: { kind: 'section', section }, param: hit.param, onKey: hit.onKey, span: hit.span, spec: findParam(section, hit.param.name) };
+  }
+  return undefined;
+}
+
+function schedulerTarget(block: SchedulerBlock, offset: number): Target | undefined {
+  if (block.typeName && inside(block.typeSpan, offset) && block.typeSpan !== block.keySpan) {
+    return { kind: 'schedulerType', block, span: block.typeSpan };
+  }
+  for (const child of block.children) {
+    if (inside(child.node, offset)) {
+      const found = schedulerTarget(child, offset);
+      if (found) return found;
+    }
+  }
+  const hit = paramAt(block.params, offset);
+  if (hit) return { kind: 'param', owner: { kind: 'scheduler', block }, param: hit.param, onKey: hit.onKey, span: hit.span, spec: block.entry ? findParam(block.entry, hit.param.name) : undefined };
+  return undefined;
+}
+
+function paramAt(params: ReadonlyMap<string, ParamValue>, offset: number): { param: ParamValue; onKey: boolean; span: Span } | undefined {
+  for (const param of params.values()) {
+    if (inside(param.keySpan, offset)) return { param, onKey: true, span: param.keySpan };
+    // Only scalar values count as "on the value": a nested list of schedulers is searched separately.
+    if (param.node?.kind === 'scalar' && inside(param.node, offset)) return { param, onKey: false, span: param.node };
+    if (param.node?.kind === 'seq' && param.node.items.every((item) => item.kind === 'scalar') && inside(param.node, offset)) {
+      return { param, onKey: false, span: param.node };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,246 @@
+// Cross-field rules: the schedule against the run length, the scheduler against the optimizer, and known traps.
+
+import { findParam, resolveParams, stepRole } from '../catalog/index';
+import type { ParamValue, SchedulerBlock } from '../model';
+import type { Span } from '../syntax/tree';
+import { formatNumber, type Rule, type RuleContext } from './context';
+import { insertEntryEdit, replaceValueEdit } from './edits';
+
+/** The number of scheduler steps a block runs for, and where that number comes from. */
+interface Stretch {
+  readonly length: number;
+  /** Explains the length in messages, e.g. "the run (10000 steps)" or "its SequentialLR stretch (steps 500..9999)". */
+  readonly label: string;
+}
+
+function numberOf(param: ParamValue | undefined): number | undefined {
+  return typeof param?.value === 'number' && Number.isFinite(param.value) ? param.value : undefined;
+}
+
+function baseLr(context: RuleContext): number | undefined {
+  const optimizer = context.model.optimizer;
+  if (!optimizer?.entry) return undefined;
+  const given = Object.fromEntries([...optimizer.params.values()].map((param) => [param.name, param.value]));
+  const lr = resolveParams(optimizer.entry, given).lr;
+  return typeof lr === 'number' ? lr : undefined;
+}
+
+/** Visit every scheduler block with the stretch of the run it is responsible for. */
+function forEachScheduler(context: RuleContext, visit: (block: SchedulerBlock, stretch: Stretch | undefined) => void): void {
+  const scheduler = context.model.scheduler;
+  if (!scheduler) return;
+  const total = context.model.training?.totalSteps;
+  const walk = (block: SchedulerBlock, stretch: Stretch | undefined): void => {
+    visit(block, stretch);
+    if (!block.entry?.composite) return;
+    if (block.entry.name === 'SequentialLR') {
+      const milestones = block.params.get('milestones')?.value;
+      const list = Array.isArray(milestones) ? milestones.filter((m): m is number => typeof m === 'number') : [];
+      block.children.forEach((child, index) => {
+        const from = index === 0 ? 0 : list[index - 1];
+        const to = index < list.length ? list[index] : stretch?.length;
+        const childStretch = from !== undefined && to !== undefined && to > from
+          ? { length: to - from, label: `its part of the SequentialLR (steps ${from}..${to - 1}, ${to - from} steps)` }
+          : undefined;
+        walk(child, childStretch);
+      });
+    } else {
+      for (const child of block.children) walk(child, stretch);
+    }
+  };
+  walk(scheduler, total !== undefined ? { length: total, label: `the run (${total} steps, from \`training:\`)` } : undefined);
+}
+
+export const runLengthChecks: Rule = (context) => {
+  const text = context.model.tree.text;
+  forEachScheduler(context, (block, stretch) => {
+    const entry = block.entry;
+    if (!entry || !stretch) return;
+    const given = Object.fromEntries([...block.params.values()].map((param) => [param.name, param.value]));
+    const resolved = resolveParams(entry, given);
+    for (const param of block.params.values()) {
+      const spec = findParam(entry, param.name);
+      if (!spec) continue;
+      const role = stepRole(entry.name, spec);
+      if (!role) continue;
+      if (entry.name === 'SequentialLR') continue; // Its milestones are checked by sequentialMilestones.
+      if (role === 'milestone') {
+        checkMilestones(context, block, param, stretch, text);
+        continue;
+      }
+      const value = numberOf(param);
+      if (value === undefined || value <= 0) continue;
+      const node: Span = param.node ?? param.keySpan;
+      if (role === 'warmup') {
+        const warming = entry.name !== 'LinearLR' || Number(resolved.start_factor) < Number(resolved.end_factor);
+        if (warming && value >= stretch.length) {
+          context.report('OL200', node, `Warmup of ${value} steps is not shorter than ${stretch.label}: the lr never reaches its peak.`);
+        }
+      } else if (role === 'period') {
+        if (value >= stretch.length) context.report('OL216', node, `\`${param.name}\` is ${value}, but ${stretch.label} ends first: the lr never decays.`);
+      } else if (role === 'total') {
+        checkTotal(context, block, param, value, stretch, text);
+      }
+    }
+    if (entry.name === 'OneCycleLR' && !block.params.has('total_steps')) {
+      const epochs = numberOf(block.params.get('epochs'));
+      const perEpoch = numberOf(block.params.get('steps_per_epoch'));
+      if (epochs !== undefined && perEpoch !== undefined && epochs * perEpoch < stretch.length) {
+        const span = block.params.get('epochs')?.node ?? block.typeSpan;
+        context.report('OL203', span, `OneCycleLR is sized for epochs x steps_per_epoch = ${epochs * perEpoch} steps but runs for ${stretch.label}: PyTorch raises ValueError at step ${epochs * perEpoch + 1}.`);
+      }
+    }
+  });
+};
+
+function checkMilestones(context: RuleContext, block: SchedulerBlock, param: ParamValue, stretch: Stretch, text: string): void {
+  const items = param.node?.kind === 'seq' ? param.node.items : [];
+  const values = Array.isArray(param.value) ? param.value : [param.value];
+  values.forEach((value, index) => {
+    if (typeof value !== 'number' || value < stretch.length) return;
+    const node = items[index] ?? param.node ?? param.keySpan;
+    const clamp = stretch.length - 1;
+    context.report(
+      'OL201',
+      node,
+      `\`${param.name}\` ${value} of ${block.entry?.name ?? 'the scheduler'} is never reached: ${stretch.label} ends at step ${stretch.length - 1}.`,
+      items[index] ? [{ title: `Clamp to ${clamp} (the last step)`, edits: [{ start: node.start, end: node.end, newText: String(clamp) }] }]
+        : param.node && typeof param.value === 'number' ? [{ title: `Clamp to ${clamp} (the last step)`, edits: [replaceValueEdit(text, param, String(clamp))] }] : [],
+    );
+  });
+}
+
+function checkTotal(context: RuleContext, block: SchedulerBlock, param: ParamValue, value: number, stretch: Stretch, text: string): void {
+  const name = block.entry?.name ?? '';
+  const span: Span = param.node ?? param.keySpan;
+  const setTo = { title: `Set \`${param.name}\` to ${stretch.length}`, edits: [replaceValueEdit(text, param, String(stretch.length))] };
+  if (name === 'OneCycleLR') {
+    if (value < stretch.length) {
+      context.report('OL203', span, `OneCycleLR total_steps is ${value} but it runs for ${stretch.label}: PyTorch raises ValueError at step ${value + 1}.`, [{ ...setTo, preferred: true }]);
+    } else if (value > stretch.length) {
+      context.report('OL215', span, `OneCycleLR total_steps is ${value} but ${stretch.label} is shorter: the annealing phase never finishes.`, [setTo]);
+    }
+    return;
+  }
+  if (name === 'CosineAnnealingLR') {
+    if (value < stretch.length) {
+      context.report('OL206', span, `T_max is ${value} but the scheduler runs for ${stretch.label}: after step ${value} PyTorch's cosine climbs back up towards the base lr.`, [{ ...setTo, preferred: true }]);
+    } else if (value > stretch.length) {
+      context.report('OL215', span, `T_max is ${value} but ${stretch.label} is shorter: the cosine stops before reaching eta_min.`, [setTo]);
+    }
+    return;
+  }
+  if (value !== stretch.length) {
+    const effect = value < stretch.length ? 'the schedule ends early and the lr stays at its floor for the rest of the run' : 'the schedule never finishes';
+    context.report('OL215', span, `\`${param.name}\` is ${value} but ${stretch.label} differs: ${effect}.`, [setTo]);
+  }
+}
+
+export const sequentialMilestones: Rule = (context) => {
+  forEachScheduler(context, (block, stretch) => {
+    if (block.entry?.name !== 'SequentialLR') return;
+    const param = block.params.get('milestones');
+    if (!param) {
+      context.report('OL106', block.typeSpan, 'SequentialLR needs `milestones:` (one fewer than its schedulers).');
+      return;
+    }
+    const values = Array.isArray(param.value) ? param.value : undefined;
+    if (!values) return;
+    const span = param.node ?? param.keySpan;
+    if (values.length !== block.children.length - 1) {
+      context.report('OL202', span, `SequentialLR has ${block.children.length} schedulers, so it needs ${Math.max(0, block.children.length - 1)} milestones (got ${values.length}); PyTorch raises ValueError.`);
+    }
+    const items = param.node?.kind === 'seq' ? param.node.items : [];
+    for (let i = 1; i < values.length; i++) {
+      const previous = values[i - 1];
+      const current = values[i];
+      if (typeof previous === 'number' && typeof current === 'number' && current <= previous) {
+        context.report('OL202', items[i] ?? span, `SequentialLR milestones must increase: ${current} follows ${previous}.`);
+      }
+    }
+    if (stretch) {
+      values.forEach((value, index) => {
+        if (typeof value === 'number' && value >= stretch.length) {
+          const node = items[index] ?? span;
+          context.report('OL201', node, `Milestone ${value} is never reached: ${stretch.label} ends at step ${stretch.length - 1}, so the next scheduler never runs.`);
+        }
+      });
+    }
+    if (values[0] === 0) {
+      context.report('OL202', items[0] ?? span, 'A SequentialLR milestone at 0 is broken in PyTorch: the first scheduler still sets lr[0] and the second one then decays from it instead of restarting.');
+    }
+  });
+};
+
+export const schedulerVersusOptimizer: Rule = (context) => {
+  const optimizer = context.model.optimizer;
+  const base = baseLr(context);
+  const text = context.model.tree.text;
+  const json = context.model.tree.format === 'json';
+  forEachScheduler(context, (block) => {
+    const entry = block.entry;
+    if (!entry) return;
+    const given = Object.fromEntries([...block.params.values()].map((param) => [param.name, param.value]));
+    const resolved = resolveParams(entry, given);
+    // OneCycleLR: max_lr below the optimizer's lr.
+    if (entry.name === 'OneCycleLR' && base !== undefined && optimizer?.params.has('lr')) {
+      const maxLr = resolved.max_lr;
+      const peak = typeof maxLr === 'number' ? maxLr : Array.isArray(maxLr) && typeof maxLr[0] === 'number' ? maxLr[0] : undefined;
+      if (peak !== undefined && peak < base) {
+        const span = block.params.get('max_lr')?.node ?? block.typeSpan;
+        context.report('OL204', span, `OneCycleLR max_lr ${formatNumber(peak)} is below the optimizer lr ${formatNumber(base)}; OneCycleLR ignores the optimizer lr and peaks at max_lr. Was max_lr meant to be the larger one?`);
+      }
+    }
+    // eta_min above the starting lr: the cosine rises.
+    if ((entry.name === 'CosineAnnealingLR' || entry.name === 'CosineAnnealingWarmRestarts') && base !== undefined) {
+      const etaMin = resolved.eta_min;
+      if (typeof etaMin === 'number' && etaMin > base) {
+        const span = block.params.get('eta_min')?.node ?? block.typeSpan;
+        context.report('OL205', span, `eta_min ${formatNumber(etaMin)} is above the optimizer lr ${formatNumber(base)}: the cosine rises instead of decaying.`);
+      }
+    }
+    // Momentum cycling on an optimizer that cannot cycle it.
+    if (entry.cyclesMomentum && optimizer?.entry && resolved.cycle_momentum !== false) {
+      const canCycle = entry.name === 'OneCycleLR' ? optimizer.entry.hasMomentum || optimizer.entry.hasBetas : optimizer.entry.hasMomentum;
+      if (!canCycle) {
+        const existing = block.params.get('cycle_momentum');
+        const edit = existing ? replaceValueEdit(text, existing, 'false') : block.node ? insertEntryEdit(text, block.node, 'cycle_momentum', 'false', json) : undefined;
+        context.report(
+          'OL210',
+          existing?.node ?? block.typeSpan,
+          `${entry.name} cycles momentum by default, but ${optimizer.entry.name} has no \`momentum\`${entry.name === 'OneCycleLR' ? ' or `betas`' : ''}: PyTorch raises ValueError. Set \`cycle_momentum: false\`.`,
+          edit ? [{ title: 'Set `cycle_momentum: false`', edits: [edit], preferred: true }] : [],
+        );
+      }
+    }
+  });
+};
+
+export const optimizerTraps: Rule = (context) => {
+  const optimizer = context.model.optimizer;
+  const entry = optimizer?.entry;
+  if (!optimizer || !entry) return;
+  // Coupled L2 weight decay in an adaptive optimizer.
+  const decay = optimizer.params.get('weight_decay');
+  const decayValue = numberOf(decay);
+  if (decay && decayValue !== undefined && decayValue > 0 && entry.adaptive && entry.weightDecay === 'l2') {
+    const variant = entry.decoupledVariant;
+    const prefix = optimizer.typeName.startsWith('torch.optim.') ? 'torch.optim.' : '';
+    context.report(
+      'OL207',
+      decay.keySpan,
+      `${entry.name}'s weight_decay is coupled L2 (added to the gradient, then rescaled by the adaptive denominator), which decays large weights less.${variant ? ` Decoupled decay is ${variant}.` : ''}`,
+      variant ? [{ title: `Switch to ${variant} (decoupled weight decay)`, edits: [{ ...optimizer.typeSpan, newText: `${prefix}${variant}` }], preferred: true }] : [],
+    );
+  }
+  // An lr far outside the usual range, unless the scheduler overrides it.
+  const lrParam = optimizer.params.get('lr');
+  const lr = numberOf(lrParam);
+  const overridden = context.model.scheduler?.entry?.overridesLr === true;
+  if (lrParam && lr !== undefined && lr > 0 && !overridden) {
+    const [low, high] = entry.typicalLr;
+    if (lr < low / 10 || lr > high * 10) {
+      context.report('OL208', lrParam.node ?? lrParam.keySpan, `lr ${formatNumber(lr)} is far outside the usual range for ${entry.name} (${formatNumber(low)} to ${formatNumber(high)}).`);
+    }
+  }
+};

@@ -1,0 +1,33 @@
+// The custom schedule request: the full-length series for the schedule panel.
+
+import { computeSchedule } from '../../core/features/scheduleFacts';
+import { ScheduleRequest, type ScheduleData } from '../../protocol';
+import type { ServerContext } from '../context';
+import { guard } from '../guard';
+
+export function registerSchedule(context: ServerContext): void {
+  context.connection.onRequest(ScheduleRequest.type, guard(context.connection, 'schedule', null, (params): ScheduleData | null => {
+    const found = context.analysisOf(params.uri);
+    const model = found?.analysis.model;
+    if (!found || !model) return null;
+    const facts = computeSchedule(model, params.steps !== undefined ? { steps: params.steps } : {});
+    if (!facts) {
+      if (!model.scheduler) return null;
+      return { uri: params.uri, version: found.document.version, title: model.scheduler.typeName || 'scheduler', lr: [], markers: [], errors: [`Unknown scheduler \`${model.scheduler.typeName}\`.`] };
+    }
+    const { series } = facts;
+    const total = model.training?.totalSteps;
+    const beta = series.betas;
+    return {
+      uri: params.uri,
+      version: found.document.version,
+      title: facts.title,
+      lr: Array.from(series.lr),
+      ...(series.momentum ? { momentum: Array.from(series.momentum) } : {}),
+      ...(beta ? { betas: Array.from(beta[0], (b1, i) => [b1, beta[1][i] ?? 0] as const) } : {}),
+      markers: series.markers.map((marker) => ({ step: marker.step, label: marker.label, kind: marker.kind })),
+      ...(total !== undefined ? { totalSteps: total } : {}),
+      errors: [...facts.located.filter((issue) => issue.severity === 'error').map((issue) => issue.message), ...facts.notes],
+    };
+  }));
+}

@@ -1,0 +1,102 @@
+// Wires the language server: documents, the analysis cache, settings, and every handler in one place.
+
+import * as path from 'node:path';
+import { DidChangeConfigurationNotification, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisCache } from './analysisCache';
+import type { ServerContext } from './context';
+import { registerCodeActions } from './handlers/codeActions';
+import { registerCompletion } from './handlers/completion';
+import { DiagnosticsPublisher } from './handlers/diagnostics';
+import { registerHover } from './handlers/hover';
+import { registerSchedule } from './handlers/schedule';
+import { registerStructure } from './handlers/structure';
+import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
+
+export interface ServerOptions {
+  /** Defaults to the parent of the folder holding the bundled server (dist/..). */
+  readonly extensionRoot?: string;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  let settings: ServerSettings = DEFAULT_SETTINGS;
+  let canPullConfiguration = false;
+  const cache = new AnalysisCache(() => settings);
+  const context: ServerContext = {
+    connection,
+    documents,
+    cache,
+    settings: () => settings,
+    extensionRoot: options.extensionRoot ?? path.resolve(__dirname, '..'),
+    analysisOf(uri) {
+      const document = documents.get(uri);
+      if (!document) return null;
+      const analysis = cache.get(document);
+      return analysis ? { document, analysis } : null;
+    },
+  };
+  const diagnostics = new DiagnosticsPublisher(context);
+
+  connection.onInitialize((params): InitializeResult => {
+    canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    if (initial !== undefined) settings = readSettings(initial);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [':', ' ', '"', '-', '{', ','], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        codeLensProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'optimizer-lens', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canPullConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'optimizerLens' });
+      void refreshSettings();
+    }
+  });
+
+  async function refreshSettings(): Promise<void> {
+    try {
+      const raw: unknown = canPullConfiguration ? await connection.workspace.getConfiguration('optimizerLens') : undefined;
+      settings = readSettings(raw);
+    } catch (error) {
+      connection.console.warn(`Could not read settings: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    cache.clear();
+    for (const document of documents.all()) diagnostics.publish(document);
+  }
+
+  connection.onDidChangeConfiguration((change) => {
+    if (canPullConfiguration) void refreshSettings();
+    else {
+      settings = readSettings((change.settings as { optimizerLens?: unknown } | undefined)?.optimizerLens);
+      cache.clear();
+      for (const document of documents.all()) diagnostics.publish(document);
+    }
+  });
+
+  documents.onDidOpen((event) => diagnostics.publish(event.document));
+  documents.onDidChangeContent((event) => diagnostics.schedule(event.document));
+  documents.onDidSave((event) => diagnostics.publish(event.document));
+  documents.onDidClose((event) => {
+    cache.forget(event.document.uri);
+    diagnostics.clear(event.document.uri);
+  });
+
+  registerHover(context);
+  registerCompletion(context);
+  registerCodeActions(context);
+  registerStructure(context);
+  registerSchedule(context);
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,102 @@
+// A minimal LSP client for protocol tests: starts the *bundled* server over stdio and waits on events, never on timers.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import {
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  InitializeRequest,
+  InitializedNotification,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  ExitNotification,
+  type Diagnostic,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const SERVER_BUNDLE = path.join(ROOT, 'dist', 'server.js');
+
+/** Builds the bundles once if they are missing, so the tests always exercise what ships. */
+export function ensureBuilt(): void {
+  if (!existsSync(SERVER_BUNDLE)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface TestServer {
+  readonly connection: ProtocolConnection;
+  readonly process: ChildProcess;
+  open(uri: string, text: string, languageId?: string): Promise<Diagnostic[]>;
+  change(uri: string, version: number, text: string): Promise<Diagnostic[]>;
+  /** Resolves with the next diagnostics published for `uri` (for `version`, when given). */
+  nextDiagnostics(uri: string, version?: number): Promise<Diagnostic[]>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(settings: Record<string, unknown> = { diagnosticsDelay: 0 }): Promise<TestServer> {
+  ensureBuilt();
+  const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const waiters: { uri: string; version?: number; resolve: (diagnostics: Diagnostic[]) => void; reject: (error: Error) => void }[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  // A crashed server fails the waiting test with its stderr instead of leaving it pending.
+  child.once('exit', (code) => {
+    for (const waiter of waiters.splice(0)) waiter.reject(new Error(`server exited with ${code}: ${stderr}`));
+  });
+  connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
+    for (let i = 0; i < waiters.length; i++) {
+      const waiter = waiters[i]!;
+      if (waiter.uri === params.uri && (waiter.version === undefined || waiter.version === params.version)) {
+        waiters.splice(i, 1);
+        waiter.resolve(params.diagnostics);
+        return;
+      }
+    }
+  });
+  connection.listen();
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { textDocument: { hover: { contentFormat: ['markdown'] } } },
+    initializationOptions: { settings },
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+  const nextDiagnostics = (uri: string, version?: number): Promise<Diagnostic[]> =>
+    new Promise((resolve, reject) => waiters.push({ uri, ...(version !== undefined ? { version } : {}), resolve, reject }));
+  return {
+    connection,
+    process: child,
+    nextDiagnostics,
+    async open(uri, text, languageId = 'optim') {
+      const published = nextDiagnostics(uri, 1);
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+      return published;
+    },
+    async change(uri, version, text) {
+      const published = nextDiagnostics(uri, version);
+      await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+      return published;
+    },
+    async stop() {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      try {
+        await connection.sendRequest(ShutdownRequest.type);
+        await connection.sendNotification(ExitNotification.type);
+      } catch {
+        child.kill();
+      }
+      await exited;
+      connection.dispose();
+    },
+  };
+}
