@@ -1,9 +1,9 @@
 // The analysis of one document version: parse once, build the model, run every rule. Every feature reads this snapshot.
 
 import type { Severity } from './catalog/types';
-import { buildNativeModel } from './dialects/native';
 import { computeSchedule, type ScheduleFacts } from './features/scheduleFacts';
-import type { ConfigModel, Problem } from './model';
+import type { ConfigModel, Dialect, Problem } from './model';
+import { buildModel, detectDialect, dialectRules } from './dialects/index';
 import { scheduleOutcome } from './rules/scheduleRules';
 import { createRuleContext, type Rule } from './rules/context';
 import { nativeStructure, optimizerBlock, schedulerBlock, trainingBlock } from './rules/catalogRules';
@@ -17,6 +17,13 @@ export const DEFAULT_MAX_FILE_SIZE = 2_000_000;
 
 export interface AnalysisOptions {
   readonly format: SourceFormat;
+  /**
+   * The dialect to analyse the file as. 'auto' detects it from the file name and content; then a file that is not
+   * an optimizer config at all gets no model and no problems. Defaults to the native format.
+   */
+  readonly dialect?: Dialect | 'auto';
+  /** The file's name or URI, for dialect detection by name. */
+  readonly fileName?: string;
   /** Per-code severity overrides from settings; 'off' silences a code. */
   readonly severities?: Readonly<Record<string, Severity | 'off'>>;
   readonly maxFileSize?: number;
@@ -33,12 +40,14 @@ export interface Analysis {
 /** Linting evaluates at most this many steps, so that a million-step run keeps typing fast. */
 export const LINT_SCHEDULE_STEPS = 200_000;
 
-/** Every rule, in reporting order. Adding a rule means adding it here and its code to catalog/rules.ts. */
-const NATIVE_RULES: readonly Rule[] = [
+/** Rules of the native format's own layout. */
+const NATIVE_LAYOUT_RULES: readonly Rule[] = [nativeStructure];
+
+/** Rules shared by every dialect, in reporting order. Adding a rule means adding it here and its code to catalog/rules.ts. */
+const SHARED_RULES: readonly Rule[] = [
   syntaxErrors,
   duplicateKeys,
   yaml11Literals,
-  nativeStructure,
   optimizerBlock,
   schedulerBlock,
   trainingBlock,
@@ -63,11 +72,14 @@ export function analyze(text: string, options: AnalysisOptions): Analysis {
     return { tree, model: null, problems: applySettings([problem], tree, options), schedule: undefined };
   }
   const tree = parseTree(text, options.format);
-  const model = buildNativeModel(tree);
+  const dialect = options.dialect === 'auto' ? detectDialect(tree, options.fileName ?? '') : options.dialect ?? 'optim';
+  if (dialect === null) return { tree, model: null, problems: [], schedule: undefined };
+  const model = buildModel(tree, dialect);
   const problems: Problem[] = [];
   const schedule = evaluateForLint(model, problems);
   const context = createRuleContext(model, schedule, problems);
-  for (const rule of NATIVE_RULES) {
+  const rules = [...SHARED_RULES, ...(dialect === 'optim' ? NATIVE_LAYOUT_RULES : []), ...dialectRules(dialect)];
+  for (const rule of rules) {
     try {
       rule(context);
     } catch (error) {

@@ -5,11 +5,10 @@ import { analyze, type Analysis } from '../core/analysis';
 import type { SourceFormat } from '../core/syntax/tree';
 import type { ServerSettings } from './settings';
 
-/** Native files by name; other YAML/JSON files are analysed only when a dialect recognises them. */
-const NATIVE_NAME = /\.optim\.(ya?ml|json)$/i;
+import { NATIVE_FILE_NAME } from '../core/dialects/index';
 
 export function isNativeConfig(document: Pick<TextDocument, 'uri' | 'languageId'>): boolean {
-  return document.languageId === 'optim' || NATIVE_NAME.test(document.uri);
+  return document.languageId === 'optim' || NATIVE_FILE_NAME.test(document.uri);
 }
 
 export function formatOf(document: Pick<TextDocument, 'uri' | 'languageId'>): SourceFormat {
@@ -25,9 +24,16 @@ export class AnalysisCache {
   get(document: TextDocument): Analysis | null {
     const cached = this.entries.get(document.uri);
     if (cached && cached.version === document.version) return cached.analysis;
-    const analysis = isNativeConfig(document)
-      ? analyze(document.getText(), { format: formatOf(document), severities: this.settings().severity, maxFileSize: this.settings().maxFileSize })
-      : null;
+    const settings = this.settings();
+    const result = analyze(document.getText(), {
+      format: formatOf(document),
+      dialect: isNativeConfig(document) ? 'optim' : 'auto',
+      fileName: document.uri,
+      severities: settings.severity,
+      maxFileSize: settings.maxFileSize,
+    });
+    // A YAML or JSON file that no dialect recognises is not an optimizer config: no analysis, no diagnostics.
+    const analysis = result.model || isNativeConfig(document) ? result : null;
     this.entries.set(document.uri, { version: document.version, analysis });
     return analysis;
   }

@@ -32,7 +32,13 @@ function wordAt(text: string, offset: number): Span {
 }
 
 function jsonContext(text: string, offset: number): CompletionContext {
-  const location = jsonc.getLocation(text, offset);
+  let location: jsonc.Location;
+  try {
+    location = jsonc.getLocation(text, offset);
+  } catch {
+    // jsonc-parser recurses per nesting level; absurdly deep input overflows the stack. Offer nothing there.
+    return { path: ['\u0000'], position: 'key', word: { start: offset, end: offset }, inFlow: true };
+  }
   const path = location.path.map((step) => (typeof step === 'number' ? '-' : step));
   const word = wordAt(text, offset);
   if (location.isAtPropertyKey) {

@@ -7,6 +7,14 @@ import { findSuppressions } from './suppressions';
 
 /** Deeper nesting than this is reported instead of followed, so hostile input cannot exhaust the stack. */
 export const MAX_DEPTH = 128;
+/** Aliases are expanded into copies; past this many nodes expansion stops, so an alias bomb cannot exhaust memory. */
+export const MAX_NODES = 200_000;
+
+/** Per-parse conversion state (never module-level). */
+interface Budget {
+  nodes: number;
+  reported: boolean;
+}
 
 export function parseTree(text: string, format: SourceFormat): SyntaxTree {
   const suppressions = findSuppressions(text);
@@ -48,8 +56,9 @@ function parseYaml(text: string, suppressions: SyntaxTree['suppressions']): Synt
       message: 'Only the first YAML document of the file is analysed; the rest is ignored.',
     });
   }
-  const root = first?.contents ? convertYaml(first.contents, first, text, errors, 0) : null;
-  return { format: 'yaml', text, root, errors: clampErrors(errors, text.length), suppressions };
+  const budget: Budget = { nodes: 0, reported: false };
+  const root = first?.contents ? convertYaml(first.contents, first, text, errors, 0, budget) : null;
+  return { format: 'yaml', text, root, errors: clampErrors(errors, text.length, text), suppressions };
 }
 
 function convertYaml(
@@ -58,7 +67,17 @@ function convertYaml(
   text: string,
   errors: SyntaxError[],
   depth: number,
+  budget: Budget,
 ): Node | null {
+  budget.nodes++;
+  if (budget.nodes > MAX_NODES) {
+    if (!budget.reported) {
+      budget.reported = true;
+      const range = (node as { range?: [number, number, number] }).range ?? [0, 0, 0];
+      errors.push({ start: range[0], end: Math.max(range[1], range[0] + 1), message: `The document expands to more than ${MAX_NODES} values (aliases?); the rest is not analysed.` });
+    }
+    return null;
+  }
   if (depth > MAX_DEPTH) {
     const range = (node as { range?: [number, number, number] }).range ?? [0, 0, 0];
     errors.push({ start: range[0], end: Math.max(range[1], range[0] + 1), message: `Nesting deeper than ${MAX_DEPTH} levels is not analysed.` });
@@ -69,7 +88,7 @@ function convertYaml(
     const target = node.resolve(document);
     const range = node.range ?? [0, 0, 0];
     if (!target) return scalar(null, text, range[0], range[1], true);
-    const resolved = convertYaml(target, document, text, errors, depth + 1);
+    const resolved = convertYaml(target, document, text, errors, depth + 1, budget);
     return resolved ? relocate(resolved, range[0], range[1], text) : null;
   }
   if (YAML.isScalar(node)) {
@@ -92,7 +111,7 @@ function convertYaml(
       const key = YAML.isScalar(pair.key) ? String(pair.key.value ?? '') : keyText(pair.key, text);
       const value = pair.value === null || pair.value === undefined
         ? null
-        : convertYaml(pair.value, document, text, errors, depth + 1);
+        : convertYaml(pair.value, document, text, errors, depth + 1, budget);
       const end = value ? value.end : keyRange[1];
       entries.push({ key, keySpan: { start: keyRange[0], end: keyRange[1] }, value: isEmptyScalar(value) ? null : value, start: keyRange[0], end });
     }
@@ -103,7 +122,7 @@ function convertYaml(
     const range = node.range ?? [0, 0, 0];
     const items: Node[] = [];
     for (const item of node.items) {
-      const converted = convertYaml(item, document, text, errors, depth + 1);
+      const converted = convertYaml(item, document, text, errors, depth + 1, budget);
       if (converted) items.push(converted);
     }
     const seq: SeqNode = { kind: 'seq', start: range[0], end: trimEnd(text, range[0], range[1]), items, flow: Boolean(node.flow) };
@@ -149,7 +168,7 @@ function parseJson(text: string, suppressions: SyntaxTree['suppressions']): Synt
     message: describeJsonError(error.error),
   }));
   const root = tree ? convertJson(tree, text, errors, 0) : null;
-  return { format: 'json', text, root, errors: clampErrors(errors, text.length), suppressions };
+  return { format: 'json', text, root, errors: clampErrors(errors, text.length, text), suppressions };
 }
 
 function convertJson(node: jsonc.Node, text: string, errors: SyntaxError[], depth: number): Node | null {
@@ -225,10 +244,17 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, '').trim();
 }
 
-function clampErrors(errors: SyntaxError[], length: number): SyntaxError[] {
+/** Keeps error spans inside the text; an error at the very end is moved onto the last visible character. */
+function clampErrors(errors: SyntaxError[], length: number, text = ''): SyntaxError[] {
   return errors.map((error) => {
-    const start = Math.max(0, Math.min(error.start, length));
-    const end = Math.max(start, Math.min(error.end, length));
+    let start = Math.max(0, Math.min(error.start, length));
+    let end = Math.max(start, Math.min(error.end, length));
+    if (start === end && start === length && length > 0) {
+      let last = length - 1;
+      while (last > 0 && /\s/.test(text[last] ?? '')) last--;
+      start = last;
+      end = last + 1;
+    }
     return { ...error, start, end };
   });
 }

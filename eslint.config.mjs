@@ -1,0 +1,31 @@
+// Lint configuration: typescript-eslint's recommended rules plus the type-aware checks that catch lost promises.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/e2e/.server/**', 'test/artifacts/**', '**/*.js', '**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-namespace': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { patterns: [] }],
+    },
+  },
+  {
+    // The pure core: no Node built-ins, no VS Code, no LSP. The compiler enforces most of this (types: []);
+    // the linter catches the imports that would type-check through `any`.
+    files: ['server/src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'child_process', 'worker_threads', 'vscode', 'vscode-languageserver*'] }],
+    },
+  },
+);

@@ -1,0 +1,117 @@
+// The CLI contract: output formats, 1-based positions, exit codes, and the schedule JSON.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { run, type CliIo } from '../../server/src/cli/commands';
+
+function fakeIo(files: Record<string, string>): CliIo & { out: string; err: string; written: Record<string, string | Uint8Array> } {
+  const io = {
+    out: '',
+    err: '',
+    written: {} as Record<string, string | Uint8Array>,
+    stdout(text: string) { io.out += text; },
+    stderr(text: string) { io.err += text; },
+    readFile(file: string) {
+      const text = files[file];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' });
+      return text;
+    },
+    writeFile(file: string, data: string | Uint8Array) { io.written[file] = data; },
+  };
+  return io;
+}
+
+const CLEAN = 'optimizer:\n  type: AdamW\n  lr: 1.0e-3\nscheduler:\n  type: StepLR\n  step_size: 3\n  gamma: 0.5\ntraining:\n  steps: 8\n';
+const BROKEN = 'optimizer:\n  type: AdamW\n  lr: -1.0e-3\n';
+const WARN_ONLY = 'optimizer:\n  type: AdamW\n  lr: 1e-3\n';
+
+describe('optlens lint', () => {
+  test('exit 0 and a summary when there are no errors', async () => {
+    const io = fakeIo({ 'a.optim.yaml': CLEAN });
+    assert.equal(await run(['lint', 'a.optim.yaml'], io), 0);
+    assert.match(io.out, /No problems/);
+  });
+  test('warnings alone still exit 0', async () => {
+    const io = fakeIo({ 'a.optim.yaml': WARN_ONLY });
+    assert.equal(await run(['lint', 'a.optim.yaml'], io), 0);
+    assert.match(io.out, /a\.optim\.yaml:3:7: warning OL004/);
+  });
+  test('exit 1 on errors; JSON records with 1-based positions', async () => {
+    const io = fakeIo({ 'b.optim.yaml': BROKEN });
+    assert.equal(await run(['lint', '--format', 'json', 'b.optim.yaml'], io), 1);
+    const records = JSON.parse(io.out) as Record<string, unknown>[];
+    assert.deepEqual(records, [{ file: 'b.optim.yaml', line: 3, column: 7, endLine: 3, endColumn: 14, severity: 'error', code: 'OL105', message: records[0]!.message }]);
+    assert.match(String(records[0]!.message), /must be >= 0/);
+  });
+  test('SARIF 2.1.0 with rules and results', async () => {
+    const io = fakeIo({ 'b.optim.yaml': BROKEN });
+    assert.equal(await run(['lint', '--format', 'sarif', 'b.optim.yaml'], io), 1);
+    const sarif = JSON.parse(io.out);
+    assert.equal(sarif.version, '2.1.0');
+    assert.equal(sarif.runs[0].results[0].ruleId, 'OL105');
+    assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 3);
+    assert.ok(sarif.runs[0].tool.driver.rules.some((rule: { id: string }) => rule.id === 'OL105'));
+  });
+  test('exit 2 on usage errors and unreadable files', async () => {
+    assert.equal(await run(['lint'], fakeIo({})), 2);
+    assert.equal(await run(['lint', '--format', 'xml', 'a'], fakeIo({ a: CLEAN })), 2);
+    assert.equal(await run(['lint', '--bogus', 'a'], fakeIo({ a: CLEAN })), 2);
+    assert.equal(await run(['frobnicate'], fakeIo({})), 2);
+    const io = fakeIo({});
+    assert.equal(await run(['lint', 'missing.optim.yaml'], io), 2);
+    assert.match(io.err, /cannot read missing\.optim\.yaml: no such file/);
+  });
+  test('JSON files are parsed as JSON', async () => {
+    const io = fakeIo({ 'c.optim.json': '{"optimizer": {"type": "AdamW", "lr": 2e-5}}' });
+    assert.equal(await run(['lint', '--format', 'json', 'c.optim.json'], io), 0);
+    assert.deepEqual(JSON.parse(io.out), []);
+  });
+});
+
+describe('optlens schedule', () => {
+  test('--json prints the lr series for the run length from training:', async () => {
+    const io = fakeIo({ 'a.optim.yaml': CLEAN });
+    assert.equal(await run(['schedule', 'a.optim.yaml', '--json'], io), 0);
+    assert.deepEqual(JSON.parse(io.out), { lr: [1e-3, 1e-3, 1e-3, 5e-4, 5e-4, 5e-4, 2.5e-4, 2.5e-4] });
+  });
+  test('--steps overrides the run length', async () => {
+    const io = fakeIo({ 'a.optim.yaml': CLEAN });
+    assert.equal(await run(['schedule', 'a.optim.yaml', '--steps', '4', '--json'], io), 0);
+    assert.equal(JSON.parse(io.out).lr.length, 4);
+  });
+  test('--metrics feeds ReduceLROnPlateau, inline or from a file', async () => {
+    const plateau = 'optimizer: {type: SGD, lr: 0.1}\nscheduler: {type: ReduceLROnPlateau, patience: 0, factor: 0.5}\ntraining: {steps: 4}\n';
+    const inline = fakeIo({ 'p.optim.yaml': plateau });
+    assert.equal(await run(['schedule', 'p.optim.yaml', '--json', '--metrics', '1,1,1'], inline), 0);
+    assert.deepEqual(JSON.parse(inline.out).lr, [0.1, 0.1, 0.05, 0.025]);
+    const fromFile = fakeIo({ 'p.optim.yaml': plateau, 'm.txt': '1\n1\n1\n' });
+    assert.equal(await run(['schedule', 'p.optim.yaml', '--json', '--metrics', 'm.txt'], fromFile), 0);
+    assert.deepEqual(JSON.parse(fromFile.out).lr, [0.1, 0.1, 0.05, 0.025]);
+    assert.equal(await run(['schedule', 'p.optim.yaml', '--metrics', 'nope.txt'], fakeIo({ 'p.optim.yaml': plateau })), 2);
+  });
+  test('momentum is included when the scheduler cycles it', async () => {
+    const io = fakeIo({ 'o.optim.yaml': 'optimizer: {type: SGD, lr: 0.1, momentum: 0.9}\nscheduler: {type: OneCycleLR, max_lr: 1.0, total_steps: 10}\ntraining: {steps: 10}\n' });
+    assert.equal(await run(['schedule', 'o.optim.yaml', '--json'], io), 0);
+    const result = JSON.parse(io.out);
+    assert.equal(result.lr.length, 10);
+    assert.equal(result.momentum.length, 10);
+    assert.equal(result.betas, undefined);
+  });
+  test('where PyTorch raises, the series stops there and the exit code is 1', async () => {
+    const io = fakeIo({ 'o.optim.yaml': 'optimizer: {type: SGD, lr: 0.1, momentum: 0.9}\nscheduler: {type: OneCycleLR, max_lr: 1.0, total_steps: 10}\ntraining: {steps: 20}\n' });
+    assert.equal(await run(['schedule', 'o.optim.yaml', '--json'], io), 1);
+    assert.equal(JSON.parse(io.out).lr.length, 11);
+    assert.match(io.err, /ValueError/);
+  });
+  test('a file without a scheduler is an error with a message', async () => {
+    const io = fakeIo({ 'a.optim.yaml': 'optimizer: {type: SGD, lr: 0.1}\n' });
+    assert.equal(await run(['schedule', 'a.optim.yaml'], io), 1);
+    assert.match(io.err, /has no scheduler/);
+  });
+  test('text summary', async () => {
+    const io = fakeIo({ 'a.optim.yaml': CLEAN });
+    assert.equal(await run(['schedule', 'a.optim.yaml'], io), 0);
+    assert.match(io.out, /StepLR, 8 steps/);
+    assert.match(io.out, /start 0\.001, peak 0\.001 at step 0, final 2\.5e-4/);
+  });
+});
