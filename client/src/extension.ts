@@ -5,6 +5,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { AnalysisChangedNotification, ScheduleRequest, type ScheduleData } from '../../server/src/protocol';
 import { SchedulePanel } from './panels/schedulePanel';
 
+/** `activate` registers everything in `context.subscriptions`; VS Code disposes them on deactivation. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Optimizer Lens', { log: true });
   context.subscriptions.push(output);
@@ -27,7 +28,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const getSchedule = async (uri: string): Promise<ScheduleData | null> => {
     try {
-      return await client.sendRequest(ScheduleRequest.type, { uri });
+      // Method names, not the RequestType objects: the client and the server bundle different vscode-jsonrpc versions.
+      return await client.sendRequest<ScheduleData | null>(ScheduleRequest.method, { uri });
     } catch (error) {
       output.error(`schedule request failed: ${error instanceof Error ? error.message : String(error)}`);
       return null;
@@ -65,7 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await client.start();
   context.subscriptions.push(
     client,
-    client.onNotification(AnalysisChangedNotification.type, (params) => panels.refresh(params.uri)),
+    client.onNotification(AnalysisChangedNotification.method, (params: { uri: string; version: number }) => panels.refresh(params.uri)),
   );
   output.info('Optimizer Lens language server started.');
 }

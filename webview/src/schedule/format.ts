@@ -39,7 +39,7 @@ export function linearTicks(min: number, max: number, count: number): number[] {
   if (min === max) return [min];
   const rawStep = (max - min) / count;
   const power = Math.pow(10, Math.floor(Math.log10(rawStep)));
-  const multiple = [1, 2, 5, 10].find((candidate) => candidate * power >= rawStep) ?? 10;
+  const multiple = [1, 2, 5, 10].find((candidate) => candidate * power >= rawStep * (1 - 1e-9)) ?? 10;
   const step = multiple * power;
   const ticks: number[] = [];
   for (let tick = Math.ceil(min / step) * step; tick <= max + step * 1e-9; tick += step) {
@@ -53,7 +53,8 @@ export function logTicks(min: number, max: number): number[] {
   if (!(min > 0) || !(max > 0)) return [];
   const ticks: number[] = [];
   for (let exponent = Math.floor(Math.log10(min)); exponent <= Math.ceil(Math.log10(max)); exponent++) {
-    const tick = Math.pow(10, exponent);
+    // Parsing `1e-5` gives the nearest double to 10^-5; `Math.pow(10, -5)` can be one ulp off.
+    const tick = Number(`1e${exponent}`);
     if (tick >= min * (1 - 1e-9) && tick <= max * (1 + 1e-9)) ticks.push(tick);
   }
   return ticks;

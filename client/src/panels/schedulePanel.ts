@@ -1,0 +1,290 @@
+// The schedule webview panel's host side: opens it beside the editor, owns its state, replays it to the webview
+// and saves exports. The webview itself lives in `webview/src/schedule/`.
+//
+// Invariant: the host owns the state (document, last good schedule, pinned schedule, error) and only posts to a
+// visible webview; it replays a full snapshot on `ready` and whenever the panel becomes visible again, because a
+// hidden webview (no `retainContextWhenHidden`) is destroyed and receives nothing.
+
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ScheduleData } from '../../../server/src/protocol';
+import {
+  isScheduleWebviewState,
+  isWebviewToHostMessage,
+  type ExportMessage,
+  type HostToWebviewMessage,
+  type SchedulePanelSnapshot,
+  type ScheduleSnapshot,
+} from '../../../webview/src/protocol';
+
+/** Computes the schedule of a document; `null` when it has none (or the request failed, already logged). */
+export type ScheduleSource = (uri: string) => Promise<ScheduleData | null>;
+
+const viewType = 'optimizerLens.schedule';
+
+/** Edits arrive in bursts; one fetch per burst, still well inside the 100 ms the plot may lag behind typing. */
+const refreshDebounceMs = 50;
+
+// A compile-time check that the server's schedule type is what the webview expects; it fails to type-check
+// when `ScheduleData` and `ScheduleSnapshot` drift apart.
+const scheduleDataFitsSnapshot = (data: ScheduleData): ScheduleSnapshot => data;
+void scheduleDataFitsSnapshot;
+
+/**
+ * The registry of the (single) schedule panel. Create it once with `SchedulePanel.register`; it registers the
+ * serializer that brings the panel back after a restart, and it is disposed with the extension.
+ */
+export class SchedulePanel implements vscode.Disposable {
+  private current: OpenSchedulePanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly getSchedule: ScheduleSource,
+  ) {}
+
+  static register(context: vscode.ExtensionContext, getSchedule: ScheduleSource): SchedulePanel {
+    const registry = new SchedulePanel(context, getSchedule);
+    registry.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(viewType, {
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+          const uri = isScheduleWebviewState(state) ? state.uri : null;
+          if (uri === null) {
+            panel.dispose();
+            return;
+          }
+          await registry.adopt(panel, uri).refreshNow();
+        },
+      }),
+    );
+    return registry;
+  }
+
+  /** Opens the panel beside the editor for `uri`, or reveals it and switches it to `uri`. */
+  async show(uri: string): Promise<void> {
+    if (this.current) {
+      this.current.panel.reveal(undefined, true);
+      this.current.switchTo(uri);
+      await this.current.refreshNow();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      viewType,
+      panelTitle(uri),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(this.context),
+    );
+    await this.adopt(panel, uri).refreshNow();
+  }
+
+  /** The active editor moved to another config: an open panel follows it. */
+  follow(uri: string): void {
+    if (!this.current || this.current.uri === uri) return;
+    this.current.switchTo(uri);
+    this.current.scheduleRefresh();
+  }
+
+  /** The analysis of `uri` changed: an open panel showing it re-renders (debounced). */
+  refresh(uri: string): void {
+    if (this.current?.uri === uri) this.current.scheduleRefresh();
+  }
+
+  dispose(): void {
+    this.current?.panel.dispose();
+    this.current = undefined;
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, uri: string): OpenSchedulePanel {
+    this.current?.panel.dispose();
+    const opened = new OpenSchedulePanel(this.context, panel, uri, this.getSchedule, () => {
+      if (this.current === opened) this.current = undefined;
+    });
+    this.current = opened;
+    return opened;
+  }
+}
+
+/** One live panel: its state, its webview wiring and its pending refresh. */
+class OpenSchedulePanel {
+  private schedule: ScheduleData | null = null;
+  private pinned: ScheduleData | null = null;
+  private error: string | null = null;
+  /** Set when a refresh was wanted while the panel was hidden; it runs when the panel shows again. */
+  private refreshWhenVisible = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Incremented per fetch so that a slow, stale answer never overwrites a newer one. */
+  private fetchGeneration = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    context: vscode.ExtensionContext,
+    readonly panel: vscode.WebviewPanel,
+    public uri: string,
+    private readonly getSchedule: ScheduleSource,
+    onDisposed: () => void,
+  ) {
+    panel.title = panelTitle(uri);
+    panel.webview.options = webviewOptions(context);
+    panel.webview.html = webviewHtml(panel.webview, context.extensionUri);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) return;
+        if (this.refreshWhenVisible) this.scheduleRefresh();
+        this.postSnapshot();
+      }),
+      panel.onDidDispose(() => {
+        if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+        for (const disposable of this.disposables.splice(0)) disposable.dispose();
+        onDisposed();
+      }),
+    );
+  }
+
+  switchTo(uri: string): void {
+    if (uri === this.uri) return;
+    this.uri = uri;
+    this.panel.title = panelTitle(uri);
+  }
+
+  scheduleRefresh(): void {
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refreshNow();
+    }, refreshDebounceMs);
+  }
+
+  async refreshNow(): Promise<void> {
+    if (!this.panel.visible) {
+      this.refreshWhenVisible = true;
+      return;
+    }
+    this.refreshWhenVisible = false;
+    const generation = ++this.fetchGeneration;
+    const uri = this.uri;
+    let data: ScheduleData | null;
+    try {
+      data = await this.getSchedule(uri);
+    } catch (error) {
+      data = null;
+      this.error = `Could not compute the schedule: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (generation !== this.fetchGeneration || uri !== this.uri) return;
+    if (data !== null && data.lr.length > 0) {
+      this.schedule = data;
+      this.error = null;
+      this.post({ type: 'setSchedule', schedule: data });
+      return;
+    }
+    // Keep the last good plot of the same document greyed behind the message; a plot of another document
+    // would mislead.
+    if (this.schedule !== null && this.schedule.uri !== uri) this.schedule = null;
+    this.error =
+      data !== null && data.errors.length > 0
+        ? data.errors.join('\n')
+        : 'No schedule to draw: this file has no scheduler the panel can evaluate yet. Fix the problems listed in the Problems view, or add a `scheduler:` section.';
+    if (this.schedule === null) this.postSnapshot();
+    else this.post({ type: 'setError', message: this.error });
+  }
+
+  private snapshot(): SchedulePanelSnapshot {
+    return { schedule: this.schedule, pinned: this.pinned, error: this.error };
+  }
+
+  private postSnapshot(): void {
+    this.post({ type: 'snapshot', snapshot: this.snapshot() });
+  }
+
+  /** Never posts to a hidden webview: it would be dropped, and the snapshot replay covers it. */
+  private post(message: HostToWebviewMessage): void {
+    if (this.panel.visible) void this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(message: unknown): void {
+    if (!isWebviewToHostMessage(message)) return;
+    switch (message.type) {
+      case 'ready':
+        this.postSnapshot();
+        break;
+      case 'pin':
+        this.pinned = this.schedule;
+        this.post({ type: 'pinned', pinned: this.pinned });
+        break;
+      case 'unpin':
+        this.pinned = null;
+        this.post({ type: 'pinned', pinned: null });
+        break;
+      case 'export':
+        void this.saveExport(message);
+        break;
+    }
+  }
+
+  private async saveExport(message: ExportMessage): Promise<void> {
+    // The name comes from the webview: keep only a plain file name.
+    const fileName = message.suggestedName.split(/[\\/]/).pop()?.replace(/[^\w.-]+/g, '-') || `schedule.${message.format}`;
+    const documentUri = vscode.Uri.parse(this.uri);
+    const folder = documentUri.scheme === 'file' ? vscode.Uri.joinPath(documentUri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const filters: Record<string, string[]> = { png: { 'PNG image': ['png'] }, svg: { 'SVG drawing': ['svg'] }, csv: { CSV: ['csv'] } }[message.format];
+    try {
+      const target = await vscode.window.showSaveDialog({
+        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}),
+        filters,
+        title: `Export schedule as ${message.format.toUpperCase()}`,
+      });
+      if (!target) {
+        this.post({ type: 'exported', format: message.format, savedTo: null });
+        return;
+      }
+      const bytes = message.encoding === 'base64' ? Buffer.from(message.content, 'base64') : new TextEncoder().encode(message.content);
+      await vscode.workspace.fs.writeFile(target, bytes);
+      this.post({ type: 'exported', format: message.format, savedTo: target.scheme === 'file' ? target.fsPath : target.toString() });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.post({ type: 'exported', format: message.format, savedTo: null, error: reason });
+      void vscode.window.showErrorMessage(`Optimizer Lens: could not save the ${message.format.toUpperCase()} export: ${reason}`);
+    }
+  }
+}
+
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
+  };
+}
+
+function panelTitle(uri: string): string {
+  const name = decodeURIComponent(uri.split('/').pop() ?? uri);
+  return `Schedule: ${name}`;
+}
+
+/** The webview's page: a strict CSP with a fresh nonce, the two style sheets and the bundle, nothing inline. */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(18).toString('base64url');
+  const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('uPlot.min.css')}">
+<link rel="stylesheet" href="${asset('schedule.css')}">
+<title>Schedule</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset('schedule.js')}"></script>
+</body>
+</html>`;
+}

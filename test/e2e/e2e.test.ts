@@ -1,0 +1,124 @@
+// End to end in a real VS Code (code-server) driven by Debian's Chromium: what a user sees, step by step, with screenshots.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT, startCodeServer, type RunningCodeServer } from './codeServer';
+
+const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const MISTAKES = 'optimizer:\n  type: Adam\n  lr: 2e-5\n  weight_decay: 0.05\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 200\n  eta_min: 1.0e-6\ntraining:\n  steps: 1000\n';
+
+describe('Optimizer Lens in a real VS Code (code-server)', () => {
+  let server: RunningCodeServer;
+  let context: BrowserContext;
+  let page: Page;
+  let workspace: string;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    workspace = mkdtempSync(path.join(os.tmpdir(), 'optlens-ws-'));
+    cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
+    await import('node:fs/promises').then((fs) => fs.writeFile(path.join(workspace, 'mistakes.optim.yaml'), MISTAKES));
+    server = await startCodeServer({ workspace, extensionPath: ROOT });
+    context = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'optlens-chromium-')), {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.stop();
+  });
+
+  async function openFile(name: string): Promise<void> {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(name);
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
+  }
+
+  async function runCommand(title: string): Promise<void> {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
+  }
+
+  test('diagnostics: squiggles in the editor and entries in the Problems panel', async () => {
+    await openFile('mistakes.optim.yaml');
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Control+Shift+M');
+    const markers = page.locator('.markers-panel');
+    await markers.waitFor();
+    await markers.locator('.monaco-list-row', { hasText: 'OL207' }).first().waitFor();
+    const text = await markers.innerText();
+    for (const code of ['OL004', 'OL206', 'OL207']) assert.match(text, new RegExp(code));
+    await page.screenshot({ path: path.join(ARTIFACTS, '01-diagnostics.png') });
+  });
+
+  test('hover shows the catalog documentation', async () => {
+    const word = page.locator('.monaco-editor .view-line span', { hasText: /^CosineAnnealingLR$/ }).first();
+    await word.hover();
+    const hover = page.locator('.monaco-hover-content', { hasText: 'CosineAnnealingLR' }).first();
+    await hover.waitFor({ timeout: 20_000 });
+    assert.match(await hover.innerText(), /peaks at/);
+    await page.screenshot({ path: path.join(ARTIFACTS, '02-hover.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  test('a quick fix switches Adam to AdamW', async () => {
+    await page.locator('.monaco-editor .view-line span', { hasText: /^weight_decay$/ }).first().click();
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Switch to AdamW' }).first();
+    await fix.waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '03-quick-fix.png') });
+    await fix.click();
+    await page.locator('.monaco-editor .view-line span', { hasText: /^AdamW$/ }).first().waitFor();
+    await page.keyboard.press('Control+S');
+  });
+
+  test('completion offers parameters with their defaults', async () => {
+    // Go to the end of line 2 ("  type: AdamW") and start a new parameter.
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(':2');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('bet');
+    await page.keyboard.press('Control+Space');
+    const item = page.locator('.suggest-widget .monaco-list-row', { hasText: 'betas' }).first();
+    await item.waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '04-completion.png') });
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-line', { hasText: 'betas: [0.9, 0.999]' }).first().waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  test('the schedule panel opens beside the editor and draws', async () => {
+    await runCommand('Optimizer Lens: Show Schedule');
+    const frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    await frame.locator('canvas').first().waitFor({ timeout: 30_000 });
+    await frame.getByText('CosineAnnealingLR').first().waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, '05-schedule-panel.png') });
+  });
+
+  test('the fixed file on disk has AdamW and the new parameter', () => {
+    const saved = readFileSync(path.join(workspace, 'mistakes.optim.yaml'), 'utf8');
+    assert.match(saved, /type: AdamW/);
+  });
+});

@@ -1,0 +1,129 @@
+// Node tests of the webview's pure parts: min/max decimation, number formatting, CSV, SVG and the message guards.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { isHostToWebviewMessage, isScheduleWebviewState, isWebviewToHostMessage } from '../../webview/src/protocol';
+import { decimateMinMax } from '../../webview/src/schedule/decimate';
+import { formatValue, linearTicks, logTicks } from '../../webview/src/schedule/format';
+import { exportBaseName, plottedSeriesOf, scheduleCsv } from '../../webview/src/schedule/seriesModel';
+import { oneCycleSchedule, warmupCosineSchedule } from './scheduleFixtures';
+
+describe('decimateMinMax', () => {
+  it('keeps every sample when there are few per pixel', () => {
+    const result = decimateMinMax([[5, 4, 3, 2, 1]], { fromStep: 0, toStep: 4, buckets: 100 });
+    assert.deepEqual(result, { steps: [0, 1, 2, 3, 4], columns: [[5, 4, 3, 2, 1]] });
+  });
+
+  it('keeps the minimum and maximum of every column in every pixel, as exact samples', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 50, maxLength: 600 }), fc.integer({ min: 1, max: 12 }), (values, buckets) => {
+        const momentum = values.map((value) => -value / 2);
+        const { steps, columns } = decimateMinMax([values, momentum], { fromStep: 0, toStep: values.length - 1, buckets });
+        assert.ok(steps.every((step, index) => index === 0 || step > steps[index - 1]!), 'steps increase');
+        steps.forEach((step, index) => {
+          assert.equal(columns[0]![index], values[step]);
+          assert.equal(columns[1]![index], momentum[step]);
+        });
+        if (values.length > buckets * 4) {
+          for (let bucket = 0; bucket < buckets; bucket++) {
+            const first = Math.floor((bucket * values.length) / buckets);
+            const last = Math.floor(((bucket + 1) * values.length) / buckets) - 1;
+            const slice = values.slice(first, last + 1);
+            const kept = steps.filter((step) => step >= first && step <= last).map((step) => values[step]!);
+            assert.equal(Math.min(...kept), Math.min(...slice));
+            assert.equal(Math.max(...kept), Math.max(...slice));
+            assert.ok(kept.length <= 6, 'first, last and the extremes of two columns at most');
+          }
+        }
+      }),
+    );
+  });
+
+  it('covers a zoomed window with its neighbours and the whole range ends', () => {
+    const values = Array.from({ length: 1000 }, (_, step) => step);
+    const { steps } = decimateMinMax([values], { fromStep: 400.3, toStep: 420.7, buckets: 50 });
+    assert.deepEqual(steps, [0, 399, ...Array.from({ length: 22 }, (_, index) => 400 + index), 422, 999]);
+  });
+
+  it('pads shorter columns with null and drops non-finite samples', () => {
+    const { columns } = decimateMinMax([[1, NaN, 3, Infinity], [7, 8]], { fromStep: 0, toStep: 3, buckets: 10 });
+    assert.deepEqual(columns, [[1, null, 3, null], [7, 8, null, null]]);
+  });
+
+  it('returns nothing for no data and survives nonsense windows', () => {
+    assert.deepEqual(decimateMinMax([[]], { fromStep: 0, toStep: 10, buckets: 10 }), { steps: [], columns: [[]] });
+    const result = decimateMinMax([[1, 2, 3]], { fromStep: Number.NaN, toStep: -Infinity, buckets: Number.NaN });
+    assert.deepEqual(result.steps, [0, 1, 2].filter((step) => result.steps.includes(step)));
+    assert.ok(result.steps.includes(0) && result.steps.includes(2));
+  });
+});
+
+describe('formatting', () => {
+  it('writes learning rates short and exact enough', () => {
+    const cases: [number | null, string][] = [
+      [3e-4, '3e-4'],
+      [0.00012346, '1.235e-4'],
+      [0.9, '0.9'],
+      [0.95, '0.95'],
+      [1, '1'],
+      [0, '0'],
+      [123456, '1.235e5'],
+      [null, '—'],
+    ];
+    for (const [value, expected] of cases) assert.equal(formatValue(value), expected, String(value));
+  });
+
+  it('picks round ticks', () => {
+    assert.deepEqual(linearTicks(0, 1e-3, 5), [0, 2e-4, 4e-4, 6e-4, 8e-4, 1e-3]);
+    assert.deepEqual(logTicks(3e-6, 2e-3), [1e-5, 1e-4, 1e-3]);
+    assert.deepEqual(logTicks(0, 1), []);
+  });
+});
+
+describe('series and CSV', () => {
+  it('lists the current series then the pinned ones', () => {
+    const labels = plottedSeriesOf(oneCycleSchedule(10), warmupCosineSchedule(10, 2)).map((series) => `${series.label}@${series.axis}`);
+    assert.deepEqual(labels, ['lr@lr', 'momentum@momentum', 'lr (pinned)@lr', 'β1 (pinned)@momentum']);
+  });
+
+  it('writes step,lr,momentum and step,lr,beta1,beta2 rows at full precision', () => {
+    const oneCycle = oneCycleSchedule(4);
+    assert.equal(
+      scheduleCsv(oneCycle),
+      ['step,lr,momentum', ...oneCycle.lr.map((lr, step) => `${step},${lr},${oneCycle.momentum![step]}`)].join('\n') + '\n',
+    );
+    assert.equal(scheduleCsv(warmupCosineSchedule(3, 1, 0.1, 0.01)).split('\n')[1], '0,0.1,0.9,0.95');
+  });
+
+  it('names exports after the document', () => {
+    assert.equal(exportBaseName(oneCycleSchedule(2)), 'resnet-onecycle.optim.schedule');
+    assert.equal(exportBaseName({ ...oneCycleSchedule(2), uri: 'untitled:Untitled-1' }), 'untitled-Untitled-1.schedule');
+  });
+});
+
+describe('message guards', () => {
+  const schedule = warmupCosineSchedule(5, 1);
+
+  it('accepts every well-formed message', () => {
+    assert.ok(isHostToWebviewMessage({ type: 'setSchedule', schedule }));
+    assert.ok(isHostToWebviewMessage({ type: 'snapshot', snapshot: { schedule, pinned: null, error: null } }));
+    assert.ok(isHostToWebviewMessage({ type: 'setError', message: 'bad' }));
+    assert.ok(isHostToWebviewMessage({ type: 'pinned', pinned: null }));
+    assert.ok(isHostToWebviewMessage({ type: 'exported', format: 'svg', savedTo: null }));
+    assert.ok(isWebviewToHostMessage({ type: 'ready' }));
+    assert.ok(isWebviewToHostMessage({ type: 'export', format: 'png', suggestedName: 'a.png', encoding: 'base64', content: 'AA==' }));
+    assert.ok(isScheduleWebviewState({ stateVersion: 1, uri: null, logScale: false, view: null, snapshot: null }));
+  });
+
+  it('rejects malformed messages', () => {
+    assert.equal(isHostToWebviewMessage({ type: 'setSchedule', schedule: { ...schedule, lr: ['1'] } }), false);
+    assert.equal(isHostToWebviewMessage({ type: 'setSchedule', schedule: { ...schedule, betas: [[0.9]] } }), false);
+    assert.equal(isHostToWebviewMessage({ type: 'pinned' }), false);
+    assert.equal(isHostToWebviewMessage({ type: 'exported', format: 'gif', savedTo: null }), false);
+    assert.equal(isHostToWebviewMessage(null), false);
+    assert.equal(isWebviewToHostMessage({ type: 'export', format: 'png', suggestedName: 'a.png', encoding: 'hex', content: '' }), false);
+    assert.equal(isWebviewToHostMessage({ type: 'setSchedule', schedule }), false, 'a host message is not a webview message');
+    assert.equal(isScheduleWebviewState({ stateVersion: 2, uri: null, logScale: false, view: null, snapshot: null }), false);
+  });
+});

@@ -1,0 +1,143 @@
+// Drives the bundled schedule webview in Debian's Chromium through playwright-core, with a stub VS Code host.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { HostToWebviewMessage, ScheduleWebviewState, WebviewToHostMessage } from '../../webview/src/protocol';
+
+export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
+const bundlePath = join(repositoryRoot, 'dist', 'webview', 'schedule.js');
+const harnessUrl = pathToFileURL(join(repositoryRoot, 'test', 'webview', 'harness', 'scheduleHarness.html')).href;
+
+export type ThemeName = 'light' | 'dark' | 'hc';
+
+/** What the harness page exposes on `window`; see `harness/scheduleHarness.html` and `webview/src/schedule/main.ts`. */
+export interface HarnessWindow {
+  harness: {
+    posted: WebviewToHostMessage[];
+    states: ScheduleWebviewState[];
+    violations: string[];
+    applyTheme(name: ThemeName): void;
+  };
+  optimizerLensSchedule: {
+    chart(): {
+      data: (number | null)[][];
+      scales: Record<string, { min: number; max: number; distr: number }>;
+      series: { label: string; dash?: number[]; stroke: unknown }[];
+      bbox: { left: number; top: number; width: number; height: number };
+      valToPos(value: number, scale: string): number;
+    } | null;
+    seriesLabels(): string[];
+    seriesStrokes(): string[];
+    readoutStep(): number | null;
+    view(): { min: number; max: number } | null;
+    lastPaintMs(): number | null;
+    theme(): { kind: string; background: string; lr: string };
+  };
+}
+
+/** Builds the webview bundle when it is missing or older than any webview source file. */
+export function ensureWebviewBundle(): void {
+  const newestSource = newestModification(join(repositoryRoot, 'webview', 'src'));
+  if (existsSync(bundlePath) && statSync(bundlePath).mtimeMs >= newestSource) return;
+  const result = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repositoryRoot, encoding: 'utf8' });
+  if (result.status !== 0 || !existsSync(bundlePath)) {
+    throw new Error(`node esbuild.mjs failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+function newestModification(folder: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestModification(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface OpenedPanel {
+  readonly page: Page;
+  /** Page errors and console errors seen so far; a test ends by asserting there were none. */
+  readonly problems: string[];
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly theme?: ThemeName;
+  readonly width?: number;
+  readonly height?: number;
+  readonly deviceScaleFactor?: number;
+  /** What `vscode.getState()` returns at start-up, as after the panel was hidden and shown again. */
+  readonly initialState?: ScheduleWebviewState;
+}
+
+/** Opens the harness in a fresh browser context and waits for the webview's `ready` handshake. */
+export async function openSchedulePanel(browser: Browser, options: OpenOptions = {}): Promise<OpenedPanel> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 900, height: options.height ?? 520 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
+  });
+  // The harness reads these before the bundle runs; init scripts bypass the page's CSP as VS Code's own do.
+  await context.addInitScript(
+    ({ theme, state }) => {
+      const target = window as unknown as { harnessThemeName?: string; harnessInitialState?: unknown };
+      target.harnessThemeName = theme;
+      target.harnessInitialState = state ?? undefined;
+    },
+    { theme: options.theme ?? 'dark', state: options.initialState ?? null },
+  );
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  await page.goto(harnessUrl);
+  await page.waitForFunction(() => (window as unknown as HarnessWindow).harness.posted.some((message) => message.type === 'ready'));
+  return { page, problems, close: () => context.close() };
+}
+
+/** Posts a host message as VS Code delivers it and waits until the plot has painted (when `waitForPaint`). */
+export async function postFromHost(page: Page, message: HostToWebviewMessage, waitForPaint = true): Promise<void> {
+  const paintsBefore = await paintCount(page);
+  await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
+  if (waitForPaint) await waitForPaintAfter(page, paintsBefore);
+}
+
+export async function paintCount(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.querySelector<HTMLElement>('.schedule-panel')?.dataset.paintCount ?? '0'));
+}
+
+export async function waitForPaintAfter(page: Page, paintsBefore: number): Promise<void> {
+  await page.waitForFunction(
+    (before) => Number(document.querySelector<HTMLElement>('.schedule-panel')?.dataset.paintCount ?? '0') > before,
+    paintsBefore,
+  );
+}
+
+export async function postedMessages(page: Page): Promise<WebviewToHostMessage[]> {
+  return page.evaluate(() => (window as unknown as HarnessWindow).harness.posted);
+}
+
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as HarnessWindow).harness.violations);
+}

@@ -1,0 +1,825 @@
+// The schedule panel's DOM and uPlot chart: LR against step, momentum/beta1 on a right axis, markers, the run end,
+// a pinned overlay, log/linear y, zoom and pan, a pointer and keyboard readout, and PNG/SVG/CSV export.
+//
+// Invariant: uPlot only ever receives decimated data for the visible step range (see `decimate.ts`); the readout
+// and the CSV read the full arrays, so what the user reads is exact even when the drawing is decimated.
+
+import uPlot from 'uplot';
+import type { ExportFormat, SchedulePanelSnapshot, ScheduleSnapshot } from '../protocol';
+import { decimateMinMax } from './decimate';
+import { formatStep, formatStepTick, formatValue } from './format';
+import { exportBaseName, plottedSeriesOf, scheduleCsv, type PlottedSeries } from './seriesModel';
+import { scheduleSvg, type SvgMarker } from './svgExport';
+import { readPlotTheme, withAlpha, type PlotTheme } from './theme';
+
+export interface StepRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** What the view asks of its owner; `main.ts` turns these into messages to the host and `setState` calls. */
+export interface SchedulePanelViewCallbacks {
+  readonly pin: () => void;
+  readonly unpin: () => void;
+  readonly exportFile: (format: ExportFormat, suggestedName: string, encoding: 'base64' | 'utf8', content: string) => void;
+  readonly uiChanged: () => void;
+}
+
+/** A read-only window into the view for browser tests and for debugging from the webview developer tools. */
+export interface SchedulePanelDebugHandle {
+  readonly chart: () => uPlot | null;
+  readonly seriesLabels: () => string[];
+  readonly seriesStrokes: () => string[];
+  readonly readoutStep: () => number | null;
+  readonly view: () => StepRange | null;
+  readonly lastPaintMs: () => number | null;
+  readonly theme: () => PlotTheme;
+}
+
+interface ViewElements {
+  readonly title: HTMLElement;
+  readonly logButton: HTMLButtonElement;
+  readonly resetButton: HTMLButtonElement;
+  readonly pinButton: HTMLButtonElement;
+  readonly exportButtons: Record<ExportFormat, HTMLButtonElement>;
+  readonly warnings: HTMLElement;
+  readonly plotArea: HTMLElement;
+  readonly plotHost: HTMLElement;
+  readonly overlay: HTMLElement;
+  readonly readout: HTMLElement;
+  readonly legend: HTMLElement;
+  readonly status: HTMLElement;
+}
+
+/** Marker kinds that mean "the run stops here"; they are drawn solid in the error colour. */
+const endMarkerKinds = new Set(['end', 'run-end']);
+const pinnedDashCss = [6, 4] as const;
+const markerDashCss = [4, 3] as const;
+const minimumPlotHeightCss = 120;
+
+export class SchedulePanelView {
+  private readonly elements: ViewElements;
+  private schedule: ScheduleSnapshot | null = null;
+  private pinned: ScheduleSnapshot | null = null;
+  private error: string | null = null;
+  private logScale = false;
+  private view: StepRange | null = null;
+  private chart: uPlot | null = null;
+  private plotted: PlottedSeries[] = [];
+  private decimatedSteps: number[] = [];
+  private decimatedWindow: { readonly from: number; readonly to: number; readonly buckets: number } | null = null;
+  private readoutStepValue: number | null = null;
+  /** True while the readout was placed by the keyboard; a real mouse move hands it back to the pointer. */
+  private readoutFromKeyboard = false;
+  private theme: PlotTheme;
+  private paintRequestedAt: number | null = null;
+  private lastPaint: number | null = null;
+  private readonly scratch: CanvasRenderingContext2D;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly callbacks: SchedulePanelViewCallbacks,
+  ) {
+    this.scratch = document.createElement('canvas').getContext('2d')!;
+    this.theme = readPlotTheme(document.body);
+    this.elements = this.buildDom();
+    this.watchTheme();
+    new ResizeObserver(() => this.onResize()).observe(this.elements.plotArea);
+    this.renderChrome();
+  }
+
+  // ---- State in ----
+
+  applySnapshot(snapshot: SchedulePanelSnapshot): void {
+    if (this.schedule !== null && snapshot.schedule !== null && this.schedule.uri !== snapshot.schedule.uri) this.view = null;
+    this.schedule = snapshot.schedule;
+    this.pinned = snapshot.pinned;
+    this.error = snapshot.error;
+    this.clampViewToData();
+    this.rebuild();
+  }
+
+  setSchedule(schedule: ScheduleSnapshot): void {
+    const switchedDocument = this.schedule !== null && this.schedule.uri !== schedule.uri;
+    this.schedule = schedule;
+    this.error = null;
+    if (switchedDocument) this.view = null;
+    this.clampViewToData();
+    this.rebuild();
+  }
+
+  setError(message: string): void {
+    this.error = message;
+    this.renderChrome();
+    this.callbacks.uiChanged();
+  }
+
+  setPinned(pinned: ScheduleSnapshot | null): void {
+    this.pinned = pinned;
+    this.rebuild();
+  }
+
+  showExportResult(format: ExportFormat, savedTo: string | null, error: string | undefined): void {
+    const name = format.toUpperCase();
+    this.elements.status.textContent =
+      error !== undefined ? `${name} export failed: ${error}` : savedTo === null ? `${name} export cancelled.` : `Saved ${name} to ${savedTo}.`;
+  }
+
+  restoreUi(logScale: boolean, view: StepRange | null): void {
+    this.logScale = logScale;
+    this.view = view;
+    this.clampViewToData();
+    this.rebuild();
+  }
+
+  // ---- State out ----
+
+  uiState(): { readonly logScale: boolean; readonly view: StepRange | null } {
+    return { logScale: this.logScale, view: this.view };
+  }
+
+  snapshot(): SchedulePanelSnapshot {
+    return { schedule: this.schedule, pinned: this.pinned, error: this.error };
+  }
+
+  debugHandle(): SchedulePanelDebugHandle {
+    return {
+      chart: () => this.chart,
+      seriesLabels: () => this.plotted.map((series) => series.label),
+      seriesStrokes: () => this.plotted.map((series) => this.colorOf(series)),
+      readoutStep: () => this.readoutStepValue,
+      view: () => this.view,
+      lastPaintMs: () => this.lastPaint,
+      theme: () => this.theme,
+    };
+  }
+
+  // ---- DOM ----
+
+  private buildDom(): ViewElements {
+    const make = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, parent: HTMLElement): HTMLElementTagNameMap[K] => {
+      const element = document.createElement(tag);
+      element.className = className;
+      parent.appendChild(element);
+      return element;
+    };
+    const button = (parent: HTMLElement, label: string, description: string, onClick: () => void): HTMLButtonElement => {
+      const element = make('button', 'control', parent);
+      element.type = 'button';
+      element.textContent = label;
+      element.title = description;
+      element.addEventListener('click', onClick);
+      return element;
+    };
+
+    this.root.classList.add('schedule-panel');
+    const header = make('header', 'toolbar', this.root);
+    const title = make('h1', 'title', header);
+    const controls = make('div', 'controls', header);
+    controls.setAttribute('role', 'toolbar');
+    controls.setAttribute('aria-label', 'Schedule plot controls');
+    const logButton = button(controls, 'Log y', 'Toggle a logarithmic learning-rate axis', () => this.toggleLogScale());
+    const resetButton = button(controls, 'Reset zoom', 'Show the whole schedule (or double-click the plot)', () => this.resetZoom());
+    const pinButton = button(controls, 'Pin', 'Pin this schedule and compare it with your next edits', () =>
+      this.pinned ? this.callbacks.unpin() : this.callbacks.pin(),
+    );
+    const exportGroup = make('div', 'export-group', controls);
+    exportGroup.setAttribute('role', 'group');
+    exportGroup.setAttribute('aria-label', 'Export');
+    const exportButtons: Record<ExportFormat, HTMLButtonElement> = {
+      png: button(exportGroup, 'PNG', 'Export the plot as a PNG image', () => this.exportAs('png')),
+      svg: button(exportGroup, 'SVG', 'Export the plot as an SVG drawing', () => this.exportAs('svg')),
+      csv: button(exportGroup, 'CSV', 'Export every step as CSV (step, lr, momentum, betas)', () => this.exportAs('csv')),
+    };
+    for (const format of ['png', 'svg', 'csv'] as const) exportButtons[format].setAttribute('aria-label', `Export ${format.toUpperCase()}`);
+
+    const warnings = make('div', 'warnings', this.root);
+    warnings.setAttribute('role', 'status');
+    const plotArea = make('div', 'plot-area', this.root);
+    const plotHost = make('div', 'plot', plotArea);
+    plotHost.tabIndex = 0;
+    plotHost.setAttribute('role', 'application');
+    plotHost.setAttribute('aria-roledescription', 'schedule plot');
+    plotHost.setAttribute('aria-label', 'Learning-rate schedule. Arrow keys move the readout, plus and minus zoom, 0 resets.');
+    plotHost.addEventListener('keydown', (event) => this.onKeyDown(event));
+    plotHost.addEventListener('focus', () => {
+      if (this.readoutStepValue === null) this.moveReadoutTo(this.visibleRange()?.min ?? 0);
+    });
+    plotHost.addEventListener('mousedown', (event) => this.onPanStart(event), { capture: true });
+    plotHost.addEventListener('mousemove', () => {
+      this.readoutFromKeyboard = false;
+    });
+    const overlay = make('div', 'overlay', plotArea);
+    overlay.setAttribute('role', 'alert');
+    overlay.hidden = true;
+    const readout = make('div', 'readout', this.root);
+    readout.setAttribute('aria-live', 'polite');
+    const footer = make('footer', 'footer', this.root);
+    const legend = make('div', 'legend', footer);
+    legend.setAttribute('aria-label', 'Legend');
+    const status = make('div', 'status', footer);
+    status.setAttribute('role', 'status');
+    const hint = make('p', 'hint', this.root);
+    hint.textContent = 'Drag to zoom · Shift+drag to pan · double-click to reset · arrows move the readout';
+    return { title, logButton, resetButton, pinButton, exportButtons, warnings, plotArea, plotHost, overlay, readout, legend, status };
+  }
+
+  /** Everything outside the canvas: title, toggles, warnings, the error overlay, the legend and the readout. */
+  private renderChrome(): void {
+    const { elements } = this;
+    const schedule = this.schedule;
+    elements.title.textContent = schedule ? schedule.title : 'Learning-rate schedule';
+    elements.title.title = schedule ? schedule.uri : '';
+    elements.logButton.setAttribute('aria-pressed', String(this.logScale));
+    elements.pinButton.setAttribute('aria-pressed', String(this.pinned !== null));
+    elements.pinButton.textContent = this.pinned ? 'Unpin' : 'Pin';
+    elements.pinButton.disabled = this.pinned === null && schedule === null;
+    elements.resetButton.disabled = this.view === null;
+    for (const exportButton of Object.values(elements.exportButtons)) exportButton.disabled = schedule === null;
+
+    elements.warnings.replaceChildren();
+    for (const message of schedule?.errors ?? []) {
+      const line = document.createElement('div');
+      line.className = 'warning';
+      line.textContent = message;
+      elements.warnings.appendChild(line);
+    }
+
+    const message = this.error ?? (schedule === null && this.pinned === null ? 'Open an optimizer config with a scheduler to see its schedule.' : null);
+    elements.overlay.hidden = message === null;
+    elements.overlay.textContent = message ?? '';
+    elements.overlay.classList.toggle('is-error', this.error !== null);
+    elements.plotArea.classList.toggle('stale', this.error !== null);
+
+    elements.legend.replaceChildren();
+    for (const series of this.plotted) {
+      const item = document.createElement('span');
+      item.className = 'legend-item';
+      item.dataset.series = series.key;
+      const swatch = document.createElement('span');
+      swatch.className = series.pinned ? 'swatch dashed' : 'swatch';
+      swatch.style.borderTopColor = this.colorOf(series);
+      item.append(swatch, document.createTextNode(series.label));
+      item.title = series.axis === 'momentum' ? 'Right axis' : 'Left axis';
+      elements.legend.appendChild(item);
+    }
+    this.renderReadout();
+  }
+
+  private renderReadout(): void {
+    const readout = this.elements.readout;
+    const step = this.readoutStepValue;
+    readout.replaceChildren();
+    if (step === null || this.plotted.length === 0) {
+      readout.textContent = this.plotted.length === 0 ? '' : 'Point at the plot, or focus it and use the arrow keys, to read values.';
+      readout.classList.add('idle');
+      return;
+    }
+    readout.classList.remove('idle');
+    const stepPart = document.createElement('span');
+    stepPart.className = 'readout-step';
+    stepPart.textContent = `step ${formatStep(step)}`;
+    readout.appendChild(stepPart);
+    for (const series of this.plotted) {
+      const value = step < series.values.length ? series.values[step] : undefined;
+      const part = document.createElement('span');
+      part.className = 'readout-value';
+      part.dataset.series = series.key;
+      const swatch = document.createElement('span');
+      swatch.className = series.pinned ? 'swatch dashed' : 'swatch';
+      swatch.style.borderTopColor = this.colorOf(series);
+      part.append(swatch, document.createTextNode(`${series.label} ${formatValue(value)}`));
+      readout.appendChild(part);
+    }
+    const phase = this.phaseAt(step);
+    if (phase !== null) {
+      const phasePart = document.createElement('span');
+      phasePart.className = 'readout-phase';
+      phasePart.textContent = phase;
+      readout.appendChild(phasePart);
+    }
+  }
+
+  /** The label of the last marker at or before `step`, to say which phase the readout is in. */
+  private phaseAt(step: number): string | null {
+    let label: string | null = null;
+    let labelStep = -Infinity;
+    for (const marker of this.schedule?.markers ?? []) {
+      if (marker.step <= step && marker.step >= labelStep) {
+        label = marker.label;
+        labelStep = marker.step;
+      }
+    }
+    return label === null ? null : `after ${label}`;
+  }
+
+  private colorOf(series: PlottedSeries): string {
+    if (series.pinned) return series.axis === 'lr' ? this.theme.pinned : withAlpha(this.theme.pinned, 0.6, this.scratch);
+    if (series.key === 'momentum') return this.theme.momentum;
+    if (series.key === 'beta1') return this.theme.beta1;
+    return this.theme.lr;
+  }
+
+  private watchTheme(): void {
+    const observer = new MutationObserver(() => {
+      const theme = readPlotTheme(document.body);
+      if (JSON.stringify(theme) === JSON.stringify(this.theme)) return;
+      this.theme = theme;
+      this.rebuild();
+    });
+    observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'style', 'data-vscode-theme-kind'] });
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  }
+
+  // ---- Chart ----
+
+  private stepCount(): number {
+    return this.plotted.reduce((longest, series) => Math.max(longest, series.values.length), 0);
+  }
+
+  private clampViewToData(): void {
+    const count = Math.max(this.schedule?.lr.length ?? 0, this.pinned?.lr.length ?? 0);
+    if (this.view === null || count === 0) return;
+    const max = Math.min(this.view.max, count - 1);
+    const min = Math.max(0, Math.min(this.view.min, max - 1));
+    this.view = max - min >= 1 ? { min, max } : null;
+  }
+
+  private visibleRange(): StepRange | null {
+    const count = this.stepCount();
+    if (count === 0) return null;
+    return this.view ?? { min: 0, max: this.lastPlottedStep() };
+  }
+
+  /** The last step of the x axis: the data's, or the run length from `training:` when that is further. */
+  private lastPlottedStep(): number {
+    return Math.max(1, this.stepCount() - 1, this.schedule?.totalSteps ?? 0);
+  }
+
+  private plotSize(): { width: number; height: number } {
+    const area = this.elements.plotArea;
+    return { width: Math.max(160, Math.floor(area.clientWidth)), height: Math.max(minimumPlotHeightCss, Math.floor(area.clientHeight)) };
+  }
+
+  /** Decimated uPlot data for `range` at the current plot width, with non-positive LR dropped on a log axis. */
+  private dataFor(range: StepRange, width: number): uPlot.AlignedData {
+    const buckets = Math.max(1, Math.round(width * (window.devicePixelRatio || 1)));
+    const decimated = decimateMinMax(
+      this.plotted.map((series) => series.values),
+      { fromStep: range.min, toStep: range.max, buckets },
+    );
+    this.decimatedSteps = decimated.steps;
+    this.decimatedWindow = { from: range.min, to: range.max, buckets };
+    const columns = decimated.columns.map((column, index) =>
+      this.logScale && this.plotted[index]!.axis === 'lr' ? column.map((value) => (value !== null && value > 0 ? value : null)) : column,
+    );
+    return [decimated.steps, ...columns] as uPlot.AlignedData;
+  }
+
+  /** Recreates the chart; cheap enough for data, theme and log toggles, and simpler than patching uPlot options. */
+  private rebuild(): void {
+    // Every rebuild is timed and announced once painted, so that tests wait for paints instead of sleeping.
+    this.paintRequestedAt = performance.now();
+    this.chart?.destroy();
+    this.chart = null;
+    this.plotted = plottedSeriesOf(this.schedule, this.pinned);
+    const range = this.visibleRange();
+    if (this.readoutStepValue !== null && this.readoutStepValue >= this.stepCount()) this.readoutStepValue = null;
+    this.renderChrome();
+    if (range === null) {
+      this.paintRequestedAt = null;
+      return;
+    }
+    const size = this.plotSize();
+    const data = this.dataFor(range, size.width);
+    this.chart = new uPlot(this.chartOptions(size), data, this.elements.plotHost);
+    this.callbacks.uiChanged();
+  }
+
+  private chartOptions(size: { width: number; height: number }): uPlot.Options {
+    const theme = this.theme;
+    const pixelRatio = window.devicePixelRatio || 1;
+    const font = `${Math.max(10, Math.round(theme.fontSizePx * 0.85))}px ${theme.fontFamily}`;
+    const gridColor = theme.kind.startsWith('high-contrast') ? withAlpha(theme.gridLines, 0.6, this.scratch) : withAlpha(theme.gridLines, 0.25, this.scratch);
+    const hasRightAxis = this.plotted.some((series) => series.axis === 'momentum');
+    const axisSize = (_chart: uPlot, values: string[] | null): number =>
+      Math.ceil(Math.max(3, ...(values ?? []).map((value) => value.length)) * theme.fontSizePx * 0.55 + 16);
+    const valueTicks = (_chart: uPlot, splits: number[]): string[] => splits.map((split) => formatValue(split, 3));
+
+    const axes: uPlot.Axis[] = [
+      {
+        scale: 'x',
+        stroke: theme.foreground,
+        font,
+        grid: { stroke: gridColor, width: 1 },
+        ticks: { stroke: gridColor, width: 1, size: 4 },
+        values: (_chart, splits) => splits.map((split) => formatStepTick(split)),
+        space: 70,
+        size: Math.ceil(theme.fontSizePx * 1.1 + 14),
+      },
+      {
+        scale: 'lr',
+        stroke: theme.foreground,
+        font,
+        grid: { stroke: gridColor, width: 1 },
+        ticks: { stroke: gridColor, width: 1, size: 4 },
+        values: valueTicks,
+        size: axisSize,
+        space: 36,
+        label: 'learning rate',
+        labelFont: font,
+        labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
+      },
+    ];
+    if (hasRightAxis) {
+      axes.push({
+        scale: 'momentum',
+        side: 1,
+        stroke: theme.foreground,
+        font,
+        grid: { show: false },
+        ticks: { stroke: gridColor, width: 1, size: 4 },
+        values: valueTicks,
+        size: axisSize,
+        space: 36,
+        label: [...new Set(this.plotted.filter((series) => series.axis === 'momentum' && !series.pinned).map((series) => series.label))].join(', '),
+        labelFont: font,
+        labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
+      });
+    }
+
+    const series: uPlot.Series[] = [
+      { label: 'step' },
+      ...this.plotted.map(
+        (plotted): uPlot.Series => ({
+          label: plotted.label,
+          scale: plotted.axis,
+          stroke: this.colorOf(plotted),
+          width: plotted.pinned ? theme.lineWidth * 0.9 : theme.lineWidth,
+          ...(plotted.pinned ? { dash: pinnedDashCss.map((length) => length * pixelRatio) } : {}),
+          points: { show: false },
+          spanGaps: false,
+        }),
+      ),
+    ];
+
+    return {
+      width: size.width,
+      height: size.height,
+      legend: { show: false },
+      padding: [18, hasRightAxis ? 4 : 14, 0, 4],
+      scales: {
+        // A view that reaches the last sample also shows the run end, when the run is longer than the data.
+        x: { time: false, range: (_chart, min, max) => [min, max >= this.stepCount() - 1 ? Math.max(max, this.lastPlottedStep()) : max] },
+        lr: this.logScale ? { distr: 3, log: 10 } : { range: (_chart, min, max) => linearLrRange(min, max) },
+        momentum: { range: (_chart, min, max) => momentumRange(min, max) },
+      },
+      axes,
+      series,
+      cursor: {
+        drag: { x: true, y: false, setScale: true },
+        points: { show: false },
+        y: false,
+        x: true,
+      },
+      hooks: {
+        setScale: [(chart, key) => this.onSetScale(chart, key)],
+        setCursor: [(chart) => this.onCursorMoved(chart)],
+        draw: [(chart) => this.drawMarkers(chart), () => this.syncKeyboardCursor(), () => this.onPainted()],
+      },
+    };
+  }
+
+  private onPainted(): void {
+    if (this.paintRequestedAt === null) return;
+    this.lastPaint = performance.now() - this.paintRequestedAt;
+    this.paintRequestedAt = null;
+    this.root.dataset.paintCount = String(Number(this.root.dataset.paintCount ?? '0') + 1);
+    this.root.dispatchEvent(new CustomEvent('schedule-painted', { bubbles: true, detail: { ms: this.lastPaint } }));
+  }
+
+  /** Zoom, pan and reset all arrive here; the visible range is decimated again at the current width. */
+  private onSetScale(chart: uPlot, key: string): void {
+    if (key !== 'x' || chart !== this.chart) return;
+    const min = chart.scales.x!.min;
+    const max = chart.scales.x!.max;
+    if (min === undefined || max === undefined || min === null || max === null) return;
+    const wholeSchedule = min <= 0 && max >= this.lastPlottedStep();
+    this.view = wholeSchedule ? null : { min, max };
+    this.elements.resetButton.disabled = this.view === null;
+    const width = chart.bbox.width / (window.devicePixelRatio || 1);
+    const buckets = Math.max(1, Math.round(width * (window.devicePixelRatio || 1)));
+    const current = this.decimatedWindow;
+    if (current && current.from === min && current.to === max && current.buckets === buckets) return;
+    // Replacing the data without resetting the scales, then setting x again, makes uPlot re-range the y axes
+    // over the visible samples only; the second `setScale` call finds the window unchanged and stops here.
+    chart.setData(this.dataFor({ min, max }, width), false);
+    chart.setScale('x', { min, max });
+    this.callbacks.uiChanged();
+  }
+
+  private onResize(): void {
+    const chart = this.chart;
+    if (!chart) return;
+    const size = this.plotSize();
+    if (size.width === chart.width && size.height === chart.height) return;
+    chart.setSize(size);
+    const range = this.visibleRange();
+    if (range) {
+      chart.setData(this.dataFor(range, size.width), false);
+      chart.setScale('x', range);
+    }
+  }
+
+  /** Vertical lines with labels where phases change, and a line at the run length from `training:`. */
+  private drawMarkers(chart: uPlot): void {
+    const schedule = this.schedule;
+    if (!schedule) return;
+    const theme = this.theme;
+    const pixelRatio = window.devicePixelRatio || 1;
+    const { left, top, width, height } = chart.bbox;
+    const xMin = chart.scales.x!.min ?? 0;
+    const xMax = chart.scales.x!.max ?? 0;
+    const lines = this.markerLines(schedule);
+    const context = chart.ctx;
+    const fontPx = Math.max(10, Math.round(theme.fontSizePx * 0.8)) * pixelRatio;
+    context.save();
+    context.font = `${fontPx}px ${theme.fontFamily}`;
+    context.textBaseline = 'top';
+    // Labels go in rows at the top of the plot; a label that fits in no row is left out (its line stays).
+    const rowRightEdges = [-Infinity, -Infinity];
+    for (const line of lines) {
+      if (line.step < xMin || line.step > xMax) continue;
+      const x = Math.round(chart.valToPos(line.step, 'x', true)) + 0.5;
+      context.strokeStyle = line.color;
+      context.lineWidth = pixelRatio;
+      context.setLineDash(line.dashed ? markerDashCss.map((length) => length * pixelRatio) : []);
+      context.globalAlpha = 0.85;
+      context.beginPath();
+      context.moveTo(x, top);
+      context.lineTo(x, top + height);
+      context.stroke();
+      context.globalAlpha = 1;
+      const textWidth = context.measureText(line.label).width;
+      const padding = 3 * pixelRatio;
+      let textX = x + padding;
+      if (textX + textWidth > left + width) textX = x - padding - textWidth;
+      const row = rowRightEdges.findIndex((rightEdge) => textX > rightEdge + padding);
+      if (row < 0) continue;
+      const textY = top - fontPx - 4 * pixelRatio + row * (fontPx + 3 * pixelRatio) + (row > 0 ? 6 * pixelRatio : 0);
+      rowRightEdges[row] = textX + textWidth;
+      context.fillStyle = withAlpha(theme.background, 0.85, this.scratch);
+      context.fillRect(textX - 2 * pixelRatio, textY - pixelRatio, textWidth + 4 * pixelRatio, fontPx + 2 * pixelRatio);
+      context.fillStyle = line.color;
+      context.fillText(line.label, textX, textY);
+    }
+    context.restore();
+  }
+
+  private markerLines(schedule: ScheduleSnapshot): SvgMarker[] {
+    const lines: SvgMarker[] = schedule.markers.map((marker) => ({
+      step: marker.step,
+      label: marker.label,
+      color: endMarkerKinds.has(marker.kind) ? this.theme.runEnd : this.theme.marker,
+      dashed: !endMarkerKinds.has(marker.kind),
+    }));
+    const totalSteps = schedule.totalSteps;
+    if (totalSteps !== undefined && !schedule.markers.some((marker) => marker.kind === 'run-end' && marker.step === totalSteps)) {
+      lines.push({ step: totalSteps, label: `run end ${formatStepTick(totalSteps)}`, color: this.theme.runEnd, dashed: false });
+    }
+    return lines.sort((first, second) => first.step - second.step);
+  }
+
+  // ---- Readout and keyboard ----
+
+  private onCursorMoved(chart: uPlot): void {
+    if (chart !== this.chart || this.readoutFromKeyboard) return;
+    const left = chart.cursor.left;
+    if (left === undefined || left === null || left < 0) return;
+    const step = Math.round(chart.posToVal(left, 'x'));
+    this.readoutStepValue = Math.min(Math.max(0, step), Math.max(0, this.stepCount() - 1));
+    this.renderReadout();
+  }
+
+  private moveReadoutTo(step: number): void {
+    const chart = this.chart;
+    const count = this.stepCount();
+    if (!chart || count === 0) return;
+    const clamped = Math.min(Math.max(0, Math.round(step)), count - 1);
+    const range = this.visibleRange()!;
+    this.readoutStepValue = clamped;
+    this.readoutFromKeyboard = true;
+    if (clamped < range.min || clamped > range.max) {
+      // Moving the readout past an edge pans the view so the readout stays visible; the cursor line follows
+      // when the panned plot is drawn (see `syncKeyboardCursor`).
+      const span = range.max - range.min;
+      const min = Math.max(0, clamped < range.min ? clamped : clamped - span);
+      chart.setScale('x', { min, max: min + span });
+    } else {
+      this.syncKeyboardCursor();
+    }
+    this.renderReadout();
+  }
+
+  /** Puts uPlot's cursor line on the keyboard readout step without letting the hook read a step back from pixels. */
+  private syncKeyboardCursor(): void {
+    const chart = this.chart;
+    const step = this.readoutStepValue;
+    if (!chart || step === null || !this.readoutFromKeyboard) return;
+    const value = this.plotted[0]?.values[step];
+    const drawable = value !== undefined && Number.isFinite(value) && (!this.logScale || value > 0);
+    const top = drawable ? chart.valToPos(value, 'lr') : chart.bbox.height / 2 / (window.devicePixelRatio || 1);
+    chart.setCursor({ left: chart.valToPos(step, 'x'), top }, false);
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    const range = this.visibleRange();
+    const chart = this.chart;
+    if (!range || !chart) return;
+    const plotWidthCss = chart.bbox.width / (window.devicePixelRatio || 1);
+    const stepsPerPixel = Math.max(1, Math.round((range.max - range.min) / Math.max(1, plotWidthCss)));
+    const current = this.readoutStepValue ?? Math.round(range.min);
+    const jump = event.shiftKey ? 10 * stepsPerPixel : stepsPerPixel;
+    switch (event.key) {
+      case 'ArrowRight':
+        this.moveReadoutTo(current + jump);
+        break;
+      case 'ArrowLeft':
+        this.moveReadoutTo(current - jump);
+        break;
+      case 'Home':
+        this.moveReadoutTo(range.min);
+        break;
+      case 'End':
+        this.moveReadoutTo(range.max);
+        break;
+      case '+':
+      case '=':
+        this.zoomAround(current, 0.5);
+        break;
+      case '-':
+      case '_':
+        this.zoomAround(current, 2);
+        break;
+      case '0':
+      case 'Escape':
+        this.resetZoom();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  }
+
+  private zoomAround(step: number, factor: number): void {
+    const range = this.visibleRange();
+    const chart = this.chart;
+    if (!range || !chart) return;
+    const lastStep = this.lastPlottedStep();
+    const span = Math.min(lastStep, Math.max(2, (range.max - range.min) * factor));
+    const min = Math.min(Math.max(0, step - span / 2), lastStep - span);
+    chart.setScale('x', { min, max: min + span });
+    this.moveReadoutTo(step);
+  }
+
+  private resetZoom(): void {
+    const chart = this.chart;
+    if (!chart) return;
+    chart.setScale('x', { min: 0, max: this.lastPlottedStep() });
+  }
+
+  private toggleLogScale(): void {
+    this.logScale = !this.logScale;
+    this.rebuild();
+  }
+
+  /** Shift+drag pans; the capture listener keeps uPlot from starting a zoom selection at the same time. */
+  private onPanStart(event: MouseEvent): void {
+    const chart = this.chart;
+    const range = this.visibleRange();
+    if (!event.shiftKey || event.button !== 0 || !chart || !range || this.view === null) return;
+    event.stopPropagation();
+    event.preventDefault();
+    const startX = event.clientX;
+    const stepsPerCssPixel = (range.max - range.min) / Math.max(1, chart.bbox.width / (window.devicePixelRatio || 1));
+    const lastStep = this.lastPlottedStep();
+    const span = range.max - range.min;
+    const onMove = (move: MouseEvent): void => {
+      const shifted = range.min - (move.clientX - startX) * stepsPerCssPixel;
+      const min = Math.min(Math.max(0, shifted), lastStep - span);
+      chart.setScale('x', { min, max: min + span });
+    };
+    const onUp = (): void => {
+      window.removeEventListener('mousemove', onMove);
+      window.removeEventListener('mouseup', onUp);
+    };
+    window.addEventListener('mousemove', onMove);
+    window.addEventListener('mouseup', onUp);
+  }
+
+  // ---- Export ----
+
+  private exportAs(format: ExportFormat): void {
+    const schedule = this.schedule;
+    if (!schedule) return;
+    const baseName = exportBaseName(schedule);
+    if (format === 'csv') {
+      this.callbacks.exportFile('csv', `${baseName}.csv`, 'utf8', scheduleCsv(schedule));
+    } else if (format === 'svg') {
+      this.callbacks.exportFile('svg', `${baseName}.svg`, 'utf8', this.svgText());
+    } else {
+      const dataUrl = this.pngDataUrl();
+      if (dataUrl !== null) this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
+    }
+    this.elements.status.textContent = `Exporting ${format.toUpperCase()}…`;
+  }
+
+  /** The canvas uPlot drew (axes, series, markers) on the editor background, under a title and a legend. */
+  pngDataUrl(): string | null {
+    const chart = this.chart;
+    if (!chart) return null;
+    const pixelRatio = window.devicePixelRatio || 1;
+    const source = chart.ctx.canvas;
+    const headerHeight = Math.round(28 * pixelRatio);
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height + headerHeight;
+    const context = canvas.getContext('2d');
+    if (!context) return null;
+    context.fillStyle = this.theme.background;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    const fontPx = Math.round(this.theme.fontSizePx * pixelRatio);
+    context.font = `600 ${fontPx}px ${this.theme.fontFamily}`;
+    context.textBaseline = 'middle';
+    context.fillStyle = this.theme.foreground;
+    context.fillText(this.schedule?.title ?? 'schedule', 8 * pixelRatio, headerHeight / 2);
+    context.font = `${Math.round(fontPx * 0.9)}px ${this.theme.fontFamily}`;
+    let legendX = canvas.width - 8 * pixelRatio;
+    for (const series of [...this.plotted].reverse()) {
+      legendX -= context.measureText(series.label).width;
+      context.fillStyle = this.theme.foreground;
+      context.fillText(series.label, legendX, headerHeight / 2);
+      legendX -= 24 * pixelRatio;
+      context.strokeStyle = this.colorOf(series);
+      context.lineWidth = 2 * pixelRatio;
+      context.setLineDash(series.pinned ? pinnedDashCss.map((length) => length * pixelRatio) : []);
+      context.beginPath();
+      context.moveTo(legendX, headerHeight / 2);
+      context.lineTo(legendX + 18 * pixelRatio, headerHeight / 2);
+      context.stroke();
+      legendX -= 12 * pixelRatio;
+    }
+    context.setLineDash([]);
+    context.drawImage(source, 0, headerHeight);
+    return canvas.toDataURL('image/png');
+  }
+
+  svgText(): string {
+    const chart = this.chart;
+    const schedule = this.schedule;
+    const range = this.visibleRange();
+    if (!chart || !schedule || !range) return '';
+    const data = chart.data;
+    const lrScale = chart.scales.lr;
+    const momentumScale = chart.scales.momentum;
+    const scaleRange = (scale: uPlot.Scale | undefined): StepRange | null =>
+      scale && typeof scale.min === 'number' && typeof scale.max === 'number' && Number.isFinite(scale.min) && Number.isFinite(scale.max)
+        ? { min: scale.min, max: scale.max }
+        : null;
+    return scheduleSvg({
+      width: Math.max(480, Math.round(chart.width)),
+      height: Math.max(240, Math.round(chart.height) + 44),
+      title: schedule.title,
+      theme: this.theme,
+      logScale: this.logScale,
+      stepRange: range,
+      lrRange: scaleRange(lrScale) ?? { min: 0, max: 1 },
+      momentumRange: scaleRange(momentumScale),
+      steps: this.decimatedSteps,
+      series: this.plotted.map((series, index) => ({
+        label: series.label,
+        axis: series.axis,
+        values: (data[index + 1] ?? []) as (number | null)[],
+        color: this.colorOf(series),
+        dashed: series.pinned,
+      })),
+      markers: this.markerLines(schedule),
+    });
+  }
+}
+
+/** Linear LR axes start at zero (a schedule is read against zero) and leave a little room at the top. */
+function linearLrRange(min: number | null, max: number | null): uPlot.Range.MinMax {
+  const low = min === null || !Number.isFinite(min) ? 0 : Math.min(0, min);
+  const high = max === null || !Number.isFinite(max) ? 1 : max;
+  if (high <= low) return [low, low + 1];
+  return [low, high + (high - low) * 0.06];
+}
+
+/** Momentum and betas hover near 0.9, so their axis hugs the data with some padding. */
+function momentumRange(min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const span = max - min;
+  const padding = span > 0 ? span * 0.12 : Math.max(0.02, Math.abs(max) * 0.05);
+  return [min - padding, max + padding];
+}

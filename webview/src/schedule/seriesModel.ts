@@ -1,0 +1,79 @@
+// Which lines the schedule plot draws for a schedule and an optional pinned one, and the CSV export of a schedule.
+
+import type { ScheduleSnapshot } from '../protocol';
+
+export type SeriesKey = 'lr' | 'momentum' | 'beta1' | 'pinnedLr' | 'pinnedMomentum' | 'pinnedBeta1';
+
+/** `lr` is the left axis; `momentum` is the right axis, shared by momentum and beta1 since both live in [0, 1]. */
+export type AxisKey = 'lr' | 'momentum';
+
+export interface PlottedSeries {
+  readonly key: SeriesKey;
+  readonly label: string;
+  readonly axis: AxisKey;
+  readonly values: ArrayLike<number>;
+  readonly pinned: boolean;
+}
+
+export function beta1Of(schedule: ScheduleSnapshot): number[] | undefined {
+  return schedule.betas?.map((pair) => pair[0]);
+}
+
+/** The current schedule's lines first, then the pinned schedule's, drawn dashed. */
+export function plottedSeriesOf(schedule: ScheduleSnapshot | null, pinned: ScheduleSnapshot | null): PlottedSeries[] {
+  const series: PlottedSeries[] = [];
+  if (schedule) {
+    series.push({ key: 'lr', label: 'lr', axis: 'lr', values: schedule.lr, pinned: false });
+    if (schedule.momentum) series.push({ key: 'momentum', label: 'momentum', axis: 'momentum', values: schedule.momentum, pinned: false });
+    const beta1 = beta1Of(schedule);
+    if (beta1) series.push({ key: 'beta1', label: 'β1', axis: 'momentum', values: beta1, pinned: false });
+  }
+  if (pinned) {
+    series.push({ key: 'pinnedLr', label: 'lr (pinned)', axis: 'lr', values: pinned.lr, pinned: true });
+    if (pinned.momentum) {
+      series.push({ key: 'pinnedMomentum', label: 'momentum (pinned)', axis: 'momentum', values: pinned.momentum, pinned: true });
+    }
+    const beta1 = beta1Of(pinned);
+    if (beta1) series.push({ key: 'pinnedBeta1', label: 'β1 (pinned)', axis: 'momentum', values: beta1, pinned: true });
+  }
+  return series;
+}
+
+/** `step,lr[,momentum][,beta1,beta2]`, one row per step of the full (not decimated) schedule. */
+export function scheduleCsv(schedule: ScheduleSnapshot): string {
+  const header = ['step', 'lr'];
+  if (schedule.momentum) header.push('momentum');
+  if (schedule.betas) header.push('beta1', 'beta2');
+  const rows: string[] = [header.join(',')];
+  for (let step = 0; step < schedule.lr.length; step++) {
+    const cells: string[] = [String(step), csvNumber(schedule.lr[step])];
+    if (schedule.momentum) cells.push(csvNumber(schedule.momentum[step]));
+    if (schedule.betas) {
+      const pair = schedule.betas[step];
+      cells.push(csvNumber(pair?.[0]), csvNumber(pair?.[1]));
+    }
+    rows.push(cells.join(','));
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** Full precision so that the CSV round-trips; an empty cell where a series has no value. */
+function csvNumber(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '' : String(value);
+}
+
+/** A file name for exports, from the schedule's document, e.g. `adamw.schedule`. */
+export function exportBaseName(schedule: ScheduleSnapshot): string {
+  const lastSegment = decodeURIComponentSafe(schedule.uri.split(/[\\/]/).pop() ?? '');
+  const withoutExtension = lastSegment.replace(/\.[^.]*$/, '');
+  const cleaned = withoutExtension.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
+  return `${cleaned.length > 0 ? cleaned : 'schedule'}.schedule`;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
