@@ -108,6 +108,19 @@ describe('optlens schedule', () => {
     assert.equal(await run(['schedule', 'a.optim.yaml'], io), 1);
     assert.match(io.err, /has no scheduler/);
   });
+  test('--out writes SVG, PNG and HTML plots, and refuses other extensions', async () => {
+    const io = fakeIo({ 'a.optim.yaml': CLEAN });
+    assert.equal(await run(['schedule', 'a.optim.yaml', '--out', 'p.svg'], io), 0);
+    assert.match(String(io.written['p.svg']), /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(io.out, /Wrote p\.svg/);
+    assert.equal(await run(['schedule', 'a.optim.yaml', '--out', 'p.png'], io), 0);
+    assert.deepEqual(Array.from((io.written['p.png'] as Uint8Array).subarray(0, 4)), [0x89, 0x50, 0x4e, 0x47]);
+    assert.equal(await run(['schedule', 'a.optim.yaml', '--out', 'p.html'], io), 0);
+    assert.match(String(io.written['p.html']), /<html/i);
+    const bad = fakeIo({ 'a.optim.yaml': CLEAN });
+    assert.equal(await run(['schedule', 'a.optim.yaml', '--out', 'p.gif'], bad), 2);
+    assert.match(bad.err, /must be \.svg, \.png or \.html/);
+  });
   test('text summary', async () => {
     const io = fakeIo({ 'a.optim.yaml': CLEAN });
     assert.equal(await run(['schedule', 'a.optim.yaml'], io), 0);

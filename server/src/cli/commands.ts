@@ -36,7 +36,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       case 'lint':
         return lintCommand(rest, io);
       case 'schedule':
-        return scheduleCommand(rest, io);
+        return await scheduleCommand(rest, io);
       case 'version':
       case '--version':
         io.stdout(`${VERSION}\n`);

@@ -1,6 +1,9 @@
 // Writes a schedule plot to a file in the format its extension names (SVG, PNG or HTML).
 
 import type { ScheduleFacts } from '../core/features/scheduleFacts';
+import { scheduleHtml } from './plot/html';
+import { schedulePng } from './plot/png';
+import { scheduleSvg } from './plot/svg';
 import type { ScheduleData } from '../protocol';
 
 export function scheduleData(facts: ScheduleFacts, totalSteps: number | undefined): ScheduleData {
@@ -27,9 +30,14 @@ export function renderScheduleFile(
 ): { data?: string | Uint8Array; error?: string } {
   const extension = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
   const data = scheduleData(facts, totalSteps);
-  void options;
   switch (extension) {
+    case 'svg':
+      return { data: scheduleSvg(data, options) };
+    case 'png':
+      return { data: schedulePng(data, options) };
+    case 'html':
+      return { data: scheduleHtml(data) };
     default:
-      return { error: `--out ${file}: plots are not available in this build (${JSON.stringify(data.title)}).` };
+      return { error: `--out ${file}: the plot format is chosen by the extension, which must be .svg, .png or .html.` };
   }
 }

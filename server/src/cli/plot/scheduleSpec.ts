@@ -1,0 +1,64 @@
+// Turns a computed schedule into a line-plot spec: lr on the left axis, momentum or beta1 on the right.
+
+import type { ScheduleData, ScheduleMarker } from '../../protocol';
+import type { LinePlotMarker, LinePlotSeries, LinePlotSpec } from './linePlot';
+import { plotTheme, type PlotColor, type PlotTheme } from './scene';
+
+export interface SchedulePlotOptions {
+  readonly width?: number;
+  readonly height?: number;
+  readonly logY?: boolean;
+  readonly theme?: 'light' | 'dark';
+}
+
+export function scheduleLinePlotSpec(data: ScheduleData, options: SchedulePlotOptions = {}): LinePlotSpec {
+  const theme = plotTheme(options.theme);
+  const logY = options.logY === true;
+  const series: LinePlotSeries[] = [{ label: 'lr', y: data.lr, color: theme.palette[0]! }];
+  let y2Label: string | undefined;
+  if (data.momentum && data.momentum.length > 0) {
+    series.push({ label: 'momentum', y: data.momentum, axis: 'right', color: theme.palette[1]! });
+    y2Label = 'momentum';
+  } else if (data.betas && data.betas.length > 0) {
+    series.push({ label: 'beta1', y: data.betas.map((pair) => pair[0]), axis: 'right', color: theme.palette[1]! });
+    y2Label = 'beta1';
+  }
+  const markers: LinePlotMarker[] = data.markers.map((marker) => ({ x: marker.step, label: marker.label, color: markerColor(marker.kind, theme) }));
+  const total = data.totalSteps;
+  if (total !== undefined && Number.isFinite(total) && total > 0) {
+    const alreadyMarked = data.markers.some((marker) => (marker.kind === 'end' || marker.kind === 'run-end') && marker.step === total);
+    if (!alreadyMarked) markers.push({ x: total, label: `run end (${total} steps)`, color: markerColor('run-end', theme) });
+  }
+  const lrAllNonNegative = data.lr.every((value) => !(value < 0));
+  return {
+    title: data.title.trim() === '' ? 'Learning-rate schedule' : data.title,
+    xLabel: 'step',
+    yLabel: logY ? 'learning rate (log scale)' : 'learning rate',
+    logY,
+    series,
+    markers,
+    ...(y2Label !== undefined ? { y2Label } : {}),
+    // A linear lr axis starts at zero so that decay reads as a fraction of the peak.
+    ...(!logY && lrAllNonNegative ? { yDomain: { min: 0 } } : {}),
+    notes: data.errors.map((message) => `error: ${message}`),
+    ...(options.width !== undefined ? { width: options.width } : {}),
+    ...(options.height !== undefined ? { height: options.height } : {}),
+    ...(options.theme !== undefined ? { theme: options.theme } : {}),
+  };
+}
+
+function markerColor(kind: ScheduleMarker['kind'], theme: PlotTheme): PlotColor {
+  switch (kind) {
+    case 'warmup-end':
+      return theme.accents.warmup;
+    case 'peak':
+      return theme.accents.peak;
+    case 'restart':
+      return theme.accents.restart;
+    case 'end':
+    case 'run-end':
+      return theme.text;
+    default:
+      return theme.marker;
+  }
+}
