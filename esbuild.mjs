@@ -1,7 +1,7 @@
 // Bundles every entry point: the extension client, the language server, its compute worker, the CLI and the webviews.
 // Type checking is separate (`tsc -b`); esbuild only strips types.
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
@@ -56,6 +56,14 @@ const builds = [
 ];
 
 async function copyAssets() {
+  // The WASM backend loads its binaries at run time from dist/wasm/ (setWasmPaths), so they ship beside the worker.
+  const wasmSource = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+  if (existsSync(wasmSource)) {
+    await mkdir('dist/wasm', { recursive: true });
+    for (const name of await readdir(wasmSource)) {
+      if (name.endsWith('.wasm')) await copyFile(`${wasmSource}/${name}`, `dist/wasm/${name}`);
+    }
+  }
   await mkdir('dist/webview', { recursive: true });
   if (existsSync('node_modules/uplot/dist/uPlot.min.css')) {
     await copyFile('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');

@@ -5,7 +5,9 @@ import { DidChangeConfigurationNotification, TextDocumentSyncKind, TextDocuments
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from './analysisCache';
 import type { ServerContext } from './context';
+import { ComputeHost } from '../compute/computeHost';
 import { registerCodeActions } from './handlers/codeActions';
+import { registerCompute } from './handlers/compute';
 import { registerCompletion } from './handlers/completion';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerHover } from './handlers/hover';
@@ -16,6 +18,10 @@ import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings'
 export interface ServerOptions {
   /** Defaults to the parent of the folder holding the bundled server (dist/..). */
   readonly extensionRoot?: string;
+  /** The compute worker script; dist/worker.js next to the bundled server by default. */
+  readonly workerScript?: string;
+  /** Where the worker finds dist/wasm/; the bundled server's folder by default. */
+  readonly bundleDirectory?: string;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -96,6 +102,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   registerCodeActions(context);
   registerStructure(context);
   registerSchedule(context);
+  // The worker starts on the first job, so a user who never runs one pays nothing for it.
+  const host = new ComputeHost(options.workerScript ?? path.join(__dirname, 'worker.js'));
+  registerCompute(context, { host, bundleDirectory: options.bundleDirectory ?? __dirname, preferredBackend: () => settings.computeBackend });
+  connection.onShutdown(() => host.dispose());
 
   documents.listen(connection);
   connection.listen();

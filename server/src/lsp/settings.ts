@@ -3,15 +3,18 @@
 
 import type { Severity } from '../core/catalog/types';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/analysis';
+import { BACKEND_ORDER, type BackendName } from '../compute/backends';
 
 export interface ServerSettings {
   readonly severity: Readonly<Record<string, Severity | 'off'>>;
   readonly maxFileSize: number;
   /** Milliseconds to wait after the last keystroke before re-publishing diagnostics. */
   readonly diagnosticsDelay: number;
+  /** A compute backend to try first; undefined tries them in the default order. */
+  readonly computeBackend: BackendName | undefined;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { severity: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, diagnosticsDelay: 150 };
+export const DEFAULT_SETTINGS: ServerSettings = { severity: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, diagnosticsDelay: 150, computeBackend: undefined };
 
 /** JSON-Schema fragments for package.json `contributes.configuration.properties`, keyed by the full setting name. */
 export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
@@ -32,6 +35,12 @@ export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<stri
     default: DEFAULT_SETTINGS.diagnosticsDelay,
     minimum: 0,
     markdownDescription: 'Milliseconds after the last keystroke before diagnostics are refreshed.',
+  },
+  'optimizerLens.compute.backend': {
+    type: 'string',
+    enum: ['auto', ...BACKEND_ORDER],
+    default: 'auto',
+    markdownDescription: 'The TensorFlow.js backend for range tests: `auto` tries `tfjs-node-gpu` (CUDA), `tfjs-node`, `webgpu`, `wasm`, then `cpu`, and every result says which one ran. A backend picked here is tried first; if it cannot load, the result says why and which one ran instead.',
   },
   'optimizerLens.trace.server': {
     type: 'string',
@@ -55,5 +64,7 @@ export function readSettings(raw: unknown): ServerSettings {
   }
   const maxFileSize = typeof record.maxFileSize === 'number' && record.maxFileSize > 0 ? record.maxFileSize : DEFAULT_SETTINGS.maxFileSize;
   const diagnosticsDelay = typeof record.diagnosticsDelay === 'number' && record.diagnosticsDelay >= 0 ? record.diagnosticsDelay : DEFAULT_SETTINGS.diagnosticsDelay;
-  return { severity, maxFileSize, diagnosticsDelay };
+  const compute = record.compute as { backend?: unknown } | undefined;
+  const computeBackend = BACKEND_ORDER.find((name) => name === compute?.backend);
+  return { severity, maxFileSize, diagnosticsDelay, computeBackend };
 }

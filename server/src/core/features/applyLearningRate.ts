@@ -1,0 +1,28 @@
+// The edit that writes a learning rate back into the config: the optimizer's `lr`, or the scheduler's `max_lr`.
+
+import type { Analysis } from '../analysis';
+import type { TextEdit } from '../model';
+import { insertEntryEdit, replaceValueEdit } from '../rules/edits';
+import { literal } from './completion';
+
+/** Where "Apply" writes for this config: schedulers that override the optimizer lr take `max_lr` instead. */
+export function applyTarget(analysis: Analysis): 'lr' | 'max_lr' {
+  const name = analysis.model?.scheduler?.entry?.name;
+  return name === 'OneCycleLR' || name === 'CyclicLR' ? 'max_lr' : 'lr';
+}
+
+/** The text edits that set `target` to `lr`; empty when the file has no block to write into. */
+export function learningRateEdits(analysis: Analysis, lr: number, target: 'lr' | 'max_lr'): TextEdit[] {
+  const model = analysis.model;
+  if (!model || !Number.isFinite(lr) || lr <= 0) return [];
+  const text = analysis.tree.text;
+  const json = analysis.tree.format === 'json';
+  const value = literal(Number(lr.toPrecision(3)), analysis.tree.format);
+  const block = target === 'lr' ? model.optimizer : model.scheduler;
+  if (!block) return [];
+  const existing = block.params.get(target);
+  if (existing) return [replaceValueEdit(text, existing, value)];
+  if (!block.node) return [];
+  const insertion = insertEntryEdit(text, block.node, target, value, json);
+  return insertion ? [insertion] : [];
+}
