@@ -1,12 +1,19 @@
 // The JSON Schema (draft-07) of the native `*.optim.{yaml,yml,json}` format, generated from the catalog.
 
+import { ALL_SECTIONS } from './allSections';
 import { OPTIMIZERS, SCHEDULERS } from './index';
+import { RANGE_TEST_SECTION } from './rangeTestSection';
+import { TOP_LEVEL_SECTIONS } from './sections';
+import { SIMULATE_SECTION } from './simulateSection';
 import type { Bound, EntryBase, OptimizerEntry, ParamSpec, SchedulerEntry, SectionEntry } from './types';
 
-/** The top-level keys of the native format, in the order the docs and the schema list them. */
-export const OPTIM_SECTION_KEYS = ['optimizer', 'scheduler', 'training', 'range_test', 'simulate'] as const;
+type OptimSectionKey = 'training' | 'range_test' | 'simulate';
 
-export type OptimSectionKey = (typeof OPTIM_SECTION_KEYS)[number];
+/** Where the generated schema lives, relative to the repository root. */
+export const OPTIM_SCHEMA_PATH = 'schemas/optim.schema.json';
+
+/** The command that rewrites the schema file; staleness messages quote it. */
+export const OPTIM_SCHEMA_COMMAND = 'node --import tsx scripts/generateSchemas.ts';
 
 /** The schema's identifier; a URN because the schema ships inside the extension rather than on a web site. */
 export const OPTIM_SCHEMA_ID = 'urn:optimizer-lens:schema:optim';
@@ -40,9 +47,11 @@ export function generateOptimSchema(): object {
   return buildOptimSchema({ optimizers: OPTIMIZERS, schedulers: SCHEDULERS, sections: catalogSections() });
 }
 
-/** The section entries the catalog defines today. */
+/** The section entries the catalog defines; the first entry of a name wins, so `ALL_SECTIONS` takes precedence. */
 function catalogSections(): OptimSchemaSections {
-  return {};
+  const known: readonly SectionEntry[] = [...ALL_SECTIONS, RANGE_TEST_SECTION, SIMULATE_SECTION];
+  const find = (name: OptimSectionKey) => known.find((entry) => entry.name === name);
+  return { training: find('training'), range_test: find('range_test'), simulate: find('simulate') };
 }
 
 /** The schema file's text: two-space indentation and a trailing newline, so regenerating it is a no-op. */
@@ -50,17 +59,17 @@ export function serializeSchema(schema: object): string {
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
-/** Every spelling `type:` accepts for an optimizer: name, aliases, and the `torch.optim.` forms of torch classes. */
+/** Every spelling `type:` accepts for an optimizer: name, aliases, and `torch.optim.<Name>` for torch classes. */
 export function optimizerTypeSpellings(entry: OptimizerEntry): string[] {
   const base = [entry.name, ...(entry.aliases ?? [])];
-  const prefixed = entry.library === 'torch' ? base.filter(isBareName).map((name) => TORCH_OPTIMIZER_PREFIX + name) : [];
+  const prefixed = entry.library === 'torch' ? [TORCH_OPTIMIZER_PREFIX + entry.name] : [];
   return unique([...base, ...prefixed]);
 }
 
-/** Every spelling `type:` accepts for a scheduler: name, aliases, and `torch.optim.lr_scheduler.` forms of torch classes. */
+/** Every spelling `type:` accepts for a scheduler: name, aliases, and `torch.optim.lr_scheduler.<Name>` for torch classes. */
 export function schedulerTypeSpellings(entry: SchedulerEntry): string[] {
   const base = [entry.name, ...(entry.aliases ?? [])];
-  const prefixed = entry.family === 'torch' ? base.filter(isBareName).map((name) => TORCH_SCHEDULER_PREFIX + name) : [];
+  const prefixed = entry.family === 'torch' ? [TORCH_SCHEDULER_PREFIX + entry.name] : [];
   return unique([...base, ...prefixed]);
 }
 
@@ -73,17 +82,24 @@ export function buildOptimSchema(catalog: OptimSchemaCatalog): JsonSchema {
   for (const entry of catalog.optimizers) definitions[`optimizer.${entry.name}`] = branchSchema(entry, optimizerTypeSpellings(entry));
   for (const entry of catalog.schedulers) definitions[`scheduler.${entry.name}`] = branchSchema(entry, schedulerTypeSpellings(entry));
 
-  const properties: Record<string, JsonSchema> = {
-    optimizer: {
-      $ref: '#/definitions/optimizer',
-    },
-    scheduler: {
-      $ref: '#/definitions/scheduler',
-    },
+  const bySection: Record<string, JsonSchema> = {
+    optimizer: { $ref: '#/definitions/optimizer' },
+    scheduler: { $ref: '#/definitions/scheduler' },
     training: sectionSchema('training', catalog.sections.training),
     range_test: sectionSchema('range_test', catalog.sections.range_test),
     simulate: sectionSchema('simulate', catalog.sections.simulate),
   };
+  // The catalog's list of top-level keys orders the properties; a key it adds later is accepted as any object.
+  const properties: Record<string, JsonSchema> = {};
+  for (const section of TOP_LEVEL_SECTIONS) {
+    properties[section.name] = bySection[section.name] ?? {
+      title: section.name,
+      description: toPlainText(section.summary),
+      markdownDescription: section.summary,
+      type: 'object',
+    };
+  }
+  for (const [name, schema] of Object.entries(bySection)) properties[name] ??= schema;
 
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -136,10 +152,15 @@ function kindSchema<T extends OptimizerEntry | SchedulerEntry>(
     type: 'object',
     properties: { type: typeSchema },
     required: ['type'],
-    allOf: entries.map((entry) => ({
-      if: { properties: { type: { enum: spellingsOf(entry) } }, required: ['type'] },
-      then: { $ref: `#/definitions/${kind}.${entry.name}` },
-    })),
+    // Draft-07 has no discriminator: one `if type is X then X's arguments` per class. `allOf` may not be empty.
+    ...(entries.length > 0
+      ? {
+          allOf: entries.map((entry) => ({
+            if: { type: 'object', properties: { type: { enum: spellingsOf(entry) } }, required: ['type'] },
+            then: { $ref: `#/definitions/${kind}.${entry.name}` },
+          })),
+        }
+      : {}),
   };
 }
 
@@ -193,7 +214,7 @@ export function paramSchema(param: ParamSpec): JsonSchema {
   const schema: JsonSchema = {
     description: toPlainText(param.doc),
     markdownDescription: param.deprecated ? `${param.doc}\n\n*Deprecated:* ${param.deprecated}` : param.doc,
-    ...valueSchema(param),
+    ...(param.default === null ? nullable(valueSchema(param)) : valueSchema(param)),
   };
   if (isJsonValue(param.default)) schema.default = param.default;
   if (param.deprecated) schema.deprecationMessage = param.deprecated;
@@ -229,6 +250,14 @@ function valueSchema(param: ParamSpec): JsonSchema {
   }
 }
 
+/** A `None` default (catalogued as `null`) means the argument may also be written as `null`. */
+function nullable(schema: JsonSchema): JsonSchema {
+  if (Array.isArray(schema.enum)) return { ...schema, enum: [...(schema.enum as unknown[]), null] };
+  if (typeof schema.type === 'string') return { ...schema, type: [schema.type, 'null'] };
+  if (Array.isArray(schema.type)) return { ...schema, type: [...(schema.type as unknown[]), 'null'] };
+  return schema;
+}
+
 function bounds(param: ParamSpec): JsonSchema {
   return { ...bound('minimum', 'exclusiveMinimum', param.min), ...bound('maximum', 'exclusiveMaximum', param.max) };
 }
@@ -254,10 +283,6 @@ function toPlainText(markdown: string): string {
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/`([^`]*)`/g, '$1')
     .replace(/\*\*([^*]*)\*\*/g, '$1');
-}
-
-function isBareName(name: string): boolean {
-  return !name.includes('.');
 }
 
 function unique(values: readonly string[]): string[] {

@@ -76,7 +76,7 @@ export function paramMarkdown(spec: ParamSpec, owner: string, value: unknown, gi
 
 export function scheduleSummaryMarkdown(facts: ScheduleFacts): string {
   const summary = facts.summary;
-  if (!summary) return `**Schedule:** ${facts.located.map((issue) => issue.message).join(' ') || 'empty'}`;
+  if (!summary) return `**Schedule:** ${[...facts.located.map((issue) => issue.message), ...facts.notes].join(' ') || 'empty'}`;
   const lines = [
     `**Schedule** over ${facts.series.lr.length} steps${facts.stepsFromRun ? '' : ' (preview)'}: starts at \`${formatNumber(summary.start)}\`, peaks at \`${formatNumber(summary.peak)}\` at step ${summary.peakStep}, ends at \`${formatNumber(summary.final)}\`${summary.minStep !== facts.series.lr.length - 1 && summary.min < summary.final ? `; lowest \`${formatNumber(summary.min)}\` at step ${summary.minStep}` : ''}.`,
   ];

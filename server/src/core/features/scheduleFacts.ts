@@ -68,6 +68,18 @@ export function computeSchedule(model: ConfigModel, options: { steps?: number; m
     notes.push(`${steps} steps is more than the ${MAX_SCHEDULE_STEPS} that are evaluated; showing the first ${MAX_SCHEDULE_STEPS}.`);
     steps = MAX_SCHEDULE_STEPS;
   }
+  if (block.entry.needsMetric && !options.metrics) {
+    // The curve depends on the validation metric; drawing one from invented metrics would be a made-up curve.
+    return {
+      series: { lr: new Float64Array(0), markers: [], issues: [] },
+      summary: undefined,
+      steps: Math.floor(steps),
+      stepsFromRun: options.steps === undefined && runSteps !== undefined,
+      title: scheduleTitle(block),
+      located: [],
+      notes: [...notes, `${block.entry.name} lowers the lr when the monitored metric stops improving, so its curve depends on your metrics: give them (\`optlens schedule --metrics\`) to draw it.`],
+    };
+  }
   const series = evaluateSchedule({
     scheduler: schedulerConfig(block),
     optimizer: optimizerContext(model, notes),

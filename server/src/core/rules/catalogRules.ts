@@ -31,7 +31,7 @@ export const nativeStructure: Rule = (context) => {
     context.report(
       'OL100',
       entry.keySpan,
-      `Unknown section \`${entry.key}\`${guess ? `; did you mean \`${guess}\`?` : `. Known sections: ${known.join(', ')}.`}`,
+      `Unknown section \`${entry.key.length > 40 ? `${entry.key.slice(0, 40)}…` : entry.key}\`${guess ? `; did you mean \`${guess}\`?` : `. Known sections: ${known.join(', ')}.`}`,
       guess ? [{ title: `Rename to \`${guess}\``, edits: [{ ...entry.keySpan, newText: guess }], preferred: true }] : [],
     );
   }

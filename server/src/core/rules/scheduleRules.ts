@@ -11,11 +11,11 @@ export const scheduleOutcome: Rule = (context) => {
   }
   const summary = facts.summary;
   const hasErrors = facts.located.some((issue) => issue.severity === 'error');
-  if (summary && !hasErrors && block.entry.decays && facts.series.lr.length > 1 && summary.final >= summary.start && summary.peak > 0) {
+  if (summary && !hasErrors && block.entry.decays && facts.series.lr.length > 1 && summary.final >= summary.peak && summary.peak > 0) {
     context.report(
       'OL211',
       block.typeSpan,
-      `${facts.title} is meant to decay, but over ${facts.series.lr.length} steps the lr goes from ${formatNumber(summary.start)} to ${formatNumber(summary.final)}.`,
+      `${facts.title} is meant to decay, but over ${facts.series.lr.length} steps the lr ends at its peak, ${formatNumber(summary.final)} (it starts at ${formatNumber(summary.start)}).`,
     );
   }
 };

@@ -11,6 +11,8 @@ interface Stretch {
   readonly length: number;
   /** Explains the length in messages, e.g. "the run (10000 steps)" or "its SequentialLR stretch (steps 500..9999)". */
   readonly label: string;
+  /** A SequentialLR part: the next scheduler takes over at its end, so a warmup that ends exactly there is complete. */
+  readonly handsOver: boolean;
 }
 
 function numberOf(param: ParamValue | undefined): number | undefined {
@@ -40,7 +42,7 @@ function forEachScheduler(context: RuleContext, visit: (block: SchedulerBlock, s
         const from = index === 0 ? 0 : list[index - 1];
         const to = index < list.length ? list[index] : stretch?.length;
         const childStretch = from !== undefined && to !== undefined && to > from
-          ? { length: to - from, label: `its part of the SequentialLR (steps ${from}..${to - 1}, ${to - from} steps)` }
+          ? { length: to - from, label: `its part of the SequentialLR (steps ${from}..${to - 1}, ${to - from} steps)`, handsOver: index < list.length }
           : undefined;
         walk(child, childStretch);
       });
@@ -48,7 +50,7 @@ function forEachScheduler(context: RuleContext, visit: (block: SchedulerBlock, s
       for (const child of block.children) walk(child, stretch);
     }
   };
-  walk(scheduler, total !== undefined ? { length: total, label: `the run (${total} steps, from \`training:\`)` } : undefined);
+  walk(scheduler, total !== undefined ? { length: total, label: `the run (${total} steps, from \`training:\`)`, handsOver: false } : undefined);
 }
 
 export const runLengthChecks: Rule = (context) => {
@@ -73,7 +75,7 @@ export const runLengthChecks: Rule = (context) => {
       const node: Span = param.node ?? param.keySpan;
       if (role === 'warmup') {
         const warming = entry.name !== 'LinearLR' || Number(resolved.start_factor) < Number(resolved.end_factor);
-        if (warming && value >= stretch.length) {
+        if (warming && (value > stretch.length || (value === stretch.length && !stretch.handsOver))) {
           context.report('OL200', node, `Warmup of ${value} steps is not shorter than ${stretch.label}: the lr never reaches its peak.`);
         }
       } else if (role === 'period') {

@@ -1,0 +1,63 @@
+// Catalog entry for the `range_test:` section: the LR range test's task, ramp, smoothing and stop rule.
+
+import type { SectionEntry } from './types';
+
+export const RANGE_TEST_SECTION: SectionEntry = {
+  kind: 'section',
+  name: 'range_test',
+  summary: "An LR range test (Leslie Smith's method) on a proxy task, run on demand with the configured optimizer.",
+  doc: [
+    'Trains a small model for `num_iter` steps while the learning rate grows from `start_lr` to `end_lr`,',
+    'records the loss at every step, smooths it, and stops once it diverges. The optimizer block is used as',
+    'written (type, momentum or betas, weight decay); the scheduler is replaced by the ramp during the test.',
+    '',
+    'Three suggestions are read from the smoothed curve: the steepest descent against log10(lr), fastai\'s',
+    '"valley", and the lr at the minimum divided by 10. Run it with **Optimizer Lens: Run LR Range Test** or',
+    '`optlens range-test FILE`.',
+  ].join('\n'),
+  references: [
+    { title: 'L. N. Smith, Cyclical Learning Rates for Training Neural Networks (2017)', url: 'https://arxiv.org/abs/1506.01186' },
+    { title: 'fastai: Learner.lr_find', url: 'https://docs.fast.ai/callback.schedule.html#learner.lr_find' },
+    { title: 'pytorch-lr-finder', url: 'https://github.com/davidtvs/pytorch-lr-finder' },
+  ],
+  params: [
+    {
+      name: 'task',
+      type: 'enum',
+      values: ['spiral', 'mnist_mlp', 'cnn', 'user'],
+      default: 'spiral',
+      doc:
+        'What to train: `spiral` (MLP on a synthetic 3-arm spiral), `mnist_mlp` (MLP 784-256-10 on a synthetic ' +
+        'MNIST-sized problem), `cnn` (small CNN on synthetic 28x28 images), or `user` (`model` and `data` below).',
+    },
+    { name: 'start_lr', type: 'number', default: 1e-7, min: { value: 0, exclusive: true }, unit: 'lr', doc: 'Learning rate of the first iteration.' },
+    { name: 'end_lr', type: 'number', default: 10, min: { value: 0, exclusive: true }, unit: 'lr', doc: 'Learning rate of the last iteration (must be above `start_lr`).' },
+    { name: 'num_iter', type: 'integer', default: 100, min: { value: 2 }, max: { value: 100000 }, unit: 'steps', doc: 'Number of training steps in the ramp.' },
+    {
+      name: 'step_mode',
+      type: 'enum',
+      values: ['exp', 'linear'],
+      default: 'exp',
+      doc: 'How the lr grows: `exp` (evenly spaced on a log scale, the usual choice) or `linear`.',
+    },
+    {
+      name: 'smooth',
+      type: 'number',
+      default: 0.98,
+      min: { value: 0 },
+      max: { value: 1, exclusive: true },
+      doc: 'Beta of the bias-corrected exponential moving average of the loss (0 turns smoothing off).',
+    },
+    {
+      name: 'diverge_threshold',
+      type: 'number',
+      default: 4,
+      min: { value: 1, exclusive: true },
+      doc: 'Stop early once the smoothed loss exceeds this multiple of the best smoothed loss; NaN or Inf always stops.',
+    },
+    { name: 'batch_size', type: 'integer', default: 128, min: { value: 1 }, max: { value: 65536 }, doc: 'Samples per training step.' },
+    { name: 'seed', type: 'integer', default: 0, min: { value: 0 }, doc: 'Seed for the data, the initial weights and the batch order: the same seed gives the same curve on the same backend.' },
+    { name: 'model', type: 'string', doc: 'Task `user`: workspace-relative path of a TensorFlow.js Layers `model.json`.' },
+    { name: 'data', type: 'string', doc: 'Task `user`: workspace-relative path of a CSV of numeric features with the label in the last column.' },
+  ],
+};

@@ -1,0 +1,120 @@
+// Reads and checks the `range_test:` section against its catalog entry; defaults come from the catalog.
+
+import { RANGE_TEST_SECTION } from '../catalog/rangeTestSection';
+import type { ParamSpec } from '../catalog/types';
+import type { RangeTestIssue, RangeTestParams, RangeTestStepMode, RangeTestTaskName } from './types';
+
+const SECTION_KEY = 'range_test';
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `"${value}"`;
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : String(value);
+}
+
+function specDefault<T>(name: string): T {
+  return RANGE_TEST_SECTION.params.find((param) => param.name === name)?.default as T;
+}
+
+/** Checks one value against its spec; returns the value when it is usable, undefined otherwise. */
+function checkValue(spec: ParamSpec, value: unknown, issues: RangeTestIssue[]): unknown {
+  const path = [SECTION_KEY, spec.name];
+  const fail = (message: string): undefined => {
+    issues.push({ path, message, severity: 'error' });
+    return undefined;
+  };
+  switch (spec.type) {
+    case 'number':
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`\`${spec.name}\` expects a number, got ${describe(value)}.`);
+      if (spec.type === 'integer' && !Number.isInteger(value)) return fail(`\`${spec.name}\` expects a whole number, got ${value}.`);
+      const { min, max } = spec;
+      if (min && (min.exclusive ? value <= min.value : value < min.value)) {
+        return fail(`\`${spec.name}\` must be ${min.exclusive ? '>' : '>='} ${min.value}, got ${value}.`);
+      }
+      if (max && (max.exclusive ? value >= max.value : value > max.value)) {
+        return fail(`\`${spec.name}\` must be ${max.exclusive ? '<' : '<='} ${max.value}, got ${value}.`);
+      }
+      return value;
+    }
+    case 'enum': {
+      const values = spec.values ?? [];
+      if (typeof value !== 'string' || !values.includes(value)) {
+        return fail(`\`${spec.name}\` must be one of ${values.map((v) => `\`${v}\``).join(', ')}, got ${describe(value)}.`);
+      }
+      return value;
+    }
+    case 'string':
+      if (typeof value !== 'string' || value.trim() === '') return fail(`\`${spec.name}\` expects a file path, got ${describe(value)}.`);
+      return value;
+    default:
+      return value;
+  }
+}
+
+/**
+ * The range-test parameters of a `range_test:` section given as a plain value (`toPlain` of its node; null or
+ * undefined for an empty or absent section). Every problem becomes an issue with its path; a bad value falls
+ * back to the catalog default so the rest can still be checked. `params` is null only when the section cannot
+ * be run (an error-severity issue).
+ */
+export function parseRangeTestSection(section: unknown): { params: RangeTestParams | null; issues: RangeTestIssue[] } {
+  const issues: RangeTestIssue[] = [];
+  const given: Record<string, unknown> = {};
+  if (section !== null && section !== undefined) {
+    if (typeof section !== 'object' || Array.isArray(section)) {
+      issues.push({ path: [SECTION_KEY], message: `\`range_test\` must be a mapping of settings, got ${describe(section)}.`, severity: 'error' });
+      return { params: null, issues };
+    }
+    for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
+      const spec = RANGE_TEST_SECTION.params.find((param) => param.name === key);
+      if (!spec) {
+        const known = RANGE_TEST_SECTION.params.map((param) => param.name).join(', ');
+        issues.push({ path: [SECTION_KEY, key], message: `Unknown range_test setting \`${key}\`; the settings are ${known}.`, severity: 'warning' });
+        continue;
+      }
+      const checked = checkValue(spec, value, issues);
+      if (checked !== undefined) given[key] = checked;
+    }
+  }
+  const pick = <T>(name: string): T => (given[name] !== undefined ? given[name] : specDefault<T>(name)) as T;
+  const model = given['model'] as string | undefined;
+  const data = given['data'] as string | undefined;
+  const params: RangeTestParams = {
+    task: pick<RangeTestTaskName>('task'),
+    startLr: pick<number>('start_lr'),
+    endLr: pick<number>('end_lr'),
+    numIter: pick<number>('num_iter'),
+    stepMode: pick<RangeTestStepMode>('step_mode'),
+    smooth: pick<number>('smooth'),
+    divergeThreshold: pick<number>('diverge_threshold'),
+    batchSize: pick<number>('batch_size'),
+    seed: pick<number>('seed'),
+    ...(model !== undefined ? { model } : {}),
+    ...(data !== undefined ? { data } : {}),
+  };
+
+  if (params.endLr <= params.startLr) {
+    issues.push({
+      path: [SECTION_KEY, given['end_lr'] !== undefined ? 'end_lr' : 'start_lr'],
+      message: `\`end_lr\` (${params.endLr}) must be above \`start_lr\` (${params.startLr}): the test ramps the lr up.`,
+      severity: 'error',
+    });
+  }
+  if (params.task === 'user') {
+    for (const key of ['model', 'data'] as const) {
+      if (params[key] === undefined && !issues.some((issue) => issue.path[1] === key)) {
+        const what = key === 'model' ? 'a TensorFlow.js Layers model.json' : 'a CSV of features with the label in the last column';
+        issues.push({ path: [SECTION_KEY, 'task'], message: `Task \`user\` needs \`${key}:\`, the workspace path of ${what}.`, severity: 'error' });
+      }
+    }
+  } else {
+    for (const key of ['model', 'data'] as const) {
+      if (given[key] !== undefined) {
+        issues.push({ path: [SECTION_KEY, key], message: `\`${key}\` is only read by \`task: user\`; task \`${params.task}\` ignores it.`, severity: 'warning' });
+      }
+    }
+  }
+  return { params: issues.some((issue) => issue.severity === 'error') ? null : params, issues };
+}

@@ -1,0 +1,232 @@
+// The simulator: trajectories, noise determinism, dormant features, grids, size limits, cancellation, the section parser.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GaussianSource, parseSimulateSection, simulate, type SimulateRequest } from '../../server/src/core/simulate/index';
+import { createOptimizer } from '../../server/src/core/optim/index';
+import { builtinLandscape } from '../../server/src/core/landscape/index';
+import { SIMULATE_SECTION } from '../../server/src/core/catalog/simulateSection';
+
+const ADAM = { type: 'Adam', params: { lr: 0.01 } };
+
+test('a single run equals driving the optimizer by hand', () => {
+  const result = simulate({ function: 'rosenbrock', steps: 50, optimizers: [ADAM] });
+  assert.deepEqual(result.issues, []);
+  assert.equal(result.runs.length, 1);
+  const run = result.runs[0]!;
+  assert.equal(run.x.length, 51);
+  assert.deepEqual(run.x[0], [-1.5, 2]);
+  const optimizer = createOptimizer(ADAM, 2).optimizer!;
+  const landscape = builtinLandscape('rosenbrock').landscape!;
+  const x = Float64Array.from([-1.5, 2]);
+  const g = new Float64Array(2);
+  for (let k = 0; k < 50; k++) {
+    landscape.gradient(x, g);
+    optimizer.step(x, g);
+    assert.deepEqual(run.x[k + 1], Array.from(x));
+    assert.equal(run.loss[k + 1], landscape.value(x));
+  }
+  assert.equal(run.stepSize!.length, 50);
+  assert.ok(result.surface && result.surface.values.length === 64);
+});
+
+test('the configured optimizer runs first, compare entries follow, with labels', () => {
+  const result = simulate({
+    function: 'quadratic_ill',
+    steps: 20,
+    optimizers: [ADAM, { type: 'SGD', params: { lr: 0.01, momentum: 0.9 } }, { type: 'SignGD', params: { lr: 0.01 }, label: 'sign' }],
+  });
+  assert.deepEqual(result.runs.map((run) => run.label), ['Adam lr=0.01', 'SGD lr=0.01 momentum=0.9', 'sign']);
+});
+
+test('recorded points are thinned for long runs', () => {
+  const result = simulate({ function: 'quadratic_ill', steps: 10000, optimizers: [ADAM], maxRecordedPoints: 101 });
+  const run = result.runs[0]!;
+  assert.equal(run.x.length, 101);
+  assert.equal(run.steps.at(-1), 10000);
+  assert.equal(run.steps[1], 100);
+});
+
+describe('noise', () => {
+  test('the same seed gives the same Gaussian stream; another seed does not', () => {
+    const a = new GaussianSource(42);
+    const b = new GaussianSource(42);
+    const c = new GaussianSource(43);
+    const sa = Array.from({ length: 100 }, () => a.nextGaussian());
+    const sb = Array.from({ length: 100 }, () => b.nextGaussian());
+    const sc = Array.from({ length: 100 }, () => c.nextGaussian());
+    assert.deepEqual(sa, sb);
+    assert.notDeepEqual(sa, sc);
+  });
+  test('the Gaussian stream has mean 0 and variance 1', () => {
+    const source = new GaussianSource(7);
+    let sum = 0;
+    let squares = 0;
+    const n = 200000;
+    for (let i = 0; i < n; i++) {
+      const value = source.nextGaussian();
+      sum += value;
+      squares += value * value;
+    }
+    assert.ok(Math.abs(sum / n) < 0.01, String(sum / n));
+    assert.ok(Math.abs(squares / n - 1) < 0.01, String(squares / n));
+  });
+  test('noisy simulations are reproducible with a seed and differ from the noiseless one', () => {
+    const request: SimulateRequest = { function: 'quadratic_ill', steps: 100, optimizers: [ADAM], noise: { std: 0.5, seed: 3 } };
+    const first = simulate(request).runs[0]!;
+    const second = simulate(request).runs[0]!;
+    assert.deepEqual(first.x, second.x);
+    const clean = simulate({ ...request, noise: { std: 0 } }).runs[0]!;
+    assert.notDeepEqual(first.x, clean.x);
+    const other = simulate({ ...request, noise: { std: 0.5, seed: 4 } }).runs[0]!;
+    assert.notDeepEqual(first.x, other.x);
+  });
+  test('gradient-proportional noise vanishes where the gradient does', () => {
+    const result = simulate({ function: 'quadratic_ill', x0: [0, 0], steps: 10, optimizers: [ADAM], noise: { std: 1, seed: 1, mode: 'gradient' } });
+    for (const point of result.runs[0]!.x) assert.deepEqual(point, [0, 0]);
+  });
+});
+
+test('dormant feature: no gradient during [start, end); plain GD freezes, Adam returns with an oversized step', () => {
+  const base = { function: { type: 'quadratic', diag: [1, 1] }, x0: [1, 1] } as const;
+  const gd = simulate({ ...base, steps: 60, optimizers: [{ type: 'GD', params: { lr: 0.01 } }], dormant: { coordinate: 1, start: 10, end: 50 } }).runs[0]!.x;
+  for (let k = 10; k <= 50; k++) assert.equal(gd[k]![1], gd[10]![1], `coordinate 1 moved at update ${k}`);
+  assert.notEqual(gd[51]![1], gd[50]![1]);
+  assert.notEqual(gd[30]![0], gd[29]![0]);
+  // Adam: while the feature is dormant its second moment decays (0.999^20000 ~ 2e-9), so the first gradient back
+  // is divided by almost nothing: a step of about lr * 0.1 / sqrt(0.001) ~ 3 lr instead of about lr.
+  const adam = simulate({ ...base, steps: 20102, maxRecordedPoints: 30000, optimizers: [ADAM], dormant: { coordinate: 1, start: 100, end: 20100 } }).runs[0]!.x;
+  const before = Math.abs(adam[100]![1]! - adam[99]![1]!);
+  const returning = Math.abs(adam[20101]![1]! - adam[20100]![1]!);
+  assert.ok(before <= 0.0101, String(before));
+  assert.ok(returning > 2.5 * 0.01, `returning step ${returning}`);
+});
+
+describe('grids and batches', () => {
+  test('a grid over lr and beta1 gives a heatmap whose cells equal single runs', () => {
+    const result = simulate({
+      function: 'rosenbrock',
+      steps: 100,
+      optimizers: [ADAM],
+      grid: { lr: [0.001, 0.01, 0.1], beta1: [0.5, 0.9] },
+    });
+    assert.deepEqual(result.issues, []);
+    const heatmap = result.heatmap!;
+    assert.equal(heatmap.yAxis.name, 'beta1');
+    assert.equal(heatmap.values.length, 2);
+    assert.equal(heatmap.values[0]!.length, 3);
+    const single = simulate({ function: 'rosenbrock', steps: 100, optimizers: [{ type: 'Adam', params: { lr: 0.1, betas: [0.9, 0.999] } }] });
+    assert.equal(heatmap.values[1]![2], single.runs[0]!.loss.at(-1));
+    assert.ok(heatmap.best);
+  });
+  test('SGD grids use momentum as the second axis and mark diverged cells as null', () => {
+    const result = simulate({ function: 'quadratic_ill', steps: 200, optimizers: [{ type: 'SGD', params: { lr: 0.01 } }], grid: { lr: [0.001, 0.05], beta1: [0, 0.9] } });
+    assert.equal(result.heatmap!.yAxis.name, 'momentum');
+    assert.equal(result.heatmap!.values[0]![1], null);
+    assert.equal(typeof result.heatmap!.values[0]![0], 'number');
+  });
+  test('steps to tolerance', () => {
+    const result = simulate({ function: 'quadratic_ill', steps: 500, optimizers: [{ type: 'SGD', params: { lr: 0.01 } }], grid: { lr: [0.001, 0.015], metric: 'steps_to_tolerance', tolerance: 1e-3 } });
+    const [slow, fast] = result.heatmap!.values[0]!;
+    assert.equal(slow, null);
+    assert.ok(typeof fast === 'number' && fast > 0 && fast < 500);
+  });
+  test('several starts run as one batch and match separate runs', () => {
+    const result = simulate({ function: 'himmelblau', steps: 100, optimizers: [ADAM], starts: [[0, 0], [-1, -1]] });
+    assert.equal(result.runs.length, 2);
+    const alone = simulate({ function: 'himmelblau', steps: 100, optimizers: [ADAM], x0: [-1, -1] });
+    assert.deepEqual(result.runs[1]!.x, alone.runs[0]!.x);
+    assert.match(result.runs[1]!.label, /from \(-1, -1\)/);
+  });
+  test('LAMB on a multi-block toy', () => {
+    const result = simulate({ function: { type: 'quadratic', diag: [1, 2, 100, 200] }, x0: [1, 1, 1, 1], steps: 100, optimizers: [{ type: 'Lamb', params: { lr: 0.05 } }], blocks: [2, 2] });
+    assert.deepEqual(result.issues, []);
+    assert.ok(result.runs[0]!.loss.at(-1)! < result.runs[0]!.loss[0]!);
+  });
+});
+
+describe('absurd sizes are refused before any work', () => {
+  test('more than 1e6 steps', () => {
+    const result = simulate({ function: 'rosenbrock', steps: 2_000_000, optimizers: [ADAM] });
+    assert.equal(result.runs.length, 0);
+    assert.ok(result.issues.some((issue) => issue.path[0] === 'steps' && /at most 1,000,000/.test(issue.message)));
+  });
+  test('grid cells x steps over 1e8', () => {
+    const lr = Array.from({ length: 1000 }, (_, i) => 1e-4 * (i + 1));
+    const started = Date.now();
+    const result = simulate({ function: 'rosenbrock', steps: 100_000, optimizers: [ADAM], grid: { lr } });
+    assert.ok(Date.now() - started < 1000);
+    assert.equal(result.heatmap, undefined);
+    assert.ok(result.issues.some((issue) => issue.path[0] === 'grid' && /limit is 1e8/.test(issue.message)), JSON.stringify(result.issues));
+  });
+  test('non-integer or zero steps', () => {
+    assert.ok(simulate({ function: 'rosenbrock', steps: 0, optimizers: [ADAM] }).issues.some((issue) => issue.path[0] === 'steps'));
+    assert.ok(simulate({ function: 'rosenbrock', steps: 2.5, optimizers: [ADAM] }).issues.some((issue) => issue.path[0] === 'steps'));
+  });
+});
+
+describe('bad configs give issues, never throw', () => {
+  test('unknown optimizer in compare', () => {
+    const result = simulate({ function: 'rosenbrock', steps: 10, optimizers: [ADAM, { type: 'Adamm', params: {} }] });
+    assert.equal(result.runs.length, 1);
+    assert.ok(result.issues.some((issue) => JSON.stringify(issue.path) === '["compare",0,"type"]'), JSON.stringify(result.issues));
+  });
+  test('negative lr in the configured optimizer', () => {
+    const result = simulate({ function: 'rosenbrock', steps: 10, optimizers: [{ type: 'Adam', params: { lr: -1 } }] });
+    assert.ok(result.issues.some((issue) => JSON.stringify(issue.path) === '["optimizer","lr"]' && /must be >= 0/.test(issue.message)), JSON.stringify(result.issues));
+  });
+  test('bad function, x0 of the wrong size, dormant coordinate out of range', () => {
+    assert.ok(simulate({ function: 'nope', steps: 10, optimizers: [ADAM] }).issues.some((issue) => issue.path[0] === 'function'));
+    assert.ok(simulate({ function: 'rosenbrock', x0: [1], steps: 10, optimizers: [ADAM] }).issues.some((issue) => issue.path[0] === 'x0'));
+    assert.ok(simulate({ function: 'rosenbrock', steps: 10, optimizers: [ADAM], dormant: { coordinate: 5, start: 0, end: 1 } }).issues.some((issue) => issue.path[0] === 'dormant'));
+  });
+  test('divergence stops the run and is reported', () => {
+    const result = simulate({ function: 'quadratic_ill', steps: 200, optimizers: [{ type: 'SGD', params: { lr: 0.5 } }] });
+    assert.ok(result.runs[0]!.divergedAt !== undefined && result.runs[0]!.divergedAt < 200);
+    assert.ok(result.issues.some((issue) => /diverged at update/.test(issue.message)));
+  });
+});
+
+test('progress is reported and cancellation stops the job', () => {
+  const fractions: number[] = [];
+  simulate({ function: 'rosenbrock', steps: 1000, optimizers: [ADAM] }, (fraction) => fractions.push(fraction));
+  assert.ok(fractions.length >= 50);
+  assert.equal(fractions.at(-1), 1);
+  let polls = 0;
+  const result = simulate({ function: 'rosenbrock', steps: 100000, optimizers: [ADAM] }, undefined, () => ++polls > 3);
+  assert.equal(result.cancelled, true);
+  assert.ok(result.runs[0]!.steps.at(-1)! < 1000);
+});
+
+describe('the simulate: section', () => {
+  test('native form with compare, noise, grid', () => {
+    const { request, issues } = parseSimulateSection(
+      { function: 'x^2 + 10*y^2', x0: [1, 1], steps: 30, compare: [{ type: 'SGD', lr: 0.01, label: 'sgd' }, { type: 'Lion', params: { lr: 0.001 } }], noise: { std: 0.1, seed: 2 } },
+      ADAM,
+    );
+    assert.deepEqual(issues, []);
+    assert.deepEqual(request!.function, { expression: 'x^2 + 10*y^2' });
+    assert.deepEqual(request!.optimizers.map((o) => o.type), ['Adam', 'SGD', 'Lion']);
+    assert.deepEqual(request!.optimizers[1], { type: 'SGD', params: { lr: 0.01 }, label: 'sgd' });
+    const result = simulate(request!);
+    assert.deepEqual(result.issues, []);
+    assert.equal(result.runs.length, 3);
+  });
+  test('defaults: rosenbrock, 200 steps', () => {
+    const { request } = parseSimulateSection(null, ADAM);
+    assert.equal(request!.function, 'rosenbrock');
+    assert.equal(request!.steps, 200);
+  });
+  test('unknown keys and wrong shapes', () => {
+    const { request, issues } = parseSimulateSection({ stepz: 10, compare: 'Adam', noise: { seed: 1 } }, ADAM);
+    assert.equal(request, null);
+    assert.deepEqual(issues.map((issue) => issue.path), [['stepz'], ['compare'], ['noise']]);
+    assert.deepEqual(parseSimulateSection([1, 2], null).issues.map((issue) => issue.path), [[]]);
+  });
+  test('the catalog documents every key the parser accepts', () => {
+    const documented = SIMULATE_SECTION.params.map((param) => param.name).sort();
+    assert.deepEqual(documented, ['blocks', 'compare', 'dormant', 'function', 'grid', 'noise', 'starts', 'steps', 'x0']);
+    const { issues } = parseSimulateSection(Object.fromEntries(documented.map((key) => [key, undefined])), ADAM);
+    assert.deepEqual(issues, []);
+  });
+});
