@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBatchedOptimizer, createOptimizer, type OptimizerConfig } from '../../server/src/core/optim/index';
 import { builtinLandscape, type Landscape } from '../../server/src/core/landscape/index';
+import { exactPow, fusedMultiplyAdd } from '../../server/src/core/optim/exactPow';
+import { OPTIMIZERS, findOptimizer } from '../../server/src/core/catalog/index';
+import { findDeepSpeedOptimizer } from '../../server/src/core/catalog/optimizers';
 
 interface ReferenceCase {
   id: string;
@@ -91,6 +94,40 @@ describe('replay: stored gradients (+ noise) give the recorded iterates (1e-12 *
       }
     });
   }
+});
+
+test('replay is bit-identical to PyTorch 1.13 on every public case (fused multiply-add, correctly rounded powers)', () => {
+  const differing: string[] = [];
+  for (const reference of CASES) {
+    const optimizer = optimizerFor(reference);
+    const x = Float64Array.from(reference.x0);
+    let same = true;
+    for (let k = 0; k < reference.steps && same; k++) {
+      optimizer.step(x, seenGradient(reference, k));
+      same = x.every((value, j) => value === reference.x[k + 1]![j]);
+    }
+    if (!same) differing.push(reference.id);
+  }
+  assert.deepEqual(differing, []);
+});
+
+test('powers are rounded as Python rounds them, where V8 is an ulp off', () => {
+  // Values printed by /usr/bin/python3 (glibc pow); Math.pow gives 0.6561000000000001, 0.98411944181564, ...
+  assert.equal(exactPow(0.9, 4), 0.6561);
+  assert.equal(exactPow(0.999, 16), 0.9841194418156399);
+  assert.equal(exactPow(0.96, 104 * 0.004), 0.9831614308134399);
+  assert.equal(exactPow(0.95, 10), 0.5987369392383787);
+});
+
+test('fused multiply-add rounds once, also for subnormal results', () => {
+  // 0.1 * 10 is exactly 1.0000000000000000555 before rounding; minus 1 leaves that residue only when fused.
+  assert.equal(fusedMultiplyAdd(0.1, 10, -1), 5.551115123125783e-17);
+  assert.equal(0.1 * 10 - 1, 0);
+  // Found in sgd_weight_decay@quadratic_ill: the result is subnormal, the product is not.
+  assert.equal(fusedMultiplyAdd(-0.01, 1.0010000000024823e-304, 1.0000000000024798e-306), -1.00000000000251e-309);
+  assert.equal(fusedMultiplyAdd(2, 3, 4), 10);
+  assert.ok(Number.isNaN(fusedMultiplyAdd(Number.NaN, 1, 1)));
+  assert.equal(fusedMultiplyAdd(1e300, 1e300, 1), Infinity);
 });
 
 describe('full loop: own gradients (+ stored noise) track PyTorch where the case is stable (1e-9)', () => {
@@ -269,5 +306,47 @@ describe('DeepSpeed and teaching optimizers', () => {
     const x = Float64Array.from([3, 4]);
     lars.step(x, Float64Array.from([0, 10]));
     assert.deepEqual(Array.from(x), [3, 4 - 0.5 * 5 / 10 * 10]);
+  });
+});
+
+describe('optimizer catalog', () => {
+  test('names and aliases are unique, also ignoring case', () => {
+    const seen = new Map<string, string>();
+    for (const entry of OPTIMIZERS) {
+      for (const name of new Set([entry.name, ...(entry.aliases ?? [])].map((n) => n.toLowerCase()))) {
+        assert.ok(!seen.has(name) || seen.get(name) === entry.name, `${name} is used by ${seen.get(name)} and ${entry.name}`);
+        seen.set(name, entry.name);
+      }
+    }
+  });
+  test('every default lies in its own range, and the simulated ones build with defaults', () => {
+    for (const entry of OPTIMIZERS) {
+      for (const param of entry.params) {
+        const values = Array.isArray(param.default) ? param.default : [param.default];
+        for (const value of values) {
+          if (typeof value !== 'number') continue;
+          if (param.min) assert.ok(param.min.exclusive ? value > param.min.value : value >= param.min.value, `${entry.name}.${param.name}`);
+          if (param.max) assert.ok(param.max.exclusive ? value < param.max.value : value <= param.max.value, `${entry.name}.${param.name}`);
+        }
+      }
+      assert.ok(entry.typicalLr[0] < entry.typicalLr[1]);
+      assert.ok(entry.doc.length > 100 && entry.references.length > 0, entry.name);
+    }
+  });
+  test('PyTorch 1.13 facts the rules rely on', () => {
+    assert.equal(findOptimizer('SGD')!.params.find((p) => p.name === 'lr')!.required, true);
+    assert.equal(findOptimizer('AdamW')!.params.find((p) => p.name === 'weight_decay')!.default, 0.01);
+    assert.equal(findOptimizer('Adam')!.decoupledVariant, 'AdamW');
+    assert.equal(findOptimizer('Adam')!.weightDecay, 'l2');
+    assert.deepEqual(findOptimizer('torch.optim.RAdam')!.params.find((p) => p.name === 'betas')!.default, [0.9, 0.999]);
+    assert.equal(findOptimizer('NAdam')!.params.find((p) => p.name === 'lr')!.default, 2e-3);
+  });
+  test('DeepSpeed ds_config names map to DeepSpeed classes', () => {
+    assert.equal(findDeepSpeedOptimizer('Adam')!.name, 'FusedAdam');
+    assert.equal(findDeepSpeedOptimizer('adamw')!.name, 'FusedAdam');
+    assert.equal(findDeepSpeedOptimizer('OneBitAdam')!.library, 'deepspeed');
+    assert.equal(findDeepSpeedOptimizer('Lamb')!.name, 'Lamb');
+    assert.equal(findDeepSpeedOptimizer('SGD')!.name, 'SGD');
+    assert.equal(findDeepSpeedOptimizer('Nope'), undefined);
   });
 });

@@ -52,6 +52,8 @@ const CASES: readonly RuleCase[] = [
   { code: 'OL214', what: 'LambdaLR', bad: `${ADAMW}scheduler:\n  type: «LambdaLR»\n`, good: `${ADAMW}scheduler:\n  type: ConstantLR\n` },
   { code: 'OL215', what: 'HF schedule sized for another run', bad: `${ADAMW}scheduler:\n  type: hf.linear\n  num_warmup_steps: 10\n  num_training_steps: «500»\ntraining:\n  steps: 1000\n`, good: `${ADAMW}scheduler:\n  type: hf.linear\n  num_warmup_steps: 10\n  num_training_steps: 1000\ntraining:\n  steps: 1000\n` },
   { code: 'OL216', what: 'StepLR period beyond the run', bad: `${ADAMW}scheduler:\n  type: StepLR\n  step_size: «5000»\ntraining:\n  steps: 1000\n`, good: `${ADAMW}scheduler:\n  type: StepLR\n  step_size: 300\ntraining:\n  steps: 1000\n` },
+  { code: 'OL217', what: 'unknown simulate setting', bad: `${ADAMW}simulate:\n  function: rosenbrock\n  stepz: «10»\n`, good: `${ADAMW}simulate:\n  function: rosenbrock\n  steps: 10\n` },
+  { code: 'OL218', what: 'range test start_lr out of range', bad: `${ADAMW}range_test:\n  task: spiral\n  start_lr: «-1.0»\n`, good: `${ADAMW}range_test:\n  task: spiral\n  start_lr: 1.0e-7\n` },
 ];
 
 function unmark(marked: string): { text: string; start: number; end: number } {

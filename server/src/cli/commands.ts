@@ -6,6 +6,7 @@ import { computeSchedule, type ScheduleFacts } from '../core/features/scheduleFa
 import { formatNumber } from '../core/rules/context';
 import { formatOfPath, formatSarif, formatText, lintText, type LintRecord } from './lint';
 import { renderScheduleFile } from './render';
+import { rangeTestCommand, simulateCommand } from './computeCommands';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -13,6 +14,8 @@ export interface CliIo {
   /** Throws (with a Node error code) when the file cannot be read. */
   readFile(file: string): string;
   writeFile(file: string, data: string | Uint8Array): void;
+  /** stderr is a terminal: progress lines may be redrawn in place. */
+  readonly interactive?: boolean;
 }
 
 export const VERSION = '0.1.0';
@@ -23,11 +26,14 @@ Commands:
   lint [--format text|json|sarif] FILE...       Check optimizer/scheduler configs. Exit 0: no errors, 1: errors, 2: usage.
   schedule FILE [--steps N] [--metrics LIST|FILE] [--json] [--out FILE.svg|png|html]
                                                 Evaluate the file's LR schedule with PyTorch's semantics.
+  simulate FILE [--json] [--out FILE.svg|png]   Run the file's simulate: section (optimizer trajectories on a landscape).
+  range-test FILE [--json] [--backend NAME] [--out FILE.svg|png]
+                                                Run the LR range test of the file's optimizer (range_test: section).
   help                                          Show this help.
   version                                       Print the version.
 `;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,6 +43,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return lintCommand(rest, io);
       case 'schedule':
         return await scheduleCommand(rest, io);
+      case 'simulate':
+        return await simulateCommand(rest, io);
+      case 'range-test':
+        return await rangeTestCommand(rest, io);
       case 'version':
       case '--version':
         io.stdout(`${VERSION}\n`);
@@ -67,7 +77,7 @@ function isParseArgsError(error: unknown): boolean {
 }
 
 /** Reads a file, turning I/O errors into a one-line message. */
-function readOrExplain(io: CliIo, file: string): string | undefined {
+export function readOrExplain(io: CliIo, file: string): string | undefined {
   try {
     return io.readFile(file);
   } catch (error) {

@@ -9,6 +9,7 @@ const io = {
   stderr: (text: string) => process.stderr.write(text),
   readFile: (file: string) => readFileSync(file, 'utf8'),
   writeFile: (file: string, data: string | Uint8Array) => writeFileSync(file, data),
+  interactive: process.stderr.isTTY === true,
 };
 
 run(process.argv.slice(2), io).then(

@@ -5,6 +5,7 @@ import { computeSchedule, type ScheduleFacts } from './features/scheduleFacts';
 import type { ConfigModel, Dialect, Problem } from './model';
 import { buildModel, detectDialect, dialectRules } from './dialects/index';
 import { scheduleOutcome } from './rules/scheduleRules';
+import { rangeTestSection, simulateSection } from './rules/sectionRules';
 import { createRuleContext, type Rule } from './rules/context';
 import { nativeStructure, optimizerBlock, schedulerBlock, trainingBlock } from './rules/catalogRules';
 import { optimizerTraps, runLengthChecks, schedulerVersusOptimizer, sequentialMilestones } from './rules/semanticRules';
@@ -56,6 +57,8 @@ const SHARED_RULES: readonly Rule[] = [
   schedulerVersusOptimizer,
   optimizerTraps,
   scheduleOutcome,
+  simulateSection,
+  rangeTestSection,
 ];
 
 export function analyze(text: string, options: AnalysisOptions): Analysis {

@@ -7,7 +7,7 @@ import { AnalysisCache } from './analysisCache';
 import type { ServerContext } from './context';
 import { ComputeHost } from '../compute/computeHost';
 import { registerCodeActions } from './handlers/codeActions';
-import { registerCompute } from './handlers/compute';
+import { registerCompute, registerSimulation } from './handlers/compute';
 import { registerCompletion } from './handlers/completion';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerHover } from './handlers/hover';
@@ -104,7 +104,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   registerSchedule(context);
   // The worker starts on the first job, so a user who never runs one pays nothing for it.
   const host = new ComputeHost(options.workerScript ?? path.join(__dirname, 'worker.js'));
-  registerCompute(context, { host, bundleDirectory: options.bundleDirectory ?? __dirname, preferredBackend: () => settings.computeBackend });
+  const computeOptions = { host, bundleDirectory: options.bundleDirectory ?? __dirname, preferredBackend: () => settings.computeBackend };
+  registerCompute(context, computeOptions);
+  registerSimulation(context, computeOptions);
   connection.onShutdown(() => host.dispose());
 
   documents.listen(connection);

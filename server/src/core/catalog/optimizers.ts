@@ -113,7 +113,6 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     kind: 'optimizer',
     name: 'Adagrad',
     library: 'torch',
-    aliases: ['adagrad'],
     summary: 'Per-coordinate step sizes from the sum of all past squared gradients.',
     doc: [
       '**Update rule** (PyTorch 1.13):',

@@ -65,6 +65,10 @@ export const RULES: readonly RuleEntry[] = [
     doc: 'A schedule with its own total length (`num_training_steps`, `total_num_steps`, `T_max` of a lone cosine, ...) that differs from `training:` either ends early (the lr then sits at its floor, often 0, for the rest of the run) or never finishes.' },
   { code: 'OL216', name: 'decay-never-happens', severity: 'warning', summary: 'The step-decay period is longer than the run.',
     doc: 'With `step_size` at or beyond the run length the lr never decays.' },
+  { code: 'OL217', name: 'simulate-section', severity: 'error', summary: 'The `simulate:` section has a problem.',
+    doc: 'A key of `simulate:` is unknown, has the wrong type or is out of range (see docs/simulate.md), or the simulation it asks for is larger than the limits (steps, grid cells x steps).' },
+  { code: 'OL218', name: 'range-test-section', severity: 'error', summary: 'The `range_test:` section has a problem.',
+    doc: 'A key of `range_test:` is unknown, has the wrong type or is out of range (see docs/range-test.md), e.g. `end_lr` not above `start_lr`, or a user task without `model`/`data`.' },
 ];
 
 export function findRule(code: string): RuleEntry | undefined {

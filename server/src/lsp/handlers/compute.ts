@@ -16,8 +16,12 @@ import {
   ComputeBackendsRequest,
   JobStatusNotification,
   RangeTestRequest,
+  SimulationRequest,
   type RangeTestOutcome,
+  type SimulationOutcome,
+  type SimulationView,
 } from '../../protocol';
+import { simulationRequest, type SimulationSummary } from '../../core/features/simulation';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
 import { guard } from '../guard';
@@ -120,5 +124,68 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
     });
     if (outcome.status === 'completed') return outcome.result;
     return [{ name: 'worker', loaded: false, reason: outcome.status === 'failed' ? outcome.reason : 'cancelled' }];
+  }));
+}
+
+/** The simulation panel's data from a simulation summary: trajectories, the sampled surface and the heatmap. */
+export function toSimulationView(uri: string, summary: SimulationSummary, seconds: number): SimulationView {
+  const { result, stability } = summary;
+  const surface = result.surface;
+  const heatmap = result.heatmap;
+  return {
+    uri,
+    functionLabel: result.landscape ? (result.landscape.id === 'expression' ? result.landscape.formula : result.landscape.id) : 'landscape',
+    dim: result.landscape?.dim ?? result.runs[0]?.x[0]?.length ?? 0,
+    ...(surface ? { grid: { xs: surface.x, ys: surface.y, values: surface.values.flat() } } : {}),
+    minima: result.landscape?.minima ?? [],
+    runs: result.runs.map((run) => ({
+      label: run.label,
+      x: run.x,
+      loss: run.loss,
+      ...(run.stepSize ? { stepSize: run.stepSize } : {}),
+      ...(run.divergedAt !== undefined ? { stoppedEarly: `diverged at step ${run.divergedAt}` } : {}),
+    })),
+    ...(stability ? { stability } : {}),
+    ...(heatmap ? {
+      heatmap: {
+        xLabel: heatmap.xAxis.name,
+        yLabel: heatmap.yAxis.name,
+        xs: heatmap.xAxis.values,
+        ys: heatmap.yAxis.values,
+        values: heatmap.values.flat().map((value) => (value === null ? Number.NaN : value)),
+        metric: heatmap.metric,
+      },
+    } : {}),
+    notes: result.issues.map((issue) => issue.message),
+    backend: 'float64-js (plain Float64Array loops)',
+    seconds,
+  };
+}
+
+export function registerSimulation(context: ServerContext, options: ComputeOptions): void {
+  const { connection } = context;
+  connection.onRequest(SimulationRequest.type, guard(connection, 'simulate', { status: 'failed', reason: 'The simulation failed unexpectedly; see the Optimizer Lens output.' } as SimulationOutcome, async (params, token?: CancellationToken): Promise<SimulationOutcome> => {
+    const found = context.analysisOf(params.uri);
+    const model = found?.analysis.model;
+    if (!found || !model) return { status: 'failed', reason: 'The document is not an optimizer config that Optimizer Lens has analysed.' };
+    if (!model.simulate) return { status: 'failed', reason: 'The file has no `simulate:` section (see docs/simulate.md).' };
+    const { request, issues } = simulationRequest(model);
+    if (!request) return { status: 'failed', reason: `The simulate section has problems: ${issues.map((issue) => issue.message).join(' ')}` };
+    const abort = new AbortController();
+    token?.onCancellationRequested(() => abort.abort());
+    const progress = await connection.window.createWorkDoneProgress();
+    progress.begin('Optimizer Lens: simulation', 0, `${request.optimizers.length} optimizers, ${request.steps} steps`, true);
+    progress.token.onCancellationRequested(() => abort.abort());
+    void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'Simulation' });
+    let outcome: JobOutcome<SimulationSummary>;
+    try {
+      outcome = await options.host.run<SimulationSummary>({ name: 'simulate', params: request }, (update) => progress.report(Math.round((update.fraction ?? 0) * 100), update.message), abort.signal);
+    } finally {
+      progress.done();
+    }
+    void connection.sendNotification(JobStatusNotification.type, { running: false, ...(outcome.status === 'completed' ? { backend: 'float64-js' } : {}) });
+    if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason };
+    if (!outcome.result) return { status: 'failed', reason: 'The simulation was cancelled.' };
+    return { status: outcome.result.result.cancelled ? 'cancelled' : outcome.status, view: toSimulationView(params.uri, outcome.result, outcome.seconds) };
   }));
 }

@@ -1,0 +1,171 @@
+// Loads a TensorFlow.js backend: CUDA (tfjs-node-gpu), native CPU (tfjs-node), WebGPU (Dawn), WASM, then plain JS.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as TensorFlow from '@tensorflow/tfjs-core';
+
+export type TensorFlowModule = typeof TensorFlow;
+
+/** Our names for the five backends, in the order they are tried. */
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'wasm' | 'cpu';
+
+export const BACKEND_ORDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu'];
+
+export interface BackendStatus {
+  readonly name: BackendName;
+  readonly loaded: boolean;
+  /** One line saying why the backend did not load; absent when it did. */
+  readonly reason?: string;
+}
+
+export interface BackendOptions {
+  /** Try this backend only (then fall back down the list when it fails, so a job still runs). */
+  readonly preferred?: BackendName;
+  /** Directory with the tfjs-backend-wasm `.wasm` files; by default `wasm/` next to the bundle, else the package's `dist/`. */
+  readonly wasmPaths?: string;
+}
+
+export interface LoadedBackend {
+  readonly tf: TensorFlowModule;
+  readonly name: BackendName;
+  /** Every backend tried before (and including) the one that loaded. */
+  readonly attempts: readonly BackendStatus[];
+}
+
+const NOT_INSTALLED = 'not installed (optional dependency; needs libtensorflow download)';
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.trim();
+}
+
+/** Turns a native-binding failure into one line a user can act on. */
+export function explainNativeFailure(error: unknown, packageName: string): string {
+  const code = (error as { code?: string } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'MODULE_NOT_FOUND' && message.includes(`'${packageName}'`)) return NOT_INSTALLED;
+  const cuda = /(libcu\w*\.so[.\d]*)/.exec(message);
+  if (cuda) return `CUDA library ${cuda[1]} not found (tfjs-node-gpu needs CUDA 11.2 + cuDNN 8.1)`;
+  if (/libtensorflow/.test(message)) return `libtensorflow could not be loaded: ${firstLine(error)}`;
+  return firstLine(error);
+}
+
+function requireTensorFlow(): TensorFlowModule {
+  // tfjs-layers registers every gradient of tfjs-core on load (the core's CommonJS bundle does not), so it must
+  // be loaded before any training step.
+  require('@tensorflow/tfjs-layers');
+  return require('@tensorflow/tfjs-core') as TensorFlowModule;
+}
+
+async function activate(tf: TensorFlowModule, backendName: string): Promise<void> {
+  const ok = await tf.setBackend(backendName);
+  if (!ok) throw new Error(`TensorFlow.js could not initialise the ${backendName} backend`);
+  await tf.ready();
+}
+
+/** The `navigator.gpu` of the `webgpu` package, or a reason when there is no adapter. */
+async function webGpuNavigator(): Promise<{ gpu: unknown } | string> {
+  let dawn: { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
+  try {
+    dawn = require('webgpu');
+  } catch (error) {
+    return `the webgpu package could not be loaded: ${firstLine(error)}`;
+  }
+  const gpu = dawn.create([]) as { requestAdapter(): Promise<unknown> };
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return 'no GPU adapter (Vulkan/Metal/D3D12)';
+  // tfjs-backend-webgpu reads the WebGPU constants (GPUBufferUsage, ...) and navigator.gpu from the global scope.
+  Object.assign(globalThis, dawn.globals);
+  const scope = globalThis as { navigator?: { gpu?: unknown } };
+  if (!scope.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  else if (!scope.navigator.gpu) Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
+  return { gpu };
+}
+
+/**
+ * Where the `.wasm` files are: `wasm/` next to this file when bundled (esbuild copies them to dist/wasm/),
+ * else the package's own `dist/` in node_modules (tests and development).
+ */
+function defaultWasmDirectory(): string | undefined {
+  const candidates = [path.join(__dirname, 'wasm')];
+  try {
+    candidates.push(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')));
+  } catch {
+    // Not resolvable from a bundle shipped without node_modules; the bundled copy is the only candidate then.
+  }
+  return candidates.find((directory) => fs.existsSync(path.join(directory, 'tfjs-backend-wasm-simd.wasm')));
+}
+
+/** Tries one backend; resolves with null when it is now active, or the reason it is not. */
+async function tryBackend(tf: TensorFlowModule, name: BackendName, options: BackendOptions): Promise<string | null> {
+  try {
+    switch (name) {
+      case 'tfjs-node-gpu':
+      case 'tfjs-node': {
+        // Both packages register a backend called `tensorflow`; they are optionalDependencies and usually absent.
+        try {
+          require(name === 'tfjs-node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+        } catch (error) {
+          return explainNativeFailure(error, `@tensorflow/${name}`);
+        }
+        await activate(tf, 'tensorflow');
+        return null;
+      }
+      case 'webgpu': {
+        const found = await webGpuNavigator();
+        if (typeof found === 'string') return found;
+        require('@tensorflow/tfjs-backend-webgpu');
+        await activate(tf, 'webgpu');
+        return null;
+      }
+      case 'wasm': {
+        const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+        const directory = options.wasmPaths ?? defaultWasmDirectory();
+        if (!directory) return 'the tfjs-backend-wasm .wasm files were not found (expected next to the bundle in wasm/)';
+        wasm.setWasmPaths(directory.endsWith(path.sep) || directory.endsWith('/') ? directory : directory + path.sep);
+        await activate(tf, 'wasm');
+        return null;
+      }
+      case 'cpu':
+        require('@tensorflow/tfjs-backend-cpu');
+        await activate(tf, 'cpu');
+        return null;
+    }
+  } catch (error) {
+    return firstLine(error);
+  }
+}
+
+/**
+ * Activates the first backend that loads, starting at `preferred` when one is given. The result names the
+ * backend that will run the job and why the ones before it did not load.
+ */
+export async function loadBackend(options: BackendOptions = {}): Promise<LoadedBackend> {
+  const tf = requireTensorFlow();
+  // Production mode skips per-op debug checks, and silences the banner the cpu backend prints on first use.
+  tf.env().set('PROD', true);
+  const start = options.preferred ? BACKEND_ORDER.indexOf(options.preferred) : 0;
+  const order = [...BACKEND_ORDER.slice(Math.max(0, start)), ...BACKEND_ORDER.slice(0, Math.max(0, start))];
+  const attempts: BackendStatus[] = [];
+  for (const name of order) {
+    const reason = await tryBackend(tf, name, options);
+    if (reason === null) {
+      attempts.push({ name, loaded: true });
+      return { tf, name, attempts };
+    }
+    attempts.push({ name, loaded: false, reason });
+  }
+  throw new Error(`No TensorFlow.js backend could be loaded: ${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
+}
+
+/** Tries every backend in order and reports each, leaving the last one that loaded active. */
+export async function listBackends(options: BackendOptions = {}): Promise<BackendStatus[]> {
+  const tf = requireTensorFlow();
+  tf.env().set('PROD', true);
+  const out: BackendStatus[] = [];
+  for (const name of BACKEND_ORDER) {
+    const reason = await tryBackend(tf, name, options);
+    out.push(reason === null ? { name, loaded: true } : { name, loaded: false, reason });
+  }
+  return out;
+}

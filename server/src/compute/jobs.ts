@@ -1,0 +1,180 @@
+// Compute jobs: pure async functions `(params, progress, isCancelled) => result` that the worker runs.
+
+import * as path from 'node:path';
+import type { OptimizerConfig } from '../core/optim/types';
+import { resolveOptimizer } from '../core/optim/hyperparameters';
+import {
+  advanceSmoothing,
+  INITIAL_SMOOTHING_STATE,
+  rangeTestLearningRates,
+  suggestLearningRates,
+} from '../core/rangeTest/index';
+import type { RangeTestParams, RangeTestStop, RangeTestSuggestions } from '../core/rangeTest/index';
+import { runSimulation, type SimulationSummary } from '../core/features/simulation';
+import type { SimulateRequest } from '../core/simulate/index';
+import { listBackends, loadBackend } from './backends';
+import type { BackendName, BackendOptions, BackendStatus } from './backends';
+import { createOptimizerStep } from './optimizerStep';
+import { createTask, RangeTestInputError } from './tasks';
+
+/** What a job reports while it runs. */
+export interface JobProgress {
+  readonly message: string;
+  /** 0..1 when known. */
+  readonly fraction?: number;
+  /** Job-specific data, e.g. the range test's latest point. */
+  readonly data?: unknown;
+}
+
+export type Job<Params, Result> = (params: Params, progress: (update: JobProgress) => void, isCancelled: () => boolean) => Promise<Result>;
+
+export interface RangeTestJobParams {
+  readonly rangeTest: RangeTestParams;
+  readonly optimizer: OptimizerConfig;
+  readonly backend?: BackendOptions;
+  /** Where `range_test.model` and `range_test.data` are resolved from (the config's workspace folder). */
+  readonly workspaceRoot?: string;
+}
+
+export interface RangeTestResult {
+  /** The backend that ran the test. */
+  readonly backend: BackendName;
+  /** Backends tried before it, with the reason each did not load. */
+  readonly backendAttempts: readonly BackendStatus[];
+  readonly task: string;
+  readonly lrs: number[];
+  readonly losses: number[];
+  readonly smoothed: number[];
+  readonly stopped: RangeTestStop;
+  readonly suggestions: RangeTestSuggestions;
+  readonly notes: string[];
+  readonly seconds: number;
+}
+
+/** Backends where each read-back waits for a device; there, losses are read in groups (see readBackEvery). */
+const ASYNCHRONOUS_BACKENDS: readonly BackendName[] = ['webgpu', 'tfjs-node-gpu'];
+
+/**
+ * Runs Leslie Smith's LR range test. Throws RangeTestInputError for a config or input problem the user must
+ * fix; anything else thrown is a bug or an environment failure. Cancellation is checked between iterations and
+ * returns the partial curve with `stopped: 'cancelled'`.
+ */
+export const rangeTestJob: Job<RangeTestJobParams, RangeTestResult> = async (params, progress, isCancelled) => {
+  const started = performance.now();
+  const { resolved, issues } = resolveOptimizer(params.optimizer);
+  if (!resolved) throw new RangeTestInputError(`The optimizer cannot be run: ${issues.map((issue) => issue.message).join(' ')}`);
+  const rangeTest = params.rangeTest;
+  progress({ message: 'Loading a TensorFlow.js backend', fraction: 0 });
+  const backend = await loadBackend(params.backend);
+  const { tf } = backend;
+  const task = await createTask(tf, rangeTest, params.workspaceRoot ?? process.cwd());
+  const optimizerStep = createOptimizerStep(tf, resolved.rule, resolved.hyperparameters, task.variables);
+  if (typeof optimizerStep === 'string') {
+    task.dispose();
+    throw new RangeTestInputError(optimizerStep);
+  }
+
+  const ramp = rangeTestLearningRates(rangeTest.startLr, rangeTest.endLr, rangeTest.numIter, rangeTest.stepMode);
+  // Reading a loss back forces the device to finish; on GPU backends several steps are queued before one read.
+  // The curve is the same either way: only the moment the early stop is noticed moves, and extra steps are dropped.
+  const readBackEvery = ASYNCHRONOUS_BACKENDS.includes(backend.name) ? 8 : 1;
+  const lrs: number[] = [];
+  const losses: number[] = [];
+  const smoothed: number[] = [];
+  let state = INITIAL_SMOOTHING_STATE;
+  let stopped: RangeTestStop = 'completed';
+  let divergedAtNaN: number | null = null;
+  const pending: import('@tensorflow/tfjs-core').Scalar[] = [];
+
+  const drain = (): boolean => {
+    if (pending.length === 0) return false;
+    const values = pending.length === 1 ? pending[0]!.dataSync() : tf.tidy(() => tf.stack(pending)).dataSync();
+    tf.dispose(pending.splice(0, pending.length));
+    for (const loss of values) {
+      const index = losses.length;
+      const step = advanceSmoothing(state, loss, rangeTest.smooth, rangeTest.divergeThreshold);
+      state = step.state;
+      if (!Number.isFinite(loss)) {
+        divergedAtNaN = ramp[index]!;
+        return true;
+      }
+      lrs.push(ramp[index]!);
+      losses.push(loss);
+      smoothed.push(step.smoothed);
+      if (step.stop) return true;
+    }
+    return false;
+  };
+
+  try {
+    for (let iteration = 0; iteration < ramp.length; iteration++) {
+      if (isCancelled()) {
+        stopped = 'cancelled';
+        break;
+      }
+      const lr = ramp[iteration]!;
+      const batch = task.batch(iteration);
+      pending.push(optimizerStep.step(() => task.loss(batch.features, batch.labels), lr));
+      if (pending.length >= readBackEvery || iteration === ramp.length - 1) {
+        if (drain()) {
+          stopped = 'diverged';
+          break;
+        }
+        const last = losses.length - 1;
+        progress({
+          message: `Iteration ${losses.length}/${ramp.length}, lr ${lrs[last]?.toExponential(2)}`,
+          fraction: losses.length / ramp.length,
+          data: { iteration: last, lr: lrs[last], loss: losses[last], smoothed: smoothed[last] },
+        });
+        // Yield to the event loop so progress messages leave the worker while the test runs.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    if (stopped === 'cancelled' && drain()) stopped = 'diverged';
+  } finally {
+    tf.dispose(pending);
+    optimizerStep.dispose();
+    task.dispose();
+  }
+
+  const outcome = suggestLearningRates({ lrs, smoothed, stopped, numIter: rangeTest.numIter });
+  const notes = [...outcome.notes];
+  if (divergedAtNaN !== null) notes.unshift(`The loss became NaN or infinite at lr = ${(divergedAtNaN as number).toExponential(2)}; the test stopped there.`);
+  for (const issue of issues) notes.push(`Optimizer: ${issue.message}`);
+  return {
+    backend: backend.name,
+    backendAttempts: backend.attempts,
+    task: task.description,
+    lrs,
+    losses,
+    smoothed,
+    stopped,
+    suggestions: outcome.suggestions,
+    notes,
+    seconds: (performance.now() - started) / 1000,
+  };
+};
+
+/** Lists every backend with whether it loads here and why not. */
+export const listBackendsJob: Job<{ backend?: BackendOptions }, BackendStatus[]> = async (params) => listBackends(params.backend);
+
+/** Loss-landscape simulations: pure Float64Array loops in the worker, so the language server keeps answering. */
+export const simulateJob: Job<SimulateRequest, SimulationSummary> = async (request, progress, isCancelled) =>
+  runSimulation(request, (fraction) => progress({ message: `simulating (${Math.round(fraction * 100)}%)`, fraction }), isCancelled);
+
+/** The jobs the worker serves, by name. */
+export const JOBS = {
+  rangeTest: rangeTestJob,
+  simulate: simulateJob,
+  listBackends: listBackendsJob,
+} as const;
+
+export type JobName = keyof typeof JOBS;
+
+/**
+ * The directory of the `.wasm` files next to a bundled worker (esbuild copies them into dist/wasm/). Passing
+ * nothing as `wasmPaths` finds the same directory, or the package's own when running from source.
+ */
+export function bundledWasmDirectory(bundleDirectory: string): string {
+  return path.join(bundleDirectory, 'wasm') + path.sep;
+}

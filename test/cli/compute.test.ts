@@ -1,0 +1,79 @@
+// `optlens simulate` and `optlens range-test`: the JSON contracts, backends named, clear failures.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { run, type CliIo } from '../../server/src/cli/commands';
+
+function fakeIo(files: Record<string, string>): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout(text: string) { io.out += text; },
+    stderr(text: string) { io.err += text; },
+    readFile(file: string) {
+      const text = files[file];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' });
+      return text;
+    },
+    writeFile() {},
+  };
+  return io;
+}
+
+const SIMULATE = 'optimizer: {type: Adam, lr: 0.05}\nsimulate:\n  function: rosenbrock\n  steps: 50\n  compare:\n    - {type: SGD, lr: 0.0002}\n';
+
+describe('optlens simulate', () => {
+  test('--json prints runs with x[0] = the start point and one loss per point', async () => {
+    const io = fakeIo({ 's.optim.yaml': SIMULATE });
+    assert.equal(await run(['simulate', 's.optim.yaml', '--json'], io), 0);
+    const result = JSON.parse(io.out) as { runs: { label: string; optimizer: { type: string }; x: number[][]; loss: number[] }[] };
+    assert.deepEqual(result.runs.map((r) => r.optimizer.type), ['Adam', 'SGD']);
+    for (const runResult of result.runs) {
+      assert.deepEqual(runResult.x[0], [-1.5, 2]);
+      assert.equal(runResult.x.length, 51);
+      assert.equal(runResult.loss.length, 51);
+    }
+    // The configured Adam's first step moves each coordinate by lr (Adam's first step is sign-like).
+    assert.ok(Math.abs(Math.abs(result.runs[0]!.x[1]![0]! - -1.5) - 0.05) < 1e-9);
+  });
+  test('a file without simulate: is an error with a message', async () => {
+    const io = fakeIo({ 's.optim.yaml': 'optimizer: {type: Adam}\n' });
+    assert.equal(await run(['simulate', 's.optim.yaml'], io), 1);
+    assert.match(io.err, /no simulate: section/);
+  });
+  test('an unknown function name is reported', async () => {
+    const io = fakeIo({ 's.optim.yaml': 'optimizer: {type: Adam}\nsimulate: {function: rosenbrok}\n' });
+    assert.equal(await run(['simulate', 's.optim.yaml'], io), 1);
+    assert.match(io.err, /rosenbrok/);
+  });
+});
+
+describe('optlens range-test', () => {
+  test('--json on the spiral task names the backend that ran it and gives suggestions or null', async () => {
+    const io = fakeIo({ 'r.optim.yaml': 'optimizer: {type: Adam, lr: 1.0e-3}\nrange_test: {task: spiral, num_iter: 40, seed: 3}\n' });
+    assert.equal(await run(['range-test', 'r.optim.yaml', '--json'], io), 0);
+    const result = JSON.parse(io.out) as { backend: string; lrs: number[]; losses: number[]; smoothed: number[]; stopped: string; suggestions: Record<string, number | null>; seconds: number };
+    assert.ok(['wasm', 'cpu', 'tfjs-node', 'tfjs-node-gpu', 'webgpu'].includes(result.backend));
+    assert.equal(result.lrs.length, result.losses.length);
+    assert.equal(result.smoothed.length, result.losses.length);
+    assert.ok(['completed', 'diverged'].includes(result.stopped));
+    assert.deepEqual(Object.keys(result.suggestions).sort(), ['minimum', 'steepest', 'valley']);
+    assert.ok(result.lrs[0]! < result.lrs.at(-1)!);
+    // Every backend that was skipped says why.
+    assert.match(io.err, /tfjs-node-gpu not used: /);
+  });
+  test('the same seed gives the same curve on the same backend', async () => {
+    const files = { 'r.optim.yaml': 'optimizer: {type: SGD, lr: 0.1, momentum: 0.9}\nrange_test: {task: spiral, num_iter: 20, seed: 7}\n' };
+    const first = fakeIo(files);
+    const second = fakeIo(files);
+    assert.equal(await run(['range-test', 'r.optim.yaml', '--json'], first), 0);
+    assert.equal(await run(['range-test', 'r.optim.yaml', '--json'], second), 0);
+    assert.deepEqual(JSON.parse(first.out).losses, JSON.parse(second.out).losses);
+  });
+  test('an unknown backend is a usage error; a bad section is reported', async () => {
+    assert.equal(await run(['range-test', 'r.optim.yaml', '--backend', 'tpu'], fakeIo({ 'r.optim.yaml': 'optimizer: {type: SGD, lr: 0.1}\n' })), 2);
+    const io = fakeIo({ 'r.optim.yaml': 'optimizer: {type: SGD, lr: 0.1}\nrange_test: {task: spiral, start_lr: -1}\n' });
+    assert.equal(await run(['range-test', 'r.optim.yaml'], io), 1);
+    assert.match(io.err, /start_lr/);
+  });
+});
