@@ -40,7 +40,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(settings: Record<string, unknown> = { diagnosticsDelay: 0 }): Promise<TestServer> {
+export async function startTestServer(settings: Record<string, unknown> = { diagnosticsDelay: 0 }, extraCapabilities: Record<string, unknown> = {}): Promise<TestServer> {
   ensureBuilt();
   const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -67,7 +67,7 @@ export async function startTestServer(settings: Record<string, unknown> = { diag
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
-    capabilities: { textDocument: { hover: { contentFormat: ['markdown'] } } },
+    capabilities: { textDocument: { hover: { contentFormat: ['markdown'] } }, ...extraCapabilities },
     initializationOptions: { settings },
   });
   await connection.sendNotification(InitializedNotification.type, {});
