@@ -1,0 +1,106 @@
+// Benchmark: hover and diagnostics latency of the bundled server, idle and while a range test runs in the compute
+// worker (target p99 < 50 ms), and a soak of 200 documents with 10,000 edits and hovers (memory bound and p99).
+// Run: node --import tsx bench/lspLatency.bench.ts [--soak]
+
+import { readFileSync } from 'node:fs';
+import { DidChangeTextDocumentNotification, HoverRequest, WorkDoneProgressCreateRequest } from 'vscode-languageserver-protocol';
+import { RangeTestRequest } from '../server/src/protocol';
+import { startTestServer, type TestServer } from '../test/lsp/lspClient';
+
+const CONFIG = 'optimizer:\n  type: AdamW\n  lr: 1.0e-3\n  weight_decay: 0.01\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 10000\ntraining:\n  steps: 10000\nrange_test:\n  task: mnist_mlp\n  num_iter: 100\n  batch_size: 128\n';
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function timedHover(server: TestServer, uri: string): Promise<number> {
+  const start = process.hrtime.bigint();
+  await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 9 } });
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function timedEdit(server: TestServer, uri: string, version: number): Promise<number> {
+  const start = process.hrtime.bigint();
+  await server.change(uri, version, CONFIG.replace('lr: 1.0e-3', `lr: ${(version % 9) + 1}.0e-4`));
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function describe(label: string, values: number[]): string {
+  return `${label.padEnd(34)} n=${String(values.length).padStart(5)}  p50 ${percentile(values, 50).toFixed(2).padStart(7)} ms  p99 ${percentile(values, 99).toFixed(2).padStart(7)} ms  max ${Math.max(...values).toFixed(2).padStart(7)} ms`;
+}
+
+async function latency(): Promise<void> {
+  const server = await startTestServer({ diagnosticsDelay: 0 }, { window: { workDoneProgress: true } });
+  server.connection.onRequest(WorkDoneProgressCreateRequest.method, () => null);
+  const uri = 'file:///bench/a.optim.yaml';
+  await server.open(uri, CONFIG);
+  let version = 1;
+  const idleHover: number[] = [];
+  const idleEdit: number[] = [];
+  for (let i = 0; i < 300; i++) idleHover.push(await timedHover(server, uri));
+  for (let i = 0; i < 100; i++) idleEdit.push(await timedEdit(server, uri, ++version));
+
+  const busyHover: number[] = [];
+  const busyEdit: number[] = [];
+  let done = false;
+  const started = Date.now();
+  const job = server.connection.sendRequest(RangeTestRequest.type, { uri }).then((outcome) => {
+    done = true;
+    return outcome;
+  });
+  while (!done) {
+    busyHover.push(await timedHover(server, uri));
+    busyEdit.push(await timedEdit(server, uri, ++version));
+  }
+  const outcome = await job;
+  const seconds = (Date.now() - started) / 1000;
+  console.log('LSP latency, bundled server over stdio (same process measures both phases)');
+  console.log(describe('hover, idle', idleHover));
+  console.log(describe('edit -> diagnostics, idle', idleEdit));
+  console.log(describe('hover, during range test', busyHover));
+  console.log(describe('edit -> diagnostics, during range test', busyEdit));
+  console.log(`range test: ${outcome.status}${outcome.status !== 'failed' ? ` on ${outcome.view.backend}, ${outcome.view.lrs.length} points` : ` (${outcome.reason})`}, ${seconds.toFixed(1)} s wall`);
+  console.log(`ratio p99 busy/idle: hover ${(percentile(busyHover, 99) / percentile(idleHover, 99)).toFixed(2)}x, diagnostics ${(percentile(busyEdit, 99) / percentile(idleEdit, 99)).toFixed(2)}x; target p99 < 50 ms`);
+  await server.stop();
+}
+
+async function soak(): Promise<void> {
+  const server = await startTestServer({ diagnosticsDelay: 0 });
+  const uris = Array.from({ length: 200 }, (_, i) => `file:///bench/soak-${i}.optim.yaml`);
+  for (const uri of uris) await server.open(uri, CONFIG);
+  const versions = new Map(uris.map((uri) => [uri, 1]));
+  const hovers: number[] = [];
+  const edits: number[] = [];
+  const rss = (): number => Number(server.process.pid ? readFileSync(`/proc/${server.process.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0 : 0) / 1024;
+  const rssStart = rss();
+  let rssPeak = rssStart;
+  for (let i = 0; i < 10_000; i++) {
+    const uri = uris[i % uris.length]!;
+    if (i % 2 === 0) {
+      const version = versions.get(uri)! + 1;
+      versions.set(uri, version);
+      const start = process.hrtime.bigint();
+      const published = server.nextDiagnostics(uri, version);
+      await server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text: CONFIG.replace('T_max: 10000', `T_max: ${5000 + (i % 5000)}`) }] });
+      await published;
+      edits.push(Number(process.hrtime.bigint() - start) / 1e6);
+    } else {
+      hovers.push(await timedHover(server, uri));
+    }
+    if (i % 1000 === 0) rssPeak = Math.max(rssPeak, rss());
+  }
+  const rssEnd = rss();
+  console.log('Soak: 200 open documents, 10,000 requests (5,000 edits with full re-analysis, 5,000 hovers)');
+  console.log(describe('hover', hovers));
+  console.log(describe('edit -> diagnostics', edits));
+  console.log(`server RSS: start ${rssStart.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB (bound: 300 MB)`);
+  await server.stop();
+}
+
+export async function main(): Promise<void> {
+  if (process.argv.includes('--soak')) await soak();
+  else await latency();
+}
+
+if (process.argv[1]?.endsWith('lspLatency.bench.ts')) void main();
