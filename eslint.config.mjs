@@ -22,6 +22,12 @@ export default tseslint.config(
     },
   },
   {
+    // The compute layer loads optional packages (tfjs-node-gpu, tfjs-node, webgpu) at run time inside try/catch,
+    // so that a missing or broken native binary is a message, not a crash; those loads must stay `require` calls.
+    files: ['server/src/compute/**/*.ts', 'test/compute/**/*.ts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The pure core: no Node built-ins, no VS Code, no LSP. The compiler enforces most of this (types: []);
     // the linter catches the imports that would type-check through `any`.
     files: ['server/src/core/**/*.ts'],
