@@ -1,7 +1,7 @@
 // Starts code-server (a real VS Code) on loopback with our extension installed, for the end-to-end suite.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -63,7 +63,16 @@ function waitListening(url: string, child: ChildProcess, log: () => string): Pro
   });
 }
 
-export async function startCodeServer(options: { workspace: string; extensionPath: string; settings?: Record<string, unknown>; extraArgs?: string[] }): Promise<RunningCodeServer> {
+/** Installs a packaged extension into an extensions folder with code-server's own installer. */
+function installVsix(vsix: string, extensionsDir: string, tmp: string): void {
+  const result = spawnSync(node24(), [codeServerEntry(), '--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(tmp, 'install-data')], {
+    encoding: 'utf8',
+    env: { ...process.env, TMPDIR: tmp, EXTENSIONS_GALLERY: '{"serviceUrl":"http://127.0.0.1:9/gallery"}' },
+  });
+  if (result.status !== 0) throw new Error(`installing ${vsix} failed: ${result.stdout}${result.stderr}`);
+}
+
+export async function startCodeServer(options: { workspace: string; extensionPath?: string; vsix?: string; settings?: Record<string, unknown>; extraArgs?: string[] }): Promise<RunningCodeServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'optlens-e2e-'));
   const data = path.join(dir, 'data');
   const exts = path.join(dir, 'exts');
@@ -86,8 +95,15 @@ export async function startCodeServer(options: { workspace: string; extensionPat
     'window.restoreWindows': 'none',
     ...options.settings,
   }, null, 2));
-  const manifest = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(path.join(options.extensionPath, 'package.json'), 'utf8'))) as { publisher: string; name: string; version: string };
-  symlinkSync(options.extensionPath, path.join(exts, `${manifest.publisher}.${manifest.name}-${manifest.version}`));
+  if (options.vsix) {
+    installVsix(options.vsix, exts, tmp);
+  } else if (options.extensionPath) {
+    // A development folder: code-server cannot install a folder, but it loads a link to one.
+    const manifest = JSON.parse(readFileSync(path.join(options.extensionPath, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+    symlinkSync(options.extensionPath, path.join(exts, `${manifest.publisher}.${manifest.name}-${manifest.version}`));
+  } else {
+    throw new Error('startCodeServer needs a vsix or an extensionPath');
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';

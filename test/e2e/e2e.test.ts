@@ -2,7 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -24,7 +24,9 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     workspace = mkdtempSync(path.join(os.tmpdir(), 'optlens-ws-'));
     cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
     await import('node:fs/promises').then((fs) => fs.writeFile(path.join(workspace, 'mistakes.optim.yaml'), MISTAKES));
-    server = await startCodeServer({ workspace, extensionPath: ROOT });
+    // The packaged extension (npm run package) is what users install; fall back to the folder for quick local runs.
+    const vsix = path.join(ROOT, 'optimizer-lens.vsix');
+    server = await startCodeServer({ workspace, ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }) });
     context = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'optlens-chromium-')), {
       executablePath: '/usr/bin/chromium',
       args: CHROMIUM_ARGS,
