@@ -79,7 +79,8 @@ describe('each rule fires on its bad example, exactly there, and not on its good
     // OL002 (size limit) is tested below. OL107 fires only for catalog parameters marked deprecated; the native
     // catalog has none today (the dialects of other formats will bring them), so it has no case yet.
     const elsewhere = new Set(['OL002', 'OL107']);
-    const missing = RULES.map((rule) => rule.code).filter((code) => !covered.has(code) && !elsewhere.has(code));
+    // The dialect codes (OL300..OL399) have their cases in test/core/dialects.test.ts, which runs them on dialect files.
+    const missing = RULES.map((rule) => rule.code).filter((code) => !covered.has(code) && !elsewhere.has(code) && !code.startsWith('OL3'));
     assert.deepEqual(missing, []);
   });
 });

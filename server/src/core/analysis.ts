@@ -3,7 +3,7 @@
 import type { Severity } from './catalog/types';
 import { computeSchedule, type ScheduleFacts } from './features/scheduleFacts';
 import type { ConfigModel, Dialect, Problem } from './model';
-import { buildModel, detectDialect, dialectRules } from './dialects/index';
+import { buildModel, detectDialect, dialectReadsYaml11, dialectRules } from './dialects/index';
 import { scheduleOutcome } from './rules/scheduleRules';
 import { rangeTestSection, simulateSection } from './rules/sectionRules';
 import { createRuleContext, type Rule } from './rules/context';
@@ -81,7 +81,9 @@ export function analyze(text: string, options: AnalysisOptions): Analysis {
   const problems: Problem[] = [];
   const schedule = evaluateForLint(model, problems);
   const context = createRuleContext(model, schedule, problems);
-  const rules = [...SHARED_RULES, ...(dialect === 'optim' ? NATIVE_LAYOUT_RULES : []), ...dialectRules(dialect)];
+  // OmegaConf (Hydra) and jsonargparse (Lightning CLI) read `2e-5` as a float, so the PyYAML trap does not apply to them.
+  const shared = dialectReadsYaml11(dialect) ? SHARED_RULES : SHARED_RULES.filter((rule) => rule !== yaml11Literals);
+  const rules = [...shared, ...(dialect === 'optim' ? NATIVE_LAYOUT_RULES : []), ...dialectRules(dialect)];
   for (const rule of rules) {
     try {
       rule(context);

@@ -17,6 +17,12 @@ export interface ParamValue {
   readonly node: Node | null;
   /** The plain JavaScript value after the dialect's own coercions. */
   readonly value: unknown;
+  /**
+   * Set when the value is only known at run time: DeepSpeed `"auto"` (filled in by the HF Trainer / Accelerate), an
+   * OmegaConf `${...}` interpolation or `???`, or a number the trainer derives (HF `num_training_steps` from epochs).
+   * Such a value counts as given but is never type-checked nor fed to the schedule engine.
+   */
+  readonly opaque?: 'auto' | 'interpolation' | 'missing' | 'derived';
 }
 
 export interface OptimizerBlock {

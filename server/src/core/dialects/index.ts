@@ -2,34 +2,60 @@
 
 import type { ConfigModel, Dialect } from '../model';
 import type { Rule } from '../rules/context';
+import { DEEPSPEED_RULES, HUGGING_FACE_RULES, HYDRA_RULES, LIGHTNING_RULES } from '../rules/dialectRules';
 import type { SyntaxTree } from '../syntax/tree';
+import { buildDeepSpeedModel } from './deepspeed';
+import { detectDialectOf } from './detect';
+import { buildHuggingFaceModel } from './huggingFace';
+import { buildHydraModel } from './hydra';
+import { buildLightningModel } from './lightning';
 import { buildNativeModel } from './native';
 
-/** The native format is recognised by its file name; other dialects are recognised by content. */
-export const NATIVE_FILE_NAME = /\.optim\.(ya?ml|json)$/i;
+export { NATIVE_FILE_NAME } from './detect';
 
 /**
  * The dialect of a file, or null when it is not an optimizer config at all (then nothing is reported:
  * no false alarms on an unrelated YAML or JSON file).
  */
-export function detectDialect(_tree: SyntaxTree, fileName: string): Dialect | null {
-  if (NATIVE_FILE_NAME.test(fileName)) return 'optim';
-  return null;
+export function detectDialect(tree: SyntaxTree, fileName: string): Dialect | null {
+  return detectDialectOf(tree, fileName);
 }
 
 export function buildModel(tree: SyntaxTree, dialect: Dialect): ConfigModel {
   switch (dialect) {
     case 'optim':
       return buildNativeModel(tree);
-    default:
-      return buildNativeModel(tree);
+    case 'deepspeed':
+      return buildDeepSpeedModel(tree);
+    case 'lightning':
+      return buildLightningModel(tree);
+    case 'hf':
+      return buildHuggingFaceModel(tree);
+    case 'hydra':
+      return buildHydraModel(tree);
   }
 }
 
 /** Rules that only make sense for one dialect (run after the shared rules). */
 export function dialectRules(dialect: Dialect): readonly Rule[] {
   switch (dialect) {
-    default:
+    case 'deepspeed':
+      return DEEPSPEED_RULES;
+    case 'lightning':
+      return LIGHTNING_RULES;
+    case 'hf':
+      return HUGGING_FACE_RULES;
+    case 'hydra':
+      return HYDRA_RULES;
+    case 'optim':
       return [];
   }
+}
+
+/**
+ * Whether the program that reads this dialect loads YAML with PyYAML's YAML 1.1 rules (so `2e-5` is a string there).
+ * OmegaConf (Hydra) and jsonargparse (Lightning CLI) add a float resolver that reads it as a number.
+ */
+export function dialectReadsYaml11(dialect: Dialect): boolean {
+  return dialect !== 'hydra' && dialect !== 'lightning';
 }

@@ -1,7 +1,7 @@
 // Runs the schedule engine on a config's scheduler: the bridge from the semantic model to the engine's plain request.
 
 import { resolveParams } from '../catalog/index';
-import type { ConfigModel, SchedulerBlock } from '../model';
+import type { ConfigModel, ParamValue, SchedulerBlock } from '../model';
 import { evaluateSchedule, summarizeSchedule } from '../schedule/index';
 import type { OptimizerContext, SchedulerConfig, ScheduleSeries, ScheduleSummary } from '../schedule/types';
 import { nodeAt, type Span } from '../syntax/tree';
@@ -50,6 +50,11 @@ export function optimizerContext(model: ConfigModel, notes: string[]): Optimizer
   return { lr, ...(momentum !== undefined ? { momentum } : {}), ...(betas ? { betas } : {}) };
 }
 
+/** Parameters of the block (and its children) whose values are only known at run time. */
+function opaqueParams(block: SchedulerBlock): ParamValue[] {
+  return [...[...block.params.values()].filter((param) => param.opaque !== undefined), ...block.children.flatMap(opaqueParams)];
+}
+
 export function scheduleTitle(block: SchedulerBlock): string {
   const name = block.entry?.name ?? block.typeName;
   return block.children.length > 0 ? `${name}(${block.children.map(scheduleTitle).join(', ')})` : name;
@@ -67,6 +72,19 @@ export function computeSchedule(model: ConfigModel, options: { steps?: number; m
   if (steps > MAX_SCHEDULE_STEPS) {
     notes.push(`${steps} steps is more than the ${MAX_SCHEDULE_STEPS} that are evaluated; showing the first ${MAX_SCHEDULE_STEPS}.`);
     steps = MAX_SCHEDULE_STEPS;
+  }
+  const opaque = opaqueParams(block);
+  if (opaque.length > 0) {
+    // Drawing the curve from defaults in place of values the trainer fills in later would be a made-up curve.
+    return {
+      series: { lr: new Float64Array(0), markers: [], issues: [] },
+      summary: undefined,
+      steps: Math.floor(steps),
+      stepsFromRun: options.steps === undefined && runSteps !== undefined,
+      title: scheduleTitle(block),
+      located: [],
+      notes: [...notes, `The schedule depends on values only known at run time (${opaque.map((param) => `\`${param.key}\``).join(', ')}), so it cannot be drawn from the file alone.`],
+    };
   }
   if (block.entry.needsMetric && !options.metrics) {
     // The curve depends on the validation metric; drawing one from invented metrics would be a made-up curve.

@@ -133,6 +133,8 @@ function checkParams(
       continue;
     }
     if (spec.deprecated) context.report('OL107', param.keySpan, spec.deprecated);
+    // A value filled in at run time (DeepSpeed "auto", an interpolation) cannot be checked here.
+    if (param.opaque) continue;
     checkParamValue(context, spec, param.value, param.node, param.keySpan, owner);
   }
   for (const spec of specs) {

@@ -202,7 +202,8 @@ export const schedulerVersusOptimizer: Rule = (context) => {
       }
     }
     // Momentum cycling on an optimizer that cannot cycle it.
-    if (entry.cyclesMomentum && optimizer?.entry && resolved.cycle_momentum !== false) {
+    // DeepSpeed's OneCycle only logs a warning and skips momentum cycling on an optimizer without betas: nothing raises.
+    if (entry.cyclesMomentum && entry.family !== 'deepspeed' && optimizer?.entry && resolved.cycle_momentum !== false) {
       const canCycle = entry.name === 'OneCycleLR' ? optimizer.entry.hasMomentum || optimizer.entry.hasBetas : optimizer.entry.hasMomentum;
       if (!canCycle) {
         const existing = block.params.get('cycle_momentum');

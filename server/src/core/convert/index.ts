@@ -1,0 +1,255 @@
+// Convert: writes a config's optimizer, schedule and run length in another dialect, listing exactly what cannot be carried over.
+
+import * as YAML from 'yaml';
+import { findOptimizer, resolveParams } from '../catalog/index';
+import { HF_SCHEDULER_TYPES } from '../dialects/huggingFace';
+import type { ConfigModel, OptimizerBlock, SchedulerBlock } from '../model';
+
+export type ConvertTarget = 'optim' | 'deepspeed' | 'lightning' | 'hf';
+
+export interface ConvertResult {
+  readonly text: string;
+  readonly format: 'yaml' | 'json';
+  /** One sentence per setting that the target cannot express (empty when the conversion is exact). */
+  readonly lost: string[];
+}
+
+/** The dialect-neutral content of a model: catalog names and plain values, with opaque values left out. */
+interface Neutral {
+  readonly optimizer: { readonly name: string; readonly params: Record<string, unknown> } | undefined;
+  readonly scheduler: { readonly name: string; readonly params: Record<string, unknown> } | undefined;
+  readonly steps: number | undefined;
+}
+
+function givenParams(block: OptimizerBlock | SchedulerBlock, lost: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const param of block.params.values()) {
+    if (param.opaque) {
+      lost.push(`\`${param.key}\` is only known at run time (${param.opaque}); fill it in by hand.`);
+      continue;
+    }
+    out[param.name] = param.value;
+  }
+  return out;
+}
+
+function neutral(model: ConfigModel, lost: string[]): Neutral {
+  const optimizer = model.optimizer;
+  const scheduler = model.scheduler;
+  if (optimizer && !optimizer.entry && (optimizer.typeName || optimizer.params.size > 0)) lost.push(`The optimizer \`${optimizer.typeName || '(opaque)'}\` is not in the catalog; it is left out.`);
+  if (scheduler && !scheduler.entry) lost.push(`The scheduler \`${scheduler.typeName}\` is not in the catalog; it is left out.`);
+  let optimizerPart = optimizer?.entry ? { name: optimizer.entry.name, params: givenParams(optimizer, lost) } : undefined;
+  // DeepSpeed's Adam is AdamW unless adam_w_mode is false; name the torch class with the same arithmetic.
+  if (optimizerPart?.name === 'FusedAdam') {
+    const { adam_w_mode: mode, torch_adam: _torch, bias_correction: bias, set_grad_none: _none, ...rest } = optimizerPart.params;
+    if (bias === false) lost.push('`bias_correction: false` has no torch.optim equivalent.');
+    optimizerPart = { name: mode === false ? 'Adam' : 'AdamW', params: rest };
+  }
+  const schedulerPart = scheduler?.entry ? { name: scheduler.entry.name, params: givenParams(scheduler, lost) } : undefined;
+  if (scheduler?.children.length) lost.push('Nested schedulers are converted only to the native format.');
+  return { optimizer: optimizerPart, scheduler: schedulerPart, steps: model.training?.totalSteps };
+}
+
+export function convertConfig(model: ConfigModel, to: ConvertTarget): ConvertResult {
+  const lost: string[] = [];
+  const content = neutral(model, lost);
+  switch (to) {
+    case 'optim':
+      return { text: toOptim(model, content), format: 'yaml', lost };
+    case 'deepspeed':
+      return { text: `${JSON.stringify(toDeepSpeed(content, lost), null, 2)}\n`, format: 'json', lost };
+    case 'lightning':
+      return { text: yaml(toLightning(content, model, lost)), format: 'yaml', lost };
+    case 'hf':
+      return { text: yaml(toHuggingFace(content, lost)), format: 'yaml', lost };
+  }
+}
+
+function yaml(value: object): string {
+  return YAML.stringify(value, { lineWidth: 0 });
+}
+
+function toOptim(model: ConfigModel, content: Neutral): string {
+  const block = (name: string, params: Record<string, unknown>): Record<string, unknown> => ({ type: name, ...params });
+  const nested = (scheduler: SchedulerBlock): Record<string, unknown> => {
+    const params: Record<string, unknown> = {};
+    for (const param of scheduler.params.values()) if (!param.opaque && param.name !== 'schedulers') params[param.name] = param.value;
+    if (scheduler.children.length > 0) params.schedulers = scheduler.children.map(nested);
+    return block(scheduler.entry?.name ?? scheduler.typeName, params);
+  };
+  const out: Record<string, unknown> = {};
+  if (content.optimizer) out.optimizer = block(content.optimizer.name, content.optimizer.params);
+  if (model.scheduler?.entry) out.scheduler = model.scheduler.children.length > 0 ? nested(model.scheduler) : block(content.scheduler?.name ?? '', content.scheduler?.params ?? {});
+  if (content.steps !== undefined) out.training = { steps: content.steps };
+  return yaml(out);
+}
+
+function lrOf(content: Neutral): number | undefined {
+  const optimizer = content.optimizer;
+  if (!optimizer) return undefined;
+  const entry = findOptimizer(optimizer.name);
+  const lr = entry ? resolveParams(entry, optimizer.params).lr : optimizer.params.lr;
+  return typeof lr === 'number' ? lr : undefined;
+}
+
+// ------------------------------------------------------------------------------------------------ DeepSpeed
+
+/** ds_config optimizer types for catalog names (DeepSpeed falls back to torch.optim for the others it accepts). */
+const DEEPSPEED_OPTIMIZER_NAMES: Readonly<Record<string, string>> = {
+  AdamW: 'AdamW', Adam: 'Adam', Lamb: 'Lamb', Lion: 'Lion', OneBitAdam: 'OneBitAdam', ZeroOneAdam: 'ZeroOneAdam', OneBitLamb: 'OneBitLamb',
+  SGD: 'SGD', Adagrad: 'Adagrad', RMSprop: 'RMSprop', Adadelta: 'Adadelta', Adamax: 'Adamax', NAdam: 'NAdam', RAdam: 'RAdam',
+};
+
+function toDeepSpeed(content: Neutral, lost: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const optimizer = content.optimizer;
+  if (optimizer) {
+    const type = DEEPSPEED_OPTIMIZER_NAMES[optimizer.name];
+    if (type === undefined) lost.push(`DeepSpeed cannot build ${optimizer.name} from a ds_config.`);
+    else out.optimizer = { type, params: type === 'Adam' ? { ...optimizer.params, adam_w_mode: false } : optimizer.params };
+  }
+  const scheduler = content.scheduler;
+  if (scheduler) {
+    const converted = deepSpeedScheduler(scheduler.name, scheduler.params, content, lost);
+    if (converted) out.scheduler = converted;
+  }
+  return out;
+}
+
+function deepSpeedScheduler(name: string, params: Record<string, unknown>, content: Neutral, lost: string[]): Record<string, unknown> | undefined {
+  if (name === 'WarmupLR' || name === 'WarmupDecayLR' || name === 'WarmupCosineLR' || name === 'OneCycle' || name === 'LRRangeTest') return { type: name, params };
+  const warmup = typeof params.num_warmup_steps === 'number' ? params.num_warmup_steps : 0;
+  const total = typeof params.num_training_steps === 'number' ? params.num_training_steps : content.steps;
+  const lr = lrOf(content);
+  // DeepSpeed warm-ups need at least 1 step; its iteration lags the HF step by one, a difference of one step in the curve.
+  const warmupSteps = Math.max(1, warmup);
+  const lag = 'DeepSpeed schedules lag Hugging Face ones by one step (the constructor sets the lr for iteration -1).';
+  switch (name) {
+    case 'hf.constant':
+      return undefined;
+    case 'hf.constant_with_warmup':
+      lost.push(lag);
+      return { type: 'WarmupLR', params: { warmup_min_lr: 0, ...(lr !== undefined ? { warmup_max_lr: lr } : {}), warmup_num_steps: warmupSteps, warmup_type: 'linear' } };
+    case 'hf.linear':
+      if (total === undefined) break;
+      lost.push(lag);
+      return { type: 'WarmupDecayLR', params: { total_num_steps: total, warmup_min_lr: 0, ...(lr !== undefined ? { warmup_max_lr: lr } : {}), warmup_num_steps: warmupSteps, warmup_type: 'linear' } };
+    case 'hf.cosine':
+    case 'hf.cosine_with_min_lr': {
+      if (total === undefined) break;
+      const cycles = params.num_cycles ?? 0.5;
+      if (cycles !== 0.5) lost.push(`num_cycles ${String(cycles)}: WarmupCosineLR always decays once (num_cycles 0.5).`);
+      const rate = typeof params.min_lr_rate === 'number' ? params.min_lr_rate : typeof params.min_lr === 'number' && lr ? params.min_lr / lr : 0;
+      lost.push(lag);
+      return { type: 'WarmupCosineLR', params: { total_num_steps: total, warmup_min_ratio: 0, warmup_num_steps: warmupSteps, cos_min_ratio: rate, warmup_type: 'linear' } };
+    }
+  }
+  lost.push(`${name} cannot be a DeepSpeed scheduler (DeepSpeed has WarmupLR, WarmupDecayLR, WarmupCosineLR, OneCycle and LRRangeTest); build it in code and pass it to deepspeed.initialize.`);
+  return undefined;
+}
+
+// ------------------------------------------------------------------------------------------------ Lightning
+
+function torchOnly(name: string): boolean {
+  const entry = findOptimizer(name);
+  return entry?.library === 'torch';
+}
+
+function toLightning(content: Neutral, model: ConfigModel, lost: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const optimizer = content.optimizer;
+  if (optimizer) {
+    if (torchOnly(optimizer.name)) out.optimizer = { class_path: `torch.optim.${optimizer.name}`, init_args: optimizer.params };
+    else lost.push(`${optimizer.name} is not a torch.optim class; LightningCLI needs its import path (class_path).`);
+  }
+  const scheduler = content.scheduler;
+  const family = model.scheduler?.entry?.family;
+  if (scheduler) {
+    if (family === 'torch' && model.scheduler?.children.length === 0) {
+      out.lr_scheduler = { class_path: `torch.optim.lr_scheduler.${scheduler.name}`, init_args: scheduler.params };
+      const stepSized = model.scheduler?.interval !== 'epoch' && model.scheduler?.entry?.params.some((spec) => spec.unit === 'steps' && scheduler.params[spec.name] !== undefined);
+      if (stepSized) lost.push('LightningCLI steps the scheduler once per epoch, not per optimizer step: its step counts now count epochs.');
+      if (scheduler.name === 'ReduceLROnPlateau') (out.lr_scheduler as { init_args: Record<string, unknown> }).init_args = { monitor: 'val_loss', ...scheduler.params };
+    } else {
+      lost.push(`${scheduler.name} is not a torch.optim.lr_scheduler class, so LightningCLI's lr_scheduler cannot express it; build it in configure_optimizers.`);
+    }
+  }
+  if (content.steps !== undefined) out.trainer = model.scheduler?.interval === 'epoch' ? { max_epochs: content.steps } : { max_steps: content.steps };
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------ Hugging Face
+
+/** `optim` names for catalog optimizers whose TrainingArguments spelling exists. */
+const HF_OPTIM_NAMES: Readonly<Record<string, string>> = { AdamW: 'adamw_torch', SGD: 'sgd', Adagrad: 'adagrad', RMSprop: 'rmsprop', Lion: 'lion_32bit' };
+
+function toHuggingFace(content: Neutral, lost: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const optimizer = content.optimizer;
+  if (optimizer) {
+    const optim = HF_OPTIM_NAMES[optimizer.name];
+    if (optim === undefined) lost.push(`TrainingArguments has no \`optim\` for ${optimizer.name}; pass it to the Trainer as \`optimizers=\`.`);
+    else {
+      out.optim = optim;
+      const { lr, weight_decay: decay, betas, eps, ...rest } = optimizer.params;
+      if (lr !== undefined) out.learning_rate = lr;
+      if (decay !== undefined) out.weight_decay = decay;
+      if (Array.isArray(betas)) {
+        out.adam_beta1 = betas[0];
+        out.adam_beta2 = betas[1];
+      }
+      if (eps !== undefined) out.adam_epsilon = eps;
+      for (const key of Object.keys(rest)) lost.push(`Optimizer argument \`${key}\` has no TrainingArguments key (use \`optim_args\`).`);
+    }
+  }
+  const scheduler = content.scheduler;
+  if (scheduler) Object.assign(out, huggingFaceScheduler(scheduler.name, scheduler.params, content, lost));
+  if (content.steps !== undefined) out.max_steps = content.steps;
+  return out;
+}
+
+function huggingFaceScheduler(name: string, params: Record<string, unknown>, content: Neutral, lost: string[]): Record<string, unknown> {
+  const hfName = Object.entries(HF_SCHEDULER_TYPES).find(([, catalog]) => catalog === name)?.[0];
+  if (hfName !== undefined) {
+    const { num_warmup_steps: warmup, num_training_steps: total, last_epoch: _last, ...kwargs } = params;
+    if (typeof total === 'number' && content.steps !== undefined && total !== content.steps) lost.push(`num_training_steps ${total} differs from the run (${content.steps}); TrainingArguments uses max_steps for both.`);
+    return {
+      lr_scheduler_type: hfName,
+      ...(warmup !== undefined && warmup !== 0 ? { warmup_steps: warmup } : {}),
+      ...(Object.keys(kwargs).length > 0 ? { lr_scheduler_kwargs: kwargs } : {}),
+      ...(typeof total === 'number' && content.steps === undefined ? { max_steps: total } : {}),
+    };
+  }
+  const lr = lrOf(content);
+  const number = (key: string, fallback: number): number => (typeof params[key] === 'number' ? (params[key] as number) : fallback);
+  if (name === 'WarmupDecayLR' || name === 'WarmupLR') {
+    const linear = params.warmup_type === 'linear';
+    const fromZero = number('warmup_min_lr', 0) === 0;
+    const peak = params.warmup_max_lr;
+    const samePeak = name === 'WarmupLR' ? peak === undefined || peak === null || peak === lr : peak === lr || (peak === undefined && lr === 0.001);
+    if (!linear) lost.push(`${name} warms up logarithmically (warmup_type log, the default); Hugging Face warm-ups are linear.`);
+    if (!fromZero) lost.push(`warmup_min_lr ${String(params.warmup_min_lr)}: Hugging Face warm-ups start at 0.`);
+    if (!samePeak) lost.push(`warmup_max_lr ${String(peak ?? 0.001)} differs from the optimizer lr; Hugging Face schedules peak at learning_rate.`);
+    const total = number('total_num_steps', content.steps ?? 0);
+    return {
+      lr_scheduler_type: name === 'WarmupLR' ? 'constant_with_warmup' : 'linear',
+      warmup_steps: number('warmup_num_steps', 1000),
+      ...(name === 'WarmupDecayLR' && total > 0 && content.steps === undefined ? { max_steps: total } : {}),
+    };
+  }
+  if (name === 'WarmupCosineLR') {
+    if (params.warmup_type !== 'linear') lost.push('WarmupCosineLR warms up logarithmically by default; Hugging Face warm-ups are linear.');
+    if (number('warmup_min_ratio', 0) !== 0) lost.push('warmup_min_ratio: Hugging Face warm-ups start at 0.');
+    return { lr_scheduler_type: 'cosine_with_min_lr', warmup_steps: number('warmup_num_steps', 1000), lr_scheduler_kwargs: { min_lr_rate: number('cos_min_ratio', 0.0001) }, ...(content.steps === undefined ? { max_steps: number('total_num_steps', 0) } : {}) };
+  }
+  if (name === 'ReduceLROnPlateau') {
+    const { last_epoch: _last, verbose: _verbose, ...kwargs } = params;
+    return { lr_scheduler_type: 'reduce_lr_on_plateau', eval_strategy: 'steps', ...(Object.keys(kwargs).length > 0 ? { lr_scheduler_kwargs: kwargs } : {}) };
+  }
+  if (name === 'CosineAnnealingLR' && (content.steps === undefined || params.T_max === content.steps)) {
+    const etaMin = number('eta_min', 0);
+    return { lr_scheduler_type: etaMin > 0 ? 'cosine_with_min_lr' : 'cosine', ...(etaMin > 0 ? { lr_scheduler_kwargs: { min_lr: etaMin } } : {}), ...(content.steps === undefined ? { max_steps: params.T_max } : {}) };
+  }
+  lost.push(`Hugging Face has no ${name} schedule (lr_scheduler_type knows ${Object.keys(HF_SCHEDULER_TYPES).join(', ')}).`);
+  return {};
+}

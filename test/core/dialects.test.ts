@@ -1,0 +1,182 @@
+// Dialects: detection of each corpus file (and no detection of unrelated YAML/JSON), key positions of mapped parameters,
+// and each dialect rule on a failing and a passing example.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { analyze } from '../../server/src/core/analysis';
+import { RULES } from '../../server/src/core/catalog/rules';
+import type { Dialect } from '../../server/src/core/model';
+import type { SourceFormat } from '../../server/src/core/syntax/tree';
+
+const CORPUS = path.resolve(__dirname, '..', 'fixtures', 'corpus');
+const FOLDER_DIALECT: Readonly<Record<string, Dialect | null>> = { deepspeed: 'deepspeed', lightning: 'lightning', hf: 'hf', hydra: 'hydra', other: null };
+
+function formatOf(fileName: string): SourceFormat {
+  return fileName.endsWith('.json') ? 'json' : 'yaml';
+}
+
+function dialectOf(text: string, fileName: string): Dialect | null {
+  return analyze(text, { format: formatOf(fileName), dialect: 'auto', fileName }).model?.dialect ?? null;
+}
+
+describe('detection', () => {
+  for (const folder of Object.keys(FOLDER_DIALECT)) {
+    for (const file of readdirSync(path.join(CORPUS, folder))) {
+      test(`${folder}/${file} is ${FOLDER_DIALECT[folder] ?? 'not an optimizer config'}`, () => {
+        const text = readFileSync(path.join(CORPUS, folder, file), 'utf8');
+        assert.equal(dialectOf(text, `/home/user/project/${file}`), FOLDER_DIALECT[folder]);
+      });
+    }
+  }
+  const unrelated: readonly [string, string][] = [
+    ['docker-compose.yml', 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.25\n    ports:\n      - "8080:80"\n    environment:\n      LEARNING_RATE: "0.1"\n'],
+    ['package.json', '{\n  "name": "demo",\n  "version": "1.0.0",\n  "scripts": {"test": "node --test"},\n  "dependencies": {"yaml": "^2.4.0"}\n}\n'],
+    ['deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: trainer\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: trainer\n          image: trainer:latest\n          args: ["--optimizer", "adamw", "--learning_rate", "3e-4"]\n'],
+    ['.github/workflows/ci.yml', 'name: CI\non: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n'],
+    ['tsconfig.json', '{"compilerOptions": {"strict": true, "target": "ES2022"}}'],
+  ];
+  for (const [fileName, text] of unrelated) {
+    test(`${fileName} is not an optimizer config and gets no problems`, () => {
+      const analysis = analyze(text, { format: formatOf(fileName), dialect: 'auto', fileName });
+      assert.equal(analysis.model, null);
+      assert.deepEqual(analysis.problems, []);
+    });
+  }
+  test('a native *.optim.yaml is detected by its name', () => {
+    assert.equal(dialectOf('optimizer:\n  type: AdamW\n  lr: 1.0e-3\n', 'run.optim.yaml'), 'optim');
+  });
+});
+
+/** The offset of the `nth` occurrence of `needle`. */
+function offsetOf(text: string, needle: string, nth = 0): number {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
+  assert.ok(at >= 0, `${needle} not found`);
+  return at;
+}
+
+describe('mapping keeps the user\'s key positions', () => {
+  test('DeepSpeed: params under their own names, type and keys where they are written', () => {
+    const text = '{\n  "optimizer": {"type": "AdamW", "params": {"lr": 3e-4, "weight_decay": 0.1}},\n  "scheduler": {"type": "WarmupDecayLR", "params": {"warmup_num_steps": 100, "total_num_steps": 1000}}\n}\n';
+    const model = analyze(text, { format: 'json', dialect: 'auto', fileName: 'ds_config.json' }).model;
+    assert.equal(model?.optimizer?.entry?.name, 'FusedAdam');
+    assert.equal(model?.optimizer?.params.get('lr')?.keySpan.start, offsetOf(text, '"lr"'));
+    assert.equal(model?.optimizer?.typeSpan.start, offsetOf(text, '"AdamW"'));
+    assert.equal(model?.scheduler?.entry?.name, 'WarmupDecayLR');
+    assert.equal(model?.training?.totalSteps, 1000);
+  });
+  test('Hugging Face: learning_rate is lr, adam_beta1/2 are betas, warmup and run length derived', () => {
+    const text = 'learning_rate: 2.0e-5\nadam_beta1: 0.9\nadam_beta2: 0.95\nweight_decay: 0.01\nlr_scheduler_type: cosine\nwarmup_ratio: 0.1\nmax_steps: 1000\n';
+    const model = analyze(text, { format: 'yaml', dialect: 'auto', fileName: 'train.yaml' }).model;
+    const optimizer = model?.optimizer;
+    assert.equal(optimizer?.entry?.name, 'AdamW');
+    assert.equal(optimizer?.params.get('lr')?.keySpan.start, offsetOf(text, 'learning_rate'));
+    assert.deepEqual(optimizer?.params.get('betas')?.value, [0.9, 0.95]);
+    assert.equal(optimizer?.params.get('betas')?.keySpan.start, offsetOf(text, 'adam_beta1'));
+    assert.equal(model?.scheduler?.entry?.name, 'hf.cosine');
+    assert.equal(model?.scheduler?.params.get('num_warmup_steps')?.value, 100);
+    assert.equal(model?.scheduler?.params.get('num_warmup_steps')?.keySpan.start, offsetOf(text, 'warmup_ratio'));
+    assert.equal(model?.scheduler?.params.get('num_training_steps')?.value, 1000);
+    assert.equal(model?.training?.totalSteps, 1000);
+  });
+  test('Hugging Face: a float warmup_steps below 1 is a ratio; epochs without max_steps leave the run unknown', () => {
+    const ratio = analyze('learning_rate: 1.0e-4\nlr_scheduler_type: linear\nwarmup_steps: 0.05\nmax_steps: 2000\n', { format: 'yaml', dialect: 'auto', fileName: 'a.yaml' });
+    assert.equal(ratio.model?.scheduler?.params.get('num_warmup_steps')?.value, 100);
+    const epochs = analyze('learning_rate: 1.0e-4\nlr_scheduler_type: linear\nnum_train_epochs: 3\n', { format: 'yaml', dialect: 'auto', fileName: 'a.yaml' });
+    assert.equal(epochs.model?.training?.totalSteps, undefined);
+    assert.equal(epochs.model?.scheduler?.params.get('num_training_steps')?.opaque, 'derived');
+    assert.equal(epochs.schedule?.summary, undefined, 'no curve is guessed');
+    assert.ok(epochs.problems.every((problem) => problem.severity !== 'error'));
+  });
+  test('Lightning: init_args keys, per-epoch interval, run in epochs', () => {
+    const text = 'trainer:\n  max_epochs: 50\noptimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 0.001\nlr_scheduler:\n  class_path: CosineAnnealingLR\n  init_args:\n    T_max: 50\n';
+    const model = analyze(text, { format: 'yaml', dialect: 'auto', fileName: 'config.yaml' }).model;
+    assert.equal(model?.optimizer?.params.get('lr')?.keySpan.start, offsetOf(text, 'lr:'));
+    assert.equal(model?.scheduler?.interval, 'epoch');
+    assert.equal(model?.scheduler?.params.get('T_max')?.keySpan.start, offsetOf(text, 'T_max'));
+    assert.equal(model?.training?.totalSteps, 50);
+  });
+  test('Hydra: a _target_ block anywhere, reserved keys left out, interpolations opaque', () => {
+    const text = 'model:\n  optimizer:\n    _target_: torch.optim.AdamW\n    _partial_: true\n    lr: ${base_lr}\n    weight_decay: 0.01\n';
+    const analysis = analyze(text, { format: 'yaml', dialect: 'auto', fileName: 'model.yaml' });
+    const optimizer = analysis.model?.optimizer;
+    assert.equal(optimizer?.entry?.name, 'AdamW');
+    assert.equal(optimizer?.params.has('_partial_'), false);
+    assert.equal(optimizer?.params.get('lr')?.opaque, 'interpolation');
+    assert.equal(optimizer?.params.get('weight_decay')?.keySpan.start, offsetOf(text, 'weight_decay'));
+    assert.deepEqual(analysis.problems, []);
+  });
+});
+
+interface DialectCase {
+  readonly code: string;
+  readonly what: string;
+  readonly fileName: string;
+  /** The flagged text is wrapped in « ». */
+  readonly bad: string;
+  readonly good: string;
+}
+
+const DS_ADAM = '"optimizer": {"type": "AdamW", "params": {"lr": 0.001}}';
+
+const CASES: readonly DialectCase[] = [
+  { code: 'OL300', what: 'auto values', fileName: 'ds_config.json', bad: `{${DS_ADAM}, "train_batch_size": «"auto"»}`, good: `{${DS_ADAM}, "train_batch_size": 32}` },
+  { code: 'OL301', what: 'unknown top-level key', fileName: 'ds_config.json', bad: `{${DS_ADAM}, «"gradient_clipin"»: 1.0}`, good: `{${DS_ADAM}, "gradient_clipping": 1.0}` },
+  { code: 'OL302', what: 'batch sizes that cannot agree', fileName: 'ds_config.json', bad: `{${DS_ADAM}, "train_batch_size": «30», "train_micro_batch_size_per_gpu": 4, "gradient_accumulation_steps": 2}`, good: `{${DS_ADAM}, "train_batch_size": 32, "train_micro_batch_size_per_gpu": 4}` },
+  { code: 'OL303', what: 'implied world size', fileName: 'ds_config.json', bad: `{${DS_ADAM}, "train_batch_size": «64», "train_micro_batch_size_per_gpu": 4, "gradient_accumulation_steps": 2}`, good: `{${DS_ADAM}, "train_batch_size": 64, "train_micro_batch_size_per_gpu": 4}` },
+  { code: 'OL304', what: 'Adam is AdamW', fileName: 'ds_config.json', bad: '{"optimizer": {"type": «"Adam"», "params": {"lr": 0.001, "weight_decay": 0.01}}}', good: '{"optimizer": {"type": "Adam", "params": {"lr": 0.001, "weight_decay": 0.01, "adam_w_mode": true}}}' },
+  { code: 'OL107', what: 'deprecated cpu_offload', fileName: 'ds_config.json', bad: `{${DS_ADAM}, "zero_optimization": {"stage": 2, «"cpu_offload"»: true}}`, good: `{${DS_ADAM}, "zero_optimization": {"stage": 2, "offload_optimizer": {"device": "cpu"}}}` },
+  { code: 'OL200', what: 'DeepSpeed warm-up longer than total_num_steps', fileName: 'ds_config.json', bad: `{${DS_ADAM}, "scheduler": {"type": "WarmupDecayLR", "params": {"warmup_num_steps": «2000», "total_num_steps": 1000}}}`, good: `{${DS_ADAM}, "scheduler": {"type": "WarmupDecayLR", "params": {"warmup_num_steps": 100, "total_num_steps": 1000}}}` },
+  { code: 'OL310', what: 'OneCycleLR in steps stepped per epoch', fileName: 'config.yaml', bad: 'trainer:\n  max_epochs: 10\noptimizer:\n  class_path: torch.optim.SGD\n  init_args:\n    lr: 0.1\nlr_scheduler:\n  class_path: OneCycleLR\n  init_args:\n    max_lr: 0.1\n    total_steps: «5000»\n', good: 'trainer:\n  max_epochs: 10\noptimizer:\n  class_path: torch.optim.SGD\n  init_args:\n    lr: 0.1\nlr_scheduler:\n  class_path: OneCycleLR\n  init_args:\n    max_lr: 0.1\n    total_steps: 10\n' },
+  { code: 'OL311', what: 'plateau without monitor', fileName: 'config.yaml', bad: 'optimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 0.001\nlr_scheduler:\n  class_path: «ReduceLROnPlateau»\n  init_args:\n    patience: 5\n', good: 'optimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 0.001\nlr_scheduler:\n  class_path: ReduceLROnPlateau\n  init_args:\n    monitor: val_loss\n    patience: 5\n' },
+  { code: 'OL206', what: 'Lightning T_max shorter than max_epochs', fileName: 'config.yaml', bad: 'trainer:\n  max_epochs: 100\noptimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 0.001\nlr_scheduler:\n  class_path: CosineAnnealingLR\n  init_args:\n    T_max: «20»\n', good: 'trainer:\n  max_epochs: 20\noptimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 0.001\nlr_scheduler:\n  class_path: CosineAnnealingLR\n  init_args:\n    T_max: 20\n' },
+  { code: 'OL320', what: 'constant ignores warm-up', fileName: 'train.yaml', bad: 'learning_rate: 1.0e-4\nlr_scheduler_type: constant\n«warmup_steps»: 100\n', good: 'learning_rate: 1.0e-4\nlr_scheduler_type: constant_with_warmup\nwarmup_steps: 100\n' },
+  { code: 'OL321', what: 'cosine_with_min_lr without a floor', fileName: 'train.yaml', bad: 'learning_rate: 1.0e-4\nlr_scheduler_type: «cosine_with_min_lr»\nmax_steps: 100\n', good: 'learning_rate: 1.0e-4\nlr_scheduler_type: cosine_with_min_lr\nlr_scheduler_kwargs:\n  min_lr_rate: 0.1\nmax_steps: 100\n' },
+  { code: 'OL322', what: 'plateau without eval strategy', fileName: 'train.yaml', bad: 'learning_rate: 1.0e-4\nlr_scheduler_type: «reduce_lr_on_plateau»\n', good: 'learning_rate: 1.0e-4\nlr_scheduler_type: reduce_lr_on_plateau\neval_strategy: steps\n' },
+  { code: 'OL323', what: 'unknown scheduler type', fileName: 'train.yaml', bad: 'learning_rate: 1.0e-4\nlr_scheduler_type: «cosin»\nmax_steps: 10\n', good: 'learning_rate: 1.0e-4\nlr_scheduler_type: cosine\nmax_steps: 10\n' },
+  { code: 'OL324', what: 'warmup_ratio', fileName: 'train.yaml', bad: 'learning_rate: 1.0e-4\nlr_scheduler_type: linear\n«warmup_ratio»: 0.1\nmax_steps: 100\n', good: 'learning_rate: 1.0e-4\nlr_scheduler_type: linear\nwarmup_steps: 0.1\nmax_steps: 100\n' },
+  { code: 'OL325', what: 'run length unknown', fileName: 'train.yaml', bad: 'learning_rate: 1.0e-4\nlr_scheduler_type: linear\n«num_train_epochs»: 3\n', good: 'learning_rate: 1.0e-4\nlr_scheduler_type: linear\nnum_train_epochs: 3\nmax_steps: 500\n' },
+  { code: 'OL004', what: 'HF 2e-5 is a string under PyYAML', fileName: 'train.yaml', bad: 'learning_rate: «2e-5»\nlr_scheduler_type: linear\nmax_steps: 10\n', good: 'learning_rate: 2.0e-5\nlr_scheduler_type: linear\nmax_steps: 10\n' },
+  { code: 'OL200', what: 'litgpt warm-up longer than max_steps', fileName: 'full.yaml', bad: 'optimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 0.0002\ntrain:\n  lr_warmup_steps: «200»\n  max_steps: 100\n  min_lr: 6.0e-05\n', good: 'optimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 0.0002\ntrain:\n  lr_warmup_steps: 20\n  max_steps: 100\n  min_lr: 6.0e-05\n' },
+  { code: 'OL330', what: 'optimizer without _partial_', fileName: 'optimizer.yaml', bad: 'optimizer:\n  _target_: «torch.optim.AdamW»\n  lr: 0.001\n', good: 'optimizer:\n  _target_: torch.optim.AdamW\n  _partial_: true\n  lr: 0.001\n' },
+];
+
+function unmark(marked: string): { text: string; start: number; end: number } {
+  const start = marked.indexOf('«');
+  const end = marked.indexOf('»') - 1;
+  return { text: marked.replace('«', '').replace('»', ''), start, end };
+}
+
+describe('each dialect rule fires on its bad example, exactly there, and not on its good one', () => {
+  for (const item of CASES) {
+    test(`${item.code} ${item.what}`, () => {
+      const format = formatOf(item.fileName);
+      const { text, start, end } = unmark(item.bad);
+      const all = analyze(text, { format, dialect: 'auto', fileName: item.fileName }).problems;
+      const bad = all.filter((problem) => problem.code === item.code);
+      assert.ok(bad.length > 0, `${item.code} not reported; got ${all.map((p) => `${p.code} ${p.message}`).join('\n')}`);
+      assert.ok(bad.some((problem) => problem.start === start && problem.end === end), `${item.code} at ${bad.map((p) => JSON.stringify(text.slice(p.start, p.end))).join(', ')}, expected ${JSON.stringify(text.slice(start, end))}`);
+      const good = analyze(item.good, { format, dialect: 'auto', fileName: item.fileName }).problems;
+      assert.deepEqual(good.filter((problem) => problem.code === item.code).map((p) => p.message), []);
+    });
+  }
+  test('every dialect code (OL3xx) has a case here', () => {
+    const covered = new Set(CASES.map((item) => item.code));
+    assert.deepEqual(RULES.map((rule) => rule.code).filter((code) => code.startsWith('OL3') && !covered.has(code)), []);
+  });
+  test('"auto" is reported once per file and its values are not type-checked', () => {
+    const text = '{"optimizer": {"type": "AdamW", "params": {"lr": "auto", "betas": "auto"}}, "scheduler": {"type": "WarmupDecayLR", "params": {"total_num_steps": "auto"}}}';
+    const problems = analyze(text, { format: 'json', dialect: 'auto', fileName: 'ds.json' }).problems;
+    assert.deepEqual(problems.map((p) => p.code), ['OL300']);
+  });
+  test('Hydra: OmegaConf reads 2e-5 as a float, so the PyYAML rule stays quiet; ??? is opaque', () => {
+    const text = 'optimizer:\n  _target_: torch.optim.AdamW\n  _partial_: true\n  lr: 2e-5\n  weight_decay: ???\n';
+    assert.deepEqual(analyze(text, { format: 'yaml', dialect: 'auto', fileName: 'adamw.yaml' }).problems, []);
+  });
+  test('HF: an opaque optim (adafactor) gets no false alarms', () => {
+    const text = 'learning_rate: 1.0e-3\noptim: adafactor\nadam_beta1: 0.9\nlr_scheduler_type: linear\nmax_steps: 100\n';
+    assert.deepEqual(analyze(text, { format: 'yaml', dialect: 'auto', fileName: 'a.yaml' }).problems.filter((p) => p.severity === 'error' || p.severity === 'warning'), []);
+  });
+});
