@@ -105,3 +105,11 @@ describe('settings and suppression', () => {
     assert.match(problems[0]!.message, /analysis limit of 100/);
   });
 });
+
+describe('turning Optimizer Lens off for a file', () => {
+  test('`# optlens-disable-file` near the top silences everything', () => {
+    const text = '# optlens-disable-file\noptimizer:\n  type: Adamm\n';
+    assert.deepEqual(analyze(text, { format: 'yaml' }).problems, []);
+    assert.equal(analyze(text.replace('# optlens-disable-file\n', ''), { format: 'yaml' }).problems.length > 0, true);
+  });
+});

@@ -13,6 +13,9 @@ import { duplicateKeys, syntaxErrors, yaml11Literals } from './rules/syntaxRules
 import { parseTree } from './syntax/parse';
 import type { SourceFormat, SyntaxTree } from './syntax/tree';
 
+/** A comment that turns analysis off for the whole file. */
+const FILE_OFF = /(?:#|\/\/)\s*optlens-disable-file\b/;
+
 /** Files larger than this are not analysed by default (characters). */
 export const DEFAULT_MAX_FILE_SIZE = 2_000_000;
 
@@ -73,6 +76,11 @@ export function analyze(text: string, options: AnalysisOptions): Analysis {
       end: Math.min(text.length, firstLineEnd(text)),
     };
     return { tree, model: null, problems: applySettings([problem], tree, options), schedule: undefined };
+  }
+  if (FILE_OFF.test(text.slice(0, 4096))) {
+    // `# optlens-disable-file` near the top: the user turned Optimizer Lens off for this file.
+    const tree: SyntaxTree = { format: options.format, text, root: null, errors: [], suppressions: new Map() };
+    return { tree, model: null, problems: [], schedule: undefined };
   }
   const tree = parseTree(text, options.format);
   const dialect = options.dialect === 'auto' ? detectDialect(tree, options.fileName ?? '') : options.dialect ?? 'optim';

@@ -5,7 +5,10 @@ import { analyze, type Analysis } from '../core/analysis';
 import type { SourceFormat } from '../core/syntax/tree';
 import type { ServerSettings } from './settings';
 
+import { fileURLToPath } from 'node:url';
+import { minimatch } from 'minimatch';
 import { NATIVE_FILE_NAME } from '../core/dialects/index';
+import type { Dialect } from '../core/model';
 
 export function isNativeConfig(document: Pick<TextDocument, 'uri' | 'languageId'>): boolean {
   return document.languageId === 'optim' || NATIVE_FILE_NAME.test(document.uri);
@@ -13,6 +16,27 @@ export function isNativeConfig(document: Pick<TextDocument, 'uri' | 'languageId'
 
 export function formatOf(document: Pick<TextDocument, 'uri' | 'languageId'>): SourceFormat {
   return /\.jsonc?$/i.test(document.uri) || document.languageId === 'json' || document.languageId === 'jsonc' ? 'json' : 'yaml';
+}
+
+function documentPath(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri.replace(/^[a-z-]+:\/*/i, '/'));
+  } catch {
+    return uri;
+  }
+}
+
+function matches(file: string, glob: string): boolean {
+  return minimatch(file, glob, { dot: true, matchBase: !glob.includes('/') });
+}
+
+/** How a document is analysed: excluded, associated by glob, native by name or language, or detected by content. */
+export function chooseDialect(document: Pick<TextDocument, 'uri' | 'languageId'>, settings: ServerSettings): Dialect | 'auto' | null {
+  const file = documentPath(document.uri);
+  if (settings.exclude.some((glob) => matches(file, glob))) return null;
+  for (const [glob, dialect] of Object.entries(settings.associations)) if (matches(file, glob)) return dialect;
+  if (isNativeConfig(document)) return 'optim';
+  return settings.detectDialects ? 'auto' : null;
 }
 
 export class AnalysisCache {
@@ -25,9 +49,14 @@ export class AnalysisCache {
     const cached = this.entries.get(document.uri);
     if (cached && cached.version === document.version) return cached.analysis;
     const settings = this.settings();
+    const dialect = chooseDialect(document, settings);
+    if (dialect === null) {
+      this.entries.set(document.uri, { version: document.version, analysis: null });
+      return null;
+    }
     const result = analyze(document.getText(), {
       format: formatOf(document),
-      dialect: isNativeConfig(document) ? 'optim' : 'auto',
+      dialect,
       fileName: document.uri,
       severities: settings.severity,
       maxFileSize: settings.maxFileSize,

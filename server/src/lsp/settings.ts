@@ -3,6 +3,7 @@
 
 import type { Severity } from '../core/catalog/types';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/analysis';
+import type { Dialect } from '../core/model';
 import { BACKEND_ORDER, type BackendName } from '../compute/backends';
 
 export interface ServerSettings {
@@ -12,9 +13,17 @@ export interface ServerSettings {
   readonly diagnosticsDelay: number;
   /** A compute backend to try first; undefined tries them in the default order. */
   readonly computeBackend: BackendName | undefined;
+  /** Recognise DeepSpeed, Lightning, Hugging Face and Hydra configs among YAML/JSON files by their content. */
+  readonly detectDialects: boolean;
+  /** Glob -> dialect: files matching the glob are analysed as that dialect, whatever their content. */
+  readonly associations: Readonly<Record<string, Dialect>>;
+  /** Globs of files never analysed. */
+  readonly exclude: readonly string[];
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { severity: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, diagnosticsDelay: 150, computeBackend: undefined };
+export const DEFAULT_SETTINGS: ServerSettings = { severity: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, diagnosticsDelay: 150, computeBackend: undefined, detectDialects: true, associations: {}, exclude: [] };
+
+const DIALECTS: readonly Dialect[] = ['optim', 'deepspeed', 'lightning', 'hf', 'hydra'];
 
 /** JSON-Schema fragments for package.json `contributes.configuration.properties`, keyed by the full setting name. */
 export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
@@ -42,6 +51,23 @@ export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<stri
     default: 'auto',
     markdownDescription: 'The TensorFlow.js backend for range tests: `auto` tries `tfjs-node-gpu` (CUDA), `tfjs-node`, `webgpu`, `wasm`, then `cpu`, and every result says which one ran. A backend picked here is tried first; if it cannot load, the result says why and which one ran instead.',
   },
+  'optimizerLens.files.detectDialects': {
+    type: 'boolean',
+    default: true,
+    markdownDescription: 'Recognise DeepSpeed, Lightning CLI, Hugging Face TrainingArguments and Hydra configs among YAML and JSON files by their content, and analyse them in place. Files that are not optimizer configs get nothing.',
+  },
+  'optimizerLens.files.associations': {
+    type: 'object',
+    default: {},
+    additionalProperties: { type: 'string', enum: ['optim', 'deepspeed', 'lightning', 'hf', 'hydra'] },
+    markdownDescription: 'Glob to dialect, for files that detection misses, e.g. `{"**/configs/ds_*.json": "deepspeed"}`.',
+  },
+  'optimizerLens.files.exclude': {
+    type: 'array',
+    default: [],
+    items: { type: 'string' },
+    markdownDescription: 'Globs of files Optimizer Lens never analyses. A single file can also opt out with a `# optlens-disable-file` comment near its top.',
+  },
   'optimizerLens.trace.server': {
     type: 'string',
     enum: ['off', 'messages', 'verbose'],
@@ -66,5 +92,15 @@ export function readSettings(raw: unknown): ServerSettings {
   const diagnosticsDelay = typeof record.diagnosticsDelay === 'number' && record.diagnosticsDelay >= 0 ? record.diagnosticsDelay : DEFAULT_SETTINGS.diagnosticsDelay;
   const compute = record.compute as { backend?: unknown } | undefined;
   const computeBackend = BACKEND_ORDER.find((name) => name === compute?.backend);
-  return { severity, maxFileSize, diagnosticsDelay, computeBackend };
+  const files = (record.files ?? {}) as { detectDialects?: unknown; associations?: unknown; exclude?: unknown };
+  const detectDialects = typeof files.detectDialects === 'boolean' ? files.detectDialects : DEFAULT_SETTINGS.detectDialects;
+  const associations: Record<string, Dialect> = {};
+  if (files.associations && typeof files.associations === 'object') {
+    for (const [glob, dialect] of Object.entries(files.associations as Record<string, unknown>)) {
+      const known = DIALECTS.find((name) => name === dialect);
+      if (known) associations[glob] = known;
+    }
+  }
+  const exclude = Array.isArray(files.exclude) ? files.exclude.filter((glob): glob is string => typeof glob === 'string') : [];
+  return { severity, maxFileSize, diagnosticsDelay, computeBackend, detectDialects, associations, exclude };
 }
