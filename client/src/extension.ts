@@ -3,7 +3,14 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { AnalysisChangedNotification, ScheduleRequest, type ScheduleData } from '../../server/src/protocol';
+import { applyLearningRate, registerComputeCommands } from './compute';
+import { LandscapePanel } from './panels/landscapePanel';
+import { RangeTestPanel } from './panels/rangeTestPanel';
 import { SchedulePanel } from './panels/schedulePanel';
+import { ConvertRequest, SimulationRequest, type ConvertTarget, type SimulationOutcome } from '../../server/src/protocol';
+
+/** Languages whose documents the server looks at: ours, plus YAML and JSON for the dialects it recognises by content. */
+const CONFIG_LANGUAGES = new Set(['optim', 'yaml', 'json', 'jsonc']);
 
 /** `activate` registers everything in `context.subscriptions`; VS Code disposes them on deactivation. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -20,6 +27,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { language: 'optim', scheme: 'file' },
       { language: 'optim', scheme: 'untitled' },
       { language: 'optim', scheme: 'vscode-remote' },
+      // DeepSpeed, Lightning, Hugging Face and Hydra configs keep their yaml/json language (so the YAML extension
+      // keeps working); the server analyses them only when it recognises them as optimizer configs.
+      { language: 'yaml', scheme: 'file' },
+      { language: 'json', scheme: 'file' },
+      { language: 'jsonc', scheme: 'file' },
     ],
     outputChannel: output,
     synchronize: { configurationSection: 'optimizerLens' },
@@ -36,13 +48,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
   };
   const panels = SchedulePanel.register(context, getSchedule);
-  context.subscriptions.push(panels);
+  const rangeTestPanel = RangeTestPanel.register(context, (uri, lr, target) => applyLearningRate(client, uri, lr, target));
+  const landscapePanel = LandscapePanel.register(context);
+  context.subscriptions.push(panels, rangeTestPanel, landscapePanel);
 
   const activeConfigUri = (argument: unknown): string | undefined => {
     if (typeof argument === 'string') return argument;
     if (argument instanceof vscode.Uri) return argument.toString();
     const editor = vscode.window.activeTextEditor;
-    return editor && editor.document.languageId === 'optim' ? editor.document.uri.toString() : undefined;
+    return editor && CONFIG_LANGUAGES.has(editor.document.languageId) ? editor.document.uri.toString() : undefined;
   };
 
   context.subscriptions.push(
@@ -54,13 +68,53 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       await panels.show(uri);
     }),
+    ...registerComputeCommands({ client, output, showRangeTest: (view) => rangeTestPanel.show(view), configUri: activeConfigUri }),
+    vscode.commands.registerCommand('optimizerLens.simulate', async (argument?: unknown) => {
+      const uri = activeConfigUri(argument);
+      if (!uri) {
+        void vscode.window.showInformationMessage('Open an optimizer config with a `simulate:` section to run a simulation.');
+        return;
+      }
+      const outcome = await client.sendRequest<SimulationOutcome>(SimulationRequest.method, { uri });
+      if (outcome.status === 'failed') {
+        void vscode.window.showErrorMessage(`Optimizer Lens: the simulation failed: ${outcome.reason}`);
+        return;
+      }
+      landscapePanel.show(outcome.view);
+    }),
+    vscode.commands.registerCommand('optimizerLens.convert', async (argument?: unknown) => {
+      const uri = activeConfigUri(argument);
+      if (!uri) return;
+      const picked = await vscode.window.showQuickPick(
+        [
+          { label: 'optim', description: 'Optimizer Lens native format (*.optim.yaml)' },
+          { label: 'deepspeed', description: 'DeepSpeed ds_config JSON' },
+          { label: 'lightning', description: 'Lightning CLI YAML' },
+          { label: 'hf', description: 'Hugging Face TrainingArguments YAML' },
+        ],
+        { title: 'Convert the optimizer and schedule to' },
+      );
+      if (!picked) return;
+      const result = await client.sendRequest<{ text: string; format: 'yaml' | 'json'; lost: string[] } | null>(ConvertRequest.method, { uri, to: picked.label as ConvertTarget });
+      if (!result) {
+        void vscode.window.showWarningMessage('Optimizer Lens: this file has no optimizer or schedule to convert.');
+        return;
+      }
+      // A new untitled document: nothing the user wrote is changed.
+      const document = await vscode.workspace.openTextDocument({ content: result.text, language: result.format });
+      await vscode.window.showTextDocument(document, vscode.ViewColumn.Beside);
+      if (result.lost.length > 0) {
+        output.info(`convert to ${picked.label}: not carried over:\n  ${result.lost.join('\n  ')}`);
+        void vscode.window.showWarningMessage(`Optimizer Lens: ${result.lost.length} thing(s) could not be carried over to ${picked.label}: ${result.lost[0]}${result.lost.length > 1 ? ' (see the output for the rest)' : ''}`);
+      }
+    }),
     vscode.commands.registerCommand('optimizerLens.restartServer', async () => {
       output.info('Restarting the language server.');
       await client.restart();
     }),
     vscode.commands.registerCommand('optimizerLens.showOutput', () => output.show(true)),
     vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (editor && editor.document.languageId === 'optim') panels.follow(editor.document.uri.toString());
+      if (editor && CONFIG_LANGUAGES.has(editor.document.languageId)) panels.follow(editor.document.uri.toString());
     }),
   );
 

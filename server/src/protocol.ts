@@ -148,3 +148,13 @@ export namespace SimulationRequest {
   /** Sent by the client: run the document's `simulate:` section; progress and cancel as for the range test. */
   export const type = new RequestType<{ uri: string }, SimulationOutcome, void>(method);
 }
+
+// ------------------------------------------------------------------------------------------- convert
+
+export type ConvertTarget = 'optim' | 'deepspeed' | 'lightning' | 'hf';
+
+export namespace ConvertRequest {
+  export const method = 'optimizerLens/convert';
+  /** Sent by the client: the document's optimizer and schedule written in another dialect, and what could not be carried over. */
+  export const type = new RequestType<{ uri: string; to: ConvertTarget }, { text: string; format: 'yaml' | 'json'; lost: string[] } | null, void>(method);
+}

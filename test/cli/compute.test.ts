@@ -77,3 +77,27 @@ describe('optlens range-test', () => {
     assert.match(io.err, /start_lr/);
   });
 });
+
+describe('optlens convert', () => {
+  test('DeepSpeed to the native format, with PyYAML-safe floats, and lint-clean', async () => {
+    const ds = '{"optimizer": {"type": "AdamW", "params": {"lr": 1e-4, "eps": 1e-8, "weight_decay": 0.01}}, "scheduler": {"type": "WarmupLR", "params": {"warmup_min_lr": 0, "warmup_max_lr": 1e-4, "warmup_num_steps": 100}}}';
+    const io = fakeIo({ 'ds_config.json': ds });
+    assert.equal(await run(['convert', 'ds_config.json', '--to', 'optim'], io), 0);
+    assert.match(io.out, /type: AdamW/);
+    assert.match(io.out, /eps: 1\.0e-8/);
+    const lint = fakeIo({ 'c.optim.yaml': io.out });
+    assert.equal(await run(['lint', 'c.optim.yaml'], lint), 0);
+  });
+  test('what cannot be carried over is listed', async () => {
+    const native = 'optimizer: {type: SGD, lr: 0.1}\nscheduler:\n  type: SequentialLR\n  schedulers:\n    - {type: LinearLR, total_iters: 10}\n    - {type: StepLR, step_size: 100}\n  milestones: [10]\ntraining: {steps: 1000}\n';
+    const io = fakeIo({ 'a.optim.yaml': native });
+    assert.equal(await run(['convert', 'a.optim.yaml', '--to', 'deepspeed'], io), 0);
+    assert.match(io.err, /not carried over: /);
+  });
+  test('a file that is no optimizer config, and a bad target', async () => {
+    const io = fakeIo({ 'compose.yaml': 'services: {web: {image: nginx}}\n' });
+    assert.equal(await run(['convert', 'compose.yaml', '--to', 'optim'], io), 1);
+    assert.match(io.err, /not recognised as an optimizer config/);
+    assert.equal(await run(['convert', 'compose.yaml', '--to', 'keras'], fakeIo({})), 2);
+  });
+});

@@ -136,6 +136,18 @@ describe('language server over stdio', () => {
     assert.ok(data!.lr[999]! > 2.9e-4);
   });
 
+  test('a DeepSpeed JSON file and a Hugging Face YAML file get diagnostics in place', async () => {
+    const ds = '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "AdamW", "params": {"lr": -1e-4}},\n  "train_step_batch_size": 4\n}\n';
+    const dsDiagnostics = await server.open('file:///w/ds_config.json', ds, 'json');
+    const codes = dsDiagnostics.map((d) => d.code);
+    assert.ok(codes.includes('OL105'), `DeepSpeed codes: ${codes.join(',')}`);
+    const hf = 'learning_rate: 2e-5\nlr_scheduler_type: cosine\nmax_steps: 1000\nwarmup_steps: 2000\n';
+    const hfDiagnostics = await server.open('file:///w/train.yaml', hf, 'yaml');
+    const hfCodes = hfDiagnostics.map((d) => d.code);
+    assert.ok(hfCodes.includes('OL004'), `HF codes: ${hfCodes.join(',')}`);
+    assert.ok(hfCodes.includes('OL200'), `HF codes: ${hfCodes.join(',')}`);
+  });
+
   test('a YAML file that is not an optimizer config gets no diagnostics', async () => {
     const diagnostics = await server.open('file:///w/docker-compose.yaml', 'services:\n  web: {image: nginx}\n', 'yaml');
     assert.deepEqual(diagnostics, []);

@@ -6,7 +6,7 @@ import { computeSchedule, type ScheduleFacts } from '../core/features/scheduleFa
 import { formatNumber } from '../core/rules/context';
 import { formatOfPath, formatSarif, formatText, lintText, type LintRecord } from './lint';
 import { renderScheduleFile } from './render';
-import { rangeTestCommand, simulateCommand } from './computeCommands';
+import { convertCommand, rangeTestCommand, simulateCommand } from './computeCommands';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -29,6 +29,8 @@ Commands:
   simulate FILE [--json] [--out FILE.svg|png]   Run the file's simulate: section (optimizer trajectories on a landscape).
   range-test FILE [--json] [--backend NAME] [--out FILE.svg|png]
                                                 Run the LR range test of the file's optimizer (range_test: section).
+  convert FILE --to optim|deepspeed|lightning|hf [--out FILE]
+                                                Write the same optimizer and schedule in another dialect; says what is lost.
   help                                          Show this help.
   version                                       Print the version.
 `;
@@ -47,6 +49,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await simulateCommand(rest, io);
       case 'range-test':
         return await rangeTestCommand(rest, io);
+      case 'convert':
+        return await convertCommand(rest, io);
       case 'version':
       case '--version':
         io.stdout(`${VERSION}\n`);

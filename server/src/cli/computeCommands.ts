@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze } from '../core/analysis';
+import { convertConfig } from '../core/convert/index';
 import { runSimulation, simulationRequest } from '../core/features/simulation';
 import { parseRangeTestSection } from '../core/rangeTest/section';
 import { toPlain } from '../core/syntax/tree';
@@ -147,5 +148,27 @@ export async function rangeTestCommand(args: readonly string[], io: CliIo): Prom
       return 2;
     }
   }
+  return 0;
+}
+
+const TARGETS = ['optim', 'deepspeed', 'lightning', 'hf'] as const;
+
+export async function convertCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { to: { type: 'string' }, out: { type: 'string', short: 'o' } } });
+  if (positionals.length !== 1) throw new UsageError('convert needs exactly one FILE');
+  const to = TARGETS.find((target) => target === values.to);
+  if (!to) throw new UsageError(`--to must be one of ${TARGETS.join(', ')}`);
+  const file = positionals[0]!;
+  const text = readOrExplain(io, file);
+  if (text === undefined) return 2;
+  const analysis = analyze(text, { format: formatOfPath(file), dialect: 'auto', fileName: file });
+  if (!analysis.model) {
+    io.stderr(`optlens: ${file} is not recognised as an optimizer config (native *.optim.*, DeepSpeed, Lightning, Hugging Face or Hydra)\n`);
+    return 1;
+  }
+  const result = convertConfig(analysis.model, to);
+  if (values.out !== undefined) io.writeFile(values.out, result.text);
+  else io.stdout(result.text);
+  for (const item of result.lost) io.stderr(`optlens: not carried over: ${item}\n`);
   return 0;
 }

@@ -22,7 +22,8 @@ export function formatOfPath(file: string): SourceFormat {
 }
 
 export function lintText(file: string, text: string): LintRecord[] {
-  const analysis = analyze(text, { format: formatOfPath(file) });
+  // Native files by name; anything else is detected by content (DeepSpeed, Lightning, HF, Hydra).
+  const analysis = analyze(text, { format: formatOfPath(file), dialect: /\.optim\.(ya?ml|json)$/i.test(file) ? 'optim' : 'auto', fileName: file });
   const starts = computeLineStarts(text);
   return analysis.problems.map((problem) => toRecord(file, problem, starts));
 }

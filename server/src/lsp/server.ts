@@ -9,6 +9,7 @@ import { ComputeHost } from '../compute/computeHost';
 import { registerCodeActions } from './handlers/codeActions';
 import { registerCompute, registerSimulation } from './handlers/compute';
 import { registerCompletion } from './handlers/completion';
+import { registerConvert } from './handlers/convert';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerHover } from './handlers/hover';
 import { registerSchedule } from './handlers/schedule';
@@ -102,6 +103,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   registerCodeActions(context);
   registerStructure(context);
   registerSchedule(context);
+  registerConvert(context);
   // The worker starts on the first job, so a user who never runs one pays nothing for it.
   const host = new ComputeHost(options.workerScript ?? path.join(__dirname, 'worker.js'));
   const computeOptions = { host, bundleDirectory: options.bundleDirectory ?? __dirname, preferredBackend: () => settings.computeBackend };

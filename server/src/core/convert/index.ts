@@ -1,6 +1,7 @@
 // Convert: writes a config's optimizer, schedule and run length in another dialect, listing exactly what cannot be carried over.
 
 import * as YAML from 'yaml';
+import { pyyamlFloatSpelling } from '../syntax/yaml11';
 import { findOptimizer, resolveParams } from '../catalog/index';
 import { HF_SCHEDULER_TYPES } from '../dialects/huggingFace';
 import type { ConfigModel, OptimizerBlock, SchedulerBlock } from '../model';
@@ -66,7 +67,8 @@ export function convertConfig(model: ConfigModel, to: ConvertTarget): ConvertRes
 }
 
 function yaml(value: object): string {
-  return YAML.stringify(value, { lineWidth: 0 });
+  // Numbers in scientific notation are written so that PyYAML reads them as floats too (`1e-8` -> `1.0e-8`).
+  return YAML.stringify(value, { lineWidth: 0 }).replace(/^(\s*(?:- |[^\s#][^:#]*: ))([-+]?\d+(?:\.\d*)?[eE][-+]?\d+)$/gm, (_, head: string, number: string) => `${head}${pyyamlFloatSpelling(number) ?? number}`);
 }
 
 function toOptim(model: ConfigModel, content: Neutral): string {

@@ -32,9 +32,6 @@ function inside(span: Span | null | undefined, offset: number): boolean {
 export function queryAt(model: ConfigModel, offset: number, sections: readonly SectionEntry[] = [TRAINING_SECTION]): Target | undefined {
   const root = model.tree.root;
   if (root?.kind !== 'map') return undefined;
-  for (const entry of root.entries) {
-    if (inside(entry.keySpan, offset)) return { kind: 'section', name: entry.key, span: entry.keySpan };
-  }
   const optimizer = model.optimizer;
   if (optimizer) {
     if (optimizer.typeName && inside(optimizer.typeSpan, offset) && optimizer.typeSpan !== optimizer.keySpan) {
@@ -60,6 +57,10 @@ export function queryAt(model: ConfigModel, offset: number, sections: readonly S
     if (!section || !params) continue;
     const hit = paramAt(params, offset);
     if (hit) return { kind: 'param', owner: { kind: 'section', section }, param: hit.param, onKey: hit.onKey, span: hit.span, spec: findParam(section, hit.param.name) };
+  }
+  // Top-level keys last: in other dialects a top-level key can be a parameter (Hugging Face `learning_rate`).
+  for (const entry of root.entries) {
+    if (inside(entry.keySpan, offset)) return { kind: 'section', name: entry.key, span: entry.keySpan };
   }
   return undefined;
 }

@@ -67,7 +67,7 @@ export function computeSchedule(model: ConfigModel, options: { steps?: number; m
   const notes: string[] = [];
   const runSteps = model.training?.totalSteps;
   let steps = options.steps ?? runSteps ?? DEFAULT_PREVIEW_STEPS;
-  if (options.steps === undefined && runSteps === undefined) notes.push(`The file gives no run length (\`training.steps\`): showing ${DEFAULT_PREVIEW_STEPS} steps.`);
+  if (options.steps === undefined && runSteps === undefined) notes.push(`The file gives no run length${model.dialect === 'optim' ? ' (`training.steps`)' : ''}: showing ${DEFAULT_PREVIEW_STEPS} steps.`);
   if (!Number.isFinite(steps) || steps < 1) steps = DEFAULT_PREVIEW_STEPS;
   if (steps > MAX_SCHEDULE_STEPS) {
     notes.push(`${steps} steps is more than the ${MAX_SCHEDULE_STEPS} that are evaluated; showing the first ${MAX_SCHEDULE_STEPS}.`);

@@ -50,7 +50,8 @@ function forEachScheduler(context: RuleContext, visit: (block: SchedulerBlock, s
       for (const child of block.children) walk(child, stretch);
     }
   };
-  walk(scheduler, total !== undefined ? { length: total, label: `the run (${total} steps, from \`training:\`)`, handsOver: false } : undefined);
+  const source = context.model.dialect === 'optim' ? ', from `training:`' : '';
+  walk(scheduler, total !== undefined ? { length: total, label: `the run (${total} steps${source})`, handsOver: false } : undefined);
 }
 
 export const runLengthChecks: Rule = (context) => {

@@ -1,0 +1,13 @@
+// The convert request: the same optimizer and schedule in another dialect, from the core's converter.
+
+import { convertConfig } from '../../core/convert/index';
+import { ConvertRequest } from '../../protocol';
+import type { ServerContext } from '../context';
+import { guard } from '../guard';
+
+export function registerConvert(context: ServerContext): void {
+  context.connection.onRequest(ConvertRequest.type, guard(context.connection, 'convert', null, (params) => {
+    const model = context.analysisOf(params.uri)?.analysis.model;
+    return model ? convertConfig(model, params.to) : null;
+  }));
+}
