@@ -37,6 +37,8 @@ export interface RunningCodeServer {
   readonly port: number;
   readonly dir: string;
   readonly process: ChildProcess;
+  /** Everything code-server wrote to stdout and stderr so far. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -72,7 +74,20 @@ function installVsix(vsix: string, extensionsDir: string, tmp: string): void {
   if (result.status !== 0) throw new Error(`installing ${vsix} failed: ${result.stdout}${result.stderr}`);
 }
 
-export async function startCodeServer(options: { workspace: string; extensionPath?: string; vsix?: string; settings?: Record<string, unknown>; extraArgs?: string[] }): Promise<RunningCodeServer> {
+export interface CodeServerOptions {
+  workspace: string;
+  /** A development folder to install (as a link); or `vsix`, a package to install. */
+  extensionPath?: string;
+  vsix?: string;
+  /** Install nothing: the extension comes from the page URL's `extensionDevelopmentPath` payload instead. */
+  noInstalledExtension?: boolean;
+  settings?: Record<string, unknown>;
+  extraArgs?: string[];
+  /** Extra environment for code-server and the extension hosts it starts. */
+  env?: Record<string, string>;
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'optlens-e2e-'));
   const data = path.join(dir, 'data');
   const exts = path.join(dir, 'exts');
@@ -101,8 +116,8 @@ export async function startCodeServer(options: { workspace: string; extensionPat
     // A development folder: code-server cannot install a folder, but it loads a link to one.
     const manifest = JSON.parse(readFileSync(path.join(options.extensionPath, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
     symlinkSync(options.extensionPath, path.join(exts, `${manifest.publisher}.${manifest.name}-${manifest.version}`));
-  } else {
-    throw new Error('startCodeServer needs a vsix or an extensionPath');
+  } else if (!options.noInstalledExtension) {
+    throw new Error('startCodeServer needs a vsix, an extensionPath or noInstalledExtension');
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -123,7 +138,7 @@ export async function startCodeServer(options: { workspace: string; extensionPat
     options.workspace,
   ], {
     detached: true, // Its own process group, so stop() can end the file watcher child too.
-    env: { ...process.env, TMPDIR: tmp, EXTENSIONS_GALLERY: '{"serviceUrl":"http://127.0.0.1:9/gallery"}' },
+    env: { ...process.env, ...options.env, TMPDIR: tmp, EXTENSIONS_GALLERY: '{"serviceUrl":"http://127.0.0.1:9/gallery"}' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -134,6 +149,7 @@ export async function startCodeServer(options: { workspace: string; extensionPat
     port,
     dir,
     process: child,
+    log: () => output,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

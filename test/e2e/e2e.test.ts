@@ -2,7 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -12,6 +12,27 @@ const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const MISTAKES = 'optimizer:\n  type: Adam\n  lr: 2e-5\n  weight_decay: 0.05\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 200\n  eta_min: 1.0e-6\ntraining:\n  steps: 1000\n';
+
+/** SIGKILLs the language server processes started from this code-server's extensions folder; returns how many. */
+function killServerProcesses(codeServerDir: string): number {
+  let count = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    if (command.includes(codeServerDir) && command.includes('dist/server.js')) {
+      process.kill(Number(entry), 'SIGKILL');
+      count++;
+    }
+  }
+  return count;
+}
+
+const DS_CONFIG = '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "AdamW", "params": {"lr": 1e-4}},\n  "train_step_batch_size": 4\n}\n';
 
 describe('Optimizer Lens in a real VS Code (code-server)', () => {
   let server: RunningCodeServer;
@@ -24,6 +45,7 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     workspace = mkdtempSync(path.join(os.tmpdir(), 'optlens-ws-'));
     cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
     await import('node:fs/promises').then((fs) => fs.writeFile(path.join(workspace, 'mistakes.optim.yaml'), MISTAKES));
+    await import('node:fs/promises').then((fs) => fs.writeFile(path.join(workspace, 'ds_config.json'), DS_CONFIG));
     // The packaged extension (npm run package) is what users install; fall back to the folder for quick local runs.
     const vsix = path.join(ROOT, 'optimizer-lens.vsix');
     server = await startCodeServer({ workspace, ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }) });
@@ -47,9 +69,10 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(name);
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
+    // Anchored, so that `mistakes.optim.yaml` does not pick `common-mistakes.optim.yaml`.
+    const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+    await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: exact }).first().click();
+    await page.locator(`.tab.active[data-resource-name="${name}"]`).first().waitFor();
   }
 
   /** The screen position of a word in the editor, whatever the tokenisation splits it into. */
@@ -136,6 +159,30 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     await frame.locator('canvas').first().waitFor({ timeout: 30_000 });
     await frame.getByText('CosineAnnealingLR').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '05-schedule-panel.png') });
+  });
+
+  test('a DeepSpeed JSON config gets diagnostics in place', async () => {
+    await openFile('ds_config.json');
+    await page.keyboard.press('Control+Shift+M');
+    const markers = page.locator('.markers-panel');
+    await markers.locator('.monaco-list-row', { hasText: 'OL301' }).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '06-deepspeed.png') });
+  });
+
+  test('when the language server is killed, the client restarts it and diagnostics come back', async () => {
+    const killed = killServerProcesses(server.dir);
+    assert.ok(killed > 0, 'found the language server process');
+    // The file is still open from the first steps: bring its tab to the front.
+    await page.locator('.tab[data-resource-name="mistakes.optim.yaml"]').first().click();
+    // A new mistake: only a live server can report it.
+    const at = await wordCenter('steps');
+    await page.mouse.click(at.x, at.y);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('traning: 1');
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'OL100' }).first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '07-server-restarted.png') });
   });
 
   test('the fixed file on disk has AdamW and the new parameter', () => {
