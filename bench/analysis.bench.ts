@@ -65,4 +65,4 @@ export function main(): void {
   console.log('Targets: 300-line analysis < 5 ms median; hover < 2 ms; per-line cost roughly flat (linear growth).');
 }
 
-if (process.argv[1]?.endsWith('analysis.bench.ts')) main();
+if (require.main === module) main();
