@@ -114,7 +114,10 @@ export interface SimulationRunView {
   readonly label: string;
   /** x[0] is the start point, x[k] the point after update k. */
   readonly x: readonly (readonly number[])[];
-  readonly loss: readonly number[];
+  /** JSON has no NaN/Infinity: a diverged value arrives as null. */
+  readonly loss: readonly (number | null)[];
+  /** The update number of each recorded point (runs longer than the recording limit are sampled). */
+  readonly steps?: readonly number[];
   /** Effective per-coordinate step |x[k+1]-x[k]| / |g| style size, per update (for the AdaGrad / dormant lessons). */
   readonly stepSize?: readonly (readonly number[])[];
   /** Why the run stopped early (diverged to non-finite values), if it did. */
@@ -127,13 +130,13 @@ export interface SimulationView {
   readonly functionLabel: string;
   readonly dim: number;
   /** For 2-D functions: the sampled landscape for contours (row-major, `values[j * nx + i]` at (xs[i], ys[j])). */
-  readonly grid?: { readonly xs: readonly number[]; readonly ys: readonly number[]; readonly values: readonly number[] };
+  readonly grid?: { readonly xs: readonly number[]; readonly ys: readonly number[]; readonly values: readonly (number | null)[] };
   readonly minima: readonly (readonly number[])[];
   readonly runs: readonly SimulationRunView[];
   /** Quadratics: the stability limit 2/lambda_max and the configured lr. */
   readonly stability?: { readonly lambdaMax: number; readonly limit: number; readonly lr: number };
   /** Grid sweeps: final loss (or steps to tolerance) per cell. */
-  readonly heatmap?: { readonly xLabel: string; readonly yLabel: string; readonly xs: readonly number[]; readonly ys: readonly number[]; readonly values: readonly number[]; readonly metric: string };
+  readonly heatmap?: { readonly xLabel: string; readonly yLabel: string; readonly xs: readonly number[]; readonly ys: readonly number[]; readonly values: readonly (number | null)[]; readonly metric: string };
   readonly notes: readonly string[];
   readonly backend: string;
   readonly seconds: number;

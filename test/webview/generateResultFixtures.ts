@@ -1,0 +1,217 @@
+// Writes the range-test and landscape fixtures the webview tests read, from the pure core (smoothing, suggestions,
+// landscapes and the optimizer engine), so that they look like what the server sends.
+// Run: node --import tsx test/webview/generateResultFixtures.ts
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RangeTestView, SimulationRunView, SimulationView } from '../../server/src/protocol';
+import { rangeTestLearningRates, smoothLosses, suggestLearningRates } from '../../server/src/core/rangeTest/index';
+import { simulate, type SimulateRequest, type SimulateResult } from '../../server/src/core/simulate/index';
+
+const fixtureFolder = join(import.meta.dirname, '..', 'fixtures', 'webview');
+
+/** A deterministic uniform source (mulberry32), so the fixture noise is the same on every run. */
+function uniformSource(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A range-test curve shaped like a real one (a small CNN with AdamW): flat at ln(10) for tiny lrs, a descent
+ * over about two decades, a minimum near 3e-3, then a blow-up that trips the divergence rule (4x the best loss).
+ */
+function rangeTestView(): RangeTestView {
+  // As configured with `num_iter: 300, smooth: 0.95`: long enough that the smoothed curve does not lag far behind.
+  const numIter = 300;
+  const planned = rangeTestLearningRates(1e-7, 10, numIter, 'exp');
+  const random = uniformSource(7);
+  const lrs: number[] = [];
+  const losses: number[] = [];
+  let best = Infinity;
+  let smoothedSoFar: number[] = [];
+  for (const lr of planned) {
+    const position = Math.log10(lr);
+    const descent = 1 / (1 + Math.exp(-(position + 4) * 2.2));
+    const blowUp = Math.exp((position + 2.3) * 2.6);
+    const loss = 2.303 - 1.55 * descent + 0.35 * blowUp + (random() - 0.5) * 0.22 * (0.4 + descent);
+    lrs.push(lr);
+    losses.push(loss);
+    smoothedSoFar = smoothLosses(losses, 0.95);
+    const smoothed = smoothedSoFar[smoothedSoFar.length - 1]!;
+    best = Math.min(best, smoothed);
+    if (smoothed > 4 * best) break;
+  }
+  const stopped = lrs.length < planned.length ? 'diverged' : 'completed';
+  const { suggestions, notes } = suggestLearningRates({ lrs, smoothed: smoothedSoFar, stopped, numIter });
+  return {
+    uri: 'file:///work/configs/resnet18-cifar.optim.yaml',
+    backend: 'wasm',
+    backendAttempts: [
+      { name: 'tfjs-node-gpu', loaded: false, reason: 'not installed (npm i @tensorflow/tfjs-node-gpu to use a CUDA GPU)' },
+      { name: 'tfjs-node', loaded: false, reason: 'not installed' },
+      { name: 'wasm', loaded: true },
+    ],
+    task: 'cnn (CIFAR-10-sized synthetic images, batch 64)',
+    optimizerLabel: 'AdamW(weight_decay=0.05, betas=[0.9, 0.999])',
+    lrs,
+    losses,
+    smoothed: smoothedSoFar,
+    stopped,
+    suggestions: {
+      steepest: suggestions.steepest ? { lr: suggestions.steepest.lr, index: suggestions.steepest.index, explanation: suggestions.steepest.explanation } : null,
+      valley: suggestions.valley ? { lr: suggestions.valley.lr, index: suggestions.valley.index, explanation: suggestions.valley.explanation } : null,
+      minimum: suggestions.minimum ? { lr: suggestions.minimum.lr, index: suggestions.minimum.index, explanation: suggestions.minimum.explanation } : null,
+    },
+    notes,
+    seconds: 14.2,
+    applyTarget: 'lr',
+    currentLr: 1e-3,
+  };
+}
+
+/** The same test cut short at lr = 2e-4 by a too-small end_lr: still falling, so there is no minimum / 10. */
+function stillFallingView(full: RangeTestView): RangeTestView {
+  const end = full.lrs.findIndex((lr) => lr > 2e-4);
+  const lrs = full.lrs.slice(0, end);
+  const smoothed = full.smoothed.slice(0, end);
+  const { suggestions, notes } = suggestLearningRates({ lrs, smoothed, stopped: 'completed', numIter: end });
+  const strip = (suggestion: (typeof suggestions)['steepest']) => (suggestion ? { lr: suggestion.lr, index: suggestion.index, explanation: suggestion.explanation } : null);
+  return {
+    ...full,
+    uri: 'file:///work/configs/onecycle.optim.yaml',
+    lrs,
+    losses: full.losses.slice(0, end),
+    smoothed,
+    stopped: 'completed',
+    suggestions: { steepest: strip(suggestions.steepest), valley: strip(suggestions.valley), minimum: strip(suggestions.minimum) },
+    notes,
+    applyTarget: 'max_lr',
+    backend: 'cpu',
+    backendAttempts: [{ name: 'cpu', loaded: true }],
+    seconds: 3.4,
+  };
+}
+
+function toView(result: SimulateResult, uri: string, functionLabel: string, extra: Partial<SimulationView> = {}): SimulationView {
+  const surface = result.surface;
+  const runs: SimulationRunView[] = result.runs.map((run) => ({
+    label: run.label,
+    x: run.x,
+    loss: run.loss,
+    ...(run.stepSize ? { stepSize: run.stepSize } : {}),
+    ...(run.divergedAt !== undefined ? { stoppedEarly: `diverged at update ${run.divergedAt}` } : {}),
+  }));
+  const heatmap = result.heatmap;
+  return {
+    uri,
+    functionLabel,
+    dim: result.landscape?.dim ?? 2,
+    ...(surface ? { grid: { xs: surface.x, ys: surface.y, values: surface.values.flat() } } : {}),
+    minima: result.landscape?.minima ?? [],
+    runs,
+    ...(heatmap
+      ? {
+          heatmap: {
+            xLabel: 'lr',
+            yLabel: heatmap.yAxis.name,
+            xs: heatmap.xAxis.values,
+            ys: heatmap.yAxis.values,
+            // JSON has no NaN: a diverged cell travels as null, as it does from the server.
+            values: heatmap.values.flat().map((value) => (value === null ? Number.NaN : value)),
+            metric: heatmap.metric === 'final_loss' ? 'final loss' : 'steps to tolerance',
+          },
+        }
+      : {}),
+    notes: result.issues.map((issue) => issue.message),
+    backend: 'cpu (float64)',
+    seconds: 0.04,
+    ...extra,
+  };
+}
+
+function run(request: SimulateRequest): SimulateResult {
+  const result = simulate(request);
+  if (result.issues.length > 0) throw new Error(result.issues.map((issue) => issue.message).join('\n'));
+  return result;
+}
+
+const rosenbrock = toView(
+  run({
+    function: 'rosenbrock',
+    x0: [-1.5, 2],
+    steps: 600,
+    optimizers: [
+      { type: 'Adam', label: 'Adam lr=0.05', params: { lr: 0.05 } },
+      { type: 'SGD', label: 'SGD momentum=0.9', params: { lr: 1e-4, momentum: 0.9 } },
+    ],
+    surfaceResolution: 96,
+    maxRecordedPoints: 601,
+  }),
+  'file:///work/configs/rosenbrock.optim.yaml',
+  'rosenbrock: (1 - x)^2 + 100 (y - x^2)^2',
+  { notes: ['Adam reaches the valley floor quickly, then follows the curved valley; SGD with momentum creeps along it.'] },
+);
+
+const quadratic = toView(
+  run({
+    function: 'quadratic_ill',
+    x0: [1.8, 1.2],
+    steps: 60,
+    optimizers: [{ type: 'SGD', label: 'SGD lr=0.0205', params: { lr: 0.0205 } }],
+    surfaceResolution: 64,
+  }),
+  'file:///work/configs/ill-conditioned.optim.yaml',
+  'quadratic_ill: 0.5 (x^2 + 100 y^2)',
+  { stability: { lambdaMax: 100, limit: 0.02, lr: 0.0205 } },
+);
+
+const dormant = toView(
+  run({
+    function: { type: 'quadratic', diag: [1, 1, 1, 1, 1, 1] },
+    x0: [1, 1, 1, 1, 1, 1],
+    steps: 300,
+    optimizers: [
+      { type: 'Adagrad', label: 'Adagrad lr=0.1', params: { lr: 0.1 } },
+      { type: 'Adam', label: 'Adam lr=0.01', params: { lr: 0.01 } },
+    ],
+    dormant: { coordinate: 5, start: 0, end: 150 },
+    noise: { std: 0.05, seed: 3 },
+  }),
+  'file:///work/configs/dormant.optim.yaml',
+  'quadratic, 6-D, coordinate 6 dormant for 150 updates',
+);
+
+const sweep = toView(
+  run({
+    function: 'rosenbrock',
+    x0: [-1.5, 2],
+    steps: 300,
+    optimizers: [{ type: 'Adam', params: { lr: 0.01 } }],
+    grid: { lr: [1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1, 2e-1, 5e-1, 1, 2], beta1: [0, 0.5, 0.8, 0.9, 0.95, 0.99] },
+    surfaceResolution: 0,
+  }),
+  'file:///work/configs/sweep.optim.yaml',
+  'rosenbrock: Adam sweep over lr and beta1',
+);
+
+const full = rangeTestView();
+const fixtures: Record<string, unknown> = {
+  'rangeTest.diverged.json': full,
+  'rangeTest.stillFalling.json': stillFallingView(full),
+  'landscape.rosenbrock.json': rosenbrock,
+  'landscape.quadratic.json': quadratic,
+  'landscape.dormant.json': dormant,
+  'landscape.sweep.json': sweep,
+};
+for (const [name, value] of Object.entries(fixtures)) {
+  // Eight significant digits keep the files small; the tests compare against these same numbers.
+  const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'number' && Number.isFinite(item) ? Number(item.toPrecision(8)) : item));
+  writeFileSync(join(fixtureFolder, name), text + '\n');
+  console.log(`${name}: ${text.length} bytes`);
+}

@@ -1,0 +1,277 @@
+// Browser tests of the bundled loss-landscape webview in Chromium: contours and paths on the map, the scrubber and
+// playback, the loss plot on log y, step sizes, the stability note of a quadratic, the heatmap, n-D runs, themes,
+// exports, state restore, and one screenshot per theme.
+
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { SimulationView } from '../../server/src/protocol';
+import { ensureWebviewBundle, launchChromium, repositoryRoot } from './webviewHarness';
+import { clickAndCapture, loadFixture, openResultPanel, paintedPixels, postToPanel, posted, type HarnessGlobals, type ResultPanelOptions } from './resultPanelHarness';
+
+interface ChartShape {
+  data: (number | null)[][];
+  scales: Record<string, { min: number; max: number; distr: number }>;
+  series: { label: string }[];
+}
+
+interface LandscapeGlobals extends HarnessGlobals {
+  optimizerLensLandscape: {
+    step(): number;
+    lastStep(): number;
+    playing(): boolean;
+    markerPositions(): ({ x: number; y: number } | null)[];
+    contourLevels(): { logarithmic: boolean; levels: number[] } | null;
+    contourSegmentCount(): number;
+    runColors(): string[];
+    lossChart(): ChartShape | null;
+    stepSizeChart(): ChartShape | null;
+    stepSizeLabels(): string[];
+    theme(): { kind: string };
+  };
+}
+
+const rosenbrock = loadFixture<SimulationView>('landscape.rosenbrock.json');
+const quadratic = loadFixture<SimulationView>('landscape.quadratic.json');
+const dormant = loadFixture<SimulationView>('landscape.dormant.json');
+const sweep = loadFixture<SimulationView>('landscape.sweep.json');
+const root = '.landscape-panel';
+let browser: Browser;
+
+before(async () => {
+  ensureWebviewBundle();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function withPanel(options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
+  const opened = await openResultPanel(browser, 'landscape', options);
+  try {
+    await body(opened.page);
+    assert.deepEqual(await opened.page.evaluate(() => (window as unknown as HarnessGlobals).harness.violations), [], 'the webview must work under the strict CSP');
+    assert.deepEqual(opened.problems, [], 'no page or console errors');
+  } finally {
+    await opened.close();
+  }
+}
+
+function show(page: Page, view: SimulationView): Promise<void> {
+  return postToPanel(page, root, { type: 'snapshot', snapshot: { view } });
+}
+
+function handle<T>(page: Page, read: (debug: LandscapeGlobals['optimizerLensLandscape']) => T): Promise<T> {
+  return page.evaluate(`(${read.toString()})(window.optimizerLensLandscape)`) as Promise<T>;
+}
+
+/** The map's plot rectangle in CSS pixels, from the frame the base layer draws (44 px left, 8 px top margins). */
+async function mapBox(page: Page): Promise<{ width: number; height: number }> {
+  return page.locator('canvas.map').evaluate((canvas) => ({ width: canvas.getBoundingClientRect().width, height: canvas.getBoundingClientRect().height }));
+}
+
+describe('landscape webview', () => {
+  it('draws log-spaced contours over the Rosenbrock grid and the shading fills the map', async () => {
+    await withPanel({}, async (page) => {
+      assert.deepEqual((await posted(page))[0], { type: 'ready' });
+      await show(page, rosenbrock);
+      const levels = (await handle(page, (debug) => debug.contourLevels()))!;
+      assert.equal(levels.logarithmic, true, 'Rosenbrock spans many decades, so its levels are log-spaced');
+      assert.ok(levels.levels.length >= 10);
+      const ratios = levels.levels.slice(1).map((level, index) => level / levels.levels[index]!);
+      assert.ok(ratios.every((ratio) => ratio > 1.5), `levels grow geometrically: ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}`);
+      assert.ok((await handle(page, (debug) => debug.contourSegmentCount())) > 500, 'marching squares found contour segments');
+      const box = await mapBox(page);
+      // Inside the map (away from the axes) almost every pixel is shaded or lined; the axis gutter is not.
+      const inside = await paintedPixels(page, 'canvas.map', { x: 60, y: 20, width: box.width - 90, height: box.height - 80 }, 6);
+      assert.ok(inside.painted / inside.total > 0.9, `map interior painted: ${inside.painted}/${inside.total}`);
+      const gutter = await paintedPixels(page, 'canvas.map', { x: 0, y: box.height * 0.3, width: 8, height: 40 }, 6);
+      assert.ok(gutter.painted / gutter.total < 0.2, `gutter mostly background: ${gutter.painted}/${gutter.total}`);
+    });
+  });
+
+  it('draws a path for each run with a legend, and the scrubber moves the markers along them', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, rosenbrock);
+      assert.deepEqual(await page.locator('.legend-item[data-run]').allTextContents(), ['Adam lr=0.05', 'SGD momentum=0.9']);
+      assert.equal(await handle(page, (debug) => debug.lastStep()), 600);
+      assert.equal(await handle(page, (debug) => debug.step()), 600, 'a new simulation opens at its last step');
+      const atEnd = await handle(page, (debug) => debug.markerPositions());
+      const slider = page.getByRole('slider', { name: 'Step' });
+      await slider.focus();
+      await page.keyboard.press('Home');
+      assert.equal(await handle(page, (debug) => debug.step()), 0);
+      const atStart = await handle(page, (debug) => debug.markerPositions());
+      // Both runs start at (-1.5, 2): their markers coincide at step 0 and separate by the end.
+      assert.deepEqual(atStart[0], atStart[1]);
+      assert.notDeepEqual(atEnd[0], atEnd[1]);
+      assert.notDeepEqual(atStart[0], atEnd[0]);
+      // Each run's colour is on the canvas near its end marker.
+      const colors = await handle(page, (debug) => debug.runColors());
+      assert.equal(colors.length, 2);
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await handle(page, (debug) => debug.step()), 2);
+      assert.match((await page.locator('.step-label').textContent())!, /^step 2 \/ 600 · loss Adam lr=0\.05 /);
+      const afterTwo = await handle(page, (debug) => debug.markerPositions());
+      assert.notDeepEqual(afterTwo[0], atStart[0], 'the Adam marker moved');
+    });
+  });
+
+  it('plays through the steps and stops at the end', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, quadratic);
+      await page.getByRole('slider', { name: 'Step' }).focus();
+      await page.keyboard.press('Home');
+      await page.getByRole('button', { name: 'Play' }).click();
+      assert.equal(await page.getByRole('button', { name: 'Pause' }).getAttribute('aria-pressed'), 'true');
+      await page.waitForFunction(() => (window as unknown as LandscapeGlobals).optimizerLensLandscape.step() > 0);
+      await page.waitForFunction(() => !(window as unknown as LandscapeGlobals).optimizerLensLandscape.playing());
+      assert.equal(await handle(page, (debug) => debug.step()), 60);
+    });
+  });
+
+  it('plots loss against step on a log axis and the step sizes, linked to the scrubber', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, rosenbrock);
+      const loss = (await handle(page, (debug) => debug.lossChart()))!;
+      assert.equal(loss.scales.y!.distr, 3, 'loss is on a log axis');
+      assert.deepEqual(loss.series.slice(1).map((series) => series.label), ['Adam lr=0.05', 'SGD momentum=0.9']);
+      assert.equal(loss.data[1]![0], rosenbrock.runs[0]!.loss[0]);
+      assert.equal(loss.data[2]![600], rosenbrock.runs[1]!.loss[600]);
+      assert.deepEqual(await handle(page, (debug) => debug.stepSizeLabels()), ['Adam lr=0.05 x', 'Adam lr=0.05 y', 'SGD momentum=0.9 x', 'SGD momentum=0.9 y']);
+      const stepSize = (await handle(page, (debug) => debug.stepSizeChart()))!;
+      assert.equal(stepSize.scales.y!.distr, 3);
+      assert.equal(stepSize.data[1]![0], null, 'step 0 has no update');
+      assert.equal(stepSize.data[1]![1], rosenbrock.runs[0]!.stepSize![0]![0]);
+    });
+  });
+
+  it('shows n-D runs as loss and step-size plots only, with mean and max over coordinates', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, dormant);
+      assert.equal(await page.locator('.map-area').isHidden(), true);
+      assert.equal(await page.locator('.loss-plot canvas').count(), 1);
+      assert.deepEqual(await handle(page, (debug) => debug.stepSizeLabels()), ['Adagrad lr=0.1 mean', 'Adagrad lr=0.1 max', 'Adam lr=0.01 mean', 'Adam lr=0.01 max']);
+      const stepSize = (await handle(page, (debug) => debug.stepSizeChart()))!;
+      // AdaGrad's step size decays; the dormant coordinate wakes at update 150 with a fresh, larger step.
+      const max = stepSize.data[2]!;
+      assert.ok(max[10]! > max[140]!, 'AdaGrad step sizes decay');
+      assert.ok(max[152]! > max[148]!, `the dormant coordinate wakes with a spike: ${max[148]} → ${max[152]}`);
+    });
+  });
+
+  it('annotates the stability limit of a quadratic when the lr is past 2/lambda_max', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, quadratic);
+      const note = page.locator('.stability');
+      assert.equal(await note.isVisible(), true);
+      assert.match((await note.textContent())!, /^lr = 0\.0205 > 2\/λmax = 0\.02 \(λmax = 100\)\. Past the stability limit/);
+      assert.equal(await page.locator('.stability.unstable').count(), 1);
+      await show(page, { ...quadratic, stability: { lambdaMax: 100, limit: 0.02, lr: 0.005 } });
+      assert.match((await note.textContent())!, /^lr = 0\.005 ≤ 2\/λmax = 0\.02 .*Stable: every direction converges/);
+      await show(page, rosenbrock);
+      assert.equal(await note.isHidden(), true, 'no stability note for a non-quadratic');
+    });
+  });
+
+  it('renders the heatmap of a sweep, with diverged cells marked and the best cell outlined', async () => {
+    const values = [...sweep.heatmap!.values];
+    values[10] = Number.NaN;
+    const withDiverged: SimulationView = { ...sweep, heatmap: { ...sweep.heatmap!, values } };
+    await withPanel({}, async (page) => {
+      // JSON turns NaN into null on the way, exactly as from the real host.
+      await show(page, JSON.parse(JSON.stringify(withDiverged)) as SimulationView);
+      assert.equal(await page.locator('.heatmap-section').isVisible(), true);
+      assert.equal(await page.locator('.landscape-main').isHidden(), true, 'a sweep has no trajectories to plot');
+      const size = await page.locator('canvas.heatmap').evaluate((canvas) => ({ width: canvas.getBoundingClientRect().width, height: canvas.getBoundingClientRect().height }));
+      const cells = await paintedPixels(page, 'canvas.heatmap', { x: 60, y: 26, width: size.width - 140, height: size.height - 70 }, 6);
+      assert.ok(cells.painted / cells.total > 0.6, `heatmap cells painted: ${cells.painted}/${cells.total}`);
+      const label = (await page.locator('canvas.heatmap').getAttribute('aria-label'))!;
+      assert.match(label, /^Heatmap of final loss over lr and beta1; best 0\.00338 at lr 2, beta1 0\.95$/);
+      const csv = await clickAndCapture(page, 'Export CSV');
+      const rows = (csv.content as string).trimEnd().split('\n');
+      assert.equal(rows[0], 'lr,beta1,final loss');
+      assert.equal(rows.length, 1 + 66);
+      assert.equal(rows[11], '2,0,', 'the diverged cell is empty');
+    });
+  });
+
+  it('follows theme switches', async () => {
+    await withPanel({ theme: 'dark' }, async (page) => {
+      await show(page, rosenbrock);
+      await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('light'));
+      await page.waitForFunction(() => (window as unknown as LandscapeGlobals).optimizerLensLandscape.theme().kind === 'light');
+      assert.deepEqual(await handle(page, (debug) => debug.runColors()), ['#d18616', '#388a34']);
+      const box = await mapBox(page);
+      // Light theme: the map gutter is white again.
+      const corner = await page.locator('canvas.map').evaluate((canvas: HTMLCanvasElement) => [...canvas.getContext('2d')!.getImageData(2, 2, 1, 1).data]);
+      assert.deepEqual(corner, [255, 255, 255, 255]);
+      assert.ok(box.width > 200);
+      await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('hc'));
+      await page.waitForFunction(() => (window as unknown as LandscapeGlobals).optimizerLensLandscape.theme().kind === 'high-contrast');
+    });
+  });
+
+  it('exports CSV per run and step, an SVG with contours, paths and plots, and a PNG', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, rosenbrock);
+      const csv = await clickAndCapture(page, 'Export CSV');
+      assert.equal(csv.suggestedName, 'rosenbrock.optim.landscape.csv');
+      const rows = (csv.content as string).trimEnd().split('\n');
+      assert.equal(rows[0], 'run,step,loss,x,y,step_size_x,step_size_y');
+      assert.equal(rows.length, 1 + 601 * 2);
+      const [x, y] = rosenbrock.runs[0]!.x[1]!;
+      assert.equal(rows[2], `Adam lr=0.05,1,${rosenbrock.runs[0]!.loss[1]},${x},${y},${rosenbrock.runs[0]!.stepSize![0]![0]},${rosenbrock.runs[0]!.stepSize![0]![1]}`);
+      const svg = (await clickAndCapture(page, 'Export SVG')).content as string;
+      assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.ok((svg.match(/<title>f = /g) ?? []).length >= 10, 'one path per contour level');
+      assert.ok(svg.includes('<title>Adam lr=0.05</title>') && svg.includes('<title>SGD momentum=0.9</title>'), 'one path per run');
+      assert.ok(svg.includes('>loss</text>') && svg.includes('>step size</text>'), 'the two plots follow the map');
+      const png = await clickAndCapture(page, 'Export PNG');
+      const bytes = Buffer.from(png.content as string, 'base64');
+      assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+      assert.ok(bytes.readUInt32BE(16) > 600, 'the PNG holds the map and the plots side by side');
+    });
+  });
+
+  it('restores the simulation and the scrubber step from vscode state after being hidden', async () => {
+    let saved: unknown;
+    await withPanel({}, async (page) => {
+      await show(page, quadratic);
+      await page.getByRole('slider', { name: 'Step' }).focus();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(() => (window as unknown as HarnessGlobals).harness.states.some((state) => (state as { step: number }).step === 1));
+      saved = await page.evaluate(() => (window as unknown as HarnessGlobals).harness.states.at(-1));
+    });
+    await withPanel({ initialState: saved }, async (page) => {
+      await page.waitForFunction(() => (window as unknown as LandscapeGlobals).optimizerLensLandscape.lossChart() !== null);
+      assert.equal(await handle(page, (debug) => debug.step()), 1);
+      assert.match((await page.locator('.title').textContent())!, /quadratic_ill/);
+    });
+  });
+
+  it('looks native in light, dark and high contrast themes (screenshots)', async () => {
+    const artifacts = join(repositoryRoot, 'test', 'artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    for (const theme of ['light', 'dark', 'hc'] as const) {
+      await withPanel({ theme, width: 1100, height: 720, deviceScaleFactor: 2 }, async (page) => {
+        await show(page, rosenbrock);
+        await page.getByRole('slider', { name: 'Step' }).focus();
+        await page.keyboard.press('Home');
+        // PageUp moves a range input by a tenth: four presses put the runs part-way along their paths.
+        for (let press = 0; press < 4; press++) await page.keyboard.press('PageUp');
+        const path = join(artifacts, `landscape-${theme}.png`);
+        await page.screenshot({ path });
+        if (theme === 'dark') {
+          mkdirSync(join(repositoryRoot, 'docs', 'images'), { recursive: true });
+          copyFileSync(path, join(repositoryRoot, 'docs', 'images', 'landscape.png'));
+        }
+      });
+    }
+  });
+});

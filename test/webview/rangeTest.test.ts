@@ -1,0 +1,224 @@
+// Browser tests of the bundled LR range-test webview in Chromium: the curves it was sent on a log lr axis, the
+// suggestion markers and Apply buttons, a missing suggestion's note, the backend line, themes, exports, state
+// restore, and one screenshot per theme.
+
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { RangeTestView } from '../../server/src/protocol';
+import { ensureWebviewBundle, launchChromium, repositoryRoot } from './webviewHarness';
+import { clickAndCapture, loadFixture, openResultPanel, postToPanel, posted, type HarnessGlobals, type ResultPanelOptions } from './resultPanelHarness';
+
+interface RangeTestGlobals extends HarnessGlobals {
+  optimizerLensRangeTest: {
+    chart(): { data: (number | null)[][]; scales: Record<string, { min: number; max: number; distr: number }> } | null;
+    seriesLabels(): string[];
+    markerLrs(): { kind: string; lr: number }[];
+    readoutIndex(): number | null;
+    theme(): { kind: string; lr: string };
+  };
+}
+
+const diverged = loadFixture<RangeTestView>('rangeTest.diverged.json');
+const stillFalling = loadFixture<RangeTestView>('rangeTest.stillFalling.json');
+const root = '.range-test-panel';
+let browser: Browser;
+
+before(async () => {
+  ensureWebviewBundle();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function withPanel(options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
+  const opened = await openResultPanel(browser, 'rangeTest', options);
+  try {
+    await body(opened.page);
+    assert.deepEqual(await opened.page.evaluate(() => (window as unknown as HarnessGlobals).harness.violations), [], 'the webview must work under the strict CSP');
+    assert.deepEqual(opened.problems, [], 'no page or console errors');
+  } finally {
+    await opened.close();
+  }
+}
+
+function show(page: Page, view: RangeTestView, applied: unknown = null): Promise<void> {
+  return postToPanel(page, root, { type: 'snapshot', snapshot: { view, applied } });
+}
+
+const debug = (page: Page) => ({
+  chart: () => page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.chart()),
+  markers: () => page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.markerLrs()),
+  labels: () => page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.seriesLabels()),
+});
+
+describe('range-test webview', () => {
+  it('says ready, then draws raw and smoothed loss against a logarithmic lr axis', async () => {
+    await withPanel({}, async (page) => {
+      assert.deepEqual((await posted(page))[0], { type: 'ready' });
+      await show(page, diverged);
+      const chart = (await debug(page).chart())!;
+      assert.equal(chart.scales.x!.distr, 3, 'the lr axis is logarithmic');
+      assert.deepEqual(await debug(page).labels(), ['loss', 'smoothed']);
+      assert.deepEqual(chart.data[0], diverged.lrs);
+      assert.deepEqual(chart.data[1], diverged.losses);
+      assert.deepEqual(chart.data[2], diverged.smoothed);
+      // The blow-up is clipped: the loss axis ends well below the last (diverged) loss but above the start.
+      const loss = chart.scales.loss!;
+      assert.ok(loss.max < diverged.losses.at(-1)! && loss.max > diverged.smoothed[0]!, `loss axis ${loss.min}..${loss.max}`);
+      assert.match((await page.locator('.title').textContent())!, /AdamW\(weight_decay=0\.05/);
+    });
+  });
+
+  it('shows the backend that ran, the ones that failed with why, the time and the divergence', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, diverged);
+      const summary = (await page.locator('.summary').textContent())!;
+      assert.match(summary, /Backendwasm — tfjs-node-gpu: not installed \(npm i @tensorflow\/tfjs-node-gpu to use a CUDA GPU\); tfjs-node: not installed/);
+      assert.match(summary, /Time14\.2 s/);
+      assert.match(summary, new RegExp(`Stoppeddiverged at lr = \\S+ \\(iteration ${diverged.lrs.length}\\)`));
+      assert.equal(await page.locator('.summary-item.diverged').count(), 1);
+      const kinds = (await debug(page).markers()).map((marker) => marker.kind);
+      assert.deepEqual(new Set(kinds), new Set(['steepest', 'valley', 'minimum', 'current', 'diverged']));
+    });
+  });
+
+  it('marks every suggestion and posts apply with its lr and target', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, diverged);
+      const markers = await debug(page).markers();
+      for (const kind of ['steepest', 'valley', 'minimum'] as const) {
+        const suggestion = diverged.suggestions[kind]!;
+        assert.equal(markers.find((marker) => marker.kind === kind)?.lr, suggestion.lr);
+        const card = page.locator(`.suggestion[data-kind="${kind}"]`);
+        assert.equal(await card.locator('.suggestion-explanation').textContent(), suggestion.explanation);
+        const message = await clickAndCapture(page, new RegExp(`Apply the ${kind === 'minimum' ? 'minimum ÷ 10' : kind}`, 'i'));
+        assert.deepEqual(message, { type: 'apply', lr: suggestion.lr, target: 'lr' });
+      }
+      // The host reports the outcome; a success moves the "current" marker and disables that button.
+      const minimum = diverged.suggestions.minimum!;
+      await postToPanel(page, root, { type: 'applied', applied: { lr: minimum.lr, target: 'lr', ok: true, message: 'Set lr: 0.001 in resnet18-cifar.optim.yaml.' } });
+      assert.equal(await page.locator('.range-test-panel > .status').textContent(), 'Set lr: 0.001 in resnet18-cifar.optim.yaml.');
+      assert.equal((await debug(page).markers()).find((marker) => marker.kind === 'current')?.lr, minimum.lr);
+      assert.equal(await page.locator('.suggestion[data-kind="minimum"] .apply').isDisabled(), true);
+      await postToPanel(page, root, { type: 'applied', applied: { lr: 1e-4, target: 'lr', ok: false, message: 'the config has no optimizer `lr` to write to.' } });
+      assert.match((await page.locator('.range-test-panel > .status.is-error').textContent())!, /^Could not set lr = 1e-4: the config has no optimizer/);
+    });
+  });
+
+  it('shows the note of a missing suggestion in its place, and targets max_lr for one-cycle configs', async () => {
+    assert.equal(stillFalling.suggestions.minimum, null, 'the fixture has no minimum / 10 suggestion');
+    await withPanel({}, async (page) => {
+      await show(page, stillFalling);
+      const missing = page.locator('.suggestion.missing[data-kind="minimum"]');
+      assert.equal(await missing.count(), 1);
+      assert.match((await missing.locator('.suggestion-note').textContent())!, /^No minimum \/ 10 suggestion: the smoothed loss was still falling/);
+      assert.equal(await missing.locator('button').count(), 0, 'no Apply without a value');
+      // The other notes are listed once, below.
+      const notes = await page.locator('.notes li').allTextContents();
+      assert.ok(notes.some((note) => note.startsWith('The loss never diverged')));
+      assert.ok(!notes.some((note) => note.startsWith('No minimum')));
+      const message = await clickAndCapture(page, /Apply the steepest/);
+      assert.deepEqual(message, { type: 'apply', lr: stillFalling.suggestions.steepest!.lr, target: 'max_lr' });
+      assert.match((await page.locator('.summary').textContent())!, new RegExp(`Stoppedcompleted ${stillFalling.lrs.length} iterations`));
+    });
+  });
+
+  it('follows theme switches', async () => {
+    await withPanel({ theme: 'dark' }, async (page) => {
+      await show(page, diverged);
+      const theme = () => page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme());
+      assert.equal((await theme()).lr, '#3794ff');
+      await postToPanel(page, root, { type: 'snapshot', snapshot: { view: diverged, applied: null } });
+      await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('light'));
+      await page.waitForFunction(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme().kind === 'light');
+      assert.equal((await theme()).lr, '#1a85ff');
+      assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
+      const swatch = await page.locator('.legend-item .swatch.solid').evaluate((element) => getComputedStyle(element).borderTopColor);
+      assert.equal(swatch, 'rgb(26, 133, 255)');
+      await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('hc'));
+      await page.waitForFunction(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme().kind === 'high-contrast');
+    });
+  });
+
+  it('exports CSV with every iteration, an SVG with curves and markers, and a PNG', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, diverged);
+      const csv = await clickAndCapture(page, 'Export CSV');
+      assert.equal(csv.type, 'export');
+      assert.equal(csv.suggestedName, 'resnet18-cifar.optim.range-test.csv');
+      const rows = (csv.content as string).trimEnd().split('\n');
+      assert.equal(rows[0], 'iteration,lr,loss,smoothed');
+      assert.equal(rows.length, diverged.lrs.length + 1);
+      assert.equal(rows[5], `4,${diverged.lrs[4]},${diverged.losses[4]},${diverged.smoothed[4]}`);
+
+      const svg = (await clickAndCapture(page, 'Export SVG')).content as string;
+      assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.equal((svg.match(/<path d="M/g) ?? []).length, 2, 'raw and smoothed curves');
+      for (const label of ['steepest', 'valley', 'min÷10', 'diverged', 'current lr']) assert.ok(svg.includes(`>${label} `), `the SVG labels ${label}`);
+      assert.ok(svg.includes('>1e-5<') || svg.includes('>1e-6<'), 'log-axis ticks are powers of ten');
+
+      const png = await clickAndCapture(page, 'Export PNG');
+      assert.equal(png.encoding, 'base64');
+      const bytes = Buffer.from(png.content as string, 'base64');
+      assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+      await postToPanel(page, root, { type: 'snapshot', snapshot: { view: diverged, applied: null } });
+      await page.evaluate(() => window.dispatchEvent(new MessageEvent('message', { data: { type: 'exported', format: 'png', savedTo: '/tmp/rt.png' } })));
+      await page.waitForFunction(() => document.querySelector('.range-test-panel > .status')?.textContent === 'Saved PNG to /tmp/rt.png.');
+    });
+  });
+
+  it('is keyboard accessible: Tab reaches the exports, the plot and the Apply buttons; arrows move the readout', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, diverged);
+      const focused: string[] = [];
+      for (let press = 0; press < 7; press++) {
+        await page.keyboard.press('Tab');
+        focused.push(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? ''));
+      }
+      assert.deepEqual(focused.slice(0, 3), ['Export PNG', 'Export SVG', 'Export CSV']);
+      assert.match(focused[3]!, /^Loss against learning rate/);
+      assert.match(focused[4]!, /^Apply the steepest descent suggestion/);
+      await page.locator('.plot').focus();
+      await page.keyboard.press('End');
+      assert.equal(await page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.readoutIndex()), diverged.lrs.length - 1);
+      await page.keyboard.press('ArrowLeft');
+      assert.match((await page.locator('.readout').textContent())!, new RegExp(`^iteration ${diverged.lrs.length - 1} `));
+    });
+  });
+
+  it('restores the last result from vscode state after being hidden', async () => {
+    let saved: unknown;
+    await withPanel({}, async (page) => {
+      await show(page, diverged);
+      saved = await page.evaluate(() => (window as unknown as HarnessGlobals).harness.states.at(-1));
+    });
+    await withPanel({ initialState: saved }, async (page) => {
+      await page.waitForFunction(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.chart() !== null);
+      assert.deepEqual((await debug(page).chart())!.data[0], diverged.lrs);
+    });
+  });
+
+  it('looks native in light, dark and high contrast themes (screenshots)', async () => {
+    const artifacts = join(repositoryRoot, 'test', 'artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    for (const theme of ['light', 'dark', 'hc'] as const) {
+      await withPanel({ theme, width: 960, height: 760, deviceScaleFactor: 2 }, async (page) => {
+        await show(page, diverged);
+        const box = (await page.locator('.u-over').boundingBox())!;
+        await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.6);
+        await page.waitForFunction(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.readoutIndex() !== null);
+        const path = join(artifacts, `range-test-${theme}.png`);
+        await page.screenshot({ path });
+        if (theme === 'dark') {
+          mkdirSync(join(repositoryRoot, 'docs', 'images'), { recursive: true });
+          copyFileSync(path, join(repositoryRoot, 'docs', 'images', 'range-test.png'));
+        }
+      });
+    }
+  });
+});

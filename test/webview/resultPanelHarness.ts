@@ -1,0 +1,111 @@
+// Opens the bundled range-test and landscape webviews in Chromium with the stub VS Code host, and loads the fixtures.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import type { RangeTestView, SimulationView } from '../../server/src/protocol';
+import { repositoryRoot, type ThemeName } from './webviewHarness';
+
+export type ResultPanelKind = 'rangeTest' | 'landscape';
+
+export interface OpenedResultPanel {
+  readonly page: Page;
+  readonly problems: string[];
+  close(): Promise<void>;
+}
+
+export interface ResultPanelOptions {
+  readonly theme?: ThemeName;
+  readonly width?: number;
+  readonly height?: number;
+  readonly deviceScaleFactor?: number;
+  readonly initialState?: unknown;
+}
+
+export function loadFixture<T extends RangeTestView | SimulationView>(name: string): T {
+  return JSON.parse(readFileSync(join(repositoryRoot, 'test', 'fixtures', 'webview', name), 'utf8')) as T;
+}
+
+/** Opens a harness page in a fresh browser context and waits for the webview's `ready` handshake. */
+export async function openResultPanel(browser: Browser, kind: ResultPanelKind, options: ResultPanelOptions = {}): Promise<OpenedResultPanel> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1000, height: options.height ?? 720 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
+  });
+  await context.addInitScript(
+    ({ theme, state }) => {
+      const target = window as unknown as { harnessThemeName?: string; harnessInitialState?: unknown };
+      target.harnessThemeName = theme;
+      target.harnessInitialState = state ?? undefined;
+    },
+    { theme: options.theme ?? 'dark', state: options.initialState ?? null },
+  );
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  await page.goto(pathToFileURL(join(repositoryRoot, 'test', 'webview', 'harness', `${kind}Harness.html`)).href);
+  await page.waitForFunction(() => (window as unknown as HarnessGlobals).harness.posted.some((message) => message.type === 'ready'));
+  return { page, problems, close: () => context.close() };
+}
+
+export interface HarnessGlobals {
+  harness: { posted: { type: string; [key: string]: unknown }[]; states: unknown[]; violations: string[]; applyTheme(name: ThemeName): void };
+}
+
+/** Posts a host message as VS Code delivers it and waits until the panel has painted again. */
+export async function postToPanel(page: Page, rootSelector: string, message: unknown): Promise<void> {
+  const before = await page.evaluate((selector) => Number(document.querySelector<HTMLElement>(selector)?.dataset.paintCount ?? '0'), rootSelector);
+  await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
+  await page.waitForFunction(
+    ({ selector, count }) => Number(document.querySelector<HTMLElement>(selector)?.dataset.paintCount ?? '0') > count,
+    { selector: rootSelector, count: before },
+  );
+}
+
+export async function posted(page: Page): Promise<HarnessGlobals['harness']['posted']> {
+  return page.evaluate(() => (window as unknown as HarnessGlobals).harness.posted);
+}
+
+/** Clicks `locator`-named button and returns the message the webview posted for it. */
+export async function clickAndCapture(page: Page, name: string | RegExp): Promise<HarnessGlobals['harness']['posted'][number]> {
+  const count = (await posted(page)).length;
+  await page.getByRole('button', { name }).click();
+  await page.waitForFunction((before) => (window as unknown as HarnessGlobals).harness.posted.length > before, count);
+  return (await posted(page)).at(-1)!;
+}
+
+/** Counts pixels in a canvas region (CSS pixels) whose colour differs from `background` by more than `tolerance`. */
+export async function paintedPixels(
+  page: Page,
+  selector: string,
+  region: { x: number; y: number; width: number; height: number },
+  tolerance = 24,
+): Promise<{ painted: number; total: number }> {
+  return page.evaluate(
+    ({ selector, region, tolerance }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(selector)!;
+      const ratio = canvas.width / canvas.getBoundingClientRect().width;
+      const context = canvas.getContext('2d')!;
+      const x = Math.round(region.x * ratio);
+      const y = Math.round(region.y * ratio);
+      const width = Math.max(1, Math.round(region.width * ratio));
+      const height = Math.max(1, Math.round(region.height * ratio));
+      const data = context.getImageData(x, y, width, height).data;
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = getComputedStyle(document.body).backgroundColor;
+      probe.fillRect(0, 0, 1, 1);
+      const [red, green, blue] = probe.getImageData(0, 0, 1, 1).data;
+      let painted = 0;
+      for (let offset = 0; offset < data.length; offset += 4) {
+        const distance = Math.abs(data[offset]! - red!) + Math.abs(data[offset + 1]! - green!) + Math.abs(data[offset + 2]! - blue!);
+        if (distance > tolerance) painted++;
+      }
+      return { painted, total: data.length / 4 };
+    },
+    { selector, region, tolerance },
+  );
+}

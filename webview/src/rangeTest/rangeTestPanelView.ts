@@ -1,0 +1,610 @@
+// The LR range-test results view: loss and smoothed loss against a logarithmic learning-rate axis, the three
+// suggestions with markers and Apply buttons, the backend that ran the test, its time and why it stopped, and
+// PNG/SVG/CSV export.
+//
+// Invariant: the view never edits anything itself; Apply only asks the host, and the host's `applied` answer is
+// what the status line shows.
+
+import uPlot from 'uplot';
+import type { AppliedLearningRate, ApplyTarget, ExportFormat, RangeTestPanelSnapshot, RangeTestSnapshot, RangeTestSuggestionKind } from '../protocol';
+import { formatValue } from '../schedule/format';
+import { readPlotTheme, withAlpha, type PlotTheme } from '../schedule/theme';
+import { decadeAxis } from './logAxis';
+import { exportBaseNameOf, lineChartSvg, type SvgVerticalMarker } from './lineChartSvg';
+import {
+  SUGGESTION_KINDS,
+  SUGGESTION_MARKER_LABELS,
+  SUGGESTION_TITLES,
+  failedBackendAttempts,
+  formatSeconds,
+  generalNotes,
+  lossRange,
+  missingSuggestionNote,
+  rangeTestCsv,
+  stoppedText,
+} from './rangeTestModel';
+
+export interface RangeTestPanelViewCallbacks {
+  readonly apply: (lr: number, target: ApplyTarget) => void;
+  readonly exportFile: (format: ExportFormat, suggestedName: string, encoding: 'base64' | 'utf8', content: string) => void;
+  readonly stateChanged: () => void;
+}
+
+/** A read-only window into the view for browser tests and the webview developer tools. */
+export interface RangeTestDebugHandle {
+  readonly chart: () => uPlot | null;
+  readonly seriesLabels: () => string[];
+  readonly markerLrs: () => { kind: string; lr: number }[];
+  readonly readoutIndex: () => number | null;
+  readonly theme: () => PlotTheme;
+}
+
+interface Elements {
+  readonly title: HTMLElement;
+  readonly exportButtons: Record<ExportFormat, HTMLButtonElement>;
+  readonly summary: HTMLElement;
+  readonly plotArea: HTMLElement;
+  readonly plotHost: HTMLElement;
+  readonly overlay: HTMLElement;
+  readonly readout: HTMLElement;
+  readonly suggestions: HTMLElement;
+  readonly notes: HTMLElement;
+  readonly legend: HTMLElement;
+  readonly status: HTMLElement;
+}
+
+interface PlotMarker {
+  readonly key: string;
+  readonly lr: number;
+  readonly label: string;
+  readonly color: string;
+  readonly dashed: boolean;
+  /** The index of the smoothed point the marker sits on, when it has one. */
+  readonly index: number | null;
+}
+
+const minimumPlotHeightCss = 160;
+
+export class RangeTestPanelView {
+  private readonly elements: Elements;
+  private view: RangeTestSnapshot | null = null;
+  private applied: AppliedLearningRate | null = null;
+  private chart: uPlot | null = null;
+  private theme: PlotTheme;
+  private readoutIndexValue: number | null = null;
+  private readonly scratch: CanvasRenderingContext2D;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly callbacks: RangeTestPanelViewCallbacks,
+  ) {
+    this.scratch = document.createElement('canvas').getContext('2d')!;
+    this.theme = readPlotTheme(document.body);
+    this.elements = this.buildDom();
+    new MutationObserver(() => this.onThemeMaybeChanged()).observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
+    new MutationObserver(() => this.onThemeMaybeChanged()).observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
+    new ResizeObserver(() => this.onResize()).observe(this.elements.plotArea);
+    this.render();
+  }
+
+  // ---- State in and out ----
+
+  applySnapshot(snapshot: RangeTestPanelSnapshot): void {
+    if (snapshot.view?.uri !== this.view?.uri || snapshot.view?.lrs.length !== this.view?.lrs.length) this.readoutIndexValue = null;
+    this.view = snapshot.view;
+    this.applied = snapshot.applied;
+    this.render();
+  }
+
+  setApplied(applied: AppliedLearningRate): void {
+    this.applied = applied;
+    // A successful apply changes the value the file has now; the marker moves with it.
+    if (applied.ok && this.view !== null) this.view = { ...this.view, currentLr: applied.lr };
+    this.render();
+  }
+
+  showExportResult(format: ExportFormat, savedTo: string | null, error: string | undefined): void {
+    const name = format.toUpperCase();
+    this.elements.status.textContent =
+      error !== undefined ? `${name} export failed: ${error}` : savedTo === null ? `${name} export cancelled.` : `Saved ${name} to ${savedTo}.`;
+  }
+
+  snapshot(): RangeTestPanelSnapshot {
+    return { view: this.view, applied: this.applied };
+  }
+
+  debugHandle(): RangeTestDebugHandle {
+    return {
+      chart: () => this.chart,
+      seriesLabels: () => (this.chart ? this.chart.series.slice(1).map((series) => String(series.label)) : []),
+      markerLrs: () => this.markers().map((marker) => ({ kind: marker.key, lr: marker.lr })),
+      readoutIndex: () => this.readoutIndexValue,
+      theme: () => this.theme,
+    };
+  }
+
+  // ---- DOM ----
+
+  private buildDom(): Elements {
+    const make = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, parent: HTMLElement): HTMLElementTagNameMap[K] => {
+      const element = document.createElement(tag);
+      element.className = className;
+      parent.appendChild(element);
+      return element;
+    };
+    const button = (parent: HTMLElement, label: string, description: string, onClick: () => void): HTMLButtonElement => {
+      const element = make('button', 'control', parent);
+      element.type = 'button';
+      element.textContent = label;
+      element.title = description;
+      element.addEventListener('click', onClick);
+      return element;
+    };
+    this.root.classList.add('range-test-panel');
+    const header = make('header', 'toolbar', this.root);
+    const title = make('h1', 'title', header);
+    const exportGroup = make('div', 'export-group', header);
+    exportGroup.setAttribute('role', 'group');
+    exportGroup.setAttribute('aria-label', 'Export');
+    const exportButtons: Record<ExportFormat, HTMLButtonElement> = {
+      png: button(exportGroup, 'PNG', 'Export the plot as a PNG image', () => this.exportAs('png')),
+      svg: button(exportGroup, 'SVG', 'Export the plot as an SVG drawing', () => this.exportAs('svg')),
+      csv: button(exportGroup, 'CSV', 'Export every iteration as CSV (iteration, lr, loss, smoothed)', () => this.exportAs('csv')),
+    };
+    for (const format of ['png', 'svg', 'csv'] as const) exportButtons[format].setAttribute('aria-label', `Export ${format.toUpperCase()}`);
+    const summary = make('dl', 'summary', this.root);
+    const plotArea = make('div', 'plot-area', this.root);
+    const plotHost = make('div', 'plot', plotArea);
+    plotHost.tabIndex = 0;
+    plotHost.setAttribute('role', 'application');
+    plotHost.setAttribute('aria-roledescription', 'range test plot');
+    plotHost.setAttribute('aria-label', 'Loss against learning rate. Arrow keys move the readout; Home and End jump to the ends.');
+    plotHost.addEventListener('keydown', (event) => this.onKeyDown(event));
+    plotHost.addEventListener('focus', () => {
+      if (this.readoutIndexValue === null && this.view) this.moveReadoutTo(0);
+    });
+    const overlay = make('div', 'overlay', plotArea);
+    overlay.setAttribute('role', 'status');
+    const readout = make('div', 'readout', this.root);
+    readout.setAttribute('aria-live', 'polite');
+    const legend = make('div', 'legend', this.root);
+    legend.setAttribute('aria-label', 'Legend');
+    const suggestions = make('section', 'suggestions', this.root);
+    suggestions.setAttribute('aria-label', 'Suggested learning rates');
+    const notes = make('ul', 'notes', this.root);
+    notes.setAttribute('aria-label', 'Notes');
+    const status = make('div', 'status', this.root);
+    status.setAttribute('role', 'status');
+    return { title, exportButtons, summary, plotArea, plotHost, overlay, readout, suggestions, notes, legend, status };
+  }
+
+  private render(): void {
+    this.renderChrome();
+    this.rebuildChart();
+    this.callbacks.stateChanged();
+  }
+
+  private renderChrome(): void {
+    const { elements } = this;
+    const view = this.view;
+    elements.title.textContent = view ? `LR range test: ${view.optimizerLabel}` : 'LR range test';
+    elements.title.title = view?.uri ?? '';
+    for (const exportButton of Object.values(elements.exportButtons)) exportButton.disabled = view === null;
+    elements.overlay.hidden = view !== null;
+    elements.overlay.textContent = view === null ? 'Run “Optimizer Lens: Run LR Range Test” on an optimizer config to see its loss curve here.' : '';
+
+    elements.summary.replaceChildren();
+    if (view) {
+      const entry = (term: string, description: string, className = ''): HTMLElement => {
+        const group = document.createElement('div');
+        group.className = `summary-item ${className}`.trim();
+        const dt = document.createElement('dt');
+        dt.textContent = term;
+        const dd = document.createElement('dd');
+        dd.textContent = description;
+        group.append(dt, dd);
+        elements.summary.appendChild(group);
+        return dd;
+      };
+      entry('Task', view.task);
+      const backend = entry('Backend', view.backend, 'backend');
+      const failed = failedBackendAttempts(view);
+      if (failed.length > 0) {
+        const fallback = document.createElement('span');
+        fallback.className = 'fallback';
+        fallback.textContent = ` — ${failed.join('; ')}`;
+        backend.appendChild(fallback);
+      }
+      entry('Time', formatSeconds(view.seconds));
+      entry('Stopped', stoppedText(view), view.stopped === 'diverged' ? 'diverged' : '');
+      if (view.currentLr !== undefined) entry(`Current ${view.applyTarget}`, formatValue(view.currentLr));
+    }
+
+    elements.legend.replaceChildren();
+    if (view) {
+      const item = (label: string, color: string, style: 'solid' | 'faint' | 'dashed'): void => {
+        const element = document.createElement('span');
+        element.className = 'legend-item';
+        const swatch = document.createElement('span');
+        swatch.className = `swatch ${style}`;
+        swatch.style.borderTopColor = color;
+        element.append(swatch, document.createTextNode(label));
+        elements.legend.appendChild(element);
+      };
+      item('loss', this.rawColor(), 'faint');
+      item('smoothed', this.theme.lr, 'solid');
+    }
+
+    elements.suggestions.replaceChildren();
+    if (view) {
+      for (const kind of SUGGESTION_KINDS) elements.suggestions.appendChild(this.suggestionCard(view, kind));
+    }
+    elements.notes.replaceChildren();
+    for (const note of view ? generalNotes(view) : []) {
+      const line = document.createElement('li');
+      line.textContent = note;
+      elements.notes.appendChild(line);
+    }
+    if (this.applied) {
+      const { lr, target, ok, message } = this.applied;
+      elements.status.textContent = ok ? message || `Set ${target} = ${formatValue(lr)}.` : `Could not set ${target} = ${formatValue(lr)}: ${message}`;
+      elements.status.classList.toggle('is-error', !ok);
+    }
+    this.renderReadout();
+  }
+
+  private suggestionCard(view: RangeTestSnapshot, kind: RangeTestSuggestionKind): HTMLElement {
+    const suggestion = view.suggestions[kind];
+    const card = document.createElement('div');
+    card.className = suggestion ? 'suggestion' : 'suggestion missing';
+    card.dataset.kind = kind;
+    const heading = document.createElement('div');
+    heading.className = 'suggestion-heading';
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch solid';
+    swatch.style.borderTopColor = this.suggestionColor(kind);
+    const name = document.createElement('span');
+    name.className = 'suggestion-name';
+    name.textContent = SUGGESTION_TITLES[kind];
+    heading.append(swatch, name);
+    card.appendChild(heading);
+    if (!suggestion) {
+      const note = document.createElement('p');
+      note.className = 'suggestion-note';
+      note.textContent = missingSuggestionNote(view, kind);
+      card.appendChild(note);
+      return card;
+    }
+    const value = document.createElement('span');
+    value.className = 'suggestion-lr';
+    value.textContent = formatValue(suggestion.lr, 3);
+    heading.appendChild(value);
+    const explanation = document.createElement('p');
+    explanation.className = 'suggestion-explanation';
+    explanation.textContent = suggestion.explanation;
+    card.appendChild(explanation);
+    const apply = document.createElement('button');
+    apply.type = 'button';
+    apply.className = 'control apply';
+    const alreadySet = view.currentLr !== undefined && Math.abs(view.currentLr - suggestion.lr) <= Math.abs(suggestion.lr) * 1e-9;
+    apply.textContent = alreadySet ? 'Applied' : `Apply ${view.applyTarget} = ${formatValue(suggestion.lr, 3)}`;
+    apply.disabled = alreadySet;
+    apply.setAttribute('aria-label', `Apply the ${SUGGESTION_TITLES[kind].toLowerCase()} suggestion: set ${view.applyTarget} to ${formatValue(suggestion.lr, 3)}`);
+    apply.title = `Write ${view.applyTarget}: ${suggestion.lr} into the config (undo with Ctrl+Z)`;
+    apply.addEventListener('click', () => {
+      this.elements.status.textContent = `Setting ${view.applyTarget} = ${formatValue(suggestion.lr, 3)}…`;
+      this.elements.status.classList.remove('is-error');
+      this.callbacks.apply(suggestion.lr, view.applyTarget);
+    });
+    card.appendChild(apply);
+    return card;
+  }
+
+  private renderReadout(): void {
+    const readout = this.elements.readout;
+    const view = this.view;
+    const index = this.readoutIndexValue;
+    if (!view || index === null || index >= view.lrs.length) {
+      readout.textContent = view ? 'Point at the plot, or focus it and use the arrow keys, to read values.' : '';
+      readout.classList.add('idle');
+      return;
+    }
+    readout.classList.remove('idle');
+    readout.textContent = `iteration ${index + 1}   lr ${formatValue(view.lrs[index])}   loss ${formatValue(view.losses[index])}   smoothed ${formatValue(view.smoothed[index])}`;
+  }
+
+  // ---- Colours ----
+
+  private rawColor(): string {
+    return withAlpha(this.theme.foreground, this.theme.kind.startsWith('high-contrast') ? 0.55 : 0.38, this.scratch);
+  }
+
+  private suggestionColor(kind: RangeTestSuggestionKind): string {
+    return kind === 'steepest' ? this.theme.beta1 : kind === 'valley' ? this.theme.pinned : this.theme.momentum;
+  }
+
+  private markers(): PlotMarker[] {
+    const view = this.view;
+    if (!view) return [];
+    const markers: PlotMarker[] = [];
+    for (const kind of SUGGESTION_KINDS) {
+      const suggestion = view.suggestions[kind];
+      if (!suggestion) continue;
+      markers.push({ key: kind, lr: suggestion.lr, label: SUGGESTION_MARKER_LABELS[kind], color: this.suggestionColor(kind), dashed: false, index: suggestion.index });
+    }
+    if (view.currentLr !== undefined && view.currentLr > 0) {
+      markers.push({ key: 'current', lr: view.currentLr, label: `current ${view.applyTarget}`, color: this.theme.mutedForeground, dashed: true, index: null });
+    }
+    if (view.stopped === 'diverged' && view.lrs.length > 0) {
+      markers.push({ key: 'diverged', lr: view.lrs[view.lrs.length - 1]!, label: 'diverged', color: this.theme.runEnd, dashed: true, index: null });
+    }
+    return markers.sort((first, second) => first.lr - second.lr);
+  }
+
+  private onThemeMaybeChanged(): void {
+    const theme = readPlotTheme(document.body);
+    if (JSON.stringify(theme) === JSON.stringify(this.theme)) return;
+    this.theme = theme;
+    this.render();
+  }
+
+  // ---- Chart ----
+
+  private plotSize(): { width: number; height: number } {
+    const area = this.elements.plotArea;
+    return { width: Math.max(200, Math.floor(area.clientWidth)), height: Math.max(minimumPlotHeightCss, Math.floor(area.clientHeight)) };
+  }
+
+  private onResize(): void {
+    const chart = this.chart;
+    if (!chart) return;
+    const size = this.plotSize();
+    if (size.width !== chart.width || size.height !== chart.height) chart.setSize(size);
+  }
+
+  private chartData(view: RangeTestSnapshot): uPlot.AlignedData {
+    // uPlot's log axis needs positive x; the ramp always is, but a malformed point must not break the chart.
+    const keep = view.lrs.map((lr) => Number.isFinite(lr) && lr > 0);
+    const column = (values: readonly (number | null)[]): (number | null)[] =>
+      view.lrs.map((_lr, index) => {
+        const value = values[index];
+        return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
+      }).filter((_value, index) => keep[index]);
+    return [view.lrs.filter((_lr, index) => keep[index]), column(view.losses), column(view.smoothed)] as uPlot.AlignedData;
+  }
+
+  private rebuildChart(): void {
+    this.chart?.destroy();
+    this.chart = null;
+    const view = this.view;
+    if (!view || view.lrs.length === 0) return;
+    const theme = this.theme;
+    const size = this.plotSize();
+    const font = `${Math.max(10, Math.round(theme.fontSizePx * 0.85))}px ${theme.fontFamily}`;
+    const gridColor = withAlpha(theme.gridLines, theme.kind.startsWith('high-contrast') ? 0.6 : 0.25, this.scratch);
+    const range = lossRange(view);
+    const axisSize = (_chart: uPlot, values: string[] | null): number =>
+      Math.ceil(Math.max(3, ...(values ?? []).map((value) => value.length)) * theme.fontSizePx * 0.55 + 16);
+    const options: uPlot.Options = {
+      width: size.width,
+      height: size.height,
+      legend: { show: false },
+      padding: [22, 14, 0, 4],
+      scales: {
+        x: { time: false, distr: 3, log: 10 },
+        loss: { range: () => [range.min, range.max] },
+      },
+      axes: [
+        {
+          scale: 'x',
+          stroke: theme.foreground,
+          font,
+          ...decadeAxis(gridColor),
+          label: 'learning rate (log)',
+          labelFont: font,
+          labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
+          size: Math.ceil(theme.fontSizePx * 1.1 + 14),
+        },
+        {
+          scale: 'loss',
+          stroke: theme.foreground,
+          font,
+          grid: { stroke: gridColor, width: 1 },
+          ticks: { stroke: gridColor, width: 1, size: 4 },
+          values: (_chart, splits) => splits.map((split) => formatValue(split, 3)),
+          size: axisSize,
+          label: 'loss',
+          labelFont: font,
+          labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
+        },
+      ],
+      series: [
+        { label: 'lr' },
+        { label: 'loss', scale: 'loss', stroke: this.rawColor(), width: 1, points: { show: false }, spanGaps: false },
+        { label: 'smoothed', scale: 'loss', stroke: theme.lr, width: theme.lineWidth * 1.3, points: { show: false }, spanGaps: false },
+      ],
+      cursor: { drag: { x: false, y: false }, points: { show: false }, y: false },
+      hooks: {
+        setCursor: [(chart) => this.onCursorMoved(chart)],
+        draw: [(chart) => this.drawMarkers(chart), () => this.onPainted()],
+      },
+    };
+    this.chart = new uPlot(options, this.chartData(view), this.elements.plotHost);
+  }
+
+  private onPainted(): void {
+    this.root.dataset.paintCount = String(Number(this.root.dataset.paintCount ?? '0') + 1);
+  }
+
+  /** Vertical lines at the suggestions, the current lr and the divergence, with a dot on the smoothed curve. */
+  private drawMarkers(chart: uPlot): void {
+    const view = this.view;
+    if (!view) return;
+    const pixelRatio = window.devicePixelRatio || 1;
+    const { left, top, width, height } = chart.bbox;
+    const context = chart.ctx;
+    const fontPx = Math.max(10, Math.round(this.theme.fontSizePx * 0.8)) * pixelRatio;
+    context.save();
+    context.font = `${fontPx}px ${this.theme.fontFamily}`;
+    context.textBaseline = 'top';
+    const rowRightEdges = [-Infinity, -Infinity, -Infinity];
+    for (const marker of this.markers()) {
+      const x = Math.round(chart.valToPos(marker.lr, 'x', true)) + 0.5;
+      if (!Number.isFinite(x) || x < left - 1 || x > left + width + 1) continue;
+      context.strokeStyle = marker.color;
+      context.lineWidth = (marker.dashed ? 1 : 1.5) * pixelRatio;
+      context.setLineDash(marker.dashed ? [4 * pixelRatio, 3 * pixelRatio] : []);
+      context.beginPath();
+      context.moveTo(x, top);
+      context.lineTo(x, top + height);
+      context.stroke();
+      context.setLineDash([]);
+      // The dot marks the point of the smoothed curve the suggestion was read from; for minimum / 10 that is the
+      // minimum itself, a decade to the right of the line, drawn as a ring.
+      const smoothedValue = marker.index !== null ? view.smoothed[marker.index] : null;
+      const readFrom = marker.index !== null ? view.lrs[marker.index] : undefined;
+      if (smoothedValue !== null && smoothedValue !== undefined && Number.isFinite(smoothedValue) && readFrom !== undefined) {
+        const dotX = chart.valToPos(readFrom, 'x', true);
+        const y = chart.valToPos(smoothedValue, 'loss', true);
+        const onLine = Math.abs(dotX - x) < 2 * pixelRatio;
+        context.beginPath();
+        context.arc(dotX, y, 4.5 * pixelRatio, 0, Math.PI * 2);
+        if (onLine) {
+          context.fillStyle = marker.color;
+          context.fill();
+          context.strokeStyle = this.theme.background;
+          context.lineWidth = 1.5 * pixelRatio;
+        } else {
+          context.strokeStyle = marker.color;
+          context.lineWidth = 2 * pixelRatio;
+        }
+        context.stroke();
+      }
+      // Labels sit in rows above the plot; a label that fits in no row is left out (its line stays).
+      const label = `${marker.label} ${formatValue(marker.lr, 2)}`;
+      const textWidth = context.measureText(label).width;
+      const padding = 3 * pixelRatio;
+      let textX = x + padding;
+      if (textX + textWidth > left + width) textX = x - padding - textWidth;
+      const row = rowRightEdges.findIndex((rightEdge) => textX > rightEdge + padding);
+      if (row < 0) continue;
+      rowRightEdges[row] = textX + textWidth;
+      const textY = top + 2 * pixelRatio + row * (fontPx + 3 * pixelRatio);
+      context.fillStyle = withAlpha(this.theme.background, 0.85, this.scratch);
+      context.fillRect(textX - 2 * pixelRatio, textY - pixelRatio, textWidth + 4 * pixelRatio, fontPx + 2 * pixelRatio);
+      context.fillStyle = marker.color;
+      context.fillText(label, textX, textY);
+    }
+    context.restore();
+  }
+
+  private onCursorMoved(chart: uPlot): void {
+    if (chart !== this.chart) return;
+    const index = chart.cursor.idx;
+    if (index === null || index === undefined) return;
+    this.readoutIndexValue = index;
+    this.renderReadout();
+  }
+
+  private moveReadoutTo(index: number): void {
+    const view = this.view;
+    const chart = this.chart;
+    if (!view || !chart || view.lrs.length === 0) return;
+    const clamped = Math.min(Math.max(0, index), view.lrs.length - 1);
+    this.readoutIndexValue = clamped;
+    const value = view.smoothed[clamped];
+    const top = value !== null && value !== undefined && Number.isFinite(value) ? chart.valToPos(value, 'loss') : chart.bbox.height / 2 / (window.devicePixelRatio || 1);
+    chart.setCursor({ left: chart.valToPos(view.lrs[clamped]!, 'x'), top }, false);
+    this.renderReadout();
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    const view = this.view;
+    if (!view) return;
+    const current = this.readoutIndexValue ?? 0;
+    const jump = event.shiftKey ? 10 : 1;
+    switch (event.key) {
+      case 'ArrowRight':
+        this.moveReadoutTo(current + jump);
+        break;
+      case 'ArrowLeft':
+        this.moveReadoutTo(current - jump);
+        break;
+      case 'Home':
+        this.moveReadoutTo(0);
+        break;
+      case 'End':
+        this.moveReadoutTo(view.lrs.length - 1);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  }
+
+  // ---- Export ----
+
+  private exportAs(format: ExportFormat): void {
+    const view = this.view;
+    if (!view) return;
+    const baseName = exportBaseNameOf(view.uri, 'range-test');
+    if (format === 'csv') this.callbacks.exportFile('csv', `${baseName}.csv`, 'utf8', rangeTestCsv(view));
+    else if (format === 'svg') this.callbacks.exportFile('svg', `${baseName}.svg`, 'utf8', this.svgText());
+    else {
+      const dataUrl = this.pngDataUrl();
+      if (dataUrl !== null) this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
+    }
+    this.elements.status.textContent = `Exporting ${format.toUpperCase()}…`;
+    this.elements.status.classList.remove('is-error');
+  }
+
+  /** The chart canvas (curves and markers) on the editor background, under a title line. */
+  pngDataUrl(): string | null {
+    const chart = this.chart;
+    if (!chart) return null;
+    const pixelRatio = window.devicePixelRatio || 1;
+    const source = chart.ctx.canvas;
+    const headerHeight = Math.round(28 * pixelRatio);
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height + headerHeight;
+    const context = canvas.getContext('2d');
+    if (!context) return null;
+    context.fillStyle = this.theme.background;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.font = `600 ${Math.round(this.theme.fontSizePx * pixelRatio)}px ${this.theme.fontFamily}`;
+    context.textBaseline = 'middle';
+    context.fillStyle = this.theme.foreground;
+    context.fillText(this.elements.title.textContent ?? 'LR range test', 8 * pixelRatio, headerHeight / 2);
+    context.drawImage(source, 0, headerHeight);
+    return canvas.toDataURL('image/png');
+  }
+
+  svgText(): string {
+    const view = this.view;
+    const chart = this.chart;
+    if (!view || !chart) return '';
+    const data = chart.data;
+    const xs = data[0] as number[];
+    const range = lossRange(view);
+    const markers: SvgVerticalMarker[] = this.markers().map((marker) => ({
+      x: marker.lr,
+      label: `${marker.label} ${formatValue(marker.lr, 2)}`,
+      color: marker.color,
+      dashed: marker.dashed,
+    }));
+    return lineChartSvg({
+      width: Math.max(480, Math.round(chart.width)),
+      height: Math.max(280, Math.round(chart.height) + 44),
+      title: this.elements.title.textContent ?? 'LR range test',
+      theme: this.theme,
+      x: { label: 'learning rate (log)', log: true, min: xs[0] ?? 1e-7, max: xs[xs.length - 1] ?? 10 },
+      y: { label: 'loss', log: false, min: range.min, max: range.max },
+      series: [
+        { label: 'loss', xs, ys: data[1] as (number | null)[], color: this.rawColor(), width: 1 },
+        { label: 'smoothed', xs, ys: data[2] as (number | null)[], color: this.theme.lr, width: this.theme.lineWidth * 1.3 },
+      ],
+      markers,
+    });
+  }
+}
