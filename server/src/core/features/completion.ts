@@ -6,6 +6,7 @@ import { TOP_LEVEL_SECTIONS, TRAINING_SECTION } from '../catalog/sections';
 import { CONFIG_SNIPPETS } from '../catalog/snippets';
 import type { EntryBase, ParamSpec, SectionEntry } from '../catalog/types';
 import type { SchedulerBlock } from '../model';
+import type { MapNode } from '../syntax/tree';
 import type { SourceFormat, Span } from '../syntax/tree';
 import { completionContext, type CompletionContext } from './completionContext';
 import { entryMarkdown, paramMarkdown } from './hover';
@@ -29,6 +30,7 @@ export interface CompletionItem {
 export function complete(analysis: Analysis, offset: number, sections: readonly SectionEntry[] = [TRAINING_SECTION]): CompletionItem[] {
   const { tree, model } = analysis;
   const text = tree.text;
+  if (model && model.dialect !== 'optim') return dialectCompletion(analysis, offset);
   const context = completionContext(text, offset, tree.format);
   const replace = context.word;
   const format = tree.format;
@@ -197,4 +199,67 @@ function existingKeys(analysis: Analysis, path: readonly string[], offset: numbe
   }
   if (path[0] === 'training' && model.training) return new Set(model.training.params.keys());
   return new Set();
+}
+
+/** The blocks a dialect file maps onto the model, innermost last: the optimizer, the scheduler and its children. */
+function blocksOf(analysis: Analysis): { kind: 'optimizer' | 'scheduler'; block: { readonly node: MapNode | null; readonly typeSpan: Span; readonly typeName: string; readonly params: ReadonlyMap<string, unknown>; readonly entry?: EntryBase | undefined } }[] {
+  const out: ReturnType<typeof blocksOf> = [];
+  const model = analysis.model;
+  if (model?.optimizer) out.push({ kind: 'optimizer', block: model.optimizer });
+  const visit = (block: SchedulerBlock): void => {
+    out.push({ kind: 'scheduler', block });
+    block.children.forEach(visit);
+  };
+  if (model?.scheduler) visit(model.scheduler);
+  return out;
+}
+
+/** Whether the cursor is in a mapping: inside its span, or on a new line below it at the indentation of its keys. */
+function inMap(text: string, map: MapNode, offset: number): boolean {
+  if (offset >= map.start && offset <= map.end) return true;
+  if (offset < map.end || map.flow || map.entries.length === 0) return false;
+  // Only blank lines between the end of the mapping and the cursor's line.
+  const cursorLine = text.lastIndexOf('\n', offset - 1) + 1;
+  if (cursorLine <= map.end || text.slice(map.end, cursorLine).trim() !== '') return false;
+  const firstKey = map.entries[0]!.keySpan.start;
+  const keyIndent = firstKey - (text.lastIndexOf('\n', firstKey - 1) + 1);
+  const indent = (/^[ \t]*/.exec(text.slice(cursorLine)) ?? [''])[0].length;
+  return indent === keyIndent;
+}
+
+/**
+ * Completion in DeepSpeed, Lightning, Hugging Face and Hydra files: optimizer and scheduler names on their type
+ * value, and the parameters of the block under the cursor. Nothing else: the native sections and snippets would be
+ * wrong suggestions in another tool's file.
+ */
+function dialectCompletion(analysis: Analysis, offset: number): CompletionItem[] {
+  const text = analysis.tree.text;
+  const format = analysis.tree.format;
+  const word = wordSpan(text, offset);
+  const blocks = blocksOf(analysis);
+  for (const { kind, block } of blocks) {
+    if (block.typeName && offset >= block.typeSpan.start && offset <= block.typeSpan.end) {
+      return names(kind === 'optimizer' ? OPTIMIZERS : SCHEDULERS, kind, word, kind === 'optimizer' ? 'optimizer' : 'scheduler')
+        .map((item) => (format === 'json' ? { ...item, insertText: `"${item.insertText}"`, replace: block.typeSpan } : item));
+    }
+  }
+  for (const { block } of [...blocks].reverse()) {
+    if (!block.node || !block.entry || !inMap(text, block.node, offset)) continue;
+    // Only on a key position: the rest of the line before the cursor is a bare word.
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    const before = text.slice(lineStart, offset);
+    if (!/^[\s{,]*"?[\w]*$/.test(before)) return [];
+    const present = new Set(block.node.entries.map((entry) => entry.key));
+    const context: CompletionContext = { path: [], position: 'key', word, inFlow: block.node.flow };
+    return block.entry.params.filter((param) => !present.has(param.name)).map((param, index) => paramItem(param, block.entry!.name, format, context, index));
+  }
+  return [];
+}
+
+function wordSpan(text: string, offset: number): Span {
+  let start = offset;
+  while (start > 0 && /[\w."]/.test(text[start - 1] ?? '')) start--;
+  let end = offset;
+  while (end < text.length && /[\w."]/.test(text[end] ?? '')) end++;
+  return { start, end };
 }
