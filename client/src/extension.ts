@@ -47,6 +47,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return null;
     }
   };
+  /** Runs the simulation of `uri` and shows it; `loud` reports failures (a live re-run after an edit stays quiet). */
+  const simulate = async (uri: string, loud: boolean): Promise<void> => {
+    let outcome: SimulationOutcome;
+    try {
+      outcome = await client.sendRequest<SimulationOutcome>(SimulationRequest.method, { uri });
+    } catch (error) {
+      output.error(`simulation request failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (outcome.status === 'failed') {
+      output.warn(`simulation failed: ${outcome.reason}`);
+      if (loud) void vscode.window.showErrorMessage(`Optimizer Lens: the simulation failed: ${outcome.reason}`);
+      return;
+    }
+    landscapePanel.show(outcome.view);
+  };
+  // The landscape follows edits of its config like the schedule panel: re-run, debounced, while it is visible.
+  const simulationTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const rerunSimulation = (uri: string): void => {
+    if (!landscapePanel.isShowing(uri)) return;
+    clearTimeout(simulationTimers.get(uri));
+    simulationTimers.set(uri, setTimeout(() => {
+      simulationTimers.delete(uri);
+      void simulate(uri, false);
+    }, 300));
+  };
+  context.subscriptions.push({ dispose: () => simulationTimers.forEach((timer) => clearTimeout(timer)) });
   const panels = SchedulePanel.register(context, getSchedule);
   const rangeTestPanel = RangeTestPanel.register(context, (uri, lr, target) => applyLearningRate(client, uri, lr, target));
   const landscapePanel = LandscapePanel.register(context);
@@ -75,12 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void vscode.window.showInformationMessage('Open an optimizer config with a `simulate:` section to run a simulation.');
         return;
       }
-      const outcome = await client.sendRequest<SimulationOutcome>(SimulationRequest.method, { uri });
-      if (outcome.status === 'failed') {
-        void vscode.window.showErrorMessage(`Optimizer Lens: the simulation failed: ${outcome.reason}`);
-        return;
-      }
-      landscapePanel.show(outcome.view);
+      await simulate(uri, true);
     }),
     vscode.commands.registerCommand('optimizerLens.convert', async (argument?: unknown) => {
       const uri = activeConfigUri(argument);
@@ -121,7 +143,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await client.start();
   context.subscriptions.push(
     client,
-    client.onNotification(AnalysisChangedNotification.method, (params: { uri: string; version: number }) => panels.refresh(params.uri)),
+    client.onNotification(AnalysisChangedNotification.method, (params: { uri: string; version: number }) => {
+      panels.refresh(params.uri);
+      rerunSimulation(params.uri);
+    }),
   );
   output.info('Optimizer Lens language server started.');
 }

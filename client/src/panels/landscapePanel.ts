@@ -67,6 +67,11 @@ export class LandscapePanel implements vscode.Disposable {
     this.adopt(panel, snapshot);
   }
 
+  /** Whether the panel is open and visible on a simulation of `uri`, so that edits of that file should re-run it. */
+  isShowing(uri: string): boolean {
+    return this.current !== undefined && this.current.panel.visible && this.current.uri === uri;
+  }
+
   dispose(): void {
     this.current?.panel.dispose();
     this.current = undefined;
@@ -105,6 +110,11 @@ class OpenLandscapePanel {
         onDisposed();
       }),
     );
+  }
+
+  /** The config whose simulation the panel shows. */
+  get uri(): string | undefined {
+    return this.snapshot.view?.uri;
   }
 
   setSnapshot(snapshot: LandscapePanelSnapshot): void {
