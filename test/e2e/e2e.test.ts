@@ -2,7 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -62,6 +62,11 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
   after(async () => {
     await context?.close();
     await server?.stop();
+    // The README's screenshots come from this run.
+    for (const [from, to] of [['01-diagnostics.png', 'e2e-diagnostics.png'], ['03-quick-fix.png', 'e2e-quick-fix.png'], ['09-range-test-applied.png', 'e2e-range-test.png']] as const) {
+      const source = path.join(ARTIFACTS, from);
+      if (existsSync(source)) copyFileSync(source, path.join(ROOT, 'docs', 'images', to));
+    }
   });
 
   async function openFile(name: string): Promise<void> {
