@@ -13,7 +13,7 @@ import {
   type LandscapePanelSnapshot,
   type SimulationSnapshot,
 } from '../../../webview/src/protocol';
-import { panelHtml, panelWebviewOptions, saveWebviewExport } from './rangeTestPanel';
+import { panelHtml, panelWebviewOptions, saveWebviewExport } from './webviewPage';
 
 const viewType = 'optimizerLens.landscape';
 

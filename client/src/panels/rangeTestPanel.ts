@@ -5,7 +5,6 @@
 // Invariant: the host owns the state (the last result and the last Apply outcome) and only posts to a visible
 // webview; it replays a full snapshot on `ready` and whenever the panel becomes visible again.
 
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RangeTestView } from '../../../server/src/protocol';
 import {
@@ -13,12 +12,11 @@ import {
   isRangeTestWebviewState,
   type AppliedLearningRate,
   type ApplyTarget,
-  type ExportFormat,
-  type ExportMessage,
   type RangeTestHostMessage,
   type RangeTestPanelSnapshot,
   type RangeTestSnapshot,
 } from '../../../webview/src/protocol';
+import { panelHtml, panelWebviewOptions, saveWebviewExport } from './webviewPage';
 
 /** Writes `lr` into the document's optimizer `lr` (or scheduler `max_lr`) as an undoable edit; true when it did. */
 export type ApplyLearningRate = (uri: string, lr: number, target: ApplyTarget) => Promise<boolean>;
@@ -166,13 +164,6 @@ class OpenRangeTestPanel {
   }
 }
 
-/** The options both result panels open with: scripts on, resources only from `dist/webview`. */
-export function panelWebviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
-  };
-}
 
 function fileNameOf(uri: string): string {
   try {
@@ -186,62 +177,4 @@ function panelTitle(uri: string): string {
   return uri ? `Range test: ${fileNameOf(uri)}` : 'Range test';
 }
 
-/** A result panel's page: a strict CSP with a fresh nonce, uPlot's and the panel's style sheets and the bundle. */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: { script: string; style: string; title: string }): string {
-  const nonce = randomBytes(18).toString('base64url');
-  const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('uPlot.min.css')}">
-<link rel="stylesheet" href="${asset(page.style)}">
-<title>${page.title}</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset(page.script)}"></script>
-</body>
-</html>`;
-}
 
-/** Asks where to save an export from a webview, writes it, and reports the outcome through `reply`. */
-export async function saveWebviewExport(
-  message: ExportMessage,
-  documentUri: string,
-  what: string,
-  reply: (message: { type: 'exported'; format: ExportFormat; savedTo: string | null; error?: string }) => void,
-): Promise<void> {
-  // The name comes from the webview: keep only a plain file name.
-  const fileName = message.suggestedName.split(/[\\/]/).pop()?.replace(/[^\w.-]+/g, '-') || `export.${message.format}`;
-  const document = documentUri ? vscode.Uri.parse(documentUri) : undefined;
-  const folder = document?.scheme === 'file' ? vscode.Uri.joinPath(document, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
-  const filters: Record<string, string[]> = { png: { 'PNG image': ['png'] }, svg: { 'SVG drawing': ['svg'] }, csv: { CSV: ['csv'] } }[message.format];
-  try {
-    const target = await vscode.window.showSaveDialog({
-      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}),
-      filters,
-      title: `Export ${what} as ${message.format.toUpperCase()}`,
-    });
-    if (!target) {
-      reply({ type: 'exported', format: message.format, savedTo: null });
-      return;
-    }
-    const bytes = message.encoding === 'base64' ? Buffer.from(message.content, 'base64') : new TextEncoder().encode(message.content);
-    await vscode.workspace.fs.writeFile(target, bytes);
-    reply({ type: 'exported', format: message.format, savedTo: target.scheme === 'file' ? target.fsPath : target.toString() });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    reply({ type: 'exported', format: message.format, savedTo: null, error: reason });
-    void vscode.window.showErrorMessage(`Optimizer Lens: could not save the ${message.format.toUpperCase()} export: ${reason}`);
-  }
-}

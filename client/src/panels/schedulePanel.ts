@@ -5,7 +5,6 @@
 // visible webview; it replays a full snapshot on `ready` and whenever the panel becomes visible again, because a
 // hidden webview (no `retainContextWhenHidden`) is destroyed and receives nothing.
 
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ScheduleData } from '../../../server/src/protocol';
 import {
@@ -16,6 +15,7 @@ import {
   type SchedulePanelSnapshot,
   type ScheduleSnapshot,
 } from '../../../webview/src/protocol';
+import { panelHtml, panelWebviewOptions, saveWebviewExport } from './webviewPage';
 
 /** Computes the schedule of a document; `null` when it has none (or the request failed, already logged). */
 export type ScheduleSource = (uri: string) => Promise<ScheduleData | null>;
@@ -72,7 +72,7 @@ export class SchedulePanel implements vscode.Disposable {
       viewType,
       panelTitle(uri),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(this.context),
+      panelWebviewOptions(this.context),
     );
     await this.adopt(panel, uri).refreshNow();
   }
@@ -125,8 +125,8 @@ class OpenSchedulePanel {
     onDisposed: () => void,
   ) {
     panel.title = panelTitle(uri);
-    panel.webview.options = webviewOptions(context);
-    panel.webview.html = webviewHtml(panel.webview, context.extensionUri);
+    panel.webview.options = panelWebviewOptions(context);
+    panel.webview.html = panelHtml(panel.webview, context.extensionUri, { script: 'schedule.js', style: 'schedule.css', title: 'Schedule' });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
       panel.onDidChangeViewState(() => {
@@ -222,69 +222,15 @@ class OpenSchedulePanel {
     }
   }
 
-  private async saveExport(message: ExportMessage): Promise<void> {
-    // The name comes from the webview: keep only a plain file name.
-    const fileName = message.suggestedName.split(/[\\/]/).pop()?.replace(/[^\w.-]+/g, '-') || `schedule.${message.format}`;
-    const documentUri = vscode.Uri.parse(this.uri);
-    const folder = documentUri.scheme === 'file' ? vscode.Uri.joinPath(documentUri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
-    const filters: Record<string, string[]> = { png: { 'PNG image': ['png'] }, svg: { 'SVG drawing': ['svg'] }, csv: { CSV: ['csv'] } }[message.format];
-    try {
-      const target = await vscode.window.showSaveDialog({
-        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}),
-        filters,
-        title: `Export schedule as ${message.format.toUpperCase()}`,
-      });
-      if (!target) {
-        this.post({ type: 'exported', format: message.format, savedTo: null });
-        return;
-      }
-      const bytes = message.encoding === 'base64' ? Buffer.from(message.content, 'base64') : new TextEncoder().encode(message.content);
-      await vscode.workspace.fs.writeFile(target, bytes);
-      this.post({ type: 'exported', format: message.format, savedTo: target.scheme === 'file' ? target.fsPath : target.toString() });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.post({ type: 'exported', format: message.format, savedTo: null, error: reason });
-      void vscode.window.showErrorMessage(`Optimizer Lens: could not save the ${message.format.toUpperCase()} export: ${reason}`);
-    }
+  private saveExport(message: ExportMessage): Promise<void> {
+    return saveWebviewExport(message, this.uri, 'schedule', (reply) => this.post(reply));
   }
+
 }
 
-function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
-  };
-}
 
 function panelTitle(uri: string): string {
   const name = decodeURIComponent(uri.split('/').pop() ?? uri);
   return `Schedule: ${name}`;
 }
 
-/** The webview's page: a strict CSP with a fresh nonce, the two style sheets and the bundle, nothing inline. */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64url');
-  const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('uPlot.min.css')}">
-<link rel="stylesheet" href="${asset('schedule.css')}">
-<title>Schedule</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset('schedule.js')}"></script>
-</body>
-</html>`;
-}

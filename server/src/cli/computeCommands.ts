@@ -7,6 +7,7 @@ import { convertConfig } from '../core/convert/index';
 import { runSimulation, simulationRequest } from '../core/features/simulation';
 import { parseRangeTestSection } from '../core/rangeTest/section';
 import { toPlain } from '../core/syntax/tree';
+import { givenParams } from '../core/modelValues';
 import { rangeTestJob, type RangeTestResult } from '../compute/jobs';
 import { BACKEND_ORDER, type BackendName } from '../compute/backends';
 import { readOrExplain, UsageError, type CliIo } from './commands';
@@ -103,7 +104,7 @@ export async function rangeTestCommand(args: readonly string[], io: CliIo): Prom
   try {
     result = await rangeTestJob({
       rangeTest: section.params,
-      optimizer: { type: optimizer.entry.name, params: Object.fromEntries([...optimizer.params.values()].map((param) => [param.name, param.value])) },
+      optimizer: { type: optimizer.entry.name, params: givenParams(optimizer) },
       // No wasmPaths: the job finds dist/wasm next to the bundle, or the package's own copy when run from source.
       backend: backend ? { preferred: backend as BackendName } : {},
       workspaceRoot: path.dirname(path.resolve(file)),

@@ -32,6 +32,13 @@ export function findOptimizer(typeName: string): OptimizerEntry | undefined {
   return findIn(OPTIMIZERS, stripPrefix(typeName.trim(), OPTIMIZER_PREFIXES));
 }
 
+/** Schedulers that exist but take Python code, so a config cannot express them (reported, not "unknown"). */
+const CODE_ONLY_SCHEDULERS: readonly string[] = ['LambdaLR', 'MultiplicativeLR'];
+
+export function isCodeOnlyScheduler(typeName: string): boolean {
+  return CODE_ONLY_SCHEDULERS.includes(stripPrefix(typeName.trim(), SCHEDULER_PREFIXES));
+}
+
 /** The scheduler entry for a `type:` value such as `OneCycleLR`, `torch.optim.lr_scheduler.StepLR` or `hf.cosine`. */
 export function findScheduler(typeName: string): SchedulerEntry | undefined {
   return findIn(SCHEDULERS, stripPrefix(typeName.trim(), SCHEDULER_PREFIXES));

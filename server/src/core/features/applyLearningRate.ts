@@ -1,14 +1,15 @@
 // The edit that writes a learning rate back into the config: the optimizer's `lr`, or the scheduler's `max_lr`.
 
 import type { Analysis } from '../analysis';
+import { findParam } from '../catalog/index';
 import type { TextEdit } from '../model';
 import { insertEntryEdit, replaceValueEdit } from '../rules/edits';
 import { literal } from './completion';
 
-/** Where "Apply" writes for this config: schedulers that override the optimizer lr take `max_lr` instead. */
+/** Where "Apply" writes for this config: a scheduler that overrides the optimizer lr with its own `max_lr` takes it. */
 export function applyTarget(analysis: Analysis): 'lr' | 'max_lr' {
-  const name = analysis.model?.scheduler?.entry?.name;
-  return name === 'OneCycleLR' || name === 'CyclicLR' ? 'max_lr' : 'lr';
+  const entry = analysis.model?.scheduler?.entry;
+  return entry?.overridesLr && findParam(entry, 'max_lr') ? 'max_lr' : 'lr';
 }
 
 /** The text edits that set `target` to `lr`; empty when the file has no block to write into. */

@@ -1,6 +1,6 @@
 // Runs the schedule engine on a config's scheduler: the bridge from the semantic model to the engine's plain request.
 
-import { resolveParams } from '../catalog/index';
+import { givenParams, resolvedOptimizerParams } from '../modelValues';
 import type { ConfigModel, ParamValue, SchedulerBlock } from '../model';
 import { evaluateSchedule, summarizeSchedule } from '../schedule/index';
 import type { OptimizerContext, SchedulerConfig, ScheduleSeries, ScheduleSummary } from '../schedule/types';
@@ -25,8 +25,7 @@ export interface ScheduleFacts {
 }
 
 export function schedulerConfig(block: SchedulerBlock): SchedulerConfig {
-  const params: Record<string, unknown> = {};
-  for (const param of block.params.values()) params[param.name] = param.value;
+  const params = givenParams(block);
   if (block.children.length > 0 || block.entry?.composite) params.schedulers = block.children.map(schedulerConfig);
   return { type: block.entry?.name ?? block.typeName, params };
 }
@@ -38,8 +37,7 @@ export function optimizerContext(model: ConfigModel, notes: string[]): Optimizer
     notes.push('No known optimizer in the file: the schedule is drawn from a base lr of 1e-3.');
     return { lr: 1e-3 };
   }
-  const given = Object.fromEntries([...optimizer.params.values()].map((param) => [param.name, param.value]));
-  const resolved = resolveParams(entry, given);
+  const resolved = resolvedOptimizerParams(model) ?? {};
   const lr = typeof resolved.lr === 'number' ? resolved.lr : 1e-3;
   if (typeof resolved.lr !== 'number') notes.push(`${entry.name} has no lr in the file: the schedule is drawn from a base lr of 1e-3.`);
   const momentum = entry.hasMomentum && typeof resolved.momentum === 'number' ? resolved.momentum : entry.hasMomentum ? 0 : undefined;

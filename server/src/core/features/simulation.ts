@@ -1,7 +1,9 @@
 // The bridge from a config's `simulate:` section to the simulator, and from its result to the panel's view.
 
 import type { ConfigModel } from '../model';
+import { optimizerConfigOf } from '../modelValues';
 import { parseSimulateSection, simulate, type SimulateRequest, type SimulateResult } from '../simulate/index';
+import { builtinLandscape } from '../landscape/index';
 import { nodeAt, toPlain, type Span } from '../syntax/tree';
 import { computeSchedule } from './scheduleFacts';
 
@@ -14,9 +16,7 @@ export interface LocatedIssue {
 export function simulationRequest(model: ConfigModel, options: { readonly withSchedule?: boolean } = {}): { request: SimulateRequest | null; issues: LocatedIssue[] } {
   const section = model.simulate;
   if (!section) return { request: null, issues: [] };
-  const optimizer = model.optimizer?.entry
-    ? { type: model.optimizer.entry.name, params: Object.fromEntries([...model.optimizer.params.values()].map((param) => [param.name, param.value])) }
-    : null;
+  const optimizer = optimizerConfigOf(model.optimizer);
   const parsed = parseSimulateSection(toPlain(section.node), optimizer);
   const issues = parsed.issues.map((issue) => ({
     span: (section.node ? nodeAt(section.node, issue.path) : undefined) ?? section.keySpan,
@@ -38,17 +38,6 @@ export function simulationRequest(model: ConfigModel, options: { readonly withSc
   return { request, issues };
 }
 
-/** Eigenvalues of the quadratic landscapes, for the 2/lambda_max stability annotation. */
-export function quadraticEigenvalues(request: SimulateRequest): readonly number[] | undefined {
-  const spec = request.function;
-  if (spec === 'quadratic_ill') return [1, 100];
-  if (typeof spec === 'object' && 'type' in spec && spec.type === 'quadratic') {
-    const diag: unknown = (spec as Readonly<Record<string, unknown>>).diag;
-    if (Array.isArray(diag)) return diag.filter((value): value is number => typeof value === 'number');
-  }
-  return undefined;
-}
-
 export interface SimulationSummary {
   readonly result: SimulateResult;
   readonly stability?: { readonly lambdaMax: number; readonly limit: number; readonly lr: number };
@@ -57,7 +46,8 @@ export interface SimulationSummary {
 /** Runs a request in-process (the CLI; the language server runs the same function in its compute worker). */
 export function runSimulation(request: SimulateRequest, progress?: (fraction: number) => void, isCancelled?: () => boolean): SimulationSummary {
   const result = simulate(request, progress, isCancelled);
-  const eigenvalues = quadraticEigenvalues(request);
+  // The landscape knows its own Hessian where it is constant (diagonal quadratics); nothing here names functions.
+  const eigenvalues = builtinLandscape(request.function).landscape?.eigenvalues;
   const lr = request.optimizers[0]?.params.lr;
   if (eigenvalues && eigenvalues.length > 0 && typeof lr === 'number') {
     const lambdaMax = Math.max(...eigenvalues);

@@ -12,6 +12,7 @@ export interface PointFunction {
   readonly bounds?: readonly (readonly [number, number])[];
   readonly formula: string;
   readonly defaultStart?: readonly number[];
+  readonly eigenvalues?: readonly number[];
   /**
    * The batched evaluation (see Landscape.evaluateBatch). Built-ins supply their own loop calling module-level
    * functions: a loop shared by every landscape would call a different closure per landscape and per instance,
@@ -39,6 +40,7 @@ export function landscapeFromPointFunction(f: PointFunction): Landscape {
     formula: f.formula,
     ...(f.bounds ? { bounds: f.bounds } : {}),
     ...(f.defaultStart ? { defaultStart: f.defaultStart } : {}),
+    ...(f.eigenvalues ? { eigenvalues: f.eigenvalues } : {}),
   };
   return landscape;
 }
@@ -108,6 +110,7 @@ function diagonalQuadratic(id: string, diag: readonly number[], formula: string,
     bounds: bounds ?? Array.from({ length: dim }, (): [number, number] => [-1.5, 1.5]),
     formula,
     defaultStart: new Array<number>(dim).fill(1),
+    eigenvalues: [...diag],
   };
 }
 

@@ -19,6 +19,8 @@ export interface Landscape {
   readonly formula: string;
   /** A customary starting point. */
   readonly defaultStart?: readonly number[];
+  /** The Hessian's eigenvalues where they are constant (diagonal quadratics): the stability limit is 2/max. */
+  readonly eigenvalues?: readonly number[];
 }
 
 /** A problem with a landscape spec; `path` is relative to the `function:` value. */

@@ -1,6 +1,6 @@
 // Rules that check blocks against the catalog: known sections, known types, known parameters, types and ranges.
 
-import { OPTIMIZERS, SCHEDULERS, findParam } from '../catalog/index';
+import { OPTIMIZERS, SCHEDULERS, findParam, isCodeOnlyScheduler } from '../catalog/index';
 import { TOP_LEVEL_SECTIONS, TRAINING_SECTION } from '../catalog/sections';
 import type { ParamSpec } from '../catalog/types';
 import type { ParamValue, SchedulerBlock } from '../model';
@@ -9,7 +9,6 @@ import { closestMatch } from '../util/suggest';
 import type { Rule, RuleContext } from './context';
 import { checkParamValue } from './values';
 
-const LAMBDA_SCHEDULERS = new Set(['LambdaLR', 'MultiplicativeLR', 'torch.optim.lr_scheduler.LambdaLR', 'torch.optim.lr_scheduler.MultiplicativeLR']);
 
 /** The native format's top level: a mapping of known sections, each of the right shape. */
 export const nativeStructure: Rule = (context) => {
@@ -69,7 +68,7 @@ function checkScheduler(context: RuleContext, block: SchedulerBlock, topLevel: b
     return;
   }
   if (!block.entry) {
-    if (LAMBDA_SCHEDULERS.has(block.typeName)) {
+    if (isCodeOnlyScheduler(block.typeName)) {
       context.report('OL214', block.typeSpan, `${block.typeName} takes a Python function and cannot be written in a config; use a named scheduler or an \`hf.*\` schedule.`);
       return;
     }

@@ -2,6 +2,7 @@
 
 import { findParam, resolveParams, stepRole } from '../catalog/index';
 import type { ParamValue, SchedulerBlock } from '../model';
+import { givenParams, resolvedOptimizerParams } from '../modelValues';
 import type { Span } from '../syntax/tree';
 import { formatNumber, type Rule, type RuleContext } from './context';
 import { insertEntryEdit, replaceValueEdit } from './edits';
@@ -20,10 +21,7 @@ function numberOf(param: ParamValue | undefined): number | undefined {
 }
 
 function baseLr(context: RuleContext): number | undefined {
-  const optimizer = context.model.optimizer;
-  if (!optimizer?.entry) return undefined;
-  const given = Object.fromEntries([...optimizer.params.values()].map((param) => [param.name, param.value]));
-  const lr = resolveParams(optimizer.entry, given).lr;
+  const lr = resolvedOptimizerParams(context.model)?.lr;
   return typeof lr === 'number' ? lr : undefined;
 }
 
@@ -59,8 +57,7 @@ export const runLengthChecks: Rule = (context) => {
   forEachScheduler(context, (block, stretch) => {
     const entry = block.entry;
     if (!entry || !stretch) return;
-    const given = Object.fromEntries([...block.params.values()].map((param) => [param.name, param.value]));
-    const resolved = resolveParams(entry, given);
+    const resolved = resolveParams(entry, givenParams(block));
     for (const param of block.params.values()) {
       const spec = findParam(entry, param.name);
       if (!spec) continue;
@@ -183,8 +180,7 @@ export const schedulerVersusOptimizer: Rule = (context) => {
   forEachScheduler(context, (block) => {
     const entry = block.entry;
     if (!entry) return;
-    const given = Object.fromEntries([...block.params.values()].map((param) => [param.name, param.value]));
-    const resolved = resolveParams(entry, given);
+    const resolved = resolveParams(entry, givenParams(block));
     // OneCycleLR: max_lr below the optimizer's lr.
     if (entry.name === 'OneCycleLR' && base !== undefined && optimizer?.params.has('lr')) {
       const maxLr = resolved.max_lr;
@@ -195,7 +191,7 @@ export const schedulerVersusOptimizer: Rule = (context) => {
       }
     }
     // eta_min above the starting lr: the cosine rises.
-    if ((entry.name === 'CosineAnnealingLR' || entry.name === 'CosineAnnealingWarmRestarts') && base !== undefined) {
+    if (findParam(entry, 'eta_min') && base !== undefined) {
       const etaMin = resolved.eta_min;
       if (typeof etaMin === 'number' && etaMin > base) {
         const span = block.params.get('eta_min')?.node ?? block.typeSpan;

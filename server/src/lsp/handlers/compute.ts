@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import { toPlain } from '../../core/syntax/tree';
+import { givenParams } from '../../core/modelValues';
 import { parseRangeTestSection } from '../../core/rangeTest/section';
 import { applyTarget, learningRateEdits } from '../../core/features/applyLearningRate';
 import { formatNumber } from '../../core/rules/context';
@@ -51,12 +52,11 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
     if (!section.params || blocking.length > 0) {
       return { status: 'failed', reason: `The range_test section has problems: ${blocking.map((issue) => issue.message).join(' ')}` };
     }
-    const optimizerParams = Object.fromEntries([...optimizer.params.values()].map((param) => [param.name, param.value]));
     const documentPath = params.uri.startsWith('file:') ? fileURLToPath(params.uri) : undefined;
     const preferred = options.preferredBackend();
     const jobParams: RangeTestJobParams = {
       rangeTest: section.params,
-      optimizer: { type: optimizer.entry.name, params: optimizerParams },
+      optimizer: { type: optimizer.entry.name, params: givenParams(optimizer) },
       backend: { wasmPaths: bundledWasmDirectory(options.bundleDirectory), ...(preferred ? { preferred } : {}) },
       ...(documentPath ? { workspaceRoot: path.dirname(documentPath) } : {}),
     };

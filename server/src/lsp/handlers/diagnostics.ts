@@ -7,11 +7,14 @@ import { toDiagnostic } from '../convert';
 
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The version last published per document: opening a document fires both "open" and "change" for one version. */
+  private readonly published = new Map<string, number>();
 
   constructor(private readonly context: ServerContext) {}
 
   schedule(document: TextDocument): void {
     this.cancel(document.uri);
+    if (this.published.get(document.uri) === document.version) return;
     const delay = this.context.settings().diagnosticsDelay;
     if (delay === 0) {
       this.publish(document);
@@ -31,6 +34,7 @@ export class DiagnosticsPublisher {
       const analysis = cache.get(current);
       const diagnostics = analysis ? analysis.problems.map((problem) => toDiagnostic(current, problem, extensionRoot)) : [];
       void connection.sendDiagnostics({ uri: current.uri, version: current.version, diagnostics });
+      this.published.set(current.uri, current.version);
       if (analysis) void connection.sendNotification(AnalysisChangedNotification.type, { uri: current.uri, version: current.version });
     } catch (error) {
       connection.console.error(`diagnostics failed for ${document.uri}: ${error instanceof Error ? error.stack : String(error)}`);
@@ -39,6 +43,7 @@ export class DiagnosticsPublisher {
 
   clear(uri: string): void {
     this.cancel(uri);
+    this.published.delete(uri);
     void this.context.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 

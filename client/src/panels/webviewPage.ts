@@ -1,0 +1,74 @@
+// The parts every Optimizer Lens webview panel shares: its options (scripts on, resources limited to the bundled
+// webview assets), its HTML page under a strict Content-Security-Policy with a fresh nonce, and saving an export.
+
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ExportFormat, ExportMessage } from '../../../webview/src/protocol';
+
+/** The options every panel opens with: scripts on, resources only from `dist/webview`. */
+export function panelWebviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
+  };
+}
+
+/** A result panel's page: a strict CSP with a fresh nonce, uPlot's and the panel's style sheets and the bundle. */
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: { script: string; style: string; title: string }): string {
+  const nonce = randomBytes(18).toString('base64url');
+  const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('uPlot.min.css')}">
+<link rel="stylesheet" href="${asset(page.style)}">
+<title>${page.title}</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset(page.script)}"></script>
+</body>
+</html>`;
+}
+
+/** Asks where to save an export from a webview, writes it, and reports the outcome through `reply`. */
+export async function saveWebviewExport(
+  message: ExportMessage,
+  documentUri: string,
+  what: string,
+  reply: (message: { type: 'exported'; format: ExportFormat; savedTo: string | null; error?: string }) => void,
+): Promise<void> {
+  // The name comes from the webview: keep only a plain file name.
+  const fileName = message.suggestedName.split(/[\\/]/).pop()?.replace(/[^\w.-]+/g, '-') || `export.${message.format}`;
+  const document = documentUri ? vscode.Uri.parse(documentUri) : undefined;
+  const folder = document?.scheme === 'file' ? vscode.Uri.joinPath(document, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+  const filters: Record<string, string[]> = { png: { 'PNG image': ['png'] }, svg: { 'SVG drawing': ['svg'] }, csv: { CSV: ['csv'] } }[message.format];
+  try {
+    const target = await vscode.window.showSaveDialog({
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}),
+      filters,
+      title: `Export ${what} as ${message.format.toUpperCase()}`,
+    });
+    if (!target) {
+      reply({ type: 'exported', format: message.format, savedTo: null });
+      return;
+    }
+    const bytes = message.encoding === 'base64' ? Buffer.from(message.content, 'base64') : new TextEncoder().encode(message.content);
+    await vscode.workspace.fs.writeFile(target, bytes);
+    reply({ type: 'exported', format: message.format, savedTo: target.scheme === 'file' ? target.fsPath : target.toString() });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    reply({ type: 'exported', format: message.format, savedTo: null, error: reason });
+    void vscode.window.showErrorMessage(`Optimizer Lens: could not save the ${message.format.toUpperCase()} export: ${reason}`);
+  }
+}
