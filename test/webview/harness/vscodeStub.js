@@ -1,4 +1,4 @@
-// The VS Code webview host stand-in shared by the range-test and landscape harness pages: a recording
+// The VS Code webview host stand-in shared by every panel's harness page: a recording
 // acquireVsCodeApi() stub and the theme variables VS Code injects (Light Modern, Dark Modern, Dark High Contrast).
   // Everything the tests read back lives on window.harness; the panel only sees acquireVsCodeApi().
   window.harness = { posted: [], states: [], violations: [], initialState: window.harnessInitialState ?? undefined };
