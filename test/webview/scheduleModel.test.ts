@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isHostToWebviewMessage, isScheduleWebviewState, isWebviewToHostMessage } from '../../webview/src/protocol';
 import { decimateMinMax } from '../../webview/src/schedule/decimate';
-import { formatValue, linearTicks, logTicks } from '../../webview/src/schedule/format';
+import { formatValue, linearTicks, logTicks } from '../../webview/src/common/format';
 import { exportBaseName, plottedSeriesOf, scheduleCsv } from '../../webview/src/schedule/seriesModel';
 import { oneCycleSchedule, warmupCosineSchedule } from './scheduleFixtures';
 

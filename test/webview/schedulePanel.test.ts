@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ScheduleSnapshot } from '../../webview/src/protocol';
-import { formatStep, formatValue } from '../../webview/src/schedule/format';
+import { formatStep, formatValue } from '../../webview/src/common/format';
 import { oneCycleSchedule, warmupCosineSchedule } from './scheduleFixtures';
 import {
   cspViolations,

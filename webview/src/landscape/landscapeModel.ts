@@ -2,8 +2,8 @@
 // the stability sentence for quadratics, and the CSV export.
 
 import type { SimulationRunSnapshot, SimulationSnapshot } from '../protocol';
-import { formatValue } from '../schedule/format';
-import { csvNumber, csvText } from '../rangeTest/lineChartSvg';
+import { formatValue } from '../common/format';
+import { csvNumber, csvText } from '../common/lineChartSvg';
 
 /** The last update index the scrubber can reach: the longest run's. */
 export function lastStepOf(view: SimulationSnapshot): number {

@@ -5,12 +5,13 @@
 // Invariant: the map's shading and contour lines are drawn once per view, theme and size into a base canvas; moving
 // the scrubber only redraws paths and markers on top of it, so scrubbing and playback stay smooth.
 
+import { button, make } from '../common/dom';
 import uPlot from 'uplot';
 import type { ExportFormat, LandscapePanelSnapshot, SimulationSnapshot } from '../protocol';
-import { formatValue, linearTicks } from '../schedule/format';
-import { readPlotTheme, withAlpha, type PlotTheme } from '../schedule/theme';
-import { decadeAxis } from '../rangeTest/logAxis';
-import { escapeXml, exportBaseNameOf, lineChartSvgBody, round, svgOpen } from '../rangeTest/lineChartSvg';
+import { formatValue, linearTicks } from '../common/format';
+import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
+import { decadeAxis } from '../common/logAxis';
+import { escapeXml, exportBaseNameOf, lineChartSvgBody, round, svgOpen } from '../common/lineChartSvg';
 import { finiteRange, levelScale, marchingSquares, mixRgb, normalizedHeight, parseRgb, type LevelScale } from './contours';
 import { hasMap, lastStepOf, pointAt, simulationCsv, stabilityText, stepSizeSeries, type StepSizeSeries } from './landscapeModel';
 
@@ -167,20 +168,6 @@ export class LandscapePanelView {
   // ---- DOM ----
 
   private buildDom(): Elements {
-    const make = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, parent: HTMLElement): HTMLElementTagNameMap[K] => {
-      const element = document.createElement(tag);
-      element.className = className;
-      parent.appendChild(element);
-      return element;
-    };
-    const button = (parent: HTMLElement, label: string, description: string, onClick: () => void): HTMLButtonElement => {
-      const element = make('button', 'control', parent);
-      element.type = 'button';
-      element.textContent = label;
-      element.title = description;
-      element.addEventListener('click', onClick);
-      return element;
-    };
     this.root.classList.add('landscape-panel');
     const header = make('header', 'toolbar', this.root);
     const title = make('h1', 'title', header);

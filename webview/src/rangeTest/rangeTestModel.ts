@@ -2,8 +2,8 @@
 // suggestion, the stop reason, the backend line, the clipped loss range and the CSV export.
 
 import type { RangeTestSnapshot, RangeTestSuggestionKind } from '../protocol';
-import { formatValue } from '../schedule/format';
-import { csvNumber } from './lineChartSvg';
+import { formatValue } from '../common/format';
+import { csvNumber } from '../common/lineChartSvg';
 
 export const SUGGESTION_KINDS: readonly RangeTestSuggestionKind[] = ['steepest', 'valley', 'minimum'];
 

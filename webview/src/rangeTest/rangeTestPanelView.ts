@@ -5,12 +5,13 @@
 // Invariant: the view never edits anything itself; Apply only asks the host, and the host's `applied` answer is
 // what the status line shows.
 
+import { button, make } from '../common/dom';
 import uPlot from 'uplot';
 import type { AppliedLearningRate, ApplyTarget, ExportFormat, RangeTestPanelSnapshot, RangeTestSnapshot, RangeTestSuggestionKind } from '../protocol';
-import { formatValue } from '../schedule/format';
-import { readPlotTheme, withAlpha, type PlotTheme } from '../schedule/theme';
-import { decadeAxis } from './logAxis';
-import { exportBaseNameOf, lineChartSvg, type SvgVerticalMarker } from './lineChartSvg';
+import { formatValue } from '../common/format';
+import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
+import { decadeAxis } from '../common/logAxis';
+import { exportBaseNameOf, lineChartSvg, type SvgVerticalMarker } from '../common/lineChartSvg';
 import {
   SUGGESTION_KINDS,
   SUGGESTION_MARKER_LABELS,
@@ -126,20 +127,6 @@ export class RangeTestPanelView {
   // ---- DOM ----
 
   private buildDom(): Elements {
-    const make = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, parent: HTMLElement): HTMLElementTagNameMap[K] => {
-      const element = document.createElement(tag);
-      element.className = className;
-      parent.appendChild(element);
-      return element;
-    };
-    const button = (parent: HTMLElement, label: string, description: string, onClick: () => void): HTMLButtonElement => {
-      const element = make('button', 'control', parent);
-      element.type = 'button';
-      element.textContent = label;
-      element.title = description;
-      element.addEventListener('click', onClick);
-      return element;
-    };
     this.root.classList.add('range-test-panel');
     const header = make('header', 'toolbar', this.root);
     const title = make('h1', 'title', header);

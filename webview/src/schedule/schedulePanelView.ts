@@ -4,13 +4,14 @@
 // Invariant: uPlot only ever receives decimated data for the visible step range (see `decimate.ts`); the readout
 // and the CSV read the full arrays, so what the user reads is exact even when the drawing is decimated.
 
+import { button, make } from '../common/dom';
 import uPlot from 'uplot';
 import type { ExportFormat, SchedulePanelSnapshot, ScheduleSnapshot } from '../protocol';
 import { decimateMinMax } from './decimate';
-import { formatStep, formatStepTick, formatValue } from './format';
+import { formatStep, formatStepTick, formatValue } from '../common/format';
 import { exportBaseName, plottedSeriesOf, scheduleCsv, type PlottedSeries } from './seriesModel';
 import { scheduleSvg, type SvgMarker } from './svgExport';
-import { readPlotTheme, withAlpha, type PlotTheme } from './theme';
+import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
 
 export interface StepRange {
   readonly min: number;
@@ -157,21 +158,6 @@ export class SchedulePanelView {
   // ---- DOM ----
 
   private buildDom(): ViewElements {
-    const make = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, parent: HTMLElement): HTMLElementTagNameMap[K] => {
-      const element = document.createElement(tag);
-      element.className = className;
-      parent.appendChild(element);
-      return element;
-    };
-    const button = (parent: HTMLElement, label: string, description: string, onClick: () => void): HTMLButtonElement => {
-      const element = make('button', 'control', parent);
-      element.type = 'button';
-      element.textContent = label;
-      element.title = description;
-      element.addEventListener('click', onClick);
-      return element;
-    };
-
     this.root.classList.add('schedule-panel');
     const header = make('header', 'toolbar', this.root);
     const title = make('h1', 'title', header);

@@ -1,7 +1,7 @@
 // Builds a standalone SVG of the schedule plot from the decimated series, the axes ranges, markers and the run end.
 
-import { formatStepTick, formatValue, linearTicks, logTicks } from './format';
-import type { PlotTheme } from './theme';
+import { formatStepTick, formatValue, linearTicks, logTicks } from '../common/format';
+import type { PlotTheme } from '../common/theme';
 import type { AxisKey } from './seriesModel';
 
 export interface SvgSeries {

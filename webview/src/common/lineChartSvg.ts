@@ -3,8 +3,8 @@
 // Invariant: values that a logarithmic axis cannot show (zero, negative, non-finite) break the line instead of
 // being drawn at a made-up position, exactly as the on-screen uPlot chart leaves them out.
 
-import { formatValue, linearTicks, logTicks } from '../schedule/format';
-import type { PlotTheme } from '../schedule/theme';
+import { formatValue, linearTicks, logTicks } from './format';
+import type { PlotTheme } from './theme';
 
 export interface AxisSpec {
   readonly label: string;
