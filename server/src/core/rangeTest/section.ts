@@ -2,6 +2,7 @@
 
 import { RANGE_TEST_SECTION } from '../catalog/rangeTestSection';
 import type { ParamSpec } from '../catalog/types';
+import { checkParamValue } from '../rules/values';
 import type { RangeTestIssue, RangeTestParams, RangeTestStepMode, RangeTestTaskName } from './types';
 
 const SECTION_KEY = 'range_test';
@@ -17,40 +18,15 @@ function specDefault<T>(name: string): T {
   return RANGE_TEST_SECTION.params.find((param) => param.name === name)?.default as T;
 }
 
-/** Checks one value against its spec; returns the value when it is usable, undefined otherwise. */
+/**
+ * Checks one value against its catalog spec with the same checker as every other section (type, range, enum);
+ * returns the value when it is usable, undefined otherwise.
+ */
 function checkValue(spec: ParamSpec, value: unknown, issues: RangeTestIssue[]): unknown {
-  const path = [SECTION_KEY, spec.name];
-  const fail = (message: string): undefined => {
-    issues.push({ path, message, severity: 'error' });
-    return undefined;
-  };
-  switch (spec.type) {
-    case 'number':
-    case 'integer': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`\`${spec.name}\` expects a number, got ${describe(value)}.`);
-      if (spec.type === 'integer' && !Number.isInteger(value)) return fail(`\`${spec.name}\` expects a whole number, got ${value}.`);
-      const { min, max } = spec;
-      if (min && (min.exclusive ? value <= min.value : value < min.value)) {
-        return fail(`\`${spec.name}\` must be ${min.exclusive ? '>' : '>='} ${min.value}, got ${value}.`);
-      }
-      if (max && (max.exclusive ? value >= max.value : value > max.value)) {
-        return fail(`\`${spec.name}\` must be ${max.exclusive ? '<' : '<='} ${max.value}, got ${value}.`);
-      }
-      return value;
-    }
-    case 'enum': {
-      const values = spec.values ?? [];
-      if (typeof value !== 'string' || !values.includes(value)) {
-        return fail(`\`${spec.name}\` must be one of ${values.map((v) => `\`${v}\``).join(', ')}, got ${describe(value)}.`);
-      }
-      return value;
-    }
-    case 'string':
-      if (typeof value !== 'string' || value.trim() === '') return fail(`\`${spec.name}\` expects a file path, got ${describe(value)}.`);
-      return value;
-    default:
-      return value;
-  }
+  const before = issues.length;
+  const collect = { report: (_code: string, _span: unknown, message: string) => void issues.push({ path: [SECTION_KEY, spec.name], message, severity: 'error' }) };
+  checkParamValue(collect, spec, value, null, { start: 0, end: 0 }, '`range_test:`');
+  return issues.length === before ? value : undefined;
 }
 
 /**

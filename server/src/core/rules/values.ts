@@ -5,7 +5,8 @@ import type { Node, Span } from '../syntax/tree';
 import { closestMatch } from '../util/suggest';
 import { formatNumber, type RuleContext } from './context';
 
-export function checkParamValue(context: RuleContext, spec: ParamSpec, value: unknown, node: Node | null, keySpan: Span, owner: string): void {
+/** Reports type and range problems of one value; the context only needs `report`, so sections can collect them too. */
+export function checkParamValue(context: Pick<RuleContext, 'report'>, spec: ParamSpec, value: unknown, node: Node | null, keySpan: Span, owner: string): void {
   const span: Span = node ?? keySpan;
   const where = `\`${spec.name}\` of ${owner}`;
   if (value === null || value === undefined) {
@@ -34,7 +35,7 @@ export function checkParamValue(context: RuleContext, spec: ParamSpec, value: un
       if (typeof value !== 'string' || !values.includes(value)) {
         const guess = typeof value === 'string' ? closestMatch(value, values) : undefined;
         const fixes = guess && node ? [{ title: `Change to '${guess}'`, edits: [{ start: node.start, end: node.end, newText: guess }], preferred: true }] : [];
-        context.report('OL104', span, `${where} must be one of ${values.map((v) => `'${v}'`).join(', ')} (got ${show(value)})${guess ? `; did you mean '${guess}'?` : '.'}`, fixes);
+        context.report('OL104', span, `${where} must be one of ${values.map((v) => `\`${v}\``).join(', ')} (got ${show(value)})${guess ? `; did you mean \`${guess}\`?` : '.'}`, fixes);
       }
       return;
     }
@@ -67,7 +68,7 @@ export function checkParamValue(context: RuleContext, spec: ParamSpec, value: un
   }
 }
 
-function asNumber(context: RuleContext, spec: ParamSpec, value: unknown, span: Span, where: string): number | undefined {
+function asNumber(context: Pick<RuleContext, 'report'>, spec: ParamSpec, value: unknown, span: Span, where: string): number | undefined {
   if (typeof value === 'number') {
     if (Number.isNaN(value)) {
       context.report('OL105', span, `${where} is NaN.`);
@@ -87,7 +88,7 @@ function asNumber(context: RuleContext, spec: ParamSpec, value: unknown, span: S
   return undefined;
 }
 
-function checkRange(context: RuleContext, spec: ParamSpec, value: number, span: Span, where: string): void {
+function checkRange(context: Pick<RuleContext, 'report'>, spec: ParamSpec, value: number, span: Span, where: string): void {
   const low = spec.min;
   const high = spec.max;
   const belowMin = low !== undefined && (low.exclusive ? value <= low.value : value < low.value);
