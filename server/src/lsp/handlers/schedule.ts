@@ -1,5 +1,6 @@
 // The custom schedule request: the full-length series for the schedule panel.
 
+import { LINT_SCHEDULE_STEPS } from '../../core/analysis';
 import { computeSchedule } from '../../core/features/scheduleFacts';
 import { ScheduleRequest, type ScheduleData } from '../../protocol';
 import type { ServerContext } from '../context';
@@ -10,7 +11,10 @@ export function registerSchedule(context: ServerContext): void {
     const found = context.analysisOf(params.uri);
     const model = found?.analysis.model;
     if (!found || !model) return null;
-    const facts = computeSchedule(model, params.steps !== undefined ? { steps: params.steps } : {});
+    // The analysis already evaluated the whole run unless it was capped for linting: reuse it, do not redo it.
+    const run = model.training?.totalSteps;
+    const reusable = params.steps === undefined && (run === undefined || run <= LINT_SCHEDULE_STEPS);
+    const facts = reusable ? found.analysis.schedule : computeSchedule(model, params.steps !== undefined ? { steps: params.steps } : {});
     if (!facts) {
       if (!model.scheduler) return null;
       return { uri: params.uri, version: found.document.version, title: model.scheduler.typeName || 'scheduler', lr: [], markers: [], errors: [`Unknown scheduler \`${model.scheduler.typeName}\`.`] };
