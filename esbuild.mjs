@@ -1,7 +1,7 @@
 // Bundles every entry point: the extension client, the language server, its compute worker, the CLI and the webviews.
 // Type checking is separate (`tsc -b`); esbuild only strips types.
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
@@ -39,9 +39,9 @@ const builds = [
     target: 'node20',
     // jsonc-parser's UMD build uses a dynamic require that bundlers cannot follow; its ESM build bundles cleanly.
     mainFields: ['module', 'main'],
-    // `vscode` is provided by the extension host; the TensorFlow.js native bindings and WebGPU are optional
-    // and loaded at run time with a try/catch, so they must not be bundled.
-    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
+    // `vscode` is provided by the extension host; the TensorFlow.js native bindings, WebGPU and ONNX Runtime
+    // are optional and loaded at run time with a try/catch, so they must not be bundled.
+    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', 'onnxruntime-node'],
     banner: { js: '' },
   },
   {
@@ -64,9 +64,34 @@ async function copyAssets() {
       if (name.endsWith('.wasm')) await copyFile(`${wasmSource}/${name}`, `dist/wasm/${name}`);
     }
   }
+  await copyOnnxRuntime();
   await mkdir('dist/webview', { recursive: true });
   if (existsSync('node_modules/uplot/dist/uPlot.min.css')) {
     await copyFile('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');
+  }
+}
+
+/**
+ * ONNX Runtime (the range test's native CPU engine) is an optional dependency with a native library, so it is
+ * not bundled: its JavaScript, onnxruntime-common and the binary for the platform this runs on are copied to
+ * dist/node_modules/, where the worker's `require('onnxruntime-node')` finds them in the installed extension.
+ * Where it is not installed, nothing is copied and the backend reports "not installed".
+ */
+async function copyOnnxRuntime() {
+  const source = 'node_modules/onnxruntime-node';
+  const target = 'dist/node_modules';
+  await rm(target, { recursive: true, force: true });
+  const binary = `bin/napi-v6/${process.platform}/${process.arch}`;
+  if (!existsSync(`${source}/${binary}`) || !existsSync('node_modules/onnxruntime-common/dist/cjs')) return;
+  for (const [from, to] of [
+    [`${source}/package.json`, `${target}/onnxruntime-node/package.json`],
+    [`${source}/dist`, `${target}/onnxruntime-node/dist`],
+    [`${source}/${binary}`, `${target}/onnxruntime-node/${binary}`],
+    ['node_modules/onnxruntime-common/package.json', `${target}/onnxruntime-common/package.json`],
+    ['node_modules/onnxruntime-common/dist/cjs', `${target}/onnxruntime-common/dist/cjs`],
+    ['node_modules/onnxruntime-node/LICENSE', `${target}/onnxruntime-node/LICENSE`],
+  ]) {
+    if (existsSync(from)) await cp(from, to, { recursive: true, filter: (file) => !file.endsWith('.map') && !file.endsWith('.d.ts') });
   }
 }
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKEND_ORDER, explainNativeFailure, listBackends } from '../../server/src/compute/backends';
 
-test('listBackends reports all five in order: optional native ones not installed, wasm and cpu loaded', async () => {
+test('listBackends reports all six in order: tfjs-node(-gpu) not installed; onnxruntime, wasm and cpu loaded', async () => {
   const statuses = await listBackends();
   assert.deepEqual(statuses.map((status) => status.name), [...BACKEND_ORDER]);
   const byName = new Map(statuses.map((status) => [status.name, status]));
@@ -12,6 +12,8 @@ test('listBackends reports all five in order: optional native ones not installed
     assert.equal(byName.get(name)!.loaded, false);
     assert.equal(byName.get(name)!.reason, 'not installed (optional dependency; needs libtensorflow download)');
   }
+  // onnxruntime-node is an optional dependency that installs from the npm registry alone (binaries inside).
+  assert.deepEqual(byName.get('onnxruntime'), { name: 'onnxruntime', loaded: true });
   assert.equal(byName.get('wasm')!.loaded, true);
   assert.equal(byName.get('cpu')!.loaded, true);
   const webgpu = byName.get('webgpu')!;

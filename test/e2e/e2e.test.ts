@@ -207,7 +207,8 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     const frame = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
     const apply = frame.locator('button.apply').first();
     await apply.waitFor({ timeout: 120_000 });
-    await frame.getByText('wasm').first().waitFor();
+    // The .vsix carries ONNX Runtime for this platform (dist/node_modules), so the spiral task runs there.
+    await frame.getByText('onnxruntime').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '08-range-test.png') });
     const label = (await apply.innerText()).trim();
     const value = /=\s*(\S+)$/.exec(label)?.[1];

@@ -1,15 +1,18 @@
-// Loads a TensorFlow.js backend: CUDA (tfjs-node-gpu), native CPU (tfjs-node), WebGPU (Dawn), WASM, then plain JS.
+// Loads a compute backend: TensorFlow.js on CUDA (tfjs-node-gpu), native CPU (tfjs-node) or WebGPU (Dawn), then
+// ONNX Runtime's native CPU engine (onnxruntime-node), then TensorFlow.js on WASM, then plain JS.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as TensorFlow from '@tensorflow/tfjs-core';
+import { loadOnnxRuntime } from './onnx/onnxTrainer';
+import type { OnnxRuntimeModule } from './onnx/onnxTrainer';
 
 export type TensorFlowModule = typeof TensorFlow;
 
-/** Our names for the five backends, in the order they are tried. */
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'wasm' | 'cpu';
+/** Our names for the six backends, in the order they are tried (fastest first, as far as we know). */
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'onnxruntime' | 'wasm' | 'cpu';
 
-export const BACKEND_ORDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu'];
+export const BACKEND_ORDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'onnxruntime', 'wasm', 'cpu'];
 
 export interface BackendStatus {
   readonly name: BackendName;
@@ -25,12 +28,18 @@ export interface BackendOptions {
   readonly wasmPaths?: string;
 }
 
-export interface LoadedBackend {
-  readonly tf: TensorFlowModule;
-  readonly name: BackendName;
+/** A backend ready to run a job: a TensorFlow.js one (with `tf` on it) or ONNX Runtime. */
+export type ReadyBackend =
+  | { readonly kind: 'tfjs'; readonly tf: TensorFlowModule; readonly name: Exclude<BackendName, 'onnxruntime'> }
+  | { readonly kind: 'onnxruntime'; readonly ort: OnnxRuntimeModule; readonly name: 'onnxruntime' };
+
+export type LoadedBackend = ReadyBackend & {
   /** Every backend tried before (and including) the one that loaded. */
   readonly attempts: readonly BackendStatus[];
-}
+};
+
+/** Says why a job cannot run on a backend that loads (e.g. a task ONNX Runtime has no graph for), or nothing. */
+export type BackendFilter = (name: BackendName) => string | undefined;
 
 const NOT_INSTALLED = 'not installed (optional dependency; needs libtensorflow download)';
 
@@ -96,8 +105,23 @@ function defaultWasmDirectory(): string | undefined {
   return candidates.find((directory) => fs.existsSync(path.join(directory, 'tfjs-backend-wasm-simd.wasm')));
 }
 
-/** Tries one backend; resolves with null when it is now active, or the reason it is not. */
-async function tryBackend(tf: TensorFlowModule, name: BackendName, options: BackendOptions): Promise<string | null> {
+type Attempt = { readonly reason: string } | { readonly ready: ReadyBackend };
+
+/** Tries one backend; resolves with it ready to use (a TensorFlow.js one is now active), or the reason it is not. */
+async function tryBackend(name: BackendName, options: BackendOptions, selfTest: boolean): Promise<Attempt> {
+  if (name === 'onnxruntime') {
+    const ort = await loadOnnxRuntime(selfTest);
+    return typeof ort === 'string' ? { reason: ort } : { ready: { kind: 'onnxruntime', ort, name } };
+  }
+  const tf = requireTensorFlow();
+  // Production mode skips per-op debug checks, and silences the banner the cpu backend prints on first use.
+  tf.env().set('PROD', true);
+  const reason = await tryTensorFlowBackend(tf, name, options);
+  return reason === null ? { ready: { kind: 'tfjs', tf, name } } : { reason };
+}
+
+/** Tries one TensorFlow.js backend; resolves with null when it is now active, or the reason it is not. */
+async function tryTensorFlowBackend(tf: TensorFlowModule, name: Exclude<BackendName, 'onnxruntime'>, options: BackendOptions): Promise<string | null> {
   try {
     switch (name) {
       case 'tfjs-node-gpu':
@@ -137,35 +161,35 @@ async function tryBackend(tf: TensorFlowModule, name: BackendName, options: Back
 }
 
 /**
- * Activates the first backend that loads, starting at `preferred` when one is given. The result names the
- * backend that will run the job and why the ones before it did not load.
+ * Activates the first backend that loads and can run the job (`filter`), starting at `preferred` when one is
+ * given. The result names the backend that will run the job and why the ones before it were passed over.
  */
-export async function loadBackend(options: BackendOptions = {}): Promise<LoadedBackend> {
-  const tf = requireTensorFlow();
-  // Production mode skips per-op debug checks, and silences the banner the cpu backend prints on first use.
-  tf.env().set('PROD', true);
+export async function loadBackend(options: BackendOptions = {}, filter: BackendFilter = () => undefined): Promise<LoadedBackend> {
   const start = options.preferred ? BACKEND_ORDER.indexOf(options.preferred) : 0;
   const order = [...BACKEND_ORDER.slice(Math.max(0, start)), ...BACKEND_ORDER.slice(0, Math.max(0, start))];
   const attempts: BackendStatus[] = [];
   for (const name of order) {
-    const reason = await tryBackend(tf, name, options);
-    if (reason === null) {
-      attempts.push({ name, loaded: true });
-      return { tf, name, attempts };
+    const unsuitable = filter(name);
+    if (unsuitable) {
+      attempts.push({ name, loaded: false, reason: unsuitable });
+      continue;
     }
-    attempts.push({ name, loaded: false, reason });
+    const attempt = await tryBackend(name, options, false);
+    if ('ready' in attempt) {
+      attempts.push({ name, loaded: true });
+      return { ...attempt.ready, attempts };
+    }
+    attempts.push({ name, loaded: false, reason: attempt.reason });
   }
-  throw new Error(`No TensorFlow.js backend could be loaded: ${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
+  throw new Error(`No compute backend could be loaded: ${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
 }
 
-/** Tries every backend in order and reports each, leaving the last one that loaded active. */
+/** Tries every backend in order and reports each, leaving the last TensorFlow.js one that loaded active. */
 export async function listBackends(options: BackendOptions = {}): Promise<BackendStatus[]> {
-  const tf = requireTensorFlow();
-  tf.env().set('PROD', true);
   const out: BackendStatus[] = [];
   for (const name of BACKEND_ORDER) {
-    const reason = await tryBackend(tf, name, options);
-    out.push(reason === null ? { name, loaded: true } : { name, loaded: false, reason });
+    const attempt = await tryBackend(name, options, true);
+    out.push('ready' in attempt ? { name, loaded: true } : { name, loaded: false, reason: attempt.reason });
   }
   return out;
 }

@@ -14,8 +14,8 @@ import { runSimulation, type SimulationSummary } from '../core/features/simulati
 import type { SimulateRequest } from '../core/simulate/index';
 import { listBackends, loadBackend } from './backends';
 import type { BackendName, BackendOptions, BackendStatus } from './backends';
-import { createOptimizerStep } from './optimizerStep';
-import { createTask, RangeTestInputError } from './tasks';
+import { createEngine, rangeTestFilter } from './engines';
+import { RangeTestInputError } from './tasks';
 
 /** What a job reports while it runs. */
 export interface JobProgress {
@@ -51,9 +51,6 @@ export interface RangeTestResult {
   readonly seconds: number;
 }
 
-/** Backends where each read-back waits for a device; there, losses are read in groups (see readBackEvery). */
-const ASYNCHRONOUS_BACKENDS: readonly BackendName[] = ['webgpu', 'tfjs-node-gpu'];
-
 /**
  * Runs Leslie Smith's LR range test. Throws RangeTestInputError for a config or input problem the user must
  * fix; anything else thrown is a bug or an environment failure. Cancellation is checked between iterations and
@@ -64,32 +61,22 @@ export const rangeTestJob: Job<RangeTestJobParams, RangeTestResult> = async (par
   const { resolved, issues } = resolveOptimizer(params.optimizer);
   if (!resolved) throw new RangeTestInputError(`The optimizer cannot be run: ${issues.map((issue) => issue.message).join(' ')}`);
   const rangeTest = params.rangeTest;
-  progress({ message: 'Loading a TensorFlow.js backend', fraction: 0 });
-  const backend = await loadBackend(params.backend);
-  const { tf } = backend;
-  const task = await createTask(tf, rangeTest, params.workspaceRoot ?? process.cwd());
-  const optimizerStep = createOptimizerStep(tf, resolved.rule, resolved.hyperparameters, task.variables);
-  if (typeof optimizerStep === 'string') {
-    task.dispose();
-    throw new RangeTestInputError(optimizerStep);
-  }
+  progress({ message: 'Loading a compute backend', fraction: 0 });
+  const backend = await loadBackend(params.backend, rangeTestFilter(rangeTest, resolved.rule));
+  const engine = await createEngine(backend, rangeTest, resolved.rule, resolved.hyperparameters, params.workspaceRoot ?? process.cwd());
 
   const ramp = rangeTestLearningRates(rangeTest.startLr, rangeTest.endLr, rangeTest.numIter, rangeTest.stepMode);
-  // Reading a loss back forces the device to finish; on GPU backends several steps are queued before one read.
-  // The curve is the same either way: only the moment the early stop is noticed moves, and extra steps are dropped.
-  const readBackEvery = ASYNCHRONOUS_BACKENDS.includes(backend.name) ? 8 : 1;
+  // On GPU backends several steps are queued before one read-back. The curve is the same either way: only the
+  // moment the early stop is noticed moves, and the extra steps are dropped.
   const lrs: number[] = [];
   const losses: number[] = [];
   const smoothed: number[] = [];
   let state = INITIAL_SMOOTHING_STATE;
   let stopped: RangeTestStop = 'completed';
   let divergedAtNaN: number | null = null;
-  const pending: import('@tensorflow/tfjs-core').Scalar[] = [];
 
-  const drain = (): boolean => {
-    if (pending.length === 0) return false;
-    const values = pending.length === 1 ? pending[0]!.dataSync() : tf.tidy(() => tf.stack(pending)).dataSync();
-    tf.dispose(pending.splice(0, pending.length));
+  /** Takes in losses as they are read back; true when the test must stop (diverged or NaN). */
+  const record = (values: readonly number[]): boolean => {
     for (const loss of values) {
       const index = losses.length;
       const step = advanceSmoothing(state, loss, rangeTest.smooth, rangeTest.divergeThreshold);
@@ -112,29 +99,24 @@ export const rangeTestJob: Job<RangeTestJobParams, RangeTestResult> = async (par
         stopped = 'cancelled';
         break;
       }
-      const lr = ramp[iteration]!;
-      const batch = task.batch(iteration);
-      pending.push(optimizerStep.step(() => task.loss(batch.features, batch.labels), lr));
-      if (pending.length >= readBackEvery || iteration === ramp.length - 1) {
-        if (drain()) {
-          stopped = 'diverged';
-          break;
-        }
-        const last = losses.length - 1;
-        progress({
-          message: `Iteration ${losses.length}/${ramp.length}, lr ${lrs[last]?.toExponential(2)}`,
-          fraction: losses.length / ramp.length,
-          data: { iteration: last, lr: lrs[last], loss: losses[last], smoothed: smoothed[last] },
-        });
-        // Yield to the event loop so progress messages leave the worker while the test runs.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+      const values = await engine.step(ramp[iteration]!, iteration === ramp.length - 1);
+      if (values.length === 0) continue;
+      if (record(values)) {
+        stopped = 'diverged';
+        break;
       }
+      const last = losses.length - 1;
+      progress({
+        message: `Iteration ${losses.length}/${ramp.length}, lr ${lrs[last]?.toExponential(2)}`,
+        fraction: losses.length / ramp.length,
+        data: { iteration: last, lr: lrs[last], loss: losses[last], smoothed: smoothed[last] },
+      });
+      // Yield to the event loop so progress messages leave the worker while the test runs.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (stopped === 'cancelled' && drain()) stopped = 'diverged';
+    if (stopped === 'cancelled' && record(engine.flush())) stopped = 'diverged';
   } finally {
-    tf.dispose(pending);
-    optimizerStep.dispose();
-    task.dispose();
+    await engine.dispose();
   }
 
   const outcome = suggestLearningRates({ lrs, smoothed, stopped, numIter: rangeTest.numIter });
@@ -144,7 +126,7 @@ export const rangeTestJob: Job<RangeTestJobParams, RangeTestResult> = async (par
   return {
     backend: backend.name,
     backendAttempts: backend.attempts,
-    task: task.description,
+    task: engine.description,
     lrs,
     losses,
     smoothed,

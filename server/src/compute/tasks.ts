@@ -6,8 +6,10 @@ import * as path from 'node:path';
 import type * as TensorFlow from '@tensorflow/tfjs-core';
 import type { RangeTestParams } from '../core/rangeTest/types';
 import type { TensorFlowModule } from './backends';
-import { createRandom, permutation } from './random';
+import { createRandom } from './random';
 import type { SeededRandom } from './random';
+import { batchOrder, glorotWeight, MNIST_MLP, mlpWeights, mnistLikeData, orientedBarsData, SPIRAL_MLP, spiralData, zeroWeight } from './taskData';
+import type { BuiltInData, InitialWeight } from './taskData';
 
 type Tensor = TensorFlow.Tensor;
 type Tensor4D = TensorFlow.Tensor4D;
@@ -23,49 +25,33 @@ export interface TrainingTask {
   readonly description: string;
   /** Every trainable weight; the optimizer updates exactly these. */
   readonly variables: readonly TensorFlow.Variable[];
-  /** Features and one-hot labels of the batch of an iteration; owned by the task (do not dispose). */
-  batch(iteration: number): { features: Tensor; labels: Tensor };
+  /** Features and one-hot labels of the next batch; owned by the task (do not dispose). */
+  batch(): { features: Tensor; labels: Tensor };
   /** Mean loss of a batch, differentiable with respect to `variables`. */
   loss(features: Tensor, labels: Tensor): TensorFlow.Scalar;
   dispose(): void;
 }
 
 /**
- * A labelled data set cut into fixed batches once, in a seeded order; each epoch visits the batches in a new
- * seeded order. Batches are made up front because gathering rows on every step cost about a third of a step
- * on the WASM backend. The returned tensors belong to the sampler: callers must not dispose them.
+ * Fixed batches of `features`/`labels` in the seeded order of `batchOrder`. The returned tensors belong to the
+ * sampler: callers must not dispose them.
  */
 function batchSampler(tf: TensorFlowModule, features: Tensor, labels: Tensor, batchSize: number, random: SeededRandom) {
-  const count = features.shape[0]!;
-  const size = Math.min(batchSize, count);
-  const rows = permutation(count, random);
+  const order = batchOrder(features.shape[0]!, batchSize, random);
   const batches: { features: Tensor; labels: Tensor }[] = [];
-  for (let start = 0; start + size <= count; start += size) {
-    const indices = tf.tensor1d(rows.subarray(start, start + size), 'int32');
+  for (let batch = 0; batch < order.batchCount; batch++) {
+    const indices = tf.tensor1d(order.batchRows(batch), 'int32');
     batches.push({ features: tf.gather(features, indices), labels: tf.gather(labels, indices) });
     indices.dispose();
   }
-  let order = permutation(batches.length, random);
-  let position = 0;
   return {
-    next: (): { features: Tensor; labels: Tensor } => {
-      if (position >= batches.length) {
-        order = permutation(batches.length, random);
-        position = 0;
-      }
-      return batches[order[position++]!]!;
-    },
+    next: (): { features: Tensor; labels: Tensor } => batches[order.next()]!,
     dispose: () => tf.dispose(batches.flatMap((batch) => [batch.features, batch.labels])),
   };
 }
 
-/** Glorot-uniform weights and zero biases, drawn from the seeded generator so every backend starts alike. */
-function glorot(tf: TensorFlowModule, shape: number[], fanIn: number, fanOut: number, random: SeededRandom): TensorFlow.Variable {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  const size = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) values[i] = (random.next() * 2 - 1) * limit;
-  return tf.variable(tf.tensor(values, shape, 'float32'));
+function variableFrom(tf: TensorFlowModule, weight: InitialWeight): TensorFlow.Variable {
+  return tf.variable(tf.tensor(weight.values, [...weight.shape], 'float32'));
 }
 
 /**
@@ -120,14 +106,9 @@ function crossEntropy(tf: TensorFlowModule, labels: Tensor, logits: Tensor): Ten
   return tf.losses.softmaxCrossEntropy(labels, logits) as TensorFlow.Scalar;
 }
 
-/** An MLP with ReLU between layers over weights created from `sizes`. */
-function mlp(tf: TensorFlowModule, sizes: readonly number[], random: SeededRandom) {
-  const variables: TensorFlow.Variable[] = [];
-  for (let i = 0; i + 1 < sizes.length; i++) {
-    variables.push(glorot(tf, [sizes[i]!, sizes[i + 1]!], sizes[i]!, sizes[i + 1]!, random));
-    variables.push(tf.variable(tf.zeros([sizes[i + 1]!])));
-  }
-  const forward = (x: Tensor): Tensor => {
+/** The forward pass of an MLP with ReLU between layers over [W0, b0, W1, b1, ...]. */
+function mlpOver(tf: TensorFlowModule, variables: readonly TensorFlow.Variable[]) {
+  return (x: Tensor): Tensor => {
     let h = x;
     for (let layer = 0; layer * 2 < variables.length; layer++) {
       h = dense(tf, h, variables[layer * 2]!, variables[layer * 2 + 1]!, layer > 0);
@@ -135,132 +116,61 @@ function mlp(tf: TensorFlowModule, sizes: readonly number[], random: SeededRando
     }
     return h;
   };
-  return { variables, forward };
 }
 
 function oneHot(tf: TensorFlowModule, labels: Int32Array, classes: number): Tensor {
   return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), 'float32'));
 }
 
-function spiralTask(tf: TensorFlowModule, params: RangeTestParams): TrainingTask {
-  const random = createRandom(params.seed);
-  const arms = 3;
-  const perArm = 1000;
-  const points = new Float32Array(arms * perArm * 2);
-  const labels = new Int32Array(arms * perArm);
-  for (let arm = 0; arm < arms; arm++) {
-    for (let i = 0; i < perArm; i++) {
-      const t = i / perArm;
-      const angle = (arm * 2 * Math.PI) / arms + 4 * t + random.normal() * 0.2;
-      const index = arm * perArm + i;
-      points[index * 2] = t * Math.cos(angle);
-      points[index * 2 + 1] = t * Math.sin(angle);
-      labels[index] = arm;
-    }
-  }
-  const features = tf.tensor2d(points, [arms * perArm, 2]);
-  const targets = oneHot(tf, labels, arms);
-  const model = mlp(tf, [2, 64, 64, arms], random);
-  const sampler = batchSampler(tf, features, targets, params.batchSize, random);
+/** A built-in task on TensorFlow.js tensors, from the same arrays every engine starts from. */
+function fromData(tf: TensorFlowModule, data: BuiltInData, weights: readonly InitialWeight[], batchSize: number) {
+  const { dataset, random } = data;
+  const features = tf.tensor(dataset.features, [dataset.count, ...dataset.sampleShape], 'float32');
+  const targets = oneHot(tf, dataset.labels, dataset.classes);
+  const variables = weights.map((weight) => variableFrom(tf, weight));
+  const sampler = batchSampler(tf, features, targets, batchSize, random);
   return {
-    description: `spiral: MLP 2-64-64-3 on ${arms * perArm} points of a 3-arm spiral`,
-    variables: model.variables,
-    batch: () => sampler.next(),
-    loss: (x, y) => crossEntropy(tf, y, model.forward(x)),
+    variables,
+    sampler,
     dispose: () => {
       sampler.dispose();
-      tf.dispose([features, targets, ...model.variables]);
+      tf.dispose([features, targets, ...variables]);
     },
   };
 }
 
-function mnistMlpTask(tf: TensorFlowModule, params: RangeTestParams): TrainingTask {
-  const random = createRandom(params.seed);
-  const classes = 10;
-  const dim = 784;
-  const count = 2048;
-  // Ten sparse "stroke" prototypes; each sample blends its class prototype with a distractor and adds noise,
-  // so the classes overlap and the loss keeps falling over many steps as on real MNIST.
-  const prototypes = new Float32Array(classes * dim);
-  for (let i = 0; i < prototypes.length; i++) prototypes[i] = random.next() < 0.2 ? 1 : 0;
-  const values = new Float32Array(count * dim);
-  const labels = new Int32Array(count);
-  for (let n = 0; n < count; n++) {
-    const label = random.integer(classes);
-    const distractor = random.integer(classes);
-    labels[n] = label;
-    for (let j = 0; j < dim; j++) {
-      const value = 0.6 * prototypes[label * dim + j]! + 0.4 * prototypes[distractor * dim + j]! + 0.35 * random.normal();
-      values[n * dim + j] = Math.min(1, Math.max(0, value));
-    }
-  }
-  const features = tf.tensor2d(values, [count, dim]);
-  const targets = oneHot(tf, labels, classes);
-  const model = mlp(tf, [dim, 256, classes], random);
-  const sampler = batchSampler(tf, features, targets, params.batchSize, random);
-  return {
-    description: `mnist_mlp: MLP 784-256-10 on ${count} synthetic 784-dimensional samples of 10 classes`,
-    variables: model.variables,
-    batch: () => sampler.next(),
-    loss: (x, y) => crossEntropy(tf, y, model.forward(x)),
-    dispose: () => {
-      sampler.dispose();
-      tf.dispose([features, targets, ...model.variables]);
-    },
-  };
+function mlpTask(tf: TensorFlowModule, params: RangeTestParams, data: BuiltInData, sizes: readonly number[]): TrainingTask {
+  const weights = mlpWeights(sizes, data.random);
+  const { variables, sampler, dispose } = fromData(tf, data, weights, params.batchSize);
+  const model = mlpOver(tf, variables);
+  return { description: data.description, variables, batch: () => sampler.next(), loss: (x, y) => crossEntropy(tf, y, model(x)), dispose };
 }
 
 function cnnTask(tf: TensorFlowModule, params: RangeTestParams): TrainingTask {
-  const random = createRandom(params.seed);
-  const classes = 10;
-  const size = 28;
-  const count = 1024;
-  // Class k is a bar at angle k * 18 degrees, shifted and blurred at random, on a noisy background.
-  const images = new Float32Array(count * size * size);
-  const labels = new Int32Array(count);
-  for (let n = 0; n < count; n++) {
-    const label = random.integer(classes);
-    labels[n] = label;
-    const angle = (label * Math.PI) / classes + random.normal() * 0.05;
-    const cx = size / 2 + random.normal() * 2;
-    const cy = size / 2 + random.normal() * 2;
-    const dx = Math.cos(angle);
-    const dy = Math.sin(angle);
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
-        const distance = Math.abs((x - cx) * dy - (y - cy) * dx);
-        const along = Math.abs((x - cx) * dx + (y - cy) * dy);
-        const ink = along < 10 ? Math.exp(-(distance * distance) / 2) : 0;
-        images[(n * size + y) * size + x] = ink + 0.3 * random.normal();
-      }
-    }
-  }
-  const features = tf.tensor4d(images, [count, size, size, 1]);
-  const targets = oneHot(tf, labels, classes);
-  const variables = [
-    glorot(tf, [9 * 1, 8], 9, 72, random),
-    tf.variable(tf.zeros([8])),
-    glorot(tf, [9 * 8, 16], 72, 144, random),
-    tf.variable(tf.zeros([16])),
-    glorot(tf, [7 * 7 * 16, classes], 7 * 7 * 16, classes, random),
-    tf.variable(tf.zeros([classes])),
+  const data = orientedBarsData(params);
+  const { random } = data;
+  const classes = data.dataset.classes;
+  const weights = [
+    glorotWeight([9 * 1, 8], 9, 72, random),
+    zeroWeight([8]),
+    glorotWeight([9 * 8, 16], 72, 144, random),
+    zeroWeight([16]),
+    glorotWeight([7 * 7 * 16, classes], 7 * 7 * 16, classes, random),
+    zeroWeight([classes]),
   ];
+  const { variables, sampler, dispose } = fromData(tf, data, weights, params.batchSize);
   const [k1, b1, k2, b2, w3, b3] = variables as unknown as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
   const forward = (x: Tensor): Tensor => {
     const c1 = tf.maxPool(tf.relu(convolution3x3(tf, x as Tensor4D, k1, b1, false)) as Tensor4D, 2, 2, 'valid');
     const c2 = tf.maxPool(tf.relu(convolution3x3(tf, c1, k2, b2, true)) as Tensor4D, 2, 2, 'valid');
     return dense(tf, tf.reshape(c2, [-1, 7 * 7 * 16]), w3, b3, true);
   };
-  const sampler = batchSampler(tf, features, targets, params.batchSize, random);
   return {
-    description: `cnn: conv3x3x8-pool-conv3x3x16-pool-dense10 on ${count} synthetic 28x28 images of oriented bars`,
+    description: data.description,
     variables,
     batch: () => sampler.next(),
     loss: (x, y) => crossEntropy(tf, y, forward(x)),
-    dispose: () => {
-      sampler.dispose();
-      tf.dispose([features, targets, ...variables]);
-    },
+    dispose,
   };
 }
 
@@ -381,9 +291,9 @@ async function userTask(tf: TensorFlowModule, params: RangeTestParams, workspace
 export async function createTask(tf: TensorFlowModule, params: RangeTestParams, workspaceRoot: string): Promise<TrainingTask> {
   switch (params.task) {
     case 'spiral':
-      return spiralTask(tf, params);
+      return mlpTask(tf, params, spiralData(params), SPIRAL_MLP);
     case 'mnist_mlp':
-      return mnistMlpTask(tf, params);
+      return mlpTask(tf, params, mnistLikeData(params), MNIST_MLP);
     case 'cnn':
       return cnnTask(tf, params);
     case 'user':

@@ -49,7 +49,7 @@ export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<stri
     type: 'string',
     enum: ['auto', ...BACKEND_ORDER],
     default: 'auto',
-    markdownDescription: 'The TensorFlow.js backend for range tests: `auto` tries `tfjs-node-gpu` (CUDA), `tfjs-node`, `webgpu`, `wasm`, then `cpu`, and every result says which one ran. A backend picked here is tried first; if it cannot load, the result says why and which one ran instead.',
+    markdownDescription: 'The compute backend for range tests: `auto` tries `tfjs-node-gpu` (CUDA), `tfjs-node`, `webgpu`, `onnxruntime` (ONNX Runtime on the CPU; the built-in MLP tasks), `wasm`, then `cpu`, and every result says which one ran. A backend picked here is tried first; if it cannot load or cannot run the task, the result says why and which one ran instead.',
   },
   'optimizerLens.files.detectDialects': {
     type: 'boolean',

@@ -1,0 +1,94 @@
+// The range test's training loop runs on an engine: TensorFlow.js (any of its backends, every task) or ONNX
+// Runtime (the built-in MLP tasks). Both start from the same seeded data, weights and batch order.
+
+import type { Hyperparameters, UpdateRuleName } from '../core/optim/hyperparameters';
+import type { RangeTestParams } from '../core/rangeTest/types';
+import type { BackendFilter, BackendName, LoadedBackend } from './backends';
+import { createMlpTrainer } from './onnx/onnxTrainer';
+import { ONNX_UPDATE_RULES } from './onnx/trainingGraph';
+import { createOptimizerStep } from './optimizerStep';
+import { batchOrder, MNIST_MLP, mlpWeights, mnistLikeData, SPIRAL_MLP, spiralData } from './taskData';
+import { createTask, RangeTestInputError } from './tasks';
+
+export interface TrainingEngine {
+  /** e.g. `spiral: MLP 2-64-64-3 on 3000 points of a 3-arm spiral`. */
+  readonly description: string;
+  /**
+   * Runs one training step at `lr` and resolves with the losses that are known now: one per step, except on
+   * backends where a read-back waits for a device, which return several at once every few steps (and on `last`).
+   */
+  step(lr: number, last: boolean): Promise<number[]>;
+  /** Losses of steps that ran but were not read back yet (after a cancel). */
+  flush(): number[];
+  dispose(): Promise<void>;
+}
+
+/** Backends where each read-back waits for a device; there, losses are read in groups of this many. */
+const GROUPED_READ_BACK: Partial<Record<BackendName, number>> = { webgpu: 8, 'tfjs-node-gpu': 8 };
+
+const ONNX_TASKS: readonly RangeTestParams['task'][] = ['spiral', 'mnist_mlp'];
+
+/** Why a backend cannot run this range test although it may load; used to pass it over visibly. */
+export function rangeTestFilter(params: RangeTestParams, rule: UpdateRuleName): BackendFilter {
+  return (name) => {
+    if (name !== 'onnxruntime') return undefined;
+    if (!ONNX_TASKS.includes(params.task)) return `runs the built-in MLP tasks (${ONNX_TASKS.join(', ')}); task ${params.task} needs TensorFlow.js`;
+    if (!ONNX_UPDATE_RULES.includes(rule)) return `has no ${rule} update`;
+    return undefined;
+  };
+}
+
+/** Builds the engine for the loaded backend. Throws RangeTestInputError for problems with the user's inputs. */
+export async function createEngine(
+  backend: LoadedBackend,
+  params: RangeTestParams,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+  workspaceRoot: string,
+): Promise<TrainingEngine> {
+  if (backend.kind === 'onnxruntime') {
+    const data = params.task === 'spiral' ? spiralData(params) : mnistLikeData(params);
+    const sizes = params.task === 'spiral' ? SPIRAL_MLP : MNIST_MLP;
+    // Weights, then batch order, drawn in the same order as the TensorFlow.js tasks draw them.
+    const weights = mlpWeights(sizes, data.random);
+    const order = batchOrder(data.dataset.count, params.batchSize, data.random);
+    const trainer = await createMlpTrainer(backend.ort, { sizes, weights, dataset: data.dataset, order, rule, hyper });
+    if (typeof trainer === 'string') throw new RangeTestInputError(trainer);
+    return {
+      description: data.description,
+      step: async (lr) => [await trainer.step(lr)],
+      flush: () => [],
+      dispose: () => trainer.dispose(),
+    };
+  }
+
+  const { tf } = backend;
+  const task = await createTask(tf, params, workspaceRoot);
+  const optimizerStep = createOptimizerStep(tf, rule, hyper, task.variables);
+  if (typeof optimizerStep === 'string') {
+    task.dispose();
+    throw new RangeTestInputError(optimizerStep);
+  }
+  const groupSize = GROUPED_READ_BACK[backend.name] ?? 1;
+  const pending: import('@tensorflow/tfjs-core').Scalar[] = [];
+  const flush = (): number[] => {
+    if (pending.length === 0) return [];
+    const values = pending.length === 1 ? pending[0]!.dataSync() : tf.tidy(() => tf.stack(pending)).dataSync();
+    tf.dispose(pending.splice(0, pending.length));
+    return Array.from(values);
+  };
+  return {
+    description: task.description,
+    step: async (lr, last) => {
+      const batch = task.batch();
+      pending.push(optimizerStep.step(() => task.loss(batch.features, batch.labels), lr));
+      return pending.length >= groupSize || last ? flush() : [];
+    },
+    flush,
+    dispose: async () => {
+      tf.dispose(pending);
+      optimizerStep.dispose();
+      task.dispose();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// The ONNX Runtime engine: its curves agree with TensorFlow.js (WASM) from the same seed for every optimizer
+// it implements, tasks it has no graph for fall back visibly, and load failures read as one line.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rangeTestJob } from '../../server/src/compute/jobs';
+import type { RangeTestJobParams } from '../../server/src/compute/jobs';
+import { explainOnnxRuntimeFailure } from '../../server/src/compute/onnx/onnxTrainer';
+import { buildMlpTrainingGraph, stepScalars } from '../../server/src/compute/onnx/trainingGraph';
+import { resolveOptimizer } from '../../server/src/core/optim/hyperparameters';
+import { parseRangeTestSection } from '../../server/src/core/rangeTest/index';
+import type { BackendName } from '../../server/src/compute/backends';
+import type { OptimizerConfig } from '../../server/src/core/optim/types';
+
+function params(section: Record<string, unknown>, optimizer: OptimizerConfig, backend: BackendName): RangeTestJobParams {
+  const parsed = parseRangeTestSection(section);
+  assert.ok(parsed.params, JSON.stringify(parsed.issues));
+  return { rangeTest: parsed.params, optimizer, backend: { preferred: backend } };
+}
+
+const run = (p: RangeTestJobParams) => rangeTestJob(p, () => {}, () => false);
+
+const OPTIMIZERS: OptimizerConfig[] = [
+  { type: 'SGD', params: { lr: 0.1 } },
+  { type: 'SGD', params: { lr: 0.1, momentum: 0.9, dampening: 0.3, weight_decay: 1e-3 } },
+  { type: 'SGD', params: { lr: 0.1, momentum: 0.9, nesterov: true, maximize: false } },
+  { type: 'Adam', params: { lr: 1e-3, weight_decay: 0.01 } },
+  { type: 'AdamW', params: { lr: 1e-3, weight_decay: 0.1, amsgrad: true, betas: [0.8, 0.99] } },
+  { type: 'RMSprop', params: { lr: 1e-3 } },
+  { type: 'RMSprop', params: { lr: 1e-3, centered: true, momentum: 0.5, weight_decay: 1e-4 } },
+  { type: 'Adagrad', params: { lr: 1e-2, lr_decay: 0.01, initial_accumulator_value: 0.1 } },
+];
+
+for (const task of ['spiral', 'mnist_mlp'] as const) {
+  test(`${task}: onnxruntime and wasm give the same curve from the same seed, for every optimizer`, async () => {
+    // A ramp that moves the weights visibly, so a wrong update rule shows in the losses after a few steps.
+    const section = { task, num_iter: 12, seed: 5, batch_size: 64, start_lr: 1e-3, end_lr: 1e-1 };
+    for (const optimizer of OPTIMIZERS) {
+      const onnx = await run(params(section, optimizer, 'onnxruntime'));
+      const wasm = await run(params(section, optimizer, 'wasm'));
+      assert.equal(onnx.backend, 'onnxruntime');
+      assert.equal(wasm.backend, 'wasm');
+      assert.equal(onnx.task, wasm.task);
+      assert.equal(onnx.losses.length, wasm.losses.length, `${optimizer.type}: both ran as many steps`);
+      // Float32 on two engines: the rounding differs, the curve must not.
+      onnx.losses.forEach((loss, i) => {
+        const reference = wasm.losses[i]!;
+        assert.ok(Math.abs(loss - reference) <= 1e-4 + 1e-3 * Math.abs(reference), `${optimizer.type} ${JSON.stringify(optimizer.params)} step ${i}: ${loss} vs ${reference}`);
+      });
+      assert.ok(onnx.losses[onnx.losses.length - 1] !== onnx.losses[0], 'the weights moved');
+    }
+  });
+}
+
+test('onnxruntime: same seed, same curve; another seed, another curve', async () => {
+  const section = { task: 'spiral', num_iter: 20, seed: 11, start_lr: 1e-4, end_lr: 1 };
+  const adam: OptimizerConfig = { type: 'Adam', params: { lr: 1e-3 } };
+  const first = await run(params(section, adam, 'onnxruntime'));
+  const second = await run(params(section, adam, 'onnxruntime'));
+  assert.deepEqual(first.losses, second.losses);
+  const other = await run(params({ ...section, seed: 12 }, adam, 'onnxruntime'));
+  assert.notDeepEqual(other.losses, first.losses);
+});
+
+test('a task or optimizer onnxruntime cannot run falls back to the next backend, and says why', async () => {
+  const cnn = await run(params({ task: 'cnn', num_iter: 3, batch_size: 16 }, { type: 'Adam', params: { lr: 1e-3 } }, 'onnxruntime'));
+  assert.equal(cnn.backend, 'wasm');
+  assert.equal(cnn.backendAttempts[0]!.name, 'onnxruntime');
+  assert.equal(cnn.backendAttempts[0]!.loaded, false);
+  assert.match(cnn.backendAttempts[0]!.reason!, /built-in MLP tasks \(spiral, mnist_mlp\); task cnn needs TensorFlow\.js/);
+  await assert.rejects(run(params({ task: 'spiral', num_iter: 5 }, { type: 'Lion', params: { lr: 1e-4 } }, 'onnxruntime')), /Lion has no TensorFlow\.js implementation/);
+});
+
+test('the training graph refuses an optimizer it does not implement, with a reason', () => {
+  const { resolved } = resolveOptimizer({ type: 'Lion', params: { lr: 1e-4 } });
+  assert.ok(resolved);
+  const graph = buildMlpTrainingGraph([2, 4, 3], 8, resolved.rule, resolved.hyperparameters);
+  assert.equal(typeof graph, 'string');
+  assert.match(graph as string, /Lion has no implementation on this backend/);
+});
+
+test('per-step scalars follow torch.optim: SGD momentum buffer starts as the gradient, Adam bias corrections, Adagrad lr_decay', () => {
+  const sgd = resolveOptimizer({ type: 'SGD', params: { lr: 0.1, momentum: 0.9, dampening: 0.5 } }).resolved!;
+  assert.deepEqual(stepScalars('SGD', sgd.hyperparameters, 1, 0.1), { lr: 0.1, bufferScale: 0, gradientScale: 1 });
+  assert.deepEqual(stepScalars('SGD', sgd.hyperparameters, 2, 0.1), { lr: 0.1, bufferScale: 0.9, gradientScale: 0.5 });
+  const adam = resolveOptimizer({ type: 'AdamW', params: { lr: 1e-3, weight_decay: 0.1 } }).resolved!;
+  const scalars = stepScalars('AdamW', adam.hyperparameters, 3, 1e-3);
+  assert.equal(scalars.stepSize, 1e-3 / (1 - 0.9 ** 3));
+  assert.equal(scalars.correction2Root, Math.sqrt(1 - 0.999 ** 3));
+  assert.equal(scalars.decay, 1 - 1e-3 * 0.1);
+  const adagrad = resolveOptimizer({ type: 'Adagrad', params: { lr: 0.01, lr_decay: 0.5 } }).resolved!;
+  assert.equal(stepScalars('Adagrad', adagrad.hyperparameters, 3, 0.01).clr, 0.01 / 2);
+});
+
+test('a missing or broken onnxruntime-node reads as one line', () => {
+  const missing = Object.assign(new Error("Cannot find module 'onnxruntime-node'\nRequire stack:\n- /x/worker.js"), { code: 'MODULE_NOT_FOUND' });
+  assert.equal(explainOnnxRuntimeFailure(missing), 'not installed (optional dependency onnxruntime-node)');
+  const broken = Object.assign(new Error('libonnxruntime.so.1: cannot open shared object file: No such file or directory\n    at Module._extensions'), { code: 'ERR_DLOPEN_FAILED' });
+  assert.equal(explainOnnxRuntimeFailure(broken), 'onnxruntime-node could not be loaded: libonnxruntime.so.1: cannot open shared object file: No such file or directory');
+});
