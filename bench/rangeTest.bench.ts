@@ -1,7 +1,8 @@
 // Benchmark: the same LR range test (MLP 784-256-10, batch 128, 100 iterations, Adam) in Optimizer Lens on each
 // compute backend that loads here and in PyTorch on the CPU, run in one go; prints times and ratios.
 // Each side runs ROUNDS times in one process after one warm-up round; medians are compared (this machine is
-// shared, and single runs vary by +-20%). `--rounds N` changes the count.
+// shared, and single runs vary by +-20%). `--rounds N` changes the count. Run it bundled, as the extension ships:
+// `node scripts/runBench.mjs bench/rangeTest.bench.ts` (through tsx the JavaScript parts run slower).
 
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -47,7 +48,9 @@ function benchParams(backend: BackendName): RangeTestJobParams {
 }
 
 function runPyTorch(rounds: number): PyTorchFigures | string {
-  const script = path.join(__dirname, 'pytorch', 'range_test.py');
+  // Bundled by scripts/runBench.mjs, __dirname is out/bench; the entry's own directory holds pytorch/.
+  const entry = process.env.OPTLENS_BENCH_ENTRY;
+  const script = path.join(entry ? path.dirname(path.resolve(entry)) : __dirname, 'pytorch', 'range_test.py');
   const child = spawnSync('/usr/bin/python3', [script, String(ITERATIONS), String(rounds + 1)], { encoding: 'utf8' });
   if (child.status !== 0) return `PyTorch run failed: ${(child.stderr || child.error?.message || '').split('\n').slice(-3).join(' ')}`;
   const last = child.stdout.trim().split('\n').pop() ?? '';
