@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rangeTestJob } from '../../server/src/compute/jobs';
 import type { RangeTestJobParams } from '../../server/src/compute/jobs';
-import { explainOnnxRuntimeFailure } from '../../server/src/compute/onnx/onnxTrainer';
+import { explainOnnxRuntimeFailure } from '../../server/src/compute/backends';
 import { buildMlpTrainingGraph, stepScalars } from '../../server/src/compute/onnx/trainingGraph';
 import { resolveOptimizer } from '../../server/src/core/optim/hyperparameters';
 import { parseRangeTestSection } from '../../server/src/core/rangeTest/index';

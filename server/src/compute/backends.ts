@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as TensorFlow from '@tensorflow/tfjs-core';
-import { loadOnnxRuntime } from './onnx/onnxTrainer';
+import { GraphBuilder } from './onnx/onnxModel';
+import { onnxSessionOptions } from './onnx/onnxTrainer';
 import type { OnnxRuntimeModule } from './onnx/onnxTrainer';
 
 export type TensorFlowModule = typeof TensorFlow;
@@ -57,6 +58,39 @@ export function explainNativeFailure(error: unknown, packageName: string): strin
   if (cuda) return `CUDA library ${cuda[1]} not found (tfjs-node-gpu needs CUDA 11.2 + cuDNN 8.1)`;
   if (/libtensorflow/.test(message)) return `libtensorflow could not be loaded: ${firstLine(error)}`;
   return firstLine(error);
+}
+
+/** One line for a failure to load onnxruntime-node: absent, or a native library that does not load. */
+export function explainOnnxRuntimeFailure(error: unknown): string {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'MODULE_NOT_FOUND' && firstLine(error).includes("'onnxruntime-node'")) return 'not installed (optional dependency onnxruntime-node)';
+  return `onnxruntime-node could not be loaded: ${firstLine(error)}`;
+}
+
+/**
+ * Loads onnxruntime-node and, with `selfTest`, proves it works by running a one-node graph (a job skips that:
+ * its own session is the test). Resolves with the module, or one line saying why it cannot be used.
+ */
+async function loadOnnxRuntime(selfTest: boolean): Promise<OnnxRuntimeModule | string> {
+  let ort: OnnxRuntimeModule;
+  try {
+    ort = require('onnxruntime-node') as OnnxRuntimeModule;
+  } catch (error) {
+    return explainOnnxRuntimeFailure(error);
+  }
+  if (!selfTest) return ort;
+  try {
+    const g = new GraphBuilder('probe');
+    g.output(g.one('Add', [g.input('a', [2]), g.input('b', [2])]), 'sum', [2]);
+    const session = await ort.InferenceSession.create(g.encode(), onnxSessionOptions());
+    const out = await session.run({ a: new ort.Tensor('float32', Float32Array.of(1, 2), [2]), b: new ort.Tensor('float32', Float32Array.of(3, 4), [2]) });
+    await session.release();
+    const sum = Array.from(out.sum!.data);
+    if (sum[0] !== 4 || sum[1] !== 6) return `onnxruntime-node gave a wrong answer on a self-test (${sum.join(', ')})`;
+  } catch (error) {
+    return `onnxruntime-node failed its self-test: ${firstLine(error)}`;
+  }
+  return ort;
 }
 
 function requireTensorFlow(): TensorFlowModule {

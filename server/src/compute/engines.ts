@@ -4,10 +4,10 @@
 import type { Hyperparameters, UpdateRuleName } from '../core/optim/hyperparameters';
 import type { RangeTestParams } from '../core/rangeTest/types';
 import type { BackendFilter, BackendName, LoadedBackend } from './backends';
+import { BUILT_IN_MLP_SIZES, RANGE_TEST_UPDATE_RULES } from '../core/rangeTest/types';
 import { createMlpTrainer } from './onnx/onnxTrainer';
-import { ONNX_UPDATE_RULES } from './onnx/trainingGraph';
 import { createOptimizerStep } from './optimizerStep';
-import { batchOrder, MNIST_MLP, mlpWeights, mnistLikeData, SPIRAL_MLP, spiralData } from './taskData';
+import { builtInTask } from './taskData';
 import { createTask, RangeTestInputError } from './tasks';
 
 export interface TrainingEngine {
@@ -26,14 +26,15 @@ export interface TrainingEngine {
 /** Backends where each read-back waits for a device; there, losses are read in groups of this many. */
 const GROUPED_READ_BACK: Partial<Record<BackendName, number>> = { webgpu: 8, 'tfjs-node-gpu': 8 };
 
-const ONNX_TASKS: readonly RangeTestParams['task'][] = ['spiral', 'mnist_mlp'];
+/** The tasks ONNX Runtime has a training graph for: the built-in MLPs. */
+const ONNX_TASKS = Object.keys(BUILT_IN_MLP_SIZES);
 
 /** Why a backend cannot run this range test although it may load; used to pass it over visibly. */
 export function rangeTestFilter(params: RangeTestParams, rule: UpdateRuleName): BackendFilter {
   return (name) => {
     if (name !== 'onnxruntime') return undefined;
     if (!ONNX_TASKS.includes(params.task)) return `runs the built-in MLP tasks (${ONNX_TASKS.join(', ')}); task ${params.task} needs TensorFlow.js`;
-    if (!ONNX_UPDATE_RULES.includes(rule)) return `has no ${rule} update`;
+    if (!RANGE_TEST_UPDATE_RULES.includes(rule)) return `has no ${rule} update`;
     return undefined;
   };
 }
@@ -47,15 +48,12 @@ export async function createEngine(
   workspaceRoot: string,
 ): Promise<TrainingEngine> {
   if (backend.kind === 'onnxruntime') {
-    const data = params.task === 'spiral' ? spiralData(params) : mnistLikeData(params);
-    const sizes = params.task === 'spiral' ? SPIRAL_MLP : MNIST_MLP;
-    // Weights, then batch order, drawn in the same order as the TensorFlow.js tasks draw them.
-    const weights = mlpWeights(sizes, data.random);
-    const order = batchOrder(data.dataset.count, params.batchSize, data.random);
-    const trainer = await createMlpTrainer(backend.ort, { sizes, weights, dataset: data.dataset, order, rule, hyper });
+    // The filter only lets ONNX Runtime through for a built-in MLP task.
+    const task = builtInTask(params)!;
+    const trainer = await createMlpTrainer(backend.ort, task, rule, hyper);
     if (typeof trainer === 'string') throw new RangeTestInputError(trainer);
     return {
-      description: data.description,
+      description: task.description,
       step: async (lr) => [await trainer.step(lr)],
       flush: () => [],
       dispose: () => trainer.dispose(),

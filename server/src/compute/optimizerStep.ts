@@ -3,11 +3,11 @@
 
 import type * as TensorFlow from '@tensorflow/tfjs-core';
 import type { Hyperparameters, UpdateRuleName } from '../core/optim/hyperparameters';
+import { RANGE_TEST_UPDATE_RULES } from '../core/rangeTest/types';
 import type { TensorFlowModule } from './backends';
 
 type Tensor = TensorFlow.Tensor;
 
-export const TENSORFLOW_UPDATE_RULES: readonly UpdateRuleName[] = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad'];
 
 export interface OptimizerStep {
   /**
@@ -38,8 +38,8 @@ export function createOptimizerStep(
   variables: readonly TensorFlow.Variable[],
 ): OptimizerStep | string {
   const adamFamily = rule === 'Adam' || rule === 'AdamW';
-  if (!TENSORFLOW_UPDATE_RULES.includes(rule)) {
-    return `The range test runs ${TENSORFLOW_UPDATE_RULES.join(', ')}; ${rule} has no TensorFlow.js implementation yet.`;
+  if (!RANGE_TEST_UPDATE_RULES.includes(rule)) {
+    return `The range test runs ${RANGE_TEST_UPDATE_RULES.join(', ')}; ${rule} has no TensorFlow.js implementation yet.`;
   }
   const slots: SlotState[] = variables.map((variable) => {
     const zeros = () => tf.variable(tf.zerosLike(variable), false);

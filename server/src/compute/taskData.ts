@@ -2,6 +2,7 @@
 // Every engine (TensorFlow.js, ONNX Runtime) builds its tensors from these, so a seed gives the same starting
 // point and the same batches whichever backend runs the test, and curves can be compared across backends.
 
+import { BUILT_IN_MLP_SIZES } from '../core/rangeTest/types';
 import type { RangeTestParams } from '../core/rangeTest/types';
 import { createRandom, permutation } from './random';
 import type { SeededRandom } from './random';
@@ -21,8 +22,8 @@ export interface InitialWeight {
   readonly values: Float32Array;
 }
 
-/** A built-in task: its data, the generator that drew it (to draw weights and order next), and what it is. */
-export interface BuiltInData {
+/** A built-in task's data, the generator that drew it (to draw weights and order next), and what it is. */
+interface BuiltInData {
   /** e.g. `spiral: MLP 2-64-64-3 on 3000 points of a 3-arm spiral`. */
   readonly description: string;
   readonly dataset: Dataset;
@@ -39,11 +40,10 @@ export interface BatchOrder {
   next(): number;
 }
 
-/** Layer sizes of the built-in MLP tasks. */
-export const SPIRAL_MLP: readonly number[] = [2, 64, 64, 3];
-export const MNIST_MLP: readonly number[] = [784, 256, 10];
+const SPIRAL_MLP = BUILT_IN_MLP_SIZES.spiral!;
+const MNIST_MLP = BUILT_IN_MLP_SIZES.mnist_mlp!;
 
-export function spiralData(params: RangeTestParams): BuiltInData {
+function spiralData(params: RangeTestParams): BuiltInData {
   const random = createRandom(params.seed);
   const arms = 3;
   const perArm = 1000;
@@ -63,7 +63,7 @@ export function spiralData(params: RangeTestParams): BuiltInData {
   return { description, dataset: { features, sampleShape: [2], labels, classes: arms, count: arms * perArm }, random };
 }
 
-export function mnistLikeData(params: RangeTestParams): BuiltInData {
+function mnistLikeData(params: RangeTestParams): BuiltInData {
   const random = createRandom(params.seed);
   const classes = 10;
   const dim = 784;
@@ -93,7 +93,7 @@ export function mnistLikeData(params: RangeTestParams): BuiltInData {
   return { description, dataset: { features, sampleShape: [dim], labels, classes, count }, random };
 }
 
-export function orientedBarsData(params: RangeTestParams): BuiltInData {
+function orientedBarsData(params: RangeTestParams): BuiltInData {
   const random = createRandom(params.seed);
   const classes = 10;
   const size = 28;
@@ -123,19 +123,19 @@ export function orientedBarsData(params: RangeTestParams): BuiltInData {
 }
 
 /** Glorot-uniform values for a weight of `shape`, drawn from the seeded generator. */
-export function glorotWeight(shape: readonly number[], fanIn: number, fanOut: number, random: SeededRandom): InitialWeight {
+function glorotWeight(shape: readonly number[], fanIn: number, fanOut: number, random: SeededRandom): InitialWeight {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
   random.fillUniform(values, -limit, limit);
   return { shape, values };
 }
 
-export function zeroWeight(shape: readonly number[]): InitialWeight {
+function zeroWeight(shape: readonly number[]): InitialWeight {
   return { shape, values: new Float32Array(shape.reduce((a, b) => a * b, 1)) };
 }
 
 /** Initial weights of an MLP over `sizes`: [W0, b0, W1, b1, ...], W as [in, out]. */
-export function mlpWeights(sizes: readonly number[], random: SeededRandom): InitialWeight[] {
+function mlpWeights(sizes: readonly number[], random: SeededRandom): InitialWeight[] {
   const weights: InitialWeight[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     weights.push(glorotWeight([sizes[i]!, sizes[i + 1]!], sizes[i]!, sizes[i + 1]!, random));
@@ -178,4 +178,40 @@ export function gatherBatch(dataset: Dataset, rows: Int32Array): { features: Flo
     oneHot[i * dataset.classes + dataset.labels[row]!] = 1;
   });
   return { features, oneHot };
+}
+
+/** A built-in proxy task, ready for any engine: data, initial weights and batch order, all from the seed. */
+export interface BuiltInTask {
+  /** e.g. `spiral: MLP 2-64-64-3 on 3000 points of a 3-arm spiral`. */
+  readonly description: string;
+  readonly dataset: Dataset;
+  /** [W0, b0, W1, b1, ...] for an MLP; the CNN's kernels, biases and dense layer otherwise. */
+  readonly weights: readonly InitialWeight[];
+  readonly order: BatchOrder;
+  /** Layer sizes when the task is an MLP (the engines that run MLPs only need these). */
+  readonly mlpSizes?: readonly number[];
+}
+
+/**
+ * The built-in task named in `params` (undefined for `user`). Data, weights and batch order are drawn from one
+ * generator in that order, so every engine starts from the same point and sees the same batches.
+ */
+export function builtInTask(params: RangeTestParams): BuiltInTask | undefined {
+  const data = params.task === 'spiral' ? spiralData(params) : params.task === 'mnist_mlp' ? mnistLikeData(params) : params.task === 'cnn' ? orientedBarsData(params) : undefined;
+  if (!data) return undefined;
+  const { description, dataset, random } = data;
+  const mlpSizes = BUILT_IN_MLP_SIZES[params.task];
+  const classes = dataset.classes;
+  const weights = mlpSizes
+    ? mlpWeights(mlpSizes, random)
+    : [
+        glorotWeight([9 * 1, 8], 9, 72, random),
+        zeroWeight([8]),
+        glorotWeight([9 * 8, 16], 72, 144, random),
+        zeroWeight([16]),
+        glorotWeight([7 * 7 * 16, classes], 7 * 7 * 16, classes, random),
+        zeroWeight([classes]),
+      ];
+  const order = batchOrder(dataset.count, params.batchSize, random);
+  return { description, dataset, weights, order, ...(mlpSizes ? { mlpSizes } : {}) };
 }

@@ -7,9 +7,8 @@ import type * as TensorFlow from '@tensorflow/tfjs-core';
 import type { RangeTestParams } from '../core/rangeTest/types';
 import type { TensorFlowModule } from './backends';
 import { createRandom } from './random';
-import type { SeededRandom } from './random';
-import { batchOrder, glorotWeight, MNIST_MLP, mlpWeights, mnistLikeData, orientedBarsData, SPIRAL_MLP, spiralData, zeroWeight } from './taskData';
-import type { BuiltInData, InitialWeight } from './taskData';
+import { batchOrder, builtInTask, gatherBatch } from './taskData';
+import type { BatchOrder, BuiltInTask } from './taskData';
 
 type Tensor = TensorFlow.Tensor;
 type Tensor4D = TensorFlow.Tensor4D;
@@ -32,26 +31,14 @@ export interface TrainingTask {
   dispose(): void;
 }
 
-/**
- * Fixed batches of `features`/`labels` in the seeded order of `batchOrder`. The returned tensors belong to the
- * sampler: callers must not dispose them.
- */
-function batchSampler(tf: TensorFlowModule, features: Tensor, labels: Tensor, batchSize: number, random: SeededRandom) {
-  const order = batchOrder(features.shape[0]!, batchSize, random);
-  const batches: { features: Tensor; labels: Tensor }[] = [];
-  for (let batch = 0; batch < order.batchCount; batch++) {
-    const indices = tf.tensor1d(order.batchRows(batch), 'int32');
-    batches.push({ features: tf.gather(features, indices), labels: tf.gather(labels, indices) });
-    indices.dispose();
-  }
+type Batch = { features: Tensor; labels: Tensor };
+
+/** Visits `batches` (one per batch of `order`) in the order's seeded sequence; disposing frees them all. */
+function batchSampler(tf: TensorFlowModule, batches: readonly Batch[], order: BatchOrder) {
   return {
-    next: (): { features: Tensor; labels: Tensor } => batches[order.next()]!,
+    next: (): Batch => batches[order.next()]!,
     dispose: () => tf.dispose(batches.flatMap((batch) => [batch.features, batch.labels])),
   };
-}
-
-function variableFrom(tf: TensorFlowModule, weight: InitialWeight): TensorFlow.Variable {
-  return tf.variable(tf.tensor(weight.values, [...weight.shape], 'float32'));
 }
 
 /**
@@ -118,59 +105,38 @@ function mlpOver(tf: TensorFlowModule, variables: readonly TensorFlow.Variable[]
   };
 }
 
-function oneHot(tf: TensorFlowModule, labels: Int32Array, classes: number): Tensor {
-  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), 'float32'));
-}
-
-/** A built-in task on TensorFlow.js tensors, from the same arrays every engine starts from. */
-function fromData(tf: TensorFlowModule, data: BuiltInData, weights: readonly InitialWeight[], batchSize: number) {
-  const { dataset, random } = data;
-  const features = tf.tensor(dataset.features, [dataset.count, ...dataset.sampleShape], 'float32');
-  const targets = oneHot(tf, dataset.labels, dataset.classes);
-  const variables = weights.map((weight) => variableFrom(tf, weight));
-  const sampler = batchSampler(tf, features, targets, batchSize, random);
+/**
+ * A built-in task on TensorFlow.js tensors, from the same arrays every engine starts from: `forward` maps the
+ * variables (in the order of `task.weights`) to a function from a batch to logits.
+ */
+function tensorTask(tf: TensorFlowModule, task: BuiltInTask, forward: (variables: readonly TensorFlow.Variable[]) => (x: Tensor) => Tensor): TrainingTask {
+  const { dataset, order } = task;
+  const variables = task.weights.map((weight) => tf.variable(tf.tensor(weight.values, [...weight.shape], 'float32')));
+  const batches = Array.from({ length: order.batchCount }, (_, b): Batch => {
+    const { features, oneHot } = gatherBatch(dataset, order.batchRows(b));
+    return { features: tf.tensor(features, [order.size, ...dataset.sampleShape], 'float32'), labels: tf.tensor2d(oneHot, [order.size, dataset.classes]) };
+  });
+  const sampler = batchSampler(tf, batches, order);
+  const model = forward(variables);
   return {
+    description: task.description,
     variables,
-    sampler,
+    batch: () => sampler.next(),
+    loss: (x, y) => crossEntropy(tf, y, model(x)),
     dispose: () => {
       sampler.dispose();
-      tf.dispose([features, targets, ...variables]);
+      tf.dispose(variables);
     },
   };
 }
 
-function mlpTask(tf: TensorFlowModule, params: RangeTestParams, data: BuiltInData, sizes: readonly number[]): TrainingTask {
-  const weights = mlpWeights(sizes, data.random);
-  const { variables, sampler, dispose } = fromData(tf, data, weights, params.batchSize);
-  const model = mlpOver(tf, variables);
-  return { description: data.description, variables, batch: () => sampler.next(), loss: (x, y) => crossEntropy(tf, y, model(x)), dispose };
-}
-
-function cnnTask(tf: TensorFlowModule, params: RangeTestParams): TrainingTask {
-  const data = orientedBarsData(params);
-  const { random } = data;
-  const classes = data.dataset.classes;
-  const weights = [
-    glorotWeight([9 * 1, 8], 9, 72, random),
-    zeroWeight([8]),
-    glorotWeight([9 * 8, 16], 72, 144, random),
-    zeroWeight([16]),
-    glorotWeight([7 * 7 * 16, classes], 7 * 7 * 16, classes, random),
-    zeroWeight([classes]),
-  ];
-  const { variables, sampler, dispose } = fromData(tf, data, weights, params.batchSize);
+/** The CNN of the `cnn` task over its six weights (see builtInTask in taskData.ts for their shapes). */
+function cnnOver(tf: TensorFlowModule, variables: readonly TensorFlow.Variable[]) {
   const [k1, b1, k2, b2, w3, b3] = variables as unknown as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
-  const forward = (x: Tensor): Tensor => {
+  return (x: Tensor): Tensor => {
     const c1 = tf.maxPool(tf.relu(convolution3x3(tf, x as Tensor4D, k1, b1, false)) as Tensor4D, 2, 2, 'valid');
     const c2 = tf.maxPool(tf.relu(convolution3x3(tf, c1, k2, b2, true)) as Tensor4D, 2, 2, 'valid');
     return dense(tf, tf.reshape(c2, [-1, 7 * 7 * 16]), w3, b3, true);
-  };
-  return {
-    description: data.description,
-    variables,
-    batch: () => sampler.next(),
-    loss: (x, y) => crossEntropy(tf, y, forward(x)),
-    dispose,
   };
 }
 
@@ -265,8 +231,14 @@ async function userTask(tf: TensorFlowModule, params: RangeTestParams, workspace
   const targets = classification
     ? tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(csv.labels), 'int32'), outputs), 'float32'))
     : tf.tensor2d(csv.labels, [csv.rows, 1]);
-  const random = createRandom(params.seed);
-  const sampler = batchSampler(tf, features, targets, params.batchSize, random);
+  const order = batchOrder(csv.rows, params.batchSize, createRandom(params.seed));
+  const batches = Array.from({ length: order.batchCount }, (_, b): Batch => {
+    const indices = tf.tensor1d(order.batchRows(b), 'int32');
+    const batch = { features: tf.gather(features, indices), labels: tf.gather(targets, indices) };
+    indices.dispose();
+    return batch;
+  });
+  const sampler = batchSampler(tf, batches, order);
   const variables = model.trainableWeights.map((weight) => (weight as unknown as { val: TensorFlow.Variable }).val);
   return {
     description: `user: ${params.model} on ${csv.rows} rows of ${params.data} (${classification ? `${outputs}-class cross-entropy` : 'mean squared error'})`,
@@ -291,11 +263,11 @@ async function userTask(tf: TensorFlowModule, params: RangeTestParams, workspace
 export async function createTask(tf: TensorFlowModule, params: RangeTestParams, workspaceRoot: string): Promise<TrainingTask> {
   switch (params.task) {
     case 'spiral':
-      return mlpTask(tf, params, spiralData(params), SPIRAL_MLP);
     case 'mnist_mlp':
-      return mlpTask(tf, params, mnistLikeData(params), MNIST_MLP);
-    case 'cnn':
-      return cnnTask(tf, params);
+    case 'cnn': {
+      const task = builtInTask(params)!;
+      return tensorTask(tf, task, (variables) => (task.mlpSizes ? mlpOver(tf, variables) : cnnOver(tf, variables)));
+    }
     case 'user':
       return userTask(tf, params, workspaceRoot);
   }

@@ -27,7 +27,7 @@ const ONNX_SCHEMA = {
           fields: { input: repeated('string', 1), output: repeated('string', 2), name: { type: 'string', id: 3 }, opType: { type: 'string', id: 4 }, attribute: repeated('AttributeProto', 5) },
         },
         AttributeProto: {
-          fields: { name: { type: 'string', id: 1 }, f: { type: 'float', id: 2 }, i: { type: 'int64', id: 3 }, ints: repeated('int64', 8), type: { type: 'int32', id: 20 } },
+          fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 }, ints: repeated('int64', 8), type: { type: 'int32', id: 20 } },
         },
         TensorProto: {
           fields: { dims: repeated('int64', 1), dataType: { type: 'int32', id: 2 }, floatData: repeated('float', 4), int64Data: repeated('int64', 7), name: { type: 'string', id: 8 } },
@@ -49,26 +49,24 @@ const ONNX_SCHEMA = {
 /** onnx.TensorProto.DataType and onnx.AttributeProto.AttributeType values used here. */
 const FLOAT = 1;
 const INT64 = 7;
-const ATTRIBUTE_FLOAT = 1;
 const ATTRIBUTE_INT = 2;
 const ATTRIBUTE_INTS = 7;
 
 /** A dimension: a size, or a symbolic name (e.g. the batch). */
 export type Dimension = number | string;
 
-export type AttributeValue = number | readonly number[] | { float: number };
+/** An integer attribute, or a list of integers (the only kinds training-step graphs use). */
+export type AttributeValue = number | readonly number[];
 
 interface NodeRecord {
   opType: string;
   input: string[];
   output: string[];
-  attribute: { name: string; type: number; i?: number; f?: number; ints?: number[] }[];
+  attribute: { name: string; type: number; i?: number; ints?: number[] }[];
 }
 
 function attribute(name: string, value: AttributeValue): NodeRecord['attribute'][number] {
-  if (typeof value === 'number') return { name, type: ATTRIBUTE_INT, i: value };
-  if ('float' in value) return { name, type: ATTRIBUTE_FLOAT, f: value.float };
-  return { name, type: ATTRIBUTE_INTS, ints: [...value] };
+  return typeof value === 'number' ? { name, type: ATTRIBUTE_INT, i: value } : { name, type: ATTRIBUTE_INTS, ints: [...value] };
 }
 
 function valueInfo(name: string, dims: readonly Dimension[]) {

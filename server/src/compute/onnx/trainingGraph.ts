@@ -4,11 +4,8 @@
 // and gives the loss (before the update) and the new weights and state out, so a step is one native call.
 
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
+import { RANGE_TEST_UPDATE_RULES } from '../../core/rangeTest/types';
 import { GraphBuilder } from './onnxModel';
-import type { Dimension } from './onnxModel';
-
-/** The optimizers the graph implements (the same set as the TensorFlow.js step). */
-export const ONNX_UPDATE_RULES: readonly UpdateRuleName[] = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad'];
 
 /** One optimizer state tensor of a parameter, fed in and read back every step. */
 export interface StateSlot {
@@ -58,27 +55,19 @@ export function stepScalars(rule: UpdateRuleName, hyper: Hyperparameters, step: 
   }
 }
 
-const SCALAR_NAMES: Partial<Record<UpdateRuleName, readonly string[]>> = {
-  SGD: ['lr', 'bufferScale', 'gradientScale'],
-  Adam: ['stepSize', 'correction2Root', 'decay'],
-  AdamW: ['stepSize', 'correction2Root', 'decay'],
-  RMSprop: ['lr'],
-  Adagrad: ['clr'],
-};
-
 /**
  * Builds the training-step graph of an MLP over `sizes` (ReLU between layers, logits out) for batches of
  * `batchSize` rows, with `rule`'s update. Returns a reason string for a rule the graph does not implement.
  */
 export function buildMlpTrainingGraph(sizes: readonly number[], batchSize: number, rule: UpdateRuleName, hyper: Hyperparameters): TrainingGraph | string {
-  const scalarNames = SCALAR_NAMES[rule];
-  if (!scalarNames || !ONNX_UPDATE_RULES.includes(rule)) {
-    return `The range test runs ${ONNX_UPDATE_RULES.join(', ')}; ${rule} has no implementation on this backend yet.`;
+  if (!RANGE_TEST_UPDATE_RULES.includes(rule)) {
+    return `The range test runs ${RANGE_TEST_UPDATE_RULES.join(', ')}; ${rule} has no implementation on this backend yet.`;
   }
+  // The inputs are whatever `stepScalars` computes for the rule, so the two cannot drift apart.
+  const scalarNames = Object.keys(stepScalars(rule, hyper, 1, 1));
   const g = new GraphBuilder(`mlp_${sizes.join('_')}_${rule}`);
-  const batch: Dimension = batchSize;
-  const x = g.input(FEATURES, [batch, sizes[0]!]);
-  const y = g.input(LABELS, [batch, sizes[sizes.length - 1]!]);
+  const x = g.input(FEATURES, [batchSize, sizes[0]!]);
+  const y = g.input(LABELS, [batchSize, sizes[sizes.length - 1]!]);
   const parameters: string[] = [];
   const parameterShapes: number[][] = [];
   for (let layer = 0; layer + 1 < sizes.length; layer++) {

@@ -1,7 +1,18 @@
 // Public types of the LR range test: its parameters, the curve it produces and the suggestions drawn from it.
 
+import type { UpdateRuleName } from '../optim/hyperparameters';
+
 /** The built-in proxy tasks plus `user` (a TensorFlow.js Layers model and a CSV from the workspace). */
 export type RangeTestTaskName = 'spiral' | 'mnist_mlp' | 'cnn' | 'user';
+
+/** The optimizers a range test can train with, on every engine (torch.optim's single-tensor update rules). */
+export const RANGE_TEST_UPDATE_RULES: readonly UpdateRuleName[] = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad'];
+
+/** Layer sizes of the built-in tasks that are MLPs (ReLU between layers, logits out). */
+export const BUILT_IN_MLP_SIZES: Partial<Record<RangeTestTaskName, readonly number[]>> = {
+  spiral: [2, 64, 64, 3],
+  mnist_mlp: [784, 256, 10],
+};
 
 export type RangeTestStepMode = 'exp' | 'linear';
 
