@@ -77,7 +77,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const panels = SchedulePanel.register(context, getSchedule);
   const rangeTestPanel = RangeTestPanel.register(context, (uri, lr, target) => applyLearningRate(client, uri, lr, target));
   const landscapePanel = LandscapePanel.register(context);
-  context.subscriptions.push(panels, rangeTestPanel, landscapePanel);
+  // The range-test and landscape registries add themselves to context.subscriptions when they register.
+  context.subscriptions.push(panels);
 
   const activeConfigUri = (argument: unknown): string | undefined => {
     if (typeof argument === 'string') return argument;
