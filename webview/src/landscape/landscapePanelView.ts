@@ -5,7 +5,7 @@
 // Invariant: the map's shading and contour lines are drawn once per view, theme and size into a base canvas; moving
 // the scrubber only redraws paths and markers on top of it, so scrubbing and playback stay smooth.
 
-import { button, make } from '../common/dom';
+import { button, exportButtons, exportResultText, make } from '../common/dom';
 import uPlot from 'uplot';
 import type { ExportFormat, LandscapePanelSnapshot, SimulationSnapshot } from '../protocol';
 import { formatValue, linearTicks } from '../common/format';
@@ -122,9 +122,7 @@ export class LandscapePanelView {
   }
 
   showExportResult(format: ExportFormat, savedTo: string | null, error: string | undefined): void {
-    const name = format.toUpperCase();
-    this.elements.status.textContent =
-      error !== undefined ? `${name} export failed: ${error}` : savedTo === null ? `${name} export cancelled.` : `Saved ${name} to ${savedTo}.`;
+    this.elements.status.textContent = exportResultText(format, savedTo, error);
   }
 
   snapshot(): LandscapePanelSnapshot {
@@ -171,15 +169,7 @@ export class LandscapePanelView {
     this.root.classList.add('landscape-panel');
     const header = make('header', 'toolbar', this.root);
     const title = make('h1', 'title', header);
-    const exportGroup = make('div', 'export-group', header);
-    exportGroup.setAttribute('role', 'group');
-    exportGroup.setAttribute('aria-label', 'Export');
-    const exportButtons: Record<ExportFormat, HTMLButtonElement> = {
-      png: button(exportGroup, 'PNG', 'Export the map and plots as a PNG image', () => this.exportAs('png')),
-      svg: button(exportGroup, 'SVG', 'Export the map and plots as an SVG drawing', () => this.exportAs('svg')),
-      csv: button(exportGroup, 'CSV', 'Export every run step (or the heatmap cells) as CSV', () => this.exportAs('csv')),
-    };
-    for (const format of ['png', 'svg', 'csv'] as const) exportButtons[format].setAttribute('aria-label', `Export ${format.toUpperCase()}`);
+    const buttons = exportButtons(header, { png: 'Export the map and plots as a PNG image', svg: 'Export the map and plots as an SVG drawing', csv: 'Export every run step (or the heatmap cells) as CSV' }, (format) => this.exportAs(format));
     const summary = make('div', 'summary', this.root);
     const stability = make('div', 'stability', this.root);
     stability.setAttribute('role', 'note');
@@ -225,7 +215,7 @@ export class LandscapePanelView {
     const status = make('div', 'status', this.root);
     status.setAttribute('role', 'status');
     return {
-      title, exportButtons, summary, stability, overlay, main, mapArea, mapCanvas, lossHost, stepSizeHost,
+      title, exportButtons: buttons, summary, stability, overlay, main, mapArea, mapCanvas, lossHost, stepSizeHost,
       scrubber, playButton, slider, stepLabel, legend, heatmapSection, heatmapCanvas, notes, status,
     };
   }

@@ -5,7 +5,7 @@
 // Invariant: the view never edits anything itself; Apply only asks the host, and the host's `applied` answer is
 // what the status line shows.
 
-import { button, make } from '../common/dom';
+import { exportButtons, exportResultText, make } from '../common/dom';
 import uPlot from 'uplot';
 import type { AppliedLearningRate, ApplyTarget, ExportFormat, RangeTestPanelSnapshot, RangeTestSnapshot, RangeTestSuggestionKind } from '../protocol';
 import { formatValue } from '../common/format';
@@ -105,9 +105,7 @@ export class RangeTestPanelView {
   }
 
   showExportResult(format: ExportFormat, savedTo: string | null, error: string | undefined): void {
-    const name = format.toUpperCase();
-    this.elements.status.textContent =
-      error !== undefined ? `${name} export failed: ${error}` : savedTo === null ? `${name} export cancelled.` : `Saved ${name} to ${savedTo}.`;
+    this.elements.status.textContent = exportResultText(format, savedTo, error);
   }
 
   snapshot(): RangeTestPanelSnapshot {
@@ -130,15 +128,7 @@ export class RangeTestPanelView {
     this.root.classList.add('range-test-panel');
     const header = make('header', 'toolbar', this.root);
     const title = make('h1', 'title', header);
-    const exportGroup = make('div', 'export-group', header);
-    exportGroup.setAttribute('role', 'group');
-    exportGroup.setAttribute('aria-label', 'Export');
-    const exportButtons: Record<ExportFormat, HTMLButtonElement> = {
-      png: button(exportGroup, 'PNG', 'Export the plot as a PNG image', () => this.exportAs('png')),
-      svg: button(exportGroup, 'SVG', 'Export the plot as an SVG drawing', () => this.exportAs('svg')),
-      csv: button(exportGroup, 'CSV', 'Export every iteration as CSV (iteration, lr, loss, smoothed)', () => this.exportAs('csv')),
-    };
-    for (const format of ['png', 'svg', 'csv'] as const) exportButtons[format].setAttribute('aria-label', `Export ${format.toUpperCase()}`);
+    const buttons = exportButtons(header, { png: 'Export the plot as a PNG image', svg: 'Export the plot as an SVG drawing', csv: 'Export every iteration as CSV (iteration, lr, loss, smoothed)' }, (format) => this.exportAs(format));
     const summary = make('dl', 'summary', this.root);
     const plotArea = make('div', 'plot-area', this.root);
     const plotHost = make('div', 'plot', plotArea);
@@ -162,7 +152,7 @@ export class RangeTestPanelView {
     notes.setAttribute('aria-label', 'Notes');
     const status = make('div', 'status', this.root);
     status.setAttribute('role', 'status');
-    return { title, exportButtons, summary, plotArea, plotHost, overlay, readout, suggestions, notes, legend, status };
+    return { title, exportButtons: buttons, summary, plotArea, plotHost, overlay, readout, suggestions, notes, legend, status };
   }
 
   private render(): void {

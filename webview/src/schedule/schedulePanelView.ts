@@ -4,7 +4,7 @@
 // Invariant: uPlot only ever receives decimated data for the visible step range (see `decimate.ts`); the readout
 // and the CSV read the full arrays, so what the user reads is exact even when the drawing is decimated.
 
-import { button, make } from '../common/dom';
+import { button, exportButtons, exportResultText, make } from '../common/dom';
 import uPlot from 'uplot';
 import type { ExportFormat, SchedulePanelSnapshot, ScheduleSnapshot } from '../protocol';
 import { decimateMinMax } from './decimate';
@@ -121,9 +121,7 @@ export class SchedulePanelView {
   }
 
   showExportResult(format: ExportFormat, savedTo: string | null, error: string | undefined): void {
-    const name = format.toUpperCase();
-    this.elements.status.textContent =
-      error !== undefined ? `${name} export failed: ${error}` : savedTo === null ? `${name} export cancelled.` : `Saved ${name} to ${savedTo}.`;
+    this.elements.status.textContent = exportResultText(format, savedTo, error);
   }
 
   restoreUi(logScale: boolean, view: StepRange | null): void {
@@ -169,15 +167,7 @@ export class SchedulePanelView {
     const pinButton = button(controls, 'Pin', 'Pin this schedule and compare it with your next edits', () =>
       this.pinned ? this.callbacks.unpin() : this.callbacks.pin(),
     );
-    const exportGroup = make('div', 'export-group', controls);
-    exportGroup.setAttribute('role', 'group');
-    exportGroup.setAttribute('aria-label', 'Export');
-    const exportButtons: Record<ExportFormat, HTMLButtonElement> = {
-      png: button(exportGroup, 'PNG', 'Export the plot as a PNG image', () => this.exportAs('png')),
-      svg: button(exportGroup, 'SVG', 'Export the plot as an SVG drawing', () => this.exportAs('svg')),
-      csv: button(exportGroup, 'CSV', 'Export every step as CSV (step, lr, momentum, betas)', () => this.exportAs('csv')),
-    };
-    for (const format of ['png', 'svg', 'csv'] as const) exportButtons[format].setAttribute('aria-label', `Export ${format.toUpperCase()}`);
+    const buttons = exportButtons(controls, { png: 'Export the plot as a PNG image', svg: 'Export the plot as an SVG drawing', csv: 'Export every step as CSV (step, lr, momentum, betas)' }, (format) => this.exportAs(format));
 
     const warnings = make('div', 'warnings', this.root);
     warnings.setAttribute('role', 'status');
@@ -207,7 +197,7 @@ export class SchedulePanelView {
     status.setAttribute('role', 'status');
     const hint = make('p', 'hint', this.root);
     hint.textContent = 'Drag to zoom · Shift+drag to pan · double-click to reset · arrows move the readout';
-    return { title, logButton, resetButton, pinButton, exportButtons, warnings, plotArea, plotHost, overlay, readout, legend, status };
+    return { title, logButton, resetButton, pinButton, exportButtons: buttons, warnings, plotArea, plotHost, overlay, readout, legend, status };
   }
 
   /** Everything outside the canvas: title, toggles, warnings, the error overlay, the legend and the readout. */
