@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { SimulationView } from '../../server/src/protocol';
 import { ensureWebviewBundle, launchChromium, repositoryRoot } from './webviewHarness';
-import { clickAndCapture, loadFixture, openResultPanel, paintedPixels, postToPanel, posted, type HarnessGlobals, type ResultPanelOptions } from './resultPanelHarness';
+import { clickAndCapture, loadFixture, withResultPanel, paintedPixels, postToPanel, posted, type HarnessGlobals, type ResultPanelOptions } from './resultPanelHarness';
 
 interface ChartShape {
   data: (number | null)[][];
@@ -49,15 +49,8 @@ after(async () => {
   await browser?.close();
 });
 
-async function withPanel(options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
-  const opened = await openResultPanel(browser, 'landscape', options);
-  try {
-    await body(opened.page);
-    assert.deepEqual(await opened.page.evaluate(() => (window as unknown as HarnessGlobals).harness.violations), [], 'the webview must work under the strict CSP');
-    assert.deepEqual(opened.problems, [], 'no page or console errors');
-  } finally {
-    await opened.close();
-  }
+function withPanel(options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
+  return withResultPanel(browser, 'landscape', options, body);
 }
 
 function show(page: Page, view: SimulationView): Promise<void> {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RangeTestView } from '../../server/src/protocol';
 import { ensureWebviewBundle, launchChromium, repositoryRoot } from './webviewHarness';
-import { clickAndCapture, loadFixture, openResultPanel, postToPanel, posted, type HarnessGlobals, type ResultPanelOptions } from './resultPanelHarness';
+import { clickAndCapture, loadFixture, withResultPanel, postToPanel, posted, type HarnessGlobals, type ResultPanelOptions } from './resultPanelHarness';
 
 interface RangeTestGlobals extends HarnessGlobals {
   optimizerLensRangeTest: {
@@ -35,15 +35,8 @@ after(async () => {
   await browser?.close();
 });
 
-async function withPanel(options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
-  const opened = await openResultPanel(browser, 'rangeTest', options);
-  try {
-    await body(opened.page);
-    assert.deepEqual(await opened.page.evaluate(() => (window as unknown as HarnessGlobals).harness.violations), [], 'the webview must work under the strict CSP');
-    assert.deepEqual(opened.problems, [], 'no page or console errors');
-  } finally {
-    await opened.close();
-  }
+function withPanel(options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
+  return withResultPanel(browser, 'rangeTest', options, body);
 }
 
 function show(page: Page, view: RangeTestView, applied: unknown = null): Promise<void> {

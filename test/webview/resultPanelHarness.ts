@@ -1,5 +1,6 @@
 // Opens the bundled range-test and landscape webviews in Chromium with the stub VS Code host, and loads the fixtures.
 
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -108,4 +109,19 @@ export async function paintedPixels(
     },
     { selector, region, tolerance },
   );
+}
+
+/**
+ * Opens a result panel, runs `body` on its page, then checks what every panel test checks: nothing broke the
+ * strict CSP and the page logged no errors. The panel is closed either way.
+ */
+export async function withResultPanel(browser: Browser, kind: ResultPanelKind, options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
+  const opened = await openResultPanel(browser, kind, options);
+  try {
+    await body(opened.page);
+    assert.deepEqual(await opened.page.evaluate(() => (window as unknown as HarnessGlobals).harness.violations), [], 'the webview must work under the strict CSP');
+    assert.deepEqual(opened.problems, [], 'no page or console errors');
+  } finally {
+    await opened.close();
+  }
 }
