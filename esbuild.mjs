@@ -65,6 +65,9 @@ async function copyAssets() {
     }
   }
   await copyOnnxRuntime();
+  // The Python runner of the range test on the user's own PyTorch model runs from dist/python/ (pythonRunner.ts).
+  await mkdir('dist/python', { recursive: true });
+  await copyFile('server/src/compute/python/optlens_range_test.py', 'dist/python/optlens_range_test.py');
   await mkdir('dist/webview', { recursive: true });
   if (existsSync('node_modules/uplot/dist/uPlot.min.css')) {
     await copyFile('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');
