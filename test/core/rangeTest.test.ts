@@ -165,7 +165,7 @@ test('range_test section: defaults come from the catalog', () => {
   assert.deepEqual(issues, []);
   assert.deepEqual(params, {
     task: 'mnist_mlp', startLr: 1e-7, endLr: 10, numIter: 100, stepMode: 'exp', smooth: 0.98,
-    divergeThreshold: 4, batchSize: 128, seed: 0,
+    divergeThreshold: 4, batchSize: 128, seed: 0, device: 'auto',
   });
   assert.equal(parseRangeTestSection(null).params?.task, 'spiral');
 });

@@ -40,7 +40,13 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(settings: Record<string, unknown> = { diagnosticsDelay: 0 }, extraCapabilities: Record<string, unknown> = {}): Promise<TestServer> {
+export async function startTestServer(
+  settings: Record<string, unknown> = { diagnosticsDelay: 0 },
+  extraCapabilities: Record<string, unknown> = {},
+  extraInitializationOptions: Record<string, unknown> = {},
+  /** More initialize params, e.g. `workspaceFolders`. */
+  extraInitializeParams: Record<string, unknown> = {},
+): Promise<TestServer> {
   ensureBuilt();
   const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -68,7 +74,8 @@ export async function startTestServer(settings: Record<string, unknown> = { diag
     processId: process.pid,
     rootUri: null,
     capabilities: { textDocument: { hover: { contentFormat: ['markdown'] } }, ...extraCapabilities },
-    initializationOptions: { settings },
+    initializationOptions: { settings, ...extraInitializationOptions },
+    ...extraInitializeParams,
   });
   await connection.sendNotification(InitializedNotification.type, {});
   const nextDiagnostics = (uri: string, version?: number): Promise<Diagnostic[]> =>

@@ -4,9 +4,9 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RangeTestView, SimulationRunView, SimulationView } from '../../server/src/protocol';
+import type { RangeTestView, SimulationRunView, SimulationStatementView, SimulationView } from '../../server/src/protocol';
 import { rangeTestLearningRates, smoothLosses, suggestLearningRates } from '../../server/src/core/rangeTest/index';
-import { simulate, type SimulateRequest, type SimulateResult } from '../../server/src/core/simulate/index';
+import { runStatements, simulate, type SimulateRequest, type SimulateResult } from '../../server/src/core/simulate/index';
 
 const fixtureFolder = join(import.meta.dirname, '..', 'fixtures', 'webview');
 
@@ -51,6 +51,8 @@ function rangeTestView(): RangeTestView {
   const { suggestions, notes } = suggestLearningRates({ lrs, smoothed: smoothedSoFar, stopped, numIter });
   return {
     uri: 'file:///work/configs/resnet18-cifar.optim.yaml',
+    fileName: 'resnet18-cifar.optim.yaml',
+    measuredOn: 'proxy',
     backend: 'wasm',
     backendAttempts: [
       { name: 'tfjs-node-gpu', loaded: false, reason: 'not installed (npm i @tensorflow/tfjs-node-gpu to use a CUDA GPU)' },
@@ -64,8 +66,8 @@ function rangeTestView(): RangeTestView {
     smoothed: smoothedSoFar,
     stopped,
     suggestions: {
-      steepest: suggestions.steepest ? { lr: suggestions.steepest.lr, index: suggestions.steepest.index, explanation: suggestions.steepest.explanation } : null,
       valley: suggestions.valley ? { lr: suggestions.valley.lr, index: suggestions.valley.index, explanation: suggestions.valley.explanation } : null,
+      steepest: suggestions.steepest ? { lr: suggestions.steepest.lr, index: suggestions.steepest.index, explanation: suggestions.steepest.explanation } : null,
       minimum: suggestions.minimum ? { lr: suggestions.minimum.lr, index: suggestions.minimum.index, explanation: suggestions.minimum.explanation } : null,
     },
     notes,
@@ -85,16 +87,31 @@ function stillFallingView(full: RangeTestView): RangeTestView {
   return {
     ...full,
     uri: 'file:///work/configs/onecycle.optim.yaml',
+    fileName: 'onecycle.optim.yaml',
     lrs,
     losses: full.losses.slice(0, end),
     smoothed,
     stopped: 'completed',
-    suggestions: { steepest: strip(suggestions.steepest), valley: strip(suggestions.valley), minimum: strip(suggestions.minimum) },
+    suggestions: { valley: strip(suggestions.valley), steepest: strip(suggestions.steepest), minimum: strip(suggestions.minimum) },
     notes,
     applyTarget: 'max_lr',
     backend: 'cpu',
     backendAttempts: [{ name: 'cpu', loaded: true }],
     seconds: 3.4,
+  };
+}
+
+/** The same curve as measured on the user's own model by the Python runner (CPU torch, as on these machines). */
+function yourModelView(full: RangeTestView): RangeTestView {
+  return {
+    ...full,
+    uri: 'file:///work/project/train.optim.yaml',
+    fileName: 'train.optim.yaml',
+    measuredOn: 'your-model',
+    backend: 'pytorch',
+    backendAttempts: [],
+    runtime: { python: '3.11.2', torch: '1.13.1', device: 'cpu', deviceName: 'cpu', interpreter: '/usr/bin/python3', interpreterSource: 'setting' },
+    task: 'pytorch: train.models:build_model on train.data:train_loader (cross_entropy)',
   };
 }
 
@@ -158,18 +175,31 @@ const rosenbrock = toView(
   { notes: ['Adam reaches the valley floor quickly, then follows the curved valley; SGD with momentum creeps along it.'] },
 );
 
-const quadratic = toView(
-  run({
-    function: 'quadratic_ill',
-    x0: [1.8, 1.2],
-    steps: 60,
-    optimizers: [{ type: 'SGD', label: 'SGD lr=0.0205', params: { lr: 0.0205 } }],
-    surfaceResolution: 64,
-  }),
-  'file:///work/configs/ill-conditioned.optim.yaml',
-  'quadratic_ill: 0.5 (x^2 + 100 y^2)',
-  { stability: { lambdaMax: 100, limit: 0.02, lr: 0.0205 } },
-);
+/** The per-run statements as the server sends them (see toSimulationView). */
+function statementsOf(result: SimulateResult, eigenvalues?: readonly number[]): SimulationStatementView[] {
+  return runStatements(result.runs, eigenvalues ? { eigenvalues } : {}).map((statement) => ({
+    run: statement.label,
+    basis: statement.basis,
+    verdict: statement.verdict,
+    text: statement.text,
+    ...(statement.bound ? { bound: statement.bound } : {}),
+  }));
+}
+
+// SGD past GD's limit (a bound, unstable) beside Adam at the same lr (no bound: measured).
+const quadraticResult = run({
+  function: 'quadratic_ill',
+  x0: [1.8, 1.2],
+  steps: 60,
+  optimizers: [
+    { type: 'SGD', label: 'SGD lr=0.0205', params: { lr: 0.0205 } },
+    { type: 'Adam', label: 'Adam lr=0.0205', params: { lr: 0.0205 } },
+  ],
+  surfaceResolution: 64,
+});
+const quadratic = toView(quadraticResult, 'file:///work/configs/ill-conditioned.optim.yaml', 'quadratic_ill: 0.5 (x^2 + 100 y^2)', {
+  stability: statementsOf(quadraticResult, [1, 100]),
+});
 
 const dormant = toView(
   run({
@@ -204,6 +234,7 @@ const full = rangeTestView();
 const fixtures: Record<string, unknown> = {
   'rangeTest.diverged.json': full,
   'rangeTest.stillFalling.json': stillFallingView(full),
+  'rangeTest.yourModel.json': yourModelView(full),
   'landscape.rosenbrock.json': rosenbrock,
   'landscape.quadratic.json': quadratic,
   'landscape.dormant.json': dormant,

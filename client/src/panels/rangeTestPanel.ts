@@ -4,7 +4,7 @@
 //
 // Invariant: the host owns the state (the last result and the last Apply outcome).
 
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { RangeTestView } from '../../../server/src/protocol';
 import {
   isRangeTestWebviewMessage,
@@ -18,12 +18,8 @@ import {
 import { SnapshotPanel } from './snapshotPanel';
 import type { OpenSnapshotPanel } from './snapshotPanel';
 
-/** Writes `lr` into the document's optimizer `lr` (or scheduler `max_lr`) as an undoable edit; true when it did. */
-export type ApplyLearningRate = (uri: string, lr: number, target: ApplyTarget) => Promise<boolean>;
-
-// A compile-time check that the server's result type is what the webview expects.
-const rangeTestViewFitsSnapshot = (view: RangeTestView): RangeTestSnapshot => view;
-void rangeTestViewFitsSnapshot;
+/** Writes `lr` into the document's optimizer `lr` (or scheduler `max_lr`) as an undoable edit; the value as written, or null. */
+export type ApplyLearningRate = (uri: string, lr: number, target: ApplyTarget) => Promise<string | null>;
 
 /**
  * The (single) range-test panel. Create it once with `RangeTestPanel.register`; it comes back after a restart
@@ -56,23 +52,50 @@ export class RangeTestPanel {
   show(view: RangeTestView): void {
     this.host.show({ view, applied: null });
   }
+
+  /** Shows a test while it runs: the curve so far (`view.running` set). */
+  showRunning(view: RangeTestSnapshot): void {
+    this.host.show({ view, applied: null });
+  }
+
+  /** Fires when the open panel is closed (a running test is then cancelled). */
+  onDidClose(listener: () => void): vscode.Disposable {
+    const current = this.host.current;
+    return current ? current.panel.onDidDispose(listener) : new vscode.Disposable(() => undefined);
+  }
 }
 
 /** Carries out an Apply from the webview and reports the outcome to it. */
 async function applyLearningRate(open: OpenSnapshotPanel<RangeTestPanelSnapshot>, apply: ApplyLearningRate, lr: number, target: ApplyTarget): Promise<void> {
   const view = open.snapshot.view;
-  if (!view) return;
+  if (!view || view.running) return;
+  const file = view.fileName ?? fileNameOf(view.uri);
   let applied: AppliedLearningRate;
+  if (view.measuredOn === 'proxy') {
+    // A proxy's number was not measured on the user's model: writing it into their config needs a clear yes.
+    const answer = await vscode.window.showWarningMessage(
+      `Write ${target} = ${lr.toPrecision(3)} into ${file}?`,
+      { modal: true, detail: `This learning rate was measured on a synthetic proxy (${view.task}), not on your model; it says nothing about your own training.` },
+      'Apply Anyway',
+    );
+    if (answer !== 'Apply Anyway') {
+      applied = { lr, target, ok: false, message: 'not applied: the value was measured on a synthetic proxy, and the write was not confirmed.' };
+      open.keepSnapshot({ view, applied });
+      open.post({ type: 'applied', applied });
+      return;
+    }
+  }
   try {
-    const ok = await apply(view.uri, lr, target);
-    applied = ok
-      ? { lr, target, ok, message: `Set ${target}: ${lr} in ${fileNameOf(view.uri)} (undo with Ctrl+Z).` }
-      : { lr, target, ok, message: `the config has no optimizer ${target === 'lr' ? '`lr`' : 'scheduler `max_lr`'} to write to.` };
+    const written = await apply(view.uri, lr, target);
+    const value = written === null ? NaN : Number(written);
+    applied = written !== null
+      ? { lr: Number.isFinite(value) ? value : lr, target, ok: true, written, message: `Set ${target}: ${written} in ${file} (undo with Ctrl+Z).` }
+      : { lr, target, ok: false, message: `the config has no optimizer ${target === 'lr' ? '`lr`' : 'scheduler `max_lr`'} to write to.` };
   } catch (error) {
     applied = { lr, target, ok: false, message: error instanceof Error ? error.message : String(error) };
   }
   // The webview updates itself from the `applied` message; the kept snapshot replays it later.
-  open.keepSnapshot({ view: applied.ok ? { ...view, currentLr: lr } : view, applied });
+  open.keepSnapshot({ view: applied.ok ? { ...view, currentLr: applied.lr } : view, applied });
   open.post({ type: 'applied', applied });
 }
 

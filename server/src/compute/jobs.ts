@@ -3,12 +3,7 @@
 import * as path from 'node:path';
 import type { OptimizerConfig } from '../core/optim/types';
 import { resolveOptimizer } from '../core/optim/hyperparameters';
-import {
-  advanceSmoothing,
-  INITIAL_SMOOTHING_STATE,
-  rangeTestLearningRates,
-  suggestLearningRates,
-} from '../core/rangeTest/index';
+import { RangeTestRecorder, rangeTestLearningRates } from '../core/rangeTest/index';
 import type { RangeTestParams, RangeTestStop, RangeTestSuggestions } from '../core/rangeTest/index';
 import { runSimulation, type SimulationSummary } from '../core/features/simulation';
 import type { SimulateRequest } from '../core/simulate/index';
@@ -68,27 +63,21 @@ export const rangeTestJob: Job<RangeTestJobParams, RangeTestResult> = async (par
   const ramp = rangeTestLearningRates(rangeTest.startLr, rangeTest.endLr, rangeTest.numIter, rangeTest.stepMode);
   // On GPU backends several steps are queued before one read-back. The curve is the same either way: only the
   // moment the early stop is noticed moves, and the extra steps are dropped.
-  const lrs: number[] = [];
-  const losses: number[] = [];
-  const smoothed: number[] = [];
-  let state = INITIAL_SMOOTHING_STATE;
-  let stopped: RangeTestStop = 'completed';
-  let divergedAtNaN: number | null = null;
+  const recorder = new RangeTestRecorder({ ramp, smooth: rangeTest.smooth, divergeThreshold: rangeTest.divergeThreshold });
+  let ended: 'completed' | 'cancelled' = 'completed';
 
   /** Takes in losses as they are read back; true when the test must stop (diverged or NaN). */
   const record = (values: readonly number[]): boolean => {
     for (const loss of values) {
-      const index = losses.length;
-      const step = advanceSmoothing(state, loss, rangeTest.smooth, rangeTest.divergeThreshold);
-      state = step.state;
-      if (!Number.isFinite(loss)) {
-        divergedAtNaN = ramp[index]!;
-        return true;
+      const { point, stop } = recorder.add(loss);
+      if (point) {
+        progress({
+          message: `Iteration ${point.index + 1}/${ramp.length}, lr ${point.lr.toExponential(2)}`,
+          fraction: (point.index + 1) / ramp.length,
+          data: point,
+        });
       }
-      lrs.push(ramp[index]!);
-      losses.push(loss);
-      smoothed.push(step.smoothed);
-      if (step.stop) return true;
+      if (stop) return true;
     }
     return false;
   };
@@ -96,42 +85,32 @@ export const rangeTestJob: Job<RangeTestJobParams, RangeTestResult> = async (par
   try {
     for (let iteration = 0; iteration < ramp.length; iteration++) {
       if (isCancelled()) {
-        stopped = 'cancelled';
+        ended = 'cancelled';
         break;
       }
       const values = await engine.step(ramp[iteration]!, iteration === ramp.length - 1);
       if (values.length === 0) continue;
-      if (record(values)) {
-        stopped = 'diverged';
-        break;
-      }
-      const last = losses.length - 1;
-      progress({
-        message: `Iteration ${losses.length}/${ramp.length}, lr ${lrs[last]?.toExponential(2)}`,
-        fraction: losses.length / ramp.length,
-        data: { iteration: last, lr: lrs[last], loss: losses[last], smoothed: smoothed[last] },
-      });
+      if (record(values)) break;
       // Yield to the event loop so progress messages leave the worker while the test runs.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (stopped === 'cancelled' && record(engine.flush())) stopped = 'diverged';
+    if (ended === 'cancelled') record(engine.flush());
   } finally {
     await engine.dispose();
   }
 
-  const outcome = suggestLearningRates({ lrs, smoothed, stopped, numIter: rangeTest.numIter });
-  const notes = [...outcome.notes];
-  if (divergedAtNaN !== null) notes.unshift(`The loss became NaN or infinite at lr = ${(divergedAtNaN as number).toExponential(2)}; the test stopped there.`);
+  const curve = recorder.finish(ended, rangeTest.numIter);
+  const notes = [...curve.notes];
   for (const issue of issues) notes.push(`Optimizer: ${issue.message}`);
   return {
     backend: backend.name,
     backendAttempts: backend.attempts,
     task: engine.description,
-    lrs,
-    losses,
-    smoothed,
-    stopped,
-    suggestions: outcome.suggestions,
+    lrs: curve.lrs,
+    losses: curve.losses,
+    smoothed: curve.smoothed,
+    stopped: curve.stopped,
+    suggestions: curve.suggestions,
     notes,
     seconds: (performance.now() - started) / 1000,
   };

@@ -1,6 +1,8 @@
 // Wires the language server: documents, the analysis cache, settings, and every handler in one place.
 
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { workspaceFolderOf } from '../compute/workspacePaths';
 import { DidChangeConfigurationNotification, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from './analysisCache';
@@ -15,6 +17,7 @@ import { registerHover } from './handlers/hover';
 import { registerSchedule } from './handlers/schedule';
 import { registerStructure } from './handlers/structure';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
+import { WorkspaceTrustNotification, type TrustInitializationOptions } from '../protocol';
 
 export interface ServerOptions {
   /** Defaults to the parent of the folder holding the bundled server (dist/..). */
@@ -25,30 +28,44 @@ export interface ServerOptions {
   readonly bundleDirectory?: string;
 }
 
+/** File paths of LSP workspace folders (non-file URIs are skipped: nothing can be imported from them). */
+function folderPaths(folders: readonly { uri: string }[]): string[] {
+  return folders.filter((folder) => folder.uri.startsWith('file:')).map((folder) => fileURLToPath(folder.uri));
+}
+
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let canPullConfiguration = false;
+  let workspaceTrusted = true;
+  /** The workspace folders as file paths (jobs resolve paths and Python imports from the one holding a document). */
+  let workspaceFolders: readonly string[] = [];
+  let canWatchFolders = false;
   const cache = new AnalysisCache(() => settings);
   const context: ServerContext = {
     connection,
     documents,
     cache,
     settings: () => settings,
+    workspaceTrusted: () => workspaceTrusted,
     extensionRoot: options.extensionRoot ?? path.resolve(__dirname, '..'),
     analysisOf(uri) {
       const document = documents.get(uri);
       if (!document) return null;
-      const analysis = cache.get(document);
-      return analysis ? { document, analysis } : null;
+      return cache.forRequest(document);
     },
   };
   const diagnostics = new DiagnosticsPublisher(context);
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
-    const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    const initializationOptions = params.initializationOptions as ({ settings?: unknown } & TrustInitializationOptions) | undefined;
+    const initial = initializationOptions?.settings;
     if (initial !== undefined) settings = readSettings(initial);
+    // Absent (another LSP client, no Workspace Trust) means trusted; only an explicit false restricts.
+    workspaceTrusted = initializationOptions?.workspaceTrusted !== false;
+    workspaceFolders = folderPaths(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []));
+    canWatchFolders = params.capabilities.workspace?.workspaceFolders === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -58,12 +75,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'optimizer-lens', version: '0.1.0' },
     };
   });
 
   connection.onInitialized(() => {
+    if (canWatchFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        const removed = new Set(folderPaths(event.removed));
+        workspaceFolders = [...workspaceFolders.filter((folder) => !removed.has(folder)), ...folderPaths(event.added)];
+      });
+    }
     if (canPullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'optimizerLens' });
       void refreshSettings();
@@ -80,6 +104,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     cache.clear();
     for (const document of documents.all()) diagnostics.publish(document);
   }
+
+  connection.onNotification(WorkspaceTrustNotification.type, (params) => {
+    workspaceTrusted = params.trusted;
+  });
 
   connection.onDidChangeConfiguration((change) => {
     if (canPullConfiguration) void refreshSettings();
@@ -106,7 +134,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   registerConvert(context);
   // The worker starts on the first job, so a user who never runs one pays nothing for it.
   const host = new ComputeHost(options.workerScript ?? path.join(__dirname, 'worker.js'));
-  const computeOptions = { host, bundleDirectory: options.bundleDirectory ?? __dirname, preferredBackend: () => settings.computeBackend };
+  const computeOptions = {
+    host,
+    bundleDirectory: options.bundleDirectory ?? __dirname,
+    preferredBackend: () => settings.computeBackend,
+    workspaceRootOf: (documentPath: string) => workspaceFolderOf(documentPath, workspaceFolders),
+  };
   registerCompute(context, computeOptions);
   registerSimulation(context, computeOptions);
   connection.onShutdown(() => host.dispose());

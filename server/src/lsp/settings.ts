@@ -3,8 +3,9 @@
 
 import type { Severity } from '../core/catalog/types';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/analysis';
-import type { Dialect } from '../core/model';
-import { BACKEND_ORDER, type BackendName } from '../compute/backends';
+import { LATEST_TORCH_VERSION, TORCH_VERSIONS, normalizeTorchVersion } from '../core/catalog/torchVersions';
+import { DIALECTS, dialectNamed, type Dialect } from '../core/catalog/dialects';
+import { BACKEND_ORDER, backendNamed, type BackendName } from '../compute/backends';
 
 export interface ServerSettings {
   readonly severity: Readonly<Record<string, Severity | 'off'>>;
@@ -19,11 +20,13 @@ export interface ServerSettings {
   readonly associations: Readonly<Record<string, Dialect>>;
   /** Globs of files never analysed. */
   readonly exclude: readonly string[];
+  /** The PyTorch release keywords are checked against (`major.minor`). */
+  readonly torchVersion: string;
+  /** The Python interpreter for the range test on the user's model; empty: the client's choice, else `python3`. */
+  readonly pythonInterpreter: string;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { severity: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, diagnosticsDelay: 150, computeBackend: undefined, detectDialects: true, associations: {}, exclude: [] };
-
-const DIALECTS: readonly Dialect[] = ['optim', 'deepspeed', 'lightning', 'hf', 'hydra'];
+export const DEFAULT_SETTINGS: ServerSettings = { severity: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, diagnosticsDelay: 150, computeBackend: undefined, detectDialects: true, associations: {}, exclude: [], pythonInterpreter: '', torchVersion: LATEST_TORCH_VERSION };
 
 /** JSON-Schema fragments for package.json `contributes.configuration.properties`, keyed by the full setting name. */
 export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
@@ -59,7 +62,7 @@ export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<stri
   'optimizerLens.files.associations': {
     type: 'object',
     default: {},
-    additionalProperties: { type: 'string', enum: ['optim', 'deepspeed', 'lightning', 'hf', 'hydra'] },
+    additionalProperties: { type: 'string', enum: [...DIALECTS] },
     markdownDescription: 'Glob to dialect, for files that detection misses, e.g. `{"**/configs/ds_*.json": "deepspeed"}`.',
   },
   'optimizerLens.files.exclude': {
@@ -67,6 +70,18 @@ export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<stri
     default: [],
     items: { type: 'string' },
     markdownDescription: 'Globs of files Optimizer Lens never analyses. A single file can also opt out with a `# optlens-disable-file` comment near its top.',
+  },
+  'optimizerLens.python.interpreter': {
+    type: 'string',
+    default: '',
+    scope: 'machine-overridable',
+    markdownDescription: 'The Python interpreter that runs the LR range test on your own PyTorch model (`range_test: {task: pytorch}` and Lightning CLI files), e.g. `${workspaceFolder}/.venv/bin/python`. Empty: the active environment of the Python extension when it is installed, else `python3` on the PATH. Only used in a trusted workspace.',
+  },
+  'optimizerLens.torchVersion': {
+    type: 'string',
+    enum: [...TORCH_VERSIONS],
+    default: LATEST_TORCH_VERSION,
+    markdownDescription: 'The PyTorch release your configs run on. A `torch.optim` keyword or class newer than it (e.g. `fused` on AdamW before 2.0, `Adafactor` before 2.5), or one removed before it (the schedulers\' `verbose`, removed in 2.7), is reported (OL108) with the release that added or removed it.',
   },
   'optimizerLens.trace.server': {
     type: 'string',
@@ -91,16 +106,19 @@ export function readSettings(raw: unknown): ServerSettings {
   const maxFileSize = typeof record.maxFileSize === 'number' && record.maxFileSize > 0 ? record.maxFileSize : DEFAULT_SETTINGS.maxFileSize;
   const diagnosticsDelay = typeof record.diagnosticsDelay === 'number' && record.diagnosticsDelay >= 0 ? record.diagnosticsDelay : DEFAULT_SETTINGS.diagnosticsDelay;
   const compute = record.compute as { backend?: unknown } | undefined;
-  const computeBackend = BACKEND_ORDER.find((name) => name === compute?.backend);
+  const computeBackend = backendNamed(compute?.backend);
   const files = (record.files ?? {}) as { detectDialects?: unknown; associations?: unknown; exclude?: unknown };
   const detectDialects = typeof files.detectDialects === 'boolean' ? files.detectDialects : DEFAULT_SETTINGS.detectDialects;
   const associations: Record<string, Dialect> = {};
   if (files.associations && typeof files.associations === 'object') {
     for (const [glob, dialect] of Object.entries(files.associations as Record<string, unknown>)) {
-      const known = DIALECTS.find((name) => name === dialect);
+      const known = dialectNamed(dialect);
       if (known) associations[glob] = known;
     }
   }
   const exclude = Array.isArray(files.exclude) ? files.exclude.filter((glob): glob is string => typeof glob === 'string') : [];
-  return { severity, maxFileSize, diagnosticsDelay, computeBackend, detectDialects, associations, exclude };
+  const python = record.python as { interpreter?: unknown } | undefined;
+  const pythonInterpreter = typeof python?.interpreter === 'string' ? python.interpreter.trim() : '';
+  const torchVersion = typeof record.torchVersion === 'string' && TORCH_VERSIONS.includes(normalizeTorchVersion(record.torchVersion)) ? normalizeTorchVersion(record.torchVersion) : DEFAULT_SETTINGS.torchVersion;
+  return { severity, maxFileSize, diagnosticsDelay, computeBackend, detectDialects, associations, exclude, pythonInterpreter, torchVersion };
 }

@@ -5,7 +5,8 @@ import type { RangeTestSnapshot, RangeTestSuggestionKind } from '../protocol';
 import { formatValue } from '../common/format';
 import { csvNumber } from '../common/lineChartSvg';
 
-export const SUGGESTION_KINDS: readonly RangeTestSuggestionKind[] = ['steepest', 'valley', 'minimum'];
+/** In the order they are shown: fastai's default, the valley, first. */
+export const SUGGESTION_KINDS: readonly RangeTestSuggestionKind[] = ['valley', 'steepest', 'minimum'];
 
 export const SUGGESTION_TITLES: { readonly [kind in RangeTestSuggestionKind]: string } = {
   steepest: 'Steepest descent',
@@ -51,6 +52,7 @@ export function generalNotes(view: RangeTestSnapshot): string[] {
 /** e.g. `diverged at lr = 2.1e-1 (iteration 87 of 100)`. */
 export function stoppedText(view: RangeTestSnapshot): string {
   const last = view.lrs.length - 1;
+  if (view.running) return `running: ${view.lrs.length} of ${view.running.total} iterations${last >= 0 ? `, lr = ${formatValue(view.lrs[last], 3)}` : ''}`;
   const lastLr = formatValue(view.lrs[last], 3);
   switch (view.stopped) {
     case 'diverged':
@@ -102,4 +104,18 @@ export function rangeTestCsv(view: RangeTestSnapshot): string {
     rows.push([String(index), csvNumber(view.lrs[index]), csvNumber(view.losses[index]), csvNumber(view.smoothed[index])].join(','));
   }
   return rows.join('\n') + '\n';
+}
+
+/** Where the test ran, e.g. `PyTorch 2.5.1 on cuda:0 (NVIDIA H100 80GB HBM3), Python 3.11.2`, or the backend. */
+export function runtimeText(view: RangeTestSnapshot): string {
+  const runtime = view.runtime;
+  if (!runtime) return view.backend;
+  const device = runtime.deviceName && runtime.deviceName !== runtime.device ? `${runtime.device} (${runtime.deviceName})` : runtime.device;
+  return `PyTorch ${runtime.torch} on ${device}, Python ${runtime.python}`;
+}
+
+/** The sentence above a result measured on a synthetic model; null for the user's own model. */
+export function proxyWarning(view: RangeTestSnapshot): string | null {
+  if (view.measuredOn !== 'proxy') return null;
+  return `Measured on a synthetic proxy (${view.task}), not on your model: these learning rates say nothing about your own training. Use \`range_test: {task: pytorch}\` to run the test on your model.`;
 }

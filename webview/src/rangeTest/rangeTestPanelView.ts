@@ -21,9 +21,21 @@ import {
   generalNotes,
   lossRange,
   missingSuggestionNote,
+  proxyWarning,
   rangeTestCsv,
+  runtimeText,
   stoppedText,
 } from './rangeTestModel';
+
+/** The file name at the end of a URI. */
+function fileNameOfUri(uri: string): string {
+  const last = uri.split('/').pop() ?? uri;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
 
 export interface RangeTestPanelViewCallbacks {
   readonly apply: (lr: number, target: ApplyTarget) => void;
@@ -50,6 +62,8 @@ interface Elements {
   readonly readout: HTMLElement;
   readonly suggestions: HTMLElement;
   readonly notes: HTMLElement;
+  /** The banner over a result measured on a synthetic proxy. */
+  readonly proxy: HTMLElement;
   readonly legend: HTMLElement;
   readonly status: HTMLElement;
 }
@@ -129,6 +143,9 @@ export class RangeTestPanelView {
     const header = make('header', 'toolbar', this.root);
     const title = make('h1', 'title', header);
     const buttons = exportButtons(header, { png: 'Export the plot as a PNG image', svg: 'Export the plot as an SVG drawing', csv: 'Export every iteration as CSV (iteration, lr, loss, smoothed)' }, (format) => this.exportAs(format));
+    const proxy = make('p', 'proxy-warning', this.root);
+    proxy.setAttribute('role', 'note');
+    proxy.hidden = true;
     const summary = make('dl', 'summary', this.root);
     const plotArea = make('div', 'plot-area', this.root);
     const plotHost = make('div', 'plot', plotArea);
@@ -152,7 +169,7 @@ export class RangeTestPanelView {
     notes.setAttribute('aria-label', 'Notes');
     const status = make('div', 'status', this.root);
     status.setAttribute('role', 'status');
-    return { title, exportButtons: buttons, summary, plotArea, plotHost, overlay, readout, suggestions, notes, legend, status };
+    return { title, exportButtons: buttons, summary, plotArea, plotHost, overlay, readout, suggestions, notes, legend, status, proxy };
   }
 
   private render(): void {
@@ -164,8 +181,12 @@ export class RangeTestPanelView {
   private renderChrome(): void {
     const { elements } = this;
     const view = this.view;
-    elements.title.textContent = view ? `LR range test: ${view.optimizerLabel}` : 'LR range test';
+    const file = view ? (view.fileName ?? fileNameOfUri(view.uri)) : '';
+    elements.title.textContent = view ? `LR range test: ${file}: ${view.optimizerLabel}` : 'LR range test';
     elements.title.title = view?.uri ?? '';
+    const warning = view ? proxyWarning(view) : null;
+    elements.proxy.hidden = warning === null;
+    elements.proxy.textContent = warning ?? '';
     for (const exportButton of Object.values(elements.exportButtons)) exportButton.disabled = view === null;
     elements.overlay.hidden = view !== null;
     elements.overlay.textContent = view === null ? 'Run “Optimizer Lens: Run LR Range Test” on an optimizer config to see its loss curve here.' : '';
@@ -184,7 +205,7 @@ export class RangeTestPanelView {
         return dd;
       };
       entry('Task', view.task);
-      const backend = entry('Backend', view.backend, 'backend');
+      const backend = entry(view.runtime ? 'Ran on' : 'Backend', runtimeText(view), 'backend');
       const failed = failedBackendAttempts(view);
       if (failed.length > 0) {
         const fallback = document.createElement('span');
@@ -192,8 +213,8 @@ export class RangeTestPanelView {
         fallback.textContent = ` — ${failed.join('; ')}`;
         backend.appendChild(fallback);
       }
-      entry('Time', formatSeconds(view.seconds));
-      entry('Stopped', stoppedText(view), view.stopped === 'diverged' ? 'diverged' : '');
+      if (!view.running) entry('Time', formatSeconds(view.seconds));
+      entry(view.running ? 'Progress' : 'Stopped', stoppedText(view), view.stopped === 'diverged' && !view.running ? 'diverged' : '');
       if (view.currentLr !== undefined) entry(`Current ${view.applyTarget}`, formatValue(view.currentLr));
     }
 
@@ -213,7 +234,7 @@ export class RangeTestPanelView {
     }
 
     elements.suggestions.replaceChildren();
-    if (view) {
+    if (view && !view.running) {
       for (const kind of SUGGESTION_KINDS) elements.suggestions.appendChild(this.suggestionCard(view, kind));
     }
     elements.notes.replaceChildren();
@@ -224,6 +245,7 @@ export class RangeTestPanelView {
     }
     if (this.applied) {
       const { lr, target, ok, message } = this.applied;
+      // `message` names the value as written into the file (the host rounds it to three significant digits).
       elements.status.textContent = ok ? message || `Set ${target} = ${formatValue(lr)}.` : `Could not set ${target} = ${formatValue(lr)}: ${message}`;
       elements.status.classList.toggle('is-error', !ok);
     }

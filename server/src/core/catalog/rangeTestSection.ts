@@ -1,15 +1,22 @@
 // Catalog entry for the `range_test:` section: the LR range test's task, ramp, smoothing and stop rule.
 
+import { RANGE_TEST_TASKS } from '../rangeTest/types';
 import type { SectionEntry } from './types';
 
 export const RANGE_TEST_SECTION: SectionEntry = {
   kind: 'section',
   name: 'range_test',
-  summary: "An LR range test (Leslie Smith's method) on a proxy task, run on demand with the configured optimizer.",
+  summary: "An LR range test (Leslie Smith's method) on your own PyTorch model (`task: pytorch`) or a synthetic proxy, run on demand with the configured optimizer.",
   doc: [
-    'Trains a small model for `num_iter` steps while the learning rate grows from `start_lr` to `end_lr`,',
+    'Trains a model for `num_iter` steps while the learning rate grows from `start_lr` to `end_lr`,',
     'records the loss at every step, smooths it, and stops once it diverges. The optimizer block is used as',
     'written (type, momentum or betas, weight decay); the scheduler is replaced by the ramp during the test.',
+    '',
+    'With `task: pytorch` it trains **your** model on **your** data, in your Python (`optimizerLens.python.interpreter`,',
+    'else the Python extension\'s environment, else `python3`) on your device (`device: auto` picks cuda, then mps,',
+    'then cpu); the optimizer is built by torch itself from the class and keywords as written. `model`, `data` and `loss`',
+    'are Python entry points `module:callable`, imported with the workspace folder first on `sys.path`. It needs a trusted',
+    'workspace. The other tasks train a small synthetic proxy: a quick feel for an optimizer, not a number for your model.',
     '',
     'Three suggestions are read from the smoothed curve: the steepest descent against log10(lr), fastai\'s',
     '"valley", and the lr at the minimum divided by 10. Run it with **Optimizer Lens: Run LR Range Test** or',
@@ -24,11 +31,13 @@ export const RANGE_TEST_SECTION: SectionEntry = {
     {
       name: 'task',
       type: 'enum',
-      values: ['spiral', 'mnist_mlp', 'cnn', 'user'],
+      values: [...RANGE_TEST_TASKS],
       default: 'spiral',
       doc:
-        'What to train: `spiral` (MLP on a synthetic 3-arm spiral), `mnist_mlp` (MLP 784-256-10 on a synthetic ' +
-        'MNIST-sized problem), `cnn` (small CNN on synthetic 28x28 images), or `user` (`model` and `data` below).',
+        'What to train: `pytorch` (your own model and data, `model`/`data`/`loss` below, in your Python), or a synthetic ' +
+        'proxy whose result says nothing about your model: `spiral` (MLP on a 3-arm spiral, the default when the file has ' +
+        'no `task`), `mnist_mlp` (MLP 784-256-10 on an MNIST-sized problem), `cnn` (small CNN on 28x28 images), or `user` ' +
+        '(a TensorFlow.js model.json and a CSV from the workspace).',
     },
     { name: 'start_lr', type: 'number', default: 1e-7, min: { value: 0, exclusive: true }, unit: 'lr', doc: 'Learning rate of the first iteration.' },
     { name: 'end_lr', type: 'number', default: 10, min: { value: 0, exclusive: true }, unit: 'lr', doc: 'Learning rate of the last iteration (must be above `start_lr`).' },
@@ -55,9 +64,35 @@ export const RANGE_TEST_SECTION: SectionEntry = {
       min: { value: 1, exclusive: true },
       doc: 'Stop early once the smoothed loss exceeds this multiple of the best smoothed loss; NaN or Inf always stops.',
     },
-    { name: 'batch_size', type: 'integer', default: 128, min: { value: 1 }, max: { value: 65536 }, doc: 'Samples per training step.' },
+    { name: 'batch_size', type: 'integer', default: 128, min: { value: 1 }, max: { value: 65536 }, doc: 'Samples per training step of the proxy tasks (task `pytorch` takes its batches from your loader).' },
     { name: 'seed', type: 'integer', default: 0, min: { value: 0 }, doc: 'Seed for the data, the initial weights and the batch order: the same seed gives the same curve on the same backend.' },
-    { name: 'model', type: 'string', doc: 'Task `user`: workspace-relative path of a TensorFlow.js Layers `model.json`.' },
-    { name: 'data', type: 'string', doc: 'Task `user`: workspace-relative path of a CSV of numeric features with the label in the last column.' },
+    {
+      name: 'model',
+      type: 'string',
+      doc:
+        'Task `pytorch`: a Python entry point `module:callable` (e.g. `train.models:build_model`) returning a `torch.nn.Module`, ' +
+        'imported with the workspace folder first on `sys.path`; never a file path. Task `user`: workspace-relative path of a TensorFlow.js Layers `model.json`.',
+    },
+    {
+      name: 'data',
+      type: 'string',
+      doc:
+        'Task `pytorch`: a Python entry point `module:callable` (e.g. `train.data:train_loader`) returning an iterable of batches ' +
+        '(a DataLoader): `(inputs, targets)` tuples, or dicts passed as `model(**batch)`; it is re-iterated when exhausted. ' +
+        'Task `user`: workspace-relative path of a CSV of numeric features with the label in the last column.',
+    },
+    {
+      name: 'loss',
+      type: 'string',
+      doc:
+        'Task `pytorch`: `cross_entropy`, `mse`, or a Python entry point `module:callable(outputs, targets)` returning a scalar tensor. ' +
+        'Leave it out when the model returns its loss (a scalar, an output with `.loss`, or a dict with `"loss"`, Hugging Face style).',
+    },
+    {
+      name: 'device',
+      type: 'string',
+      default: 'auto',
+      doc: 'Task `pytorch`: `auto` (cuda, then mps, then cpu, as torch reports them) or a torch device string such as `cpu`, `cuda` or `cuda:1`.',
+    },
   ],
 };

@@ -12,13 +12,18 @@ export function applyTarget(analysis: Analysis): 'lr' | 'max_lr' {
   return entry?.overridesLr && findParam(entry, 'max_lr') ? 'max_lr' : 'lr';
 }
 
+/** The value as Apply writes it: three significant digits, in the file's own number syntax (e.g. `3.16e-4`). */
+export function appliedLiteral(analysis: Analysis, lr: number): string {
+  return literal(Number(lr.toPrecision(3)), analysis.tree.format);
+}
+
 /** The text edits that set `target` to `lr`; empty when the file has no block to write into. */
 export function learningRateEdits(analysis: Analysis, lr: number, target: 'lr' | 'max_lr'): TextEdit[] {
   const model = analysis.model;
   if (!model || !Number.isFinite(lr) || lr <= 0) return [];
   const text = analysis.tree.text;
   const json = analysis.tree.format === 'json';
-  const value = literal(Number(lr.toPrecision(3)), analysis.tree.format);
+  const value = appliedLiteral(analysis, lr);
   const block = target === 'lr' ? model.optimizer : model.scheduler;
   if (!block) return [];
   const existing = block.params.get(target);

@@ -6,4 +6,7 @@ export { advanceSmoothing, smoothLosses, INITIAL_SMOOTHING_STATE } from './smoot
 export type { SmoothingState, SmoothingStep } from './smoothing';
 export { suggestLearningRates, valleyIndex, gradientAlong, formatLearningRate, MINIMUM_USABLE_POINTS } from './suggestions';
 export type { SuggestionInput, SuggestionOutcome } from './suggestions';
-export { parseRangeTestSection } from './section';
+export { parseRangeTestSection, rangeTestParamsIssues } from './section';
+export { RangeTestRecorder } from './recorder';
+export type { RangeTestPoint, RangeTestCurve, RecorderSettings } from './recorder';
+export { entryPointProblem } from './entryPoint';

@@ -3,7 +3,8 @@
 import { RANGE_TEST_SECTION } from '../catalog/rangeTestSection';
 import type { ParamSpec } from '../catalog/types';
 import { checkParamValue } from '../rules/values';
-import type { RangeTestIssue, RangeTestParams, RangeTestStepMode, RangeTestTaskName } from './types';
+import { entryPointProblem } from './entryPoint';
+import { BUILT_IN_LOSSES, type RangeTestIssue, type RangeTestParams, type RangeTestStepMode, type RangeTestTaskName } from './types';
 
 const SECTION_KEY = 'range_test';
 
@@ -57,6 +58,7 @@ export function parseRangeTestSection(section: unknown): { params: RangeTestPara
   const pick = <T>(name: string): T => (given[name] !== undefined ? given[name] : specDefault<T>(name)) as T;
   const model = given['model'] as string | undefined;
   const data = given['data'] as string | undefined;
+  const loss = given['loss'] as string | undefined;
   const params: RangeTestParams = {
     task: pick<RangeTestTaskName>('task'),
     startLr: pick<number>('start_lr'),
@@ -67,10 +69,22 @@ export function parseRangeTestSection(section: unknown): { params: RangeTestPara
     divergeThreshold: pick<number>('diverge_threshold'),
     batchSize: pick<number>('batch_size'),
     seed: pick<number>('seed'),
+    device: pick<string>('device'),
     ...(model !== undefined ? { model } : {}),
     ...(data !== undefined ? { data } : {}),
+    ...(loss !== undefined ? { loss } : {}),
   };
+  issues.push(...rangeTestParamsIssues(params, given));
+  return { params: issues.some((issue) => issue.severity === 'error') ? null : params, issues };
+}
 
+/**
+ * The cross-field checks of a complete set of range-test parameters: the ramp goes up, each task has what it needs
+ * and nothing it ignores. `given` holds the keys the user wrote (to blame the right one); the same checks run on
+ * settings that come from the command (a quick pick, CLI flags) instead of a section.
+ */
+export function rangeTestParamsIssues(params: RangeTestParams, given: Readonly<Record<string, unknown>>): RangeTestIssue[] {
+  const issues: RangeTestIssue[] = [];
   if (params.endLr <= params.startLr) {
     issues.push({
       path: [SECTION_KEY, given['end_lr'] !== undefined ? 'end_lr' : 'start_lr'],
@@ -78,9 +92,37 @@ export function parseRangeTestSection(section: unknown): { params: RangeTestPara
       severity: 'error',
     });
   }
-  if (params.task === 'user') {
+  if (params.task === 'pytorch') {
     for (const key of ['model', 'data'] as const) {
-      if (params[key] === undefined && !issues.some((issue) => issue.path[1] === key)) {
+      const value = params[key];
+      if (value === undefined) {
+        const what = key === 'model' ? 'returning a `torch.nn.Module`' : 'returning an iterable of batches (e.g. a DataLoader)';
+        issues.push({ path: [SECTION_KEY, given['task'] !== undefined ? 'task' : key], message: `Task \`pytorch\` needs \`${key}:\`, a Python entry point \`module:callable\` ${what}.`, severity: 'error' });
+        continue;
+      }
+      const problem = entryPointProblem(value);
+      if (problem) issues.push({ path: [SECTION_KEY, key], message: `\`${key}\` ${problem}`, severity: 'error' });
+    }
+    if (params.loss !== undefined && !(BUILT_IN_LOSSES as readonly string[]).includes(params.loss)) {
+      const problem = entryPointProblem(params.loss);
+      if (problem) {
+        issues.push({
+          path: [SECTION_KEY, 'loss'],
+          message: `\`loss\` must be ${BUILT_IN_LOSSES.map((name) => `\`${name}\``).join(', ')} or a Python entry point \`module:callable\`; \`${params.loss}\` ${problem}`,
+          severity: 'error',
+        });
+      }
+    }
+    const device = params.device.trim();
+    if (device !== 'auto' && !/^(cpu|cuda|mps|xpu|hpu|npu|meta)(:\d+)?$/.test(device)) {
+      issues.push({ path: [SECTION_KEY, 'device'], message: `\`device\` must be \`auto\` or a torch device such as \`cpu\`, \`cuda\`, \`cuda:1\` or \`mps\` (got \`${device}\`).`, severity: 'error' });
+    }
+    if (given['batch_size'] !== undefined) {
+      issues.push({ path: [SECTION_KEY, 'batch_size'], message: '`batch_size` is not read by task `pytorch`: the batches come from your data loader.', severity: 'warning' });
+    }
+  } else if (params.task === 'user') {
+    for (const key of ['model', 'data'] as const) {
+      if (params[key] === undefined && given[key] === undefined) {
         const what = key === 'model' ? 'a TensorFlow.js Layers model.json' : 'a CSV of features with the label in the last column';
         issues.push({ path: [SECTION_KEY, 'task'], message: `Task \`user\` needs \`${key}:\`, the workspace path of ${what}.`, severity: 'error' });
       }
@@ -88,9 +130,14 @@ export function parseRangeTestSection(section: unknown): { params: RangeTestPara
   } else {
     for (const key of ['model', 'data'] as const) {
       if (given[key] !== undefined) {
-        issues.push({ path: [SECTION_KEY, key], message: `\`${key}\` is only read by \`task: user\`; task \`${params.task}\` ignores it.`, severity: 'warning' });
+        issues.push({ path: [SECTION_KEY, key], message: `\`${key}\` is only read by \`task: pytorch\` (and \`task: user\`); task \`${params.task}\` ignores it.`, severity: 'warning' });
       }
     }
   }
-  return { params: issues.some((issue) => issue.severity === 'error') ? null : params, issues };
+  if (params.task !== 'pytorch') {
+    for (const key of ['loss', 'device'] as const) {
+      if (given[key] !== undefined) issues.push({ path: [SECTION_KEY, key], message: `\`${key}\` is only read by \`task: pytorch\`; task \`${params.task}\` ignores it.`, severity: 'warning' });
+    }
+  }
+  return issues;
 }

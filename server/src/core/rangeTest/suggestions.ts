@@ -12,6 +12,10 @@ export interface SuggestionInput {
   readonly lrs: readonly number[];
   /** The bias-corrected smoothed losses, aligned with `lrs`. */
   readonly smoothed: readonly number[];
+  /** The raw losses, aligned with `lrs`: the "never diverged" note is only made when they did not blow up either. */
+  readonly losses?: readonly number[];
+  /** The divergence multiple of the test (default 4): a raw loss this far above its best counts as a blow-up. */
+  readonly divergeThreshold?: number;
   readonly stopped: RangeTestStop;
   /** The planned iteration count; fastai skips its first tenth as the warm-up of the smoothing. */
   readonly numIter: number;
@@ -23,7 +27,7 @@ export interface SuggestionOutcome {
   readonly notes: string[];
 }
 
-const NO_SUGGESTIONS: RangeTestSuggestions = { steepest: null, valley: null, minimum: null };
+const NO_SUGGESTIONS: RangeTestSuggestions = { valley: null, steepest: null, minimum: null };
 
 /** Short, readable lr for explanations (e.g. `3.2e-3`). */
 export function formatLearningRate(lr: number): string {
@@ -80,6 +84,24 @@ export function valleyIndex(losses: readonly number[]): number {
   return Math.max(0, maxStart + Math.floor(sections) + Math.floor(sections / 2));
 }
 
+/** How far the raw loss rose above its best before the end of the curve, and where it peaked after that best. */
+function rawRise(losses: readonly number[], count: number): { factor: number; index: number } | null {
+  let bestAt = -1;
+  for (let i = 0; i < count; i++) {
+    const loss = losses[i];
+    if (loss === undefined || !Number.isFinite(loss)) break;
+    if (bestAt < 0 || loss < losses[bestAt]!) bestAt = i;
+  }
+  if (bestAt < 0 || !(losses[bestAt]! > 0)) return null;
+  let peakAt = bestAt;
+  for (let i = bestAt + 1; i < count; i++) {
+    const loss = losses[i];
+    if (loss === undefined || !Number.isFinite(loss)) break;
+    if (loss > losses[peakAt]!) peakAt = i;
+  }
+  return peakAt === bestAt ? null : { factor: losses[peakAt]! / losses[bestAt]!, index: peakAt };
+}
+
 /**
  * The three suggestions, or null with a note when the curve cannot support one. Reads only the usable part
  * of the curve, as fastai does: the first `numIter / 10` points and the last five are dropped, and the curve
@@ -96,10 +118,19 @@ export function suggestLearningRates(input: SuggestionInput): SuggestionOutcome 
   const usable = windowEnd - skipStart;
 
   if (stopped === 'completed') {
-    notes.push(
-      `The loss never diverged up to end_lr = ${formatLearningRate(lrs[recorded - 1] ?? NaN)}: the curve shows no upper limit, so the ` +
-        'suggestions below are conservative. Raise end_lr to see where training breaks down.',
-    );
+    const rise = rawRise(input.losses ?? [], recorded);
+    const threshold = input.divergeThreshold ?? 4;
+    if (rise && rise.factor >= threshold) {
+      notes.push(
+        `The smoothed loss stayed under the stop rule, but the raw loss rose to ${rise.factor.toPrecision(2)} times its best ` +
+          `at lr = ${formatLearningRate(lrs[rise.index] ?? NaN)}: training is already breaking down there, even though the test ran to the end.`,
+      );
+    } else {
+      notes.push(
+        `The loss never diverged up to end_lr = ${formatLearningRate(lrs[recorded - 1] ?? NaN)}: the curve shows no upper limit, so the ` +
+          'suggestions below are conservative. Raise end_lr to see where training breaks down.',
+      );
+    }
   }
   if (stopped === 'cancelled') notes.push('The test was cancelled; the suggestions use only the part of the curve that ran.');
   if (usable < MINIMUM_USABLE_POINTS) {
@@ -115,17 +146,22 @@ export function suggestLearningRates(input: SuggestionInput): SuggestionOutcome 
   const windowLosses = smoothed.slice(skipStart, windowEnd);
   const logLrs = windowLrs.map((lr) => Math.log10(lr));
 
+  // The minimum of the smoothed curve bounds the search for the steepest descent: right of it the loss rises, and a
+  // steep stretch there (noise after a blow-up) is not a place to train.
+  let minimumAt = 0;
+  for (let i = 1; i < windowLosses.length; i++) if (windowLosses[i]! < windowLosses[minimumAt]!) minimumAt = i;
+
   let steepest: LearningRateSuggestion | null = null;
   const slopes = gradientAlong(windowLosses, logLrs);
   let steepestAt = 0;
-  for (let i = 1; i < slopes.length; i++) if (slopes[i]! < slopes[steepestAt]!) steepestAt = i;
-  if (slopes[steepestAt]! < 0) {
+  for (let i = 1; i <= minimumAt; i++) if (slopes[i]! < slopes[steepestAt]!) steepestAt = i;
+  if (minimumAt > 0 && slopes[steepestAt]! < 0) {
     steepest = {
       lr: windowLrs[steepestAt]!,
       index: skipStart + steepestAt,
       explanation:
         `Steepest descent: the smoothed loss falls fastest here, ${slopes[steepestAt]!.toPrecision(3)} per decade of lr ` +
-        '(the derivative is taken against log10(lr), not the iteration).',
+        '(the derivative is taken against log10(lr), not the iteration, and only left of the minimum).',
     };
   } else {
     notes.push('No steepest-descent suggestion: the smoothed loss never falls as the lr grows. Lower start_lr or check the task.');
@@ -146,8 +182,6 @@ export function suggestLearningRates(input: SuggestionInput): SuggestionOutcome 
   }
 
   let minimum: LearningRateSuggestion | null = null;
-  let minimumAt = 0;
-  for (let i = 1; i < windowLosses.length; i++) if (windowLosses[i]! < windowLosses[minimumAt]!) minimumAt = i;
   if (stopped === 'completed' && minimumAt === windowLosses.length - 1) {
     notes.push('No minimum / 10 suggestion: the smoothed loss was still falling at the end of the ramp, so its minimum was not reached.');
   } else {
@@ -160,5 +194,5 @@ export function suggestLearningRates(input: SuggestionInput): SuggestionOutcome 
         'below the point where training starts to break down.',
     };
   }
-  return { suggestions: { steepest, valley, minimum }, notes };
+  return { suggestions: { valley, steepest, minimum }, notes };
 }

@@ -1,12 +1,26 @@
 // Public types of the LR range test: its parameters, the curve it produces and the suggestions drawn from it.
 
-import type { UpdateRuleName } from '../optim/hyperparameters';
+import { RANGE_TEST_RULES, type UpdateRuleName } from '../optim/updateRules';
 
-/** The built-in proxy tasks plus `user` (a TensorFlow.js Layers model and a CSV from the workspace). */
-export type RangeTestTaskName = 'spiral' | 'mnist_mlp' | 'cnn' | 'user';
+/**
+ * `pytorch`: the user's own PyTorch model and data, run by the Python runner in the user's interpreter.
+ * The built-in proxy tasks (`spiral`, `mnist_mlp`, `cnn`) and `user` (a TensorFlow.js Layers model and a CSV from the
+ * workspace) run in the compute worker; their results say nothing about the user's own model.
+ */
+export const RANGE_TEST_TASKS = ['pytorch', 'spiral', 'mnist_mlp', 'cnn', 'user'] as const;
+export type RangeTestTaskName = (typeof RANGE_TEST_TASKS)[number];
 
-/** The optimizers a range test can train with, on every engine (torch.optim's single-tensor update rules). */
-export const RANGE_TEST_UPDATE_RULES: readonly UpdateRuleName[] = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad'];
+/** The synthetic tasks, whose results are measured on a model that is not the user's. */
+export const PROXY_TASKS: readonly RangeTestTaskName[] = ['spiral', 'mnist_mlp', 'cnn'];
+
+/** The built-in losses of `task: pytorch`; anything else is a `module:callable` entry point. */
+export const BUILT_IN_LOSSES = ['cross_entropy', 'mse'] as const;
+
+/**
+ * The optimizers a range test can train with, on every engine (torch.optim's single-tensor update rules): the rules
+ * marked `rangeTest` in the update-rule table (core/optim/updateRules.ts).
+ */
+export const RANGE_TEST_UPDATE_RULES: readonly UpdateRuleName[] = RANGE_TEST_RULES;
 
 /** Layer sizes of the built-in tasks that are MLPs (ReLU between layers, logits out). */
 export const BUILT_IN_MLP_SIZES: Partial<Record<RangeTestTaskName, readonly number[]>> = {
@@ -29,10 +43,20 @@ export interface RangeTestParams {
   readonly divergeThreshold: number;
   readonly batchSize: number;
   readonly seed: number;
-  /** Workspace-relative path of a TensorFlow.js Layers `model.json` (task `user`). */
+  /**
+   * Task `pytorch`: a Python entry point `module:callable` returning a `torch.nn.Module`.
+   * Task `user`: the workspace-relative path of a TensorFlow.js Layers `model.json`.
+   */
   readonly model?: string;
-  /** Workspace-relative path of a CSV of features with the label in the last column (task `user`). */
+  /**
+   * Task `pytorch`: a Python entry point `module:callable` returning an iterable of batches.
+   * Task `user`: the workspace-relative path of a CSV of features with the label in the last column.
+   */
   readonly data?: string;
+  /** Task `pytorch`: `cross_entropy`, `mse` or a `module:callable(outputs, targets)`; absent when the model returns its loss. */
+  readonly loss?: string;
+  /** Task `pytorch`: `auto` (cuda, then mps, then cpu) or a torch device string such as `cuda:1`. */
+  readonly device: string;
 }
 
 /** A problem in the `range_test:` section; `path` starts at the section key, e.g. `['range_test', 'start_lr']`. */
@@ -52,8 +76,9 @@ export interface LearningRateSuggestion {
   readonly explanation: string;
 }
 
+/** In the order they are shown: fastai's default (valley) first. */
 export interface RangeTestSuggestions {
-  readonly steepest: LearningRateSuggestion | null;
   readonly valley: LearningRateSuggestion | null;
+  readonly steepest: LearningRateSuggestion | null;
   readonly minimum: LearningRateSuggestion | null;
 }

@@ -18,6 +18,6 @@ export const rangeTestSection: Rule = (context) => {
     // Issue paths start at the section key (`['range_test', 'start_lr']`).
     const path = issue.path[0] === 'range_test' ? issue.path.slice(1) : issue.path;
     const span = (section.node ? nodeAt(section.node, path) : undefined) ?? section.keySpan;
-    if (issue.severity === 'error') context.report('OL218', span, issue.message);
+    context.report(issue.severity === 'error' ? 'OL218' : 'OL219', span, issue.message);
   }
 };

@@ -1,14 +1,13 @@
 // On-demand compute: the LR range test (and the backends list) run in the compute worker, with LSP work-done
 // progress, cancellation, and a status notification for the client's status bar.
 
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
-import { toPlain } from '../../core/syntax/tree';
-import { givenParams } from '../../core/modelValues';
-import { parseRangeTestSection } from '../../core/rangeTest/section';
-import { applyTarget, learningRateEdits } from '../../core/features/applyLearningRate';
-import { formatNumber } from '../../core/rules/context';
+import { appliedLiteral, learningRateEdits } from '../../core/features/applyLearningRate';
+import { planRangeTest, toRangeTestView, TASK_DESCRIPTIONS, type RangeTestPlan, type RangeTestRuntime } from '../../core/features/rangeTest';
+import type { Analysis } from '../../core/analysis';
+import { formatLearningRate } from '../../core/rangeTest/index';
+import { runPytorchRangeTest } from '../../compute/pytorchRangeTest';
 import type { ComputeHost, JobOutcome } from '../../compute/computeHost';
 import type { BackendName } from '../../compute/backends';
 import { bundledWasmDirectory, type RangeTestJobParams, type RangeTestResult } from '../../compute/jobs';
@@ -16,9 +15,13 @@ import {
   ApplyLearningRateRequest,
   ComputeBackendsRequest,
   JobStatusNotification,
+  RangeTestPlanRequest,
+  RangeTestPointNotification,
   RangeTestRequest,
   SimulationRequest,
+  type RangeTestCommandSettings,
   type RangeTestOutcome,
+  type RangeTestPlanView,
   type SimulationOutcome,
   type SimulationView,
 } from '../../protocol';
@@ -34,79 +37,149 @@ export interface ComputeOptions {
   readonly bundleDirectory: string;
   /** A backend the user picked in settings, tried first. */
   readonly preferredBackend: () => BackendName | undefined;
+  /** The workspace folder that holds a document (paths and Python imports resolve from it). */
+  readonly workspaceRootOf: (documentPath: string) => string;
+  /** The Python runner script (tests); default: the bundled one next to the server. */
+  readonly runnerScript?: string;
+}
+
+/** `python3`, or `python` on Windows, where `python3` is often the Store's stub. */
+function defaultPython(): string {
+  return process.platform === 'win32' ? 'python' : 'python3';
+}
+
+/** The settings a quick pick shows for a plan. */
+function commandSettings(params: { startLr: number; endLr: number; numIter: number; seed: number; model?: string; data?: string; loss?: string; device?: string }): RangeTestCommandSettings {
+  return {
+    startLr: params.startLr,
+    endLr: params.endLr,
+    numIter: params.numIter,
+    seed: params.seed,
+    ...(params.model !== undefined ? { model: params.model } : {}),
+    ...(params.data !== undefined ? { data: params.data } : {}),
+    ...(params.loss !== undefined ? { loss: params.loss } : {}),
+    ...(params.device !== undefined ? { device: params.device } : {}),
+  };
+}
+
+/** The plan as the client sees it before anything runs. */
+export function planView(analysis: Analysis, plan: RangeTestPlan): RangeTestPlanView {
+  switch (plan.kind) {
+    case 'refused':
+      return plan;
+    case 'needs-settings':
+      return { kind: 'needs-settings', dialect: plan.dialect, missing: plan.missing, message: plan.message, settings: commandSettings(plan.params) };
+    case 'worker':
+      return plan.proxy
+        ? { kind: 'proxy', task: plan.params.task, description: plan.taskDescription, reason: plan.proxyReason ?? 'no-section', native: analysis.model?.dialect === 'optim', settings: commandSettings(plan.params) }
+        : { kind: 'worker', task: plan.params.task, description: TASK_DESCRIPTIONS[plan.params.task], settings: commandSettings(plan.params) };
+    case 'pytorch': {
+      const models = plan.models;
+      return {
+        kind: 'pytorch',
+        source: plan.source,
+        modelLabel: models.mode === 'lightning' ? models.model.class_path : models.model,
+        dataLabel: models.mode === 'lightning' ? (models.data?.class_path ?? "the module's train_dataloader()") : models.data,
+        settings: commandSettings(plan.params),
+      };
+    }
+  }
 }
 
 export function registerCompute(context: ServerContext, options: ComputeOptions): void {
   const { connection } = context;
 
+  // One range test at a time per server: a new run (of any file) cancels the one before.
+  let runningRangeTest: AbortController | null = null;
+
+  connection.onRequest(RangeTestPlanRequest.type, guard(connection, 'rangeTestPlan', { kind: 'refused', reason: 'The range test could not be planned; see the Optimizer Lens output.' } as RangeTestPlanView, (params): RangeTestPlanView => {
+    const found = context.analysisOf(params.uri);
+    if (!found) return { kind: 'refused', reason: 'The document is not an optimizer config that Optimizer Lens has analysed.' };
+    return planView(found.analysis, planRangeTest(found.analysis, params.overrides ?? {}));
+  }));
+
   connection.onRequest(RangeTestRequest.type, guard(connection, 'rangeTest', { status: 'failed', reason: 'The range test failed unexpectedly; see the Optimizer Lens output.' } as RangeTestOutcome, async (params, token?: CancellationToken): Promise<RangeTestOutcome> => {
     const found = context.analysisOf(params.uri);
-    const model = found?.analysis.model;
-    if (!found || !model) return { status: 'failed', reason: 'The document is not an optimizer config that Optimizer Lens has analysed.' };
-    const optimizer = model.optimizer;
-    if (!optimizer?.entry) {
-      return { status: 'failed', reason: optimizer ? `Unknown optimizer \`${optimizer.typeName}\`: fix it before running a range test.` : 'The file has no `optimizer:` section to test.' };
-    }
-    const section = parseRangeTestSection(model.rangeTest ? toPlain(model.rangeTest.node) ?? {} : {});
-    const blocking = section.issues.filter((issue) => issue.severity === 'error');
-    if (!section.params || blocking.length > 0) {
-      return { status: 'failed', reason: `The range_test section has problems: ${blocking.map((issue) => issue.message).join(' ')}` };
+    if (!found?.analysis.model) return { status: 'failed', reason: 'The document is not an optimizer config that Optimizer Lens has analysed.' };
+    const { analysis } = found;
+    const plan = planRangeTest(analysis, params.overrides ?? {});
+    if (plan.kind === 'refused') return { status: 'failed', reason: plan.reason };
+    if (plan.kind === 'needs-settings') return { status: 'failed', reason: plan.message };
+    const runsUserFiles = plan.kind === 'pytorch' || plan.params.task === 'user';
+    if (runsUserFiles && !context.workspaceTrusted()) {
+      return {
+        status: 'failed',
+        kind: 'untrusted',
+        reason:
+          plan.kind === 'pytorch'
+            ? 'Running the range test on your own model runs code from this workspace, which needs a trusted workspace (Workspace Trust). Lint, hover and plots keep working.'
+            : 'Running the range test on files from the workspace needs a trusted workspace (Workspace Trust). Lint, hover and plots keep working.',
+      };
     }
     const documentPath = params.uri.startsWith('file:') ? fileURLToPath(params.uri) : undefined;
-    const preferred = options.preferredBackend();
-    const jobParams: RangeTestJobParams = {
-      rangeTest: section.params,
-      optimizer: { type: optimizer.entry.name, params: givenParams(optimizer) },
-      backend: { wasmPaths: bundledWasmDirectory(options.bundleDirectory), ...(preferred ? { preferred } : {}) },
-      ...(documentPath ? { workspaceRoot: path.dirname(documentPath) } : {}),
-    };
+    const workspaceRoot = documentPath ? options.workspaceRootOf(documentPath) : undefined;
 
+    runningRangeTest?.abort();
     const abort = new AbortController();
+    runningRangeTest = abort;
     token?.onCancellationRequested(() => abort.abort());
     const progress = await connection.window.createWorkDoneProgress();
-    progress.begin('Optimizer Lens: LR range test', 0, `${section.params.task}, ${optimizer.entry.name}`, true);
+    const title = plan.kind === 'pytorch' ? 'Optimizer Lens: LR range test on your model' : `Optimizer Lens: LR range test on a proxy (${plan.params.task})`;
+    progress.begin(title, 0, plan.optimizerLabel, true);
     progress.token.onCancellationRequested(() => abort.abort());
     void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'LR range test' });
-    let outcome: JobOutcome<RangeTestResult>;
+    const sendPoint = (point: { index: number; lr: number; loss: number; smoothed: number }, total: number, extra: { runtime?: RangeTestRuntime; backend?: string }) => {
+      progress.report(Math.round(((point.index + 1) / total) * 100), `step ${point.index + 1}/${total}, lr ${formatLearningRate(point.lr)}, loss ${point.loss.toPrecision(4)}`);
+      void connection.sendNotification(RangeTestPointNotification.type, { uri: params.uri, index: point.index, total, lr: point.lr, loss: point.loss, smoothed: point.smoothed, ...extra });
+    };
     try {
-      outcome = await options.host.run<RangeTestResult>({ name: 'rangeTest', params: jobParams }, (update) => {
-        progress.report(Math.round((update.fraction ?? 0) * 100), update.message);
+      if (plan.kind === 'pytorch') {
+        if (!workspaceRoot) return { status: 'failed', reason: 'The range test on your model needs a config saved in a workspace folder (its folder goes first on sys.path).' };
+        const python = params.python ?? { path: context.settings().pythonInterpreter || defaultPython(), source: context.settings().pythonInterpreter ? 'setting' : 'path' };
+        connection.console.info(`range test on your model: ${python.path} (${python.source}), workspace ${workspaceRoot}`);
+        let announced = false;
+        const outcome = await runPytorchRangeTest({
+          plan,
+          workspace: workspaceRoot,
+          interpreter: python.path,
+          interpreterSource: python.source,
+          ...(options.runnerScript ? { script: options.runnerScript } : {}),
+          signal: abort.signal,
+          onHello: (runtime) => connection.console.info(`range test runner: Python ${runtime.python}, torch ${runtime.torch}, ${runtime.device} ${runtime.deviceName}`),
+          onStderr: (text) => connection.console.log(text.replace(/\n$/, '')),
+          onPoint: (point, total, runtime) => {
+            sendPoint(point, total, { backend: 'pytorch', ...(runtime && !announced ? { runtime } : {}) });
+            announced ||= runtime !== undefined;
+          },
+        });
+        if (outcome.status === 'failed') {
+          return { status: 'failed', reason: outcome.reason, kind: outcome.kind, ...(outcome.file ? { file: outcome.file } : {}), ...(outcome.line !== undefined ? { line: outcome.line } : {}) };
+        }
+        void connection.sendNotification(JobStatusNotification.type, { running: false, backend: `pytorch ${outcome.run.runtime?.device ?? ''}`.trim() });
+        return { status: outcome.status, view: toRangeTestView(analysis, params.uri, outcome.run, 'your-model', plan.optimizerLabel) };
+      }
+
+      const preferred = options.preferredBackend();
+      const jobParams: RangeTestJobParams = {
+        rangeTest: plan.params,
+        optimizer: plan.optimizer,
+        backend: { wasmPaths: bundledWasmDirectory(options.bundleDirectory), ...(preferred ? { preferred } : {}) },
+        ...(workspaceRoot ? { workspaceRoot } : {}),
+      };
+      const outcome: JobOutcome<RangeTestResult> = await options.host.run<RangeTestResult>({ name: 'rangeTest', params: jobParams }, (update) => {
+        const point = update.data as { index: number; lr: number; loss: number; smoothed: number } | undefined;
+        if (point && typeof point.index === 'number') sendPoint(point, plan.params.numIter, {});
+        else progress.report(Math.round((update.fraction ?? 0) * 100), update.message);
       }, abort.signal);
+      if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason };
+      if (!outcome.result) return { status: 'failed', reason: 'The range test was cancelled before it produced any point.' };
+      void connection.sendNotification(JobStatusNotification.type, { running: false, backend: outcome.result.backend });
+      return { status: outcome.status, view: toRangeTestView(analysis, params.uri, outcome.result, plan.proxy ? 'proxy' : 'your-model', plan.optimizerLabel) };
     } finally {
       progress.done();
-    }
-    if (outcome.status === 'failed') {
+      if (runningRangeTest === abort) runningRangeTest = null;
       void connection.sendNotification(JobStatusNotification.type, { running: false });
-      return { status: 'failed', reason: outcome.reason };
     }
-    if (!outcome.result) {
-      void connection.sendNotification(JobStatusNotification.type, { running: false });
-      return { status: 'failed', reason: 'The range test was cancelled before it produced any point.' };
-    }
-    const result = outcome.result;
-    void connection.sendNotification(JobStatusNotification.type, { running: false, backend: result.backend });
-    const target = applyTarget(found.analysis);
-    const current = (target === 'lr' ? optimizer.params.get('lr') : model.scheduler?.params.get('max_lr'))?.value;
-    const label = [...optimizer.params.values()].filter((param) => param.name !== 'lr').map((param) => `${param.name}=${typeof param.value === 'number' ? formatNumber(param.value) : JSON.stringify(param.value)}`).join(', ');
-    return {
-      status: outcome.status,
-      view: {
-        uri: params.uri,
-        backend: result.backend,
-        backendAttempts: result.backendAttempts.map((attempt) => ({ name: attempt.name, loaded: attempt.loaded, ...(attempt.reason ? { reason: attempt.reason } : {}) })),
-        task: result.task,
-        optimizerLabel: `${optimizer.entry.name}(${label})`,
-        lrs: result.lrs,
-        losses: result.losses,
-        smoothed: result.smoothed,
-        stopped: result.stopped,
-        suggestions: result.suggestions,
-        notes: result.notes,
-        seconds: result.seconds,
-        applyTarget: target,
-        ...(typeof current === 'number' ? { currentLr: current } : {}),
-      },
-    };
   }));
 
   connection.onRequest(ApplyLearningRateRequest.type, guard(connection, 'applyLearningRate', null, (params) => {
@@ -114,7 +187,7 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
     if (!found) return null;
     const edits = learningRateEdits(found.analysis, params.lr, params.target);
     if (edits.length === 0) return null;
-    return { edits: edits.map((edit) => ({ range: toRange(found.document, edit), newText: edit.newText })) };
+    return { edits: edits.map((edit) => ({ range: toRange(found.document, edit), newText: edit.newText })), written: appliedLiteral(found.analysis, params.lr) };
   }));
 
   connection.onRequest(ComputeBackendsRequest.type, guard(connection, 'computeBackends', [], async () => {
@@ -129,7 +202,7 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
 
 /** The simulation panel's data from a simulation summary: trajectories, the sampled surface and the heatmap. */
 export function toSimulationView(uri: string, summary: SimulationSummary, seconds: number): SimulationView {
-  const { result, stability } = summary;
+  const { result, statements } = summary;
   const surface = result.surface;
   const heatmap = result.heatmap;
   return {
@@ -146,7 +219,15 @@ export function toSimulationView(uri: string, summary: SimulationSummary, second
       ...(run.stepSize ? { stepSize: run.stepSize } : {}),
       ...(run.divergedAt !== undefined ? { stoppedEarly: `diverged at step ${run.divergedAt}` } : {}),
     })),
-    ...(stability ? { stability } : {}),
+    ...(statements.length > 0 ? {
+      stability: statements.map((statement) => ({
+        run: statement.label,
+        basis: statement.basis,
+        verdict: statement.verdict,
+        text: statement.text,
+        ...(statement.bound ? { bound: statement.bound } : {}),
+      })),
+    } : {}),
     ...(heatmap ? {
       heatmap: {
         xLabel: heatmap.xAxis.name,
