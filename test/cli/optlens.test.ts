@@ -128,3 +128,60 @@ describe('optlens schedule', () => {
     assert.match(io.out, /start 0\.001, peak 0\.001 at step 0, final 2\.5e-4/);
   });
 });
+
+describe('every subcommand reads every dialect (issue 13)', () => {
+  const DS = '{"optimizer": {"type": "AdamW", "params": {"lr": 0.001}}, "scheduler": {"type": "WarmupLR", "params": {"warmup_min_lr": 0, "warmup_max_lr": 0.001, "warmup_num_steps": 4}}, "train_batch_size": 8}';
+  const HF = 'learning_rate: 1.0e-3\nlr_scheduler_type: linear\nwarmup_steps: 2\nmax_steps: 10\n';
+  const LIGHTNING = 'trainer:\n  max_epochs: 6\noptimizer:\n  class_path: torch.optim.SGD\n  init_args:\n    lr: 0.1\nlr_scheduler:\n  class_path: torch.optim.lr_scheduler.StepLR\n  init_args:\n    step_size: 2\n    gamma: 0.5\n';
+  test('schedule draws a DeepSpeed file (not an empty series and an invented TypeError)', async () => {
+    const io = fakeIo({ 'ds_config.json': DS });
+    assert.equal(await run(['schedule', 'ds_config.json', '--steps', '6', '--json'], io), 0);
+    const lr = JSON.parse(io.out).lr as number[];
+    assert.equal(lr.length, 6);
+    assert.ok(lr[0]! < lr[5]! && Math.abs(lr[5]! - 0.001) < 1e-12, `warm-up to 0.001: ${lr.join(', ')}`);
+    assert.doesNotMatch(io.err, /TypeError/);
+  });
+  test('schedule draws a Hugging Face recipe and a Lightning config (epochs as scheduler steps)', async () => {
+    const hf = fakeIo({ 'train.yaml': HF });
+    assert.equal(await run(['schedule', 'train.yaml', '--json'], hf), 0);
+    assert.deepEqual(JSON.parse(hf.out).lr.slice(0, 3), [0, 0.0005, 0.001]);
+    const lightning = fakeIo({ 'config.yaml': LIGHTNING });
+    assert.equal(await run(['schedule', 'config.yaml', '--json'], lightning), 0);
+    assert.deepEqual(JSON.parse(lightning.out).lr, [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]);
+  });
+  test('a schedule that cannot be drawn from the file exits 1 with the reason', async () => {
+    const io = fakeIo({ 'train.yaml': 'learning_rate: 1.0e-3\nlr_scheduler_type: linear\nnum_train_epochs: 3\n' });
+    assert.equal(await run(['schedule', 'train.yaml', '--json'], io), 1);
+    assert.match(io.err, /only known at run time/);
+  });
+  test('# optlens-disable-file: a clear message; lint exits 0, the compute commands 1', async () => {
+    const text = `# optlens-disable-file\n${CLEAN}`;
+    for (const command of ['schedule', 'simulate', 'range-test']) {
+      const io = fakeIo({ 'a.optim.yaml': text });
+      assert.equal(await run([command, 'a.optim.yaml'], io), 1, command);
+      assert.match(io.err, /skipped: `# optlens-disable-file` turns Optimizer Lens off/, command);
+    }
+    const convert = fakeIo({ 'a.optim.yaml': text });
+    assert.equal(await run(['convert', 'a.optim.yaml', '--to', 'hf'], convert), 1);
+    const lint = fakeIo({ 'a.optim.yaml': text });
+    assert.equal(await run(['lint', 'a.optim.yaml'], lint), 0);
+    assert.match(lint.err, /skipped/);
+    assert.match(lint.out, /No problems/);
+  });
+  test('a file that is not an optimizer config: schedule says so and exits 1; lint stays silent and exits 0', async () => {
+    const files = { 'compose.yaml': 'services: {web: {image: nginx}}\n' };
+    const schedule = fakeIo(files);
+    assert.equal(await run(['schedule', 'compose.yaml'], schedule), 1);
+    assert.match(schedule.err, /not recognised as an optimizer config/);
+    const lint = fakeIo(files);
+    assert.equal(await run(['lint', 'compose.yaml'], lint), 0);
+    assert.equal(lint.err, '');
+  });
+  test('an unreadable file is exit 2 for every subcommand', async () => {
+    for (const args of [['schedule', 'x.optim.yaml'], ['simulate', 'x.optim.yaml'], ['range-test', 'x.optim.yaml'], ['convert', 'x.optim.yaml', '--to', 'hf'], ['lint', 'x.optim.yaml']]) {
+      const io = fakeIo({});
+      assert.equal(await run(args, io), 2, args.join(' '));
+      assert.match(io.err, /cannot read x\.optim\.yaml: no such file/);
+    }
+  });
+});

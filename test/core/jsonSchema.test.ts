@@ -108,7 +108,8 @@ describe('optim JSON Schema', () => {
 
   test('rejects a missing required argument', () => {
     assertInvalid({ scheduler: { type: 'StepLR' } }, /must have required property 'step_size'/);
-    assertInvalid({ optimizer: { type: 'SGD' } }, /must have required property 'lr'/);
+    // SGD without lr used to be the optimizer example; PyTorch 2.2 gave SGD's lr a default, so it is valid now.
+    assertInvalid({ scheduler: { type: 'ExponentialLR' } }, /must have required property 'gamma'/);
   });
 
   test('every accepted type spelling resolves to its own entry through the catalog look-ups', () => {

@@ -334,7 +334,8 @@ describe('optimizer catalog', () => {
     }
   });
   test('PyTorch 1.13 facts the rules rely on', () => {
-    assert.equal(findOptimizer('SGD')!.params.find((p) => p.name === 'lr')!.required, true);
+    // SGD's lr has no default before PyTorch 2.2 (so the 1.13 engines need it); 2.2 added the default 1e-3.
+    assert.equal(findOptimizer('SGD')!.params.find((p) => p.name === 'lr')!.requiredUntil, '2.2');
     assert.equal(findOptimizer('AdamW')!.params.find((p) => p.name === 'weight_decay')!.default, 0.01);
     assert.equal(findOptimizer('Adam')!.decoupledVariant, 'AdamW');
     assert.equal(findOptimizer('Adam')!.weightDecay, 'l2');

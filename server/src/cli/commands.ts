@@ -1,10 +1,10 @@
 // The subcommands of `optlens`, written against a small I/O interface so tests can run them in-process.
 
 import { parseArgs } from 'node:util';
-import { analyze } from '../core/analysis';
 import { computeSchedule, type ScheduleFacts } from '../core/features/scheduleFacts';
 import { formatNumber } from '../core/rules/context';
-import { formatOfPath, formatSarif, formatText, lintText, type LintRecord } from './lint';
+import { formatSarif, formatText, lintRecords, type LintRecord } from './lint';
+import { EXIT, readConfig } from './readConfig';
 import { renderScheduleFile } from './render';
 import { convertCommand, rangeTestCommand, simulateCommand } from './computeCommands';
 
@@ -27,12 +27,16 @@ Commands:
   schedule FILE [--steps N] [--metrics LIST|FILE] [--json] [--out FILE.svg|png|html]
                                                 Evaluate the file's LR schedule with PyTorch's semantics.
   simulate FILE [--json] [--out FILE.svg|png]   Run the file's simulate: section (optimizer trajectories on a landscape).
-  range-test FILE [--json] [--backend NAME] [--out FILE.svg|png]
+  range-test FILE [--json] [--backend NAME] [--workspace DIR] [--out FILE.svg|png]
                                                 Run the LR range test of the file's optimizer (range_test: section).
   convert FILE --to optim|deepspeed|lightning|hf [--out FILE]
                                                 Write the same optimizer and schedule in another dialect; says what is lost.
   help                                          Show this help.
   version                                       Print the version.
+
+Every command reads native *.optim.yaml|json files and DeepSpeed, Lightning CLI, Hugging Face and Hydra configs.
+Exit codes: 0 done; 1 errors in the config, or nothing to compute (no scheduler, not an optimizer config, or turned
+off by \`# optlens-disable-file\`); 2 usage error or unreadable file. lint exits 0 on a file that is turned off.
 `;
 
 export class UsageError extends Error {}
@@ -100,18 +104,15 @@ function lintCommand(args: readonly string[], io: CliIo): number {
   const records: LintRecord[] = [];
   let unreadable = false;
   for (const file of positionals) {
-    const text = readOrExplain(io, file);
-    if (text === undefined) {
-      unreadable = true;
-      continue;
-    }
-    records.push(...lintText(file, text));
+    const read = readConfig(io, file, { skippedIsFailure: false });
+    if (read.kind === 'unreadable') unreadable = true;
+    else if (read.kind === 'config') records.push(...lintRecords(file, read.analysis));
   }
   if (format === 'json') io.stdout(`${JSON.stringify(records)}\n`);
   else if (format === 'sarif') io.stdout(formatSarif(records, VERSION));
   else io.stdout(formatText(records));
-  if (unreadable) return 2;
-  return records.some((record) => record.severity === 'error') ? 1 : 0;
+  if (unreadable) return EXIT.usage;
+  return records.some((record) => record.severity === 'error') ? EXIT.failed : EXIT.ok;
 }
 
 function parseMetrics(io: CliIo, value: string): number[] {
@@ -144,22 +145,21 @@ async function scheduleCommand(args: readonly string[], io: CliIo): Promise<numb
     if (steps > 10_000_000) throw new UsageError(`--steps ${steps} is more than the 10000000 steps optlens evaluates`);
   }
   const metrics = values.metrics !== undefined ? parseMetrics(io, values.metrics) : undefined;
-  const text = readOrExplain(io, file);
-  if (text === undefined) return 2;
-  const analysis = analyze(text, { format: formatOfPath(file) });
-  const model = analysis.model;
-  const syntax = analysis.problems.filter((problem) => problem.code === 'OL001');
-  if (syntax.length > 0 && !model?.scheduler) {
-    io.stderr(formatText(lintText(file, text).filter((record) => record.code === 'OL001')));
-    return 1;
+  const read = readConfig(io, file, { skippedIsFailure: true });
+  if (read.kind !== 'config') return read.exitCode;
+  const { analysis, model } = read;
+  const syntax = analysis.problems.some((problem) => problem.code === 'OL001');
+  if (syntax && !model.scheduler) {
+    io.stderr(formatText(lintRecords(file, analysis).filter((record) => record.code === 'OL001')));
+    return EXIT.failed;
   }
-  if (!model?.scheduler) {
-    io.stderr(`optlens: ${file} has no scheduler section\n`);
-    return 1;
+  if (!model.scheduler) {
+    io.stderr(`optlens: ${file} has no scheduler${noSchedulerHint(model.dialect)}\n`);
+    return EXIT.failed;
   }
   if (!model.scheduler.entry) {
     io.stderr(`optlens: ${file}: unknown scheduler '${model.scheduler.typeName || '(no type)'}'\n`);
-    return 1;
+    return EXIT.failed;
   }
   const facts = computeSchedule(model, { ...(steps !== undefined ? { steps } : {}), ...(metrics ? { metrics } : {}) });
   if (!facts) {
@@ -179,7 +179,24 @@ async function scheduleCommand(args: readonly string[], io: CliIo): Promise<numb
     io.writeFile(values.out, written.data!);
     if (!values.json) io.stdout(`Wrote ${values.out}\n`);
   }
-  return facts.located.some((issue) => issue.severity === 'error') ? 1 : 0;
+  // An empty series (values known only at run time, a plateau without --metrics) is a schedule not computed.
+  return facts.located.some((issue) => issue.severity === 'error') || facts.series.lr.length === 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** Where each dialect keeps its scheduler, for the "no scheduler" message. */
+function noSchedulerHint(dialect: string): string {
+  switch (dialect) {
+    case 'deepspeed':
+      return ' (a "scheduler": {"type": ..., "params": {...}} block)';
+    case 'lightning':
+      return ' (an lr_scheduler: block with class_path and init_args)';
+    case 'hf':
+      return ' it can draw (lr_scheduler_type)';
+    case 'hydra':
+      return ' (a block whose _target_ is a torch.optim.lr_scheduler, transformers or timm scheduler)';
+    default:
+      return ' section';
+  }
 }
 
 /** The CLI's JSON contract: {"lr": [...], "momentum"?: [...], "betas"?: [[b1, b2], ...]}. */

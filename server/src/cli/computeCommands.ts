@@ -2,16 +2,16 @@
 
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze } from '../core/analysis';
+import { CONVERT_TARGETS, convertTargetNamed } from '../core/catalog/dialects';
 import { convertConfig } from '../core/convert/index';
 import { runSimulation, simulationRequest } from '../core/features/simulation';
-import { parseRangeTestSection } from '../core/rangeTest/section';
-import { toPlain } from '../core/syntax/tree';
-import { givenParams } from '../core/modelValues';
+import { planRangeTest, toRangeTestView, type RangeTestOverrides, type RangeTestViewData } from '../core/features/rangeTest';
+import { RANGE_TEST_TASKS, type RangeTestTaskName } from '../core/rangeTest/types';
+import { runPytorchRangeTest } from '../compute/pytorchRangeTest';
 import { rangeTestJob, type RangeTestResult } from '../compute/jobs';
 import { BACKEND_ORDER, type BackendName } from '../compute/backends';
-import { readOrExplain, UsageError, type CliIo } from './commands';
-import { formatOfPath } from './lint';
+import { UsageError, type CliIo } from './commands';
+import { readConfig } from './readConfig';
 import { linePlotPng } from './plot/png';
 import { linePlotSvg } from './plot/svg';
 import type { LinePlotSpec } from './plot/linePlot';
@@ -24,19 +24,13 @@ function writePlot(io: CliIo, file: string, spec: LinePlotSpec): string | undefi
   return undefined;
 }
 
-function loadModel(io: CliIo, file: string): ReturnType<typeof analyze>['model'] | undefined {
-  const text = readOrExplain(io, file);
-  if (text === undefined) return undefined;
-  const analysis = analyze(text, { format: formatOfPath(file) });
-  return analysis.model ?? undefined;
-}
-
 export async function simulateCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean', default: false }, out: { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('simulate needs exactly one FILE');
   const file = positionals[0]!;
-  const model = loadModel(io, file);
-  if (!model) return model === undefined ? 2 : 1;
+  const read = readConfig(io, file, { skippedIsFailure: true });
+  if (read.kind !== 'config') return read.exitCode;
+  const model = read.model;
   if (!model.simulate) {
     io.stderr(`optlens: ${file} has no simulate: section\n`);
     return 1;
@@ -45,14 +39,14 @@ export async function simulateCommand(args: readonly string[], io: CliIo): Promi
   for (const issue of issues) io.stderr(`optlens: ${file}: ${issue.message}\n`);
   if (!request) return 1;
   const started = process.hrtime.bigint();
-  const { result, stability } = runSimulation(request);
+  const { result, statements } = runSimulation(request);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   for (const issue of result.issues) io.stderr(`optlens: ${issue.message}\n`);
   if (values.json) {
     io.stdout(`${JSON.stringify({
       runs: result.runs.map((run) => ({ label: run.label, optimizer: run.optimizer, x: run.x, loss: run.loss, ...(run.divergedAt !== undefined ? { divergedAt: run.divergedAt } : {}) })),
       ...(result.heatmap ? { heatmap: result.heatmap } : {}),
-      ...(stability ? { stability } : {}),
+      ...(statements.length > 0 ? { stability: statements } : {}),
       backend: 'float64-js',
       seconds,
     })}\n`);
@@ -62,7 +56,7 @@ export async function simulateCommand(args: readonly string[], io: CliIo): Promi
       const final = run.loss.at(-1);
       io.stdout(`  ${run.label}: final loss ${final === undefined ? 'n/a' : final.toPrecision(4)}${run.divergedAt !== undefined ? `, diverged at step ${run.divergedAt}` : ''}\n`);
     }
-    if (stability) io.stdout(`  stability limit 2/lambda_max = ${stability.limit.toPrecision(4)}; configured lr ${stability.lr} is ${stability.lr < stability.limit ? 'below' : 'above'} it\n`);
+    for (const statement of statements) io.stdout(`  ${statement.label}: ${statement.text}\n`);
   }
   if (values.out !== undefined) {
     const error = writePlot(io, values.out, {
@@ -80,67 +74,147 @@ export async function simulateCommand(args: readonly string[], io: CliIo): Promi
   return result.issues.length > 0 && result.runs.length === 0 ? 1 : 0;
 }
 
+/** A positive number flag, or a usage error naming it. */
+function numberFlag(name: string, value: string | undefined, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || parsed < 0 || (name !== 'seed' && parsed === 0)) {
+    throw new UsageError(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a ${integer ? 'non-negative integer' : 'positive number'} (got ${value})`);
+  }
+  return parsed;
+}
+
+const RANGE_TEST_OPTIONS = {
+  json: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+  workspace: { type: 'string' },
+  python: { type: 'string' },
+  task: { type: 'string' },
+  model: { type: 'string' },
+  data: { type: 'string' },
+  loss: { type: 'string' },
+  device: { type: 'string' },
+  'start-lr': { type: 'string' },
+  'end-lr': { type: 'string' },
+  'num-iter': { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
 export async function rangeTestCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean', default: false }, out: { type: 'string' }, backend: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: RANGE_TEST_OPTIONS });
   if (positionals.length !== 1) throw new UsageError('range-test needs exactly one FILE');
   const backend = values.backend;
   if (backend !== undefined && !BACKEND_ORDER.includes(backend as BackendName)) throw new UsageError(`--backend must be one of ${BACKEND_ORDER.join(', ')}`);
+  const task = values.task;
+  if (task !== undefined && !(RANGE_TEST_TASKS as readonly string[]).includes(task)) throw new UsageError(`--task must be one of ${RANGE_TEST_TASKS.join(', ')}`);
+  const overrides: RangeTestOverrides = {
+    ...(task !== undefined ? { task: task as RangeTestTaskName } : {}),
+    ...(values.model !== undefined ? { model: values.model } : {}),
+    ...(values.data !== undefined ? { data: values.data } : {}),
+    ...(values.loss !== undefined ? { loss: values.loss === 'none' ? null : values.loss } : {}),
+    ...(values.device !== undefined ? { device: values.device } : {}),
+    ...optional('startLr', numberFlag('startLr', values['start-lr'], false)),
+    ...optional('endLr', numberFlag('endLr', values['end-lr'], false)),
+    ...optional('numIter', numberFlag('numIter', values['num-iter'], true)),
+    ...optional('seed', numberFlag('seed', values.seed, true)),
+  };
   const file = positionals[0]!;
-  const model = loadModel(io, file);
-  if (!model) return model === undefined ? 2 : 1;
-  const optimizer = model.optimizer;
-  if (!optimizer?.entry) {
-    io.stderr(`optlens: ${file}: ${optimizer ? `unknown optimizer '${optimizer.typeName}'` : 'no optimizer: section'}\n`);
+  const read = readConfig(io, file, { skippedIsFailure: true });
+  if (read.kind !== 'config') return read.exitCode;
+  // range_test.model/data (and Python imports) resolve from the workspace: the current directory unless --workspace.
+  const workspaceRoot = path.resolve(values.workspace ?? '.');
+  const plan = planRangeTest(read.analysis, overrides);
+  if (plan.kind === 'refused') {
+    io.stderr(`optlens: ${file}: ${plan.reason}\n`);
     return 1;
   }
-  const section = parseRangeTestSection(model.rangeTest ? toPlain(model.rangeTest.node) ?? {} : {});
-  const errors = section.issues.filter((issue) => issue.severity === 'error');
-  for (const issue of section.issues) io.stderr(`optlens: ${file}: ${issue.message}\n`);
-  if (!section.params || errors.length > 0) return 1;
+  if (plan.kind === 'needs-settings') {
+    io.stderr(`optlens: ${file}: ${plan.message} Pass --model module:callable and --data module:callable (and --loss), or --task spiral for a synthetic proxy.\n`);
+    return 2;
+  }
   const progressLine = (message: string): void => {
     if (io.interactive && !values.json) io.stderr(`\r${message}`.padEnd(60));
   };
-  let result: RangeTestResult;
-  try {
-    result = await rangeTestJob({
-      rangeTest: section.params,
-      optimizer: { type: optimizer.entry.name, params: givenParams(optimizer) },
-      // No wasmPaths: the job finds dist/wasm next to the bundle, or the package's own copy when run from source.
-      backend: backend ? { preferred: backend as BackendName } : {},
-      workspaceRoot: path.dirname(path.resolve(file)),
-    }, (update) => progressLine(update.message), () => false);
-  } catch (error) {
-    io.stderr(`\noptlens: the range test failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+
+  let view: RangeTestViewData;
+  if (plan.kind === 'pytorch') {
+    const interpreter = values.python ?? (process.platform === 'win32' ? 'python' : 'python3');
+    const outcome = await runPytorchRangeTest({
+      plan,
+      workspace: workspaceRoot,
+      interpreter,
+      interpreterSource: values.python !== undefined ? 'cli' : 'path',
+      onStderr: (text) => io.stderr(text),
+      onPoint: (point, total) => progressLine(`step ${point.index + 1}/${total}, lr ${point.lr.toExponential(2)}, loss ${point.loss.toPrecision(4)}`),
+    });
+    if (io.interactive && !values.json) io.stderr('\n');
+    if (outcome.status === 'failed') {
+      io.stderr(`optlens: the range test failed: ${outcome.reason}\n`);
+      if (values.json) io.stdout(`${JSON.stringify({ status: 'failed', kind: outcome.kind, reason: outcome.reason, ...(outcome.file ? { file: outcome.file, line: outcome.line } : {}) })}\n`);
+      return 1;
+    }
+    view = toRangeTestView(read.analysis, file, outcome.run, 'your-model', plan.optimizerLabel);
+  } else {
+    let result: RangeTestResult;
+    try {
+      result = await rangeTestJob({
+        rangeTest: plan.params,
+        optimizer: plan.optimizer,
+        // No wasmPaths: the job finds dist/wasm next to the bundle, or the package's own copy when run from source.
+        backend: backend ? { preferred: backend as BackendName } : {},
+        workspaceRoot,
+      }, (update) => progressLine(update.message), () => false);
+    } catch (error) {
+      io.stderr(`\noptlens: the range test failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+    if (io.interactive && !values.json) io.stderr('\n');
+    for (const attempt of result.backendAttempts) {
+      if (!attempt.loaded) io.stderr(`optlens: backend ${attempt.name} not used: ${attempt.reason ?? 'unknown reason'}\n`);
+    }
+    if (plan.proxy) io.stderr(`optlens: this range test trained ${plan.taskDescription}, not your model: its lr says nothing about your model. Use task: pytorch (or --model/--data) for your own.\n`);
+    view = toRangeTestView(read.analysis, file, result, plan.proxy ? 'proxy' : 'your-model', plan.optimizerLabel);
   }
-  if (io.interactive && !values.json) io.stderr('\n');
-  for (const attempt of result.backendAttempts) {
-    if (!attempt.loaded) io.stderr(`optlens: backend ${attempt.name} not used: ${attempt.reason ?? 'unknown reason'}\n`);
-  }
+
   const suggestions = {
-    steepest: result.suggestions.steepest?.lr ?? null,
-    valley: result.suggestions.valley?.lr ?? null,
-    minimum: result.suggestions.minimum?.lr ?? null,
+    valley: view.suggestions.valley?.lr ?? null,
+    steepest: view.suggestions.steepest?.lr ?? null,
+    minimum: view.suggestions.minimum?.lr ?? null,
   };
   if (values.json) {
-    io.stdout(`${JSON.stringify({ backend: result.backend, lrs: result.lrs, losses: result.losses, smoothed: result.smoothed, stopped: result.stopped, suggestions, seconds: result.seconds })}\n`);
+    io.stdout(`${JSON.stringify({
+      backend: view.backend,
+      ...(view.runtime ? { device: `${view.runtime.device}${view.runtime.deviceName && view.runtime.deviceName !== view.runtime.device ? ` ${view.runtime.deviceName}` : ''}`, torch: view.runtime.torch, python: view.runtime.python } : {}),
+      measuredOn: view.measuredOn,
+      task: view.task,
+      lrs: view.lrs,
+      losses: view.losses,
+      smoothed: view.smoothed,
+      stopped: view.stopped,
+      suggestions,
+      notes: view.notes,
+      seconds: view.seconds,
+    })}\n`);
   } else {
-    io.stdout(`${file}: LR range test on ${result.task} with ${optimizer.entry.name}, backend ${result.backend}, ${result.lrs.length} points, ${result.stopped}, ${result.seconds.toFixed(2)} s\n`);
-    for (const [name, suggestion] of Object.entries(result.suggestions)) {
+    const where = view.runtime ? `pytorch ${view.runtime.torch} on ${view.runtime.device}${view.runtime.deviceName && view.runtime.deviceName !== view.runtime.device ? ` (${view.runtime.deviceName})` : ''}` : `backend ${view.backend}`;
+    io.stdout(`${file}: LR range test on ${view.task} with ${view.optimizerLabel}, ${where}, ${view.lrs.length} points, ${view.stopped}, ${view.seconds.toFixed(2)} s\n`);
+    if (view.measuredOn === 'proxy') io.stdout('  measured on a synthetic proxy model, not yours\n');
+    for (const [name, suggestion] of Object.entries(view.suggestions)) {
       io.stdout(`  ${name}: ${suggestion ? `${suggestion.lr.toPrecision(3)}: ${suggestion.explanation}` : 'none'}\n`);
     }
-    for (const note of result.notes) io.stdout(`  note: ${note}\n`);
+    for (const note of view.notes) io.stdout(`  note: ${note}\n`);
   }
   if (values.out !== undefined) {
-    const markers = Object.entries(result.suggestions).flatMap(([name, suggestion]) => (suggestion ? [{ x: suggestion.lr, label: `${name} ${suggestion.lr.toPrecision(2)}` }] : []));
+    const markers = Object.entries(view.suggestions).flatMap(([name, suggestion]) => (suggestion ? [{ x: suggestion.lr, label: `${name} ${suggestion.lr.toPrecision(2)}` }] : []));
     const error = writePlot(io, values.out, {
-      title: `LR range test (${result.task}, ${optimizer.entry.name}, ${result.backend})`,
+      title: `LR range test (${view.task}, ${view.optimizerLabel.split('(')[0]}, ${view.runtime ? `pytorch ${view.runtime.device}` : view.backend})`,
       xLabel: 'learning rate',
       yLabel: 'loss',
       logX: true,
       series: [
-        { label: 'loss', x: result.lrs, y: result.losses, dashed: true },
-        { label: 'smoothed', x: result.lrs, y: result.smoothed },
+        { label: 'loss', x: [...view.lrs], y: [...view.losses], dashed: true },
+        { label: 'smoothed', x: [...view.lrs], y: [...view.smoothed] },
       ],
       markers,
     });
@@ -152,22 +226,20 @@ export async function rangeTestCommand(args: readonly string[], io: CliIo): Prom
   return 0;
 }
 
-const TARGETS = ['optim', 'deepspeed', 'lightning', 'hf'] as const;
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
 
 export async function convertCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { to: { type: 'string' }, out: { type: 'string', short: 'o' } } });
   if (positionals.length !== 1) throw new UsageError('convert needs exactly one FILE');
-  const to = TARGETS.find((target) => target === values.to);
-  if (!to) throw new UsageError(`--to must be one of ${TARGETS.join(', ')}`);
+  const to = convertTargetNamed(values.to);
+  if (!to) throw new UsageError(`--to must be one of ${CONVERT_TARGETS.join(', ')}`);
   const file = positionals[0]!;
-  const text = readOrExplain(io, file);
-  if (text === undefined) return 2;
-  const analysis = analyze(text, { format: formatOfPath(file), dialect: 'auto', fileName: file });
-  if (!analysis.model) {
-    io.stderr(`optlens: ${file} is not recognised as an optimizer config (native *.optim.*, DeepSpeed, Lightning, Hugging Face or Hydra)\n`);
-    return 1;
-  }
-  const result = convertConfig(analysis.model, to);
+  const read = readConfig(io, file, { skippedIsFailure: true });
+  if (read.kind !== 'config') return read.exitCode;
+  const result = convertConfig(read.model, to);
   if (values.out !== undefined) io.writeFile(values.out, result.text);
   else io.stdout(result.text);
   for (const item of result.lost) io.stderr(`optlens: not carried over: ${item}\n`);

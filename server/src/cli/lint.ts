@@ -1,9 +1,11 @@
 // `optlens lint`: the same rules as the editor, for CI, as text, JSON or SARIF.
 
-import { analyze, computeLineStarts, lineOf } from '../core/analysis';
+import { computeLineStarts, lineOf, type Analysis } from '../core/analysis';
 import { RULES } from '../core/catalog/rules';
 import type { Problem } from '../core/model';
-import type { SourceFormat } from '../core/syntax/tree';
+import { analyzeFile } from './readConfig';
+
+export { formatOfPath } from './readConfig';
 
 export interface LintRecord {
   readonly file: string;
@@ -17,13 +19,14 @@ export interface LintRecord {
   readonly message: string;
 }
 
-export function formatOfPath(file: string): SourceFormat {
-  return /\.jsonc?$/i.test(file) ? 'json' : 'yaml';
-}
-
 export function lintText(file: string, text: string): LintRecord[] {
   // Native files by name; anything else is detected by content (DeepSpeed, Lightning, HF, Hydra).
-  const analysis = analyze(text, { format: formatOfPath(file), dialect: /\.optim\.(ya?ml|json)$/i.test(file) ? 'optim' : 'auto', fileName: file });
+  return lintRecords(file, analyzeFile(file, text));
+}
+
+/** The problems of an analysis as records with 1-based positions. */
+export function lintRecords(file: string, analysis: Analysis): LintRecord[] {
+  const text = analysis.tree.text;
   const starts = computeLineStarts(text);
   return analysis.problems.map((problem) => toRecord(file, problem, starts));
 }

@@ -1,5 +1,6 @@
 // The analysis of one document version: parse once, build the model, run every rule. Every feature reads this snapshot.
 
+import { normalizeTorchVersion } from './catalog/torchVersions';
 import type { Severity } from './catalog/types';
 import { computeSchedule, type ScheduleFacts } from './features/scheduleFacts';
 import type { ConfigModel, Dialect, Problem } from './model';
@@ -10,11 +11,16 @@ import { createRuleContext, type Rule } from './rules/context';
 import { nativeStructure, optimizerBlock, schedulerBlock, trainingBlock } from './rules/catalogRules';
 import { optimizerTraps, runLengthChecks, schedulerVersusOptimizer, sequentialMilestones } from './rules/semanticRules';
 import { duplicateKeys, syntaxErrors, yaml11Literals } from './rules/syntaxRules';
-import { parseTree } from './syntax/parse';
+import { parseTreeSteps } from './syntax/parseSteps';
 import type { SourceFormat, SyntaxTree } from './syntax/tree';
 
 /** A comment that turns analysis off for the whole file. */
 const FILE_OFF = /(?:#|\/\/)\s*optlens-disable-file\b/;
+
+/** Whether `# optlens-disable-file` near the top turns Optimizer Lens off for this file (the CLI says so). */
+export function isTurnedOffForFile(text: string): boolean {
+  return FILE_OFF.test(text.slice(0, 4096));
+}
 
 /** Files larger than this are not analysed by default (characters). */
 export const DEFAULT_MAX_FILE_SIZE = 2_000_000;
@@ -31,6 +37,8 @@ export interface AnalysisOptions {
   /** Per-code severity overrides from settings; 'off' silences a code. */
   readonly severities?: Readonly<Record<string, Severity | 'off'>>;
   readonly maxFileSize?: number;
+  /** The PyTorch release to check keywords against (`optimizerLens.torchVersion`); defaults to the newest known. */
+  readonly torchVersion?: string;
 }
 
 export interface Analysis {
@@ -64,7 +72,21 @@ const SHARED_RULES: readonly Rule[] = [
   rangeTestSection,
 ];
 
+/** The analysis of `text`, computed at once (the CLI, tests, small documents). */
 export function analyze(text: string, options: AnalysisOptions): Analysis {
+  const steps = analysisSteps(text, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same analysis as a generator that pauses (`yield`) between phases, between rules and every few hundred tokens
+ * of the YAML parse. A caller runs it in slices (the language server, between other requests) and abandons it by
+ * simply not resuming it, e.g. when a newer version of the document arrives. Pure: no timers.
+ */
+export function* analysisSteps(text: string, options: AnalysisOptions): Generator<void, Analysis, void> {
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   if (text.length > limit) {
     const tree: SyntaxTree = { format: options.format, text, root: null, errors: [], suppressions: new Map() };
@@ -77,22 +99,25 @@ export function analyze(text: string, options: AnalysisOptions): Analysis {
     };
     return { tree, model: null, problems: applySettings([problem], tree, options), schedule: undefined };
   }
-  if (FILE_OFF.test(text.slice(0, 4096))) {
+  if (isTurnedOffForFile(text)) {
     // `# optlens-disable-file` near the top: the user turned Optimizer Lens off for this file.
     const tree: SyntaxTree = { format: options.format, text, root: null, errors: [], suppressions: new Map() };
     return { tree, model: null, problems: [], schedule: undefined };
   }
-  const tree = parseTree(text, options.format);
+  const tree = yield* parseTreeSteps(text, options.format);
   const dialect = options.dialect === 'auto' ? detectDialect(tree, options.fileName ?? '') : options.dialect ?? 'optim';
   if (dialect === null) return { tree, model: null, problems: [], schedule: undefined };
+  yield;
   const model = buildModel(tree, dialect);
   const problems: Problem[] = [];
+  yield;
   const schedule = evaluateForLint(model, problems);
-  const context = createRuleContext(model, schedule, problems);
+  const context = createRuleContext(model, schedule, problems, normalizeTorchVersion(options.torchVersion));
   // OmegaConf (Hydra) and jsonargparse (Lightning CLI) read `2e-5` as a float, so the PyYAML trap does not apply to them.
-  const shared = dialectReadsYaml11(dialect) ? SHARED_RULES : SHARED_RULES.filter((rule) => rule !== yaml11Literals);
+  const shared = dialectReadsYaml11(dialect, model) ? SHARED_RULES : SHARED_RULES.filter((rule) => rule !== yaml11Literals);
   const rules = [...shared, ...(dialect === 'optim' ? NATIVE_LAYOUT_RULES : []), ...dialectRules(dialect)];
   for (const rule of rules) {
+    yield;
     try {
       rule(context);
     } catch (error) {

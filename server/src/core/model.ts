@@ -1,10 +1,11 @@
 // The semantic model: what a config means (optimizer, scheduler, run length), whatever dialect it was written in.
 // Every value keeps the span it came from so diagnostics, hovers and edits land on the right characters.
 
+import type { Dialect } from './catalog/dialects';
 import type { OptimizerEntry, SchedulerEntry, Severity } from './catalog/types';
 import type { MapNode, Node, Span, SyntaxTree } from './syntax/tree';
 
-export type Dialect = 'optim' | 'deepspeed' | 'lightning' | 'hf' | 'hydra';
+export type { Dialect } from './catalog/dialects';
 
 /** One keyword argument as written in the file. */
 export interface ParamValue {
@@ -70,6 +71,8 @@ export interface ConfigModel {
   /** Sections other issues define; kept as nodes with their key spans. */
   readonly rangeTest: { readonly node: Node | null; readonly keySpan: Span } | null;
   readonly simulate: { readonly node: Node | null; readonly keySpan: Span } | null;
+  /** The program that reads the file (e.g. "axolotl", "LightningCLI (jsonargparse)"), when the dialect can tell. */
+  readonly reader?: string;
 }
 
 /** A text edit on the source: replace [start, end) with `newText`. */

@@ -1,7 +1,7 @@
-// Analyses each open document once per version; every handler reads the cached snapshot.
+// Analyses each open document once per version, in slices for the diagnostics; every handler reads a finished snapshot.
 
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis } from '../core/analysis';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analysisSteps, type Analysis } from '../core/analysis';
 import type { SourceFormat } from '../core/syntax/tree';
 import type { ServerSettings } from './settings';
 
@@ -39,40 +39,192 @@ export function chooseDialect(document: Pick<TextDocument, 'uri' | 'languageId'>
   return settings.detectDialects ? 'auto' : null;
 }
 
+/** Documents up to this many characters are analysed at once when a request needs them (a few milliseconds). */
+export const SYNC_ANALYSIS_LIMIT = 32_000;
+/** How long one slice of a cooperative analysis may run before the server reads its messages again. */
+export const SLICE_MS = 8;
+
+/** A finished analysis of one version, with that version's text (the open document moves on as the user types). */
+interface Finished {
+  readonly version: number;
+  readonly analysis: Analysis | null;
+  readonly uri: string;
+  readonly languageId: string;
+  readonly text: string;
+  /** The version's own document, made on first use (positions of a one-version-old analysis). */
+  snapshot?: TextDocument;
+}
+
+/** An analysis running in slices. `superseded` turns true when a newer version, a close or new settings replace it. */
+interface Running {
+  readonly version: number;
+  readonly done: Promise<Analysis | null | undefined>;
+  superseded: boolean;
+}
+
 export class AnalysisCache {
-  private readonly entries = new Map<string, { version: number; analysis: Analysis | null }>();
+  private readonly finished = new Map<string, Finished>();
+  private readonly running = new Map<string, Running>();
 
   constructor(private readonly settings: () => ServerSettings) {}
 
-  /** The analysis of this version of the document, or null when the document is not an optimizer config. */
+  /** The analysis of this version of the document, computed now if needed; null when it is not an optimizer config. */
   get(document: TextDocument): Analysis | null {
-    const cached = this.entries.get(document.uri);
+    const cached = this.finished.get(document.uri);
     if (cached && cached.version === document.version) return cached.analysis;
+    this.supersede(document.uri, document.version);
+    const steps = this.steps(document);
+    let analysis: Analysis | null = null;
+    if (steps) {
+      for (;;) {
+        const step = steps.next();
+        if (step.done) {
+          analysis = this.accept(document, step.value);
+          break;
+        }
+      }
+    }
+    this.store(document, analysis);
+    return analysis;
+  }
+
+  /**
+   * What a request (hover, completion, code actions, ...) reads, without waiting behind an analysis: this version's
+   * analysis when it is finished; else, for a small document, the analysis computed now; else the last finished
+   * analysis (one or more versions old) with that version's document, so positions convert against its own text.
+   */
+  forRequest(document: TextDocument): { document: TextDocument; analysis: Analysis } | null {
+    const cached = this.finished.get(document.uri);
+    const current = cached?.version === document.version;
+    if (cached && (current || document.getText().length > SYNC_ANALYSIS_LIMIT)) {
+      if (!cached.analysis) return null;
+      if (current) return { document, analysis: cached.analysis };
+      cached.snapshot ??= TextDocument.create(cached.uri, cached.languageId, cached.version, cached.text);
+      return { document: cached.snapshot, analysis: cached.analysis };
+    }
+    const analysis = this.get(document);
+    return analysis ? { document, analysis } : null;
+  }
+
+  /**
+   * Analyses this version in slices of about SLICE_MS, letting the event loop read messages in between. Resolves with
+   * the analysis (null: not an optimizer config), or undefined when the work was abandoned: a newer version started,
+   * `isCurrent` turned false (the document moved on), the document was closed or the settings changed.
+   * A second call for the version already running joins it.
+   */
+  analyzeInSlices(document: TextDocument, isCurrent: () => boolean): Promise<Analysis | null | undefined> {
+    const cached = this.finished.get(document.uri);
+    if (cached && cached.version === document.version) return Promise.resolve(cached.analysis);
+    const already = this.running.get(document.uri);
+    if (already && already.version === document.version && !already.superseded) return already.done;
+    this.supersede(document.uri, document.version);
+    const steps = this.steps(document);
+    if (!steps) {
+      this.store(document, null);
+      return Promise.resolve(null);
+    }
+    // The text is taken now: the open document object is updated in place by later edits.
+    const version = { uri: document.uri, languageId: document.languageId, version: document.version, text: document.getText() };
+    let resolve: (analysis: Analysis | null | undefined) => void = () => undefined;
+    let reject: (error: unknown) => void = () => undefined;
+    const done = new Promise<Analysis | null | undefined>((settle, fail) => {
+      resolve = settle;
+      reject = fail;
+    });
+    const run: Running = { version: document.version, done, superseded: false };
+    this.running.set(document.uri, run);
+    const slice = (): void => {
+      if (run.superseded || !isCurrent()) {
+        if (this.running.get(version.uri) === run) this.running.delete(version.uri);
+        resolve(undefined);
+        return;
+      }
+      const meanwhile = this.finished.get(version.uri);
+      if (meanwhile?.version === version.version) {
+        // A request analysed this version at once (a small document): use that.
+        this.running.delete(version.uri);
+        resolve(meanwhile.analysis);
+        return;
+      }
+      try {
+        const deadline = performance.now() + SLICE_MS;
+        for (;;) {
+          const step = steps.next();
+          if (step.done) {
+            const analysis = this.accept(version, step.value);
+            this.running.delete(version.uri);
+            this.storeVersion(version, analysis);
+            resolve(analysis);
+            return;
+          }
+          if (performance.now() >= deadline) break;
+        }
+      } catch (error) {
+        // analyze never throws on user input; a bug must still settle the promise (the publisher logs it).
+        this.running.delete(version.uri);
+        reject(error);
+        return;
+      }
+      setImmediate(slice);
+    };
+    slice();
+    return done;
+  }
+
+  /** Whether an analysis of this document is running in slices now (for tests and benchmarks). */
+  isRunning(uri: string): boolean {
+    return this.running.has(uri);
+  }
+
+  forget(uri: string): void {
+    this.supersede(uri, Number.POSITIVE_INFINITY);
+    this.finished.delete(uri);
+  }
+
+  /** Settings changed: every analysis must be redone. */
+  clear(): void {
+    for (const run of this.running.values()) run.superseded = true;
+    this.running.clear();
+    this.finished.clear();
+  }
+
+  /** Abandons a running analysis of an older version than `version`. */
+  private supersede(uri: string, version: number): void {
+    const run = this.running.get(uri);
+    if (run && run.version < version) {
+      run.superseded = true;
+      this.running.delete(uri);
+    }
+  }
+
+  /** The cooperative analysis of this document, or null when it is not analysed at all (excluded, no dialect). */
+  private steps(document: TextDocument): Generator<void, Analysis, void> | null {
     const settings = this.settings();
     const dialect = chooseDialect(document, settings);
-    if (dialect === null) {
-      this.entries.set(document.uri, { version: document.version, analysis: null });
-      return null;
-    }
-    const result = analyze(document.getText(), {
+    if (dialect === null) return null;
+    return analysisSteps(document.getText(), {
       format: formatOf(document),
       dialect,
       fileName: document.uri,
       severities: settings.severity,
       maxFileSize: settings.maxFileSize,
+      torchVersion: settings.torchVersion,
     });
-    // A YAML or JSON file that no dialect recognises is not an optimizer config: no analysis, no diagnostics.
-    const analysis = result.model || isNativeConfig(document) ? result : null;
-    this.entries.set(document.uri, { version: document.version, analysis });
-    return analysis;
   }
 
-  forget(uri: string): void {
-    this.entries.delete(uri);
+  /** A YAML or JSON file that no dialect recognises is not an optimizer config: no analysis, no diagnostics. */
+  private accept(document: Pick<TextDocument, 'uri' | 'languageId'>, result: Analysis): Analysis | null {
+    return result.model || isNativeConfig(document) ? result : null;
   }
 
-  /** Settings changed: every analysis must be redone. */
-  clear(): void {
-    this.entries.clear();
+  private store(document: TextDocument, analysis: Analysis | null): void {
+    this.storeVersion({ uri: document.uri, languageId: document.languageId, version: document.version, text: document.getText() }, analysis);
+  }
+
+  private storeVersion(version: Omit<Finished, 'analysis' | 'snapshot'>, analysis: Analysis | null): void {
+    const previous = this.finished.get(version.uri);
+    // A slower, older analysis never replaces a newer one.
+    if (previous && previous.version > version.version) return;
+    this.finished.set(version.uri, { ...version, analysis });
   }
 }

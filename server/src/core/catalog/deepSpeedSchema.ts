@@ -1,7 +1,6 @@
 // DeepSpeed ds_config knowledge beyond the optimizer/scheduler entries: its top-level keys, deprecated ZeRO keys, and the
 // JSON Schema (draft-07) of its optimizer/scheduler blocks, generated from the catalog.
 
-import { DEEPSPEED_OPTIMIZER_TYPES } from './optimizers';
 import { OPTIMIZERS, SCHEDULERS } from './index';
 import { paramSchema } from './jsonSchema';
 import type { OptimizerEntry, ParamSpec, SchedulerEntry } from './types';
@@ -39,15 +38,9 @@ export const DEEPSPEED_DEPRECATED_ZERO_KEYS: Readonly<Record<string, { readonly 
   cpu_offload_use_pin_memory: { replacement: '`pin_memory: true` inside `offload_optimizer` / `offload_param`' },
 };
 
-/** The DeepSpeed optimizer entries, keyed by the canonical ds_config spelling of their type. */
+/** The DeepSpeed optimizer entries, keyed by the canonical ds_config spelling of their type (the entries' `deepspeed.types`). */
 function deepSpeedOptimizerTypes(): { readonly type: string; readonly entry: OptimizerEntry }[] {
-  const spelled: Record<string, string> = { adam: 'Adam', adamw: 'AdamW', adagrad: 'Adagrad', lamb: 'Lamb', onebitadam: 'OneBitAdam', zerooneadam: 'ZeroOneAdam', onebitlamb: 'OneBitLamb', lion: 'Lion' };
-  const out: { type: string; entry: OptimizerEntry }[] = [];
-  for (const [lower, name] of Object.entries(DEEPSPEED_OPTIMIZER_TYPES)) {
-    const entry = OPTIMIZERS.find((candidate) => candidate.name === name);
-    if (entry) out.push({ type: spelled[lower] ?? name, entry });
-  }
-  return out;
+  return OPTIMIZERS.flatMap((entry) => (entry.deepspeed?.types ?? []).map((type) => ({ type, entry })));
 }
 
 /** A case-insensitive regular expression for one type name, since DeepSpeed lower-cases optimizer types. */

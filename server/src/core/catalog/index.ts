@@ -2,7 +2,7 @@
 
 import { OPTIMIZERS } from './optimizers';
 import { SCHEDULERS } from './schedulers';
-import type { EntryBase, OptimizerEntry, ParamSpec, SchedulerEntry } from './types';
+import type { EntryBase, OptimizerEntry, ParamSpec, SchedulerEntry, StepRole } from './types';
 
 export { OPTIMIZERS } from './optimizers';
 export { SCHEDULERS } from './schedulers';
@@ -64,20 +64,7 @@ export function resolveParams(
   return out;
 }
 
-/**
- * What a step-count parameter means for the run-length checks: the end of a warmup, a decay milestone, the
- * length of the whole schedule, or a period. Derived from the catalog's names so every rule agrees.
- */
-export type StepRole = 'warmup' | 'milestone' | 'total' | 'period';
-
-export function stepRole(schedulerName: string, param: ParamSpec): StepRole | undefined {
-  if (param.unit !== 'steps') return undefined;
-  const name = param.name;
-  if (/warmup/i.test(name)) return 'warmup';
-  if (name === 'milestones') return 'milestone';
-  if (name === 'step_size' || name === 'decay_step_size') return 'period';
-  if (name === 'total_iters') return schedulerName === 'LinearLR' ? 'warmup' : 'milestone';
-  if (/^(total_steps|num_training_steps|total_num_steps)$/.test(name)) return 'total';
-  if (name === 'T_max') return 'total';
-  return undefined;
+/** What a step-count parameter marks in the run (the catalog's `stepRole` field), for the run-length checks. */
+export function stepRole(param: ParamSpec): StepRole | undefined {
+  return param.unit === 'steps' ? param.stepRole : undefined;
 }

@@ -39,15 +39,45 @@ function flagParam(name: string, doc: string, defaultValue: boolean | null = fal
   return { name, type: 'boolean', default: defaultValue, doc };
 }
 
+/** Implementation switches: they change how the step is computed, never its result, so the engines ignore them. */
+const SAME_MATHS = 'An implementation switch: the update is mathematically the same, so the simulator\'s numbers (PyTorch 1.13 maths) do not depend on it.';
+
 const MAXIMIZE = flagParam('maximize', 'Maximize the objective instead of minimizing it.');
 const FOREACH: ParamSpec = {
   name: 'foreach',
   type: 'boolean',
   default: null,
   doc: 'Use the multi-tensor (foreach) implementation; `None` picks the single-tensor path on CPU in 1.13.',
+  engineNote: SAME_MATHS,
 };
-const DIFFERENTIABLE = flagParam('differentiable', 'Let autograd differentiate through the optimizer step (slower).');
-const CAPTURABLE = flagParam('capturable', 'Keep state on the device so the step can be captured in a CUDA graph.');
+const DIFFERENTIABLE: ParamSpec = { ...flagParam('differentiable', 'Let autograd differentiate through the optimizer step (slower).'), engineNote: SAME_MATHS };
+const CAPTURABLE: ParamSpec = { ...flagParam('capturable', 'Keep state on the device so the step can be captured in a CUDA graph.'), engineNote: SAME_MATHS };
+const FUSED: ParamSpec = {
+  name: 'fused',
+  type: 'boolean',
+  default: null,
+  doc: 'Use the fused kernel (one kernel for the whole step; CUDA, and CPU in recent releases). `None` lets PyTorch choose.',
+  engineNote: SAME_MATHS,
+};
+
+/** A keyword that appeared after PyTorch 1.13, in release `version`. */
+function since(spec: ParamSpec, version: string): ParamSpec {
+  return { ...spec, since: version };
+}
+
+const DECOUPLED_NOT_SIMULATED =
+  'The simulator reproduces the PyTorch 1.13 update rule, which has no decoupled weight decay for this optimizer: with `decoupled_weight_decay: true` and a weight decay it refuses to run instead of drawing the coupled L2 curve.';
+
+function decoupledWeightDecayParam(version: string, engineNote: string): ParamSpec {
+  return {
+    name: 'decoupled_weight_decay',
+    type: 'boolean',
+    default: false,
+    since: version,
+    doc: 'Apply `weight_decay` decoupled (AdamW-style: the weights shrink by `lr * weight_decay`) instead of as an L2 term in the gradient.',
+    engineNote,
+  };
+}
 
 function torchDocs(name: string): Reference {
   return { title: `torch.optim.${name} (PyTorch 1.13)`, url: `https://pytorch.org/docs/1.13/generated/torch.optim.${name}.html` };
@@ -72,11 +102,21 @@ function code(lines: readonly string[]): string {
   return '```python\n' + lines.join('\n') + '\n```';
 }
 
+/**
+ * transformers `optim` values that run AdamW's update: each implementation (torch, fused, XLA, NPU, apex,
+ * bitsandbytes 8-bit, ...) keeps the arithmetic, and bitsandbytes' `paged_` variants too. `adamw_torch` (first) is
+ * what convert writes. Other `optim` values (adafactor, galore_*, lomo, schedule_free_*, ...) stay opaque.
+ */
+const HF_ADAMW_IMPLEMENTATIONS = ['adamw_torch', 'adamw', 'adamw_torch_fused', 'adamw_torch_xla', 'adamw_torch_npu_fused', 'adamw_torch_4bit', 'adamw_torch_8bit', 'adamw_apex_fused', 'adamw_bnb_8bit', 'adamw_8bit', 'adamw_32bit', 'adamw_hf', 'adamw_anyprecision'];
+const HF_ADAMW_OPTIM: readonly string[] = [...HF_ADAMW_IMPLEMENTATIONS, ...HF_ADAMW_IMPLEMENTATIONS.map((name) => `paged_${name}`)];
+
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
   {
     kind: 'optimizer',
     name: 'SGD',
     library: 'torch',
+    deepspeed: { write: 'SGD' },
+    hfOptim: ['sgd'],
     summary: 'Stochastic gradient descent, optionally with (Nesterov) momentum.',
     doc: [
       '**Update rule** (PyTorch 1.13, per coordinate):',
@@ -90,11 +130,11 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
         'x = x - lr*d',
       ]),
       '**When to use it:** vision models (ResNets), convex problems, when the best final accuracy matters more than tuning time.',
-      '**Pitfalls:** `lr` has no default in 1.13 and must be given. Dampening is not applied on the first step. `nesterov=True` requires `momentum > 0` and `dampening == 0`. With momentum `mu` the effective step is about `lr / (1 - mu)`: 10x larger at 0.9.',
+      '**Pitfalls:** `lr` has no default up to PyTorch 2.1 and must be given there (2.2 added the default `1e-3`). Dampening is not applied on the first step. `nesterov=True` requires `momentum > 0` and `dampening == 0`. With momentum `mu` the effective step is about `lr / (1 - mu)`: 10x larger at 0.9.',
     ].join('\n\n'),
     references: [torchDocs('SGD'), { title: 'Sutskever et al., On the importance of initialization and momentum in deep learning (ICML 2013)', url: 'https://proceedings.mlr.press/v28/sutskever13.html' }],
     params: [
-      lrParam(undefined),
+      { name: 'lr', type: 'number', default: 1e-3, requiredUntil: '2.2', min: NON_NEGATIVE, unit: 'lr', doc: 'Learning rate. Required up to PyTorch 2.1; the default is `1e-3` from 2.2 on (the simulator, which follows 1.13, still needs it).' },
       { name: 'momentum', type: 'number', default: 0, min: NON_NEGATIVE, doc: 'Momentum factor (0 turns momentum off; 0.9 is common).' },
       { name: 'dampening', type: 'number', default: 0, min: NON_NEGATIVE, max: { value: 1 }, doc: 'Dampening for momentum: the new gradient enters the buffer scaled by `1 - dampening` (not on the first step).' },
       weightDecayParam('l2'),
@@ -102,6 +142,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       MAXIMIZE,
       FOREACH,
       DIFFERENTIABLE,
+      since(FUSED, '2.3'),
     ],
     hasMomentum: true,
     hasBetas: false,
@@ -113,6 +154,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     kind: 'optimizer',
     name: 'Adagrad',
     library: 'torch',
+    deepspeed: { types: ['Adagrad'], write: 'Adagrad' },
+    hfOptim: ['adagrad'],
     summary: 'Per-coordinate step sizes from the sum of all past squared gradients.',
     doc: [
       '**Update rule** (PyTorch 1.13):',
@@ -135,6 +178,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       epsParam(1e-10, 'added to the square root of the accumulator'),
       FOREACH,
       MAXIMIZE,
+      since(DIFFERENTIABLE, '2.0'),
+      since(FUSED, '2.5'),
     ],
     hasMomentum: false,
     hasBetas: false,
@@ -146,6 +191,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     kind: 'optimizer',
     name: 'RMSprop',
     library: 'torch',
+    deepspeed: { write: 'RMSprop' },
+    hfOptim: ['rmsprop', 'rmsprop_bnb', 'rmsprop_bnb_8bit', 'rmsprop_bnb_32bit'],
     summary: 'Divides the gradient by a running root-mean-square of recent gradients.',
     doc: [
       '**Update rule** (PyTorch 1.13):',
@@ -177,17 +224,19 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       FOREACH,
       MAXIMIZE,
       DIFFERENTIABLE,
+      since(CAPTURABLE, '2.1'),
     ],
     hasMomentum: true,
     hasBetas: false,
     weightDecay: 'l2',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
   },
   {
     kind: 'optimizer',
     name: 'Adadelta',
     library: 'torch',
+    deepspeed: { write: 'Adadelta' },
     summary: 'Step sizes from the ratio of running RMS of updates and of gradients (no lr needed in theory).',
     doc: [
       '**Update rule** (PyTorch 1.13):',
@@ -209,6 +258,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       weightDecayParam('l2'),
       FOREACH,
       MAXIMIZE,
+      since(DIFFERENTIABLE, '2.0'),
+      since(CAPTURABLE, '2.1'),
     ],
     hasMomentum: false,
     hasBetas: false,
@@ -220,6 +271,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     kind: 'optimizer',
     name: 'Adam',
     library: 'torch',
+    deepspeed: { write: 'Adam' },
     summary: 'Adaptive moment estimation: momentum plus per-coordinate RMS scaling, with bias correction.',
     doc: [
       '**Update rule** (PyTorch 1.13):',
@@ -244,19 +296,22 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       MAXIMIZE,
       CAPTURABLE,
       DIFFERENTIABLE,
-      flagParam('fused', 'Use the fused CUDA kernel (CUDA tensors only).'),
+      { ...FUSED, default: false, doc: 'Use the fused kernel (CUDA tensors only in 1.13, where the default is `False`; `None` lets PyTorch choose from 2.0 on).' },
+      decoupledWeightDecayParam('2.7', 'The simulator runs `Adam` with `decoupled_weight_decay: true` as its AdamW update rule (the same maths as torch.optim.AdamW).'),
     ],
     hasMomentum: false,
     hasBetas: true,
     weightDecay: 'l2',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
     decoupledVariant: 'AdamW',
   },
   {
     kind: 'optimizer',
     name: 'AdamW',
     library: 'torch',
+    deepspeed: { write: 'AdamW' },
+    hfOptim: HF_ADAMW_OPTIM,
     summary: 'Adam with decoupled weight decay.',
     doc: [
       '**Update rule** (PyTorch 1.13):',
@@ -280,17 +335,20 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       MAXIMIZE,
       FOREACH,
       CAPTURABLE,
+      since(DIFFERENTIABLE, '2.0'),
+      since(FUSED, '2.0'),
     ],
     hasMomentum: false,
     hasBetas: true,
     weightDecay: 'decoupled',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
   },
   {
     kind: 'optimizer',
     name: 'NAdam',
     library: 'torch',
+    deepspeed: { write: 'NAdam' },
     summary: 'Adam with Nesterov momentum and a momentum warm-up schedule.',
     doc: [
       '**Update rule** (PyTorch 1.13):',
@@ -306,7 +364,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
         'x = x + ((-lr*mu_next)/(1 - mu_product*mu*mu_next)*m) / denom   # sic: 1.13 counts mu twice here',
       ]),
       '**When to use it:** a drop-in for Adam that sometimes converges faster.',
-      '**Pitfalls:** the default lr is 2e-3, not 1e-3. `weight_decay` is coupled L2; 1.13 has no `decoupled_weight_decay` (added in 2.0). `momentum_decay` warms up beta1 over thousands of steps.',
+      '**Pitfalls:** the default lr is 2e-3, not 1e-3. `weight_decay` is coupled L2 unless `decoupled_weight_decay: true` (PyTorch 2.1 and later; 1.13 has no such keyword). `momentum_decay` warms up beta1 over thousands of steps.',
     ].join('\n\n'),
     references: [torchDocs('NAdam'), { title: 'Dozat, Incorporating Nesterov Momentum into Adam (ICLR 2016 workshop)', url: 'https://openreview.net/forum?id=OM0jvwB8jIp57ZJjtNEZ' }],
     params: [
@@ -316,17 +374,22 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       weightDecayParam('l2'),
       { name: 'momentum_decay', type: 'number', default: 4e-3, min: NON_NEGATIVE, doc: 'psi in the momentum schedule `mu_t = beta1 * (1 - 0.5 * 0.96^(t * psi))`.' },
       FOREACH,
+      decoupledWeightDecayParam('2.1', DECOUPLED_NOT_SIMULATED),
+      since(DIFFERENTIABLE, '2.0'),
+      since(CAPTURABLE, '2.1'),
+      since(MAXIMIZE, '2.4'),
     ],
     hasMomentum: false,
     hasBetas: true,
     weightDecay: 'l2',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
   },
   {
     kind: 'optimizer',
     name: 'RAdam',
     library: 'torch',
+    deepspeed: { write: 'RAdam' },
     summary: 'Rectified Adam: momentum-only steps until the variance estimate is reliable, then rectified Adam steps.',
     doc: [
       '**Update rule** (PyTorch 1.13):',
@@ -343,20 +406,31 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
         '    x = x - m_hat*lr                 # un-adapted SGD-with-momentum step',
       ]),
       '**When to use it:** as a warm-up-free alternative to Adam.',
-      '**Pitfalls:** with beta2 = 0.999 the first 5 steps are plain momentum steps of size `lr * |m_hat|`, not normalized: on steep functions they are huge (a large gradient times lr). 1.13 has no `decoupled_weight_decay`.',
+      '**Pitfalls:** with beta2 = 0.999 the first 5 steps are plain momentum steps of size `lr * |m_hat|`, not normalized: on steep functions they are huge (a large gradient times lr). `decoupled_weight_decay` exists from PyTorch 2.1 on (not in 1.13).',
     ].join('\n\n'),
     references: [torchDocs('RAdam'), { title: 'Liu et al., On the Variance of the Adaptive Learning Rate and Beyond (arXiv 1908.03265)', url: 'https://arxiv.org/abs/1908.03265' }],
-    params: [lrParam(1e-3), betasParam(), epsParam(1e-8, 'added outside the square root'), weightDecayParam('l2'), FOREACH],
+    params: [
+      lrParam(1e-3),
+      betasParam(),
+      epsParam(1e-8, 'added outside the square root'),
+      weightDecayParam('l2'),
+      FOREACH,
+      decoupledWeightDecayParam('2.1', DECOUPLED_NOT_SIMULATED),
+      since(DIFFERENTIABLE, '2.0'),
+      since(CAPTURABLE, '2.1'),
+      since(MAXIMIZE, '2.4'),
+    ],
     hasMomentum: false,
     hasBetas: true,
     weightDecay: 'l2',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
   },
   {
     kind: 'optimizer',
     name: 'Adamax',
     library: 'torch',
+    deepspeed: { write: 'Adamax' },
     summary: 'Adam with the infinity norm in place of the RMS.',
     doc: [
       '**Update rule** (PyTorch 1.13):',
@@ -370,12 +444,12 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       '**Pitfalls:** the default lr is 2e-3. There is no bias correction for `u`.',
     ].join('\n\n'),
     references: [torchDocs('Adamax'), ADAM_PAPER],
-    params: [lrParam(2e-3), betasParam(), epsParam(1e-8, 'added to |g| inside the max'), weightDecayParam('l2'), FOREACH, MAXIMIZE],
+    params: [lrParam(2e-3), betasParam(), epsParam(1e-8, 'added to |g| inside the max'), weightDecayParam('l2'), FOREACH, MAXIMIZE, since(DIFFERENTIABLE, '2.0'), since(CAPTURABLE, '2.1')],
     hasMomentum: false,
     hasBetas: true,
     weightDecay: 'l2',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
   },
   {
     kind: 'optimizer',
@@ -393,7 +467,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     hasBetas: true,
     weightDecay: 'none',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
   },
   {
     kind: 'optimizer',
@@ -414,6 +488,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       weightDecayParam('l2'),
       FOREACH,
       MAXIMIZE,
+      since(DIFFERENTIABLE, '2.0'),
+      since(CAPTURABLE, '2.1'),
     ],
     hasMomentum: false,
     hasBetas: false,
@@ -438,6 +514,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       { name: 'step_sizes', type: 'numberPair', default: [1e-6, 50], min: NON_NEGATIVE, doc: '`(min, max)` allowed step sizes.' },
       FOREACH,
       MAXIMIZE,
+      since(DIFFERENTIABLE, '2.0'),
+      since(CAPTURABLE, '2.1'),
     ],
     hasMomentum: false,
     hasBetas: false,
@@ -473,8 +551,87 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   },
   {
     kind: 'optimizer',
+    name: 'Adafactor',
+    library: 'torch',
+    since: '2.5',
+    summary: 'Adafactor: a factored (row and column) second moment instead of a full one, and no first moment; memory-light.',
+    doc: [
+      '**Update rule** (torch.optim.Adafactor, PyTorch 2.5 and later; for a matrix, per row `r` and column `c`):',
+      code([
+        'beta2_t = 1 - step**beta2_decay',
+        'row = beta2_t*row + (1 - beta2_t)*mean_c(g*g)      # lerp towards the row means',
+        'col = beta2_t*col + (1 - beta2_t)*mean_r(g*g)',
+        'v = outer(row, col) / mean(row)',
+        'rho = min(lr, 1/sqrt(step))',
+        'alpha = max(eps2, rms(x)/d) * rho',
+        'x = x*(1 - lr*weight_decay)                       # decoupled',
+        'x = x - alpha * g/max(sqrt(v), eps1) / max(1, rms(update)/d)',
+      ]),
+      '**When to use it:** large models where Adam\'s second moment does not fit in memory (T5 was trained with it).',
+      '**Pitfalls:** this is PyTorch\'s own Adafactor (2.5+), not `transformers.Adafactor`: there is no `relative_step`/`scale_parameter`/`warmup_init`, and the lr is capped by `1/sqrt(step)`. `eps` is a pair `(eps1, eps2)` whose first element may be `None`. The simulator does not run it.',
+    ].join('\n\n'),
+    references: [
+      { title: 'torch.optim.Adafactor (PyTorch stable)', url: 'https://docs.pytorch.org/docs/stable/generated/torch.optim.Adafactor.html' },
+      { title: 'Shazeer & Stern, Adafactor: Adaptive Learning Rates with Sublinear Memory Cost (arXiv 1804.04235)', url: 'https://arxiv.org/abs/1804.04235' },
+    ],
+    params: [
+      lrParam(1e-2),
+      { name: 'beta2_decay', type: 'number', default: -0.8, max: { value: 0 }, doc: 'Decay rate of beta2: `beta2_t = 1 - step**beta2_decay`; must be <= 0.' },
+      { name: 'eps', type: 'any', default: [null, 1e-3], doc: '`(eps1, eps2)`: eps1 bounds the denominator (None means the dtype\'s smallest value), eps2 the relative step size.' },
+      { name: 'd', type: 'number', default: 1.0, min: POSITIVE, doc: 'Clipping threshold of the update\'s RMS.' },
+      weightDecayParam('decoupled', 0),
+      FOREACH,
+      MAXIMIZE,
+    ],
+    hasMomentum: false,
+    hasBetas: false,
+    weightDecay: 'decoupled',
+    adaptive: true,
+    typicalLr: [1e-4, 1e-1],
+  },
+  {
+    kind: 'optimizer',
+    name: 'Muon',
+    library: 'torch',
+    since: '2.9',
+    summary: 'Muon: SGD momentum orthogonalized by Newton-Schulz iterations, for 2-D weight matrices.',
+    doc: [
+      '**Update rule** (torch.optim.Muon, PyTorch 2.9 and later; 2-D parameters only):',
+      code([
+        'buf = momentum*buf + g',
+        'u = g + momentum*buf if nesterov else buf',
+        'o = newton_schulz(u, ns_coefficients, ns_steps, eps)   # ~ the nearest orthogonal matrix',
+        'x = x*(1 - lr*weight_decay)                            # decoupled',
+        'x = x - adjusted_lr*o',
+      ]),
+      '**When to use it:** the hidden weight matrices of transformers, with AdamW for embeddings, heads, norms and biases.',
+      '**Pitfalls:** it raises for parameters that are not 2-D, so it needs its own parameter group. `adjust_lr_fn: match_rms_adamw` rescales the lr so AdamW\'s lr and weight decay can be reused. Momentum at or above 1 diverges. The simulator does not run it.',
+    ].join('\n\n'),
+    references: [
+      { title: 'torch.optim.Muon (PyTorch stable)', url: 'https://docs.pytorch.org/docs/stable/generated/torch.optim.Muon.html' },
+      { title: 'Jordan et al., Muon: An optimizer for hidden layers in neural networks', url: 'https://kellerjordan.github.io/posts/muon/' },
+    ],
+    params: [
+      lrParam(1e-3),
+      weightDecayParam('decoupled', 0.1),
+      { name: 'momentum', type: 'number', default: 0.95, min: NON_NEGATIVE, doc: 'Momentum factor.' },
+      flagParam('nesterov', 'Nesterov momentum.', true),
+      { name: 'ns_coefficients', type: 'numberList', default: [3.4445, -4.775, 2.0315], doc: 'Coefficients `(a, b, c)` of the quintic Newton-Schulz iteration.' },
+      { name: 'eps', type: 'number', default: 1e-7, min: POSITIVE, doc: 'Added to the norm before the Newton-Schulz iteration.' },
+      { name: 'ns_steps', type: 'integer', default: 5, min: { value: 1 }, doc: 'Newton-Schulz iterations per step.' },
+      { name: 'adjust_lr_fn', type: 'enum', values: ['original', 'match_rms_adamw'], default: null, doc: 'How the lr is scaled by the matrix shape: `original` (Keller Jordan\'s) or `match_rms_adamw` (Moonshot\'s, to reuse AdamW hyperparameters).' },
+    ],
+    hasMomentum: true,
+    hasBetas: false,
+    weightDecay: 'decoupled',
+    adaptive: false,
+    typicalLr: [1e-4, 1e-1],
+  },
+  {
+    kind: 'optimizer',
     name: 'FusedAdam',
     library: 'deepspeed',
+    deepspeed: { types: ['Adam', 'AdamW'] },
     aliases: ['DeepSpeedCPUAdam', 'DeepSpeedAdam'],
     summary: 'DeepSpeed\'s Adam (ds_config `"type": "Adam"` or `"AdamW"`): decoupled weight decay by default.',
     doc: [
@@ -503,12 +660,13 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     hasBetas: true,
     weightDecay: 'decoupled',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
   },
   {
     kind: 'optimizer',
     name: 'Lamb',
     library: 'deepspeed',
+    deepspeed: { types: ['Lamb'], write: 'Lamb' },
     aliases: ['FusedLamb', 'LAMB'],
     summary: 'LAMB: Adam direction scaled per layer by the trust ratio ||w|| / ||update|| (DeepSpeed FusedLamb).',
     doc: [
@@ -545,6 +703,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     kind: 'optimizer',
     name: 'OneBitAdam',
     library: 'deepspeed',
+    deepspeed: { types: ['OneBitAdam'], write: 'OneBitAdam' },
     aliases: ['OnebitAdam'],
     summary: 'DeepSpeed 1-bit Adam: Adam warm-up, then frozen variance and 1-bit compressed momentum communication.',
     doc: [
@@ -569,12 +728,13 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     hasBetas: true,
     weightDecay: 'decoupled',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
   },
   {
     kind: 'optimizer',
     name: 'ZeroOneAdam',
     library: 'deepspeed',
+    deepspeed: { types: ['ZeroOneAdam'], write: 'ZeroOneAdam' },
     summary: 'DeepSpeed 0/1 Adam: adaptive variance freezing and local steps with 1-bit communication.',
     doc: [
       'A successor of 1-bit Adam that updates the variance only at growing intervals and skips communication with local steps.',
@@ -601,12 +761,13 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     hasBetas: true,
     weightDecay: 'decoupled',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
   },
   {
     kind: 'optimizer',
     name: 'OneBitLamb',
     library: 'deepspeed',
+    deepspeed: { types: ['OneBitLamb'], write: 'OneBitLamb' },
     aliases: ['OnebitLamb'],
     summary: 'DeepSpeed 1-bit LAMB: LAMB warm-up, then compressed momentum communication with frozen layer-wise scaling.',
     doc: [
@@ -637,12 +798,14 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     hasBetas: true,
     weightDecay: 'decoupled',
     adaptive: true,
-    typicalLr: [1e-5, 1e-2],
+    typicalLr: [5e-7, 1e-2],
   },
   {
     kind: 'optimizer',
     name: 'Lion',
     library: 'deepspeed',
+    deepspeed: { types: ['Lion'], write: 'Lion' },
+    hfOptim: ['lion_32bit', 'lion_8bit', 'paged_lion_32bit', 'paged_lion_8bit'],
     aliases: ['FusedLion', 'DeepSpeedCPULion'],
     summary: 'Lion: the sign of an interpolated momentum, with decoupled weight decay (DeepSpeed FusedLion).',
     doc: [
@@ -661,7 +824,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     hasBetas: true,
     weightDecay: 'decoupled',
     adaptive: false,
-    typicalLr: [1e-6, 1e-3],
+    typicalLr: [1e-7, 1e-3],
   },
   {
     kind: 'optimizer',
@@ -748,19 +911,12 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
 ];
 
 /**
- * DeepSpeed lower-cases `optimizer.type` and maps it to its own classes; everything else goes to torch.optim
- * by name. Keys are the lower-cased ds_config names, values the catalog entry names.
+ * DeepSpeed lower-cases `optimizer.type` and maps it to its own classes (the entries' `deepspeed.types`); everything
+ * else goes to torch.optim by name. Keys are the lower-cased ds_config names, values the catalog entry names.
  */
-export const DEEPSPEED_OPTIMIZER_TYPES: Readonly<Record<string, string>> = {
-  adam: 'FusedAdam',
-  adamw: 'FusedAdam',
-  adagrad: 'Adagrad',
-  lamb: 'Lamb',
-  onebitadam: 'OneBitAdam',
-  zerooneadam: 'ZeroOneAdam',
-  onebitlamb: 'OneBitLamb',
-  lion: 'Lion',
-};
+export const DEEPSPEED_OPTIMIZER_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
+  OPTIMIZERS.flatMap((entry) => (entry.deepspeed?.types ?? []).map((type) => [type.toLowerCase(), entry.name] as const)),
+);
 
 /** The catalog entry DeepSpeed would build for a ds_config `optimizer.type` (DeepSpeed's own classes first, then torch.optim). */
 export function findDeepSpeedOptimizer(typeName: string): OptimizerEntry | undefined {
@@ -768,4 +924,9 @@ export function findDeepSpeedOptimizer(typeName: string): OptimizerEntry | undef
   const mapped = DEEPSPEED_OPTIMIZER_TYPES[lower];
   if (mapped !== undefined) return OPTIMIZERS.find((entry) => entry.name === mapped);
   return OPTIMIZERS.find((entry) => entry.library === 'torch' && entry.name.toLowerCase() === lower);
+}
+
+/** The catalog entry of a transformers TrainingArguments `optim` value, or undefined when it is opaque. */
+export function findHfOptimizer(optim: string): OptimizerEntry | undefined {
+  return OPTIMIZERS.find((entry) => entry.hfOptim?.includes(optim));
 }

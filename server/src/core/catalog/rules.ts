@@ -1,8 +1,12 @@
 // Every diagnostic code the linter can emit: stable codes, default severities and the text of docs/rules.md.
 
-import type { RuleEntry } from './types';
+import type { RuleEntry, Severity } from './types';
 
-export const RULES: readonly RuleEntry[] = [
+/**
+ * The rules table. `as const` keeps each code a literal, so `RuleCode` below is the union of the catalogued codes and
+ * `context.report` refuses (at compile time) a code that is not here.
+ */
+export const RULES = [
   { code: 'OL001', name: 'syntax-error', severity: 'error', summary: 'The file is not valid YAML or JSON.',
     doc: 'The parser could not read part of the file. Analysis continues on what could be read, so other problems are still reported.' },
   { code: 'OL002', name: 'file-too-large', severity: 'warning', summary: 'The file is larger than the analysis limit.',
@@ -31,6 +35,8 @@ export const RULES: readonly RuleEntry[] = [
     doc: 'A block without `type:`, or a required argument without a default (e.g. `step_size` of `StepLR`, `max_lr` of `OneCycleLR`).' },
   { code: 'OL107', name: 'deprecated-parameter', severity: 'warning', summary: 'The parameter is deprecated or ignored.',
     doc: 'The library still accepts it but ignores it or warns; the message says what to use instead.' },
+  { code: 'OL108', name: 'torch-version', severity: 'error', summary: 'The keyword or class is not in the configured PyTorch version.',
+    doc: 'Each keyword and class of `torch.optim` is known with the PyTorch release that added it (and removed it). With `optimizerLens.torchVersion` set to an older release, a newer keyword (e.g. `fused` on AdamW before 2.0, `decoupled_weight_decay` on Adam before 2.7) or class (e.g. `Adafactor` before 2.5) raises `TypeError` / `AttributeError` there; a keyword removed before the configured release (the schedulers\' `verbose`, removed in 2.7) raises `TypeError`. The message names the release. Set the setting to the PyTorch version you run (default: the newest).' },
   { code: 'OL200', name: 'warmup-beyond-run', severity: 'warning', summary: 'Warmup is as long as the run or longer.',
     doc: 'The learning rate never reaches its peak: the run ends while it is still warming up.' },
   { code: 'OL201', name: 'milestone-beyond-run', severity: 'warning', summary: 'A milestone lies at or past the end of the run.',
@@ -47,8 +53,8 @@ export const RULES: readonly RuleEntry[] = [
     doc: 'PyTorch\'s CosineAnnealingLR is periodic: after `T_max` steps the lr climbs back up to the base lr over the next `T_max` steps. Set `T_max` to the number of steps the scheduler runs for (the quick fix does), or use CosineAnnealingWarmRestarts if restarts are meant.' },
   { code: 'OL207', name: 'coupled-weight-decay', severity: 'warning', summary: 'Adaptive optimizer with coupled L2 weight decay.',
     doc: 'In `Adam`, `Adagrad`, `RMSprop` (and others) `weight_decay` adds `wd * x` to the gradient, which the adaptive denominator then rescales: large weights are decayed *less*. Decoupled decay (`AdamW`) is what most recipes mean (Loshchilov & Hutter, arXiv:1711.05101). The quick fix switches Adam to AdamW.' },
-  { code: 'OL208', name: 'unusual-lr', severity: 'info', summary: 'The learning rate is far outside the usual range for this optimizer.',
-    doc: 'Each optimizer has a typical range (e.g. 1e-5..1e-2 for Adam). A value 10x outside it is often a typo (a missing minus sign in the exponent, or an SGD lr given to Adam).' },
+  { code: 'OL208', name: 'unusual-lr', severity: 'warning', summary: 'The learning rate is more than ten times outside the usual range for this optimizer.',
+    doc: 'Each optimizer has a typical range (e.g. 5e-7..1e-2 for Adam and AdamW: the low end covers DPO and RL fine-tuning, where 5e-7 to 1e-6 are usual). A value more than 10x outside it is usually a typo (a missing minus sign in the exponent, or an SGD lr given to Adam) and diverges or does nothing.' },
   { code: 'OL209', name: 'momentum-unsupported', severity: 'error', summary: 'The optimizer has no momentum parameter.',
     doc: 'Only some optimizers (SGD, RMSprop) take `momentum`. The Adam family uses `betas[0]` instead; PyTorch raises `TypeError` for an unexpected `momentum`.' },
   { code: 'OL210', name: 'cycle-momentum-unsupported', severity: 'error', summary: 'The scheduler cycles momentum on an optimizer without momentum.',
@@ -69,6 +75,12 @@ export const RULES: readonly RuleEntry[] = [
     doc: 'A key of `simulate:` is unknown, has the wrong type or is out of range (see docs/simulate.md), or the simulation it asks for is larger than the limits (steps, grid cells x steps).' },
   { code: 'OL218', name: 'range-test-section', severity: 'error', summary: 'The `range_test:` section has a problem.',
     doc: 'A key of `range_test:` is unknown, has the wrong type or is out of range (see docs/range-test.md), e.g. `end_lr` not above `start_lr`, or a user task without `model`/`data`.' },
+  { code: 'OL219', name: 'range-test-setting-ignored', severity: 'warning', summary: 'A `range_test:` setting is unknown or ignored by its task.',
+    doc: 'The key is not a `range_test:` setting (a typo, or a key of another tool), or the chosen task does not read it: `model`, `data`, `loss` and `device` belong to `task: pytorch` (and `model`/`data` to `task: user`); `batch_size` only sizes the proxy tasks. The test still runs.' },
+  { code: 'OL225', name: 'momentum-diverges', severity: 'error', summary: 'A momentum factor at or above 1.',
+    doc: 'With momentum `mu` the buffer sums past gradients with weights `mu^k`; at `mu >= 1` they never fade, so the steps grow without bound and training diverges. PyTorch accepts such values (SGD, RMSprop and Muon only check `momentum >= 0`), so nothing else catches it. The usual values are 0.9 to 0.99.' },
+  { code: 'OL226', name: 'invalid-combination', severity: 'error', summary: 'The library raises for this combination of arguments.',
+    doc: 'Some arguments are valid alone but not together: SGD\'s `nesterov: true` needs `momentum > 0` and `dampening: 0` (PyTorch raises ValueError), DeepSpeed\'s FusedAdam and FusedLamb do not support `amsgrad`. The same check refuses the configuration in `optlens simulate` and the range test.' },
   { code: 'OL300', name: 'deepspeed-auto-values', severity: 'info', summary: 'DeepSpeed `"auto"` values are only filled in under the Hugging Face / Accelerate integration.',
     doc: 'The Hugging Face Trainer and Accelerate replace `"auto"` with values from their own arguments (learning rate, warm-up, batch sizes) before they call DeepSpeed. `deepspeed.initialize` on its own rejects the string. Reported once per file; the values are not checked and the schedule is not drawn, because they are only known at run time.' },
   { code: 'OL301', name: 'deepspeed-unknown-key', severity: 'warning', summary: 'Unknown top-level key in a DeepSpeed config.',
@@ -95,10 +107,24 @@ export const RULES: readonly RuleEntry[] = [
     doc: 'Recent transformers versions accept a float below 1 in `warmup_steps` as a ratio and deprecate `warmup_ratio`. Older versions only know `warmup_ratio`, so this is informational.' },
   { code: 'OL325', name: 'hf-run-length-unknown', severity: 'hint', summary: 'The run length depends on the dataset size.',
     doc: 'With `num_train_epochs` and no `max_steps`, the number of optimizer steps is epochs x (dataset size / batch size / accumulation), which the file does not hold. Warm-up ratios and the schedule cannot be checked; set `max_steps` to check them.' },
-  { code: 'OL330', name: 'hydra-partial-missing', severity: 'warning', summary: 'A Hydra optimizer block without `_partial_: true`.',
+  { code: 'OL330', name: 'hydra-partial-missing', severity: 'hint', summary: 'A Hydra optimizer block without `_partial_: true`.',
     doc: 'An optimizer needs the model parameters, which the config cannot hold. With `_partial_: true`, `instantiate` returns a function that the code calls with `params`; without it, `instantiate` builds the optimizer at once and fails unless the code passes `params` to `instantiate` itself.' },
-];
+] as const satisfies readonly RuleEntry[];
+
+/** Every diagnostic code in the catalog, e.g. `'OL101'`. */
+export type RuleCode = (typeof RULES)[number]['code'];
 
 export function findRule(code: string): RuleEntry | undefined {
   return RULES.find((rule) => rule.code === code);
+}
+
+/** The catalog severity of a code; total, since `RuleCode` only holds codes of the table. */
+export function ruleSeverity(code: RuleCode): Severity {
+  const rule: RuleEntry | undefined = RULES.find((entry) => entry.code === code);
+  return rule?.severity ?? 'error';
+}
+
+/** Whether a string (a user setting, a SARIF id) is a catalogued code. */
+export function isRuleCode(code: string): code is RuleCode {
+  return RULES.some((rule) => rule.code === code);
 }

@@ -41,7 +41,15 @@ const LAST_EPOCH: ParamSpec = {
   min: { value: -1 },
   doc: 'Index of the last epoch when resuming. Keep -1 for a fresh run: any other value needs `initial_lr` in the optimizer (PyTorch raises KeyError otherwise).',
 };
-const VERBOSE: ParamSpec = { name: 'verbose', type: 'boolean', default: false, doc: 'Print a message on every lr update.' };
+const VERBOSE: ParamSpec = {
+  name: 'verbose',
+  type: 'boolean',
+  default: false,
+  doc: 'Print a message on every lr update. Deprecated in PyTorch 2.2 and removed in 2.7.',
+  deprecated: '`verbose` is deprecated since PyTorch 2.2 (it warns) and removed in 2.7 (TypeError); use `get_last_lr()` to see the lr.',
+  deprecatedIn: '2.2',
+  removedIn: '2.7',
+};
 const TORCH_TAIL: readonly ParamSpec[] = [LAST_EPOCH, VERBOSE];
 const HF_LAST_EPOCH: ParamSpec = { ...LAST_EPOCH, doc: 'Passed to LambdaLR. Keep -1 for a fresh run.' };
 const DEEPSPEED_LAST_BATCH: ParamSpec = {
@@ -58,7 +66,9 @@ const NUM_WARMUP_STEPS: ParamSpec = {
   required: true,
   min: NON_NEGATIVE,
   unit: 'steps',
+  stepRole: 'warmup',
   doc: 'Steps of linear warm-up from 0 to the optimizer lr: the factor is `step / max(1, num_warmup_steps)`.',
+  synonyms: ['warmup_steps', 'warmup_num_steps'],
 };
 const NUM_TRAINING_STEPS: ParamSpec = {
   name: 'num_training_steps',
@@ -66,7 +76,9 @@ const NUM_TRAINING_STEPS: ParamSpec = {
   required: true,
   min: ONE,
   unit: 'steps',
+  stepRole: 'total',
   doc: 'Total number of optimizer steps of the run; the decay ends here.',
+  synonyms: ['total_steps', 'max_steps', 'total_num_steps'],
 };
 
 /** Shared Markdown for the step convention, so every hover says what "step" means. */
@@ -93,7 +105,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('StepLR'), HOW_TO_ADJUST],
     params: [
-      { name: 'step_size', type: 'integer', required: true, min: ONE, unit: 'steps', doc: 'Period of the decay, in scheduler steps.' },
+      { name: 'step_size', type: 'integer', required: true, min: ONE, unit: 'steps', stepRole: 'period', doc: 'Period of the decay, in scheduler steps.' },
       { name: 'gamma', type: 'number', default: 0.1, min: NON_NEGATIVE, doc: 'Multiplicative factor applied every `step_size` steps.' },
       ...TORCH_TAIL,
     ],
@@ -121,7 +133,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('MultiStepLR')],
     params: [
-      { name: 'milestones', type: 'integerList', required: true, min: NON_NEGATIVE, unit: 'steps', doc: 'Steps at which the lr is multiplied by `gamma`.' },
+      { name: 'milestones', type: 'integerList', required: true, min: NON_NEGATIVE, unit: 'steps', stepRole: 'milestone', doc: 'Steps at which the lr is multiplied by `gamma`.' },
       { name: 'gamma', type: 'number', default: 0.1, min: NON_NEGATIVE, doc: 'Multiplicative factor applied at each milestone.' },
       ...TORCH_TAIL,
     ],
@@ -151,7 +163,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     references: [torchDoc('ConstantLR')],
     params: [
       { name: 'factor', type: 'number', default: 1 / 3, min: NON_NEGATIVE, max: ONE, doc: 'Factor applied until `total_iters`; must be in [0, 1].' },
-      { name: 'total_iters', type: 'integer', default: 5, min: NON_NEGATIVE, unit: 'steps', doc: 'Number of steps during which the factor applies.' },
+      { name: 'total_iters', type: 'integer', default: 5, min: NON_NEGATIVE, unit: 'steps', stepRole: 'milestone', doc: 'Number of steps during which the factor applies.' },
       ...TORCH_TAIL,
     ],
     decays: false,
@@ -182,7 +194,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     params: [
       { name: 'start_factor', type: 'number', default: 1 / 3, min: POSITIVE, max: ONE, doc: 'Factor at step 0; in (0, 1] (0 raises ZeroDivisionError at the first step).' },
       { name: 'end_factor', type: 'number', default: 1.0, min: NON_NEGATIVE, max: ONE, doc: 'Factor reached at `total_iters`; in [0, 1].' },
-      { name: 'total_iters', type: 'integer', default: 5, min: NON_NEGATIVE, unit: 'steps', doc: 'Number of steps of the ramp.' },
+      { name: 'total_iters', type: 'integer', default: 5, min: NON_NEGATIVE, unit: 'steps', stepRole: 'warmup', doc: 'Number of steps of the ramp.' },
       ...TORCH_TAIL,
     ],
     decays: false,
@@ -229,7 +241,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('PolynomialLR')],
     params: [
-      { name: 'total_iters', type: 'integer', default: 5, min: NON_NEGATIVE, unit: 'steps', doc: 'Steps until the lr reaches 0.' },
+      { name: 'total_iters', type: 'integer', default: 5, min: NON_NEGATIVE, unit: 'steps', stepRole: 'milestone', doc: 'Steps until the lr reaches 0.' },
       { name: 'power', type: 'number', default: 1.0, min: NON_NEGATIVE, doc: 'Exponent of the polynomial.' },
       ...TORCH_TAIL,
     ],
@@ -258,7 +270,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('CosineAnnealingLR'), SGDR],
     params: [
-      { name: 'T_max', type: 'integer', required: true, min: ONE, unit: 'steps', doc: 'Half period: steps from the base lr down to `eta_min`.' },
+      { name: 'T_max', type: 'integer', required: true, min: ONE, unit: 'steps', stepRole: 'total', doc: 'Half period: steps from the base lr down to `eta_min`.' },
       { name: 'eta_min', type: 'number', default: 0, min: NON_NEGATIVE, unit: 'lr', doc: 'Minimum lr, reached at `T_max`.' },
       ...TORCH_TAIL,
     ],
@@ -367,7 +379,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     references: [torchDoc('OneCycleLR'), SUPER_CONVERGENCE, DISCIPLINED],
     params: [
       { name: 'max_lr', type: 'numberOrList', required: true, min: POSITIVE, unit: 'lr', doc: 'Peak lr.' },
-      { name: 'total_steps', type: 'integer', default: null, min: ONE, unit: 'steps', doc: 'Length of the cycle; or give `epochs` and `steps_per_epoch`.' },
+      { name: 'total_steps', type: 'integer', default: null, min: ONE, unit: 'steps', stepRole: 'total', doc: 'Length of the cycle; or give `epochs` and `steps_per_epoch`.' },
       { name: 'epochs', type: 'integer', default: null, min: ONE, doc: 'Used with `steps_per_epoch` when `total_steps` is None.' },
       { name: 'steps_per_epoch', type: 'integer', default: null, min: ONE, unit: 'steps', doc: 'Used with `epochs` when `total_steps` is None.' },
       { name: 'pct_start', type: 'number', default: 0.3, min: NON_NEGATIVE, max: ONE, unit: 'ratio', doc: 'Fraction of the cycle spent increasing the lr.' },
@@ -405,7 +417,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     references: [torchDoc('SequentialLR'), { title: 'pytorch/pytorch issues: SequentialLR milestone behaviour', url: 'https://github.com/pytorch/pytorch/issues?q=SequentialLR+milestone' }],
     params: [
       { name: 'schedulers', type: 'schedulerList', required: true, doc: 'The schedulers, constructed in list order on the same optimizer.' },
-      { name: 'milestones', type: 'integerList', required: true, min: ONE, unit: 'steps', doc: 'Steps at which the next scheduler takes over; one fewer than `schedulers`.' },
+      { name: 'milestones', type: 'integerList', required: true, min: ONE, unit: 'steps', stepRole: 'milestone', doc: 'Steps at which the next scheduler takes over; one fewer than `schedulers`.' },
       ...TORCH_TAIL,
     ],
     decays: true,
@@ -441,6 +453,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     kind: 'scheduler',
     family: 'torch',
     name: 'ReduceLROnPlateau',
+    hfSchedulerType: 'reduce_lr_on_plateau',
     summary: 'Reduces the lr by factor when a monitored metric stops improving for patience steps.',
     doc: [
       '```',
@@ -477,12 +490,31 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
   ...deepSpeedEntries(),
 ];
 
+/**
+ * transformers' SchedulerType values (`lr_scheduler_type`), in its order. The entry that each builds says so in its
+ * `hfSchedulerType`; a value no entry claims (`cosine_warmup_with_min_lr`) is known but not catalogued yet.
+ */
+export const HF_SCHEDULER_TYPE_NAMES = [
+  'linear',
+  'cosine',
+  'cosine_with_restarts',
+  'polynomial',
+  'constant',
+  'constant_with_warmup',
+  'inverse_sqrt',
+  'reduce_lr_on_plateau',
+  'cosine_with_min_lr',
+  'cosine_warmup_with_min_lr',
+  'warmup_stable_decay',
+] as const;
+
 function huggingFace(name: string, fn: string, summary: string, body: readonly string[], params: readonly ParamSpec[], decays: boolean, extra: readonly Reference[] = []): SchedulerEntry {
   return {
     kind: 'scheduler',
     family: 'hf',
     name: `hf.${name}`,
     aliases: [fn, `transformers.${fn}`],
+    hfSchedulerType: name,
     summary,
     doc: [
       ...body,
@@ -682,8 +714,17 @@ function deepSpeed(entry: Omit<SchedulerEntry, 'kind' | 'family' | 'references' 
 }
 
 function deepSpeedEntries(): SchedulerEntry[] {
-  const warmupMinLr: ParamSpec = { name: 'warmup_min_lr', type: 'numberOrList', default: 0.0, min: NON_NEGATIVE, unit: 'lr', doc: 'lr at the start of the warm-up.' };
-  const warmupNumSteps: ParamSpec = { name: 'warmup_num_steps', type: 'integer', default: 1000, min: ONE, unit: 'steps', doc: 'Length of the warm-up (at least 2 is used).' };
+  const warmupMinLr: ParamSpec = { name: 'warmup_min_lr', type: 'numberOrList', default: 0.0, min: NON_NEGATIVE, unit: 'lr', doc: 'lr at the start of the warm-up.', synonyms: ['min_lr'] };
+  const warmupNumSteps: ParamSpec = {
+    name: 'warmup_num_steps',
+    type: 'integer',
+    default: 1000,
+    min: ONE,
+    unit: 'steps',
+    stepRole: 'warmup',
+    doc: 'Length of the warm-up (at least 2 is used).',
+    synonyms: ['warmup_steps', 'num_warmup_steps', 'warmup_iters'],
+  };
   const warmupType: ParamSpec = {
     name: 'warmup_type',
     type: 'enum',
@@ -691,7 +732,16 @@ function deepSpeedEntries(): SchedulerEntry[] {
     default: 'log',
     doc: 'Warm-up curve: `log` (the default; rises fast, then flattens) or `linear`.',
   };
-  const totalNumSteps: ParamSpec = { name: 'total_num_steps', type: 'integer', required: true, min: ONE, unit: 'steps', doc: 'Total number of training steps.' };
+  const totalNumSteps: ParamSpec = {
+    name: 'total_num_steps',
+    type: 'integer',
+    required: true,
+    min: ONE,
+    unit: 'steps',
+    stepRole: 'total',
+    doc: 'Total number of training steps.',
+    synonyms: ['total_steps', 'num_training_steps', 'max_steps', 'training_steps'],
+  };
   const warmupFormula = [
     '```',
     'gamma(i) = log(i + 1) / log(warmup_num_steps)   (warmup_type log)',
@@ -715,7 +765,7 @@ function deepSpeedEntries(): SchedulerEntry[] {
       ].join('\n'),
       params: [
         warmupMinLr,
-        { name: 'warmup_max_lr', type: 'numberOrList', default: null, min: NON_NEGATIVE, unit: 'lr', doc: 'lr after the warm-up; None means the optimizer lr.' },
+        { name: 'warmup_max_lr', type: 'numberOrList', default: null, min: NON_NEGATIVE, unit: 'lr', doc: 'lr after the warm-up; None means the optimizer lr.', synonyms: ['max_lr', 'peak_lr'] },
         warmupNumSteps,
         warmupType,
       ],
@@ -740,7 +790,7 @@ function deepSpeedEntries(): SchedulerEntry[] {
       params: [
         totalNumSteps,
         warmupMinLr,
-        { name: 'warmup_max_lr', type: 'numberOrList', default: 0.001, min: NON_NEGATIVE, unit: 'lr', doc: 'Peak lr after the warm-up.' },
+        { name: 'warmup_max_lr', type: 'numberOrList', default: 0.001, min: NON_NEGATIVE, unit: 'lr', doc: 'Peak lr after the warm-up.', synonyms: ['max_lr', 'peak_lr'] },
         warmupNumSteps,
         warmupType,
       ],
@@ -800,7 +850,7 @@ function deepSpeedEntries(): SchedulerEntry[] {
           { name: 'cycle_second_step_size', type: 'integer', default: null, min: ONE, unit: 'steps', doc: 'Steps of the decreasing half; None means equal to the first.' },
           { name: 'cycle_first_stair_count', type: 'integer', default: 0, min: NON_NEGATIVE, doc: 'Stairs in the first half (0 = continuous).' },
           { name: 'cycle_second_stair_count', type: 'integer', default: null, min: NON_NEGATIVE, doc: 'Stairs in the second half; None means the first count.' },
-          { name: 'decay_step_size', type: 'integer', default: 0, min: NON_NEGATIVE, unit: 'steps', doc: 'Interval of the post-cycle decay (0 = no decay).' },
+          { name: 'decay_step_size', type: 'integer', default: 0, min: NON_NEGATIVE, unit: 'steps', stepRole: 'period', doc: 'Interval of the post-cycle decay (0 = no decay).' },
           { name: 'cycle_momentum', type: 'boolean', default: true, doc: 'Cycle beta1 inversely to the lr (Adam-style optimizers only).' },
           { name: 'cycle_min_mom', type: 'number', default: 0.8, min: NON_NEGATIVE, max: ONE, doc: 'beta1 at the lr peak.' },
           { name: 'cycle_max_mom', type: 'number', default: 0.9, min: NON_NEGATIVE, max: ONE, doc: 'beta1 at the cycle ends.' },

@@ -33,6 +33,8 @@ export interface ParamSpec {
   /** The library's default; `undefined` when the argument is required. */
   readonly default?: unknown;
   readonly required?: boolean;
+  /** Required before this PyTorch release, defaulted from it on (SGD's `lr`, which has a default since 2.2). */
+  readonly requiredUntil?: string;
   /** Range of the number (or of each element of a pair / list). */
   readonly min?: Bound;
   readonly max?: Bound;
@@ -43,14 +45,32 @@ export interface ParamSpec {
    * `steps` (optimizer updates, when the scheduler is stepped per batch) or `ratio` (a fraction of the run).
    */
   readonly unit?: 'steps' | 'ratio' | 'lr';
+  /** For a step count (`unit: 'steps'`): what it marks in the run, for the run-length checks (see `StepRole`). */
+  readonly stepRole?: StepRole;
   /** Accepted but ignored or deprecated: the message explains. */
   readonly deprecated?: string;
+  /** The PyTorch release that deprecated it (then `deprecated` applies from that release on only). */
+  readonly deprecatedIn?: string;
+  /** The PyTorch release that added the keyword; absent when 1.13 has it (torch.optim entries only). */
+  readonly since?: string;
+  /** The PyTorch release that removed the keyword. */
+  readonly removedIn?: string;
+  /** What the numerical engines (which reproduce PyTorch 1.13) do with it, when that differs from PyTorch's maths. */
+  readonly engineNote?: string;
+  /** Other names people write for this parameter (other libraries' spellings), so did-you-mean finds it. */
+  readonly synonyms?: readonly string[];
 }
 
 export interface Reference {
   readonly title: string;
   readonly url: string;
 }
+
+/**
+ * What a step-count parameter means for the run-length checks: the end of a warmup, a decay milestone, the
+ * length of the whole schedule, or a period.
+ */
+export type StepRole = 'warmup' | 'milestone' | 'total' | 'period';
 
 /** Shared fields of every catalog entry. */
 export interface EntryBase {
@@ -64,6 +84,10 @@ export interface EntryBase {
   readonly doc: string;
   readonly references: readonly Reference[];
   readonly params: readonly ParamSpec[];
+  /** The PyTorch release that added the class; absent when 1.13 has it (torch.optim entries only). */
+  readonly since?: string;
+  /** The PyTorch release that removed the class. */
+  readonly removedIn?: string;
 }
 
 export interface OptimizerEntry extends EntryBase {
@@ -81,10 +105,21 @@ export interface OptimizerEntry extends EntryBase {
   readonly weightDecay: 'l2' | 'decoupled' | 'none';
   /** Adaptive (per-coordinate) methods, for which coupled L2 decay is a known trap. */
   readonly adaptive: boolean;
-  /** The lr range practitioners usually use, for the "lr far outside the usual range" hint. */
+  /**
+   * The lr range practitioners usually use, for the "lr far outside the usual range" warning. The low end of the Adam
+   * family covers preference and RL fine-tuning (DPO, PPO: 5e-7 to 1e-6 are the usual values there).
+   */
   readonly typicalLr: readonly [number, number];
   /** The canonical optimizer that this one is "the decoupled version" of, e.g. Adam -> AdamW. */
   readonly decoupledVariant?: string;
+  /**
+   * How a DeepSpeed ds_config names it. `types`: the `optimizer.type` spellings DeepSpeed maps to this class (it
+   * compares them lower-cased; a torch.optim class is also found by its own name). `write`: the type that convert
+   * writes for it; absent when a ds_config cannot build it.
+   */
+  readonly deepspeed?: { readonly types?: readonly string[]; readonly write?: string };
+  /** transformers TrainingArguments `optim` values that run this update rule; the first is the one convert writes. */
+  readonly hfOptim?: readonly string[];
 }
 
 export type SchedulerFamily = 'torch' | 'hf' | 'deepspeed';
@@ -102,6 +137,8 @@ export interface SchedulerEntry extends EntryBase {
   readonly needsMetric: boolean;
   /** Whether the lr given to the optimizer is overridden by the scheduler (CyclicLR, OneCycleLR, DeepSpeed). */
   readonly overridesLr: boolean;
+  /** The transformers `lr_scheduler_type` (SchedulerType) value that builds this schedule, if any. */
+  readonly hfSchedulerType?: string;
 }
 
 /** A key of a config section that is not an optimizer or scheduler (training:, range_test:, simulate:). */

@@ -40,6 +40,8 @@ export function opaqueKind(node: Node | null, dialect: 'deepspeed' | 'hydra' | '
   if (text === undefined) return undefined;
   if (dialect === 'deepspeed' && text === 'auto') return 'auto';
   if (text.includes('${')) return 'interpolation';
+  // MONAI bundle syntax (read like Hydra configs): `@id` references, `$expr` expressions, `%file#id` macros.
+  if (dialect === 'hydra' && /^[@$%]/.test(text)) return 'interpolation';
   if (text === '???') return 'missing';
   return undefined;
 }

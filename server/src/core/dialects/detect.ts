@@ -61,12 +61,15 @@ function looksLikeDeepSpeed(tree: SyntaxTree, root: MapNode, fileName: string): 
   return DEEPSPEED_FILE_NAME.test(fileName) && (isTypedBlock(optimizer) || isTypedBlock(scheduler) || entryOf(root, 'train_batch_size') !== undefined);
 }
 
-/** A Hydra `_target_` naming a torch optimizer or scheduler anywhere in the tree. */
+/** `_target_` prefixes of optimizers and schedulers: torch.optim, transformers' schedule factories, timm's schedulers. */
+const TARGET_PREFIXES: readonly string[] = ['torch.optim.', 'torch.distributed.optim.', 'transformers.get_', 'transformers.optimization.get_', 'timm.scheduler.'];
+
+/** A Hydra `_target_` naming an optimizer or scheduler anywhere in the tree. */
 function hasTorchTarget(root: MapNode): boolean {
   let found = false;
   walkMaps(root, (map) => {
     const target = stringOf(entryOf(map, '_target_')?.value);
-    if (target?.startsWith('torch.optim.')) found = true;
+    if (target && TARGET_PREFIXES.some((prefix) => target.startsWith(prefix))) found = true;
   });
   return found;
 }

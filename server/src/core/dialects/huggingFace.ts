@@ -1,47 +1,31 @@
 // Builds the semantic model of a Hugging Face TrainingArguments recipe (YAML or JSON; also axolotl / LLaMA-Factory, which
 // use the same keys): `learning_rate`, `optim`, `adam_*`, `lr_scheduler_type` + kwargs, warm-up and run length.
 
-import { findOptimizer, findScheduler } from '../catalog/index';
+import { findOptimizer, findScheduler, SCHEDULERS } from '../catalog/index';
+import { findHfOptimizer } from '../catalog/optimizers';
+import { HF_SCHEDULER_TYPE_NAMES } from '../catalog/schedulers';
 import type { ConfigModel, OptimizerBlock, ParamValue, SchedulerBlock } from '../model';
 import { entryOf, toPlain, type MapEntry, type MapNode, type SyntaxTree } from '../syntax/tree';
 import { mapAt, numberOf, paramOf, paramsOf, positiveOf, rootMap, stringOf, trainingOf } from './common';
+import { detectHfProgram, LLAMA_FACTORY_OPTIMIZER_SWITCHES, type HfProgram } from './hfPrograms';
 
 /** transformers' SchedulerType values, with the catalog entry each builds (undefined: not in the catalog yet). */
-export const HF_SCHEDULER_TYPES: Readonly<Record<string, string | undefined>> = {
-  linear: 'hf.linear',
-  cosine: 'hf.cosine',
-  cosine_with_restarts: 'hf.cosine_with_restarts',
-  polynomial: 'hf.polynomial',
-  constant: 'hf.constant',
-  constant_with_warmup: 'hf.constant_with_warmup',
-  inverse_sqrt: 'hf.inverse_sqrt',
-  reduce_lr_on_plateau: 'ReduceLROnPlateau',
-  cosine_with_min_lr: 'hf.cosine_with_min_lr',
-  cosine_warmup_with_min_lr: undefined,
-  warmup_stable_decay: 'hf.warmup_stable_decay',
-};
+export const HF_SCHEDULER_TYPES: Readonly<Record<string, string | undefined>> = Object.fromEntries(
+  HF_SCHEDULER_TYPE_NAMES.map((type) => [type, SCHEDULERS.find((entry) => entry.hfSchedulerType === type)?.name]),
+);
 
 /** Scheduler names that axolotl adds on top of transformers' (built in axolotl's own code, so opaque here). */
 const AXOLOTL_SCHEDULERS: readonly string[] = ['one_cycle', 'rex', 'log_sweep'];
 
-/**
- * `optim` names whose update rule is a catalog optimizer: 8-bit, paged and fused variants keep the same arithmetic.
- * Every other name (adafactor, galore_*, lomo, schedule_free_*, muon, ...) is opaque: no checks, no false alarms.
- */
-const HF_OPTIM_PATTERNS: readonly (readonly [RegExp, string])[] = [
-  [/^(paged_)?adamw(_torch(_fused|_xla|_npu_fused|_4bit|_8bit)?|_apex_fused|_bnb_8bit|_8bit|_32bit|_hf|_anyprecision)?$/, 'AdamW'],
-  [/^(paged_)?lion(_8bit|_32bit)$/, 'Lion'],
-  [/^sgd$/, 'SGD'],
-  [/^adagrad$/, 'Adagrad'],
-  [/^rmsprop(_bnb(_8bit|_32bit)?)?$/, 'RMSprop'],
-];
-
 /** transformers' defaults for the arguments that reach the optimizer and scheduler. */
 export const HF_DEFAULT_OPTIM = 'adamw_torch';
 
-/** The catalog name for an `optim` value, or undefined when it is opaque. */
+/**
+ * The catalog name for an `optim` value (the entries' `hfOptim` spellings: 8-bit, paged and fused variants keep the
+ * arithmetic), or undefined when it is opaque: adafactor, galore_*, lomo, schedule_free_*, muon, ... get no checks.
+ */
 export function hfOptimToCatalog(optim: string): string | undefined {
-  return HF_OPTIM_PATTERNS.find(([pattern]) => pattern.test(optim))?.[1];
+  return findHfOptimizer(optim)?.name;
 }
 
 /** Axolotl spells some TrainingArguments differently; the first key present wins. */
@@ -64,19 +48,33 @@ export function buildHuggingFaceModel(tree: SyntaxTree): ConfigModel {
   if (!root) return { dialect: 'hf', tree, optimizer: null, scheduler: null, training: null, rangeTest: null, simulate: null };
   const maxStepsEntry = entryOf(root, 'max_steps');
   const totalSteps = positiveOf(maxStepsEntry?.value);
-  const optimizer = optimizerOf(root);
+  const program = detectHfProgram(root);
+  const optimizer = optimizerOf(root, program);
   const scheduler = schedulerOf(root, totalSteps, maxStepsEntry);
   const runKeys = ['max_steps', 'num_train_epochs', 'num_epochs', 'per_device_train_batch_size', 'micro_batch_size', 'gradient_accumulation_steps', 'max_grad_norm'];
   const runParams = paramsOf(root, 'other', (key) => !runKeys.includes(key));
   const training = trainingOf(runParams, maxStepsEntry?.keySpan ?? root, totalSteps, totalSteps !== undefined ? maxStepsEntry?.value ?? undefined : undefined);
-  return { dialect: 'hf', tree, optimizer, scheduler, training, rangeTest: null, simulate: null };
+  return { dialect: 'hf', tree, optimizer, scheduler, training, rangeTest: null, simulate: null, reader: program.label };
 }
 
-function optimizerOf(root: MapNode): OptimizerBlock | null {
+/** The program, for rules: recomputed from the keys (cheap), so the model stays plain data. */
+export function hfProgramOf(model: ConfigModel): HfProgram | undefined {
+  const root = rootMap(model.tree);
+  return model.dialect === 'hf' && root ? detectHfProgram(root) : undefined;
+}
+
+function isOn(root: MapNode, key: string): boolean {
+  const node = entryOf(root, key)?.value;
+  return node?.kind === 'scalar' && (node.value === true || node.value === 'true' || node.value === 'True');
+}
+
+function optimizerOf(root: MapNode, program: HfProgram): OptimizerBlock | null {
   const optimEntry = firstEntry(root, KEYS.optim);
   const lrEntry = entryOf(root, 'learning_rate');
   const optim = optimEntry ? stringOf(optimEntry.value) : HF_DEFAULT_OPTIM;
-  const catalogName = optim !== undefined ? hfOptimToCatalog(optim) : undefined;
+  // LLaMA-Factory's switches build GaLore, APOLLO, BAdam, Adam-mini or Muon instead of the `optim` optimizer.
+  const switched = program.id === 'llama-factory' && LLAMA_FACTORY_OPTIMIZER_SWITCHES.some((key) => isOn(root, key));
+  const catalogName = optim !== undefined && !switched ? hfOptimToCatalog(optim) : undefined;
   const entry = catalogName ? findOptimizer(catalogName) : undefined;
   const keySpan = optimEntry?.keySpan ?? lrEntry?.keySpan ?? root;
   const params = new Map<string, ParamValue>();

@@ -6,7 +6,7 @@ import { DEEPSPEED_RULES, HUGGING_FACE_RULES, HYDRA_RULES, LIGHTNING_RULES } fro
 import type { SyntaxTree } from '../syntax/tree';
 import { buildDeepSpeedModel } from './deepspeed';
 import { detectDialectOf } from './detect';
-import { buildHuggingFaceModel } from './huggingFace';
+import { buildHuggingFaceModel, hfProgramOf } from './huggingFace';
 import { buildHydraModel } from './hydra';
 import { buildLightningModel } from './lightning';
 import { buildNativeModel } from './native';
@@ -53,9 +53,12 @@ export function dialectRules(dialect: Dialect): readonly Rule[] {
 }
 
 /**
- * Whether the program that reads this dialect loads YAML with PyYAML's YAML 1.1 rules (so `2e-5` is a string there).
- * OmegaConf (Hydra) and jsonargparse (Lightning CLI) add a float resolver that reads it as a number.
+ * Whether the program that reads this file loads YAML with PyYAML's YAML 1.1 rules and keeps the resulting string (so
+ * `2e-5` breaks there). OmegaConf (Hydra) and jsonargparse (Lightning CLI) add a float resolver that reads it as a
+ * number; of the Hugging Face-style programs, those that convert it anyway (axolotl, LLaMA-Factory, TRL) are exempt.
  */
-export function dialectReadsYaml11(dialect: Dialect): boolean {
-  return dialect !== 'hydra' && dialect !== 'lightning';
+export function dialectReadsYaml11(dialect: Dialect, model?: ConfigModel): boolean {
+  if (dialect === 'hydra' || dialect === 'lightning') return false;
+  if (dialect === 'hf' && model) return !(hfProgramOf(model)?.coercesNumbers ?? false);
+  return true;
 }

@@ -1,9 +1,10 @@
 // Builds the semantic model of a Lightning CLI (jsonargparse) config: `optimizer` / `lr_scheduler` with `class_path` +
 // `init_args`, `trainer.max_epochs` / `max_steps`; and litgpt recipes, whose `train:` section drives a fixed warm-up + cosine.
 
-import { findOptimizer, findScheduler } from '../catalog/index';
+import { findScheduler } from '../catalog/index';
 import type { ConfigModel, OptimizerBlock, ParamValue, SchedulerBlock, TrainingBlock } from '../model';
-import { entryOf, type MapEntry, type MapNode, type Span, type SyntaxTree } from '../syntax/tree';
+import { entryOf, type MapEntry, type MapNode, type Node, type Span, type SyntaxTree } from '../syntax/tree';
+import { resolveOptimizerPath, resolveSchedulerPath } from './classPath';
 import { mapAt, numberOf, paramOf, paramsOf, positiveOf, rootMap, stringOf, trainingOf } from './common';
 
 /** Keys of a LightningCLI `lr_scheduler` block that Lightning consumes itself rather than passing to the scheduler. */
@@ -24,7 +25,8 @@ export function buildLightningModel(tree: SyntaxTree): ConfigModel {
   const optimizer = optimizerEntry ? optimizerBlock(optimizerEntry) : null;
   const litgpt = root && !schedulerEntry ? litgptSchedule(root) : null;
   const scheduler = schedulerEntry ? schedulerBlock(schedulerEntry) : litgpt?.scheduler ?? null;
-  return { dialect: 'lightning', tree, optimizer, scheduler, training: litgpt?.training ?? trainerRun(root, scheduler), rangeTest: null, simulate: null };
+  const reader = litgpt ? 'litgpt (its `train:` section drives a warm-up + cosine schedule in code)' : 'LightningCLI (jsonargparse)';
+  return { dialect: 'lightning', tree, optimizer, scheduler, training: litgpt?.training ?? trainerRun(root, scheduler), rangeTest: null, simulate: null, reader };
 }
 
 /** Where the optimizer blocks are: at the top level (LightningCLI auto-configuration) or in `model.init_args`. */
@@ -51,26 +53,117 @@ function classBlock(entry: MapEntry, skip: (key: string) => boolean): ClassBlock
   return { typeName: stringOf(classEntry?.value) ?? '', typeSpan: classEntry?.value ?? entry.keySpan, params: paramsOf(initArgs, 'other', skip), node: initArgs };
 }
 
-/** A class outside torch (e.g. `bitsandbytes.optim.AdamW8bit`) is not ours to judge: it stays opaque, without a type. */
-function isForeignClass(typeName: string, known: boolean): boolean {
-  return !known && typeName.includes('.') && !typeName.startsWith('torch.optim.');
-}
-
+/**
+ * jsonargparse imports `class_path` exactly as written, so a class is the catalog's only when spelt exactly as in the
+ * library; a misspelt name in torch.optim is kept with no entry (reported as unknown, with did-you-mean), and a class
+ * outside the modules we know (e.g. `bitsandbytes.optim.AdamW8bit`, a project's own) stays opaque, without a type.
+ */
 function optimizerBlock(entry: MapEntry): OptimizerBlock | null {
   const block = classBlock(entry, () => false);
   if (!block.typeName && block.node === null) return null;
-  const found = block.typeName ? findOptimizer(block.typeName) : undefined;
-  if (isForeignClass(block.typeName, found !== undefined)) return { ...block, typeName: '', node: null, entry: undefined, keySpan: entry.keySpan };
-  return { ...block, entry: found, keySpan: entry.keySpan };
+  if (!block.typeName) return { ...block, entry: undefined, keySpan: entry.keySpan };
+  const resolved = resolveOptimizerPath(block.typeName);
+  if (resolved.kind === 'external') return { ...block, typeName: '', node: null, entry: undefined, keySpan: entry.keySpan };
+  return { ...block, entry: resolved.kind === 'catalog' ? resolved.entry : undefined, keySpan: entry.keySpan };
 }
 
 function schedulerBlock(entry: MapEntry): SchedulerBlock | null {
   const block = classBlock(entry, (key) => LIGHTNING_SCHEDULER_KEYS.includes(key));
   if (!block.typeName) return null;
-  const found = findScheduler(block.typeName);
-  if (isForeignClass(block.typeName, found !== undefined)) return null;
-  // LightningCLI returns `{"scheduler": ..., "monitor": ...}` without an interval, so Lightning steps it once per epoch.
-  return { ...block, entry: found, children: [], keySpan: entry.keySpan, interval: 'epoch' };
+  const resolved = resolveSchedulerPath(block.typeName);
+  // Real but not modelled (LambdaLR is reported as code-only; others stay out of the model).
+  if (resolved.kind === 'external' && !/(^|\.)(LambdaLR|MultiplicativeLR)$/.test(block.typeName)) return null;
+  // LightningCLI returns `[optimizer], [scheduler]` (or, for ReduceLROnPlateau, `{"scheduler", "monitor"}`) with no
+  // interval, and its `lr_scheduler:` block cannot set one: Lightning steps the scheduler once per epoch.
+  return { ...block, entry: resolved.kind === 'catalog' ? resolved.entry : undefined, children: [], keySpan: entry.keySpan, interval: 'epoch' };
+}
+
+/** Lightning's default when neither `max_epochs` nor `max_steps` is set (lightning.pytorch.loops.utilities). */
+export const LIGHTNING_DEFAULT_MAX_EPOCHS = 1000;
+
+/** How many epochs a LightningCLI run lasts, as the Trainer resolves `max_epochs` and `max_steps`. */
+export interface LightningEpochs {
+  /** The epoch count, or undefined when unbounded (`max_epochs: -1`, or `max_steps` set without `max_epochs`). */
+  readonly epochs: number | undefined;
+  readonly source: 'max_epochs' | 'default' | 'unbounded';
+  /** `trainer.max_epochs` as written, when it is. */
+  readonly epochsNode: Node | undefined;
+  /** `trainer.max_steps` (optimizer steps), when set: evidence of what a length written in steps was meant for. */
+  readonly maxSteps: number | undefined;
+}
+
+export function lightningEpochs(root: MapNode | null): LightningEpochs {
+  const trainer = mapAt(root, 'trainer');
+  const epochsEntry = trainer ? entryOf(trainer, 'max_epochs') : undefined;
+  const maxEpochs = numberOf(epochsEntry?.value);
+  const maxSteps = positiveOf(trainer ? entryOf(trainer, 'max_steps')?.value : undefined);
+  if (maxEpochs !== undefined && maxEpochs >= 0) return { epochs: maxEpochs, source: 'max_epochs', epochsNode: epochsEntry?.value ?? undefined, maxSteps };
+  if (maxEpochs === undefined && maxSteps === undefined && !(epochsEntry && epochsEntry.value !== null && stringOf(epochsEntry.value) !== undefined)) {
+    return { epochs: LIGHTNING_DEFAULT_MAX_EPOCHS, source: 'default', epochsNode: undefined, maxSteps };
+  }
+  return { epochs: undefined, source: 'unbounded', epochsNode: undefined, maxSteps };
+}
+
+/**
+ * How many scheduler steps a scheduler is sized for, and the argument that says it: the length after which it is
+ * finished, periodic or raises. Undefined for schedulers without a length (ExponentialLR, ReduceLROnPlateau, ...).
+ */
+export function scheduledLength(scheduler: SchedulerBlock): { readonly length: number; readonly param: ParamValue | undefined; readonly perBatch: boolean } | undefined {
+  const param = (key: string): ParamValue | undefined => scheduler.params.get(key);
+  const value = (key: string): number | undefined => {
+    const given = param(key);
+    return given && !given.opaque && typeof given.value === 'number' && Number.isFinite(given.value) ? given.value : undefined;
+  };
+  switch (scheduler.entry?.name) {
+    case 'StepLR':
+      return value('step_size') !== undefined ? { length: value('step_size')!, param: param('step_size'), perBatch: false } : undefined;
+    case 'MultiStepLR': {
+      const milestones = param('milestones');
+      const list = Array.isArray(milestones?.value) ? (milestones.value as unknown[]).filter((item): item is number => typeof item === 'number') : [];
+      return list.length > 0 ? { length: Math.max(...list), param: milestones, perBatch: false } : undefined;
+    }
+    case 'LinearLR':
+    case 'ConstantLR':
+    case 'PolynomialLR': {
+      const defaults: Record<string, number> = { LinearLR: 5, ConstantLR: 5, PolynomialLR: 5 };
+      const length = value('total_iters') ?? defaults[scheduler.entry.name]!;
+      return { length, param: param('total_iters'), perBatch: false };
+    }
+    case 'CosineAnnealingLR':
+      return value('T_max') !== undefined ? { length: value('T_max')!, param: param('T_max'), perBatch: false } : undefined;
+    case 'CosineAnnealingWarmRestarts':
+      return value('T_0') !== undefined ? { length: value('T_0')!, param: param('T_0'), perBatch: false } : undefined;
+    case 'OneCycleLR': {
+      const perEpoch = value('steps_per_epoch');
+      const epochs = value('epochs');
+      const total = value('total_steps') ?? (perEpoch !== undefined && epochs !== undefined ? perEpoch * epochs : undefined);
+      if (total === undefined) return undefined;
+      // `steps_per_epoch` > 1 says in so many words that it expects to be stepped per batch.
+      if (perEpoch !== undefined && perEpoch > 1 && value('total_steps') === undefined) return { length: total, param: param('steps_per_epoch'), perBatch: true };
+      return { length: total, param: param('total_steps') ?? param('epochs'), perBatch: false };
+    }
+    case 'CyclicLR': {
+      const up = value('step_size_up') ?? 2000;
+      const down = value('step_size_down') ?? up;
+      return { length: up + down, param: param('step_size_up'), perBatch: false };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether a scheduler stepped once per epoch is sized in optimizer steps: it is longer than the run's epochs, or (with
+ * an unbounded epoch count) at least `max_steps` long, which no run of `max_steps` optimizer steps can reach in epochs
+ * unless every epoch is a single batch.
+ */
+export function sizedInSteps(scheduler: SchedulerBlock, run: LightningEpochs): boolean {
+  if (scheduler.interval !== 'epoch') return false;
+  const sized = scheduledLength(scheduler);
+  if (!sized) return false;
+  if (sized.perBatch) return true;
+  if (run.epochs !== undefined) return sized.length > run.epochs;
+  return run.maxSteps !== undefined && sized.length >= run.maxSteps && sized.length > 1;
 }
 
 /**
@@ -82,7 +175,10 @@ function trainerRun(root: MapNode | null, scheduler: SchedulerBlock | null): Tra
   if (!trainer) return null;
   const params = paramsOf(trainer, 'other', (key) => key !== 'max_epochs' && key !== 'max_steps' && key !== 'min_epochs');
   const epochsEntry = entryOf(trainer, 'max_epochs');
-  const epochs = positiveOf(epochsEntry?.value);
+  // A scheduler sized in optimizer steps but stepped per epoch is reported once, in epochs, by the Lightning rule
+  // (OL310); comparing its length with the epoch count again would report the same mistake under another code.
+  const stepSized = scheduler !== null && sizedInSteps(scheduler, lightningEpochs(root));
+  const epochs = stepSized ? undefined : positiveOf(epochsEntry?.value);
   const perEpoch = scheduler === null || scheduler.interval === 'epoch';
   const total = perEpoch ? epochs : positiveOf(entryOf(trainer, 'max_steps')?.value);
   const span = perEpoch ? epochsEntry?.value ?? undefined : entryOf(trainer, 'max_steps')?.value ?? undefined;

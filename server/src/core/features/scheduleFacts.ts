@@ -19,7 +19,7 @@ export interface ScheduleFacts {
   readonly stepsFromRun: boolean;
   readonly title: string;
   /** Issues located in the file. */
-  readonly located: readonly { readonly span: Span; readonly message: string; readonly severity: 'error' | 'warning' }[];
+  readonly located: readonly { readonly span: Span; readonly message: string; readonly severity: 'error' | 'warning'; readonly path?: readonly (string | number)[] }[];
   /** Notes about assumptions made (default lr, default length). */
   readonly notes: readonly string[];
 }
@@ -93,7 +93,7 @@ export function computeSchedule(model: ConfigModel, options: { steps?: number; m
       stepsFromRun: options.steps === undefined && runSteps !== undefined,
       title: scheduleTitle(block),
       located: [],
-      notes: [...notes, `${block.entry.name} lowers the lr when the monitored metric stops improving, so its curve depends on your metrics: give them (\`optlens schedule --metrics\`) to draw it.`],
+      notes: [...notes, `${block.entry.name} lowers the lr when the monitored metric stops improving, so its curve depends on your metrics: type them in the schedule panel (or give them to \`optlens schedule --metrics\`) to draw it.`],
     };
   }
   const series = evaluateSchedule({
@@ -106,6 +106,7 @@ export function computeSchedule(model: ConfigModel, options: { steps?: number; m
     span: (block.node ? nodeAt(block.node, issue.path) : undefined) ?? block.typeSpan,
     message: issue.message,
     severity: issue.severity,
+    path: issue.path,
   }));
   return {
     series,

@@ -1,32 +1,12 @@
 // Checks an optimizer config against the catalog and turns it into the numbers an update rule needs.
 
+import { optimizerConstraintViolations } from '../catalog/constraints';
 import { findOptimizer, resolveParams } from '../catalog/index';
 import type { Bound, OptimizerEntry, ParamSpec } from '../catalog/types';
 import type { OptimizerConfig, OptimizerIssue } from './types';
+import { isUpdateRule, type UpdateRuleName } from './updateRules';
 
-/** The update rules the engine runs. Catalogued optimizers outside this list are refused with an issue. */
-export type UpdateRuleName =
-  | 'SGD'
-  | 'Adagrad'
-  | 'RMSprop'
-  | 'Adadelta'
-  | 'Adam'
-  | 'AdamW'
-  | 'NAdam'
-  | 'RAdam'
-  | 'Adamax'
-  | 'FusedAdam'
-  | 'Lamb'
-  | 'Lion'
-  | 'GD'
-  | 'NormalizedGD'
-  | 'SignGD'
-  | 'LARS';
-
-const SIMULATED_RULES: readonly UpdateRuleName[] = [
-  'SGD', 'Adagrad', 'RMSprop', 'Adadelta', 'Adam', 'AdamW', 'NAdam', 'RAdam', 'Adamax',
-  'FusedAdam', 'Lamb', 'Lion', 'GD', 'NormalizedGD', 'SignGD', 'LARS',
-];
+export type { UpdateRuleName } from './updateRules';
 
 /** Every number any rule reads; a rule ignores the fields it has no use for. */
 export interface Hyperparameters {
@@ -174,7 +154,8 @@ export function resolveOptimizer(config: OptimizerConfig): { resolved: ResolvedO
     checkParam(spec, value, issues);
   }
   for (const spec of entry.params) {
-    if (spec.required && given[spec.name] === undefined) {
+    // The engines follow PyTorch 1.13, so an argument that only later releases default (SGD's lr) is still needed.
+    if ((spec.required === true || spec.requiredUntil !== undefined) && given[spec.name] === undefined) {
       issues.push({ path: [spec.name], message: `\`${entry.name}\` needs \`${spec.name}\`: PyTorch 1.13 has no default for it.` });
     }
   }
@@ -182,20 +163,25 @@ export function resolveOptimizer(config: OptimizerConfig): { resolved: ResolvedO
   const momentum = numberOf(params, 'momentum', 0);
   const dampening = numberOf(params, 'dampening', 0);
   const nesterov = flagOf(params, 'nesterov', false);
-  if (entry.name === 'SGD' && nesterov && (momentum <= 0 || dampening !== 0)) {
-    issues.push({ path: ['nesterov'], message: 'Nesterov momentum requires `momentum > 0` and `dampening: 0` (PyTorch raises a ValueError).' });
+  // The same check as the lint rule OL226, so lint reports first whatever the engines refuse here.
+  for (const violation of optimizerConstraintViolations(entry, params)) issues.push({ path: [violation.param], message: violation.message });
+  let rule: string = entry.name;
+  if (params.decoupled_weight_decay === true) {
+    // PyTorch 2.7's Adam(decoupled_weight_decay=True) is AdamW's update. NAdam and RAdam (2.1) have their own
+    // decoupled variants, which the engines (PyTorch 1.13's update rules) do not implement.
+    if (rule === 'Adam') rule = 'AdamW';
+    else if (numberOf(params, 'weight_decay', 0) !== 0) {
+      issues.push({ path: ['decoupled_weight_decay'], message: `The simulator reproduces PyTorch 1.13's \`${entry.name}\`, which has no decoupled weight decay; set \`decoupled_weight_decay: false\` or \`weight_decay: 0\` to simulate it.` });
+    }
   }
-  if (flagOf(params, 'amsgrad', false) && ['FusedAdam', 'Lamb'].includes(entry.name)) {
-    issues.push({ path: ['amsgrad'], message: `\`${entry.name}\` does not support \`amsgrad\` (DeepSpeed raises a RuntimeError).` });
-  }
-  let rule = entry.name as UpdateRuleName;
-  if (!SIMULATED_RULES.includes(rule)) {
+  if (!isUpdateRule(rule)) {
     issues.push({ path: ['type'], message: `\`${entry.name}\` is catalogued for validation and hover, but the simulator does not run it.` });
     return { resolved: null, issues };
   }
-  if (rule === 'FusedAdam' && flagOf(params, 'torch_adam', false)) {
+  let updateRule: UpdateRuleName = rule;
+  if (updateRule === 'FusedAdam' && flagOf(params, 'torch_adam', false)) {
     // DeepSpeed then builds torch.optim.AdamW or torch.optim.Adam with the same arguments.
-    rule = flagOf(params, 'adam_w_mode', true) || /^adamw$/i.test(typeName.trim()) ? 'AdamW' : 'Adam';
+    updateRule = flagOf(params, 'adam_w_mode', true) || /^adamw$/i.test(typeName.trim()) ? 'AdamW' : 'Adam';
   }
   if (issues.length > 0) return { resolved: null, issues };
   const [beta1, beta2] = pairOf(params, 'betas', [0.9, 0.999]);
@@ -224,5 +210,5 @@ export function resolveOptimizer(config: OptimizerConfig): { resolved: ResolvedO
     minCoeff: numberOf(params, 'min_coeff', 0.01),
     trustCoefficient: numberOf(params, 'trust_coefficient', 0.001),
   };
-  return { resolved: { rule, entry, hyperparameters }, issues };
+  return { resolved: { rule: updateRule, entry, hyperparameters }, issues };
 }

@@ -7,7 +7,7 @@
 // `plain` arithmetic (batched sweeps) may trade an ulp for speed: it multiplies by a reciprocal where PyTorch divides.
 
 import { exactPow, fusedMultiplyAdd } from './exactPow';
-import type { Hyperparameters, UpdateRuleName } from './hyperparameters';
+import type { Hyperparameters } from './hyperparameters';
 
 /** Steps `count` trajectories of `dim` coordinates; `lrOverride` (NaN when absent) wins over `lr * lrScale`. */
 export interface UpdateKernel {
@@ -696,24 +696,62 @@ function lars({ hyper, dim, count, blocks }: KernelContext): UpdateKernel {
   };
 }
 
-const KERNELS: Readonly<Record<UpdateRuleName, (context: KernelContext) => UpdateKernel>> = {
-  SGD: sgd,
-  Adagrad: adagrad,
-  RMSprop: rmsprop,
-  Adadelta: adadelta,
-  Adam: (context) => adam(context, false),
-  AdamW: (context) => adam(context, true),
-  NAdam: nadam,
-  RAdam: radam,
-  Adamax: adamax,
-  FusedAdam: fusedAdam,
-  Lamb: lamb,
-  Lion: lion,
-  GD: gd,
-  NormalizedGD: normalizedGd,
-  SignGD: signGd,
-  LARS: lars,
-};
+/** What the engines need to know about one update rule. */
+export interface UpdateRuleRecipe {
+  /** The float64 kernel (simulator, batched sweeps, reference vectors). */
+  readonly kernel: (context: KernelContext) => UpdateKernel;
+  /**
+   * The LR range test trains with it. Then `compute/optimizerStep.ts` (TensorFlow.js) and
+   * `compute/onnx/trainingGraph.ts` (ONNX Runtime) must implement it: their records are keyed by
+   * `RangeTestUpdateRule`, so the compiler lists what a rule marked `true` here is missing.
+   */
+  readonly rangeTest: boolean;
+}
+
+/**
+ * The one table of update rules: adding an optimizer to the engines starts here (see CONTRIBUTING). The key is the
+ * catalog entry's name (`catalog/optimizers.ts`); every "supported" list derives from this table.
+ */
+export const UPDATE_RULES = {
+  SGD: { kernel: sgd, rangeTest: true },
+  Adam: { kernel: (context) => adam(context, false), rangeTest: true },
+  AdamW: { kernel: (context) => adam(context, true), rangeTest: true },
+  RMSprop: { kernel: rmsprop, rangeTest: true },
+  Adagrad: { kernel: adagrad, rangeTest: true },
+  Adadelta: { kernel: adadelta, rangeTest: false },
+  NAdam: { kernel: nadam, rangeTest: false },
+  RAdam: { kernel: radam, rangeTest: false },
+  Adamax: { kernel: adamax, rangeTest: false },
+  FusedAdam: { kernel: fusedAdam, rangeTest: false },
+  Lamb: { kernel: lamb, rangeTest: false },
+  Lion: { kernel: lion, rangeTest: false },
+  GD: { kernel: gd, rangeTest: false },
+  NormalizedGD: { kernel: normalizedGd, rangeTest: false },
+  SignGD: { kernel: signGd, rangeTest: false },
+  LARS: { kernel: lars, rangeTest: false },
+} as const satisfies Readonly<Record<string, UpdateRuleRecipe>>;
+
+/** The update rules the engine runs. Catalogued optimizers outside this list are refused with an issue. */
+export type UpdateRuleName = keyof typeof UPDATE_RULES;
+
+/** The rules the LR range test trains with, on every engine (torch.optim's single-tensor update rules). */
+export type RangeTestUpdateRule = {
+  [Rule in UpdateRuleName]: (typeof UPDATE_RULES)[Rule]['rangeTest'] extends true ? Rule : never;
+}[UpdateRuleName];
+
+/** Every rule of the table, in its order. */
+export const UPDATE_RULE_NAMES = Object.keys(UPDATE_RULES) as readonly UpdateRuleName[];
+
+export function isUpdateRule(name: string): name is UpdateRuleName {
+  return Object.prototype.hasOwnProperty.call(UPDATE_RULES, name);
+}
+
+export function isRangeTestRule(rule: UpdateRuleName): rule is RangeTestUpdateRule {
+  return UPDATE_RULES[rule].rangeTest;
+}
+
+/** The rules the range test runs, in the table's order. */
+export const RANGE_TEST_RULES: readonly RangeTestUpdateRule[] = UPDATE_RULE_NAMES.filter(isRangeTestRule);
 
 /**
  * Builds the kernel of one rule for `count` trajectories that each carry their own hyperparameters.
@@ -727,5 +765,5 @@ export function createKernel(
   blocks: readonly number[],
   arithmetic: 'fused' | 'plain' = 'fused',
 ): UpdateKernel {
-  return KERNELS[rule]({ hyper, dim, count: hyper.length, blocks, fma: arithmetic === 'fused' ? fusedMultiplyAdd : plainMultiplyAdd });
+  return UPDATE_RULES[rule].kernel({ hyper, dim, count: hyper.length, blocks, fma: arithmetic === 'fused' ? fusedMultiplyAdd : plainMultiplyAdd });
 }

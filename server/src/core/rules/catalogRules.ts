@@ -2,11 +2,14 @@
 
 import { OPTIMIZERS, SCHEDULERS, findParam, isCodeOnlyScheduler } from '../catalog/index';
 import { TOP_LEVEL_SECTIONS, TRAINING_SECTION } from '../catalog/sections';
-import type { ParamSpec } from '../catalog/types';
+import { availability } from '../catalog/torchVersions';
+import type { EntryBase, ParamSpec, ParamType } from '../catalog/types';
+import type { RuleCode } from '../catalog/rules';
 import type { ParamValue, SchedulerBlock } from '../model';
 import type { Span } from '../syntax/tree';
 import { closestMatch } from '../util/suggest';
 import type { Rule, RuleContext } from './context';
+import { renameKeyEdit } from './edits';
 import { checkParamValue } from './values';
 
 
@@ -31,7 +34,7 @@ export const nativeStructure: Rule = (context) => {
       'OL100',
       entry.keySpan,
       `Unknown section \`${entry.key.length > 40 ? `${entry.key.slice(0, 40)}…` : entry.key}\`${guess ? `; did you mean \`${guess}\`?` : `. Known sections: ${known.join(', ')}.`}`,
-      guess ? [{ title: `Rename to \`${guess}\``, edits: [{ ...entry.keySpan, newText: guess }], preferred: true }] : [],
+      guess ? [{ title: `Rename to \`${guess}\``, edits: [renameKeyEdit(context.model.tree.text, entry.keySpan, guess)], preferred: true }] : [],
     );
   }
 };
@@ -47,6 +50,7 @@ export const optimizerBlock: Rule = (context) => {
     reportUnknownType(context, 'OL101', 'optimizer', optimizer.typeName, optimizer.typeSpan, OPTIMIZERS.map((entry) => entry.name));
     return;
   }
+  checkClassVersion(context, optimizer.entry, `torch.optim.${optimizer.entry.name}`, optimizer.typeSpan);
   checkParams(context, optimizer, optimizer.entry.name, optimizer.entry.params, (param) => {
     if (param.key === 'momentum' && !optimizer.entry?.hasMomentum) {
       const hint = optimizer.entry?.hasBetas ? ' Its momentum is `betas[0]`.' : '';
@@ -75,6 +79,7 @@ function checkScheduler(context: RuleContext, block: SchedulerBlock, topLevel: b
     reportUnknownType(context, 'OL102', 'scheduler', block.typeName, block.typeSpan, SCHEDULERS.map((entry) => entry.name));
     return;
   }
+  checkClassVersion(context, block.entry, `torch.optim.lr_scheduler.${block.entry.name}`, block.typeSpan);
   checkParams(context, block, block.entry.name, block.entry.params, () => false);
   if (block.entry.composite) {
     const list = block.params.get('schedulers');
@@ -95,7 +100,7 @@ export const trainingBlock: Rule = (context) => {
   checkParams(context, { params: training.params, typeSpan: training.keySpan }, '`training:`', TRAINING_SECTION.params, () => false, 'warning');
 };
 
-function reportUnknownType(context: RuleContext, code: string, kind: string, typeName: string, span: Span, names: readonly string[]): void {
+function reportUnknownType(context: RuleContext, code: RuleCode, kind: string, typeName: string, span: Span, names: readonly string[]): void {
   const bare = typeName.replace(/^torch\.optim\.(lr_scheduler\.)?/, '');
   const guess = closestMatch(bare, names);
   const prefix = typeName.slice(0, typeName.length - bare.length);
@@ -119,26 +124,88 @@ function checkParams(
   special: (param: ParamValue) => boolean,
   unknownSeverity: 'error' | 'warning' = 'error',
 ): void {
-  const names = specs.map((spec) => spec.name);
   for (const param of block.params.values()) {
     if (special(param)) continue;
     const spec = findParam({ params: specs }, param.name);
     if (!spec) {
-      const guess = closestMatch(param.key, names);
+      const guess = suggestParam(param, specs, block.params);
       const message = `${owner} has no parameter \`${param.key}\`${guess ? `; did you mean \`${guess}\`?` : '.'}`;
-      const fixes = guess ? [{ title: `Rename to \`${guess}\``, edits: [{ ...param.keySpan, newText: guess }], preferred: true }] : [];
+      const fixes = guess ? [{ title: `Rename to \`${guess}\``, edits: [renameKeyEdit(context.model.tree.text, param.keySpan, guess)], preferred: true }] : [];
       if (unknownSeverity === 'error') context.report('OL103', param.keySpan, message, fixes);
       else context.report('OL100', param.keySpan, message, fixes);
       continue;
     }
-    if (spec.deprecated) context.report('OL107', param.keySpan, spec.deprecated);
+    if (!checkParamVersion(context, spec, param, owner) && spec.deprecated && (spec.deprecatedIn === undefined || availability({ since: spec.deprecatedIn }, context.torchVersion) === 'ok')) {
+      context.report('OL107', param.keySpan, spec.deprecated);
+    }
     // A value filled in at run time (DeepSpeed "auto", an interpolation) cannot be checked here.
     if (param.opaque) continue;
     checkParamValue(context, spec, param.value, param.node, param.keySpan, owner);
   }
   for (const spec of specs) {
-    if (spec.required && !block.params.has(spec.name)) {
+    const required = spec.required === true || (spec.requiredUntil !== undefined && availability({ since: spec.requiredUntil }, context.torchVersion) === 'not-yet');
+    if (required && !block.params.has(spec.name)) {
       context.report('OL106', block.typeSpan, `${owner} needs \`${spec.name}\` (${spec.doc.replace(/\.$/, '')}).`);
     }
   }
+}
+
+/** A torch.optim class that the configured PyTorch release does not have yet (or any more). */
+function checkClassVersion(context: RuleContext, entry: EntryBase, qualified: string, span: Span): void {
+  const state = availability(entry, context.torchVersion);
+  if (state === 'not-yet') {
+    context.report('OL108', span, `${qualified} was added in PyTorch ${entry.since}; optimizerLens.torchVersion is ${context.torchVersion}, where it does not exist (AttributeError).`);
+  } else if (state === 'removed') {
+    context.report('OL108', span, `${qualified} was removed in PyTorch ${entry.removedIn}; optimizerLens.torchVersion is ${context.torchVersion}.`);
+  }
+}
+
+/** A keyword outside its lifetime in the configured release: reported (OL108) and true, else false. */
+function checkParamVersion(context: RuleContext, spec: ParamSpec, param: ParamValue, owner: string): boolean {
+  const state = availability(spec, context.torchVersion);
+  if (state === 'ok') return false;
+  const message = state === 'not-yet'
+    ? `\`${param.key}\` of ${owner} was added in PyTorch ${spec.since}; optimizerLens.torchVersion is ${context.torchVersion}, where PyTorch raises TypeError (unexpected keyword argument).`
+    : `\`${param.key}\` of ${owner} was removed in PyTorch ${spec.removedIn}${spec.deprecatedIn ? ` (deprecated since ${spec.deprecatedIn})` : ''}; optimizerLens.torchVersion is ${context.torchVersion}, where PyTorch raises TypeError (unexpected keyword argument). Remove it.`;
+  context.report('OL108', param.keySpan, message);
+  return true;
+}
+
+/** The JSON-ish kind of a value as written, for matching it with the parameter types it could belong to. */
+function valueKind(param: ParamValue): 'number' | 'string' | 'boolean' | 'list' | 'other' {
+  if (param.opaque) return 'other';
+  const value = param.value;
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'string') return Number.isFinite(Number(value)) && value.trim() !== '' ? 'number' : 'string';
+  if (Array.isArray(value)) return 'list';
+  return 'other';
+}
+
+const TYPES_FOR_KIND: Readonly<Record<ReturnType<typeof valueKind>, readonly ParamType[]>> = {
+  number: ['number', 'integer', 'numberOrList', 'any'],
+  string: ['string', 'enum', 'any'],
+  boolean: ['boolean', 'any'],
+  list: ['numberPair', 'numberList', 'integerList', 'schedulerList', 'numberOrList', 'any'],
+  other: ['number', 'integer', 'boolean', 'string', 'enum', 'numberPair', 'numberList', 'integerList', 'schedulerList', 'numberOrList', 'any'],
+};
+
+/**
+ * Did-you-mean for an unknown key: a known synonym first (e.g. DeepSpeed's `warmup_num_steps` for `warmup_steps`),
+ * then the closest name among the parameters that can hold this kind of value and are not given already, so the
+ * quick fix never turns a number into a string-valued key.
+ */
+function suggestParam(param: ParamValue, specs: readonly ParamSpec[], given: ReadonlyMap<string, ParamValue>): string | undefined {
+  const key = param.key.toLowerCase();
+  const allowed = TYPES_FOR_KIND[valueKind(param)];
+  const candidates = specs.filter((spec) => allowed.includes(spec.type) && !given.has(spec.name));
+  const synonym = candidates.find((spec) => spec.synonyms?.some((name) => name.toLowerCase() === key));
+  if (synonym) return synonym.name;
+  const byName = new Map<string, string>();
+  for (const spec of candidates) {
+    byName.set(spec.name, spec.name);
+    for (const name of spec.synonyms ?? []) if (!byName.has(name)) byName.set(name, spec.name);
+  }
+  const guess = closestMatch(param.key, byName.keys());
+  return guess === undefined ? undefined : byName.get(guess);
 }

@@ -2,7 +2,8 @@
 // TrainingArguments' scheduler traps, Hydra's `_partial_`.
 
 import { DEEPSPEED_DEPRECATED_ZERO_KEYS, DEEPSPEED_TOP_LEVEL_KEYS } from '../catalog/deepSpeedSchema';
-import { HF_SCHEDULER_TYPES } from '../dialects/huggingFace';
+import { HF_SCHEDULER_TYPES, hfProgramOf } from '../dialects/huggingFace';
+import { LIGHTNING_DEFAULT_MAX_EPOCHS, lightningEpochs, scheduledLength, sizedInSteps } from '../dialects/lightning';
 import { entryOf, type MapEntry, type MapNode, type Node } from '../syntax/tree';
 import { closestMatch } from '../util/suggest';
 import type { Rule, RuleContext } from './context';
@@ -113,34 +114,21 @@ export const DEEPSPEED_RULES: readonly Rule[] = [deepSpeedAutoValues, deepSpeedU
 
 export const lightningEpochInterval: Rule = (context) => {
   const scheduler = context.model.scheduler;
-  const name = scheduler?.entry?.name;
-  if (!scheduler || scheduler.interval !== 'epoch' || (name !== 'OneCycleLR' && name !== 'CyclicLR')) return;
-  const epochs = context.model.training?.totalSteps;
-  const value = (key: string): number | undefined => {
-    const param = scheduler.params.get(key);
-    return typeof param?.value === 'number' ? param.value : undefined;
-  };
-  let length: number | undefined;
-  let span = scheduler.typeSpan;
-  if (name === 'OneCycleLR') {
-    const perEpoch = value('steps_per_epoch');
-    const total = value('total_steps') ?? (perEpoch !== undefined && value('epochs') !== undefined ? perEpoch * (value('epochs') as number) : undefined);
-    if (perEpoch !== undefined && perEpoch > 1) {
-      length = total;
-      span = scheduler.params.get('steps_per_epoch')?.node ?? span;
-    } else if (total !== undefined && (epochs === undefined || total > epochs)) {
-      length = total;
-      span = scheduler.params.get('total_steps')?.node ?? span;
-    } else return;
-  } else {
-    const up = value('step_size_up') ?? 2000;
-    const down = value('step_size_down') ?? up;
-    if (epochs !== undefined && up + down <= epochs) return;
-    length = up + down;
-    span = scheduler.params.get('step_size_up')?.node ?? span;
-  }
-  const run = epochs !== undefined ? ` (the run has ${epochs} epochs)` : '';
-  context.report('OL310', span, `LightningCLI steps ${name} once per epoch, but it is sized for ${length ?? 'many'} steps${run}: it is sized in optimizer steps. Size it in epochs, or set \`"interval": "step"\` in configure_optimizers.`);
+  if (context.model.dialect !== 'lightning' || !scheduler?.entry || scheduler.interval !== 'epoch') return;
+  const run = lightningEpochs(rootOf(context));
+  if (!sizedInSteps(scheduler, run)) return;
+  const sized = scheduledLength(scheduler);
+  if (!sized) return;
+  const name = scheduler.entry.name;
+  const what = sized.param ? `\`${sized.param.key}: ${formatNumber(sized.length)}\`` : `${formatNumber(sized.length)} steps (its default)`;
+  const epochs = run.source === 'max_epochs'
+    ? `the run has ${formatNumber(run.epochs ?? 0)} epochs (trainer.max_epochs)`
+    : run.source === 'default'
+      ? `the run has Lightning's default of ${LIGHTNING_DEFAULT_MAX_EPOCHS} epochs (trainer.max_epochs is not set, unless your LightningCLI sets it in trainer_defaults)`
+      : `the run ends after trainer.max_steps ${formatNumber(run.maxSteps ?? 0)} optimizer steps, which is at most that many epochs`;
+  const evidence = run.maxSteps !== undefined && sized.length === run.maxSteps ? ` It equals trainer.max_steps, so it was meant in optimizer steps.` : sized.perBatch ? ' `steps_per_epoch` says it expects to be stepped per batch.' : '';
+  const span = sized.param?.node ?? sized.param?.keySpan ?? scheduler.typeSpan;
+  context.report('OL310', span, `LightningCLI steps ${name} once per epoch, so ${what} counts epochs, but ${epochs}.${evidence} Size it in epochs, or step it per batch with \`"interval": "step"\` from your own configure_optimizers (LightningCLI's lr_scheduler: block cannot set the interval).`);
 };
 
 export const lightningPlateauMonitor: Rule = (context) => {
@@ -219,7 +207,9 @@ export const huggingFaceWarmupRatio: Rule = (context) => {
   const entry = root ? entryOf(root, 'warmup_ratio') : undefined;
   const value = numberAt(entry?.value);
   if (!entry || value === undefined || value <= 0 || entryOf(root as MapNode, 'lr_scheduler_type') === undefined) return;
-  context.report('OL324', entry.keySpan, `warmup_ratio is deprecated in recent transformers: \`warmup_steps: ${value}\` (a float below 1) means the same ratio there.`);
+  // axolotl has its own `warmup_ratio` and computes the warm-up itself: nothing deprecated there.
+  if (hfProgramOf(context.model)?.warmupRatioIsTrainingArguments === false) return;
+  context.report('OL324', entry.keySpan, `warmup_ratio is deprecated since transformers 5.0 and removed in 5.2, where \`warmup_steps: ${value}\` (a float below 1) means the same ratio. transformers 4.x has no such float: there \`warmup_ratio\` is the way.`);
 };
 
 export const huggingFaceRunLength: Rule = (context) => {
@@ -240,8 +230,12 @@ export const hydraPartial: Rule = (context) => {
   if (!optimizer?.entry || !optimizer.node) return;
   const partial = entryOf(optimizer.node, '_partial_')?.value;
   if (partial?.kind === 'scalar' && (partial.value === true || partial.value === 'true' || partial.value === 'True')) return;
+  // The parameters come from the config itself (`params: ${model.parameters}`, `$@model.parameters()`, `%params`, a
+  // positional `_args_`): instantiate can build the optimizer at once.
+  if (entryOf(optimizer.node, 'params') || entryOf(optimizer.node, '_args_')) return;
   const edit = insertEntryEdit(context.model.tree.text, optimizer.node, '_partial_', 'true', false);
-  context.report('OL330', optimizer.typeSpan, `${optimizer.entry.name} needs the model parameters: without \`_partial_: true\`, hydra.utils.instantiate builds it at once and fails unless the code passes \`params\` to instantiate.`, edit ? [{ title: 'Add `_partial_: true`', edits: [edit], preferred: true }] : []);
+  // Only a hint: the consuming code is not in the file, and it may well call `instantiate(cfg, params=model.parameters())`.
+  context.report('OL330', optimizer.typeSpan, `${optimizer.entry.name} needs the model parameters: unless the training code passes \`params\` to hydra.utils.instantiate, add \`_partial_: true\` so it returns a factory to call with them.`, edit ? [{ title: 'Add `_partial_: true`', edits: [edit], preferred: false }] : []);
 };
 
 export const HYDRA_RULES: readonly Rule[] = [hydraPartial];

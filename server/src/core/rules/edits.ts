@@ -24,3 +24,10 @@ export function insertEntryEdit(text: string, map: MapNode, key: string, valueTe
   const at = lineEnd < 0 ? text.length : lineEnd;
   return { start: at, end: at, newText: `\n${indent}${keyText}: ${valueText}` };
 }
+
+/** Rename a key in place, keeping its quotes (a JSON key's span includes them). */
+export function renameKeyEdit(text: string, keySpan: { readonly start: number; readonly end: number }, newKey: string): TextEdit {
+  const quote = text[keySpan.start];
+  const quoted = (quote === '"' || quote === "'") && text[keySpan.end - 1] === quote && keySpan.end - keySpan.start >= 2;
+  return { start: keySpan.start, end: keySpan.end, newText: quoted ? (quote === '"' ? JSON.stringify(newKey) : `'${newKey}'`) : newKey };
+}

@@ -1,5 +1,6 @@
 // Cross-field rules: the schedule against the run length, the scheduler against the optimizer, and known traps.
 
+import { divergingMomentum, optimizerConstraintViolations } from '../catalog/constraints';
 import { findParam, resolveParams, stepRole } from '../catalog/index';
 import type { ParamValue, SchedulerBlock } from '../model';
 import { givenParams, resolvedOptimizerParams } from '../modelValues';
@@ -61,7 +62,7 @@ export const runLengthChecks: Rule = (context) => {
     for (const param of block.params.values()) {
       const spec = findParam(entry, param.name);
       if (!spec) continue;
-      const role = stepRole(entry.name, spec);
+      const role = stepRole(spec);
       if (!role) continue;
       if (entry.name === 'SequentialLR') continue; // Its milestones are checked by sequentialMilestones.
       if (role === 'milestone') {
@@ -97,15 +98,17 @@ function checkMilestones(context: RuleContext, block: SchedulerBlock, param: Par
   const items = param.node?.kind === 'seq' ? param.node.items : [];
   const values = Array.isArray(param.value) ? param.value : [param.value];
   values.forEach((value, index) => {
-    if (typeof value !== 'number' || value < stretch.length) return;
+    // A length equal to the run (`total_iters: 1000` or a last milestone of 1000 in a 1000-step run) is how a
+    // schedule is written to end with the run; only a value past it is a mistake.
+    if (typeof value !== 'number' || value <= stretch.length) return;
     const node = items[index] ?? param.node ?? param.keySpan;
-    const clamp = stretch.length - 1;
+    const clamp = stretch.length;
     context.report(
       'OL201',
       node,
-      `\`${param.name}\` ${value} of ${block.entry?.name ?? 'the scheduler'} is never reached: ${stretch.label} ends at step ${stretch.length - 1}.`,
-      items[index] ? [{ title: `Clamp to ${clamp} (the last step)`, edits: [{ start: node.start, end: node.end, newText: String(clamp) }] }]
-        : param.node && typeof param.value === 'number' ? [{ title: `Clamp to ${clamp} (the last step)`, edits: [replaceValueEdit(text, param, String(clamp))] }] : [],
+      `\`${param.name}\` ${value} of ${block.entry?.name ?? 'the scheduler'} lies beyond the end of ${stretch.label}: it is never reached.`,
+      items[index] ? [{ title: `Clamp to ${clamp} (the run length)`, edits: [{ start: node.start, end: node.end, newText: String(clamp) }] }]
+        : param.node && typeof param.value === 'number' ? [{ title: `Clamp to ${clamp} (the run length)`, edits: [replaceValueEdit(text, param, String(clamp))] }] : [],
     );
   });
 }
@@ -240,7 +243,17 @@ export const optimizerTraps: Rule = (context) => {
   if (lrParam && lr !== undefined && lr > 0 && !overridden) {
     const [low, high] = entry.typicalLr;
     if (lr < low / 10 || lr > high * 10) {
-      context.report('OL208', lrParam.node ?? lrParam.keySpan, `lr ${formatNumber(lr)} is far outside the usual range for ${entry.name} (${formatNumber(low)} to ${formatNumber(high)}).`);
+      const how = lr > high * 10 ? `more than ten times above the usual range for ${entry.name}` : `more than ten times below the usual range for ${entry.name}`;
+      context.report('OL208', lrParam.node ?? lrParam.keySpan, `lr ${formatNumber(lr)} is ${how} (${formatNumber(low)} to ${formatNumber(high)}): a typo in the exponent?`);
     }
+  }
+  // What PyTorch accepts but cannot train with, and what it refuses in combination: the same checks as the engines.
+  const resolved = resolvedOptimizerParams(context.model) ?? {};
+  const momentum = optimizer.params.get('momentum');
+  const diverging = divergingMomentum(entry, resolved);
+  if (diverging && momentum) context.report('OL225', momentum.node ?? momentum.keySpan, diverging);
+  for (const violation of optimizerConstraintViolations(entry, resolved)) {
+    const param = optimizer.params.get(violation.param);
+    context.report('OL226', param?.node ?? param?.keySpan ?? optimizer.typeSpan, violation.message);
   }
 };

@@ -3,7 +3,7 @@
 import type { Bound, ParamSpec } from '../catalog/types';
 import type { Node, Span } from '../syntax/tree';
 import { closestMatch } from '../util/suggest';
-import { formatNumber, type RuleContext } from './context';
+import type { RuleContext } from './context';
 
 /** Reports type and range problems of one value; the context only needs `report`, so sections can collect them too. */
 export function checkParamValue(context: Pick<RuleContext, 'report'>, spec: ParamSpec, value: unknown, node: Node | null, keySpan: Span, owner: string): void {
@@ -75,7 +75,7 @@ function asNumber(context: Pick<RuleContext, 'report'>, spec: ParamSpec, value: 
       return undefined;
     }
     if (spec.type === 'integer' && Number.isFinite(value) && !Number.isInteger(value)) {
-      context.report('OL104', span, `${where} must be an integer (got ${formatNumber(value)}).`);
+      context.report('OL104', span, `${where} must be an integer (got ${formatExact(value)}).`);
       return undefined;
     }
     return value;
@@ -94,14 +94,23 @@ function checkRange(context: Pick<RuleContext, 'report'>, spec: ParamSpec, value
   const belowMin = low !== undefined && (low.exclusive ? value <= low.value : value < low.value);
   const aboveMax = high !== undefined && (high.exclusive ? value >= high.value : value > high.value);
   if (belowMin || aboveMax) {
-    context.report('OL105', span, `${where} must be ${describeRange(low, high)} (got ${formatNumber(value)}).`);
+    context.report('OL105', span, `${where} must be ${describeRange(low, high)} (got ${formatExact(value)}).`);
   }
 }
 
+/**
+ * A number exactly as JavaScript reads it back (the shortest string that round-trips), for bounds and user values
+ * in "must be" messages: rounding them could show a bound that the value seems to meet, e.g.
+ * "must be in [1, 65540] (got 65540)" for 65537 under a 65536 limit.
+ */
+export function formatExact(value: number): string {
+  return String(value).replace('e+', 'e');
+}
+
 export function describeRange(low: Bound | undefined, high: Bound | undefined): string {
-  if (low && high) return `in ${low.exclusive ? '(' : '['}${formatNumber(low.value)}, ${formatNumber(high.value)}${high.exclusive ? ')' : ']'}`;
-  if (low) return `${low.exclusive ? '>' : '>='} ${formatNumber(low.value)}`;
-  if (high) return `${high.exclusive ? '<' : '<='} ${formatNumber(high.value)}`;
+  if (low && high) return `in ${low.exclusive ? '(' : '['}${formatExact(low.value)}, ${formatExact(high.value)}${high.exclusive ? ')' : ']'}`;
+  if (low) return `${low.exclusive ? '>' : '>='} ${formatExact(low.value)}`;
+  if (high) return `${high.exclusive ? '<' : '<='} ${formatExact(high.value)}`;
   return 'a number';
 }
 

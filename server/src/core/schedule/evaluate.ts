@@ -4,6 +4,7 @@ import { buildScheduler } from './build';
 import { LibraryRaise, newParamGroup } from './runtime';
 import type { SteppableScheduler } from './runtime';
 import { ReduceLrOnPlateauScheduler } from './torchSchedulers';
+import { formatNumber } from '../util/numberFormat';
 import type { ScheduleIssue, ScheduleMarker, ScheduleRequest, ScheduleSeries, ScheduleSummary } from './types';
 
 function emptySeries(issues: readonly ScheduleIssue[]): ScheduleSeries {
@@ -105,7 +106,7 @@ function collectMarkers(scheduler: SteppableScheduler, lr: Float64Array): Schedu
   if (lr.length > 1) {
     const summary = summarizeSchedule({ lr, markers: [], issues: [] });
     if (summary.peak > summary.start && !markers.some((marker) => marker.kind === 'peak' && marker.step === summary.peakStep)) {
-      markers.push({ step: summary.peakStep, kind: 'peak', label: `peak lr ${summary.peak.toPrecision(4)}` });
+      markers.push({ step: summary.peakStep, kind: 'peak', label: `peak lr ${formatNumber(summary.peak)}` });
     }
   }
   return markers.sort((a, b) => a.step - b.step);

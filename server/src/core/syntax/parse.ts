@@ -16,10 +16,14 @@ interface Budget {
   reported: boolean;
 }
 
-export function parseTree(text: string, format: SourceFormat): SyntaxTree {
+/** How the YAML documents are read (shared with the cooperative reader in `parseSteps.ts`). */
+export const YAML_PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: false } as const;
+
+/** `yamlDocuments`: the YAML already read into documents (by `parseSteps.ts`, in slices); read here when absent. */
+export function parseTree(text: string, format: SourceFormat, yamlDocuments?: readonly YAML.Document.Parsed[]): SyntaxTree {
   const suppressions = findSuppressions(text);
   try {
-    return format === 'json' ? parseJson(text, suppressions) : parseYaml(text, suppressions);
+    return format === 'json' ? parseJson(text, suppressions) : parseYaml(text, suppressions, yamlDocuments);
   } catch (error) {
     // The parsers are robust, but a pathological input (e.g. extreme nesting) can still overflow the stack.
     // The core never throws on user input: report it as a syntax problem on the whole text.
@@ -36,14 +40,15 @@ export function parseTree(text: string, format: SourceFormat): SyntaxTree {
 
 // ---------------------------------------------------------------------------------------------- YAML
 
-function parseYaml(text: string, suppressions: SyntaxTree['suppressions']): SyntaxTree {
+function parseYaml(text: string, suppressions: SyntaxTree['suppressions'], read?: readonly YAML.Document.Parsed[]): SyntaxTree {
   const errors: SyntaxError[] = [];
-  const documents = YAML.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, strict: false });
+  const documents = read ?? YAML.parseAllDocuments(text, YAML_PARSE_OPTIONS);
   const list = Array.isArray(documents) ? documents : [];
   for (const document of list) {
     for (const error of document.errors) {
-      const [start, end] = error.pos;
-      errors.push({ start, end: Math.max(end, start + 1), message: firstLine(error.message) });
+      const located = describeYamlError(text, error.code, firstLine(error.message), error.pos[0], error.pos[1]);
+      // One mistake often makes the parser complain twice about the same line: keep the first (clearest) one.
+      if (!errors.some((other) => lineStart(text, other.start) === lineStart(text, located.start))) errors.push(located);
     }
   }
   const first = list.find((document) => document.contents !== null) ?? list[0];
@@ -155,6 +160,73 @@ function scalar(value: ScalarNode['value'], text: string, start: number, end: nu
 function relocate(node: Node, start: number, end: number, text: string): Node {
   if (node.kind === 'scalar') return { ...node, start, end, source: text.slice(start, end), plain: false };
   return { ...node, start, end };
+}
+
+/** The offset where the line holding `offset` starts. */
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+}
+
+function lineEnd(text: string, offset: number): number {
+  const end = text.indexOf('\n', offset);
+  return end < 0 ? text.length : end;
+}
+
+/** The unclosed `[` or `{` before `offset` (quoted text skipped), or -1. */
+function unclosedBracket(text: string, offset: number): number {
+  const open: number[] = [];
+  let quote = '';
+  for (let i = 0; i < offset; i++) {
+    const char = text[i]!;
+    if (quote) {
+      if (char === quote) quote = '';
+      continue;
+    }
+    if (char === '"' || char === "'") quote = char;
+    else if (char === '#' && (i === 0 || /\s/.test(text[i - 1]!))) i = lineEnd(text, i) - 1;
+    else if (char === '[' || char === '{') open.push(i);
+    else if ((char === ']' || char === '}') && open.length > 0) open.pop();
+  }
+  return open.at(-1) ?? -1;
+}
+
+/**
+ * A YAML parser error moved onto the line that holds the mistake, with a message written for a person. The parser
+ * notices many mistakes only on a later line (an unclosed `[` or quote, a line indented too far), and words them in
+ * its own terms ("Implicit keys need to be on a single line").
+ */
+function describeYamlError(text: string, code: string, message: string, start: number, end: number): SyntaxError {
+  const onLine = (at: number, what: string): SyntaxError => {
+    const first = lineStart(text, at);
+    const indent = /^[ \t]*/.exec(text.slice(first))?.[0].length ?? 0;
+    const from = Math.max(at, first + indent);
+    return { start: from, end: Math.max(from + 1, lineEnd(text, from)), message: what };
+  };
+  const flowEnd = /end with an? ([\]}])/.exec(message)?.[1] ?? (code === 'MISSING_CHAR' && /[\]}]/.exec(message)?.[0]);
+  if (flowEnd) {
+    const bracket = unclosedBracket(text, start);
+    const kind = flowEnd === ']' ? 'list' : 'mapping';
+    if (bracket >= 0) return { start: bracket, end: bracket + 1, message: `This \`${text[bracket]}\` ${kind} is never closed: add \`${flowEnd}\` where it ends.` };
+  }
+  if (code === 'MISSING_CHAR' && /quote/i.test(message)) {
+    const quoteChar = /"quote|double/i.test(message) ? '"' : "'";
+    const opening = text.lastIndexOf(quoteChar, Math.max(0, start - 1));
+    if (opening >= 0) return { start: opening, end: Math.max(opening + 1, lineEnd(text, opening)), message: `This quoted string is never closed: add the closing ${quoteChar} on this line.` };
+  }
+  if (code === 'MULTILINE_IMPLICIT_KEY' || code === 'BLOCK_AS_IMPLICIT_KEY') {
+    const first = lineStart(text, start);
+    const before = text.slice(first, start);
+    if (before.includes(':')) {
+      // `type: AdamW` followed by a line indented deeper: YAML reads that line as part of the value above it.
+      const next = lineEnd(text, start) + 1;
+      if (next < text.length) return onLine(next, 'This line is indented deeper than the key above it, so YAML reads it as part of that value: align it with the other keys of its mapping.');
+    }
+    const shown = text.slice(start, lineEnd(text, start)).trim();
+    return onLine(start, `\`${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}\` has no \`:\` after its key: write \`key: value\` (with a space after the colon), one per line.`);
+  }
+  if (code === 'TAB_AS_INDENT') return onLine(start, 'YAML does not allow tabs for indentation: indent with spaces.');
+  if (code === 'BAD_INDENT') return onLine(start, `The indentation of this line does not match the lines around it (${message.replace(/\.$/, '')}).`);
+  return { start, end: Math.max(end, start + 1), message };
 }
 
 // ---------------------------------------------------------------------------------------------- JSON

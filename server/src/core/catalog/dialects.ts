@@ -1,0 +1,19 @@
+// The dialect names and the convert targets: one list each, from which every type and settings enum derives.
+
+/** The config dialects the analysis reads (`optimizerLens.files.associations` values, `ConfigModel.dialect`). */
+export const DIALECTS = ['optim', 'deepspeed', 'lightning', 'hf', 'hydra'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+/** The dialects a config can be converted to (Hydra has no fixed layout to write). */
+export const CONVERT_TARGETS = ['optim', 'deepspeed', 'lightning', 'hf'] as const satisfies readonly Dialect[];
+export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
+
+/** The dialect `name` names, or undefined: for user input (settings, command-line flags). */
+export function dialectNamed(name: unknown): Dialect | undefined {
+  return DIALECTS.find((dialect) => dialect === name);
+}
+
+/** The convert target `name` names, or undefined: for user input (command-line flags, requests). */
+export function convertTargetNamed(name: unknown): ConvertTarget | undefined {
+  return CONVERT_TARGETS.find((target) => target === name);
+}
