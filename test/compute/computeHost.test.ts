@@ -38,7 +38,7 @@ test('cancel stops a running job within 200 ms and returns the partial curve', a
     const controller = new AbortController();
     let cancelledAt = 0;
     const outcome = host.run<RangeTestResult>({ name: 'rangeTest', params: spiral(100000) }, (p) => {
-      if (!cancelledAt && (p.data as { iteration?: number } | undefined)?.iteration === 10) {
+      if (!cancelledAt && (p.data as { index?: number } | undefined)?.index === 10) {
         cancelledAt = performance.now();
         controller.abort();
       }

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { rangeTestJob } from '../../server/src/compute/jobs';
 import type { RangeTestJobParams } from '../../server/src/compute/jobs';
+import { USER_TASK_LIMITS } from '../../server/src/compute/tasks';
 import { parseRangeTestSection } from '../../server/src/core/rangeTest/index';
 import type { BackendName } from '../../server/src/compute/backends';
 import type { OptimizerConfig } from '../../server/src/core/optim/types';
@@ -64,6 +65,8 @@ test('a full default-length mnist_mlp test diverges and suggests learning rates'
 async function writeUserModel(directory: string, inputs: number): Promise<void> {
   const tf = require('@tensorflow/tfjs-core') as typeof import('@tensorflow/tfjs-core');
   const layers = require('@tensorflow/tfjs-layers') as typeof import('@tensorflow/tfjs-layers');
+  // Registers the cpu backend, so that this also works when no earlier test loaded it.
+  require('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
   const model = layers.sequential({
     layers: [layers.layers.dense({ units: 8, activation: 'relu', inputShape: [inputs] }), layers.layers.dense({ units: 3, activation: 'softmax' })],
@@ -93,10 +96,86 @@ test('user task: a model.json and a CSV train; missing file, shape mismatch and 
     const result = await run(user('data.csv'));
     assert.equal(result.losses.length > 0, true);
     assert.match(result.task, /3-class cross-entropy/);
-    await assert.rejects(run(user('data.csv', 'missing.json')), /range_test\.model: file not found: .*missing\.json/);
+    await assert.rejects(run(user('data.csv', 'missing.json')), /range_test\.model: file not found: missing\.json \(looked for .*missing\.json\)/);
     await assert.rejects(run(user('narrow.csv')), /Shape mismatch: model\.json expects 4 input features .* narrow\.csv has 3 feature columns/);
-    await assert.rejects(run(user('bad.csv')), /bad\.csv, row 2, column 3: "x" is not a number/);
+    // The cell's content is not repeated: its row and column say where it is.
+    await assert.rejects(run(user('bad.csv')), /^RangeTestInputError: bad\.csv, row 2, column 3: not a number\.$/);
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('user task: paths resolve from the workspace folder and may not leave it (regression: ../../etc/passwd was read and echoed)', async () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'optlens-user-paths-'));
+  const workspace = path.join(base, 'workspace');
+  const outside = path.join(base, 'outside');
+  fs.mkdirSync(path.join(workspace, 'models'), { recursive: true });
+  fs.mkdirSync(outside);
+  try {
+    await writeUserModel(path.join(workspace, 'models'), 2);
+    fs.writeFileSync(path.join(workspace, 'data.csv'), Array.from({ length: 40 }, (_, i) => `${Math.sin(i)},${Math.cos(i)},${i % 3}`).join('\n'));
+    fs.writeFileSync(path.join(outside, 'secret.json'), 'root:x:0:0:secret-content');
+    const user = (model: string, data: string) => params({ task: 'user', model, data, num_iter: 12, batch_size: 8 }, undefined, 'cpu', workspace);
+
+    // From the workspace folder, in a subfolder: it trains.
+    const result = await run(user('models/model.json', 'data.csv'));
+    assert.ok(result.losses.length > 0);
+    const refusedBecause = async (model: string, data: string, pattern: RegExp) => {
+      const error = await run(user(model, data)).then(() => undefined, (failure: unknown) => failure as Error);
+      assert.ok(error, `${model} ${data} must be refused`);
+      assert.match(error.message, pattern);
+      assert.ok(!error.message.includes('secret-content') && !error.message.includes('root:x'), error.message);
+    };
+    const rule = /paths in a config must stay inside the workspace folder\. It was not read\./;
+    await refusedBecause('../outside/secret.json', 'data.csv', rule);
+    await refusedBecause('../../../../../../../../etc/passwd', 'data.csv', rule);
+    await refusedBecause(path.join(outside, 'secret.json'), 'data.csv', rule);
+    await refusedBecause('models/model.json', '../outside/secret.json', rule);
+    // A weights manifest may not point outside either; it is checked before any weight file is read.
+    const manifestModel = JSON.parse(fs.readFileSync(path.join(workspace, 'models', 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    manifestModel.weightsManifest[0]!.paths = ['../../outside/secret.json'];
+    fs.writeFileSync(path.join(workspace, 'models', 'escape.json'), JSON.stringify(manifestModel));
+    await refusedBecause('models/escape.json', 'data.csv', /^weight file of models\/escape\.json: "\.\.\/\.\.\/outside\/secret\.json" is outside the workspace folder/);
+    // A model.json that is not JSON: its start is not echoed (JSON.parse's own message would quote it).
+    fs.writeFileSync(path.join(workspace, 'models', 'text.json'), 'root:x:0:0:secret-content');
+    await refusedBecause('models/text.json', 'data.csv', /not a TensorFlow\.js Layers model\.json \(it is not valid JSON\)/);
+    // A symbolic link inside the workspace to a file outside it.
+    fs.symlinkSync(path.join(outside, 'secret.json'), path.join(workspace, 'link.csv'));
+    await refusedBecause('models/model.json', 'link.csv', /symbolic link to a file outside the workspace folder/);
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('user task: files are size-checked before they are read (regression: a 600 MB CSV ended in "Invalid string length")', async () => {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'optlens-user-sizes-'));
+  try {
+    await writeUserModel(workspace, 2);
+    // Sparse files: the sizes are real to stat, and nothing is written to disk.
+    const big = path.join(workspace, 'big.csv');
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, 600 * 1000 * 1000);
+    const atLimit = path.join(workspace, 'limit.csv');
+    fs.writeFileSync(atLimit, '');
+    fs.truncateSync(atLimit, USER_TASK_LIMITS.csvBytes + 1);
+    const started = performance.now();
+    await assert.rejects(
+      run(params({ task: 'user', model: 'model.json', data: 'big.csv', num_iter: 12 }, undefined, 'cpu', workspace)),
+      /^RangeTestInputError: range_test\.data: big\.csv is 572\.2 MiB \(600,000,000 bytes\); the limit is 32 MiB \(33,554,432 bytes\)\. A range test needs a sample/,
+    );
+    assert.ok(performance.now() - started < 2000, 'refused without reading the file');
+    await assert.rejects(
+      run(params({ task: 'user', model: 'model.json', data: 'limit.csv', num_iter: 12 }, undefined, 'cpu', workspace)),
+      /limit\.csv is 32\.0 MiB \(33,554,433 bytes\); the limit is 32 MiB/,
+    );
+    const weights = path.join(workspace, 'weights.bin');
+    fs.truncateSync(weights, USER_TASK_LIMITS.weightBytes + 8);
+    fs.writeFileSync(path.join(workspace, 'data.csv'), '1,2,0\n3,4,1\n');
+    await assert.rejects(
+      run(params({ task: 'user', model: 'model.json', data: 'data.csv', num_iter: 12 }, undefined, 'cpu', workspace)),
+      /weight file of model\.json: weights\.bin is 128\.0 MiB \(134,217,736 bytes\); the limit is 128 MiB/,
+    );
+  } finally {
+    fs.rmSync(workspace, { recursive: true, force: true });
   }
 });

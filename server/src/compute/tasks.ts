@@ -9,6 +9,7 @@ import type { TensorFlowModule } from './backends';
 import { createRandom } from './random';
 import { batchOrder, builtInTask, gatherBatch } from './taskData';
 import type { BatchOrder, BuiltInTask } from './taskData';
+import { checkWorkspaceFile, formatBytes, type WorkspaceFileRequest } from './workspacePaths';
 
 type Tensor = TensorFlow.Tensor;
 type Tensor4D = TensorFlow.Tensor4D;
@@ -161,7 +162,8 @@ export function parseFeatureCsv(text: string, fileName: string): { features: Flo
     cells.forEach((cell, c) => {
       const value = Number(cell);
       if (cell === '' || !Number.isFinite(value)) {
-        throw new RangeTestInputError(`${fileName}, row ${row.number}, column ${c + 1}: "${cell}" is not a number.`);
+        // The cell is not quoted: errors never repeat file content.
+        throw new RangeTestInputError(`${fileName}, row ${row.number}, column ${c + 1}: ${cell === '' ? 'empty' : 'not a number'}.`);
       }
       if (c === columns - 1) labels[r] = value;
       else features[r * (columns - 1) + c] = value;
@@ -170,20 +172,68 @@ export function parseFeatureCsv(text: string, fileName: string): { features: Flo
   return { features, labels, rows: body.length, columns };
 }
 
-/** A TensorFlow.js IOHandler that reads `model.json` and its weight files with `fs` (tfjs-node is not there). */
-export function fileModelHandler(tf: TensorFlowModule, modelJsonPath: string): TensorFlow.io.IOHandler {
+const MiB = 1024 * 1024;
+
+/**
+ * The most the `user` task reads, checked with `stat` before a byte is read (docs/range-test.md states them).
+ * A range test needs a sample, not the data set: parsing a CSV costs about 7x its size in memory and 0.2 s per MB.
+ */
+export const USER_TASK_LIMITS = {
+  /** model.json: the topology and the weights manifest (a few KB for most models). */
+  modelJsonBytes: 8 * MiB,
+  /** All weight files of the model together (128 MiB is 33 million float32 weights). */
+  weightBytes: 128 * MiB,
+  /** The CSV of features and labels. */
+  csvBytes: 32 * MiB,
+} as const;
+
+/** A file of the user task, checked (inside the workspace, size) before reading; throws RangeTestInputError. */
+function checkedFile(request: WorkspaceFileRequest): { path: string; bytes: number } {
+  const file = checkWorkspaceFile(request);
+  if ('refused' in file) throw new RangeTestInputError(file.refused);
+  return file;
+}
+
+/**
+ * A TensorFlow.js IOHandler that reads `model.json` and its weight files with `fs` (tfjs-node is not there).
+ * Weight paths in the manifest resolve from the model's folder and, like every path, may not leave the
+ * workspace; all of them are checked, and their sizes added up, before any is read.
+ */
+export function fileModelHandler(tf: TensorFlowModule, model: { path: string; configured: string }, workspaceRoot: string): TensorFlow.io.IOHandler {
   return {
     load: async () => {
-      const modelJson = JSON.parse(await fs.promises.readFile(modelJsonPath, 'utf8')) as TensorFlow.io.ModelJSON;
+      let modelJson: TensorFlow.io.ModelJSON;
+      try {
+        modelJson = JSON.parse(await fs.promises.readFile(model.path, 'utf8')) as TensorFlow.io.ModelJSON;
+      } catch {
+        // JSON.parse's message quotes the start of the file: it is not repeated here.
+        throw new RangeTestInputError(`${model.configured}: not a TensorFlow.js Layers model.json (it is not valid JSON).`);
+      }
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs: TensorFlow.io.WeightsManifestEntry[] = [];
-        const buffers: ArrayBuffer[] = [];
+        const files: string[] = [];
+        let total = 0;
         for (const group of manifest) {
           specs.push(...group.weights);
           for (const relative of group.paths) {
-            const file = await fs.promises.readFile(path.join(path.dirname(modelJsonPath), relative));
-            buffers.push(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
+            const file = checkedFile({
+              workspaceRoot,
+              base: path.dirname(model.path),
+              configured: relative,
+              what: `weight file of ${model.configured}`,
+              maxBytes: USER_TASK_LIMITS.weightBytes,
+            });
+            total += file.bytes;
+            files.push(file.path);
           }
+        }
+        if (total > USER_TASK_LIMITS.weightBytes) {
+          throw new RangeTestInputError(`${model.configured}: its weight files total ${formatBytes(total)}; the limit is ${formatBytes(USER_TASK_LIMITS.weightBytes)}. A range test needs a small model.`);
+        }
+        const buffers: ArrayBuffer[] = [];
+        for (const file of files) {
+          const bytes = await fs.promises.readFile(file);
+          buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
         }
         return [specs, tf.io.concatenateArrayBuffers(buffers)];
       });
@@ -193,19 +243,32 @@ export function fileModelHandler(tf: TensorFlowModule, modelJsonPath: string): T
 
 async function userTask(tf: TensorFlowModule, params: RangeTestParams, workspaceRoot: string): Promise<TrainingTask> {
   const layers = require('@tensorflow/tfjs-layers') as typeof import('@tensorflow/tfjs-layers');
-  const modelPath = path.resolve(workspaceRoot, params.model ?? '');
-  const dataPath = path.resolve(workspaceRoot, params.data ?? '');
-  for (const [key, file] of [['model', modelPath], ['data', dataPath]] as const) {
+  for (const key of ['model', 'data'] as const) {
     if (!params[key]) throw new RangeTestInputError(`range_test.${key} is missing: task \`user\` needs a model.json and a CSV.`);
-    if (!fs.existsSync(file)) throw new RangeTestInputError(`range_test.${key}: file not found: ${file}`);
   }
+  // Both files are checked before either is read.
+  const modelFile = checkedFile({ workspaceRoot, configured: params.model!, what: 'range_test.model', maxBytes: USER_TASK_LIMITS.modelJsonBytes });
+  const dataFile = checkedFile({
+    workspaceRoot,
+    configured: params.data!,
+    what: 'range_test.data',
+    maxBytes: USER_TASK_LIMITS.csvBytes,
+    whenTooLarge: 'A range test needs a sample (a few thousand rows), not the data set.',
+  });
   let model: import('@tensorflow/tfjs-layers').LayersModel;
   try {
-    model = await layers.loadLayersModel(fileModelHandler(tf, modelPath));
+    model = await layers.loadLayersModel(fileModelHandler(tf, { path: modelFile.path, configured: params.model! }, workspaceRoot));
   } catch (error) {
+    if (error instanceof RangeTestInputError) throw error;
     throw new RangeTestInputError(`${params.model}: not a TensorFlow.js Layers model (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`);
   }
-  const csv = parseFeatureCsv(await fs.promises.readFile(dataPath, 'utf8'), params.data!);
+  let csv: ReturnType<typeof parseFeatureCsv>;
+  try {
+    csv = parseFeatureCsv(await fs.promises.readFile(dataFile.path, 'utf8'), params.data!);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   const inputShape = model.inputs[0]!.shape;
   const expectedFeatures = inputShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
   if (expectedFeatures !== csv.columns - 1) {
@@ -270,5 +333,8 @@ export async function createTask(tf: TensorFlowModule, params: RangeTestParams, 
     }
     case 'user':
       return userTask(tf, params, workspaceRoot);
+    case 'pytorch':
+      // The user's own PyTorch model runs in the Python runner (pytorchRangeTest.ts), never on a TensorFlow.js backend.
+      throw new RangeTestInputError('task `pytorch` runs in the Python runner, not in the compute worker.');
   }
 }
