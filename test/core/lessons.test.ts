@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/core/analysis';
-import { parseSimulateSection, simulate, type SimulateResult, type SimulateRun } from '../../server/src/core/simulate/index';
+import { parseSimulateSection, runStatements, simulate, type RunStatement, type RunVerdict, type SimulateResult, type SimulateRun } from '../../server/src/core/simulate/index';
+import { builtinLandscape } from '../../server/src/core/landscape/index';
 import type { OptimizerConfig } from '../../server/src/core/optim/index';
 import { toPlain } from '../../server/src/core/syntax/tree';
 
@@ -22,6 +23,8 @@ interface Lesson {
   readonly result: SimulateResult;
   /** The eigenvalues when the function is `{type: quadratic, diag}`. */
   readonly diag?: readonly number[];
+  /** The panel's statement for each run, as runSimulation makes them. */
+  readonly statements: readonly RunStatement[];
 }
 
 /** Analyses a lesson file and runs its `simulate:` section, recording every update. */
@@ -49,7 +52,9 @@ function runLesson(file: string): Lesson {
   for (const run of result.runs) if (run.divergedAt === undefined) assert.equal(run.x.length, request.steps + 1, `${file}: ${run.label} recorded every update`);
   const spec = request.function;
   const diag = typeof spec === 'object' && 'diag' in spec && Array.isArray(spec.diag) ? (spec.diag as number[]) : undefined;
-  return { text, result, ...(diag ? { diag } : {}) };
+  const eigenvalues = builtinLandscape(spec).landscape?.eigenvalues;
+  const statements = runStatements(result.runs, { ...(eigenvalues ? { eigenvalues } : {}), noisy: (request.noise?.std ?? 0) > 0 });
+  return { text, result, ...(diag ? { diag } : {}), statements };
 }
 
 function distance(point: readonly number[]): number {
@@ -199,4 +204,91 @@ test('the waking update of lessons 5 and 6 is among the points the panel records
     const result = simulate({ ...request!, optimizers: request!.optimizers.slice(0, 1), surfaceResolution: 0 });
     assert.ok(result.runs[0]!.steps.includes(DORMANT_END + 1), `${file}: update ${DORMANT_END} is not recorded`);
   }
+});
+
+/**
+ * What each lesson's runs do, and so what the panel must say about them (issue 11: the old banner applied GD's
+ * 2/lambda_max to Adam and called normalized GD stable). The checks below read the trajectory itself, not the
+ * simulator's motion summary, so a statement that contradicts the plot fails here.
+ */
+const STATEMENTS: Readonly<Record<string, readonly RunVerdict[]>> = {
+  'lesson-1-plateau.optim.yaml': ['converged', 'descending'],
+  'lesson-1-ravine.optim.yaml': ['converged', 'stable'],
+  'lesson-2-adagrad-decay.optim.yaml': ['converged', 'converged'],
+  'lesson-3-adam-sign-descent.optim.yaml': ['oscillating', 'oscillating'],
+  'lesson-4-normalized-gd-orbit.optim.yaml': ['oscillating', 'stable'],
+  'lesson-5-dormant-wake.optim.yaml': ['descending', 'stable'],
+  'lesson-6-amsgrad.optim.yaml': ['descending', 'descending'],
+  'lesson-7-noise.optim.yaml': ['oscillating', 'oscillating', 'oscillating'],
+  'lesson-8-stability.optim.yaml': ['stable', 'unstable'],
+};
+
+function pathLength(run: SimulateRun, from: number, to: number): number {
+  let sum = 0;
+  for (let k = from; k < to; k++) sum += Math.hypot(...run.x[k + 1]!.map((value, j) => value - run.x[k]![j]!));
+  return sum;
+}
+
+/** Share of the updates in [from, to) after which some coordinate moves the other way than in the update before. */
+function reversalShare(run: SimulateRun, from: number, to: number): number {
+  let reversals = 0;
+  for (let k = Math.max(1, from); k < to; k++) {
+    if (run.x[k]!.some((value, j) => (run.x[k + 1]![j]! - value) * (value - run.x[k - 1]![j]!) < 0)) reversals++;
+  }
+  return reversals / (to - Math.max(1, from));
+}
+
+/** The trajectory's own evidence for a verdict: throws when the run does not do what the statement says. */
+function assertTrajectoryMatches(file: string, run: SimulateRun, verdict: RunVerdict, statement: RunStatement): void {
+  const updates = run.x.length - 1;
+  const tail = updates - Math.floor(updates / 4);
+  const start = run.loss[0]!;
+  const final = run.loss.at(-1)!;
+  const where = `${file}: ${run.label} (${statement.text})`;
+  switch (verdict) {
+    case 'converged':
+      assert.ok(final <= 1e-6 * start, `${where}: final loss ${final} against ${start}`);
+      assert.ok(pathLength(run, updates - Math.ceil(updates / 10), updates) < 1e-3 * pathLength(run, 0, updates), `${where}: still moving at the end`);
+      break;
+    case 'oscillating':
+      assert.ok(final > 1e-6 * start, `${where}: it converged`);
+      assert.ok(reversalShare(run, tail, updates) >= 0.25, `${where}: reversals ${reversalShare(run, tail, updates)}`);
+      break;
+    case 'descending':
+      assert.ok(final < run.loss[tail]! && final > 1e-3 * start, `${where}: ${run.loss[tail]} -> ${final}`);
+      assert.ok(reversalShare(run, tail, updates) < 0.25, `${where}: it goes back and forth`);
+      break;
+    case 'stable':
+    case 'unstable': {
+      assert.equal(statement.basis, 'bound');
+      // SGD without momentum on these quadratics: the bound is gradient descent's 2/lambda_max.
+      assert.equal(run.optimizer.params['momentum'] ?? 0, 0);
+      assert.equal(statement.bound!.limit, 2 / statement.bound!.lambdaMax);
+      const lr = run.optimizer.params['lr'] as number;
+      if (verdict === 'stable') assert.ok(lr < statement.bound!.limit && final < start, `${where}: ${start} -> ${final}`);
+      else assert.ok(lr > statement.bound!.limit && (run.divergedAt !== undefined || final > 1e10 * start), `${where}: ${start} -> ${final}`);
+      break;
+    }
+    default:
+      assert.fail(`${where}: no trajectory check for ${verdict}`);
+  }
+}
+
+for (const [file, verdicts] of Object.entries(STATEMENTS)) {
+  test(`${file}: each run's stability statement says what its trajectory does`, () => {
+    const { result, statements } = runLesson(file);
+    assert.deepEqual(statements.map((statement) => statement.verdict), verdicts, statements.map((statement) => statement.text).join('\n'));
+    result.runs.forEach((run, index) => {
+      const statement = statements[index]!;
+      assert.equal(statement.label, run.label);
+      // A measured statement never claims a bound, and a bound is only claimed for plain GD / SGD here.
+      assert.equal(statement.basis === 'bound', statement.bound !== undefined);
+      if (statement.basis === 'bound') assert.match(run.optimizer.type, /^(GD|SGD)$/);
+      assertTrajectoryMatches(file, run, verdicts[index]!, statement);
+    });
+  });
+}
+
+test('every lesson file has its expected statements', () => {
+  assert.deepEqual(Object.keys(STATEMENTS).sort(), Object.keys(LESSONS).sort());
 });

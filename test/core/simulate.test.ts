@@ -2,7 +2,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GaussianSource, parseSimulateSection, simulate, type SimulateRequest } from '../../server/src/core/simulate/index';
+import { classify, GaussianSource, parseSimulateSection, runStatements, simulate, type RunStatement, type SimulateRequest, type SimulateRun } from '../../server/src/core/simulate/index';
 import { createOptimizer } from '../../server/src/core/optim/index';
 import { builtinLandscape } from '../../server/src/core/landscape/index';
 import { SIMULATE_SECTION } from '../../server/src/core/catalog/simulateSection';
@@ -228,5 +228,85 @@ describe('the simulate: section', () => {
     assert.deepEqual(documented, ['blocks', 'compare', 'dormant', 'function', 'grid', 'noise', 'starts', 'steps', 'x0']);
     const { issues } = parseSimulateSection(Object.fromEntries(documented.map((key) => [key, undefined])), ADAM);
     assert.deepEqual(issues, []);
+  });
+});
+
+describe('stability statements (issue 11: a bound only where it holds for that optimizer)', () => {
+  const DIAG = [1, 10, 100];
+  /** Runs `optimizer` on the quadratic with eigenvalues DIAG from all ones, and states what it did. */
+  function stated(type: string, params: Record<string, unknown>, extra: Partial<SimulateRequest> = {}): { run: SimulateRun; statement: RunStatement } {
+    const result = simulate({ function: { type: 'quadratic', diag: DIAG }, steps: 3000, optimizers: [{ type, params }], surfaceResolution: 0, ...extra });
+    const statements = runStatements(result.runs, { eigenvalues: DIAG, noisy: (extra.noise?.std ?? 0) > 0, ...(extra.lrFactors ? { lrFactors: extra.lrFactors } : {}) });
+    return { run: result.runs[0]!, statement: statements[0]! };
+  }
+  const grew = (run: SimulateRun): boolean => run.divergedAt !== undefined || run.loss.at(-1)! > 1e3 * run.loss[0]!;
+  const shrank = (run: SimulateRun): boolean => run.divergedAt === undefined && run.loss.at(-1)! < 1e-6 * run.loss[0]!;
+
+  // Each derived limit, checked by running 3% below it (must converge) and 3% above it (must blow up).
+  const cases: { name: string; type: string; params: Record<string, unknown>; limit: number; rule: string }[] = [
+    { name: 'plain GD', type: 'GD', params: {}, limit: 2 / 100, rule: '2/λmax' },
+    { name: 'SGD without momentum', type: 'SGD', params: {}, limit: 2 / 100, rule: '2/λmax' },
+    { name: 'SGD, heavy ball beta 0.9', type: 'SGD', params: { momentum: 0.9 }, limit: (2 * 1.9) / 100, rule: '2(1+β)/λmax' },
+    { name: 'SGD, heavy ball beta 0.5 with dampening 0.3', type: 'SGD', params: { momentum: 0.5, dampening: 0.3 }, limit: (2 * 1.5) / (0.7 * 100), rule: '2(1+β)/((1−τ)λmax)' },
+    { name: 'SGD, Nesterov beta 0.9', type: 'SGD', params: { momentum: 0.9, nesterov: true }, limit: (2 * 1.9) / (2.8 * 100), rule: '2(1+β)/((1+2β)λmax)' },
+    { name: 'SGD with weight decay 10 (adds 10 to every eigenvalue)', type: 'SGD', params: { weight_decay: 10 }, limit: 2 / 110, rule: '2/λmax' },
+  ];
+  for (const { name, type, params, limit, rule } of cases) {
+    test(`${name}: stable just below ${rule}, unstable just above, as the runs show`, () => {
+      const below = stated(type, { ...params, lr: 0.97 * limit });
+      assert.equal(below.statement.verdict, 'stable', below.statement.text);
+      assert.equal(below.statement.bound!.rule, rule);
+      assert.ok(Math.abs(below.statement.bound!.limit - limit) < 1e-12 * limit, `${below.statement.bound!.limit} vs ${limit}`);
+      assert.ok(shrank(below.run), `${name} at 0.97 x limit: ${below.run.loss[0]} -> ${below.run.loss.at(-1)}`);
+      const above = stated(type, { ...params, lr: 1.03 * limit });
+      assert.equal(above.statement.verdict, 'unstable', above.statement.text);
+      assert.ok(grew(above.run), `${name} at 1.03 x limit: ${above.run.loss[0]} -> ${above.run.loss.at(-1)}`);
+    });
+  }
+
+  test('Adam past 2/lambda_max gets no bound: its measured statement says it converged', () => {
+    const { run, statement } = stated('Adam', { lr: 0.05 });
+    assert.equal(statement.basis, 'measured');
+    assert.equal(statement.bound, undefined);
+    assert.equal(statement.verdict, 'converged', statement.text);
+    assert.ok(shrank(run));
+  });
+
+  test('normalized GD gets no bound: it is measured as oscillating around the minimum', () => {
+    const { run, statement } = stated('NormalizedGD', { lr: 0.05 });
+    assert.equal(statement.basis, 'measured');
+    assert.equal(statement.verdict, 'oscillating', statement.text);
+    assert.ok(run.loss.at(-1)! > 1e-6, 'it never settles');
+  });
+
+  test('a run that the simulator stops is stated as diverged at its update', () => {
+    const result = simulate({ function: 'rosenbrock', steps: 500, optimizers: [{ type: 'GD', params: { lr: 0.5 } }], surfaceResolution: 0 });
+    const [statement] = runStatements(result.runs, {});
+    assert.equal(statement!.verdict, 'diverged');
+    assert.match(statement!.text, new RegExp(`update ${result.runs[0]!.divergedAt}\\b`));
+  });
+
+  test('with gradient noise, or a start with nothing along the unstable direction, no bound is claimed', () => {
+    const noisy = stated('SGD', { lr: 0.01 }, { noise: { std: 1, seed: 1 } });
+    assert.equal(noisy.statement.basis, 'measured', noisy.statement.text);
+    const flat = stated('SGD', { lr: 0.021 }, { x0: [1, 1, 0] });
+    assert.equal(flat.statement.basis, 'measured', flat.statement.text);
+    assert.notEqual(flat.statement.verdict, 'diverged');
+  });
+
+  test('a schedule: stable when its largest lr is below the limit; past it the run is measured', () => {
+    const decaying = stated('SGD', { lr: 0.019 }, { lrFactors: [1, 0.5, 0.25] });
+    assert.equal(decaying.statement.verdict, 'stable', decaying.statement.text);
+    const peaking = stated('SGD', { lr: 0.01 }, { lrFactors: [1, 2.2, 1] });
+    assert.equal(peaking.statement.basis, 'measured', peaking.statement.text);
+  });
+
+  test('the measured criterion on motion summaries', () => {
+    const base = { updates: 100, tailStart: 75, tailMiddle: 87, reach: 1, startLoss: 1, finalLoss: 0.5, tailFirstLoss: 0.6, tailMinLoss: 0.5, tailMaxLoss: 0.6 };
+    assert.equal(classify({ ...base, firstHalfPath: 0.02, secondHalfPath: 0.005, tailDisplacement: 0.02 }), 'converged');
+    assert.equal(classify({ ...base, firstHalfPath: 0.5, secondHalfPath: 0.5, tailDisplacement: 0.05 }), 'oscillating');
+    assert.equal(classify({ ...base, firstHalfPath: 0.2, secondHalfPath: 0.2, tailDisplacement: 0.39 }), 'descending');
+    assert.equal(classify({ ...base, firstHalfPath: 0.2, secondHalfPath: 0.2, tailDisplacement: 0.39, finalLoss: 0.7 }), 'drifting');
+    assert.equal(classify({ ...base, firstHalfPath: 0.2, secondHalfPath: 0.2, tailDisplacement: 0.39, finalLoss: 50, tailFirstLoss: 20 }), 'growing');
   });
 });

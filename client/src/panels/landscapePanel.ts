@@ -8,13 +8,8 @@ import {
   isLandscapeWebviewState,
   type LandscapePanelSnapshot,
   type LandscapeWebviewMessage,
-  type SimulationSnapshot,
 } from '../../../webview/src/protocol';
 import { SnapshotPanel } from './snapshotPanel';
-
-// A compile-time check that the server's simulation type is what the webview expects.
-const simulationViewFitsSnapshot = (view: SimulationView): SimulationSnapshot => view;
-void simulationViewFitsSnapshot;
 
 /**
  * The (single) landscape panel. Create it once with `LandscapePanel.register`; it comes back after a restart
@@ -52,6 +47,6 @@ export class LandscapePanel {
   }
 }
 
-function panelTitle(view: SimulationView | SimulationSnapshot | null): string {
+function panelTitle(view: SimulationView | null): string {
   return view ? `Landscape: ${view.functionLabel}` : 'Landscape';
 }

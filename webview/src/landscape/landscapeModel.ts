@@ -1,7 +1,7 @@
 // What the landscape view reads from a simulation, without the DOM: step counts, the step-size series to plot,
-// the stability sentence for quadratics, and the CSV export.
+// the per-run stability statements' colours and bound lines, and the CSV export.
 
-import type { SimulationRunSnapshot, SimulationSnapshot } from '../protocol';
+import type { SimulationRunSnapshot, SimulationSnapshot, SimulationStatementSnapshot } from '../protocol';
 import { formatValue } from '../common/format';
 import { csvNumber, csvText } from '../common/lineChartSvg';
 
@@ -68,16 +68,24 @@ export function stepSizeSeries(view: SimulationSnapshot): StepSizeSeries[] {
   return series;
 }
 
-/** The stability sentence for a quadratic, and whether the configured lr is past the limit. */
-export function stabilityText(stability: NonNullable<SimulationSnapshot['stability']>): { text: string; unstable: boolean } {
-  const unstable = stability.lr > stability.limit;
-  const comparison = `lr = ${formatValue(stability.lr, 3)} ${unstable ? '>' : '≤'} 2/λmax = ${formatValue(stability.limit, 3)} (λmax = ${formatValue(stability.lambdaMax, 3)})`;
-  const verdict = unstable
-    ? 'Past the stability limit: plain gradient descent oscillates with growing amplitude along the steepest direction and diverges.'
-    : stability.lr > stability.limit / 2
-      ? 'Stable, but above 1/λmax: the steepest direction overshoots and oscillates while it converges.'
-      : 'Stable: every direction converges without oscillating.';
-  return { text: `${comparison}. ${verdict}`, unstable };
+/** Verdicts that mean the run went (or goes) wrong: shown in the error colour. */
+export function isWarningVerdict(verdict: SimulationStatementSnapshot['verdict']): boolean {
+  return verdict === 'unstable' || verdict === 'diverged' || verdict === 'growing';
+}
+
+/**
+ * The lr limits to mark on the step-size plot: one per distinct bound (rule and limit), with its label. Only runs
+ * with a proven bound have one; measured statements mark nothing.
+ */
+export function boundLines(view: SimulationSnapshot): { limit: number; label: string }[] {
+  const lines: { limit: number; label: string }[] = [];
+  for (const statement of view.stability ?? []) {
+    const bound = statement.bound;
+    if (!bound || !(bound.limit > 0)) continue;
+    const label = `${bound.rule} = ${formatValue(bound.limit, 3)}`;
+    if (!lines.some((line) => line.label === label)) lines.push({ limit: bound.limit, label });
+  }
+  return lines;
 }
 
 /** The point of `run` at `step`, or its last point when the run stopped earlier; `null` when it has none. */

@@ -1,6 +1,7 @@
 // The loss-landscape view: a shaded contour map of a 2-D function with each optimizer's path, start, end and
 // the known minima; a step scrubber with play; a linked loss-against-step plot and the effective step size per
-// coordinate (both log y); the stability limit of quadratics; a heatmap for sweeps; notes; PNG/SVG/CSV export.
+// coordinate (both log y); one stability statement per run (a proven bound or the measured behaviour); a heatmap for
+// sweeps; notes; PNG/SVG/CSV export.
 //
 // Invariant: the map's shading and contour lines are drawn once per view, theme and size into a base canvas; moving
 // the scrubber only redraws paths and markers on top of it, so scrubbing and playback stay smooth.
@@ -13,7 +14,7 @@ import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
 import { decadeAxis } from '../common/logAxis';
 import { escapeXml, exportBaseNameOf, lineChartSvgBody, round, svgOpen } from '../common/lineChartSvg';
 import { finiteRange, levelScale, marchingSquares, mixRgb, normalizedHeight, parseRgb, type LevelScale } from './contours';
-import { hasMap, lastStepOf, pointAt, simulationCsv, stabilityText, stepSizeSeries, type StepSizeSeries } from './landscapeModel';
+import { boundLines, hasMap, isWarningVerdict, lastStepOf, pointAt, simulationCsv, stepSizeSeries, type StepSizeSeries } from './landscapeModel';
 
 export interface LandscapePanelViewCallbacks {
   readonly exportFile: (format: ExportFormat, suggestedName: string, encoding: 'base64' | 'utf8', content: string) => void;
@@ -69,9 +70,35 @@ interface MapGeometry {
   readonly yMax: number;
 }
 
+/**
+ * uPlot's own log-axis splits only work between about 1e-16 and 1e16: beyond, its table of increments runs out, the
+ * split loop stops advancing and the panel froze for seconds on a loss of 1e-86 (lesson 2). So the plots' y axes use
+ * our own decade splits, and the range is the enclosing decades, within what float64 can place on a log axis.
+ */
+function logRange(min: number | null, max: number | null): uPlot.Range.MinMax {
+  const low = Math.max(1e-300, min !== null && min > 0 ? min : 1e-300);
+  const high = Math.min(1e300, Math.max(low, max !== null && max > 0 ? max : low));
+  const lowExponent = Math.floor(Math.log10(low));
+  const highExponent = Math.max(lowExponent + 1, Math.ceil(Math.log10(high)));
+  return [Number(`1e${lowExponent}`), Number(`1e${highExponent}`)];
+}
+
+/** Powers of ten from `min` to `max`, every `stride`-th one so that at most `most` are drawn. */
+function decadeSplits(min: number, max: number, most: number): number[] {
+  const first = Math.ceil(Math.log10(min) - 1e-9);
+  const last = Math.floor(Math.log10(max) + 1e-9);
+  const stride = Math.max(1, Math.ceil((last - first + 1) / Math.max(1, most)));
+  const splits: number[] = [];
+  // Counted down from the top decade, so that the one nearest the start of a falling loss is always labelled.
+  for (let exponent = last; exponent >= first; exponent -= stride) splits.unshift(Number(`1e${exponent}`));
+  return splits;
+}
+
 /** Steps per animation frame: playback takes about this many frames, whatever the run length. */
 const playbackFrames = 240;
 const plotHeightCss = 150;
+/** Room around the map's plot rectangle for the ticks and axis names, in CSS pixels. */
+const mapMargin = { left: 44, right: 10, top: 8, bottom: 34 } as const;
 
 export class LandscapePanelView {
   private readonly elements: Elements;
@@ -87,6 +114,8 @@ export class LandscapePanelView {
   private lossChart: uPlot | null = null;
   private stepSizeChart: uPlot | null = null;
   private stepSizes: StepSizeSeries[] = [];
+  /** Height of each plot, set by layoutMain. */
+  private plotHeightPx = plotHeightCss + 50;
   private readonly scratch: CanvasRenderingContext2D;
 
   constructor(
@@ -100,6 +129,8 @@ export class LandscapePanelView {
     themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
     themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
     new ResizeObserver(() => this.onResize()).observe(this.elements.main);
+    // The map and plots are sized to the window's height too, which the observer of widths does not see.
+    window.addEventListener('resize', () => this.onResize());
     this.render();
   }
 
@@ -171,8 +202,8 @@ export class LandscapePanelView {
     const title = make('h1', 'title', header);
     const buttons = exportButtons(header, { png: 'Export the map and plots as a PNG image', svg: 'Export the map and plots as an SVG drawing', csv: 'Export every run step (or the heatmap cells) as CSV' }, (format) => this.exportAs(format));
     const summary = make('div', 'summary', this.root);
-    const stability = make('div', 'stability', this.root);
-    stability.setAttribute('role', 'note');
+    const stability = make('ul', 'stability', this.root);
+    stability.setAttribute('aria-label', 'What each run did');
     const overlay = make('div', 'overlay', this.root);
     overlay.setAttribute('role', 'status');
     const main = make('div', 'landscape-main', this.root);
@@ -222,6 +253,7 @@ export class LandscapePanelView {
 
   private render(): void {
     this.renderChrome();
+    this.layoutMain();
     this.baseLayer = null;
     this.drawMap();
     this.rebuildPlots();
@@ -241,13 +273,19 @@ export class LandscapePanelView {
     elements.summary.textContent = view
       ? `${view.dim}-D · ${view.runs.length} run${view.runs.length === 1 ? '' : 's'} · backend ${view.backend} · ${view.seconds < 1 ? `${Math.round(view.seconds * 1000)} ms` : `${view.seconds.toFixed(1)} s`}`
       : '';
-    const stability = view?.stability;
-    elements.stability.hidden = !stability;
-    if (stability) {
-      const { text, unstable } = stabilityText(stability);
-      elements.stability.textContent = text;
-      elements.stability.classList.toggle('unstable', unstable);
-    }
+    const statements = view?.stability ?? [];
+    elements.stability.hidden = statements.length === 0;
+    elements.stability.replaceChildren();
+    statements.forEach((statement, index) => {
+      // One line per run, with the run's colour: a proven bound, or what the run measurably did.
+      const line = make('li', `statement ${statement.basis}`, elements.stability);
+      line.dataset.verdict = statement.verdict;
+      line.classList.toggle('unstable', isWarningVerdict(statement.verdict));
+      const swatch = make('span', 'swatch solid', line);
+      swatch.style.borderTopColor = this.runColor(index);
+      make('span', 'statement-run', line).textContent = `${statement.run}: `;
+      line.appendChild(document.createTextNode(statement.text));
+    });
     const withMap = view !== null && hasMap(view);
     const withRuns = view !== null && view.runs.length > 0;
     elements.main.hidden = !withRuns && !withMap;
@@ -318,6 +356,7 @@ export class LandscapePanelView {
 
   private onResize(): void {
     if (!this.view) return;
+    this.layoutMain();
     this.baseLayer = null;
     this.drawMap();
     const width = this.plotWidth();
@@ -407,7 +446,7 @@ export class LandscapePanelView {
     const context = layer.getContext('2d')!;
     const theme = this.theme;
     const fontPx = Math.max(10, Math.round(theme.fontSizePx * 0.85)) * pixelRatio;
-    const margin = { left: 44 * pixelRatio, right: 10 * pixelRatio, top: 8 * pixelRatio, bottom: 34 * pixelRatio };
+    const margin = { left: mapMargin.left * pixelRatio, right: mapMargin.right * pixelRatio, top: mapMargin.top * pixelRatio, bottom: mapMargin.bottom * pixelRatio };
     const bounds = this.mapBounds(view);
     // Equal scales on both axes when the window is not too elongated, so that circles look like circles.
     let plotWidth = width - margin.left - margin.right;
@@ -512,7 +551,9 @@ export class LandscapePanelView {
     context.fillStyle = theme.mutedForeground;
     context.textAlign = 'center';
     context.textBaseline = 'bottom';
-    context.fillText('x', geometry.left + geometry.width / 2, height - 2 * pixelRatio);
+    // Right under the tick labels, so that a plot rectangle shorter than the canvas leaves no band above the name.
+    context.textBaseline = 'top';
+    context.fillText('x', geometry.left + geometry.width / 2, geometry.top + geometry.height + 8 * pixelRatio + fontPx);
     context.textAlign = 'left';
     context.textBaseline = 'top';
     context.fillText('y', 4 * pixelRatio, geometry.top);
@@ -616,11 +657,51 @@ export class LandscapePanelView {
 
   // ---- Plots ----
 
-  /** Beside the map the two plots share its height; without a map they get a fixed, readable height. */
+  /**
+   * Sizes the map and the plots so that the map has the landscape's own proportions (no empty band beside or below
+   * it) and the scrubber and legend below them stay inside the window: the map takes the height left between the
+   * header lines and the scrubber, as wide as its proportions need but leaving the plots at least 280 px beside it;
+   * the two plots share the map's height. Panels under 600 px wide stack the map above the plots.
+   */
+  private layoutMain(): void {
+    const { main, mapArea, scrubber, legend } = this.elements;
+    const view = this.view;
+    if (!view || main.hidden) return;
+    const gap = 6;
+    const width = main.clientWidth;
+    const top = main.getBoundingClientRect().top + window.scrollY;
+    const below = scrubber.offsetHeight + legend.offsetHeight + 3 * gap + 8;
+    const available = Math.max(240, Math.floor(window.innerHeight - top - below));
+    if (!hasMap(view)) {
+      this.plotHeightPx = Math.min(360, Math.max(plotHeightCss, Math.floor((available - gap) / 2)));
+      return;
+    }
+    // The frame around the plot rectangle (axes and labels), as drawBaseLayer lays it out.
+    const frameWidth = mapMargin.left + mapMargin.right;
+    const frameHeight = mapMargin.top + mapMargin.bottom;
+    const bounds = this.mapBounds(view);
+    const dataAspect = (bounds.yMax - bounds.yMin) / (bounds.xMax - bounds.xMin || 1);
+    const aspect = dataAspect > 1 / 3 && dataAspect < 3 ? dataAspect : 1;
+    let mapWidth: number;
+    let mapHeight: number;
+    if (width >= 600) {
+      const widest = width - 8 - 280;
+      mapHeight = Math.min(available, (widest - frameWidth) * aspect + frameHeight);
+      mapWidth = Math.min(widest, (mapHeight - frameHeight) / aspect + frameWidth);
+      main.style.gridTemplateColumns = `${Math.floor(mapWidth)}px minmax(0, 1fr)`;
+      this.plotHeightPx = Math.max(120, Math.floor((mapHeight - gap) / 2));
+    } else {
+      mapWidth = width;
+      this.plotHeightPx = 140;
+      mapHeight = Math.min((width - frameWidth) * aspect + frameHeight, Math.max(200, available - 2 * (this.plotHeightPx + gap)));
+      main.style.gridTemplateColumns = 'minmax(0, 1fr)';
+    }
+    mapArea.style.height = `${Math.floor(mapHeight)}px`;
+  }
+
+  /** Beside the map the two plots share its height; without a map they share the height left in the window. */
   private plotHeight(): number {
-    const mapArea = this.elements.mapArea;
-    if (mapArea.hidden || mapArea.clientHeight === 0) return plotHeightCss + 50;
-    return Math.min(360, Math.max(plotHeightCss, Math.floor((mapArea.clientHeight - 8) / 2)));
+    return this.plotHeightPx;
   }
 
   private plotWidth(): number {
@@ -640,7 +721,7 @@ export class LandscapePanelView {
     const positiveOrNull = (value: number | null | undefined): number | null => (value !== null && value !== undefined && Number.isFinite(value) && value > 0 ? value : null);
     const lossColumns = view.runs.map((run) => steps.map((step) => positiveOrNull(run.loss[step])));
     this.lossChart = new uPlot(
-      this.plotOptions('loss (log)', view.runs.map((run, index) => ({ label: run.label, color: this.runColor(index), dashed: false })), null),
+      this.plotOptions('loss (log)', view.runs.map((run, index) => ({ label: run.label, color: this.runColor(index), dashed: false })), []),
       [steps, ...lossColumns] as uPlot.AlignedData,
       this.elements.lossHost,
     );
@@ -652,7 +733,7 @@ export class LandscapePanelView {
         this.plotOptions(
           'step size |Δx|/|g| (log)',
           this.stepSizes.map((series) => ({ label: series.label, color: this.runColor(series.runIndex), dashed: series.dashed })),
-          view.stability?.limit ?? null,
+          boundLines(view),
         ),
         [steps, ...columns] as uPlot.AlignedData,
         this.elements.stepSizeHost,
@@ -661,7 +742,7 @@ export class LandscapePanelView {
     this.elements.stepSizeHost.hidden = this.stepSizeChart === null;
   }
 
-  private plotOptions(yLabel: string, series: readonly { label: string; color: string; dashed: boolean }[], stabilityLimit: number | null): uPlot.Options {
+  private plotOptions(yLabel: string, series: readonly { label: string; color: string; dashed: boolean }[], limits: readonly { limit: number; label: string }[]): uPlot.Options {
     const theme = this.theme;
     const pixelRatio = window.devicePixelRatio || 1;
     const font = `${Math.max(10, Math.round(theme.fontSizePx * 0.8))}px ${theme.fontFamily}`;
@@ -672,13 +753,15 @@ export class LandscapePanelView {
       height: this.plotHeight(),
       legend: { show: false },
       padding: [10, 12, 0, 4],
-      scales: { x: { time: false, range: () => [0, Math.max(1, last)] }, y: { distr: 3, log: 10 } },
+      scales: { x: { time: false, range: () => [0, Math.max(1, last)] }, y: { distr: 3, log: 10, range: (_chart, min, max) => logRange(min, max) } },
       axes: [
         { stroke: theme.foreground, font, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1, size: 3 }, size: Math.ceil(theme.fontSizePx + 10) },
         {
           stroke: theme.foreground,
           font,
           ...decadeAxis(gridColor),
+          // A label about every 22 px at most.
+          splits: (chart: uPlot, _axis: number, min: number, max: number) => decadeSplits(min, max, Math.floor(chart.bbox.height / (22 * pixelRatio)) || 6),
           size: 52,
           label: yLabel,
           labelFont: font,
@@ -700,19 +783,19 @@ export class LandscapePanelView {
       ],
       cursor: { drag: { x: false, y: false }, points: { show: false }, y: false },
       hooks: {
-        draw: [(chart) => this.drawStepLine(chart, stabilityLimit)],
+        draw: [(chart) => this.drawStepLine(chart, limits)],
       },
     };
   }
 
-  /** The scrubber step as a vertical line, and the stability limit 2/lambda_max as a dashed horizontal one. */
-  private drawStepLine(chart: uPlot, stabilityLimit: number | null): void {
+  /** The scrubber step as a vertical line, and each proven lr limit (2/λmax, ...) as a dashed horizontal one. */
+  private drawStepLine(chart: uPlot, limits: readonly { limit: number; label: string }[]): void {
     const pixelRatio = window.devicePixelRatio || 1;
     const { left, top, width, height } = chart.bbox;
     const context = chart.ctx;
     context.save();
-    if (stabilityLimit !== null && stabilityLimit > 0) {
-      const y = chart.valToPos(stabilityLimit, 'y', true);
+    for (const { limit, label } of limits) {
+      const y = chart.valToPos(limit, 'y', true);
       if (Number.isFinite(y) && y >= top && y <= top + height) {
         context.strokeStyle = this.theme.runEnd;
         context.setLineDash([5 * pixelRatio, 4 * pixelRatio]);
@@ -726,7 +809,7 @@ export class LandscapePanelView {
         context.font = `${Math.max(10, Math.round(this.theme.fontSizePx * 0.8)) * pixelRatio}px ${this.theme.fontFamily}`;
         context.textAlign = 'right';
         context.textBaseline = 'bottom';
-        context.fillText(`2/λmax = ${formatValue(stabilityLimit, 3)}`, left + width - 4 * pixelRatio, y - 2 * pixelRatio);
+        context.fillText(label, left + width - 4 * pixelRatio, y - 2 * pixelRatio);
       }
     }
     const x = Math.round(chart.valToPos(this.step, 'x', true)) + 0.5;

@@ -2,7 +2,7 @@
 
 import type { ConfigModel } from '../model';
 import { optimizerConfigOf } from '../modelValues';
-import { parseSimulateSection, simulate, type SimulateRequest, type SimulateResult } from '../simulate/index';
+import { parseSimulateSection, runStatements, simulate, type RunStatement, type SimulateRequest, type SimulateResult } from '../simulate/index';
 import { builtinLandscape } from '../landscape/index';
 import { nodeAt, toPlain, type Span } from '../syntax/tree';
 import { computeSchedule } from './scheduleFacts';
@@ -40,7 +40,8 @@ export function simulationRequest(model: ConfigModel, options: { readonly withSc
 
 export interface SimulationSummary {
   readonly result: SimulateResult;
-  readonly stability?: { readonly lambdaMax: number; readonly limit: number; readonly lr: number };
+  /** One statement per run, in the order of `result.runs`: a stability bound where one holds, else what the run did. */
+  readonly statements: readonly RunStatement[];
 }
 
 /** Runs a request in-process (the CLI; the language server runs the same function in its compute worker). */
@@ -48,10 +49,10 @@ export function runSimulation(request: SimulateRequest, progress?: (fraction: nu
   const result = simulate(request, progress, isCancelled);
   // The landscape knows its own Hessian where it is constant (diagonal quadratics); nothing here names functions.
   const eigenvalues = builtinLandscape(request.function).landscape?.eigenvalues;
-  const lr = request.optimizers[0]?.params.lr;
-  if (eigenvalues && eigenvalues.length > 0 && typeof lr === 'number') {
-    const lambdaMax = Math.max(...eigenvalues);
-    return { result, stability: { lambdaMax, limit: 2 / lambdaMax, lr } };
-  }
-  return { result };
+  const statements = runStatements(result.runs, {
+    ...(eigenvalues && eigenvalues.length > 0 ? { eigenvalues } : {}),
+    noisy: request.noise !== undefined && request.noise.std > 0,
+    ...(request.lrFactors ? { lrFactors: request.lrFactors } : {}),
+  });
+  return { result, statements };
 }

@@ -10,8 +10,11 @@ export type {
   SimulateIssue,
   SimulateRequest,
   SimulateResult,
+  RunMotion,
   SimulateRun,
   SimulateSurface,
 } from './simulate';
 export { parseSimulateSection, DEFAULT_SIMULATION_STEPS } from './section';
 export { GaussianSource } from './noise';
+export { runStatements, measuredStatement, classify, boundFor, MEASURED_CRITERIA } from './stability';
+export type { RunStatement, RunVerdict, StabilityBound, StatementContext } from './stability';

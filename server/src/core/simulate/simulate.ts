@@ -75,6 +75,32 @@ export interface SimulateRun {
   readonly stepSize?: number[][];
   /** The update at which the loss or an iterate stopped being finite (or exceeded 1e150); the run stops there. */
   readonly divergedAt?: number;
+  /** How the run moved, measured on every update (not only the recorded ones); absent for cancelled or diverged runs. */
+  readonly motion?: RunMotion;
+}
+
+/**
+ * How a run moved, measured on every update so that thinning the recording cannot alias an oscillation away.
+ * The tail is the last quarter of the updates, `[tailStart, updates)`, split into two halves at `tailMiddle`;
+ * distances are Euclidean over all coordinates.
+ */
+export interface RunMotion {
+  readonly updates: number;
+  readonly tailStart: number;
+  readonly tailMiddle: number;
+  /** Path length (sum of update lengths) in the first and the second half of the tail. */
+  readonly firstHalfPath: number;
+  readonly secondHalfPath: number;
+  /** Distance from the point where the tail began to the final point. */
+  readonly tailDisplacement: number;
+  /** The largest distance from the start reached during the run. */
+  readonly reach: number;
+  readonly startLoss: number;
+  readonly finalLoss: number;
+  /** Loss before the tail's first update and the smallest and largest loss after the tail's updates. */
+  readonly tailFirstLoss: number;
+  readonly tailMinLoss: number;
+  readonly tailMaxLoss: number;
 }
 
 export interface SimulateHeatmap {
@@ -365,6 +391,7 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
       r.loss.push(losses[p]!);
       r.steps.push(0);
     });
+    const tracker = new MotionTracker(xs, losses, count, dim, steps);
     const shaper = new GradientShaper(landscape, noise, dormant);
     const outcome = runBatch(steps, progress && ((fraction) => progress((index + fraction) / request.optimizers.length)), isCancelled, (k) => {
       landscape.evaluateBatch(xs, count, null, grads);
@@ -383,6 +410,7 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
           r.divergedAt = k + 1;
           continue;
         }
+        tracker.update(k, p, before, xs, loss);
         if (recordNow) {
           r.x.push(Array.from(xs.subarray(p * dim, (p + 1) * dim)));
           r.loss.push(loss);
@@ -408,6 +436,7 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
         steps: r.steps,
         stepSize: r.stepSize,
         ...(r.divergedAt >= 0 ? { divergedAt: r.divergedAt } : {}),
+        ...(r.divergedAt < 0 && !outcome.cancelled ? { motion: tracker.motion(p, xs) } : {}),
       });
     });
   });
@@ -415,6 +444,85 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
     if (run.divergedAt !== undefined) issues.push({ path: [], message: `${run.label} diverged at update ${run.divergedAt}: lower its lr.` });
   }
   return { runs, ...withSurface, landscape: landscapeInfo, issues, ...(cancelled ? { cancelled: true } : {}) };
+}
+
+/** Accumulates each run's RunMotion over every update of a batch of runs. */
+class MotionTracker {
+  private readonly start: Float64Array;
+  private readonly tailStartPoint: Float64Array;
+  private readonly startLoss: Float64Array;
+  private readonly tailFirstLoss: Float64Array;
+  private readonly tailMinLoss: Float64Array;
+  private readonly tailMaxLoss: Float64Array;
+  private readonly finalLoss: Float64Array;
+  private readonly firstHalfPath: Float64Array;
+  private readonly secondHalfPath: Float64Array;
+  private readonly reach: Float64Array;
+  private readonly tailStart: number;
+  private readonly tailMiddle: number;
+
+  constructor(
+    xs: Float64Array,
+    losses: Float64Array,
+    count: number,
+    private readonly dim: number,
+    private readonly updates: number,
+  ) {
+    this.start = Float64Array.from(xs);
+    this.tailStartPoint = Float64Array.from(xs);
+    this.startLoss = Float64Array.from(losses);
+    this.tailFirstLoss = Float64Array.from(losses);
+    this.finalLoss = Float64Array.from(losses);
+    this.tailMinLoss = new Float64Array(count).fill(Infinity);
+    this.tailMaxLoss = new Float64Array(count).fill(-Infinity);
+    this.firstHalfPath = new Float64Array(count);
+    this.secondHalfPath = new Float64Array(count);
+    this.reach = new Float64Array(count);
+    this.tailStart = updates - Math.max(1, Math.floor(updates / 4));
+    this.tailMiddle = this.tailStart + Math.floor((updates - this.tailStart) / 2);
+  }
+
+  /** Update `k` of run `p` moved `before` to `xs` and left the loss at `loss`. */
+  update(k: number, p: number, before: Float64Array, xs: Float64Array, loss: number): void {
+    const offset = p * this.dim;
+    let fromStart = 0;
+    for (let j = 0; j < this.dim; j++) fromStart += (xs[offset + j]! - this.start[offset + j]!) ** 2;
+    if (fromStart > this.reach[p]! ** 2) this.reach[p] = Math.sqrt(fromStart);
+    // Until it is overwritten, finalLoss holds the loss the previous update left (the start loss before update 0).
+    const previousLoss = this.finalLoss[p]!;
+    this.finalLoss[p] = loss;
+    if (k < this.tailStart) return;
+    if (k === this.tailStart) {
+      for (let j = 0; j < this.dim; j++) this.tailStartPoint[offset + j] = before[offset + j]!;
+      this.tailFirstLoss[p] = previousLoss;
+    }
+    let move = 0;
+    for (let j = 0; j < this.dim; j++) move += (xs[offset + j]! - before[offset + j]!) ** 2;
+    if (k < this.tailMiddle) this.firstHalfPath[p] = this.firstHalfPath[p]! + Math.sqrt(move);
+    else this.secondHalfPath[p] = this.secondHalfPath[p]! + Math.sqrt(move);
+    this.tailMinLoss[p] = Math.min(this.tailMinLoss[p]!, loss);
+    this.tailMaxLoss[p] = Math.max(this.tailMaxLoss[p]!, loss);
+  }
+
+  motion(p: number, xs: Float64Array): RunMotion {
+    const offset = p * this.dim;
+    let displacement = 0;
+    for (let j = 0; j < this.dim; j++) displacement += (xs[offset + j]! - this.tailStartPoint[offset + j]!) ** 2;
+    return {
+      updates: this.updates,
+      tailStart: this.tailStart,
+      tailMiddle: this.tailMiddle,
+      firstHalfPath: this.firstHalfPath[p]!,
+      secondHalfPath: this.secondHalfPath[p]!,
+      tailDisplacement: Math.sqrt(displacement),
+      reach: this.reach[p]!,
+      startLoss: this.startLoss[p]!,
+      finalLoss: this.finalLoss[p]!,
+      tailFirstLoss: this.tailFirstLoss[p]!,
+      tailMinLoss: this.tailMinLoss[p]!,
+      tailMaxLoss: this.tailMaxLoss[p]!,
+    };
+  }
 }
 
 function dedupe(issues: SimulateIssue[]): SimulateIssue[] {
