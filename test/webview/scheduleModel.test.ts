@@ -6,6 +6,9 @@ import fc from 'fast-check';
 import { isHostToWebviewMessage, isScheduleWebviewState, isWebviewToHostMessage } from '../../webview/src/protocol';
 import { decimateMinMax } from '../../webview/src/schedule/decimate';
 import { formatValue, linearTicks, logTicks } from '../../webview/src/common/format';
+import { formatNumber } from '../../server/src/core/util/numberFormat';
+import { layoutMarkerLabels } from '../../webview/src/schedule/markerLayout';
+import { parseMetricList } from '../../webview/src/protocol';
 import { exportBaseName, plottedSeriesOf, scheduleCsv } from '../../webview/src/schedule/seriesModel';
 import { oneCycleSchedule, warmupCosineSchedule } from './scheduleFixtures';
 
@@ -68,10 +71,15 @@ describe('formatting', () => {
       [0.95, '0.95'],
       [1, '1'],
       [0, '0'],
-      [123456, '1.235e5'],
+      // The one format of the product (server/src/core/util/numberFormat.ts): plain below 1e6.
+      [123456, '123500'],
+      [2.5e6, '2.5e6'],
       [null, '—'],
+      [Infinity, '∞'],
     ];
     for (const [value, expected] of cases) assert.equal(formatValue(value), expected, String(value));
+    // The readout, the markers and the code lens agree because they call the same function.
+    for (const value of [3e-4, 0.00012346, 0.9, 1234.5678, 2.5e6, -1e-5]) assert.equal(formatValue(value), formatNumber(value));
   });
 
   it('picks round ticks', () => {
@@ -84,7 +92,7 @@ describe('formatting', () => {
 describe('series and CSV', () => {
   it('lists the current series then the pinned ones', () => {
     const labels = plottedSeriesOf(oneCycleSchedule(10), warmupCosineSchedule(10, 2)).map((series) => `${series.label}@${series.axis}`);
-    assert.deepEqual(labels, ['lr@lr', 'momentum@momentum', 'lr (pinned)@lr', 'β1 (pinned)@momentum']);
+    assert.deepEqual(labels, ['lr@lr', 'momentum@momentum', 'lr (pinned: llm-pretrain.optim.yaml)@lr', 'β1 (pinned: llm-pretrain.optim.yaml)@momentum']);
   });
 
   it('writes step,lr,momentum and step,lr,beta1,beta2 rows at full precision', () => {
@@ -99,6 +107,53 @@ describe('series and CSV', () => {
   it('names exports after the document', () => {
     assert.equal(exportBaseName(oneCycleSchedule(2)), 'resnet-onecycle.optim.schedule');
     assert.equal(exportBaseName({ ...oneCycleSchedule(2), uri: 'untitled:Untitled-1' }), 'untitled-Untitled-1.schedule');
+  });
+});
+
+describe('marker label layout', () => {
+  const bounds = { left: 0, right: 300 };
+  it('keeps labels inside the bounds at both ends', () => {
+    const placed = layoutMarkerLabels([{ anchor: 0, width: 80 }, { anchor: 300, width: 80 }], bounds, 3);
+    // The last label would start right of its line, past the edge: it is moved in, to end at the edge.
+    assert.deepEqual(placed, [{ x: 3, row: 0 }, { x: 220, row: 0 }]);
+  });
+  it('puts labels of close markers on further rows instead of over each other', () => {
+    const placed = layoutMarkerLabels([{ anchor: 100, width: 60 }, { anchor: 104, width: 60 }, { anchor: 108, width: 60 }], bounds, 3);
+    // Each fits on neither side of its line in the rows above it (3 px apart), so each opens a row.
+    assert.deepEqual(placed, [{ x: 103, row: 0 }, { x: 107, row: 1 }, { x: 111, row: 2 }]);
+    // A label that does not fit right of its line goes left of it, in the same row when that is free.
+    assert.deepEqual(layoutMarkerLabels([{ anchor: 100, width: 60 }, { anchor: 103, width: 40 }], bounds, 3), [{ x: 103, row: 0 }, { x: 60, row: 0 }]);
+  });
+  it('never overlaps, never leaves the bounds, never drops a label (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ anchor: fc.integer({ min: 0, max: 300 }), width: fc.integer({ min: 1, max: 200 }) }), { maxLength: 30 }), (labels) => {
+        const sorted = [...labels].sort((first, second) => first.anchor - second.anchor);
+        const placed = layoutMarkerLabels(sorted, bounds, 3);
+        assert.equal(placed.length, sorted.length);
+        placed.forEach((box, index) => {
+          assert.ok(box.x >= 0 && box.x + sorted[index]!.width <= 300 + 1e-9);
+          for (let other = 0; other < index; other++) {
+            if (placed[other]!.row !== box.row) continue;
+            const apart = box.x >= placed[other]!.x + sorted[other]!.width || box.x + sorted[index]!.width <= placed[other]!.x;
+            assert.ok(apart, JSON.stringify({ sorted, placed }));
+          }
+        });
+      }),
+    );
+  });
+});
+
+describe('metric list', () => {
+  it('reads commas, spaces and new lines, and names the first item that is not a number', () => {
+    assert.deepEqual(parseMetricList('1.0, 0.9, 0.9,0.9\n0.8'), { values: [1, 0.9, 0.9, 0.9, 0.8] });
+    assert.deepEqual(parseMetricList('  '), { values: [] });
+    assert.deepEqual(parseMetricList('1, NaN'), { error: "Item 2 ('NaN') is not a number." });
+    assert.deepEqual(parseMetricList('1e-3; 2'), { values: [1e-3, 2] });
+  });
+  it('the setMetrics message carries finite numbers only', () => {
+    assert.ok(isWebviewToHostMessage({ type: 'setMetrics', metrics: [1, 0.5] }));
+    assert.ok(!isWebviewToHostMessage({ type: 'setMetrics', metrics: [1, Infinity] }));
+    assert.ok(!isWebviewToHostMessage({ type: 'setMetrics', metrics: '1,2' }));
   });
 });
 

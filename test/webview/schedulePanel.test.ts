@@ -233,7 +233,9 @@ describe('schedule webview', () => {
       // The host owns the pinned schedule and answers with it.
       await postFromHost(page, { type: 'pinned', pinned: first });
       await postFromHost(page, { type: 'setSchedule', schedule: edited });
-      assert.deepEqual(await seriesLabels(page), ['lr', 'β1', 'lr (pinned)', 'β1 (pinned)']);
+      assert.deepEqual(await seriesLabels(page), ['lr', 'β1', 'lr (pinned: llm-pretrain.optim.yaml)', 'β1 (pinned: llm-pretrain.optim.yaml)']);
+      assert.match(await page.locator('.pinned-text').innerText(), /^Pinned \(dashed\): llm-pretrain\.optim\.yaml: SequentialLR\(LinearLR, CosineAnnealingLR\) \(version 3\)$/);
+      assert.equal(await page.getByRole('button', { name: 'Compare here' }).isHidden(), true, 'a pin of this file needs no Compare here');
       const series = await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.series);
       assert.equal(series[1]!.dash, undefined, 'the current schedule is solid');
       assert.ok(Array.isArray(series[3]!.dash) && series[3]!.dash.length === 2, 'the pinned schedule is dashed');
@@ -246,6 +248,99 @@ describe('schedule webview', () => {
       assert.equal(await unpin.getAttribute('aria-pressed'), 'true');
       await unpin.click();
       assert.deepEqual((await postedMessages(page)).at(-1), { type: 'unpin' });
+    });
+  });
+
+  it('a pin is labelled with its file and does not follow into another file unasked; Compare here draws it, Drop pin forgets it', async () => {
+    const pinned = warmupCosineSchedule(1000, 100);
+    const other: ScheduleSnapshot = { ...oneCycleSchedule(800), uri: 'file:///work/configs/resnet-onecycle.optim.yaml' };
+    await withPanel({}, async (page) => {
+      await postFromHost(page, { type: 'setSchedule', schedule: pinned });
+      await postFromHost(page, { type: 'pinned', pinned });
+      assert.deepEqual(await seriesLabels(page), ['lr', 'β1', 'lr (pinned: llm-pretrain.optim.yaml)', 'β1 (pinned: llm-pretrain.optim.yaml)']);
+      // The user moves to another file: its plot is its own.
+      await postFromHost(page, { type: 'setSchedule', schedule: other });
+      assert.deepEqual(await seriesLabels(page), ['lr', 'momentum']);
+      const info = page.locator('.pinned-text');
+      assert.equal(await info.innerText(), 'Pinned: llm-pretrain.optim.yaml: SequentialLR(LinearLR, CosineAnnealingLR) (another file; not drawn here)');
+      // Pin here pins this file instead (the host answers); the other file's pin is not called "Unpin".
+      assert.equal(await page.getByRole('button', { name: 'Pin', exact: true }).getAttribute('aria-pressed'), 'false');
+      // Asked, it is drawn, dashed and labelled with its file.
+      const before = await paintCount(page);
+      await page.getByRole('button', { name: 'Compare here' }).click();
+      await waitForPaintAfter(page, before);
+      assert.deepEqual(await seriesLabels(page), ['lr', 'momentum', 'lr (pinned: llm-pretrain.optim.yaml)', 'β1 (pinned: llm-pretrain.optim.yaml)']);
+      assert.match(await info.innerText(), /^Pinned \(dashed\): llm-pretrain\.optim\.yaml: /);
+      // A third file does not inherit the comparison.
+      await postFromHost(page, { type: 'setSchedule', schedule: { ...other, uri: 'file:///work/configs/third.optim.yaml' } });
+      assert.deepEqual(await seriesLabels(page), ['lr', 'momentum']);
+      await page.getByRole('button', { name: 'Drop pin' }).click();
+      assert.deepEqual((await postedMessages(page)).at(-1), { type: 'unpin' });
+      await postFromHost(page, { type: 'pinned', pinned: null });
+      assert.equal(await page.locator('.pinned-info').isHidden(), true);
+    });
+  });
+
+  it('lays out marker labels close together and at both ends without clipping or overlap', async () => {
+    const base = warmupCosineSchedule(1000, 100);
+    const schedule: ScheduleSnapshot = {
+      ...base,
+      markers: [
+        { step: 0, label: 'warm-up starts at start_factor', kind: 'phase' },
+        { step: 3, label: 'milestone 3', kind: 'milestone' },
+        { step: 6, label: 'milestone 6', kind: 'milestone' },
+        { step: 500, label: 'peak lr 3e-4', kind: 'peak' },
+        { step: 505, label: 'restart', kind: 'restart' },
+        { step: 997, label: 'num_training_steps reached', kind: 'end' },
+        { step: 999, label: 'last step', kind: 'phase' },
+      ],
+      totalSteps: 1000,
+    };
+    for (const width of [900, 420]) {
+      await withPanel({ width }, async (page) => {
+        await postFromHost(page, { type: 'setSchedule', schedule });
+        const boxes = await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.markerLabels());
+        // Seven markers and the run end at 1000: every label is drawn.
+        assert.deepEqual(boxes.map((box) => box.text).sort(), [...schedule.markers.map((marker) => marker.label), 'run end 1,000'].sort());
+        for (const box of boxes) {
+          assert.ok(box.left >= 0 && box.left + box.width <= box.canvasWidth + 0.5, `${box.text} is clipped horizontally at width ${width}: ${JSON.stringify(box)}`);
+          assert.ok(box.top >= 0 && box.top + box.height <= box.canvasHeight, `${box.text} is clipped vertically: ${JSON.stringify(box)}`);
+        }
+        for (const [index, first] of boxes.entries()) {
+          for (const second of boxes.slice(index + 1)) {
+            const apart = first.left + first.width <= second.left || second.left + second.width <= first.left || first.top + first.height <= second.top || second.top + second.height <= first.top;
+            assert.ok(apart, `"${first.text}" and "${second.text}" overlap at width ${width}`);
+          }
+        }
+      });
+    }
+  });
+
+  it('ReduceLROnPlateau: asks for the metric values, sends them to the host, and draws the schedule it gets back', async () => {
+    const waiting: ScheduleSnapshot = {
+      uri: 'file:///work/configs/plateau.optim.yaml', version: 1, title: 'ReduceLROnPlateau', lr: [], markers: [], errors: [], needsMetrics: true,
+    };
+    await withPanel({}, async (page) => {
+      await postFromHost(page, { type: 'setSchedule', schedule: waiting }, false);
+      const input = page.getByLabel('Metric per scheduler step (e.g. validation loss per epoch):');
+      await input.waitFor();
+      assert.match(await page.locator('.overlay').innerText(), /type your metric values above/);
+      assert.equal(await page.locator('.overlay.is-error').count(), 0, 'not an error: a question');
+      await input.fill('1.0, 0.9, x');
+      await page.getByRole('button', { name: 'Draw' }).click();
+      assert.equal(await page.locator('.metrics-status').innerText(), "Item 3 ('x') is not a number.");
+      await input.fill('1.0, 0.9, 0.9, 0.9, 0.8');
+      await page.getByRole('button', { name: 'Draw' }).click();
+      assert.deepEqual((await postedMessages(page)).at(-1), { type: 'setMetrics', metrics: [1, 0.9, 0.9, 0.9, 0.8] });
+      // The host answers with the schedule drawn from them.
+      const drawn: ScheduleSnapshot = { ...waiting, version: 2, lr: [0.1, 0.1, 0.1, 0.1, 0.1, 0.05], metrics: [1, 0.9, 0.9, 0.9, 0.8], markers: [] };
+      await postFromHost(page, { type: 'setSchedule', schedule: drawn });
+      assert.equal(await page.locator('.overlay').isHidden(), true);
+      const [steps, lr] = await chartData(page);
+      assert.deepEqual(steps, [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(lr, [0.1, 0.1, 0.1, 0.1, 0.1, 0.05]);
+      // The field shows the values the plot was drawn from.
+      assert.equal(await input.inputValue(), '1, 0.9, 0.9, 0.9, 0.8');
     });
   });
 
@@ -391,7 +486,8 @@ describe('schedule webview', () => {
     ] as const;
     for (const { theme, name, width, height } of cases) {
       await withPanel({ theme, width, height, deviceScaleFactor: 2 }, async (page) => {
-        await postFromHost(page, { type: 'pinned', pinned });
+        // The pin is the same document's (an earlier version), so it is drawn; alone, before a schedule, it is not.
+        await postFromHost(page, { type: 'pinned', pinned }, false);
         await postFromHost(page, { type: 'setSchedule', schedule: { ...current, markers: [...current.markers, { step: 7000, label: 'milestone', kind: 'milestone' }] } });
         const box = (await page.locator('.u-over').boundingBox())!;
         await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostToWebviewMessage, ScheduleWebviewState, WebviewToHostMessage } from '../../webview/src/protocol';
+import type { MarkerLabelBox } from '../../webview/src/schedule/schedulePanelView';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
 const bundlePath = join(repositoryRoot, 'dist', 'webview', 'schedule.js');
@@ -35,6 +36,7 @@ export interface HarnessWindow {
     view(): { min: number; max: number } | null;
     lastPaintMs(): number | null;
     theme(): { kind: string; background: string; lr: string };
+    markerLabels(): MarkerLabelBox[];
   };
 }
 

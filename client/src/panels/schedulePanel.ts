@@ -13,22 +13,19 @@ import {
   type ExportMessage,
   type HostToWebviewMessage,
   type SchedulePanelSnapshot,
-  type ScheduleSnapshot,
 } from '../../../webview/src/protocol';
 import { panelHtml, panelWebviewOptions, saveWebviewExport } from './webviewPage';
 
-/** Computes the schedule of a document; `null` when it has none (or the request failed, already logged). */
-export type ScheduleSource = (uri: string) => Promise<ScheduleData | null>;
+/**
+ * Computes the schedule of a document; `null` when it has none (or the request failed, already logged). `metrics`
+ * feeds a metric-driven scheduler (ReduceLROnPlateau).
+ */
+export type ScheduleSource = (uri: string, metrics?: readonly number[]) => Promise<ScheduleData | null>;
 
 const viewType = 'optimizerLens.schedule';
 
 /** Edits arrive in bursts; one fetch per burst, still well inside the 100 ms the plot may lag behind typing. */
 const refreshDebounceMs = 50;
-
-// A compile-time check that the server's schedule type is what the webview expects; it fails to type-check
-// when `ScheduleData` and `ScheduleSnapshot` drift apart.
-const scheduleDataFitsSnapshot = (data: ScheduleData): ScheduleSnapshot => data;
-void scheduleDataFitsSnapshot;
 
 /**
  * The registry of the (single) schedule panel. Create it once with `SchedulePanel.register`; it registers the
@@ -110,6 +107,8 @@ class OpenSchedulePanel {
   private schedule: ScheduleData | null = null;
   private pinned: ScheduleData | null = null;
   private error: string | null = null;
+  /** The metric series the user gave per document, for metric-driven schedules; kept while the panel lives. */
+  private readonly metrics = new Map<string, readonly number[]>();
   /** Set when a refresh was wanted while the panel was hidden; it runs when the panel shows again. */
   private refreshWhenVisible = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -166,13 +165,14 @@ class OpenSchedulePanel {
     const uri = this.uri;
     let data: ScheduleData | null;
     try {
-      data = await this.getSchedule(uri);
+      data = await this.getSchedule(uri, this.metrics.get(uri));
     } catch (error) {
       data = null;
       this.error = `Could not compute the schedule: ${error instanceof Error ? error.message : String(error)}`;
     }
     if (generation !== this.fetchGeneration || uri !== this.uri) return;
-    if (data !== null && data.lr.length > 0) {
+    // A metric-driven schedule without metrics is not an error: the panel asks for them.
+    if (data !== null && (data.lr.length > 0 || data.needsMetrics === true)) {
       this.schedule = data;
       this.error = null;
       this.post({ type: 'setSchedule', schedule: data });
@@ -215,6 +215,11 @@ class OpenSchedulePanel {
       case 'unpin':
         this.pinned = null;
         this.post({ type: 'pinned', pinned: null });
+        break;
+      case 'setMetrics':
+        if (message.metrics.length > 0) this.metrics.set(this.uri, message.metrics);
+        else this.metrics.delete(this.uri);
+        void this.refreshNow();
         break;
       case 'export':
         void this.saveExport(message);

@@ -1,5 +1,7 @@
 // Number formatting and axis ticks shared by the plot, the readout and the SVG export.
 
+import { formatNumber } from '../../../server/src/core/util/numberFormat';
+
 const compactStepFormat = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 const groupedStepFormat = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
 
@@ -14,23 +16,14 @@ export function formatStepTick(step: number): string {
 }
 
 /**
- * A learning rate or momentum value, short and exact enough to read: scientific notation for the tiny and huge
- * values learning rates usually are (`3e-4`), plain decimals otherwise (`0.9`).
+ * A learning rate or momentum value, in the product's one number format (the code lens, the hover and the markers
+ * use the same function): scientific notation for the tiny and huge values learning rates usually are (`3e-4`),
+ * plain decimals otherwise (`0.9`). Missing values read `—`, infinities `∞`.
  */
 export function formatValue(value: number | null | undefined, significantDigits = 4): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  if (magnitude < 1e-3 || magnitude >= 1e5) {
-    const [mantissa, exponent] = value.toExponential(significantDigits - 1).split('e');
-    return `${trimZeros(mantissa ?? '')}e${Number(exponent)}`;
-  }
-  return trimZeros(value.toPrecision(significantDigits));
-}
-
-function trimZeros(text: string): string {
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+  return formatNumber(value, significantDigits);
 }
 
 /** About `count` round tick values covering [min, max] on a linear axis (1, 2 or 5 times a power of ten apart). */

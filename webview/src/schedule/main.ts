@@ -55,6 +55,7 @@ function start(): void {
   const view = new SchedulePanelView(root, {
     pin: () => vscode.postMessage({ type: 'pin' }),
     unpin: () => vscode.postMessage({ type: 'unpin' }),
+    setMetrics: (metrics) => vscode.postMessage({ type: 'setMetrics', metrics }),
     exportFile: (format, suggestedName, encoding, content) => vscode.postMessage({ type: 'export', format, suggestedName, encoding, content }),
     uiChanged: scheduleSave,
   });

@@ -6,10 +6,11 @@
 
 import { button, exportButtons, exportResultText, make } from '../common/dom';
 import uPlot from 'uplot';
-import type { ExportFormat, SchedulePanelSnapshot, ScheduleSnapshot } from '../protocol';
+import { parseMetricList, type ExportFormat, type SchedulePanelSnapshot, type ScheduleSnapshot } from '../protocol';
+import { layoutMarkerLabels } from './markerLayout';
 import { decimateMinMax } from './decimate';
 import { formatStep, formatStepTick, formatValue } from '../common/format';
-import { exportBaseName, plottedSeriesOf, scheduleCsv, type PlottedSeries } from './seriesModel';
+import { exportBaseName, fileNameOf, plottedSeriesOf, scheduleCsv, type PlottedSeries } from './seriesModel';
 import { scheduleSvg, type SvgMarker } from './svgExport';
 import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
 
@@ -22,6 +23,8 @@ export interface StepRange {
 export interface SchedulePanelViewCallbacks {
   readonly pin: () => void;
   readonly unpin: () => void;
+  /** The user gave the metric series of a metric-driven schedule (ReduceLROnPlateau). */
+  readonly setMetrics: (metrics: readonly number[]) => void;
   readonly exportFile: (format: ExportFormat, suggestedName: string, encoding: 'base64' | 'utf8', content: string) => void;
   readonly uiChanged: () => void;
 }
@@ -35,6 +38,19 @@ export interface SchedulePanelDebugHandle {
   readonly view: () => StepRange | null;
   readonly lastPaintMs: () => number | null;
   readonly theme: () => PlotTheme;
+  /** The marker labels as last drawn, in CSS pixels of the plot canvas. */
+  readonly markerLabels: () => MarkerLabelBox[];
+}
+
+export interface MarkerLabelBox {
+  readonly text: string;
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+  /** The canvas size the box must stay inside. */
+  readonly canvasWidth: number;
+  readonly canvasHeight: number;
 }
 
 interface ViewElements {
@@ -42,6 +58,13 @@ interface ViewElements {
   readonly logButton: HTMLButtonElement;
   readonly resetButton: HTMLButtonElement;
   readonly pinButton: HTMLButtonElement;
+  readonly pinnedInfo: HTMLElement;
+  readonly pinnedText: HTMLElement;
+  readonly compareButton: HTMLButtonElement;
+  readonly dropButton: HTMLButtonElement;
+  readonly metricsForm: HTMLFormElement;
+  readonly metricsInput: HTMLInputElement;
+  readonly metricsStatus: HTMLElement;
   readonly exportButtons: Record<ExportFormat, HTMLButtonElement>;
   readonly warnings: HTMLElement;
   readonly plotArea: HTMLElement;
@@ -62,7 +85,13 @@ export class SchedulePanelView {
   private readonly elements: ViewElements;
   private schedule: ScheduleSnapshot | null = null;
   private pinned: ScheduleSnapshot | null = null;
+  /**
+   * The document on which the user asked to compare with a pin from another file. A pin is drawn on its own file,
+   * and on another file only once asked there: it never follows the user into another file's plot unasked.
+   */
+  private compareOn: string | null = null;
   private error: string | null = null;
+  private labelBoxes: MarkerLabelBox[] = [];
   private logScale = false;
   private view: StepRange | null = null;
   private chart: uPlot | null = null;
@@ -150,6 +179,7 @@ export class SchedulePanelView {
       view: () => this.view,
       lastPaintMs: () => this.lastPaint,
       theme: () => this.theme,
+      markerLabels: () => this.labelBoxes,
     };
   }
 
@@ -165,9 +195,39 @@ export class SchedulePanelView {
     const logButton = button(controls, 'Log y', 'Toggle a logarithmic learning-rate axis', () => this.toggleLogScale());
     const resetButton = button(controls, 'Reset zoom', 'Show the whole schedule (or double-click the plot)', () => this.resetZoom());
     const pinButton = button(controls, 'Pin', 'Pin this schedule and compare it with your next edits', () =>
-      this.pinned ? this.callbacks.unpin() : this.callbacks.pin(),
+      this.pinnedHere() ? this.callbacks.unpin() : this.callbacks.pin(),
     );
     const buttons = exportButtons(controls, { png: 'Export the plot as a PNG image', svg: 'Export the plot as an SVG drawing', csv: 'Export every step as CSV (step, lr, momentum, betas)' }, (format) => this.exportAs(format));
+
+    // The pinned curve says which file it is from; on another file it is drawn only when asked, and can be dropped.
+    const pinnedInfo = make('div', 'pinned-info', this.root);
+    pinnedInfo.setAttribute('role', 'status');
+    pinnedInfo.hidden = true;
+    const pinnedText = make('span', 'pinned-text', pinnedInfo);
+    const compareButton = button(pinnedInfo, 'Compare here', 'Draw the pinned schedule of the other file on this plot', () => this.toggleCompare());
+    const dropButton = button(pinnedInfo, 'Drop pin', 'Forget the pinned schedule', () => this.callbacks.unpin());
+
+    // ReduceLROnPlateau is drawn from the metric series the user gives here.
+    const metricsForm = make('form', 'metrics', this.root);
+    metricsForm.hidden = true;
+    const metricsLabel = make('label', 'metrics-label', metricsForm);
+    metricsLabel.textContent = 'Metric per scheduler step (e.g. validation loss per epoch):';
+    const metricsInput = make('input', 'metrics-input', metricsForm);
+    metricsInput.type = 'text';
+    metricsInput.id = 'metrics-input';
+    metricsInput.placeholder = '1.0, 0.9, 0.9, 0.9, 0.8';
+    metricsInput.spellcheck = false;
+    metricsLabel.htmlFor = metricsInput.id;
+    const drawButton = make('button', 'control', metricsForm);
+    drawButton.type = 'submit';
+    drawButton.textContent = 'Draw';
+    drawButton.title = 'Draw the schedule from these metric values';
+    const metricsStatus = make('span', 'metrics-status', metricsForm);
+    metricsStatus.setAttribute('role', 'alert');
+    metricsForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submitMetrics();
+    });
 
     const warnings = make('div', 'warnings', this.root);
     warnings.setAttribute('role', 'status');
@@ -197,7 +257,10 @@ export class SchedulePanelView {
     status.setAttribute('role', 'status');
     const hint = make('p', 'hint', this.root);
     hint.textContent = 'Drag to zoom · Shift+drag to pan · double-click to reset · arrows move the readout';
-    return { title, logButton, resetButton, pinButton, exportButtons: buttons, warnings, plotArea, plotHost, overlay, readout, legend, status };
+    return {
+      title, logButton, resetButton, pinButton, pinnedInfo, pinnedText, compareButton, dropButton, metricsForm, metricsInput, metricsStatus,
+      exportButtons: buttons, warnings, plotArea, plotHost, overlay, readout, legend, status,
+    };
   }
 
   /** Everything outside the canvas: title, toggles, warnings, the error overlay, the legend and the readout. */
@@ -207,9 +270,13 @@ export class SchedulePanelView {
     elements.title.textContent = schedule ? schedule.title : 'Learning-rate schedule';
     elements.title.title = schedule ? schedule.uri : '';
     elements.logButton.setAttribute('aria-pressed', String(this.logScale));
-    elements.pinButton.setAttribute('aria-pressed', String(this.pinned !== null));
-    elements.pinButton.textContent = this.pinned ? 'Unpin' : 'Pin';
-    elements.pinButton.disabled = this.pinned === null && schedule === null;
+    const pinnedHere = this.pinnedHere();
+    elements.pinButton.setAttribute('aria-pressed', String(pinnedHere));
+    elements.pinButton.textContent = pinnedHere ? 'Unpin' : 'Pin';
+    elements.pinButton.title = pinnedHere ? 'Forget the pinned schedule' : this.pinned ? 'Pin this schedule instead of the one pinned from another file' : 'Pin this schedule and compare it with your next edits';
+    elements.pinButton.disabled = !pinnedHere && (schedule === null || schedule.lr.length === 0);
+    this.renderPinnedInfo();
+    this.renderMetricsForm();
     elements.resetButton.disabled = this.view === null;
     for (const exportButton of Object.values(elements.exportButtons)) exportButton.disabled = schedule === null;
 
@@ -221,7 +288,14 @@ export class SchedulePanelView {
       elements.warnings.appendChild(line);
     }
 
-    const message = this.error ?? (schedule === null && this.pinned === null ? 'Open an optimizer config with a scheduler to see its schedule.' : null);
+    const waitingForMetrics = schedule !== null && schedule.needsMetrics === true && schedule.lr.length === 0;
+    const message =
+      this.error ??
+      (schedule === null
+        ? 'Open an optimizer config with a scheduler to see its schedule.'
+        : waitingForMetrics
+          ? `${schedule.title} lowers the lr when the monitored metric stops improving: type your metric values above (one per scheduler step) to draw it.`
+          : null);
     elements.overlay.hidden = message === null;
     elements.overlay.textContent = message ?? '';
     elements.overlay.classList.toggle('is-error', this.error !== null);
@@ -240,6 +314,60 @@ export class SchedulePanelView {
       elements.legend.appendChild(item);
     }
     this.renderReadout();
+  }
+
+  /** True when the pinned schedule is this document's own (drawn without asking). */
+  private pinnedHere(): boolean {
+    return this.pinned !== null && this.schedule !== null && this.pinned.uri === this.schedule.uri;
+  }
+
+  /** The pinned schedule to draw on the current plot, or null: its own file, or another file where asked. */
+  private pinnedToDraw(): ScheduleSnapshot | null {
+    if (this.pinned === null) return null;
+    if (this.pinnedHere()) return this.pinned;
+    return this.compareOn !== null && this.compareOn === this.schedule?.uri ? this.pinned : null;
+  }
+
+  private renderPinnedInfo(): void {
+    const { pinnedInfo, pinnedText, compareButton, dropButton } = this.elements;
+    const pinned = this.pinned;
+    pinnedInfo.hidden = pinned === null;
+    if (pinned === null) return;
+    const fromHere = this.pinnedHere();
+    const drawn = this.pinnedToDraw() !== null;
+    pinnedText.textContent = `Pinned${drawn ? ' (dashed)' : ''}: ${fileNameOf(pinned.uri)}: ${pinned.title}${fromHere ? ` (version ${pinned.version})` : drawn ? '' : ' (another file; not drawn here)'}`;
+    pinnedText.title = pinned.uri;
+    compareButton.hidden = fromHere;
+    compareButton.textContent = drawn ? 'Hide here' : 'Compare here';
+    compareButton.setAttribute('aria-pressed', String(drawn));
+    dropButton.hidden = fromHere;
+  }
+
+  private toggleCompare(): void {
+    const uri = this.schedule?.uri ?? null;
+    this.compareOn = this.compareOn !== null && this.compareOn === uri ? null : uri;
+    this.rebuild();
+  }
+
+  private renderMetricsForm(): void {
+    const { metricsForm, metricsInput } = this.elements;
+    const schedule = this.schedule;
+    metricsForm.hidden = schedule === null || schedule.needsMetrics !== true;
+    // The field shows the values the plot was drawn from, unless the user is typing in it.
+    if (schedule?.metrics && document.activeElement !== metricsInput) metricsInput.value = schedule.metrics.join(', ');
+  }
+
+  private submitMetrics(): void {
+    const { metricsInput, metricsStatus } = this.elements;
+    const parsed = parseMetricList(metricsInput.value);
+    if ('error' in parsed) {
+      metricsStatus.textContent = parsed.error;
+      metricsInput.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    metricsInput.removeAttribute('aria-invalid');
+    metricsStatus.textContent = parsed.values.length === 0 ? 'Cleared.' : `Drawing from ${parsed.values.length} value${parsed.values.length === 1 ? '' : 's'}…`;
+    this.callbacks.setMetrics(parsed.values);
   }
 
   private renderReadout(): void {
@@ -314,7 +442,7 @@ export class SchedulePanelView {
   }
 
   private clampViewToData(): void {
-    const count = Math.max(this.schedule?.lr.length ?? 0, this.pinned?.lr.length ?? 0);
+    const count = Math.max(this.schedule?.lr.length ?? 0, this.pinnedToDraw()?.lr.length ?? 0);
     if (this.view === null || count === 0) return;
     const max = Math.min(this.view.max, count - 1);
     const min = Math.max(0, Math.min(this.view.min, max - 1));
@@ -358,7 +486,7 @@ export class SchedulePanelView {
     this.paintRequestedAt = performance.now();
     this.chart?.destroy();
     this.chart = null;
-    this.plotted = plottedSeriesOf(this.schedule, this.pinned);
+    this.plotted = plottedSeriesOf(this.schedule, this.pinnedToDraw());
     const range = this.visibleRange();
     if (this.readoutStepValue !== null && this.readoutStepValue >= this.stepCount()) this.readoutStepValue = null;
     this.renderChrome();
@@ -513,7 +641,7 @@ export class SchedulePanelView {
     if (!schedule) return;
     const theme = this.theme;
     const pixelRatio = window.devicePixelRatio || 1;
-    const { left, top, width, height } = chart.bbox;
+    const { top, height } = chart.bbox;
     const xMin = chart.scales.x!.min ?? 0;
     const xMax = chart.scales.x!.max ?? 0;
     const lines = this.markerLines(schedule);
@@ -522,11 +650,20 @@ export class SchedulePanelView {
     context.save();
     context.font = `${fontPx}px ${theme.fontFamily}`;
     context.textBaseline = 'top';
-    // Labels go in rows at the top of the plot; a label that fits in no row is left out (its line stays).
-    const rowRightEdges = [-Infinity, -Infinity];
-    for (const line of lines) {
-      if (line.step < xMin || line.step > xMax) continue;
-      const x = Math.round(chart.valToPos(line.step, 'x', true)) + 0.5;
+    const padding = 3 * pixelRatio;
+    const rowHeight = fontPx + 3 * pixelRatio;
+    const visible = lines.filter((line) => line.step >= xMin && line.step <= xMax);
+    const anchors = visible.map((line) => Math.round(chart.valToPos(line.step, 'x', true)) + 0.5);
+    // Every label is placed, inside the canvas, beside its line, in as many rows as needed: never clipped, never
+    // drawn over another. The first row sits in the band above the plot, the others inside it, each on a backing.
+    const canvasWidth = context.canvas.width;
+    const placed = layoutMarkerLabels(
+      visible.map((line, index) => ({ anchor: anchors[index]!, width: context.measureText(line.label).width })),
+      { left: 2 * pixelRatio, right: canvasWidth - 2 * pixelRatio },
+      padding,
+    );
+    visible.forEach((line, index) => {
+      const x = anchors[index]!;
       context.strokeStyle = line.color;
       context.lineWidth = pixelRatio;
       context.setLineDash(line.dashed ? markerDashCss.map((length) => length * pixelRatio) : []);
@@ -536,19 +673,28 @@ export class SchedulePanelView {
       context.lineTo(x, top + height);
       context.stroke();
       context.globalAlpha = 1;
+    });
+    context.setLineDash([]);
+    const boxes: MarkerLabelBox[] = [];
+    visible.forEach((line, index) => {
+      const { x: textX, row } = placed[index]!;
       const textWidth = context.measureText(line.label).width;
-      const padding = 3 * pixelRatio;
-      let textX = x + padding;
-      if (textX + textWidth > left + width) textX = x - padding - textWidth;
-      const row = rowRightEdges.findIndex((rightEdge) => textX > rightEdge + padding);
-      if (row < 0) continue;
-      const textY = top - fontPx - 4 * pixelRatio + row * (fontPx + 3 * pixelRatio) + (row > 0 ? 6 * pixelRatio : 0);
-      rowRightEdges[row] = textX + textWidth;
+      const textY = Math.max(pixelRatio, top - fontPx - 4 * pixelRatio) + row * rowHeight + (row > 0 ? 6 * pixelRatio : 0);
       context.fillStyle = withAlpha(theme.background, 0.85, this.scratch);
       context.fillRect(textX - 2 * pixelRatio, textY - pixelRatio, textWidth + 4 * pixelRatio, fontPx + 2 * pixelRatio);
       context.fillStyle = line.color;
       context.fillText(line.label, textX, textY);
-    }
+      boxes.push({
+        text: line.label,
+        left: textX / pixelRatio,
+        top: textY / pixelRatio,
+        width: textWidth / pixelRatio,
+        height: fontPx / pixelRatio,
+        canvasWidth: canvasWidth / pixelRatio,
+        canvasHeight: context.canvas.height / pixelRatio,
+      });
+    });
+    this.labelBoxes = boxes;
     context.restore();
   }
 

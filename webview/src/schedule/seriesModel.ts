@@ -29,12 +29,14 @@ export function plottedSeriesOf(schedule: ScheduleSnapshot | null, pinned: Sched
     if (beta1) series.push({ key: 'beta1', label: 'β1', axis: 'momentum', values: beta1, pinned: false });
   }
   if (pinned) {
-    series.push({ key: 'pinnedLr', label: 'lr (pinned)', axis: 'lr', values: pinned.lr, pinned: true });
+    // Pinned lines say which file they come from: a pin may be compared on another file's plot.
+    const from = `pinned: ${fileNameOf(pinned.uri)}`;
+    series.push({ key: 'pinnedLr', label: `lr (${from})`, axis: 'lr', values: pinned.lr, pinned: true });
     if (pinned.momentum) {
-      series.push({ key: 'pinnedMomentum', label: 'momentum (pinned)', axis: 'momentum', values: pinned.momentum, pinned: true });
+      series.push({ key: 'pinnedMomentum', label: `momentum (${from})`, axis: 'momentum', values: pinned.momentum, pinned: true });
     }
     const beta1 = beta1Of(pinned);
-    if (beta1) series.push({ key: 'pinnedBeta1', label: 'β1 (pinned)', axis: 'momentum', values: beta1, pinned: true });
+    if (beta1) series.push({ key: 'pinnedBeta1', label: `β1 (${from})`, axis: 'momentum', values: beta1, pinned: true });
   }
   return series;
 }
@@ -60,6 +62,12 @@ export function scheduleCsv(schedule: ScheduleSnapshot): string {
 /** Full precision so that the CSV round-trips; an empty cell where a series has no value. */
 function csvNumber(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '' : String(value);
+}
+
+/** The file name of a document URI, decoded, e.g. `transformer-warmup-cosine.optim.yaml`. */
+export function fileNameOf(uri: string): string {
+  const name = decodeURIComponentSafe(uri.split(/[\\/]/).pop() ?? '');
+  return name.length > 0 ? name : uri;
 }
 
 /** A file name for exports, from the schedule's document, e.g. `adamw.schedule`. */

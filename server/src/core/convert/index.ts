@@ -2,18 +2,37 @@
 
 import * as YAML from 'yaml';
 import { pyyamlFloatSpelling } from '../syntax/yaml11';
-import { findOptimizer, resolveParams } from '../catalog/index';
+import { findOptimizer, OPTIMIZERS, resolveParams, type OptimizerEntry } from '../catalog/index';
 import { HF_SCHEDULER_TYPES } from '../dialects/huggingFace';
 import type { ConfigModel, OptimizerBlock, SchedulerBlock } from '../model';
+import { analyze } from '../analysis';
+import { computeSchedule, DEFAULT_PREVIEW_STEPS } from '../features/scheduleFacts';
+import { formatNumber } from '../util/numberFormat';
+import { deepSpeedRecipe, huggingFaceRecipe, recognizeRecipe, type Recipe } from './recipes';
 
-export type ConvertTarget = 'optim' | 'deepspeed' | 'lightning' | 'hf';
+export type { ConvertTarget } from '../catalog/dialects';
+import type { ConvertTarget } from '../catalog/dialects';
 
 export interface ConvertResult {
   readonly text: string;
   readonly format: 'yaml' | 'json';
   /** One sentence per setting that the target cannot express (empty when the conversion is exact). */
   readonly lost: string[];
+  /**
+   * The schedules before and after, as the engine computes them over the run: the largest difference in lr as a
+   * fraction of the original's peak lr, and its step. Absent when there is no schedule on both sides to compare.
+   */
+  readonly scheduleDifference?: { readonly relative: number; readonly step: number; readonly steps: number };
 }
+
+/**
+ * A recipe (warm-up + cosine, ...) is carried into DeepSpeed or Hugging Face when the schedule the target computes
+ * stays within this fraction of the peak lr of the original at every step; otherwise it is listed as not carried.
+ */
+export const RECIPE_TOLERANCE = 0.05;
+
+/** The schedules are compared over at most this many steps (a longer run is compared on its first part). */
+const COMPARED_STEPS = 2_000_000;
 
 /** The dialect-neutral content of a model: catalog names and plain values, with opaque values left out. */
 interface Neutral {
@@ -47,23 +66,100 @@ function neutral(model: ConfigModel, lost: string[]): Neutral {
     optimizerPart = { name: mode === false ? 'Adam' : 'AdamW', params: rest };
   }
   const schedulerPart = scheduler?.entry ? { name: scheduler.entry.name, params: givenParams(scheduler, lost) } : undefined;
-  if (scheduler?.children.length) lost.push('Nested schedulers are converted only to the native format.');
   return { optimizer: optimizerPart, scheduler: schedulerPart, steps: model.training?.totalSteps };
 }
 
 export function convertConfig(model: ConfigModel, to: ConvertTarget): ConvertResult {
   const lost: string[] = [];
   const content = neutral(model, lost);
+  const recipe = to === 'deepspeed' || to === 'hf' ? (model.scheduler ? recognizeRecipe(model.scheduler) : undefined) : undefined;
   switch (to) {
     case 'optim':
-      return { text: toOptim(model, content), format: 'yaml', lost };
-    case 'deepspeed':
-      return { text: `${JSON.stringify(toDeepSpeed(content, lost), null, 2)}\n`, format: 'json', lost };
+      return finish(model, to, toOptim(model, content), 'yaml', lost, undefined);
+    case 'deepspeed': {
+      const out = toDeepSpeed(content, model, recipe, lost);
+      return finish(model, to, out, 'json', lost, recipe && out.scheduler ? () => delete out.scheduler : undefined);
+    }
     case 'lightning':
-      return { text: yaml(toLightning(content, model, lost)), format: 'yaml', lost };
-    case 'hf':
-      return { text: yaml(toHuggingFace(content, lost)), format: 'yaml', lost };
+      return withComments({ text: yaml(toLightning(content, model, lost)), format: 'yaml', lost });
+    case 'hf': {
+      const out = toHuggingFace(content, model, recipe, lost);
+      const schedulerKeys = ['lr_scheduler_type', 'warmup_steps', 'lr_scheduler_kwargs'];
+      return finish(model, to, out, 'yaml', lost, recipe && out.lr_scheduler_type ? () => schedulerKeys.forEach((key) => delete out[key]) : undefined);
+    }
   }
+}
+
+function serialize(out: Record<string, unknown> | string, format: 'yaml' | 'json'): string {
+  if (typeof out === 'string') return out;
+  return format === 'json' ? `${JSON.stringify(out, null, 2)}\n` : yaml(out);
+}
+
+/**
+ * Serializes, then reads the result back as the target dialect and compares the two schedules step by step. A
+ * recognised recipe whose target schedule strays further than RECIPE_TOLERANCE is taken out again (`dropSchedule`)
+ * and listed as not carried; any other difference is stated in `lost` with its size.
+ */
+function finish(model: ConfigModel, to: ConvertTarget, out: Record<string, unknown> | string, format: 'yaml' | 'json', lost: string[], dropSchedule: (() => void) | undefined): ConvertResult {
+  let text = serialize(out, format);
+  let difference = scheduleDifference(model, text, format, to);
+  if (difference && !Number.isFinite(difference.relative)) {
+    lost.push(`The converted schedule stops at step ${difference.step}, not with the original's; compare them before training.`);
+    difference = undefined;
+  }
+  if (difference && dropSchedule && difference.relative > RECIPE_TOLERANCE && typeof out !== 'string') {
+    dropSchedule();
+    lost.push(`The schedule cannot be written in ${targetName(to)} within ${percent(RECIPE_TOLERANCE)} of the peak lr (the closest differs by ${percent(difference.relative)} at step ${difference.step}); build it in code.`);
+    text = serialize(out, format);
+    difference = undefined;
+  } else if (difference && difference.relative > 0) {
+    lost.push(`The schedule differs from the original by at most ${percent(difference.relative)} of the peak lr (at step ${difference.step} of ${difference.steps}, as the engine computes both).`);
+  }
+  return withComments({ text, format, lost, ...(difference ? { scheduleDifference: difference } : {}) });
+}
+
+function targetName(to: ConvertTarget): string {
+  return to === 'deepspeed' ? 'DeepSpeed' : to === 'hf' ? 'Hugging Face' : to === 'lightning' ? 'Lightning' : 'the native format';
+}
+
+/** A fraction as a short percentage: `0.01` -> `1%`, `0.00198` -> `0.198%`. */
+function percent(fraction: number): string {
+  return `${formatNumber(fraction * 100)}%`;
+}
+
+/** The largest |lr before - lr after| over the run, relative to the original peak; undefined when either has no curve. */
+function scheduleDifference(model: ConfigModel, text: string, format: 'yaml' | 'json', to: ConvertTarget): ConvertResult['scheduleDifference'] {
+  if (!model.scheduler?.entry) return undefined;
+  const steps = Math.min(model.training?.totalSteps ?? DEFAULT_PREVIEW_STEPS, COMPARED_STEPS);
+  // A schedule driven by a metric (ReduceLROnPlateau) is compared on one made-up series that improves, then stalls.
+  const metrics = model.scheduler.entry.needsMetric ? Array.from({ length: steps }, (_, step) => 1 / (1 + Math.floor(step / 10))) : undefined;
+  const options = { steps, ...(metrics ? { metrics } : {}) };
+  const before = computeSchedule(model, options)?.series;
+  const converted = analyze(text, { format, dialect: to, fileName: to === 'deepspeed' ? 'ds_config.json' : to === 'optim' ? 'converted.optim.yaml' : 'converted.yaml' }).model;
+  const after = converted ? computeSchedule(converted, options)?.series : undefined;
+  if (!before || !after || before.lr.length === 0 || after.lr.length === 0) return undefined;
+  let peak = 0;
+  for (const value of before.lr) peak = Math.max(peak, Math.abs(value));
+  if (before.lr.length !== after.lr.length || peak === 0) return { relative: Infinity, step: Math.min(before.lr.length, after.lr.length), steps };
+  let largest = 0;
+  let at = 0;
+  for (let step = 0; step < before.lr.length; step++) {
+    const gap = Math.abs(before.lr[step]! - after.lr[step]!);
+    if (gap > largest) {
+      largest = gap;
+      at = step;
+    }
+  }
+  // Differences at the level of float rounding (the recursive and closed forms of one schedule) count as none.
+  const relative = largest / peak <= 1e-9 ? 0 : largest / peak;
+  return { relative, step: at, steps };
+}
+
+/** YAML output opens with the list of what was not carried over, as comments; JSON has no comments (see the README). */
+function withComments(result: ConvertResult): ConvertResult {
+  if (result.format !== 'yaml' || result.lost.length === 0) return result;
+  const header = ['# Converted by Optimizer Lens. Not carried over, or carried with a difference:', ...result.lost.map((line) => `# - ${line.replace(/\r?\n/g, ' ')}`)].join('\n');
+  return { ...result, text: `${header}\n${result.text}` };
 }
 
 function yaml(value: object): string {
@@ -96,26 +192,33 @@ function lrOf(content: Neutral): number | undefined {
 
 // ------------------------------------------------------------------------------------------------ DeepSpeed
 
-/** ds_config optimizer types for catalog names (DeepSpeed falls back to torch.optim for the others it accepts). */
-const DEEPSPEED_OPTIMIZER_NAMES: Readonly<Record<string, string>> = {
-  AdamW: 'AdamW', Adam: 'Adam', Lamb: 'Lamb', Lion: 'Lion', OneBitAdam: 'OneBitAdam', ZeroOneAdam: 'ZeroOneAdam', OneBitLamb: 'OneBitLamb',
-  SGD: 'SGD', Adagrad: 'Adagrad', RMSprop: 'RMSprop', Adadelta: 'Adadelta', Adamax: 'Adamax', NAdam: 'NAdam', RAdam: 'RAdam',
-};
+/** The catalog entry of a neutral optimizer name (always an entry's own name, see `neutral`). */
+function entryNamed(name: string): OptimizerEntry | undefined {
+  return OPTIMIZERS.find((entry) => entry.name === name);
+}
 
-function toDeepSpeed(content: Neutral, lost: string[]): Record<string, unknown> {
+function toDeepSpeed(content: Neutral, model: ConfigModel, recipe: Recipe | undefined, lost: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const optimizer = content.optimizer;
   if (optimizer) {
-    const type = DEEPSPEED_OPTIMIZER_NAMES[optimizer.name];
+    // The catalog's ds_config spelling (DeepSpeed falls back to torch.optim by name for the others it accepts).
+    const type = entryNamed(optimizer.name)?.deepspeed?.write;
     if (type === undefined) lost.push(`DeepSpeed cannot build ${optimizer.name} from a ds_config.`);
     else out.optimizer = { type, params: type === 'Adam' ? { ...optimizer.params, adam_w_mode: false } : optimizer.params };
   }
   const scheduler = content.scheduler;
-  if (scheduler) {
+  const recipeScheduler = recipe && deepSpeedRecipe(recipe, lrOf(content));
+  if (recipeScheduler) out.scheduler = recipeScheduler;
+  else if (scheduler) {
+    if (model.scheduler?.children.length) nestedLost(model, 'DeepSpeed', lost);
     const converted = deepSpeedScheduler(scheduler.name, scheduler.params, content, lost);
     if (converted) out.scheduler = converted;
   }
   return out;
+}
+
+function nestedLost(model: ConfigModel, target: string, lost: string[]): void {
+  lost.push(`${model.scheduler?.entry?.name ?? 'The scheduler'} of ${model.scheduler?.children.map((child) => child.entry?.name ?? child.typeName).join(' and ')} is not one of the recipes ${target} can express (linear warm-up then cosine, linear decay or constant).`);
 }
 
 function deepSpeedScheduler(name: string, params: Record<string, unknown>, content: Neutral, lost: string[]): Record<string, unknown> | undefined {
@@ -173,7 +276,8 @@ function toLightning(content: Neutral, model: ConfigModel, lost: string[]): Reco
       if (stepSized) lost.push('LightningCLI steps the scheduler once per epoch, not per optimizer step: its step counts now count epochs.');
       if (scheduler.name === 'ReduceLROnPlateau') (out.lr_scheduler as { init_args: Record<string, unknown> }).init_args = { monitor: 'val_loss', ...scheduler.params };
     } else {
-      lost.push(`${scheduler.name} is not a torch.optim.lr_scheduler class, so LightningCLI's lr_scheduler cannot express it; build it in configure_optimizers.`);
+      if (model.scheduler?.children.length) lost.push(`${scheduler.name} of nested schedulers is converted only to the native format; LightningCLI's lr_scheduler takes one class.`);
+      else lost.push(`${scheduler.name} is not a torch.optim.lr_scheduler class, so LightningCLI's lr_scheduler cannot express it; build it in configure_optimizers.`);
     }
   }
   if (content.steps !== undefined) out.trainer = model.scheduler?.interval === 'epoch' ? { max_epochs: content.steps } : { max_steps: content.steps };
@@ -182,19 +286,19 @@ function toLightning(content: Neutral, model: ConfigModel, lost: string[]): Reco
 
 // ------------------------------------------------------------------------------------------------ Hugging Face
 
-/** `optim` names for catalog optimizers whose TrainingArguments spelling exists. */
-const HF_OPTIM_NAMES: Readonly<Record<string, string>> = { AdamW: 'adamw_torch', SGD: 'sgd', Adagrad: 'adagrad', RMSprop: 'rmsprop', Lion: 'lion_32bit' };
-
-function toHuggingFace(content: Neutral, lost: string[]): Record<string, unknown> {
+function toHuggingFace(content: Neutral, model: ConfigModel, recipe: Recipe | undefined, lost: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const optimizer = content.optimizer;
   if (optimizer) {
-    const optim = HF_OPTIM_NAMES[optimizer.name];
-    if (optim === undefined) lost.push(`TrainingArguments has no \`optim\` for ${optimizer.name}; pass it to the Trainer as \`optimizers=\`.`);
+    // The first of the catalog's TrainingArguments `optim` spellings, where one exists.
+    const optim = entryNamed(optimizer.name)?.hfOptim?.[0];
+    // learning_rate is the schedule's peak whatever builds the optimizer, so it is written either way.
+    const lr = optimizer.params.lr;
+    if (lr !== undefined) out.learning_rate = lr;
+    if (optim === undefined) lost.push(`TrainingArguments has no \`optim\` for ${optimizer.name}; pass it to the Trainer as \`optimizers=\` (learning_rate is still the peak of the schedule).`);
     else {
       out.optim = optim;
-      const { lr, weight_decay: decay, betas, eps, ...rest } = optimizer.params;
-      if (lr !== undefined) out.learning_rate = lr;
+      const { lr: _lr, weight_decay: decay, betas, eps, ...rest } = optimizer.params;
       if (decay !== undefined) out.weight_decay = decay;
       if (Array.isArray(betas)) {
         out.adam_beta1 = betas[0];
@@ -205,7 +309,11 @@ function toHuggingFace(content: Neutral, lost: string[]): Record<string, unknown
     }
   }
   const scheduler = content.scheduler;
-  if (scheduler) Object.assign(out, huggingFaceScheduler(scheduler.name, scheduler.params, content, lost));
+  if (recipe) Object.assign(out, huggingFaceRecipe(recipe, content.steps));
+  else if (scheduler) {
+    if (model.scheduler?.children.length) nestedLost(model, 'Hugging Face', lost);
+    Object.assign(out, huggingFaceScheduler(scheduler.name, scheduler.params, content, lost));
+  }
   if (content.steps !== undefined) out.max_steps = content.steps;
   return out;
 }
@@ -217,6 +325,8 @@ function huggingFaceScheduler(name: string, params: Record<string, unknown>, con
     if (typeof total === 'number' && content.steps !== undefined && total !== content.steps) lost.push(`num_training_steps ${total} differs from the run (${content.steps}); TrainingArguments uses max_steps for both.`);
     return {
       lr_scheduler_type: hfName,
+      // TrainingArguments raises ValueError for reduce_lr_on_plateau without an evaluation to take the metric from.
+      ...(hfName === 'reduce_lr_on_plateau' ? { eval_strategy: 'steps' } : {}),
       ...(warmup !== undefined && warmup !== 0 ? { warmup_steps: warmup } : {}),
       ...(Object.keys(kwargs).length > 0 ? { lr_scheduler_kwargs: kwargs } : {}),
       ...(typeof total === 'number' && content.steps === undefined ? { max_steps: total } : {}),

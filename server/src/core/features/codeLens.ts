@@ -1,7 +1,7 @@
 // Code lenses: computed facts above the scheduler (start, peak, final) and actions above the optimizer.
 
 import type { Analysis } from '../analysis';
-import { formatNumber } from '../rules/context';
+import { formatNumber } from '../util/numberFormat';
 import type { Span } from '../syntax/tree';
 
 export interface Lens {

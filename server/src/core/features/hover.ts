@@ -1,9 +1,9 @@
-// Hover: the catalog's documentation for whatever is under the cursor, plus computed facts about the schedule.
+// Hover: the catalog's documentation for whatever is under the cursor; on a scheduler, the computed schedule comes first.
 
 import { TOP_LEVEL_SECTIONS, TRAINING_SECTION } from '../catalog/sections';
-import type { EntryBase, ParamSpec, SectionEntry } from '../catalog/types';
+import type { EntryBase, OptimizerEntry, ParamSpec, SectionEntry } from '../catalog/types';
 import type { Analysis } from '../analysis';
-import { formatNumber } from '../rules/context';
+import { formatNumber } from '../util/numberFormat';
 import { describeRange, describeType } from '../rules/values';
 import type { Span } from '../syntax/tree';
 import { queryAt } from './query';
@@ -24,7 +24,8 @@ export function hover(analysis: Analysis, offset: number, sections: readonly Sec
       const section = TOP_LEVEL_SECTIONS.find((candidate) => candidate.name === target.name);
       if (!section) return null;
       const parts = [`**${section.name}**: ${section.summary}`];
-      if (section.name === 'scheduler' && analysis.schedule) parts.push(scheduleSummaryMarkdown(analysis.schedule));
+      // What this file's schedule does is what the user came for; the reference text follows it.
+      if (section.name === 'scheduler' && analysis.schedule) parts.unshift(scheduleSummaryMarkdown(analysis.schedule));
       if (section.name === 'optimizer' && model.optimizer?.entry) parts.push(`**${model.optimizer.entry.name}**: ${model.optimizer.entry.summary}`);
       if (section.name === 'training' && model.training?.totalSteps !== undefined) parts.push(`Run length: **${model.training.totalSteps}** optimizer updates.`);
       return { markdown: parts.join('\n\n'), span: target.span };
@@ -32,13 +33,13 @@ export function hover(analysis: Analysis, offset: number, sections: readonly Sec
     case 'optimizerType': {
       const entry = target.block.entry;
       if (!entry) return null;
-      return { markdown: entryMarkdown(entry, 'torch.optim optimizer'), span: target.span };
+      return { markdown: [entryMarkdown(entry, OPTIMIZER_ORIGINS[entry.library]), ...readAs(model.reader)].join('\n\n'), span: target.span };
     }
     case 'schedulerType': {
       const entry = target.block.entry;
       if (!entry) return null;
       const parts = [entryMarkdown(entry, `${entry.family === 'torch' ? 'torch.optim.lr_scheduler' : entry.family === 'hf' ? 'Hugging Face' : 'DeepSpeed'} scheduler`)];
-      if (analysis.schedule && target.block === model.scheduler) parts.splice(1, 0, scheduleSummaryMarkdown(analysis.schedule));
+      if (analysis.schedule && target.block === model.scheduler) parts.unshift(scheduleSummaryMarkdown(analysis.schedule));
       return { markdown: parts.join('\n\n'), span: target.span };
     }
     case 'param': {
@@ -48,6 +49,18 @@ export function hover(analysis: Analysis, offset: number, sections: readonly Sec
       return { markdown: paramMarkdown(spec, owner, target.param.value, target.param.node !== null), span: target.span };
     }
   }
+}
+
+/** Where an optimizer class comes from, by the catalog's `library` (every library has its line). */
+const OPTIMIZER_ORIGINS: Readonly<Record<OptimizerEntry['library'], string>> = {
+  torch: 'torch.optim optimizer',
+  deepspeed: 'DeepSpeed optimizer (deepspeed.ops; built from a ds_config `optimizer.type`)',
+  other: 'simulator-only optimizer (a teaching rule of `optlens simulate`, not a PyTorch or DeepSpeed class)',
+};
+
+/** Which program reads the file, when the dialect can tell (e.g. "Read as axolotl config"). */
+function readAs(reader: string | undefined): string[] {
+  return reader ? [`*Read as ${reader}.*`] : [];
 }
 
 export function entryMarkdown(entry: EntryBase, what: string): string {
@@ -71,6 +84,9 @@ export function paramMarkdown(spec: ParamSpec, owner: string, value: unknown, gi
   const effective = given && value !== null && value !== undefined ? value : spec.default;
   if (effective !== undefined) lines.push(`Effective value: \`${showValue(effective)}\`${given ? '' : ' (the default)'}`);
   if (spec.deprecated) lines.push(`**Deprecated:** ${spec.deprecated}`);
+  const lifetime = [spec.since ? `added in PyTorch ${spec.since}` : '', spec.removedIn ? `removed in PyTorch ${spec.removedIn}` : ''].filter(Boolean);
+  if (lifetime.length > 0) lines.push(`*PyTorch versions:* ${lifetime.join(', ')} (checked against \`optimizerLens.torchVersion\`).`);
+  if (spec.engineNote) lines.push(`*Simulator:* ${spec.engineNote}`);
   return lines.join('\n\n');
 }
 
