@@ -1,9 +1,11 @@
 // The extension's entry point: starts the language server and registers commands, status bar and panels.
 
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { AnalysisChangedNotification, ScheduleRequest, type ScheduleData } from '../../server/src/protocol';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { AnalysisChangedNotification, ScheduleRequest, WorkspaceTrustNotification, type ScheduleData, type TrustInitializationOptions } from '../../server/src/protocol';
+import { candidateVerdict, manifestFileGlobs } from './activation';
 import { applyLearningRate, registerComputeCommands } from './compute';
+import { registerRangeTestCommand } from './rangeTest';
 import { LandscapePanel } from './panels/landscapePanel';
 import { RangeTestPanel } from './panels/rangeTestPanel';
 import { SchedulePanel } from './panels/schedulePanel';
@@ -12,8 +14,25 @@ import { ConvertRequest, SimulationRequest, type ConvertTarget, type SimulationO
 /** Languages whose documents the server looks at: ours, plus YAML and JSON for the dialects it recognises by content. */
 const CONFIG_LANGUAGES = new Set(['optim', 'yaml', 'json', 'jsonc']);
 
-/** `activate` registers everything in `context.subscriptions`; VS Code disposes them on deactivation. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What `activate` returns (the extension's exports): read by the extension tests. */
+export interface OptimizerLensApi {
+  /** How long `activate` itself took, in milliseconds (module loading not included). */
+  readonly activationMs: number;
+  /** Why the language server was started (a document or a command), or undefined while it has not been. */
+  serverStartReason(): string | undefined;
+  /** Whether the language client is running (started by a document or by a command's request). */
+  isServerRunning(): boolean;
+  /** How long the document-triggered start took (spawn, initialize), in milliseconds, once it finished. */
+  serverStartMs(): number | undefined;
+}
+
+/**
+ * `activate` registers everything in `context.subscriptions`; VS Code disposes them on deactivation. The extension
+ * activates on every YAML and JSON file, so activation only registers: the language server starts with the first
+ * document that may be an optimizer config (client/src/activation.ts), or with the first command that asks it.
+ */
+export async function activate(context: vscode.ExtensionContext): Promise<OptimizerLensApi> {
+  const activationStarted = performance.now();
   const output = vscode.window.createOutputChannel('Optimizer Lens', { log: true });
   context.subscriptions.push(output);
 
@@ -35,13 +54,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     outputChannel: output,
     synchronize: { configurationSection: 'optimizerLens' },
+    // A function, so that a start after trust was granted (or a restart) sends the state at that time.
+    initializationOptions: (): TrustInitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
   };
   const client = new LanguageClient('optimizerLens', 'Optimizer Lens', serverOptions, clientOptions);
 
-  const getSchedule = async (uri: string): Promise<ScheduleData | null> => {
+  const getSchedule = async (uri: string, metrics?: readonly number[]): Promise<ScheduleData | null> => {
     try {
-      // Method names, not the RequestType objects: the client and the server bundle different vscode-jsonrpc versions.
-      return await client.sendRequest<ScheduleData | null>(ScheduleRequest.method, { uri });
+      return await client.sendRequest(ScheduleRequest.type, { uri, ...(metrics ? { metrics } : {}) });
     } catch (error) {
       output.error(`schedule request failed: ${error instanceof Error ? error.message : String(error)}`);
       return null;
@@ -51,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const simulate = async (uri: string, loud: boolean): Promise<void> => {
     let outcome: SimulationOutcome;
     try {
-      outcome = await client.sendRequest<SimulationOutcome>(SimulationRequest.method, { uri });
+      outcome = await client.sendRequest(SimulationRequest.type, { uri });
     } catch (error) {
       output.error(`simulation request failed: ${error instanceof Error ? error.message : String(error)}`);
       return;
@@ -96,7 +116,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       await panels.show(uri);
     }),
-    ...registerComputeCommands({ client, output, showRangeTest: (view) => rangeTestPanel.show(view), configUri: activeConfigUri }),
+    ...registerComputeCommands({ client, output }),
+    ...registerRangeTestCommand({ client, context, output, panel: rangeTestPanel, configUri: activeConfigUri }),
     vscode.commands.registerCommand('optimizerLens.simulate', async (argument?: unknown) => {
       const uri = activeConfigUri(argument);
       if (!uri) {
@@ -118,7 +139,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         { title: 'Convert the optimizer and schedule to' },
       );
       if (!picked) return;
-      const result = await client.sendRequest<{ text: string; format: 'yaml' | 'json'; lost: string[] } | null>(ConvertRequest.method, { uri, to: picked.label as ConvertTarget });
+      const result = await client.sendRequest(ConvertRequest.type, { uri, to: picked.label as ConvertTarget });
       if (!result) {
         void vscode.window.showWarningMessage('Optimizer Lens: this file has no optimizer or schedule to convert.');
         return;
@@ -127,8 +148,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const document = await vscode.workspace.openTextDocument({ content: result.text, language: result.format });
       await vscode.window.showTextDocument(document, vscode.ViewColumn.Beside);
       if (result.lost.length > 0) {
-        output.info(`convert to ${picked.label}: not carried over:\n  ${result.lost.join('\n  ')}`);
-        void vscode.window.showWarningMessage(`Optimizer Lens: ${result.lost.length} thing(s) could not be carried over to ${picked.label}: ${result.lost[0]}${result.lost.length > 1 ? ' (see the output for the rest)' : ''}`);
+        // The whole list goes to the output and, on request, to a modal dialog: a notification would truncate it.
+        const list = result.lost.map((line) => `• ${line}`).join('\n');
+        output.info(`convert to ${picked.label}: not carried over, or carried with a difference:\n${list}`);
+        const show = 'Show the list';
+        const choice = await vscode.window.showWarningMessage(`Optimizer Lens: ${result.lost.length} note(s) on the conversion to ${picked.label}${result.format === 'yaml' ? ' (also at the top of the new file)' : ''}.`, show);
+        if (choice === show) await vscode.window.showWarningMessage(`Converted to ${picked.label}: not carried over, or carried with a difference`, { modal: true, detail: list });
       }
     }),
     vscode.commands.registerCommand('optimizerLens.restartServer', async () => {
@@ -141,15 +166,63 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  await client.start();
+  // Handlers registered before the start wait in the client until it connects.
   context.subscriptions.push(
     client,
-    client.onNotification(AnalysisChangedNotification.method, (params: { uri: string; version: number }) => {
+    client.onNotification(AnalysisChangedNotification.type, (params) => {
       panels.refresh(params.uri);
       rerunSimulation(params.uri);
     }),
   );
-  output.info('Optimizer Lens language server started.');
+
+  // Lazy start: a command's request starts the client by itself; documents start it here, when they may be configs.
+  const manifestGlobs = manifestFileGlobs(context.extension.packageJSON);
+  let startReason: string | undefined;
+  let startMs: number | undefined;
+  const startServer = (reason: string): void => {
+    if (startReason !== undefined) return;
+    startReason = reason;
+    const started = performance.now();
+    output.info(`Starting the language server: ${reason}.`);
+    client.start().then(
+      () => {
+        startMs = performance.now() - started;
+        output.info(`Optimizer Lens language server started in ${Math.round(startMs)} ms.`);
+      },
+      (error: unknown) => output.error(`The language server did not start: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+  const considerDocument = (document: vscode.TextDocument): void => {
+    if (startReason !== undefined) return;
+    // Window-scoped settings (the server reads them the same way), so no resource is passed.
+    const files = vscode.workspace.getConfiguration('optimizerLens.files');
+    const verdict = candidateVerdict(
+      { languageId: document.languageId, scheme: document.uri.scheme, path: document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path, text: document.getText() },
+      { detectDialects: files.get('detectDialects'), associations: files.get('associations'), exclude: files.get('exclude') },
+      manifestGlobs,
+    );
+    if (verdict.candidate) startServer(`${vscode.workspace.asRelativePath(document.uri)}: ${verdict.reason}`);
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(considerDocument),
+    vscode.workspace.onDidSaveTextDocument(considerDocument),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('optimizerLens.files')) vscode.workspace.textDocuments.forEach(considerDocument);
+    }),
+    // Trust can only be granted while the window lives (taking it away reloads the window).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (client.state !== State.Stopped) void client.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    }),
+  );
+  vscode.workspace.textDocuments.forEach(considerDocument);
+  const activationMs = performance.now() - activationStarted;
+  output.info(`Optimizer Lens activated in ${activationMs.toFixed(1)} ms; ${startReason === undefined ? 'the language server waits for an optimizer config or a command' : 'the language server is starting'}.`);
+  return {
+    activationMs,
+    serverStartReason: () => startReason,
+    isServerRunning: () => client.state === State.Running,
+    serverStartMs: () => startMs,
+  };
 }
 
 export function deactivate(): void {

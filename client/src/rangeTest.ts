@@ -18,6 +18,7 @@ import {
 import { entryPointProblem } from '../../server/src/core/rangeTest/entryPoint';
 import { PYTORCH_RANGE_TEST_SNIPPET } from '../../server/src/core/features/rangeTest';
 import type { RangeTestPanel } from './panels/rangeTestPanel';
+import type { RangeTestSnapshot } from '../../webview/src/protocol';
 
 export interface RangeTestCommandOptions {
   readonly client: LanguageClient;
@@ -249,6 +250,13 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
           return { overrides, plan };
         }
         case 'worker':
+          // task: user loads a model and data from the workspace: like the user's own code, it needs trust.
+          if (plan.task === 'user' && !vscode.workspace.isTrusted) {
+            const manage = 'Manage Workspace Trust';
+            const answer = await vscode.window.showWarningMessage('Optimizer Lens: running the range test on files from the workspace needs a trusted workspace. Lint, hover and plots keep working.', manage);
+            if (answer === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+            return undefined;
+          }
           return { overrides, plan };
       }
     }
@@ -275,39 +283,43 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
     const title = onModel ? `LR range test on ${plan.modelLabel}` : plan.kind === 'proxy' ? `LR range test on a synthetic proxy (${plan.task})` : 'LR range test';
     const fileName = decodeURIComponent(uri.split('/').pop() ?? uri);
 
+    // The curve so far, drawn live (at most every 150 ms) in the panel; closing the panel cancels the run.
+    const live = { lrs: [] as number[], losses: [] as number[], smoothed: [] as number[], total: 0, runtime: undefined as RangeTestPointParams['runtime'], backend: onModel ? 'pytorch' : 'worker', drawn: false };
+    /** The panel's view of this run: running, or ended without a result (`ended` says how, in a sentence). */
+    const liveView = (ended?: string): RangeTestSnapshot => ({
+      uri,
+      fileName,
+      measuredOn: plan.kind === 'proxy' ? 'proxy' : 'your-model',
+      ...(live.runtime ? { runtime: live.runtime } : {}),
+      ...(ended === undefined ? { running: { total: live.total } } : {}),
+      backend: live.backend,
+      backendAttempts: [],
+      task: onModel ? `${plan.modelLabel} on ${plan.dataLabel}` : plan.kind === 'proxy' || plan.kind === 'worker' ? plan.task : '',
+      optimizerLabel: '',
+      lrs: live.lrs,
+      losses: live.losses,
+      smoothed: live.smoothed,
+      stopped: 'cancelled',
+      suggestions: { valley: null, steepest: null, minimum: null },
+      notes: ended === undefined ? [] : [ended],
+      seconds: 0,
+      applyTarget: 'lr',
+    });
+
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Optimizer Lens: ${title}`, cancellable: true }, async (progress, token) => {
       const cancel = new vscode.CancellationTokenSource();
       token.onCancellationRequested(() => cancel.cancel());
       progress.report({ message: onModel ? `starting ${python?.path ?? 'python3'}…` : 'starting…' });
-      // The curve so far, drawn live (at most every 150 ms) in the panel; closing the panel cancels the run.
-      const live = { lrs: [] as number[], losses: [] as number[], smoothed: [] as number[], total: 0, runtime: undefined as RangeTestPointParams['runtime'], backend: onModel ? 'pytorch' : 'worker' };
       let lastDraw = 0;
       let lastPercent = 0;
       let closeSubscription: vscode.Disposable | undefined;
       const draw = () => {
         lastDraw = Date.now();
-        panel.showRunning({
-          uri,
-          fileName,
-          measuredOn: plan.kind === 'proxy' ? 'proxy' : 'your-model',
-          ...(live.runtime ? { runtime: live.runtime } : {}),
-          running: { total: live.total },
-          backend: live.backend,
-          backendAttempts: [],
-          task: onModel ? `${plan.modelLabel} on ${plan.dataLabel}` : plan.kind === 'proxy' || plan.kind === 'worker' ? plan.task : '',
-          optimizerLabel: '',
-          lrs: live.lrs,
-          losses: live.losses,
-          smoothed: live.smoothed,
-          stopped: 'completed',
-          suggestions: { valley: null, steepest: null, minimum: null },
-          notes: [],
-          seconds: 0,
-          applyTarget: 'lr',
-        });
+        live.drawn = true;
+        panel.showRunning(liveView());
         closeSubscription ??= panel.onDidClose(() => cancel.cancel());
       };
-      listener = (point) => {
+      const ours = (point: RangeTestPointParams): void => {
         if (point.uri !== uri) return;
         live.lrs.push(point.lr);
         live.losses.push(point.loss);
@@ -323,13 +335,15 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
         lastPercent = percent;
         if (Date.now() - lastDraw > 150) draw();
       };
+      listener = ours;
       try {
         return await client.sendRequest(RangeTestRequest.type, { uri, overrides, ...(python ? { python } : {}) }, cancel.token);
       } catch (error) {
         if (cancel.token.isCancellationRequested) return { status: 'failed', reason: 'cancelled' } as RangeTestOutcome;
         throw error;
       } finally {
-        listener = null;
+        // A newer run may have taken the listener over already.
+        if (listener === ours) listener = null;
         closeSubscription?.dispose();
         cancel.dispose();
       }
@@ -339,6 +353,8 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
     );
 
     if (outcome.status === 'failed') {
+      // A live curve already on screen must not stay there as if it were still running.
+      if (live.drawn) panel.showRunning(liveView(outcome.reason === 'cancelled' ? 'Cancelled before the end: no suggestions.' : `The range test failed: ${outcome.reason}`));
       if (outcome.reason === 'cancelled') {
         output.info('range test cancelled');
         return;

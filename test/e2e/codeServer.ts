@@ -88,6 +88,8 @@ export interface CodeServerOptions {
   extraArgs?: string[];
   /** Extra environment for code-server and the extension hosts it starts. */
   env?: Record<string, string>;
+  /** Leave Workspace Trust on (off by default): folders open in Restricted Mode until the user trusts them. */
+  workspaceTrust?: boolean;
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
@@ -108,7 +110,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.enableExperiments': false,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': options.workspaceTrust === true,
+    // No modal "Do you trust the authors?" at startup (older releases show one): folders open in Restricted Mode.
+    'security.workspace.trust.startupPrompt': 'never',
     'editor.hover.delay': 100,
     'window.restoreWindows': 'none',
     ...options.settings,
@@ -134,7 +138,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     '--extensions-dir', exts,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     // Older code-server releases (the minimum-VS Code run) do not know this option.
     ...(process.env.OPTLENS_E2E_CODE_SERVER ? [] : ['--reconnection-grace-time', '5']),

@@ -2,16 +2,16 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { ROOT, startCodeServer, type RunningCodeServer } from './codeServer';
+import * as workbench from './workbench';
 
 // The minimum-VS Code run (OPTLENS_E2E_CODE_SERVER set) keeps its screenshots apart.
 const MINIMUM_RUN = Boolean(process.env.OPTLENS_E2E_CODE_SERVER);
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', MINIMUM_RUN ? 'e2e-min-vscode' : 'e2e');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const MISTAKES = 'optimizer:\n  type: Adam\n  lr: 2e-5\n  weight_decay: 0.05\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 200\n  eta_min: 1.0e-6\ntraining:\n  steps: 1000\n';
 
@@ -51,64 +51,19 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     // The packaged extension (npm run package) is what users install; fall back to the folder for quick local runs.
     const vsix = path.join(ROOT, 'optimizer-lens.vsix');
     server = await startCodeServer({ workspace, ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }) });
-    context = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'optlens-chromium-')), {
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    ({ context, page } = await workbench.launchBrowser());
+    await workbench.openFolder(page, server.url, workspace);
   });
 
   after(async () => {
     await context?.close();
     await server?.stop();
-    // The README's screenshots come from the run on the current VS Code.
-    if (!MINIMUM_RUN) for (const [from, to] of [['01-diagnostics.png', 'e2e-diagnostics.png'], ['03-quick-fix.png', 'e2e-quick-fix.png'], ['09-range-test-applied.png', 'e2e-range-test.png']] as const) {
-      const source = path.join(ARTIFACTS, from);
-      if (existsSync(source)) copyFileSync(source, path.join(ROOT, 'docs', 'images', to));
-    }
+    // Screenshots stay in test/artifacts: a test writes no tracked file (`npm run screenshots` refreshes docs/images).
   });
 
-  async function openFile(name: string): Promise<void> {
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input[type="text"]');
-    await input.waitFor();
-    await input.fill(name);
-    // Anchored, so that `mistakes.optim.yaml` does not pick `common-mistakes.optim.yaml`.
-    const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
-    await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: exact }).first().click();
-    await page.locator(`.tab.active[data-resource-name="${name}"]`).first().waitFor();
-  }
-
-  /** The screen position of a word in the editor, whatever the tokenisation splits it into. */
-  async function wordCenter(word: string): Promise<{ x: number; y: number }> {
-    const handle = page.locator('.monaco-editor .view-lines').first();
-    await handle.locator('.view-line', { hasText: word }).first().waitFor();
-    return handle.evaluate((root, target) => {
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const index = (node.textContent ?? '').indexOf(target);
-        if (index < 0) continue;
-        const range = document.createRange();
-        range.setStart(node, index);
-        range.setEnd(node, index + target.length);
-        const rect = range.getBoundingClientRect();
-        return { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 };
-      }
-      throw new Error(`${target} is not on screen`);
-    }, word);
-  }
-
-  async function runCommand(title: string): Promise<void> {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input[type="text"]');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-    await page.keyboard.press('Enter');
-  }
+  const openFile = (name: string): Promise<void> => workbench.openFile(page, name);
+  const wordCenter = (word: string): Promise<{ x: number; y: number }> => workbench.wordCenter(page, word);
+  const runCommand = (title: string): Promise<void> => workbench.runCommand(page, title);
 
   test('diagnostics: squiggles in the editor and entries in the Problems panel', async () => {
     await openFile('mistakes.optim.yaml');
@@ -203,6 +158,11 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     await openFile('range-test-spiral.optim.yaml');
     await page.locator('.monaco-editor .view-line', { hasText: 'lr: 0.1' }).first().waitFor();
     await runCommand('Optimizer Lens: Run LR Range Test');
+    // A built-in task is a proxy, not the user's model: the extension says so in a modal and the user goes on.
+    const runProxy = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Run the Proxy' }).first();
+    await runProxy.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '08a-range-test-proxy-warning.png') });
+    await runProxy.click();
     // The result view: two iframes deep, with the backend named and an Apply button per suggestion.
     const frame = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
     const apply = frame.locator('button.apply').first();
@@ -214,8 +174,10 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     const value = /=\s*(\S+)$/.exec(label)?.[1];
     assert.ok(value, `an Apply button with a value: ${label}`);
     await apply.click();
-    // The view marks the suggestion once the host reports the edit as applied.
-    await frame.locator('button.apply', { hasText: 'Applied' }).first().waitFor({ timeout: 20_000 });
+    // A proxy's value is written only after a clear yes (a modal), then the view reports what was set.
+    const applyAnyway = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Apply Anyway' }).first();
+    await applyAnyway.waitFor({ timeout: 20_000 });
+    await applyAnyway.click();
     // Monaco renders spaces as no-break spaces, which `\s` matches.
     const lrLine = page.locator('.monaco-editor .view-line', { hasText: /^\s*lr:\s(?!0\.1\s*$)/ }).first();
     await lrLine.waitFor({ timeout: 20_000 });

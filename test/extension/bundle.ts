@@ -6,7 +6,10 @@ import { build } from 'esbuild';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const EXTENSION_TESTS_BUNDLE = path.join(ROOT, 'out', 'extension-tests', 'index.js');
 
-/** `vscode` is provided by the extension host; everything else (the runner, the catalog) goes into the bundle. */
+/**
+ * `vscode` is provided by the extension host, and mocha is required from the repository's node_modules as published
+ * (bundled, its parallel mode's `require.resolve` calls draw warnings); everything else (the catalog) goes into the bundle.
+ */
 export async function bundleExtensionTests(): Promise<string> {
   await build({
     entryPoints: [path.join(__dirname, 'index.ts')],
@@ -15,7 +18,7 @@ export async function bundleExtensionTests(): Promise<string> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    external: ['vscode', 'mocha'],
     sourcemap: 'inline',
     logLevel: 'warning',
   });

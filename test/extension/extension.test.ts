@@ -4,9 +4,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { printReport, runExtensionTestsInCodeServer } from './runCodeServer';
 
-/** The suites define this many tests; fewer results means a suite was dropped or a before hook swallowed some. */
-const EXPECTED_TEST_COUNT = 9;
-
 test('extension test modules pass inside code-server', { timeout: 300_000 }, async (context) => {
   const run = await runExtensionTestsInCodeServer({ log: (line) => context.diagnostic(line) });
   printReport(run, (line) => context.diagnostic(line));
@@ -15,6 +12,8 @@ test('extension test modules pass inside code-server', { timeout: 300_000 }, asy
       assert.ok(outcome.ok, outcome.error ?? 'failed without an error message');
     });
   }
-  assert.equal(run.report.tests.length, EXPECTED_TEST_COUNT, `expected ${EXPECTED_TEST_COUNT} results, got ${run.report.tests.length}`);
+  // mocha counts the defined tests before the run; runner.test.ts checks that index.ts runs every suite module.
+  assert.ok(run.report.defined > 0, 'the suites define no tests');
+  assert.equal(run.report.passed, run.report.defined, `${run.report.defined} tests defined, ${run.report.passed} passed`);
   assert.equal(run.report.failed, 0, `${run.report.failed} extension test(s) failed`);
 });

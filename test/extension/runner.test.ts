@@ -1,7 +1,9 @@
-// Tests of the tiny in-editor test runner, in plain Node: failures, timeouts and hooks become outcomes, never throws.
+// Tests of the in-editor suites' mocha adapter, in plain Node: failures, timeouts and hooks become outcomes, never throws.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { runSuites, type SuiteModule } from './runner';
 
 const summarize = (outcomes: readonly { name: string; ok: boolean }[]): string[] => outcomes.map((outcome) => `${outcome.ok ? 'ok' : 'FAIL'} ${outcome.name}`);
@@ -24,6 +26,7 @@ test('passing, failing, async and nested tests are reported in definition order 
   assert.deepEqual(summarize(report.tests), ['ok outer > passes', 'FAIL outer > fails', 'ok outer > awaits', 'FAIL outer > inner > rejects']);
   assert.equal(report.passed, 2);
   assert.equal(report.failed, 2);
+  assert.equal(report.defined, 4);
   assert.match(report.tests[1]!.error!, /boom/);
   assert.deepEqual(order, ['before', 'passes', 'awaits', 'after']);
 });
@@ -34,7 +37,7 @@ test('a test that never settles fails with a timeout and the run goes on', async
     define('next', () => undefined);
   }], { defaultTimeoutMs: 1000 });
   assert.deepEqual(summarize(report.tests), ['FAIL hangs', 'ok next']);
-  assert.match(report.tests[0]!.error!, /timed out after 20 ms/);
+  assert.match(report.tests[0]!.error!, /Timeout of 20ms exceeded/);
 });
 
 test('a failing before hook fails every test of its suite, nested ones included, and after hooks still run', async () => {
@@ -61,4 +64,15 @@ test('a failing after hook is reported as its own failed result', async () => {
     });
   }], { defaultTimeoutMs: 1000 });
   assert.deepEqual(summarize(report.tests), ['ok s > t', 'FAIL s > (after hook)']);
+});
+
+test('index.ts runs every suite module in test/extension/suite (mocha counts tests, not forgotten modules)', () => {
+  const index = readFileSync(path.join(__dirname, 'index.ts'), 'utf8');
+  const modules = readdirSync(path.join(__dirname, 'suite')).filter((name) => name.endsWith('.suite.ts'));
+  assert.ok(modules.length > 0);
+  for (const name of modules) {
+    const exported = /export function (\w+)\(/.exec(readFileSync(path.join(__dirname, 'suite', name), 'utf8'))?.[1];
+    assert.ok(exported, `${name} exports no suite function`);
+    assert.match(index, new RegExp(`const SUITES[^\\n]*\\b${exported}\\b`), `${name} (${exported}) is not in SUITES in index.ts`);
+  }
 });

@@ -1,4 +1,8 @@
-// A tiny mocha-style runner (suite, test, before, after) for test modules that run inside the VS Code extension host.
+// Runs the test modules that live inside the VS Code extension host under mocha, as @vscode/test-electron expects.
+// A suite module stays a function that receives suite/test/before/after (mocha's TDD names without globals), and
+// this file turns what it defines into mocha suites, tests and hooks.
+
+import Mocha from 'mocha';
 
 export type TestBody = () => void | Promise<void>;
 
@@ -7,7 +11,7 @@ export interface TestOptions {
   readonly timeoutMs?: number;
 }
 
-/** What a suite module receives: define suites and tests with it, mocha's TDD names without globals. */
+/** What a suite module receives: define suites and tests with it. */
 export interface TestApi {
   suite(name: string, define: () => void): void;
   test(name: string, body: TestBody, options?: TestOptions): void;
@@ -30,36 +34,22 @@ export interface TestOutcome {
 export interface TestReport {
   readonly passed: number;
   readonly failed: number;
+  /** How many tests the suites define, counted by mocha before the run: every one must pass. */
+  readonly defined: number;
   readonly tests: TestOutcome[];
 }
 
-interface TestCase {
-  readonly name: string;
-  readonly body: TestBody;
-  readonly timeoutMs: number | undefined;
-}
-
-interface SuiteNode {
-  readonly name: string;
-  readonly tests: TestCase[];
-  readonly before: TestBody[];
-  readonly after: TestBody[];
-  readonly children: SuiteNode[];
-}
-
-function newSuite(name: string): SuiteNode {
-  return { name, tests: [], before: [], after: [], children: [] };
-}
-
-/** Calls every module with an API that records into a tree; the current suite is a stack local to this call. */
-function collect(modules: readonly SuiteModule[]): SuiteNode {
-  const root = newSuite('');
-  const stack: SuiteNode[] = [root];
-  const current = (): SuiteNode => stack[stack.length - 1]!;
+/**
+ * Builds a mocha instance whose root suite holds what the modules define; the current suite is a stack local to this
+ * call. `reporter` is a mocha reporter name; the default, `base`, prints nothing (the outcomes are returned).
+ */
+export function mochaFor(modules: readonly SuiteModule[], options: { defaultTimeoutMs: number; reporter?: string }): Mocha {
+  const mocha = new Mocha({ ui: 'tdd', timeout: options.defaultTimeoutMs, color: false, reporter: options.reporter ?? 'base' });
+  const stack: Mocha.Suite[] = [mocha.suite];
+  const current = (): Mocha.Suite => stack[stack.length - 1]!;
   const api: TestApi = {
     suite(name, define) {
-      const child = newSuite(name);
-      current().children.push(child);
+      const child = Mocha.Suite.create(current(), name);
       stack.push(child);
       try {
         define();
@@ -67,18 +57,22 @@ function collect(modules: readonly SuiteModule[]): SuiteNode {
         stack.pop();
       }
     },
-    test(name, body, options) {
-      current().tests.push({ name, body, timeoutMs: options?.timeoutMs });
+    test(name, body, testOptions) {
+      // A function of no arguments: mocha waits for the returned promise instead of a `done` callback.
+      const test = new Mocha.Test(name, () => body());
+      // After addTest, which gives the test its suite's timeout.
+      current().addTest(test);
+      if (testOptions?.timeoutMs !== undefined) test.timeout(testOptions.timeoutMs);
     },
     before(body) {
-      current().before.push(body);
+      current().beforeAll(() => body());
     },
     after(body) {
-      current().after.push(body);
+      current().afterAll(() => body());
     },
   };
   for (const define of modules) define(api);
-  return root;
+  return mocha;
 }
 
 function describeError(error: unknown): string {
@@ -86,70 +80,47 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-/** Settles with the body's outcome, or rejects once the timeout passes; the timer is cleared either way. */
-async function runWithTimeout(body: TestBody, timeoutMs: number, label: string): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label} timed out after ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([Promise.resolve().then(body), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+const nameOf = (titles: readonly string[]): string => titles.filter(Boolean).join(' > ');
+
+function allTests(suite: Mocha.Suite): Mocha.Test[] {
+  return [...suite.tests, ...suite.suites.flatMap(allTests)];
 }
 
-function allTests(suite: SuiteNode, prefix: string): string[] {
-  const name = joinName(prefix, suite.name);
-  return [...suite.tests.map((test) => joinName(name, test.name)), ...suite.children.flatMap((child) => allTests(child, name))];
-}
-
-function joinName(prefix: string, name: string): string {
-  return prefix && name ? `${prefix} > ${name}` : prefix || name;
-}
-
-/** Runs the suites in definition order, one test at a time, and never throws: failures are outcomes. */
-export async function runSuites(modules: readonly SuiteModule[], options: { defaultTimeoutMs: number; onOutcome?: (outcome: TestOutcome) => void }): Promise<TestReport> {
+/**
+ * Runs the suites under mocha and never rejects: failures are outcomes. Mocha skips the tests of a suite whose
+ * `before` hook failed; each of them is reported as failed with the hook's error, so every defined test has a result.
+ */
+export function runSuites(modules: readonly SuiteModule[], options: { defaultTimeoutMs: number; reporter?: string; onOutcome?: (outcome: TestOutcome) => void }): Promise<TestReport> {
+  const mocha = mochaFor(modules, options);
+  const defined = mocha.suite.total();
   const outcomes: TestOutcome[] = [];
   const record = (outcome: TestOutcome): void => {
     outcomes.push(outcome);
     options.onOutcome?.(outcome);
   };
-  const runSuite = async (suite: SuiteNode, prefix: string): Promise<void> => {
-    const name = joinName(prefix, suite.name);
-    let setupError: string | undefined;
-    for (const hook of suite.before) {
-      try {
-        await runWithTimeout(hook, options.defaultTimeoutMs, `before hook of "${name}"`);
-      } catch (error) {
-        setupError = describeError(error);
-        break;
-      }
-    }
-    if (setupError !== undefined) {
-      for (const testName of allTests(suite, prefix)) record({ name: testName, ok: false, error: `before hook failed: ${setupError}`, durationMs: 0 });
-    } else {
-      for (const test of suite.tests) {
-        const testName = joinName(name, test.name);
-        const started = Date.now();
-        try {
-          await runWithTimeout(test.body, test.timeoutMs ?? options.defaultTimeoutMs, `test "${testName}"`);
-          record({ name: testName, ok: true, durationMs: Date.now() - started });
-        } catch (error) {
-          record({ name: testName, ok: false, error: describeError(error), durationMs: Date.now() - started });
+  const beforeFailures = new Map<Mocha.Suite, string>();
+  return new Promise((resolve) => {
+    const runner = mocha.run(() => {
+      for (const [suite, error] of beforeFailures) {
+        for (const test of allTests(suite)) {
+          if (test.state === undefined) record({ name: nameOf(test.titlePath()), ok: false, error: `before hook failed: ${error}`, durationMs: 0 });
         }
       }
-      for (const child of suite.children) await runSuite(child, name);
-    }
-    for (const hook of suite.after) {
-      try {
-        await runWithTimeout(hook, options.defaultTimeoutMs, `after hook of "${name}"`);
-      } catch (error) {
-        record({ name: joinName(name, '(after hook)'), ok: false, error: describeError(error), durationMs: 0 });
+      const passed = outcomes.filter((outcome) => outcome.ok).length;
+      resolve({ passed, failed: outcomes.length - passed, defined, tests: outcomes });
+    });
+    runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (test) => {
+      record({ name: nameOf(test.titlePath()), ok: true, durationMs: test.duration ?? 0 });
+    });
+    // Typed as a test, but mocha reports failed hooks through this event too.
+    runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (runnable: Mocha.Runnable, error) => {
+      const parent = runnable.parent;
+      if (runnable instanceof Mocha.Hook && parent) {
+        if (/^"before all" hook/.test(runnable.title)) beforeFailures.set(parent, describeError(error));
+        else record({ name: nameOf([...parent.titlePath(), '(after hook)']), ok: false, error: describeError(error), durationMs: runnable.duration ?? 0 });
+        return;
       }
-    }
-  };
-  await runSuite(collect(modules), '');
-  const passed = outcomes.filter((outcome) => outcome.ok).length;
-  return { passed, failed: outcomes.length - passed, tests: outcomes };
+      record({ name: nameOf(runnable.titlePath()), ok: false, error: describeError(error), durationMs: runnable.duration ?? 0 });
+    });
+  });
 }

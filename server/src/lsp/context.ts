@@ -13,6 +13,14 @@ export interface ServerContext {
   readonly settings: () => ServerSettings;
   /** The extension's install folder (the parent of dist/), for links to the shipped docs. */
   readonly extensionRoot: string;
-  /** The analysis of an open document by URI, or null. */
+  /**
+   * Whether the workspace is trusted (VS Code's Workspace Trust, from the client). Untrusted, the server still lints,
+   * hovers, completes and plots, but refuses jobs that read workspace files as models or data or run workspace code.
+   */
+  readonly workspaceTrusted: () => boolean;
+  /**
+   * The analysis of an open document by URI, or null. Never waits behind a running analysis: for a large document
+   * being re-analysed it is the last finished one, with the document of that version (use it to convert positions).
+   */
   analysisOf(uri: string): { document: TextDocument; analysis: Analysis } | null;
 }
