@@ -66,7 +66,7 @@ export function complete(analysis: Analysis, offset: number, sections: readonly 
     return keyItems(entry, existing, format, context, 'optimizer');
   }
   if (section === 'scheduler' && (path.length === 1 || path.at(-1) === '-')) {
-    const block = model?.scheduler ? (path.length === 1 ? model.scheduler : innermostScheduler(model.scheduler, offset)) : undefined;
+    const block = model?.scheduler ? (path.length === 1 ? model.scheduler : innermostScheduler(model.scheduler, offset, text)) : undefined;
     const entry = block?.entry;
     if (context.position === 'value') {
       if (context.valueKey === 'type') return names(SCHEDULERS, 'scheduler', replace, 'scheduler');
@@ -175,11 +175,12 @@ export function literal(value: unknown, format: SourceFormat): string {
   return JSON.stringify(value);
 }
 
-function innermostScheduler(block: SchedulerBlock, offset: number): SchedulerBlock | undefined {
+/** The nested scheduler block holding the cursor, also on a new key line below a block-style list item. */
+function innermostScheduler(block: SchedulerBlock, offset: number, text: string): SchedulerBlock | undefined {
   let found: SchedulerBlock | undefined;
   for (const child of block.children) {
-    if (child.node && offset >= child.node.start && offset <= child.node.end) {
-      found = innermostScheduler(child, offset) ?? child;
+    if (child.node && inMap(text, child.node, offset)) {
+      found = innermostScheduler(child, offset, text) ?? child;
     }
   }
   return found;
@@ -193,11 +194,13 @@ function existingKeys(analysis: Analysis, path: readonly string[], offset: numbe
   if (!model) return new Set();
   if (path[0] === 'optimizer' && model.optimizer) return new Set(['type', ...model.optimizer.params.keys()].filter((key) => key !== 'type' || model.optimizer?.typeName));
   if (path[0] === 'scheduler' && model.scheduler) {
-    const block = path.length === 1 ? model.scheduler : innermostScheduler(model.scheduler, offset);
+    const block = path.length === 1 ? model.scheduler : innermostScheduler(model.scheduler, offset, analysis.tree.text);
     if (!block) return new Set();
     return new Set([...(block.typeName ? ['type'] : []), ...block.params.keys()]);
   }
   if (path[0] === 'training' && model.training) return new Set(model.training.params.keys());
+  const section = path[0] === 'range_test' ? model.rangeTest?.node : path[0] === 'simulate' ? model.simulate?.node : undefined;
+  if (section?.kind === 'map') return new Set(section.entries.map((entry) => entry.key));
   return new Set();
 }
 

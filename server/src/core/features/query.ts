@@ -50,7 +50,8 @@ export function queryAt(model: ConfigModel, offset: number, sections: readonly S
     const node = section.name === 'range_test' ? model.rangeTest?.node : section.name === 'simulate' ? model.simulate?.node : undefined;
     if (node?.kind !== 'map') continue;
     const params = new Map<string, ParamValue>();
-    for (const item of node.entries) params.set(item.key, { name: item.key, key: item.key, keySpan: item.keySpan, node: item.value, value: undefined });
+    // A scalar's value as written, so that the hover's "Effective value" is the file's (`task: pytorch`), not the default.
+    for (const item of node.entries) params.set(item.key, { name: item.key, key: item.key, keySpan: item.keySpan, node: item.value, value: item.value?.kind === 'scalar' ? item.value.value : undefined });
     sectionBlocks.push([section, params]);
   }
   for (const [section, params] of sectionBlocks) {
