@@ -73,6 +73,8 @@ const CASES: readonly RuleCase[] = [
   { code: 'OL201', what: 'last milestone past the run (equal to the run is fine)', bad: `${ADAMW}scheduler:\n  type: MultiStepLR\n  milestones: [500, «1001»]\ntraining:\n  steps: 1000\n`, good: `${ADAMW}scheduler:\n  type: MultiStepLR\n  milestones: [500, 1000]\ntraining:\n  steps: 1000\n` },
   { code: 'OL001', what: 'unclosed list, on the line that opens it', bad: 'optimizer:\n  type: AdamW\n  betas: «[»0.9, 0.999\n  eps: 1.0e-8\n', good: 'optimizer:\n  type: AdamW\n  betas: [0.9, 0.999]\n  eps: 1.0e-8\n' },
   { code: 'OL218', what: 'range test start_lr out of range', bad: `${ADAMW}range_test:\n  task: spiral\n  start_lr: «-1.0»\n`, good: `${ADAMW}range_test:\n  task: spiral\n  start_lr: 1.0e-7\n` },
+  { code: 'OL218', what: 'task pytorch with a file path for model', bad: `${ADAMW}range_test:\n  task: pytorch\n  model: «train/models.py»\n  data: train.data:loader\n`, good: `${ADAMW}range_test:\n  task: pytorch\n  model: train.models:build_model\n  data: train.data:loader\n` },
+  { code: 'OL219', what: 'a key the task ignores', bad: `${ADAMW}range_test:\n  task: pytorch\n  model: m:build\n  data: d:loader\n  batch_size: «64»\n`, good: `${ADAMW}range_test:\n  task: pytorch\n  model: m:build\n  data: d:loader\n` },
 ];
 
 function unmark(marked: string): { text: string; start: number; end: number } {

@@ -309,8 +309,7 @@ describe('landscape webview', () => {
         await page.keyboard.press('Home');
         // PageUp moves a range input by a tenth: four presses put the runs part-way along their paths.
         for (let press = 0; press < 4; press++) await page.keyboard.press('PageUp');
-        // Written to test/artifacts only (a test writes no tracked file); docs/images/landscape.png is a copy of the
-        // dark one, refreshed by hand when the panel's look changes.
+        // Written to test/artifacts only: a test writes no tracked file (`npm run screenshots` refreshes docs/images).
         await page.screenshot({ path: join(artifacts, `landscape-${theme}.png`) });
       });
     }

@@ -3,7 +3,7 @@
 // restore, and one screenshot per theme.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -206,11 +206,8 @@ describe('range-test webview', () => {
         await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.6);
         await page.waitForFunction(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.readoutIndex() !== null);
         const path = join(artifacts, `range-test-${theme}.png`);
+        // Written to test/artifacts only: a test writes no tracked file (`npm run screenshots` refreshes docs/images).
         await page.screenshot({ path });
-        if (theme === 'dark') {
-          mkdirSync(join(repositoryRoot, 'docs', 'images'), { recursive: true });
-          copyFileSync(path, join(repositoryRoot, 'docs', 'images', 'range-test.png'));
-        }
       });
     }
   });

@@ -2,7 +2,7 @@
 // pinning, keyboard, decimation of a million steps, state restore, and one screenshot per theme.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -493,11 +493,8 @@ describe('schedule webview', () => {
         await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
         await page.waitForFunction(() => (window as unknown as HarnessWindow).optimizerLensSchedule.readoutStep() !== null);
         const path = join(artifacts, `schedule-${name}.png`);
+        // Written to test/artifacts only: a test writes no tracked file (`npm run screenshots` refreshes docs/images).
         await page.screenshot({ path });
-        if (name === 'dark') {
-          mkdirSync(join(repositoryRoot, 'docs', 'images'), { recursive: true });
-          copyFileSync(path, join(repositoryRoot, 'docs', 'images', 'schedule-panel.png'));
-        }
       });
     }
   });

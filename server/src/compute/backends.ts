@@ -11,9 +11,13 @@ import type { OnnxRuntimeModule } from './onnx/onnxTrainer';
 export type TensorFlowModule = typeof TensorFlow;
 
 /** Our names for the six backends, in the order they are tried (fastest first, as far as we know). */
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'onnxruntime' | 'wasm' | 'cpu';
+export const BACKEND_ORDER = ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'onnxruntime', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
 
-export const BACKEND_ORDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'onnxruntime', 'wasm', 'cpu'];
+/** The backend `name` names, or undefined: for user input (settings, command-line flags). */
+export function backendNamed(name: unknown): BackendName | undefined {
+  return BACKEND_ORDER.find((backend) => backend === name);
+}
 
 export interface BackendStatus {
   readonly name: BackendName;
@@ -42,7 +46,34 @@ export type LoadedBackend = ReadyBackend & {
 /** Says why a job cannot run on a backend that loads (e.g. a task ONNX Runtime has no graph for), or nothing. */
 export type BackendFilter = (name: BackendName) => string | undefined;
 
-const NOT_INSTALLED = 'not installed (optional dependency; needs libtensorflow download)';
+/**
+ * The packages that are loaded at run time rather than bundled (esbuild.mjs marks them external): a backend whose
+ * package does not resolve from the worker is not part of this build. The `.vsix` carries onnxruntime-node only;
+ * a source checkout has whichever optional dependencies installed. The WASM and CPU backends are bundled.
+ */
+const RUNTIME_PACKAGES: Partial<Record<BackendName, string>> = {
+  'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
+  'tfjs-node': '@tensorflow/tfjs-node',
+  webgpu: 'webgpu',
+  onnxruntime: 'onnxruntime-node',
+};
+
+/** The reason given, once, in the backends list for a backend whose package is not in this build. */
+export function notShipped(packageName: string): string {
+  return `not shipped in this build (optional package ${packageName} is not installed)`;
+}
+
+/** The runtime package a backend needs when it cannot be resolved from here, else undefined. */
+function missingPackage(name: BackendName): string | undefined {
+  const packageName = RUNTIME_PACKAGES[name];
+  if (packageName === undefined) return undefined;
+  try {
+    require.resolve(packageName);
+    return undefined;
+  } catch {
+    return packageName;
+  }
+}
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -53,7 +84,7 @@ function firstLine(error: unknown): string {
 export function explainNativeFailure(error: unknown, packageName: string): string {
   const code = (error as { code?: string } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === 'MODULE_NOT_FOUND' && message.includes(`'${packageName}'`)) return NOT_INSTALLED;
+  if (code === 'MODULE_NOT_FOUND' && message.includes(`'${packageName}'`)) return notShipped(packageName);
   const cuda = /(libcu\w*\.so[.\d]*)/.exec(message);
   if (cuda) return `CUDA library ${cuda[1]} not found (tfjs-node-gpu needs CUDA 11.2 + cuDNN 8.1)`;
   if (/libtensorflow/.test(message)) return `libtensorflow could not be loaded: ${firstLine(error)}`;
@@ -63,7 +94,7 @@ export function explainNativeFailure(error: unknown, packageName: string): strin
 /** One line for a failure to load onnxruntime-node: absent, or a native library that does not load. */
 export function explainOnnxRuntimeFailure(error: unknown): string {
   const code = (error as { code?: string } | null)?.code;
-  if (code === 'MODULE_NOT_FOUND' && firstLine(error).includes("'onnxruntime-node'")) return 'not installed (optional dependency onnxruntime-node)';
+  if (code === 'MODULE_NOT_FOUND' && firstLine(error).includes("'onnxruntime-node'")) return notShipped('onnxruntime-node');
   return `onnxruntime-node could not be loaded: ${firstLine(error)}`;
 }
 
@@ -143,6 +174,8 @@ type Attempt = { readonly reason: string } | { readonly ready: ReadyBackend };
 
 /** Tries one backend; resolves with it ready to use (a TensorFlow.js one is now active), or the reason it is not. */
 async function tryBackend(name: BackendName, options: BackendOptions, selfTest: boolean): Promise<Attempt> {
+  const missing = missingPackage(name);
+  if (missing !== undefined) return { reason: notShipped(missing) };
   if (name === 'onnxruntime') {
     const ort = await loadOnnxRuntime(selfTest);
     return typeof ort === 'string' ? { reason: ort } : { ready: { kind: 'onnxruntime', ort, name } };
@@ -196,13 +229,20 @@ async function tryTensorFlowBackend(tf: TensorFlowModule, name: Exclude<BackendN
 
 /**
  * Activates the first backend that loads and can run the job (`filter`), starting at `preferred` when one is
- * given. The result names the backend that will run the job and why the ones before it were passed over.
+ * given. The result names the backend that will run the job and why the ones before it were passed over. A
+ * backend that is not shipped in this build is passed over silently (the backends list says so, once), unless
+ * it is the preferred one: the user asked for it and must learn why it did not run.
  */
 export async function loadBackend(options: BackendOptions = {}, filter: BackendFilter = () => undefined): Promise<LoadedBackend> {
   const start = options.preferred ? BACKEND_ORDER.indexOf(options.preferred) : 0;
   const order = [...BACKEND_ORDER.slice(Math.max(0, start)), ...BACKEND_ORDER.slice(0, Math.max(0, start))];
   const attempts: BackendStatus[] = [];
   for (const name of order) {
+    const missing = missingPackage(name);
+    if (missing !== undefined) {
+      if (name === options.preferred) attempts.push({ name, loaded: false, reason: notShipped(missing) });
+      continue;
+    }
     const unsuitable = filter(name);
     if (unsuitable) {
       attempts.push({ name, loaded: false, reason: unsuitable });

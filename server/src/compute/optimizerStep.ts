@@ -2,12 +2,11 @@
 // optimizer (SGD with momentum/nesterov, Adam, AdamW, RMSprop, Adagrad) and the lr given per step by the ramp.
 
 import type * as TensorFlow from '@tensorflow/tfjs-core';
-import type { Hyperparameters, UpdateRuleName } from '../core/optim/hyperparameters';
-import { RANGE_TEST_UPDATE_RULES } from '../core/rangeTest/types';
+import type { Hyperparameters } from '../core/optim/hyperparameters';
+import { isRangeTestRule, RANGE_TEST_RULES, type RangeTestUpdateRule, type UpdateRuleName } from '../core/optim/updateRules';
 import type { TensorFlowModule } from './backends';
 
 type Tensor = TensorFlow.Tensor;
-
 
 export interface OptimizerStep {
   /**
@@ -26,6 +25,117 @@ interface SlotState {
   started: boolean;
 }
 
+/** What one update of one variable sees; `g` already has `maximize` and coupled L2 decay applied. */
+interface UpdateContext {
+  readonly tf: TensorFlowModule;
+  readonly hyper: Hyperparameters;
+  readonly variable: TensorFlow.Variable;
+  readonly g: Tensor;
+  readonly slot: SlotState;
+  readonly lr: number;
+  /** 1-based count of the step being taken. */
+  readonly stepCount: number;
+}
+
+/** One update rule in TensorFlow.js ops. */
+interface TensorFlowUpdate {
+  /** Decoupled weight decay (AdamW): `weight_decay` shrinks the weights instead of entering the gradient. */
+  readonly decoupled: boolean;
+  /** Creates the state of one variable (before the first step). */
+  slots(tf: TensorFlowModule, hyper: Hyperparameters, variable: TensorFlow.Variable): SlotState;
+  apply(context: UpdateContext): void;
+}
+
+function zerosLike(tf: TensorFlowModule, variable: TensorFlow.Variable): TensorFlow.Variable {
+  return tf.variable(tf.zerosLike(variable), false);
+}
+
+function adamUpdate(decoupled: boolean): TensorFlowUpdate {
+  return {
+    decoupled,
+    slots: (tf, hyper, variable) => ({ started: false, first: zerosLike(tf, variable), second: zerosLike(tf, variable), ...(hyper.amsgrad ? { maxSecond: zerosLike(tf, variable) } : {}) }),
+    apply({ tf, hyper, variable, g, slot, lr, stepCount }) {
+      const { beta1, beta2, eps } = hyper;
+      const wd = hyper.weightDecay;
+      const decayed = decoupled && wd !== 0 ? tf.mul(variable, 1 - lr * wd) : variable;
+      const m = tf.add(tf.mul(slot.first!, beta1), tf.mul(g, 1 - beta1));
+      const v = tf.add(tf.mul(slot.second!, beta2), tf.mul(tf.square(g), 1 - beta2));
+      slot.first!.assign(m);
+      slot.second!.assign(v);
+      let second: Tensor = v;
+      if (slot.maxSecond) {
+        second = tf.maximum(slot.maxSecond, v);
+        slot.maxSecond.assign(second);
+      }
+      const correction1 = 1 - Math.pow(beta1, stepCount);
+      const correction2 = 1 - Math.pow(beta2, stepCount);
+      const denominator = tf.add(tf.div(tf.sqrt(second), Math.sqrt(correction2)), eps);
+      variable.assign(tf.sub(decayed, tf.mul(tf.div(m, denominator), lr / correction1)));
+    },
+  };
+}
+
+/**
+ * The range test's rules in TensorFlow.js. Keyed by every rule the update-rule table marks `rangeTest`, so a rule
+ * added there without an implementation here does not compile.
+ */
+const TENSORFLOW_UPDATES: Readonly<Record<RangeTestUpdateRule, TensorFlowUpdate>> = {
+  SGD: {
+    decoupled: false,
+    slots: (tf, hyper, variable) => ({ started: false, ...(hyper.momentum !== 0 ? { first: zerosLike(tf, variable) } : {}) }),
+    apply({ tf, hyper, variable, g, slot, lr }) {
+      let direction = g;
+      if (slot.first) {
+        const buffer = slot.started ? tf.add(tf.mul(slot.first, hyper.momentum), tf.mul(g, 1 - hyper.dampening)) : g;
+        slot.first.assign(buffer);
+        direction = hyper.nesterov ? tf.add(g, tf.mul(buffer, hyper.momentum)) : buffer;
+      }
+      variable.assign(tf.sub(variable, tf.mul(direction, lr)));
+    },
+  },
+  Adam: adamUpdate(false),
+  AdamW: adamUpdate(true),
+  RMSprop: {
+    decoupled: false,
+    slots: (tf, hyper, variable) => ({
+      started: false,
+      second: zerosLike(tf, variable),
+      ...(hyper.centered ? { first: zerosLike(tf, variable) } : {}),
+      ...(hyper.momentum > 0 ? { maxSecond: zerosLike(tf, variable) } : {}),
+    }),
+    apply({ tf, hyper, variable, g, slot, lr }) {
+      const { alpha, eps } = hyper;
+      const squareAverage = tf.add(tf.mul(slot.second!, alpha), tf.mul(tf.square(g), 1 - alpha));
+      slot.second!.assign(squareAverage);
+      let average: Tensor;
+      if (slot.first) {
+        const gradientAverage = tf.add(tf.mul(slot.first, alpha), tf.mul(g, 1 - alpha));
+        slot.first.assign(gradientAverage);
+        average = tf.add(tf.sqrt(tf.sub(squareAverage, tf.square(gradientAverage))), eps);
+      } else {
+        average = tf.add(tf.sqrt(squareAverage), eps);
+      }
+      if (slot.maxSecond) {
+        const buffer = tf.add(tf.mul(slot.maxSecond, hyper.momentum), tf.div(g, average));
+        slot.maxSecond.assign(buffer);
+        variable.assign(tf.sub(variable, tf.mul(buffer, lr)));
+      } else {
+        variable.assign(tf.sub(variable, tf.mul(tf.div(g, average), lr)));
+      }
+    },
+  },
+  Adagrad: {
+    decoupled: false,
+    slots: (tf, hyper, variable) => ({ started: false, second: tf.variable(tf.fill(variable.shape, hyper.initialAccumulatorValue), false) }),
+    apply({ tf, hyper, variable, g, slot, lr, stepCount }) {
+      const clr = lr / (1 + (stepCount - 1) * hyper.lrDecay);
+      const sum = tf.add(slot.second!, tf.square(g));
+      slot.second!.assign(sum);
+      variable.assign(tf.sub(variable, tf.mul(tf.div(g, tf.add(tf.sqrt(sum), hyper.eps)), clr)));
+    },
+  },
+};
+
 /**
  * Builds the step for `rule` over `variables`. Returns a reason string when the rule has no TensorFlow.js
  * implementation here. The math follows torch.optim's single-tensor code paths, including Adam's coupled L2
@@ -37,94 +147,18 @@ export function createOptimizerStep(
   hyper: Hyperparameters,
   variables: readonly TensorFlow.Variable[],
 ): OptimizerStep | string {
-  const adamFamily = rule === 'Adam' || rule === 'AdamW';
-  if (!RANGE_TEST_UPDATE_RULES.includes(rule)) {
-    return `The range test runs ${RANGE_TEST_UPDATE_RULES.join(', ')}; ${rule} has no TensorFlow.js implementation yet.`;
+  if (!isRangeTestRule(rule)) {
+    return `The range test runs ${RANGE_TEST_RULES.join(', ')}; ${rule} has no TensorFlow.js implementation yet.`;
   }
-  const slots: SlotState[] = variables.map((variable) => {
-    const zeros = () => tf.variable(tf.zerosLike(variable), false);
-    const slot: SlotState = { started: false };
-    if (rule === 'SGD' && hyper.momentum !== 0) slot.first = zeros();
-    if (adamFamily) {
-      slot.first = zeros();
-      slot.second = zeros();
-      if (hyper.amsgrad) slot.maxSecond = zeros();
-    }
-    if (rule === 'RMSprop') {
-      slot.second = zeros();
-      if (hyper.centered) slot.first = zeros();
-      if (hyper.momentum > 0) slot.maxSecond = zeros();
-    }
-    if (rule === 'Adagrad') slot.second = tf.variable(tf.fill(variable.shape, hyper.initialAccumulatorValue), false);
-    return slot;
-  });
+  const rules = TENSORFLOW_UPDATES[rule];
+  const slots: SlotState[] = variables.map((variable) => rules.slots(tf, hyper, variable));
   let stepCount = 0;
-  const decoupled = rule === 'AdamW';
 
   const update = (variable: TensorFlow.Variable, rawGradient: Tensor, slot: SlotState, lr: number): void => {
     let g = hyper.maximize ? tf.neg(rawGradient) : rawGradient;
     const wd = hyper.weightDecay;
-    if (wd !== 0 && !decoupled) g = tf.add(g, tf.mul(variable, wd));
-    switch (rule) {
-      case 'SGD': {
-        if (slot.first) {
-          const buffer = slot.started ? tf.add(tf.mul(slot.first, hyper.momentum), tf.mul(g, 1 - hyper.dampening)) : g;
-          slot.first.assign(buffer);
-          g = hyper.nesterov ? tf.add(g, tf.mul(buffer, hyper.momentum)) : buffer;
-        }
-        variable.assign(tf.sub(variable, tf.mul(g, lr)));
-        break;
-      }
-      case 'Adam':
-      case 'AdamW': {
-        const { beta1, beta2, eps } = hyper;
-        const decayed = decoupled && wd !== 0 ? tf.mul(variable, 1 - lr * wd) : variable;
-        const m = tf.add(tf.mul(slot.first!, beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(slot.second!, beta2), tf.mul(tf.square(g), 1 - beta2));
-        slot.first!.assign(m);
-        slot.second!.assign(v);
-        let second: Tensor = v;
-        if (slot.maxSecond) {
-          second = tf.maximum(slot.maxSecond, v);
-          slot.maxSecond.assign(second);
-        }
-        const correction1 = 1 - Math.pow(beta1, stepCount);
-        const correction2 = 1 - Math.pow(beta2, stepCount);
-        const denominator = tf.add(tf.div(tf.sqrt(second), Math.sqrt(correction2)), eps);
-        variable.assign(tf.sub(decayed, tf.mul(tf.div(m, denominator), lr / correction1)));
-        break;
-      }
-      case 'RMSprop': {
-        const { alpha, eps } = hyper;
-        const squareAverage = tf.add(tf.mul(slot.second!, alpha), tf.mul(tf.square(g), 1 - alpha));
-        slot.second!.assign(squareAverage);
-        let average: Tensor;
-        if (slot.first) {
-          const gradientAverage = tf.add(tf.mul(slot.first, alpha), tf.mul(g, 1 - alpha));
-          slot.first.assign(gradientAverage);
-          average = tf.add(tf.sqrt(tf.sub(squareAverage, tf.square(gradientAverage))), eps);
-        } else {
-          average = tf.add(tf.sqrt(squareAverage), eps);
-        }
-        if (slot.maxSecond) {
-          const buffer = tf.add(tf.mul(slot.maxSecond, hyper.momentum), tf.div(g, average));
-          slot.maxSecond.assign(buffer);
-          variable.assign(tf.sub(variable, tf.mul(buffer, lr)));
-        } else {
-          variable.assign(tf.sub(variable, tf.mul(tf.div(g, average), lr)));
-        }
-        break;
-      }
-      case 'Adagrad': {
-        const clr = lr / (1 + (stepCount - 1) * hyper.lrDecay);
-        const sum = tf.add(slot.second!, tf.square(g));
-        slot.second!.assign(sum);
-        variable.assign(tf.sub(variable, tf.mul(tf.div(g, tf.add(tf.sqrt(sum), hyper.eps)), clr)));
-        break;
-      }
-      default:
-        break;
-    }
+    if (wd !== 0 && !rules.decoupled) g = tf.add(g, tf.mul(variable, wd));
+    rules.apply({ tf, hyper, variable, g, slot, lr, stepCount });
     slot.started = true;
   };
 

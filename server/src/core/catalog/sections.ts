@@ -1,5 +1,6 @@
 // Catalog entries for the native format's own sections (the top-level keys and `training:`).
 
+import { RANGE_TEST_SECTION } from './rangeTestSection';
 import type { SectionEntry } from './types';
 
 export const TRAINING_SECTION: SectionEntry = {
@@ -27,6 +28,6 @@ export const TOP_LEVEL_SECTIONS: readonly { readonly name: string; readonly summ
   { name: 'optimizer', summary: 'A PyTorch optimizer: `type:` (class name or `torch.optim.<Name>`) plus its keyword arguments, verbatim.' },
   { name: 'scheduler', summary: 'A learning-rate scheduler: `type:` (PyTorch class, `hf.<type>` or a DeepSpeed schedule) plus its keyword arguments.' },
   { name: 'training', summary: TRAINING_SECTION.summary },
-  { name: 'range_test', summary: 'An LR range test (Leslie Smith\'s method) on a proxy task, run on demand.' },
+  { name: 'range_test', summary: RANGE_TEST_SECTION.summary },
   { name: 'simulate', summary: 'Toy loss-landscape simulations of the configured optimizer and its rivals, run on demand.' },
 ];
