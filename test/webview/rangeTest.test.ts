@@ -23,6 +23,7 @@ interface RangeTestGlobals extends HarnessGlobals {
 
 const diverged = loadFixture<RangeTestView>('rangeTest.diverged.json');
 const stillFalling = loadFixture<RangeTestView>('rangeTest.stillFalling.json');
+const yourModel = loadFixture<RangeTestView>('rangeTest.yourModel.json');
 const root = '.range-test-panel';
 let browser: Browser;
 
@@ -50,6 +51,33 @@ const debug = (page: Page) => ({
 });
 
 describe('range-test webview', () => {
+  it('names where a test on the user model ran, lists the valley first, and says a proxy result is a proxy', async () => {
+    await withPanel({}, async (page) => {
+      await show(page, yourModel);
+      const summary = (await page.locator('.summary').textContent())!;
+      assert.match(summary, /Ran onPyTorch 1\.13\.1 on cpu, Python 3\.11\.2/);
+      assert.match((await page.locator('.title').textContent())!, /^LR range test: train\.optim\.yaml: /);
+      assert.equal(await page.locator('.proxy-warning').isVisible(), false);
+      assert.deepEqual(await page.locator('.suggestion').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.kind)), ['valley', 'steepest', 'minimum']);
+      await show(page, diverged);
+      assert.equal(await page.locator('.proxy-warning').isVisible(), true);
+      assert.match((await page.locator('.proxy-warning').textContent())!, /synthetic proxy.*not on your model/);
+      assert.match((await page.locator('.title').textContent())!, /resnet18-cifar\.optim\.yaml/);
+    });
+  });
+
+  it('draws a running test as the points arrive, without suggestions until it ends', async () => {
+    await withPanel({}, async (page) => {
+      const partial = { ...yourModel, lrs: yourModel.lrs.slice(0, 40), losses: yourModel.losses.slice(0, 40), smoothed: yourModel.smoothed.slice(0, 40), running: { total: 300 }, suggestions: { valley: null, steepest: null, minimum: null }, notes: [] };
+      await show(page, partial as RangeTestView);
+      assert.match((await page.locator('.summary').textContent())!, /Progressrunning: 40 of 300 iterations, lr = /);
+      assert.equal(await page.locator('.suggestion').count(), 0);
+      assert.deepEqual((await debug(page).chart())!.data[0], partial.lrs);
+      await show(page, yourModel);
+      assert.equal(await page.locator('.suggestion').count(), 3);
+    });
+  });
+
   it('says ready, then draws raw and smoothed loss against a logarithmic lr axis', async () => {
     await withPanel({}, async (page) => {
       assert.deepEqual((await posted(page))[0], { type: 'ready' });
@@ -175,7 +203,8 @@ describe('range-test webview', () => {
       }
       assert.deepEqual(focused.slice(0, 3), ['Export PNG', 'Export SVG', 'Export CSV']);
       assert.match(focused[3]!, /^Loss against learning rate/);
-      assert.match(focused[4]!, /^Apply the steepest descent suggestion/);
+      // fastai's default, the valley, is listed (and reached) first (issue 12).
+      assert.match(focused[4]!, /^Apply the valley suggestion/);
       await page.locator('.plot').focus();
       await page.keyboard.press('End');
       assert.equal(await page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.readoutIndex()), diverged.lrs.length - 1);

@@ -1,0 +1,141 @@
+// End to end in a real VS Code (code-server, the packaged .vsix) on a small PyTorch project, as an engineer meets it:
+// the LR range test runs on the project's own model in the user's Python (Debian's python3 with torch here), the
+// curve arrives live in the panel with a cancellable progress notification, the device is named, and Apply writes
+// the measured lr. In a window of 1600x1000 the simulation panel beside the editor shows its legend and play control
+// without scrolling; the schedule panel labels a pinned curve with its file; Convert carries warmup + cosine to
+// DeepSpeed; the scheduler hover starts with the computed schedule.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { ROOT, startCodeServer, type RunningCodeServer } from './codeServer';
+import * as workbench from './workbench';
+
+const MINIMUM_RUN = Boolean(process.env.OPTLENS_E2E_CODE_SERVER);
+const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', MINIMUM_RUN ? 'e2e-min-vscode' : 'e2e');
+
+describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
+  let server: RunningCodeServer;
+  let context: BrowserContext;
+  let page: Page;
+  let workspace: string;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    workspace = mkdtempSync(path.join(os.tmpdir(), 'optlens-project-'));
+    cpSync(path.join(ROOT, 'examples', 'range-test-pytorch'), workspace, { recursive: true });
+    for (const name of ['lesson-1-ravine.optim.yaml', 'transformer-warmup-cosine.optim.yaml']) copyFileSync(path.join(ROOT, 'examples', name), path.join(workspace, name));
+    const vsix = path.join(ROOT, 'optimizer-lens.vsix');
+    // A trusted folder (trust is off in code-server's settings): the range test runs the project's code.
+    server = await startCodeServer({ workspace, ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }) });
+    ({ context, page } = await workbench.launchBrowser());
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await workbench.openFolder(page, server.url, workspace);
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.stop();
+  });
+
+  /** The newest webview's content frame (two iframes deep). */
+  const webview = (): FrameLocator => page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+
+  test('the range test runs on the project model, live, names the device, and Apply writes the measured lr', async () => {
+    await workbench.openFile(page, 'range.optim.yaml');
+    await page.locator('.monaco-editor .view-line', { hasText: 'task: pytorch' }).first().waitFor();
+    await workbench.runCommand(page, 'Optimizer Lens: Run LR Range Test');
+    // No proxy warning: this file names its own model. The progress is a notification with a Cancel button.
+    const toast = page.locator('.notification-toast', { hasText: 'LR range test on train.models:build_model' }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no modal: the test runs on the user model');
+    // Points arrive while it runs: the panel shows the curve so far, with its progress.
+    const frame = webview();
+    await frame.getByText(/^running: \d+ of 120 iterations/).first().waitFor({ timeout: 120_000 });
+    await toast.locator('.monaco-button, .codicon-notifications-clear, [aria-label*="Cancel"]').first().waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, '30-range-test-live.png') });
+    // The result names where it ran (Debian's torch on the CPU here: no GPU on these machines).
+    const apply = frame.locator('button.apply').first();
+    await apply.waitFor({ timeout: 180_000 });
+    await frame.getByText(/PyTorch \d+\.\d+\S* on cpu/).first().waitFor();
+    assert.equal(await frame.locator('.proxy-warning:visible').count(), 0, 'no proxy banner on the user model');
+    // Valley, fastai's default, is listed first.
+    assert.equal(await frame.locator('.suggestion').first().getAttribute('data-kind'), 'valley');
+    const label = (await apply.innerText()).trim();
+    assert.match(label, /^Apply lr = /);
+    await apply.click();
+    // Measured on the user's model: no confirmation; the panel says what was written, as written.
+    const status = frame.getByText(/^Set lr: \S+ in range\.optim\.yaml/).first();
+    await status.waitFor({ timeout: 20_000 });
+    const written = /^Set lr: (\S+) in/.exec((await status.innerText()).trim())?.[1];
+    assert.ok(written);
+    await page.locator('.monaco-editor .view-line', { hasText: `lr: ${written}` }).first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '31-range-test-your-model-applied.png') });
+    await workbench.runCommand(page, 'File: Save');
+    await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
+  });
+
+  test('the written lr is in the file on disk', async () => {
+    const text = readFileSync(path.join(workspace, 'range.optim.yaml'), 'utf8');
+    assert.doesNotMatch(text, /^\s{2}lr: 1\.0e-3$/m, 'the lr was replaced');
+  });
+
+  test('the simulation panel beside the editor shows its legend and play control without scrolling (1600x1000)', async () => {
+    await workbench.runCommand(page, 'View: Close All Editors');
+    await workbench.openFile(page, 'lesson-1-ravine.optim.yaml');
+    const started = Date.now();
+    await workbench.runCommand(page, 'Optimizer Lens: Simulate');
+    const frame = webview();
+    const legend = frame.locator('.legend').first();
+    await legend.waitFor({ timeout: 60_000 });
+    await frame.locator('canvas').first().waitFor();
+    const firstDraw = Date.now() - started;
+    const fits = async (selector: string) => {
+      const element = frame.locator(selector).first();
+      return element.evaluate((node) => {
+        const box = node.getBoundingClientRect();
+        return box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight && box.left >= 0 && box.right <= window.innerWidth;
+      });
+    };
+    assert.ok(await fits('.legend'), 'the legend is inside the panel without scrolling');
+    assert.ok(await fits('.scrubber'), 'the play control is inside the panel without scrolling');
+    // One statement per run, from what the run did (not GD's rule applied to every optimizer).
+    await frame.getByText(/converged|oscillat|diverg|stable/i).first().waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, '32-simulate-1600x1000.png') });
+    console.log(`simulate: command to first draw ${firstDraw} ms (includes starting the compute worker)`);
+  });
+
+  test('hover on a scheduler starts with the computed schedule; a pinned curve is labelled with its file', async () => {
+    await workbench.runCommand(page, 'View: Close All Editors');
+    await workbench.openFile(page, 'transformer-warmup-cosine.optim.yaml');
+    const at = await workbench.wordCenter(page, 'SequentialLR');
+    await page.mouse.move(at.x, at.y);
+    const hover = page.locator('.monaco-hover-content').first();
+    await hover.waitFor({ timeout: 30_000 });
+    const text = (await hover.innerText()).trim();
+    assert.match(text.split('\n')[0] ?? '', /start|peak|final/i, `the computed summary comes first: ${text.slice(0, 200)}`);
+    await page.screenshot({ path: path.join(ARTIFACTS, '33-scheduler-hover.png') });
+    await page.keyboard.press('Escape');
+    await workbench.runCommand(page, 'Optimizer Lens: Show Schedule');
+    const frame = webview();
+    const pin = frame.getByRole('button', { name: 'Pin' }).first();
+    await pin.waitFor({ timeout: 60_000 });
+    await pin.click();
+    await frame.getByText(/^Pinned.*transformer-warmup-cosine\.optim\.yaml: SequentialLR/).first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '34-schedule-pinned.png') });
+  });
+
+  test('convert carries warmup + cosine to DeepSpeed as WarmupCosineLR', async () => {
+    await workbench.runCommand(page, 'View: Close All Editors');
+    await workbench.openFile(page, 'transformer-warmup-cosine.optim.yaml');
+    await workbench.runCommand(page, 'Optimizer Lens: Convert to Another Format...');
+    const target = page.locator('.quick-input-list .monaco-list-row', { hasText: 'deepspeed' }).first();
+    await target.waitFor();
+    await target.click();
+    await page.locator('.monaco-editor .view-line', { hasText: 'WarmupCosineLR' }).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '35-convert-deepspeed.png') });
+  });
+});
