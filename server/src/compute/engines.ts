@@ -1,11 +1,11 @@
 // The range test's training loop runs on an engine: TensorFlow.js (any of its backends, every task) or ONNX
-// Runtime (the built-in MLP tasks). Both start from the same seeded data, weights and batch order.
+// Runtime (the built-in tasks: the MLPs and the CNN). Both start from the same seeded data, weights and batch order.
 
 import type { Hyperparameters, UpdateRuleName } from '../core/optim/hyperparameters';
-import type { RangeTestParams } from '../core/rangeTest/types';
+import type { RangeTestParams, RangeTestTaskName } from '../core/rangeTest/types';
 import type { BackendFilter, BackendName, LoadedBackend } from './backends';
-import { BUILT_IN_MLP_SIZES, RANGE_TEST_UPDATE_RULES } from '../core/rangeTest/types';
-import { createMlpTrainer } from './onnx/onnxTrainer';
+import { PROXY_TASKS, RANGE_TEST_UPDATE_RULES } from '../core/rangeTest/types';
+import { createTrainer } from './onnx/onnxTrainer';
 import { createOptimizerStep } from './optimizerStep';
 import { builtInTask } from './taskData';
 import { createTask, RangeTestInputError } from './tasks';
@@ -26,14 +26,14 @@ export interface TrainingEngine {
 /** Backends where each read-back waits for a device; there, losses are read in groups of this many. */
 const GROUPED_READ_BACK: Partial<Record<BackendName, number>> = { webgpu: 8, 'tfjs-node-gpu': 8 };
 
-/** The tasks ONNX Runtime has a training graph for: the built-in MLPs. */
-const ONNX_TASKS = Object.keys(BUILT_IN_MLP_SIZES);
+/** The tasks ONNX Runtime has a training graph for: the built-in MLPs and the CNN. */
+const ONNX_TASKS: readonly RangeTestTaskName[] = PROXY_TASKS;
 
 /** Why a backend cannot run this range test although it may load; used to pass it over visibly. */
 export function rangeTestFilter(params: RangeTestParams, rule: UpdateRuleName): BackendFilter {
   return (name) => {
     if (name !== 'onnxruntime') return undefined;
-    if (!ONNX_TASKS.includes(params.task)) return `runs the built-in MLP tasks (${ONNX_TASKS.join(', ')}); task ${params.task} needs TensorFlow.js`;
+    if (!ONNX_TASKS.includes(params.task)) return `runs the built-in tasks (${ONNX_TASKS.join(', ')}); task ${params.task} needs TensorFlow.js`;
     if (!RANGE_TEST_UPDATE_RULES.includes(rule)) return `has no ${rule} update`;
     return undefined;
   };
@@ -48,9 +48,9 @@ export async function createEngine(
   workspaceRoot: string,
 ): Promise<TrainingEngine> {
   if (backend.kind === 'onnxruntime') {
-    // The filter only lets ONNX Runtime through for a built-in MLP task.
+    // The filter only lets ONNX Runtime through for a built-in task.
     const task = builtInTask(params)!;
-    const trainer = await createMlpTrainer(backend.ort, task, rule, hyper);
+    const trainer = await createTrainer(backend.ort, task, rule, hyper);
     if (typeof trainer === 'string') throw new RangeTestInputError(trainer);
     return {
       description: task.description,

@@ -84,6 +84,8 @@ export class GraphBuilder {
   private readonly inputs: ReturnType<typeof valueInfo>[] = [];
   private readonly outputs: ReturnType<typeof valueInfo>[] = [];
   private readonly constants = new Map<string, string>();
+  /** Values renamed by `output`: later ops that read the old name read the new one. */
+  private readonly renamed = new Map<string, string>();
   private counter = 0;
 
   constructor(private readonly name: string) {}
@@ -93,15 +95,32 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Marks `value` as a graph output called `name` (an Identity node when the names differ). */
-  output(value: string, name: string, dims: readonly Dimension[]): void {
-    if (value !== name) this.op('Identity', [value], {}, [name]);
+  /**
+   * Marks `value` as a graph output called `name`. A value computed by a node here is renamed (in that node and
+   * wherever it is read), since an Identity node would copy it on every run; a graph input, or a value that is
+   * already an output, is copied by an Identity node.
+   */
+  output(given: string, name: string, dims: readonly Dimension[]): void {
+    const value = this.renamed.get(given) ?? given;
+    if (value !== name) {
+      const producer = this.nodes.find((node) => node.output.includes(value));
+      const isGraphValue = this.inputs.some((input) => input.name === value) || this.outputs.some((output) => output.name === value);
+      if (producer && !isGraphValue) {
+        for (const node of this.nodes) {
+          node.input = node.input.map((input) => (input === value ? name : input));
+          node.output = node.output.map((output) => (output === value ? name : output));
+        }
+        this.renamed.set(value, name);
+      } else {
+        this.op('Identity', [value], {}, [name]);
+      }
+    }
     this.outputs.push(valueInfo(name, dims));
   }
 
   op(opType: string, input: readonly string[], attributes: Record<string, AttributeValue> = {}, outputs?: readonly string[], outputCount = 1): string[] {
     const output = outputs ? [...outputs] : Array.from({ length: outputCount }, () => `${opType.toLowerCase()}_${this.counter++}`);
-    this.nodes.push({ opType, input: [...input], output, attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)) });
+    this.nodes.push({ opType, input: input.map((value) => this.renamed.get(value) ?? value), output, attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)) });
     return output;
   }
 

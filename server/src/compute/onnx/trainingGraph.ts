@@ -2,25 +2,39 @@
 // the backward pass written out by hand, and the configured optimizer's update, following torch.optim's
 // single-tensor code paths (PyTorch 1.13). Run once per iteration, it takes the weights and optimizer state in
 // and gives the loss (before the update) and the new weights and state out, so a step is one native call.
+// The loss head, the parameter packing and the optimizer update are shared with the CNN's graph.
 
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
+import { isRangeTestRule, type RangeTestUpdateRule } from '../../core/optim/updateRules';
 import { RANGE_TEST_UPDATE_RULES } from '../../core/rangeTest/types';
 import { GraphBuilder } from './onnxModel';
 
-/** One optimizer state tensor of a parameter, fed in and read back every step. */
+/**
+ * One input of trainable values: a large weight on its own, or the small ones packed into one flat vector. The
+ * update is element-wise, so packing changes no value; it makes the update a dozen kernels for all the small
+ * weights together instead of a dozen each (on the MLPs and the CNN, most of a step's kernels were those).
+ */
+export interface ParameterGroup {
+  /** The input's name; output `${name}.next` is the updated value. */
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** The parameters it holds, in order (indices into the task's weights); their values are concatenated. */
+  readonly members: readonly number[];
+}
+
+/** One optimizer state tensor of a parameter group, fed in and read back every step. */
 export interface StateSlot {
   readonly name: string;
-  /** Index of the parameter it belongs to (same shape). */
-  readonly parameter: number;
+  /** Index of the group it belongs to (same shape). */
+  readonly group: number;
   /** Its value before the first step (Adagrad starts its sum at `initial_accumulator_value`). */
   readonly initial: number;
 }
 
 export interface TrainingGraph {
   readonly model: Uint8Array;
-  /** Input names of the weights, in [W0, b0, W1, b1, ...] order; output `${name}.next` is the updated value. */
-  readonly parameters: readonly string[];
-  readonly parameterShapes: readonly (readonly number[])[];
+  /** The trainable inputs; every task weight is in exactly one. */
+  readonly groups: readonly ParameterGroup[];
   /** Optimizer state; output `${name}.next` is the updated value. */
   readonly state: readonly StateSlot[];
   /** Names of the per-step scalar inputs; `stepScalars` gives their values. */
@@ -36,23 +50,92 @@ export const LOSS = 'loss';
  * torch.optim does in Python, then fed as float32.
  */
 export function stepScalars(rule: UpdateRuleName, hyper: Hyperparameters, step: number, lr: number): Record<string, number> {
-  switch (rule) {
-    case 'SGD':
-      // PyTorch starts the momentum buffer as a copy of the first gradient (no dampening on step 1).
-      return step === 1 ? { lr, bufferScale: 0, gradientScale: 1 } : { lr, bufferScale: hyper.momentum, gradientScale: 1 - hyper.dampening };
-    case 'Adam':
-    case 'AdamW': {
-      const correction1 = 1 - Math.pow(hyper.beta1, step);
-      const correction2 = 1 - Math.pow(hyper.beta2, step);
-      return { stepSize: lr / correction1, correction2Root: Math.sqrt(correction2), decay: 1 - lr * hyper.weightDecay };
+  // A rule outside the range test has no graph (the builders refuse it first), hence no scalars.
+  return isRangeTestRule(rule) ? ONNX_UPDATES[rule].scalars(hyper, step, lr) : {};
+}
+
+/** The refusal for an optimizer the training graphs do not implement, or undefined. */
+export function unsupportedRule(rule: UpdateRuleName): string | undefined {
+  if (RANGE_TEST_UPDATE_RULES.includes(rule)) return undefined;
+  return `The range test runs ${RANGE_TEST_UPDATE_RULES.join(', ')}; ${rule} has no implementation on this backend yet.`;
+}
+
+/** The per-step scalar inputs of `rule`, declared on `g`; the names are whatever `stepScalars` computes. */
+export function declareScalars(g: GraphBuilder, rule: UpdateRuleName, hyper: Hyperparameters): { names: string[]; inputs: Record<string, string> } {
+  const names = Object.keys(stepScalars(rule, hyper, 1, 1));
+  return { names, inputs: Object.fromEntries(names.map((name) => [name, g.input(name, [])])) };
+}
+
+/**
+ * Adds the mean over the batch of -sum(y * log_softmax(logits)) (F.cross_entropy with one-hot targets) as the
+ * `loss` output, and returns its gradient with respect to the logits: (softmax - y) / batch.
+ */
+export function addCrossEntropy(g: GraphBuilder, logits: string, labels: string, batchSize: number): string {
+  const logProbabilities = g.one('LogSoftmax', [logits], { axis: 1 });
+  const perRow = g.one('ReduceSum', [g.one('Mul', [labels, logProbabilities]), g.int64s([1])], { keepdims: 0 });
+  const rows = g.scalar(batchSize);
+  g.output(g.one('Div', [g.one('Neg', [g.one('ReduceSum', [perRow, g.int64s([0])], { keepdims: 0 })]), rows]), LOSS, []);
+  return g.one('Div', [g.one('Sub', [g.one('Exp', [logProbabilities]), labels]), rows]);
+}
+
+/** Weights up to this many values are packed together (a copy in and out costs less than a dozen kernels). */
+const PACK_LIMIT = 65536;
+
+/**
+ * Declares the trainable inputs for weights `names` of `shapes`: each large one alone, the small ones in one
+ * flat `packed` input, sliced back into their shapes. Returns the value name of each weight and the groups.
+ */
+export function declareParameters(g: GraphBuilder, names: readonly string[], shapes: readonly (readonly number[])[]): { values: string[]; groups: ParameterGroup[] } {
+  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+  const small = shapes.map((shape, index) => (size(shape) <= PACK_LIMIT ? index : -1)).filter((index) => index >= 0);
+  const packed = small.length > 1 ? small : [];
+  const values = new Array<string>(names.length);
+  const groups: ParameterGroup[] = [];
+  names.forEach((name, index) => {
+    if (packed.includes(index)) return;
+    values[index] = g.input(name, shapes[index]!);
+    groups.push({ name, shape: shapes[index]!, members: [index] });
+  });
+  if (packed.length > 0) {
+    const total = packed.reduce((sum, index) => sum + size(shapes[index]!), 0);
+    const flat = g.input('packed', [total]);
+    let offset = 0;
+    for (const index of packed) {
+      const end = offset + size(shapes[index]!);
+      values[index] = g.one('Reshape', [g.one('Slice', [flat, g.int64s([offset]), g.int64s([end]), g.int64s([0])]), g.int64s(shapes[index]!)]);
+      offset = end;
     }
-    case 'RMSprop':
-      return { lr };
-    case 'Adagrad':
-      return { clr: lr / (1 + (step - 1) * hyper.lrDecay) };
-    default:
-      return {};
+    groups.push({ name: flat, shape: [total], members: packed });
   }
+  return { values, groups };
+}
+
+/**
+ * Adds `rule`'s update of every parameter group (given each weight's gradient) with its optimizer state as
+ * inputs, and the new values as `${name}.next` outputs; returns the state slots.
+ */
+export function addOptimizerUpdates(
+  g: GraphBuilder,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+  groups: readonly ParameterGroup[],
+  gradients: readonly string[],
+  scalars: Record<string, string>,
+): StateSlot[] {
+  const state: StateSlot[] = [];
+  groups.forEach((group, index) => {
+    const slot = (kind: string, initial = 0): string => {
+      const name = `${group.name}.${kind}`;
+      state.push({ name, group: index, initial });
+      return g.input(name, group.shape);
+    };
+    const emit = (value: string, name: string) => g.output(value, `${name}.next`, group.shape);
+    const gradient =
+      group.members.length === 1 ? gradients[group.members[0]!]! : g.one('Concat', group.members.map((member) => g.one('Reshape', [gradients[member]!, g.int64s([-1])])), { axis: 0 });
+    const updated = applyUpdate(g, rule, hyper, group.name, gradient, scalars, slot, emit);
+    emit(updated, group.name);
+  });
+  return state;
 }
 
 /**
@@ -60,21 +143,19 @@ export function stepScalars(rule: UpdateRuleName, hyper: Hyperparameters, step: 
  * `batchSize` rows, with `rule`'s update. Returns a reason string for a rule the graph does not implement.
  */
 export function buildMlpTrainingGraph(sizes: readonly number[], batchSize: number, rule: UpdateRuleName, hyper: Hyperparameters): TrainingGraph | string {
-  if (!RANGE_TEST_UPDATE_RULES.includes(rule)) {
-    return `The range test runs ${RANGE_TEST_UPDATE_RULES.join(', ')}; ${rule} has no implementation on this backend yet.`;
-  }
-  // The inputs are whatever `stepScalars` computes for the rule, so the two cannot drift apart.
-  const scalarNames = Object.keys(stepScalars(rule, hyper, 1, 1));
+  const refusal = unsupportedRule(rule);
+  if (refusal) return refusal;
   const g = new GraphBuilder(`mlp_${sizes.join('_')}_${rule}`);
   const x = g.input(FEATURES, [batchSize, sizes[0]!]);
   const y = g.input(LABELS, [batchSize, sizes[sizes.length - 1]!]);
-  const parameters: string[] = [];
-  const parameterShapes: number[][] = [];
+  const names: string[] = [];
+  const shapes: number[][] = [];
   for (let layer = 0; layer + 1 < sizes.length; layer++) {
-    parameters.push(g.input(`w${layer}`, [sizes[layer]!, sizes[layer + 1]!]), g.input(`b${layer}`, [sizes[layer + 1]!]));
-    parameterShapes.push([sizes[layer]!, sizes[layer + 1]!], [sizes[layer + 1]!]);
+    names.push(`w${layer}`, `b${layer}`);
+    shapes.push([sizes[layer]!, sizes[layer + 1]!], [sizes[layer + 1]!]);
   }
-  const scalars = Object.fromEntries(scalarNames.map((name) => [name, g.input(name, [])]));
+  const { values: parameters, groups } = declareParameters(g, names, shapes);
+  const scalars = declareScalars(g, rule, hyper);
 
   // Forward: activations[l] is the input of layer l; the last layer gives logits.
   const layers = parameters.length / 2;
@@ -85,17 +166,10 @@ export function buildMlpTrainingGraph(sizes: readonly number[], batchSize: numbe
     if (layer + 1 < layers) activations.push(g.one('Relu', [z]));
     else logits = z;
   }
-  // Mean over the batch of -sum(y * log_softmax(logits)), as F.cross_entropy with one-hot targets.
-  const logProbabilities = g.one('LogSoftmax', [logits], { axis: 1 });
-  const rowAxis = g.int64s([1]);
-  const batchAxis = g.int64s([0]);
-  const perRow = g.one('ReduceSum', [g.one('Mul', [y, logProbabilities]), rowAxis], { keepdims: 0 });
-  const rows = g.scalar(batchSize);
-  g.output(g.one('Div', [g.one('Neg', [g.one('ReduceSum', [perRow, batchAxis], { keepdims: 0 })]), rows]), LOSS, []);
-
-  // Backward: d(loss)/d(logits) = (softmax - y) / batch; ReLU passes the gradient where its output is > 0.
+  // Backward: ReLU passes the gradient where its output is > 0.
   const gradients: string[] = new Array<string>(parameters.length);
-  let upstream = g.one('Div', [g.one('Sub', [g.one('Exp', [logProbabilities]), y]), rows]);
+  let upstream = addCrossEntropy(g, logits, y, batchSize);
+  const batchAxis = g.int64s([0]);
   for (let layer = layers - 1; layer >= 0; layer--) {
     gradients[2 * layer] = g.one('Gemm', [activations[layer]!, upstream], { transA: 1 });
     gradients[2 * layer + 1] = g.one('ReduceSum', [upstream, batchAxis], { keepdims: 0 });
@@ -104,19 +178,8 @@ export function buildMlpTrainingGraph(sizes: readonly number[], batchSize: numbe
       upstream = g.one('Mul', [input, g.one('Sign', [activations[layer]!])]);
     }
   }
-
-  const state: StateSlot[] = [];
-  parameters.forEach((parameter, index) => {
-    const slot = (kind: string, initial = 0): string => {
-      const name = `${parameter}.${kind}`;
-      state.push({ name, parameter: index, initial });
-      return g.input(name, parameterShapes[index]!);
-    };
-    const emit = (value: string, name: string) => g.output(value, `${name}.next`, parameterShapes[index]!);
-    const updated = applyUpdate(g, rule, hyper, parameter, gradients[index]!, scalars, slot, emit);
-    emit(updated, parameter);
-  });
-  return { model: g.encode(), parameters, parameterShapes, state, scalars: scalarNames };
+  const state = addOptimizerUpdates(g, rule, hyper, groups, gradients, scalars.inputs);
+  return { model: g.encode(), groups, state, scalars: scalars.names };
 }
 
 /**
@@ -137,21 +200,45 @@ function applyUpdate(
   const add = (a: string, b: string) => g.one('Add', [a, b]);
   const c = (value: number) => g.scalar(value);
   let grad = hyper.maximize ? g.one('Neg', [gradient]) : gradient;
-  const decoupled = rule === 'AdamW';
-  if (hyper.weightDecay !== 0 && !decoupled) grad = add(grad, mul(parameter, c(hyper.weightDecay)));
-  switch (rule) {
-    case 'SGD': {
-      let direction = grad;
-      if (hyper.momentum !== 0) {
-        const name = slot('momentum_buffer');
-        const buffer = add(mul(name, scalars.bufferScale!), mul(grad, scalars.gradientScale!));
-        emit(buffer, name);
-        direction = hyper.nesterov ? add(grad, mul(buffer, c(hyper.momentum))) : buffer;
-      }
-      return g.one('Sub', [parameter, mul(direction, scalars.lr!)]);
-    }
-    case 'Adam':
-    case 'AdamW': {
+  if (!isRangeTestRule(rule)) return parameter;
+  const update = ONNX_UPDATES[rule];
+  if (hyper.weightDecay !== 0 && !update.decoupled) grad = add(grad, mul(parameter, c(hyper.weightDecay)));
+  return update.apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c });
+}
+
+/** What the update of one parameter sees; `grad` already has `maximize` and coupled L2 decay applied. */
+interface OnnxUpdateContext {
+  readonly g: GraphBuilder;
+  readonly hyper: Hyperparameters;
+  readonly parameter: string;
+  readonly grad: string;
+  readonly scalars: Record<string, string>;
+  readonly slot: (kind: string, initial?: number) => string;
+  readonly emit: (value: string, stateName: string) => void;
+  readonly mul: (a: string, b: string) => string;
+  readonly add: (a: string, b: string) => string;
+  readonly c: (value: number) => string;
+}
+
+/** One update rule as ONNX nodes, with the per-step scalars it reads. */
+interface OnnxUpdate {
+  /** Decoupled weight decay (AdamW): `weight_decay` shrinks the weights instead of entering the gradient. */
+  readonly decoupled: boolean;
+  /** The per-step scalar inputs at 1-based `step` and learning rate `lr`. */
+  scalars(hyper: Hyperparameters, step: number, lr: number): Record<string, number>;
+  /** Adds the update of one parameter and returns the new parameter's value name. */
+  apply(context: OnnxUpdateContext): string;
+}
+
+function adamUpdate(decoupled: boolean): OnnxUpdate {
+  return {
+    decoupled,
+    scalars(hyper, step, lr) {
+      const correction1 = 1 - Math.pow(hyper.beta1, step);
+      const correction2 = 1 - Math.pow(hyper.beta2, step);
+      return { stepSize: lr / correction1, correction2Root: Math.sqrt(correction2), decay: 1 - lr * hyper.weightDecay };
+    },
+    apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
       const decayed = decoupled && hyper.weightDecay !== 0 ? mul(parameter, scalars.decay!) : parameter;
       const mName = slot('exp_avg');
       const vName = slot('exp_avg_sq');
@@ -167,8 +254,36 @@ function applyUpdate(
       }
       const denominator = add(g.one('Div', [g.one('Sqrt', [second]), scalars.correction2Root!]), c(hyper.eps));
       return g.one('Sub', [decayed, mul(g.one('Div', [m, denominator]), scalars.stepSize!)]);
-    }
-    case 'RMSprop': {
+    },
+  };
+}
+
+/**
+ * The range test's rules as ONNX graph pieces. Keyed by every rule the update-rule table (core/optim/updateRules.ts)
+ * marks `rangeTest`, so a rule added there without an implementation here does not compile.
+ */
+const ONNX_UPDATES: Readonly<Record<RangeTestUpdateRule, OnnxUpdate>> = {
+  SGD: {
+    decoupled: false,
+    // PyTorch starts the momentum buffer as a copy of the first gradient (no dampening on step 1).
+    scalars: (hyper, step, lr) => (step === 1 ? { lr, bufferScale: 0, gradientScale: 1 } : { lr, bufferScale: hyper.momentum, gradientScale: 1 - hyper.dampening }),
+    apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
+      let direction = grad;
+      if (hyper.momentum !== 0) {
+        const name = slot('momentum_buffer');
+        const buffer = add(mul(name, scalars.bufferScale!), mul(grad, scalars.gradientScale!));
+        emit(buffer, name);
+        direction = hyper.nesterov ? add(grad, mul(buffer, c(hyper.momentum))) : buffer;
+      }
+      return g.one('Sub', [parameter, mul(direction, scalars.lr!)]);
+    },
+  },
+  Adam: adamUpdate(false),
+  AdamW: adamUpdate(true),
+  RMSprop: {
+    decoupled: false,
+    scalars: (_hyper, _step, lr) => ({ lr }),
+    apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
       const sqName = slot('square_avg');
       const squareAverage = add(mul(sqName, c(hyper.alpha)), mul(mul(grad, grad), c(1 - hyper.alpha)));
       emit(squareAverage, sqName);
@@ -188,15 +303,17 @@ function applyUpdate(
         emit(direction, bufName);
       }
       return g.one('Sub', [parameter, mul(direction, scalars.lr!)]);
-    }
-    case 'Adagrad': {
+    },
+  },
+  Adagrad: {
+    decoupled: false,
+    scalars: (hyper, step, lr) => ({ clr: lr / (1 + (step - 1) * hyper.lrDecay) }),
+    apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
       const sumName = slot('sum', hyper.initialAccumulatorValue);
       const sum = add(sumName, mul(grad, grad));
       emit(sum, sumName);
       const direction = g.one('Div', [grad, add(g.one('Sqrt', [sum]), c(hyper.eps))]);
       return g.one('Sub', [parameter, mul(direction, scalars.clr!)]);
-    }
-    default:
-      return parameter;
-  }
-}
+    },
+  },
+};
