@@ -295,7 +295,7 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
       backend: live.backend,
       backendAttempts: [],
       task: onModel ? `${plan.modelLabel} on ${plan.dataLabel}` : plan.kind === 'proxy' || plan.kind === 'worker' ? plan.task : '',
-      optimizerLabel: '',
+      optimizerLabel: plan.kind === 'pytorch' || plan.kind === 'proxy' || plan.kind === 'worker' ? plan.optimizerLabel : '',
       lrs: live.lrs,
       losses: live.losses,
       smoothed: live.smoothed,
@@ -337,7 +337,7 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
       };
       listener = ours;
       try {
-        return await client.sendRequest(RangeTestRequest.type, { uri, overrides, ...(python ? { python } : {}) }, cancel.token);
+        return await client.sendRequest(RangeTestRequest.type, { uri, overrides, clientProgress: true, ...(python ? { python } : {}) }, cancel.token);
       } catch (error) {
         if (cancel.token.isCancellationRequested) return { status: 'failed', reason: 'cancelled' } as RangeTestOutcome;
         throw error;

@@ -61,13 +61,15 @@ export type RangeTestPlanView =
   | {
       readonly kind: 'pytorch';
       readonly source: 'section' | 'command' | 'lightning';
+      /** e.g. `AdamW(weight_decay=0.05)`, or `configure_optimizers()`. */
+      readonly optimizerLabel: string;
       /** e.g. `train.models:build_model` or `my_pkg.LitModel`. */
       readonly modelLabel: string;
       readonly dataLabel: string;
       readonly settings: RangeTestCommandSettings;
     }
-  | { readonly kind: 'proxy'; readonly task: string; readonly description: string; readonly reason: 'no-section' | 'built-in-task'; readonly native: boolean; readonly settings: RangeTestCommandSettings }
-  | { readonly kind: 'worker'; readonly task: string; readonly description: string; readonly settings: RangeTestCommandSettings }
+  | { readonly kind: 'proxy'; readonly task: string; readonly description: string; readonly reason: 'no-section' | 'built-in-task'; readonly native: boolean; readonly optimizerLabel: string; readonly settings: RangeTestCommandSettings }
+  | { readonly kind: 'worker'; readonly task: string; readonly description: string; readonly optimizerLabel: string; readonly settings: RangeTestCommandSettings }
   | { readonly kind: 'needs-settings'; readonly dialect: string; readonly missing: readonly ('model' | 'data')[]; readonly message: string; readonly settings: RangeTestCommandSettings }
   | { readonly kind: 'refused'; readonly reason: string };
 
@@ -97,7 +99,7 @@ export namespace RangeTestRequest {
    * RangeTestPointNotification, reports LSP work-done progress and answers when the job ends; cancelling the request
    * ends the job (for the user's Python, its process within a second).
    */
-  export const type = new RequestType<{ uri: string; overrides?: RangeTestOverrides; python?: PythonChoice }, RangeTestOutcome, void>(method);
+  export const type = new RequestType<{ uri: string; overrides?: RangeTestOverrides; python?: PythonChoice; clientProgress?: boolean }, RangeTestOutcome, void>(method);
 }
 
 /** One point of a running range test, for the live curve and the progress notification. */

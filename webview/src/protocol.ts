@@ -1,46 +1,72 @@
-// Messages between the extension host and the schedule webview, both directions, with type guards.
+// Messages between the extension host and the panel webviews, both directions, with their schemas.
 //
 // The host owns the state: it replays a `snapshot` whenever the webview says `ready` and whenever the panel
 // becomes visible again, since a hidden webview receives nothing. The webview keeps only UI toggles and a
 // copy of the last snapshot (through `vscode.setState`) so that it can repaint at once after being hidden.
-// This file is shared by the webview bundle and the client, so it uses neither DOM nor Node APIs.
+// This file is shared by the webview bundles and the client, so it uses neither DOM nor Node APIs. The views
+// themselves (schedule, range test, simulation) are defined once, in `server/src/core/views.ts`.
+//
+// Messages cross a process boundary, so nothing is trusted: every guard below is a valibot schema, and `schemaOf`
+// makes the compiler check each schema against its type in both directions (what passes is of that type, and every
+// value of that type passes), so a field added to a view or a message cannot be forgotten here.
 
-/** A marker where a schedule phase changes. Mirrors `ScheduleMarker` in `server/src/protocol.ts`. */
-export interface ScheduleMarkerSnapshot {
-  readonly step: number;
-  readonly label: string;
-  /** One of the server's marker kinds; kept as a string so that a new kind never breaks an older webview. */
-  readonly kind: string;
-}
+import * as v from 'valibot';
+import {
+  APPLY_TARGETS,
+  MEASURED_ON,
+  RANGE_TEST_STOPS,
+  SCHEDULE_MARKER_KINDS,
+  SIMULATION_VERDICTS,
+  type ApplyTarget,
+  type RangeTestSnapshot,
+  type ScheduleData,
+  type SimulationView,
+} from '../../server/src/core/views';
+
+export type {
+  ApplyTarget,
+  RangeTestSnapshot,
+  RangeTestSuggestionKind,
+  RangeTestRuntime as RangeTestRuntimeSnapshot,
+  RangeTestSuggestionView as RangeTestSuggestionSnapshot,
+  ScheduleData as ScheduleSnapshot,
+  ScheduleMarker as ScheduleMarkerSnapshot,
+  SimulationRunView as SimulationRunSnapshot,
+  SimulationStatementView as SimulationStatementSnapshot,
+  SimulationView as SimulationSnapshot,
+} from '../../server/src/core/views';
+
+/** The most metric values the panel sends (one per scheduler step); the engine's longest schedule is longer. */
+export const MAX_METRIC_VALUES = 1_000_000;
 
 /**
- * A computed schedule as the webview receives it. Structurally the same as `ScheduleData` in
- * `server/src/protocol.ts`; the client checks at compile time that a `ScheduleData` is assignable to it.
- * Index `i` of every array is step `i`.
+ * The metric values a user typed or pasted: numbers separated by commas, spaces, semicolons or new lines, e.g.
+ * `1.0, 0.9, 0.9, 0.9, 0.8`. An error names the first item that is not a number.
  */
-export interface ScheduleSnapshot {
-  readonly uri: string;
-  readonly version: number;
-  readonly title: string;
-  readonly lr: readonly number[];
-  readonly momentum?: readonly number[];
-  readonly betas?: readonly (readonly [number, number])[];
-  readonly markers: readonly ScheduleMarkerSnapshot[];
-  readonly totalSteps?: number;
-  readonly errors: readonly string[];
+export function parseMetricList(text: string): { readonly values: number[] } | { readonly error: string } {
+  const parts = text.split(/[\s,;]+/).filter((part) => part !== '');
+  if (parts.length > MAX_METRIC_VALUES) return { error: `${parts.length} values is more than the ${MAX_METRIC_VALUES} the panel draws.` };
+  const values: number[] = [];
+  for (const [index, part] of parts.entries()) {
+    const value = Number(part);
+    if (!Number.isFinite(value)) return { error: `Item ${index + 1} ('${part}') is not a number.` };
+    values.push(value);
+  }
+  return { values };
 }
 
-/** Everything the webview shows, sent as one message so that a fresh webview paints once. */
+/** Everything the schedule webview shows, sent as one message so that a fresh webview paints once. */
 export interface SchedulePanelSnapshot {
   /** The last good schedule, or `null` when there has never been one for this document. */
-  readonly schedule: ScheduleSnapshot | null;
+  readonly schedule: ScheduleData | null;
   /** The pinned schedule drawn dashed beside the current one, or `null`. */
-  readonly pinned: ScheduleSnapshot | null;
+  readonly pinned: ScheduleData | null;
   /** Why the current document has no plot right now; the last good plot stays greyed behind it. */
   readonly error: string | null;
 }
 
-export type ExportFormat = 'png' | 'svg' | 'csv';
+export const EXPORT_FORMATS = ['png', 'svg', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 // ---- Host to webview ----
 
@@ -53,7 +79,7 @@ export interface SnapshotMessage {
 /** Sent by the host when a new schedule was computed; it clears any error. */
 export interface SetScheduleMessage {
   readonly type: 'setSchedule';
-  readonly schedule: ScheduleSnapshot;
+  readonly schedule: ScheduleData;
 }
 
 /** Sent by the host when the document cannot be plotted; the webview greys the last plot and shows the message. */
@@ -65,7 +91,7 @@ export interface SetErrorMessage {
 /** Sent by the host after a `pin` or `unpin`: the schedule now pinned, or `null`. */
 export interface PinnedMessage {
   readonly type: 'pinned';
-  readonly pinned: ScheduleSnapshot | null;
+  readonly pinned: ScheduleData | null;
 }
 
 /** Sent by the host after it handled an `export`: where the file went, or `null` when the user cancelled. */
@@ -106,7 +132,13 @@ export interface UnpinMessage {
   readonly type: 'unpin';
 }
 
-export type WebviewToHostMessage = ReadyMessage | ExportMessage | PinMessage | UnpinMessage;
+/** Sent by the webview when the user gives the metric series of a metric-driven schedule (empty: forget it). */
+export interface SetMetricsMessage {
+  readonly type: 'setMetrics';
+  readonly metrics: readonly number[];
+}
+
+export type WebviewToHostMessage = ReadyMessage | ExportMessage | PinMessage | UnpinMessage | SetMetricsMessage;
 
 /** What the webview stores with `vscode.setState`; the panel serializer reads `uri` back after a restart. */
 export interface ScheduleWebviewState {
@@ -119,156 +151,19 @@ export interface ScheduleWebviewState {
   readonly snapshot: SchedulePanelSnapshot | null;
 }
 
-// ---- Guards. Messages cross a process boundary, so nothing is trusted. ----
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isNumberArray(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'number');
-}
-
-function isMarker(value: unknown): value is ScheduleMarkerSnapshot {
-  return isRecord(value) && typeof value.step === 'number' && typeof value.label === 'string' && typeof value.kind === 'string';
-}
-
-function isBetaPair(value: unknown): value is readonly [number, number] {
-  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number';
-}
-
-export function isScheduleSnapshot(value: unknown): value is ScheduleSnapshot {
-  if (!isRecord(value)) return false;
-  return (
-    typeof value.uri === 'string' &&
-    typeof value.version === 'number' &&
-    typeof value.title === 'string' &&
-    isNumberArray(value.lr) &&
-    (value.momentum === undefined || isNumberArray(value.momentum)) &&
-    (value.betas === undefined || (Array.isArray(value.betas) && value.betas.every(isBetaPair))) &&
-    Array.isArray(value.markers) &&
-    value.markers.every(isMarker) &&
-    (value.totalSteps === undefined || typeof value.totalSteps === 'number') &&
-    Array.isArray(value.errors) &&
-    value.errors.every((item) => typeof item === 'string')
-  );
-}
-
-function isScheduleOrNull(value: unknown): value is ScheduleSnapshot | null {
-  return value === null || isScheduleSnapshot(value);
-}
-
-export function isSchedulePanelSnapshot(value: unknown): value is SchedulePanelSnapshot {
-  return (
-    isRecord(value) &&
-    isScheduleOrNull(value.schedule) &&
-    isScheduleOrNull(value.pinned) &&
-    (value.error === null || typeof value.error === 'string')
-  );
-}
-
-function isExportFormat(value: unknown): value is ExportFormat {
-  return value === 'png' || value === 'svg' || value === 'csv';
-}
-
-export function isHostToWebviewMessage(value: unknown): value is HostToWebviewMessage {
-  if (!isRecord(value)) return false;
-  switch (value.type) {
-    case 'snapshot':
-      return isSchedulePanelSnapshot(value.snapshot);
-    case 'setSchedule':
-      return isScheduleSnapshot(value.schedule);
-    case 'setError':
-      return typeof value.message === 'string';
-    case 'pinned':
-      return isScheduleOrNull(value.pinned);
-    case 'exported':
-      return (
-        isExportFormat(value.format) &&
-        (value.savedTo === null || typeof value.savedTo === 'string') &&
-        (value.error === undefined || typeof value.error === 'string')
-      );
-    default:
-      return false;
-  }
-}
-
-export function isWebviewToHostMessage(value: unknown): value is WebviewToHostMessage {
-  if (!isRecord(value)) return false;
-  switch (value.type) {
-    case 'ready':
-    case 'pin':
-    case 'unpin':
-      return true;
-    case 'export':
-      return (
-        isExportFormat(value.format) &&
-        typeof value.suggestedName === 'string' &&
-        (value.encoding === 'base64' || value.encoding === 'utf8') &&
-        typeof value.content === 'string'
-      );
-    default:
-      return false;
-  }
-}
-
-export function isScheduleWebviewState(value: unknown): value is ScheduleWebviewState {
-  if (!isRecord(value) || value.stateVersion !== 1) return false;
-  const view = value.view;
-  const viewOk = view === null || (isRecord(view) && typeof view.min === 'number' && typeof view.max === 'number');
-  return (
-    (value.uri === null || typeof value.uri === 'string') &&
-    typeof value.logScale === 'boolean' &&
-    viewOk &&
-    (value.snapshot === null || isSchedulePanelSnapshot(value.snapshot))
-  );
-}
-
 // =========================================================================================== range test view
 //
 // The range-test and landscape panels follow the same rules as the schedule panel: the host owns the state,
 // replays a `snapshot` on `ready` and when the panel becomes visible again, and the webview keeps a copy in
 // `vscode.setState` so that it repaints at once and so that the panel serializer can bring it back after a restart.
 
-/** One suggested learning rate. Mirrors `RangeTestSuggestionView` in `server/src/protocol.ts`. */
-export interface RangeTestSuggestionSnapshot {
-  readonly lr: number;
-  readonly index: number;
-  readonly explanation: string;
-}
-
-export type RangeTestSuggestionKind = 'steepest' | 'valley' | 'minimum';
-
-/** Which config key "Apply" writes. */
-export type ApplyTarget = 'lr' | 'max_lr';
-
-/**
- * A finished range test. Structurally the same as `RangeTestView` in `server/src/protocol.ts`; the client checks at
- * compile time that a `RangeTestView` is assignable to it. Index `i` of `lrs`, `losses` and `smoothed` is iteration `i`.
- */
-export interface RangeTestSnapshot {
-  readonly uri: string;
-  readonly backend: string;
-  readonly backendAttempts: readonly { readonly name: string; readonly loaded: boolean; readonly reason?: string }[];
-  readonly task: string;
-  readonly optimizerLabel: string;
-  readonly lrs: readonly number[];
-  /** Non-finite losses arrive as `null` after JSON transport; the view treats both alike. */
-  readonly losses: readonly (number | null)[];
-  readonly smoothed: readonly (number | null)[];
-  readonly stopped: 'completed' | 'diverged' | 'cancelled';
-  readonly suggestions: { readonly [kind in RangeTestSuggestionKind]: RangeTestSuggestionSnapshot | null };
-  readonly notes: readonly string[];
-  readonly seconds: number;
-  readonly applyTarget: ApplyTarget;
-  readonly currentLr?: number;
-}
-
 /** The outcome of the last Apply, kept by the host so that a replayed snapshot still shows it. */
 export interface AppliedLearningRate {
   readonly lr: number;
   readonly target: ApplyTarget;
   readonly ok: boolean;
+  /** The value as written into the file (e.g. `3.16e-4`), when it was written. */
+  readonly written?: string;
   /** Why it failed, or what was written, in a sentence. */
   readonly message: string;
 }
@@ -309,42 +204,8 @@ export interface RangeTestWebviewState {
 
 // =========================================================================================== landscape view
 
-/** One optimizer's trajectory. Mirrors `SimulationRunView` in `server/src/protocol.ts`. */
-export interface SimulationRunSnapshot {
-  readonly label: string;
-  readonly x: readonly (readonly number[])[];
-  readonly loss: readonly (number | null)[];
-  readonly stepSize?: readonly (readonly (number | null)[])[];
-  readonly stoppedEarly?: string;
-}
-
-/**
- * A finished simulation. Structurally the same as `SimulationView` in `server/src/protocol.ts` (the client checks it
- * at compile time), except that grid and heatmap values may be `null`: JSON turns NaN and infinities into `null`.
- */
-export interface SimulationSnapshot {
-  readonly uri: string;
-  readonly functionLabel: string;
-  readonly dim: number;
-  readonly grid?: { readonly xs: readonly number[]; readonly ys: readonly number[]; readonly values: readonly (number | null)[] };
-  readonly minima: readonly (readonly number[])[];
-  readonly runs: readonly SimulationRunSnapshot[];
-  readonly stability?: { readonly lambdaMax: number; readonly limit: number; readonly lr: number };
-  readonly heatmap?: {
-    readonly xLabel: string;
-    readonly yLabel: string;
-    readonly xs: readonly number[];
-    readonly ys: readonly number[];
-    readonly values: readonly (number | null)[];
-    readonly metric: string;
-  };
-  readonly notes: readonly string[];
-  readonly backend: string;
-  readonly seconds: number;
-}
-
 export interface LandscapePanelSnapshot {
-  readonly view: SimulationSnapshot | null;
+  readonly view: SimulationView | null;
 }
 
 /** Host to landscape webview: the whole state. */
@@ -364,173 +225,209 @@ export interface LandscapeWebviewState {
   readonly step: number;
 }
 
-// ---- Guards of the range-test and landscape messages ----
+// =========================================================================================== schemas
 
-function isFiniteOrNullArray(value: unknown): value is (number | null)[] {
-  return Array.isArray(value) && value.every((item) => item === null || typeof item === 'number');
+/** Deeply readonly, so that a readonly view can be compared with a schema's (mutable) input type. */
+type DeepReadonly<T> = T extends readonly (infer Item)[] ? readonly DeepReadonly<Item>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/** True when the schema `S` checks exactly the type `T`: every `T` passes, and no key of `T` goes unchecked. */
+type Covers<S extends v.GenericSchema, T> = [T] extends [DeepReadonly<v.InferInput<S>>] ? ([Exclude<keyof T, keyof v.InferInput<S>>] extends [never] ? true : false) : false;
+
+/**
+ * Ties a schema to the type it guards: the call compiles only when every value the schema accepts is a `T` (the
+ * bound on `S`) and the schema covers `T` (else the parameter's type is `never`).
+ */
+function schemaOf<T>() {
+  return <S extends v.GenericSchema<unknown, T>>(schema: S & (Covers<S, T> extends true ? unknown : never)): S => schema;
 }
 
-function isPoint(value: unknown): value is number[] {
-  return isNumberArray(value);
-}
+const numbers = v.array(v.number());
+/** A number array after JSON transport: NaN and infinities arrive as `null`. */
+const numbersOrNull = v.array(v.nullable(v.number()));
+const strings = v.array(v.string());
+const finite = v.pipe(v.number(), v.finite());
 
-function isSuggestionOrNull(value: unknown): value is RangeTestSuggestionSnapshot | null {
-  return value === null || (isRecord(value) && typeof value.lr === 'number' && typeof value.index === 'number' && typeof value.explanation === 'string');
-}
+const scheduleSchema = schemaOf<ScheduleData>()(
+  v.object({
+    uri: v.string(),
+    version: v.number(),
+    title: v.string(),
+    lr: numbers,
+    momentum: v.optional(numbers),
+    betas: v.optional(v.array(v.strictTuple([v.number(), v.number()]))),
+    markers: v.array(v.object({ step: v.number(), label: v.string(), kind: v.picklist(SCHEDULE_MARKER_KINDS) })),
+    totalSteps: v.optional(v.number()),
+    errors: strings,
+    needsMetrics: v.optional(v.boolean()),
+    metrics: v.optional(numbers),
+  }),
+);
 
-function isApplyTarget(value: unknown): value is ApplyTarget {
-  return value === 'lr' || value === 'max_lr';
-}
+const schedulePanelSnapshotSchema = schemaOf<SchedulePanelSnapshot>()(
+  v.object({ schedule: v.nullable(scheduleSchema), pinned: v.nullable(scheduleSchema), error: v.nullable(v.string()) }),
+);
 
-export function isRangeTestSnapshot(value: unknown): value is RangeTestSnapshot {
-  if (!isRecord(value) || !isRecord(value.suggestions)) return false;
-  const suggestions = value.suggestions;
-  return (
-    typeof value.uri === 'string' &&
-    typeof value.backend === 'string' &&
-    Array.isArray(value.backendAttempts) &&
-    value.backendAttempts.every(
-      (attempt) => isRecord(attempt) && typeof attempt.name === 'string' && typeof attempt.loaded === 'boolean' && (attempt.reason === undefined || typeof attempt.reason === 'string'),
-    ) &&
-    typeof value.task === 'string' &&
-    typeof value.optimizerLabel === 'string' &&
-    isNumberArray(value.lrs) &&
-    isFiniteOrNullArray(value.losses) &&
-    isFiniteOrNullArray(value.smoothed) &&
-    (value.stopped === 'completed' || value.stopped === 'diverged' || value.stopped === 'cancelled') &&
-    isSuggestionOrNull(suggestions.steepest) &&
-    isSuggestionOrNull(suggestions.valley) &&
-    isSuggestionOrNull(suggestions.minimum) &&
-    Array.isArray(value.notes) &&
-    value.notes.every((note) => typeof note === 'string') &&
-    typeof value.seconds === 'number' &&
-    isApplyTarget(value.applyTarget) &&
-    (value.currentLr === undefined || typeof value.currentLr === 'number')
-  );
-}
+const exportedSchema = schemaOf<ExportedMessage>()(
+  v.object({ type: v.literal('exported'), format: v.picklist(EXPORT_FORMATS), savedTo: v.nullable(v.string()), error: v.optional(v.string()) }),
+);
 
-function isAppliedLearningRate(value: unknown): value is AppliedLearningRate {
-  return isRecord(value) && typeof value.lr === 'number' && isApplyTarget(value.target) && typeof value.ok === 'boolean' && typeof value.message === 'string';
-}
+const readySchema = schemaOf<ReadyMessage>()(v.object({ type: v.literal('ready') }));
 
-export function isRangeTestPanelSnapshot(value: unknown): value is RangeTestPanelSnapshot {
-  return (
-    isRecord(value) &&
-    (value.view === null || isRangeTestSnapshot(value.view)) &&
-    (value.applied === null || isAppliedLearningRate(value.applied))
-  );
-}
+const exportSchema = schemaOf<ExportMessage>()(
+  v.object({
+    type: v.literal('export'),
+    format: v.picklist(EXPORT_FORMATS),
+    suggestedName: v.string(),
+    encoding: v.picklist(['base64', 'utf8']),
+    content: v.string(),
+  }),
+);
 
-function isExportedMessage(value: Record<string, unknown>): boolean {
-  return (
-    isExportFormat(value.format) &&
-    (value.savedTo === null || typeof value.savedTo === 'string') &&
-    (value.error === undefined || typeof value.error === 'string')
-  );
-}
+const hostToWebviewSchema = schemaOf<HostToWebviewMessage>()(
+  v.variant('type', [
+    v.object({ type: v.literal('snapshot'), snapshot: schedulePanelSnapshotSchema }),
+    v.object({ type: v.literal('setSchedule'), schedule: scheduleSchema }),
+    v.object({ type: v.literal('setError'), message: v.string() }),
+    v.object({ type: v.literal('pinned'), pinned: v.nullable(scheduleSchema) }),
+    exportedSchema,
+  ]),
+);
 
-function isExportMessage(value: Record<string, unknown>): boolean {
-  return (
-    isExportFormat(value.format) &&
-    typeof value.suggestedName === 'string' &&
-    (value.encoding === 'base64' || value.encoding === 'utf8') &&
-    typeof value.content === 'string'
-  );
-}
+const webviewToHostSchema = schemaOf<WebviewToHostMessage>()(
+  v.variant('type', [
+    readySchema,
+    exportSchema,
+    v.object({ type: v.literal('pin') }),
+    v.object({ type: v.literal('unpin') }),
+    v.object({ type: v.literal('setMetrics'), metrics: v.pipe(v.array(finite), v.maxLength(MAX_METRIC_VALUES)) }),
+  ]),
+);
 
-export function isRangeTestHostMessage(value: unknown): value is RangeTestHostMessage {
-  if (!isRecord(value)) return false;
-  switch (value.type) {
-    case 'snapshot':
-      return isRangeTestPanelSnapshot(value.snapshot);
-    case 'applied':
-      return isAppliedLearningRate(value.applied);
-    case 'exported':
-      return isExportedMessage(value);
-    default:
-      return false;
-  }
-}
+const scheduleWebviewStateSchema = schemaOf<ScheduleWebviewState>()(
+  v.object({
+    stateVersion: v.literal(1),
+    uri: v.nullable(v.string()),
+    logScale: v.boolean(),
+    view: v.nullable(v.object({ min: v.number(), max: v.number() })),
+    snapshot: v.nullable(schedulePanelSnapshotSchema),
+  }),
+);
 
-export function isRangeTestWebviewMessage(value: unknown): value is RangeTestWebviewMessage {
-  if (!isRecord(value)) return false;
-  switch (value.type) {
-    case 'ready':
-      return true;
-    case 'export':
-      return isExportMessage(value);
-    case 'apply':
-      return typeof value.lr === 'number' && Number.isFinite(value.lr) && value.lr > 0 && isApplyTarget(value.target);
-    default:
-      return false;
-  }
-}
+const suggestionSchema = v.nullable(v.object({ lr: v.number(), index: v.number(), explanation: v.string() }));
+const applyTargetSchema = v.picklist(APPLY_TARGETS);
 
-export function isRangeTestWebviewState(value: unknown): value is RangeTestWebviewState {
-  return isRecord(value) && value.stateVersion === 1 && isRangeTestPanelSnapshot(value.snapshot);
-}
+const rangeTestSnapshotSchema = schemaOf<RangeTestSnapshot>()(
+  v.object({
+    uri: v.string(),
+    fileName: v.string(),
+    measuredOn: v.picklist(MEASURED_ON),
+    runtime: v.optional(
+      v.object({ python: v.string(), torch: v.string(), device: v.string(), deviceName: v.string(), interpreter: v.string(), interpreterSource: v.string() }),
+    ),
+    running: v.optional(v.object({ total: v.number() })),
+    backend: v.string(),
+    backendAttempts: v.array(v.object({ name: v.string(), loaded: v.boolean(), reason: v.optional(v.string()) })),
+    task: v.string(),
+    optimizerLabel: v.string(),
+    lrs: numbers,
+    losses: numbersOrNull,
+    smoothed: numbersOrNull,
+    stopped: v.picklist(RANGE_TEST_STOPS),
+    suggestions: v.object({ steepest: suggestionSchema, valley: suggestionSchema, minimum: suggestionSchema }),
+    notes: strings,
+    seconds: v.number(),
+    applyTarget: applyTargetSchema,
+    currentLr: v.optional(v.number()),
+  }),
+);
 
-function isSimulationRun(value: unknown): value is SimulationRunSnapshot {
-  return (
-    isRecord(value) &&
-    typeof value.label === 'string' &&
-    Array.isArray(value.x) &&
-    value.x.every(isPoint) &&
-    isFiniteOrNullArray(value.loss) &&
-    (value.stepSize === undefined || (Array.isArray(value.stepSize) && value.stepSize.every(isFiniteOrNullArray))) &&
-    (value.stoppedEarly === undefined || typeof value.stoppedEarly === 'string')
-  );
-}
+const appliedSchema = schemaOf<AppliedLearningRate>()(
+  v.object({ lr: v.number(), target: applyTargetSchema, ok: v.boolean(), written: v.optional(v.string()), message: v.string() }),
+);
 
-export function isSimulationSnapshot(value: unknown): value is SimulationSnapshot {
-  if (!isRecord(value)) return false;
-  const grid = value.grid;
-  const heatmap = value.heatmap;
-  const stability = value.stability;
-  return (
-    typeof value.uri === 'string' &&
-    typeof value.functionLabel === 'string' &&
-    typeof value.dim === 'number' &&
-    (grid === undefined || (isRecord(grid) && isNumberArray(grid.xs) && isNumberArray(grid.ys) && isFiniteOrNullArray(grid.values))) &&
-    Array.isArray(value.minima) &&
-    value.minima.every(isPoint) &&
-    Array.isArray(value.runs) &&
-    value.runs.every(isSimulationRun) &&
-    (stability === undefined ||
-      (isRecord(stability) && typeof stability.lambdaMax === 'number' && typeof stability.limit === 'number' && typeof stability.lr === 'number')) &&
-    (heatmap === undefined ||
-      (isRecord(heatmap) &&
-        typeof heatmap.xLabel === 'string' &&
-        typeof heatmap.yLabel === 'string' &&
-        isNumberArray(heatmap.xs) &&
-        isNumberArray(heatmap.ys) &&
-        isFiniteOrNullArray(heatmap.values) &&
-        typeof heatmap.metric === 'string')) &&
-    Array.isArray(value.notes) &&
-    value.notes.every((note) => typeof note === 'string') &&
-    typeof value.backend === 'string' &&
-    typeof value.seconds === 'number'
-  );
-}
+const rangeTestPanelSnapshotSchema = schemaOf<RangeTestPanelSnapshot>()(
+  v.object({ view: v.nullable(rangeTestSnapshotSchema), applied: v.nullable(appliedSchema) }),
+);
 
-export function isLandscapePanelSnapshot(value: unknown): value is LandscapePanelSnapshot {
-  return isRecord(value) && (value.view === null || isSimulationSnapshot(value.view));
-}
+const rangeTestHostSchema = schemaOf<RangeTestHostMessage>()(
+  v.variant('type', [
+    v.object({ type: v.literal('snapshot'), snapshot: rangeTestPanelSnapshotSchema }),
+    v.object({ type: v.literal('applied'), applied: appliedSchema }),
+    exportedSchema,
+  ]),
+);
 
-export function isLandscapeHostMessage(value: unknown): value is LandscapeHostMessage {
-  if (!isRecord(value)) return false;
-  if (value.type === 'snapshot') return isLandscapePanelSnapshot(value.snapshot);
-  if (value.type === 'exported') return isExportedMessage(value);
-  return false;
-}
+const rangeTestWebviewSchema = schemaOf<RangeTestWebviewMessage>()(
+  v.variant('type', [readySchema, exportSchema, v.object({ type: v.literal('apply'), lr: v.pipe(finite, v.gtValue(0)), target: applyTargetSchema })]),
+);
 
-export function isLandscapeWebviewMessage(value: unknown): value is LandscapeWebviewMessage {
-  if (!isRecord(value)) return false;
-  if (value.type === 'ready') return true;
-  if (value.type === 'export') return isExportMessage(value);
-  return false;
-}
+const rangeTestWebviewStateSchema = schemaOf<RangeTestWebviewState>()(v.object({ stateVersion: v.literal(1), snapshot: rangeTestPanelSnapshotSchema }));
 
-export function isLandscapeWebviewState(value: unknown): value is LandscapeWebviewState {
-  return isRecord(value) && value.stateVersion === 1 && typeof value.step === 'number' && isLandscapePanelSnapshot(value.snapshot);
-}
+const simulationSchema = schemaOf<SimulationView>()(
+  v.object({
+    uri: v.string(),
+    functionLabel: v.string(),
+    dim: v.number(),
+    grid: v.optional(v.object({ xs: numbers, ys: numbers, values: numbersOrNull })),
+    minima: v.array(numbers),
+    runs: v.array(
+      v.object({
+        label: v.string(),
+        x: v.array(numbers),
+        loss: numbersOrNull,
+        steps: v.optional(numbers),
+        stepSize: v.optional(v.array(numbersOrNull)),
+        stoppedEarly: v.optional(v.string()),
+      }),
+    ),
+    stability: v.optional(
+      v.array(
+        v.object({
+          run: v.string(),
+          basis: v.picklist(['bound', 'measured']),
+          verdict: v.picklist(SIMULATION_VERDICTS),
+          text: v.string(),
+          bound: v.optional(v.object({ rule: v.string(), limit: v.number(), lr: v.number(), lambdaMax: v.number() })),
+        }),
+      ),
+    ),
+    heatmap: v.optional(
+      v.object({ xLabel: v.string(), yLabel: v.string(), xs: numbers, ys: numbers, values: numbersOrNull, metric: v.string() }),
+    ),
+    notes: strings,
+    backend: v.string(),
+    seconds: v.number(),
+  }),
+);
+
+const landscapePanelSnapshotSchema = schemaOf<LandscapePanelSnapshot>()(v.object({ view: v.nullable(simulationSchema) }));
+
+const landscapeHostSchema = schemaOf<LandscapeHostMessage>()(
+  v.variant('type', [v.object({ type: v.literal('snapshot'), snapshot: landscapePanelSnapshotSchema }), exportedSchema]),
+);
+
+const landscapeWebviewSchema = schemaOf<LandscapeWebviewMessage>()(v.variant('type', [readySchema, exportSchema]));
+
+const landscapeWebviewStateSchema = schemaOf<LandscapeWebviewState>()(
+  v.object({ stateVersion: v.literal(1), snapshot: landscapePanelSnapshotSchema, step: v.number() }),
+);
+
+// ---- Guards ----
+
+export const isScheduleSnapshot = (value: unknown): value is ScheduleData => v.is(scheduleSchema, value);
+export const isSchedulePanelSnapshot = (value: unknown): value is SchedulePanelSnapshot => v.is(schedulePanelSnapshotSchema, value);
+export const isHostToWebviewMessage = (value: unknown): value is HostToWebviewMessage => v.is(hostToWebviewSchema, value);
+export const isWebviewToHostMessage = (value: unknown): value is WebviewToHostMessage => v.is(webviewToHostSchema, value);
+export const isScheduleWebviewState = (value: unknown): value is ScheduleWebviewState => v.is(scheduleWebviewStateSchema, value);
+
+export const isRangeTestSnapshot = (value: unknown): value is RangeTestSnapshot => v.is(rangeTestSnapshotSchema, value);
+export const isRangeTestPanelSnapshot = (value: unknown): value is RangeTestPanelSnapshot => v.is(rangeTestPanelSnapshotSchema, value);
+export const isRangeTestHostMessage = (value: unknown): value is RangeTestHostMessage => v.is(rangeTestHostSchema, value);
+export const isRangeTestWebviewMessage = (value: unknown): value is RangeTestWebviewMessage => v.is(rangeTestWebviewSchema, value);
+export const isRangeTestWebviewState = (value: unknown): value is RangeTestWebviewState => v.is(rangeTestWebviewStateSchema, value);
+
+export const isSimulationSnapshot = (value: unknown): value is SimulationView => v.is(simulationSchema, value);
+export const isLandscapePanelSnapshot = (value: unknown): value is LandscapePanelSnapshot => v.is(landscapePanelSnapshotSchema, value);
+export const isLandscapeHostMessage = (value: unknown): value is LandscapeHostMessage => v.is(landscapeHostSchema, value);
+export const isLandscapeWebviewMessage = (value: unknown): value is LandscapeWebviewMessage => v.is(landscapeWebviewSchema, value);
+export const isLandscapeWebviewState = (value: unknown): value is LandscapeWebviewState => v.is(landscapeWebviewStateSchema, value);

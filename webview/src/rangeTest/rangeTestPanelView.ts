@@ -182,7 +182,7 @@ export class RangeTestPanelView {
     const { elements } = this;
     const view = this.view;
     const file = view ? (view.fileName ?? fileNameOfUri(view.uri)) : '';
-    elements.title.textContent = view ? `LR range test: ${file}: ${view.optimizerLabel}` : 'LR range test';
+    elements.title.textContent = view ? `LR range test: ${file}${view.optimizerLabel ? `: ${view.optimizerLabel}` : ''}` : 'LR range test';
     elements.title.title = view?.uri ?? '';
     const warning = view ? proxyWarning(view) : null;
     elements.proxy.hidden = warning === null;

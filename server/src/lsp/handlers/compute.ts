@@ -23,9 +23,8 @@ import {
   type RangeTestOutcome,
   type RangeTestPlanView,
   type SimulationOutcome,
-  type SimulationView,
 } from '../../protocol';
-import { simulationRequest, type SimulationSummary } from '../../core/features/simulation';
+import { simulationRequest, toSimulationView, type SimulationSummary } from '../../core/features/simulation';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
 import { guard } from '../guard';
@@ -42,6 +41,14 @@ export interface ComputeOptions {
   /** The Python runner script (tests); default: the bundled one next to the server. */
   readonly runnerScript?: string;
 }
+
+/** Work-done progress that reports nowhere, for clients that draw their own. */
+const SILENT_PROGRESS = {
+  begin: () => undefined,
+  report: () => undefined,
+  done: () => undefined,
+  token: { onCancellationRequested: () => ({ dispose: () => undefined }), isCancellationRequested: false },
+} as const;
 
 /** `python3`, or `python` on Windows, where `python3` is often the Store's stub. */
 function defaultPython(): string {
@@ -71,13 +78,14 @@ export function planView(analysis: Analysis, plan: RangeTestPlan): RangeTestPlan
       return { kind: 'needs-settings', dialect: plan.dialect, missing: plan.missing, message: plan.message, settings: commandSettings(plan.params) };
     case 'worker':
       return plan.proxy
-        ? { kind: 'proxy', task: plan.params.task, description: plan.taskDescription, reason: plan.proxyReason ?? 'no-section', native: analysis.model?.dialect === 'optim', settings: commandSettings(plan.params) }
-        : { kind: 'worker', task: plan.params.task, description: TASK_DESCRIPTIONS[plan.params.task], settings: commandSettings(plan.params) };
+        ? { kind: 'proxy', task: plan.params.task, description: plan.taskDescription, reason: plan.proxyReason ?? 'no-section', native: analysis.model?.dialect === 'optim', optimizerLabel: plan.optimizerLabel, settings: commandSettings(plan.params) }
+        : { kind: 'worker', task: plan.params.task, description: TASK_DESCRIPTIONS[plan.params.task], optimizerLabel: plan.optimizerLabel, settings: commandSettings(plan.params) };
     case 'pytorch': {
       const models = plan.models;
       return {
         kind: 'pytorch',
         source: plan.source,
+        optimizerLabel: plan.optimizerLabel,
         modelLabel: models.mode === 'lightning' ? models.model.class_path : models.model,
         dataLabel: models.mode === 'lightning' ? (models.data?.class_path ?? "the module's train_dataloader()") : models.data,
         settings: commandSettings(plan.params),
@@ -123,7 +131,9 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
     const abort = new AbortController();
     runningRangeTest = abort;
     token?.onCancellationRequested(() => abort.abort());
-    const progress = await connection.window.createWorkDoneProgress();
+    // A client that shows its own progress (ours: a cancellable notification fed by the point notifications) asks
+    // for none; other LSP clients get work-done progress.
+    const progress = params.clientProgress ? SILENT_PROGRESS : await connection.window.createWorkDoneProgress();
     const title = plan.kind === 'pytorch' ? 'Optimizer Lens: LR range test on your model' : `Optimizer Lens: LR range test on a proxy (${plan.params.task})`;
     progress.begin(title, 0, plan.optimizerLabel, true);
     progress.token.onCancellationRequested(() => abort.abort());
@@ -198,50 +208,6 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
     if (outcome.status === 'completed') return outcome.result;
     return [{ name: 'worker', loaded: false, reason: outcome.status === 'failed' ? outcome.reason : 'cancelled' }];
   }));
-}
-
-/** The simulation panel's data from a simulation summary: trajectories, the sampled surface and the heatmap. */
-export function toSimulationView(uri: string, summary: SimulationSummary, seconds: number): SimulationView {
-  const { result, statements } = summary;
-  const surface = result.surface;
-  const heatmap = result.heatmap;
-  return {
-    uri,
-    functionLabel: result.landscape ? (result.landscape.id === 'expression' ? result.landscape.formula : result.landscape.id) : 'landscape',
-    dim: result.landscape?.dim ?? result.runs[0]?.x[0]?.length ?? 0,
-    ...(surface ? { grid: { xs: surface.x, ys: surface.y, values: surface.values.flat() } } : {}),
-    minima: result.landscape?.minima ?? [],
-    runs: result.runs.map((run) => ({
-      label: run.label,
-      x: run.x,
-      loss: run.loss,
-      steps: run.steps,
-      ...(run.stepSize ? { stepSize: run.stepSize } : {}),
-      ...(run.divergedAt !== undefined ? { stoppedEarly: `diverged at step ${run.divergedAt}` } : {}),
-    })),
-    ...(statements.length > 0 ? {
-      stability: statements.map((statement) => ({
-        run: statement.label,
-        basis: statement.basis,
-        verdict: statement.verdict,
-        text: statement.text,
-        ...(statement.bound ? { bound: statement.bound } : {}),
-      })),
-    } : {}),
-    ...(heatmap ? {
-      heatmap: {
-        xLabel: heatmap.xAxis.name,
-        yLabel: heatmap.yAxis.name,
-        xs: heatmap.xAxis.values,
-        ys: heatmap.yAxis.values,
-        values: heatmap.values.flat(),
-        metric: heatmap.metric,
-      },
-    } : {}),
-    notes: result.issues.map((issue) => issue.message),
-    backend: 'float64-js (plain Float64Array loops)',
-    seconds,
-  };
 }
 
 export function registerSimulation(context: ServerContext, options: ComputeOptions): void {
