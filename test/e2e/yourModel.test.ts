@@ -7,7 +7,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
@@ -28,6 +28,12 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     workspace = mkdtempSync(path.join(os.tmpdir(), 'optlens-project-'));
     cpSync(path.join(ROOT, 'examples', 'range-test-pytorch'), workspace, { recursive: true });
     for (const name of ['lesson-1-ravine.optim.yaml', 'transformer-warmup-cosine.optim.yaml']) copyFileSync(path.join(ROOT, 'examples', name), path.join(workspace, name));
+    // The project's interpreter, as a user sets it: Debian's python3 has torch (a python3 earlier on the PATH may not).
+    mkdirSync(path.join(workspace, '.vscode'));
+    writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'optimizerLens.python.interpreter': '/usr/bin/python3' }, null, 2));
+    // A longer, gentler ramp than the example's, so that the test is still running when the live curve is checked.
+    const config = path.join(workspace, 'range.optim.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('end_lr: 10', 'end_lr: 0.05').replace('num_iter: 120', 'num_iter: 1500'));
     const vsix = path.join(ROOT, 'optimizer-lens.vsix');
     // A trusted folder (trust is off in code-server's settings): the range test runs the project's code.
     server = await startCodeServer({ workspace, ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }) });
@@ -44,7 +50,11 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
   /** The newest webview's content frame (two iframes deep). */
   const webview = (): FrameLocator => page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
 
-  test('the range test runs on the project model, live, names the device, and Apply writes the measured lr', async () => {
+  test('the range test runs on the project model, live, names the device, and Apply writes the measured lr', async (t) => {
+    t.after(async () => {
+      // What the screen showed, pass or fail.
+      await page.screenshot({ path: path.join(ARTIFACTS, '39-range-test-your-model-last.png') }).catch(() => undefined);
+    });
     await workbench.openFile(page, 'range.optim.yaml');
     await page.locator('.monaco-editor .view-line', { hasText: 'task: pytorch' }).first().waitFor();
     await workbench.runCommand(page, 'Optimizer Lens: Run LR Range Test');
@@ -54,7 +64,7 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no modal: the test runs on the user model');
     // Points arrive while it runs: the panel shows the curve so far, with its progress.
     const frame = webview();
-    await frame.getByText(/^running: \d+ of 120 iterations/).first().waitFor({ timeout: 120_000 });
+    await frame.getByText(/^running: \d+ of 1500 iterations/).first().waitFor({ timeout: 120_000 });
     await toast.locator('.monaco-button, .codicon-notifications-clear, [aria-label*="Cancel"]').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '30-range-test-live.png') });
     // The result names where it ran (Debian's torch on the CPU here: no GPU on these machines).
