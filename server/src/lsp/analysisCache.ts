@@ -42,7 +42,7 @@ export function chooseDialect(document: Pick<TextDocument, 'uri' | 'languageId'>
 /** Documents up to this many characters are analysed at once when a request needs them (a few milliseconds). */
 export const SYNC_ANALYSIS_LIMIT = 32_000;
 /** How long one slice of a cooperative analysis may run before the server reads its messages again. */
-export const SLICE_MS = 8;
+export const SLICE_MS = 4;
 
 /** A finished analysis of one version, with that version's text (the open document moves on as the user types). */
 interface Finished {
@@ -53,6 +53,8 @@ interface Finished {
   readonly text: string;
   /** The version's own document, made on first use (positions of a one-version-old analysis). */
   snapshot?: TextDocument;
+  /** What `analyzeInSlices` answers for this version: always the same promise, so callers can tell a repeat. */
+  settled?: Promise<Analysis | null | undefined>;
 }
 
 /** An analysis running in slices. `superseded` turns true when a newer version, a close or new settings replace it. */
@@ -114,14 +116,14 @@ export class AnalysisCache {
    */
   analyzeInSlices(document: TextDocument, isCurrent: () => boolean): Promise<Analysis | null | undefined> {
     const cached = this.finished.get(document.uri);
-    if (cached && cached.version === document.version) return Promise.resolve(cached.analysis);
+    if (cached && cached.version === document.version) return (cached.settled ??= Promise.resolve(cached.analysis));
     const already = this.running.get(document.uri);
     if (already && already.version === document.version && !already.superseded) return already.done;
     this.supersede(document.uri, document.version);
     const steps = this.steps(document);
     if (!steps) {
       this.store(document, null);
-      return Promise.resolve(null);
+      return this.analyzeInSlices(document, isCurrent);
     }
     // The text is taken now: the open document object is updated in place by later edits.
     const version = { uri: document.uri, languageId: document.languageId, version: document.version, text: document.getText() };
@@ -133,16 +135,19 @@ export class AnalysisCache {
     });
     const run: Running = { version: document.version, done, superseded: false };
     this.running.set(document.uri, run);
+    const stop = (): void => {
+      if (this.running.get(version.uri) === run) this.running.delete(version.uri);
+    };
     const slice = (): void => {
       if (run.superseded || !isCurrent()) {
-        if (this.running.get(version.uri) === run) this.running.delete(version.uri);
+        stop();
         resolve(undefined);
         return;
       }
       const meanwhile = this.finished.get(version.uri);
       if (meanwhile?.version === version.version) {
         // A request analysed this version at once (a small document): use that.
-        this.running.delete(version.uri);
+        stop();
         resolve(meanwhile.analysis);
         return;
       }
@@ -152,8 +157,8 @@ export class AnalysisCache {
           const step = steps.next();
           if (step.done) {
             const analysis = this.accept(version, step.value);
-            this.running.delete(version.uri);
-            this.storeVersion(version, analysis);
+            stop();
+            this.storeVersion(version, analysis, done);
             resolve(analysis);
             return;
           }
@@ -161,7 +166,7 @@ export class AnalysisCache {
         }
       } catch (error) {
         // analyze never throws on user input; a bug must still settle the promise (the publisher logs it).
-        this.running.delete(version.uri);
+        stop();
         reject(error);
         return;
       }
@@ -169,11 +174,6 @@ export class AnalysisCache {
     };
     slice();
     return done;
-  }
-
-  /** Whether an analysis of this document is running in slices now (for tests and benchmarks). */
-  isRunning(uri: string): boolean {
-    return this.running.has(uri);
   }
 
   forget(uri: string): void {
@@ -221,10 +221,10 @@ export class AnalysisCache {
     this.storeVersion({ uri: document.uri, languageId: document.languageId, version: document.version, text: document.getText() }, analysis);
   }
 
-  private storeVersion(version: Omit<Finished, 'analysis' | 'snapshot'>, analysis: Analysis | null): void {
+  private storeVersion(version: Omit<Finished, 'analysis' | 'snapshot' | 'settled'>, analysis: Analysis | null, settled?: Finished['settled']): void {
     const previous = this.finished.get(version.uri);
     // A slower, older analysis never replaces a newer one.
     if (previous && previous.version > version.version) return;
-    this.finished.set(version.uri, { ...version, analysis });
+    this.finished.set(version.uri, { ...version, analysis, ...(settled ? { settled } : {}) });
   }
 }

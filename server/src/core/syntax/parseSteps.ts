@@ -5,7 +5,7 @@ import { parseTree, YAML_PARSE_OPTIONS } from './parse';
 import type { SourceFormat, SyntaxTree } from './tree';
 
 /** Lexical tokens read between two pauses: small enough that one slice stays well under a millisecond. */
-export const LEXEMES_PER_STEP = 512;
+export const LEXEMES_PER_STEP = 256;
 
 /**
  * Reads the text like `parseTree`, pausing (`yield`) while the YAML is tokenised and parsed, which is most of the

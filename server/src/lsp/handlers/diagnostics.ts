@@ -1,6 +1,7 @@
-// Publishes diagnostics as the user types (debounced) and at once on open and save.
+// Publishes diagnostics as the user types (debounced) and at once on open and save; the newest version wins.
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from '../../core/analysis';
 import { AnalysisChangedNotification } from '../../protocol';
 import type { ServerContext } from '../context';
 import { toDiagnostic } from '../convert';
@@ -9,6 +10,8 @@ export class DiagnosticsPublisher {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** The version last published per document: opening a document fires both "open" and "change" for one version. */
   private readonly published = new Map<string, number>();
+  /** The analysis each document's diagnostics wait for: a second publish of the same running version joins it. */
+  private readonly inFlight = new Map<string, Promise<Analysis | null | undefined>>();
 
   constructor(private readonly context: ServerContext) {}
 
@@ -26,23 +29,59 @@ export class DiagnosticsPublisher {
     }, delay));
   }
 
+  /**
+   * Analyses the document's current version in slices (requests are served in between) and publishes its problems.
+   * A newer version abandons the analysis of this one, so a burst of edits publishes only the last version.
+   */
   publish(document: TextDocument): void {
     this.cancel(document.uri);
-    const { connection, cache, extensionRoot } = this.context;
+    const { cache, documents } = this.context;
+    const current = documents.get(document.uri) ?? document;
+    const { uri, version } = current;
+    // Captured now: the open document is updated in place by later edits.
+    const isCurrent = (): boolean => (documents.get(uri) ?? document).version === version;
+    let analysed: Promise<Analysis | null | undefined>;
     try {
-      const current = this.context.documents.get(document.uri) ?? document;
-      const analysis = cache.get(current);
-      const diagnostics = analysis ? analysis.problems.map((problem) => toDiagnostic(current, problem, extensionRoot)) : [];
-      void connection.sendDiagnostics({ uri: current.uri, version: current.version, diagnostics });
-      this.published.set(current.uri, current.version);
-      if (analysis) void connection.sendNotification(AnalysisChangedNotification.type, { uri: current.uri, version: current.version });
+      analysed = cache.analyzeInSlices(current, isCurrent);
     } catch (error) {
-      connection.console.error(`diagnostics failed for ${document.uri}: ${error instanceof Error ? error.stack : String(error)}`);
+      this.failed(uri, error);
+      return;
     }
+    if (this.inFlight.get(uri) === analysed) return;
+    this.inFlight.set(uri, analysed);
+    const settled = (): void => {
+      if (this.inFlight.get(uri) === analysed) this.inFlight.delete(uri);
+    };
+    analysed.then((analysis) => {
+      settled();
+      // Abandoned for a newer version (which publishes itself), or closed meanwhile.
+      if (analysis === undefined || !isCurrent()) return;
+      this.send(current, version, analysis);
+    }, (error: unknown) => {
+      settled();
+      this.failed(uri, error);
+    });
+  }
+
+  private send(document: TextDocument, version: number, analysis: Analysis | null): void {
+    const { connection, extensionRoot } = this.context;
+    try {
+      const diagnostics = analysis ? analysis.problems.map((problem) => toDiagnostic(document, problem, extensionRoot)) : [];
+      void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+      this.published.set(document.uri, version);
+      if (analysis) void connection.sendNotification(AnalysisChangedNotification.type, { uri: document.uri, version });
+    } catch (error) {
+      this.failed(document.uri, error);
+    }
+  }
+
+  private failed(uri: string, error: unknown): void {
+    this.context.connection.console.error(`diagnostics failed for ${uri}: ${error instanceof Error ? error.stack : String(error)}`);
   }
 
   clear(uri: string): void {
     this.cancel(uri);
+    this.inFlight.delete(uri);
     this.published.delete(uri);
     void this.context.connection.sendDiagnostics({ uri, diagnostics: [] });
   }

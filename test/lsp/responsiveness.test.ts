@@ -1,0 +1,139 @@
+// Protocol tests of responsiveness (issue 15): the newest version wins, and requests never wait behind an analysis.
+
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import {
+  CompletionRequest,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  HoverRequest,
+  PublishDiagnosticsNotification,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol';
+import { startTestServer, type TestServer } from './lspClient';
+
+/** A valid native config of about `entries * 3` lines (a long `simulate: compare:` list); lr is on line 2. */
+function largeConfig(entries: number, lr = '3.0e-4'): string {
+  const lines = ['optimizer:', '  type: AdamW', `  lr: ${lr}`, '  weight_decay: 0.01', 'scheduler:', '  type: CosineAnnealingLR', '  T_max: 1000', 'training:', '  steps: 1000', 'simulate:', '  function: rosenbrock', '  x0: [-1.5, 2.0]', '  steps: 100', '  compare:'];
+  for (let i = 0; i < entries; i++) lines.push(`    - type: ${i % 2 ? 'SGD' : 'Adam'}`, `      label: run-${i}`, `      lr: ${(i % 9) + 1}.0e-3`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** About 165 KB: far above the size analysed at once for a request, and hundreds of milliseconds of analysis. */
+const LARGE = largeConfig(3000);
+
+describe('responsiveness of the language server', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ diagnosticsDelay: 0 });
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  test('a burst of edits to a large file publishes diagnostics for the last version only, and an open publishes once', async () => {
+    // A server of its own: the handler below replaces the client's own diagnostics waiters.
+    const burst = await startTestServer({ diagnosticsDelay: 0 });
+    try {
+      const uri = 'file:///responsive/burst.optim.yaml';
+      assert.deepEqual(await burst.open(uri, LARGE), []);
+      // Every publish for this URI from now on, in order.
+      const publishes: PublishDiagnosticsParams[] = [];
+      const last = 10;
+      const final = new Promise<void>((resolve) => {
+        burst.connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
+          if (params.uri !== uri) return;
+          publishes.push(params);
+          if (params.version === last) resolve();
+        });
+      });
+      // Eight valid edits and a final invalid one, each replacing the 6-character lr, written back to back without waiting.
+      for (let version = 2; version <= last; version++) {
+        const lr = version === last ? '-3.0e-4' : `${version}.0e-4`;
+        void burst.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+          textDocument: { uri, version },
+          contentChanges: [{ range: { start: { line: 2, character: 6 }, end: { line: 2, character: 12 } }, text: lr }],
+        });
+      }
+      await final;
+      assert.deepEqual(publishes.map((params) => params.version), [last], 'the analyses of versions 2 to 9 were abandoned, not published');
+      const flagged = publishes[0]!.diagnostics.filter((diagnostic) => diagnostic.range.start.line === 2);
+      assert.ok(flagged.some((diagnostic) => diagnostic.code === 'OL105'), `the final version's negative lr is flagged: ${JSON.stringify(publishes[0]!.diagnostics)}`);
+
+      // Opening fires both "open" and "change" for version 1: still one publish (B's publish follows A's in order).
+      const opened = new Map<string, number>();
+      const secondOpened = new Promise<void>((resolve) => {
+        burst.connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
+          opened.set(params.uri, (opened.get(params.uri) ?? 0) + 1);
+          if (params.uri.endsWith('b.optim.yaml')) resolve();
+        });
+      });
+      for (const name of ['a', 'b']) {
+        void burst.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: `file:///responsive/${name}.optim.yaml`, languageId: 'optim', version: 1, text: 'optimizer:\n  type: SGD\n  lr: 0.1\n' } });
+      }
+      await secondOpened;
+      assert.equal(opened.get('file:///responsive/a.optim.yaml'), 1);
+    } finally {
+      await burst.stop();
+    }
+  });
+
+  test('a hover and a completion sent during a long re-analysis answer before it finishes', async () => {
+    const uri = 'file:///responsive/hover.optim.yaml';
+    await server.open(uri, LARGE);
+    const events: string[] = [];
+    const published = server.nextDiagnostics(uri, 2).then(() => events.push('diagnostics v2'));
+    void server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 6, character: 9 }, end: { line: 6, character: 13 } }, text: '2000' }],
+    });
+    const hovered = server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 9 } }).then((hover) => {
+      events.push('hover');
+      return hover;
+    });
+    const completed = server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 5, character: 8 } }).then((items) => {
+      events.push('completion');
+      return items;
+    });
+    const [hover, items] = await Promise.all([hovered, completed, published]);
+    assert.deepEqual(events, ['hover', 'completion', 'diagnostics v2'], 'both requests were answered from the last finished analysis while version 2 was analysed');
+    assert.match(JSON.stringify(hover?.contents), /AdamW/);
+    const labels = (Array.isArray(items) ? items : items?.items ?? []).map((item) => item.label);
+    assert.ok(labels.includes('CosineAnnealingLR'), `scheduler names are completed: ${labels.slice(0, 10).join(', ')}`);
+  });
+
+  test('new settings during a long analysis: that analysis is dropped and the version is published once, with them', async () => {
+    const uri = 'file:///responsive/settings.optim.yaml';
+    await server.open(uri, LARGE);
+    const published = server.nextDiagnostics(uri, 2);
+    void server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 2, character: 6 }, end: { line: 2, character: 12 } }, text: '-3.0e-4' }],
+    });
+    // Sent while version 2 is being analysed with the old settings (OL105 on).
+    void server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { optimizerLens: { diagnosticsDelay: 0, severity: { OL105: 'off' } } } });
+    const diagnostics = await published;
+    assert.deepEqual(diagnostics.filter((diagnostic) => diagnostic.code === 'OL105'), [], 'published with the new settings');
+    assert.ok(diagnostics.length > 0, 'the other problem of a negative lr is still reported');
+    // Put the settings back for the other tests (and wait until they are applied: the document is republished).
+    const restored = server.nextDiagnostics(uri, 2);
+    void server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { optimizerLens: { diagnosticsDelay: 0 } } });
+    assert.ok((await restored).some((diagnostic) => diagnostic.code === 'OL105'));
+  });
+
+  test('a small document is analysed at once for a request, so a hover sees the newest text', async () => {
+    const uri = 'file:///responsive/small.optim.yaml';
+    const small = 'optimizer:\n  type: AdamW\n  lr: 3.0e-4\n';
+    await server.open(uri, small);
+    const published = server.nextDiagnostics(uri, 2);
+    void server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: 'optimizer:\n  type: SGD\n  lr: 3.0e-4\n' }],
+    });
+    const hover = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 8 } });
+    assert.match(JSON.stringify(hover?.contents), /SGD/);
+    assert.doesNotMatch(JSON.stringify(hover?.contents), /AdamW/);
+    await published;
+  });
+});
