@@ -145,6 +145,9 @@ describe('dialect spellings are catalog fields', () => {
       'hf.warmup_stable_decay.num_warmup_steps': 'warmup', 'hf.warmup_stable_decay.num_training_steps': 'total', 'hf.cosine_with_min_lr.num_warmup_steps': 'warmup',
       'hf.cosine_with_min_lr.num_training_steps': 'total', 'WarmupLR.warmup_num_steps': 'warmup', 'WarmupDecayLR.total_num_steps': 'total',
       'WarmupDecayLR.warmup_num_steps': 'warmup', 'WarmupCosineLR.total_num_steps': 'total', 'WarmupCosineLR.warmup_num_steps': 'warmup', 'OneCycle.decay_step_size': 'period',
+      'timm.CosineLRScheduler.t_initial': 'total', 'timm.CosineLRScheduler.warmup_t': 'warmup', 'timm.TanhLRScheduler.t_initial': 'total', 'timm.TanhLRScheduler.warmup_t': 'warmup',
+      'timm.PolyLRScheduler.t_initial': 'total', 'timm.PolyLRScheduler.warmup_t': 'warmup', 'timm.StepLRScheduler.decay_t': 'period', 'timm.StepLRScheduler.warmup_t': 'warmup',
+      'timm.MultiStepLRScheduler.decay_t': 'milestone', 'timm.MultiStepLRScheduler.warmup_t': 'warmup', 'timm.PlateauLRScheduler.warmup_t': 'warmup',
     });
   });
 });

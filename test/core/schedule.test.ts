@@ -157,6 +157,7 @@ test('every catalog entry is well-formed', () => {
     'CyclicLR', 'OneCycleLR', 'SequentialLR', 'ChainedScheduler', 'ReduceLROnPlateau', 'hf.linear', 'hf.cosine', 'hf.cosine_with_restarts',
     'hf.polynomial', 'hf.constant', 'hf.constant_with_warmup', 'hf.inverse_sqrt', 'hf.warmup_stable_decay', 'hf.cosine_with_min_lr',
     'WarmupLR', 'WarmupDecayLR', 'WarmupCosineLR', 'OneCycle', 'LRRangeTest',
+    'timm.CosineLRScheduler', 'timm.TanhLRScheduler', 'timm.PolyLRScheduler', 'timm.StepLRScheduler', 'timm.MultiStepLRScheduler', 'timm.PlateauLRScheduler',
   ];
   assert.deepEqual([...names].sort(), [...expected].sort());
   assert.equal(findScheduler('torch.optim.lr_scheduler.OneCycleLR')?.name, 'OneCycleLR');

@@ -1,4 +1,5 @@
-// Catalog entries for learning-rate schedulers (torch.optim.lr_scheduler, Hugging Face, DeepSpeed).
+// Catalog entries for learning-rate schedulers (torch.optim.lr_scheduler, Hugging Face, DeepSpeed, timm).
+import { timmEntries } from './timmSchedulers';
 import type { ParamSpec, Reference, SchedulerEntry } from './types';
 
 const TORCH_DOCS = 'https://pytorch.org/docs/1.13/generated/torch.optim.';
@@ -488,6 +489,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
   },
   ...huggingFaceEntries(),
   ...deepSpeedEntries(),
+  ...timmEntries(),
 ];
 
 /**

@@ -122,7 +122,7 @@ export interface OptimizerEntry extends EntryBase {
   readonly hfOptim?: readonly string[];
 }
 
-export type SchedulerFamily = 'torch' | 'hf' | 'deepspeed';
+export type SchedulerFamily = 'torch' | 'hf' | 'deepspeed' | 'timm';
 
 export interface SchedulerEntry extends EntryBase {
   readonly kind: 'scheduler';

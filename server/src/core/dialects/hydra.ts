@@ -53,8 +53,9 @@ export function buildHydraModel(tree: SyntaxTree): ConfigModel {
     if (!target || !targetEntry?.value) return;
     const block: TargetBlock = { target, targetSpan: targetEntry.value, map, keySpan: keySpan ?? targetEntry.keySpan, path };
     if (SCHEDULER_PREFIXES.some((prefix) => target.startsWith(prefix))) {
-      // Modelled schedulers and misspelt names are kept; real ones the engine does not model (timm, LambdaLR's
-      // siblings) are recognised and left out, so they are neither drawn nor reported.
+      // Modelled schedulers (torch, transformers factories, timm classes) and misspelt names are kept; real ones the
+      // engine does not model (timm's factories, LambdaLR's siblings) are recognised and left out, so they are neither
+      // drawn nor reported.
       const resolved = resolveSchedulerPath(target);
       if (resolved.kind !== 'external' || /(^|\.)(LambdaLR|MultiplicativeLR)$/.test(target)) schedulers.push(block);
     } else if (OPTIMIZER_PREFIXES.some((prefix) => target.startsWith(prefix))) {

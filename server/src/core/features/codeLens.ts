@@ -20,7 +20,7 @@ export function codeLenses(analysis: Analysis): Lens[] {
     const facts = analysis.schedule;
     const summary = facts?.summary;
     if (facts && summary) {
-      const peak = `peak ${formatNumber(summary.peak)} @ step ${summary.peakStep}`;
+      const peak = `peak ${formatNumber(summary.peak)} @ ${facts.series.unit ?? 'step'} ${summary.peakStep}`;
       const final = `final ${formatNumber(summary.final)}`;
       const truncated = facts.located.some((issue) => issue.severity === 'error') ? ' · stops early (see problems)' : '';
       lenses.push({ span: scheduler.keySpan, title: `${facts.title}: start ${formatNumber(summary.start)} · ${peak} · ${final}${truncated}`, command: 'optimizerLens.showSchedule' });

@@ -1,7 +1,7 @@
 // Hover: the catalog's documentation for whatever is under the cursor; on a scheduler, the computed schedule comes first.
 
 import { TOP_LEVEL_SECTIONS, TRAINING_SECTION } from '../catalog/sections';
-import type { EntryBase, OptimizerEntry, ParamSpec, SectionEntry } from '../catalog/types';
+import type { EntryBase, OptimizerEntry, ParamSpec, SchedulerEntry, SectionEntry } from '../catalog/types';
 import type { Analysis } from '../analysis';
 import { formatNumber } from '../util/numberFormat';
 import { describeRange, describeType } from '../rules/values';
@@ -38,7 +38,7 @@ export function hover(analysis: Analysis, offset: number, sections: readonly Sec
     case 'schedulerType': {
       const entry = target.block.entry;
       if (!entry) return null;
-      const parts = [entryMarkdown(entry, `${entry.family === 'torch' ? 'torch.optim.lr_scheduler' : entry.family === 'hf' ? 'Hugging Face' : 'DeepSpeed'} scheduler`)];
+      const parts = [entryMarkdown(entry, `${SCHEDULER_ORIGINS[entry.family]} scheduler`)];
       if (analysis.schedule && target.block === model.scheduler) parts.unshift(scheduleSummaryMarkdown(analysis.schedule));
       return { markdown: parts.join('\n\n'), span: target.span };
     }
@@ -50,6 +50,9 @@ export function hover(analysis: Analysis, offset: number, sections: readonly Sec
     }
   }
 }
+
+/** Where a scheduler comes from, by the catalog's `family`. */
+const SCHEDULER_ORIGINS: Readonly<Record<SchedulerEntry['family'], string>> = { torch: 'torch.optim.lr_scheduler', hf: 'Hugging Face', deepspeed: 'DeepSpeed', timm: 'timm.scheduler' };
 
 /** Where an optimizer class comes from, by the catalog's `library` (every library has its line). */
 const OPTIMIZER_ORIGINS: Readonly<Record<OptimizerEntry['library'], string>> = {
@@ -93,8 +96,9 @@ export function paramMarkdown(spec: ParamSpec, owner: string, value: unknown, gi
 export function scheduleSummaryMarkdown(facts: ScheduleFacts): string {
   const summary = facts.summary;
   if (!summary) return `**Schedule:** ${[...facts.located.map((issue) => issue.message), ...facts.notes].join(' ') || 'empty'}`;
+  const unit = facts.series.unit ?? 'step';
   const lines = [
-    `**Schedule** over ${facts.series.lr.length} steps${facts.stepsFromRun ? '' : ' (preview)'}: starts at \`${formatNumber(summary.start)}\`, peaks at \`${formatNumber(summary.peak)}\` at step ${summary.peakStep}, ends at \`${formatNumber(summary.final)}\`${summary.minStep !== facts.series.lr.length - 1 && summary.min < summary.final ? `; lowest \`${formatNumber(summary.min)}\` at step ${summary.minStep}` : ''}.`,
+    `**Schedule** over ${facts.series.lr.length} ${unit}s${facts.stepsFromRun ? '' : ' (preview)'}: starts at \`${formatNumber(summary.start)}\`, peaks at \`${formatNumber(summary.peak)}\` at ${unit} ${summary.peakStep}, ends at \`${formatNumber(summary.final)}\`${summary.minStep !== facts.series.lr.length - 1 && summary.min < summary.final ? `; lowest \`${formatNumber(summary.min)}\` at ${unit} ${summary.minStep}` : ''}.`,
   ];
   for (const note of facts.notes) lines.push(`*${note}*`);
   return lines.join('\n\n');

@@ -115,6 +115,6 @@ export function computeSchedule(model: ConfigModel, options: { steps?: number; m
     stepsFromRun: options.steps === undefined && runSteps !== undefined,
     title: scheduleTitle(block),
     located,
-    notes,
+    notes: [...notes, ...(series.notes ?? [])],
   };
 }

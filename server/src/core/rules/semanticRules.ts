@@ -2,11 +2,12 @@
 
 import { divergingMomentum, optimizerConstraintViolations } from '../catalog/constraints';
 import { findParam, resolveParams, stepRole } from '../catalog/index';
-import type { ParamValue, SchedulerBlock } from '../model';
+import type { Fix, ParamValue, SchedulerBlock } from '../model';
 import { givenParams, resolvedOptimizerParams } from '../modelValues';
 import type { Span } from '../syntax/tree';
 import { formatNumber, type Rule, type RuleContext } from './context';
 import { insertEntryEdit, replaceValueEdit } from './edits';
+import { timmCycleLength, timmUnit } from '../schedule/timm';
 
 /** The number of scheduler steps a block runs for, and where that number comes from. */
 interface Stretch {
@@ -133,9 +134,28 @@ function checkTotal(context: RuleContext, block: SchedulerBlock, param: ParamVal
     }
     return;
   }
+  if (block.entry?.family === 'timm') {
+    checkTimmCycles(context, block, value, stretch, span, setTo);
+    return;
+  }
   if (value !== stretch.length) {
     const effect = value < stretch.length ? 'the schedule ends early and the lr stays at its floor for the rest of the run' : 'the schedule never finishes';
     context.report('OL215', span, `\`${param.name}\` is ${value} but ${stretch.label} differs: ${effect}.`, [setTo]);
+  }
+}
+
+/** timm's cycle schedulers end where their last cycle ends (`get_cycle_length()`), which counts epochs unless `t_in_epochs: false`. */
+function checkTimmCycles(context: RuleContext, block: SchedulerBlock, tInitial: number, stretch: Stretch, span: Span, setTo: Fix): void {
+  const resolved = resolveParams(block.entry as NonNullable<SchedulerBlock['entry']>, givenParams(block));
+  const [cycleMul, cycleLimit, warmupT] = [resolved.cycle_mul, resolved.cycle_limit, resolved.warmup_t].map(Number) as [number, number, number];
+  if (![cycleMul, cycleLimit, warmupT].every(Number.isFinite)) return;
+  const end = timmCycleLength({ tInitial, cycleMul, cycleLimit, warmupT, warmupPrefix: resolved.warmup_prefix === true });
+  const unit = timmUnit(resolved.t_in_epochs !== false).plural;
+  const counted = unit === 'epochs' ? 't_initial counts epochs: t_in_epochs is true, the default' : 't_initial counts optimizer updates: t_in_epochs is false';
+  if (end < stretch.length) {
+    context.report('OL215', span, `${block.entry?.name} ends its last cycle at ${end} ${unit} but ${stretch.label} is longer: the lr stays at lr_min for the last ${stretch.length - end} ${unit} (${counted}).`, cycleLimit === 1 && end === tInitial ? [setTo] : []);
+  } else if (end > stretch.length) {
+    context.report('OL215', span, `${block.entry?.name} ends its last cycle at ${end} ${unit} but ${stretch.label} is shorter: the lr never reaches lr_min (${counted}).`, cycleLimit === 1 && end === tInitial ? [setTo] : []);
   }
 }
 

@@ -5,6 +5,7 @@ import { buildHuggingFaceLambda } from './huggingFace';
 import { DeepSpeedOneCycleScheduler, LrRangeTestScheduler, WarmupCosineLrScheduler, WarmupLrScheduler } from './deepSpeed';
 import type { WarmupShape } from './deepSpeed';
 import { ParamReader } from './params';
+import { buildTimmScheduler } from './timm';
 import { LibraryRaise } from './runtime';
 import type { ParamGroup, ParamPath, SteppableScheduler } from './runtime';
 import {
@@ -30,6 +31,14 @@ export interface BuildContext {
   readonly issues: ScheduleIssue[];
   /** The number of steps the caller asked for, quoted in messages such as OneCycleLR's overrun. */
   readonly runSteps: number;
+  /** What the drawing assumes or leaves out, for the caller to show: notes, and the unit a point counts (timm). */
+  readonly drawing: DrawingFacts;
+}
+
+export interface DrawingFacts {
+  readonly notes: string[];
+  /** Set when one point of the series is not one optimizer step (a timm scheduler with `t_in_epochs: true`). */
+  unit?: 'epoch' | 'update';
 }
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
@@ -73,6 +82,7 @@ export function buildScheduler(block: unknown, path: ParamPath, context: BuildCo
     return new LambdaLrScheduler(entry.name, path, group, schedule.factorAt, schedule.markers);
   }
   if (entry.family === 'deepspeed') return buildDeepSpeed(entry.name, reader, group);
+  if (entry.family === 'timm') return buildTimmScheduler(entry.name, reader, group, context.drawing);
   return buildTorch(entry.name, reader, path, context);
 }
 

@@ -1,6 +1,6 @@
 // evaluateSchedule: the lr (and momentum / betas) a scheduler block produces at every optimizer step, exactly as the library computes it.
 
-import { buildScheduler } from './build';
+import { buildScheduler, type DrawingFacts } from './build';
 import { LibraryRaise, newParamGroup } from './runtime';
 import type { SteppableScheduler } from './runtime';
 import { ReduceLrOnPlateauScheduler } from './torchSchedulers';
@@ -22,6 +22,7 @@ function raiseIssue(raised: LibraryRaise, when: string): ScheduleIssue {
  */
 export function evaluateSchedule(request: ScheduleRequest): ScheduleSeries {
   const issues: ScheduleIssue[] = [];
+  const drawing: DrawingFacts = { notes: [] };
   const { optimizer } = request;
   const steps = request.steps;
   if (!Number.isInteger(steps) || steps < 0) {
@@ -33,7 +34,7 @@ export function evaluateSchedule(request: ScheduleRequest): ScheduleSeries {
   const group = newParamGroup(optimizer.lr, optimizer.momentum, optimizer.betas);
   let scheduler: SteppableScheduler | undefined;
   try {
-    scheduler = buildScheduler(request.scheduler, [], { group, issues, runSteps: steps });
+    scheduler = buildScheduler(request.scheduler, [], { group, issues, runSteps: steps, drawing });
   } catch (caught) {
     issues.push(caught instanceof LibraryRaise ? raiseIssue(caught, 'when it is constructed') : internalIssue(caught));
     return emptySeries(issues);
@@ -84,6 +85,8 @@ export function evaluateSchedule(request: ScheduleRequest): ScheduleSeries {
     lr: lrSeries,
     markers: collectMarkers(scheduler, lrSeries),
     issues,
+    ...(drawing.notes.length > 0 ? { notes: drawing.notes } : {}),
+    ...(drawing.unit !== undefined ? { unit: drawing.unit } : {}),
     ...(momentum !== undefined ? { momentum: cut(momentum) } : {}),
     ...(beta1 !== undefined && beta2 !== undefined ? { betas: [cut(beta1), cut(beta2)] as const } : {}),
   };

@@ -52,6 +52,10 @@ export interface ScheduleSeries {
   readonly betas?: readonly [Float64Array, Float64Array];
   readonly markers: readonly ScheduleMarker[];
   readonly issues: readonly ScheduleIssue[];
+  /** What the curve assumes or leaves out (e.g. a timm scheduler's unit, its random noise); absent when nothing. */
+  readonly notes?: readonly string[];
+  /** What one point counts when it is not one optimizer step: `epoch` (a timm scheduler stepped per epoch) or `update`. */
+  readonly unit?: 'epoch' | 'update';
 }
 
 export interface ScheduleSummary {
