@@ -6,14 +6,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 as referenceCrc32, inflateSync } from 'node:zlib';
 import type { ScheduleData } from '../../server/src/protocol';
-import { decimateByPixelColumn } from '../../server/src/cli/plot/decimate';
+import { decimateByPixelColumn } from '../../server/src/core/plot/decimate';
 import { scheduleHtml } from '../../server/src/cli/plot/html';
-import { linePlotScene, type LinePlotSpec } from '../../server/src/cli/plot/linePlot';
+import { linePlotScene, type LinePlotSpec } from '../../server/src/core/plot/linePlot';
 import { linePlotPng, schedulePng } from '../../server/src/cli/plot/png';
-import type { ScenePolyline } from '../../server/src/cli/plot/scene';
-import { scheduleLinePlotSpec } from '../../server/src/cli/plot/scheduleSpec';
-import { linePlotSvg, scheduleSvg } from '../../server/src/cli/plot/svg';
-import { formatTick, linearScale, logScale } from '../../server/src/cli/plot/ticks';
+import type { ScenePolyline } from '../../server/src/core/plot/scene';
+import { scheduleLinePlotSpec } from '../../server/src/core/plot/scheduleSpec';
+import { linePlotSvg, scheduleSvg } from '../../server/src/core/plot/svg';
+import { formatTick, linearScale, logScale } from '../../server/src/core/plot/ticks';
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
 
@@ -69,10 +69,12 @@ function assertWellFormedXml(text: string): void {
   assert.equal(roots, 1, 'exactly one root element');
 }
 
-/** The points of every polyline with `data-label="label"`, as [x, y] pairs. */
+/** The pieces (subpaths) of the curve with `data-label="label"`, each as [x, y] pairs. */
 function polylinePoints(svg: string, label: string): [number, number][][] {
-  const pattern = new RegExp(`<polyline[^>]*data-label="${label}"[^>]*points="([^"]*)"`, 'g');
-  return Array.from(svg.matchAll(pattern), (match) => match[1]!.split(' ').map((pair) => pair.split(',').map(Number) as [number, number]));
+  const pattern = new RegExp(`<path d="([^"]*)"[^>]*data-label="${label}"`, 'g');
+  return Array.from(svg.matchAll(pattern), (match) => match[1]!.split('M').filter((piece) => piece !== ''))
+    .flat()
+    .map((piece) => piece.split('L').map((pair) => pair.trim().split(' ').map(Number) as [number, number]));
 }
 
 function textsOfClass(svg: string, role: string): string[] {

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRandom, permutation } from '../../server/src/compute/random';
+import { createRandom, permutation } from '../../server/src/core/util/random';
 
 test('the same seed gives the same draws; another seed, other draws', () => {
   const draw = (seed: number) => {

@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { computeSchedule, type ScheduleFacts } from '../core/features/scheduleFacts';
+import { scheduleSeriesJson, toScheduleData } from '../core/features/scheduleView';
 import { formatNumber } from '../core/rules/context';
 import { formatSarif, formatText, lintRecords, type LintRecord } from './lint';
 import { EXIT, readConfig } from './readConfig';
@@ -168,10 +169,12 @@ async function scheduleCommand(args: readonly string[], io: CliIo): Promise<numb
   }
   for (const issue of facts.located) io.stderr(`optlens: ${issue.severity}: ${issue.message}\n`);
   for (const note of facts.notes) io.stderr(`optlens: note: ${note}\n`);
-  if (values.json) io.stdout(`${JSON.stringify(scheduleJson(facts))}\n`);
+  // The same view as the panel's; the notes went to stderr above, so they stay out of the plot's errors.
+  const data = toScheduleData(model, facts, { uri: file, version: 0, ...(metrics ? { metrics } : {}), withNotes: false })!;
+  if (values.json) io.stdout(`${JSON.stringify(scheduleSeriesJson(data))}\n`);
   else io.stdout(scheduleText(file, facts));
   if (values.out !== undefined) {
-    const written = renderScheduleFile(values.out, facts, model.training?.totalSteps, { logY: values.log === true });
+    const written = renderScheduleFile(values.out, data, { logY: values.log === true });
     if (written.error) {
       io.stderr(`optlens: ${written.error}\n`);
       return 2;
@@ -197,17 +200,6 @@ function noSchedulerHint(dialect: string): string {
     default:
       return ' section';
   }
-}
-
-/** The CLI's JSON contract: {"lr": [...], "momentum"?: [...], "betas"?: [[b1, b2], ...]}. */
-export function scheduleJson(facts: ScheduleFacts): { lr: number[]; momentum?: number[]; betas?: [number, number][] } {
-  const { series } = facts;
-  const betas = series.betas;
-  return {
-    lr: Array.from(series.lr),
-    ...(series.momentum ? { momentum: Array.from(series.momentum) } : {}),
-    ...(betas ? { betas: Array.from(betas[0], (b1, i): [number, number] => [b1, betas[1][i] ?? 0]) } : {}),
-  };
 }
 
 function scheduleText(file: string, facts: ScheduleFacts): string {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONVERT_TARGETS, convertTargetNamed } from '../core/catalog/dialects';
 import { convertConfig } from '../core/convert/index';
-import { runSimulation, simulationRequest } from '../core/features/simulation';
+import { runSimulation, simulationRequest, toSimulationView } from '../core/features/simulation';
 import { planRangeTest, toRangeTestView, type RangeTestOverrides, type RangeTestViewData } from '../core/features/rangeTest';
 import { RANGE_TEST_TASKS, type RangeTestTaskName } from '../core/rangeTest/types';
 import { runPytorchRangeTest } from '../compute/pytorchRangeTest';
@@ -13,8 +13,8 @@ import { BACKEND_ORDER, type BackendName } from '../compute/backends';
 import { UsageError, type CliIo } from './commands';
 import { readConfig } from './readConfig';
 import { linePlotPng } from './plot/png';
-import { linePlotSvg } from './plot/svg';
-import type { LinePlotSpec } from './plot/linePlot';
+import { linePlotSvg } from '../core/plot/svg';
+import type { LinePlotSpec } from '../core/plot/linePlot';
 
 function writePlot(io: CliIo, file: string, spec: LinePlotSpec): string | undefined {
   const extension = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
@@ -39,16 +39,19 @@ export async function simulateCommand(args: readonly string[], io: CliIo): Promi
   for (const issue of issues) io.stderr(`optlens: ${file}: ${issue.message}\n`);
   if (!request) return 1;
   const started = process.hrtime.bigint();
-  const { result, statements } = runSimulation(request);
+  const summary = runSimulation(request);
+  const { result, statements } = summary;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   for (const issue of result.issues) io.stderr(`optlens: ${issue.message}\n`);
   if (values.json) {
+    // The panel's view, plus what a script needs to tell runs apart: each run's optimizer and where it diverged.
+    const view = toSimulationView(file, summary, seconds);
     io.stdout(`${JSON.stringify({
-      runs: result.runs.map((run) => ({ label: run.label, optimizer: run.optimizer, x: run.x, loss: run.loss, ...(run.divergedAt !== undefined ? { divergedAt: run.divergedAt } : {}) })),
-      ...(result.heatmap ? { heatmap: result.heatmap } : {}),
-      ...(statements.length > 0 ? { stability: statements } : {}),
-      backend: 'float64-js',
-      seconds,
+      ...view,
+      runs: view.runs.map((run, index) => {
+        const source = result.runs[index]!;
+        return { ...run, optimizer: source.optimizer, ...(source.divergedAt !== undefined ? { divergedAt: source.divergedAt } : {}) };
+      }),
     })}\n`);
   } else {
     io.stdout(`${file}: ${result.landscape?.id ?? 'landscape'}, ${request.steps} steps, ${result.runs.length} runs (${seconds.toFixed(2)} s, plain Float64Array loops)\n`);

@@ -26,29 +26,5 @@ export function formatValue(value: number | null | undefined, significantDigits 
   return formatNumber(value, significantDigits);
 }
 
-/** About `count` round tick values covering [min, max] on a linear axis (1, 2 or 5 times a power of ten apart). */
-export function linearTicks(min: number, max: number, count: number): number[] {
-  if (!Number.isFinite(min) || !Number.isFinite(max) || count < 1) return [];
-  if (min === max) return [min];
-  const rawStep = (max - min) / count;
-  const power = Math.pow(10, Math.floor(Math.log10(rawStep)));
-  const multiple = [1, 2, 5, 10].find((candidate) => candidate * power >= rawStep * (1 - 1e-9)) ?? 10;
-  const step = multiple * power;
-  const ticks: number[] = [];
-  for (let tick = Math.ceil(min / step) * step; tick <= max + step * 1e-9; tick += step) {
-    ticks.push(Number(tick.toPrecision(12)));
-  }
-  return ticks;
-}
-
-/** Powers of ten covering [min, max] on a logarithmic axis; both bounds must be positive. */
-export function logTicks(min: number, max: number): number[] {
-  if (!(min > 0) || !(max > 0)) return [];
-  const ticks: number[] = [];
-  for (let exponent = Math.floor(Math.log10(min)); exponent <= Math.ceil(Math.log10(max)); exponent++) {
-    // Parsing `1e-5` gives the nearest double to 10^-5; `Math.pow(10, -5)` can be one ulp off.
-    const tick = Number(`1e${exponent}`);
-    if (tick >= min * (1 - 1e-9) && tick <= max * (1 + 1e-9)) ticks.push(tick);
-  }
-  return ticks;
-}
+// One tick algorithm for every plot: the core's (the CLI's plots and the panels' SVG exports use it too).
+export { linearTicks, logTicks } from '../../../server/src/core/plot/ticks';

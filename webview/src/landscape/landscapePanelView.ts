@@ -12,6 +12,7 @@ import type { ExportFormat, LandscapePanelSnapshot, SimulationSnapshot } from '.
 import { formatValue, linearTicks } from '../common/format';
 import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
 import { decadeAxis } from '../common/logAxis';
+import { formatTick } from '../../../server/src/core/plot/ticks';
 import { escapeXml, exportBaseNameOf, lineChartSvgBody, round, svgOpen } from '../common/lineChartSvg';
 import { finiteRange, levelScale, marchingSquares, mixRgb, normalizedHeight, parseRgb, type LevelScale } from './contours';
 import { boundLines, hasMap, isWarningVerdict, lastStepOf, pointAt, simulationCsv, stepSizeSeries, type StepSizeSeries } from './landscapeModel';
@@ -1012,10 +1013,10 @@ export class LandscapePanelView {
       parts.push('</g>');
       parts.push(`<rect x="${left}" y="${top}" width="${size}" height="${size}" fill="none" stroke="${escapeXml(theme.gridLines)}"/>`);
       for (const tick of linearTicks(bounds.xMin, bounds.xMax, 5)) {
-        parts.push(`<text x="${round(toX(tick))}" y="${top + size + 14}" fill="${text}" text-anchor="middle">${escapeXml(formatValue(tick, 3))}</text>`);
+        parts.push(`<text x="${round(toX(tick))}" y="${top + size + 14}" fill="${text}" text-anchor="middle">${escapeXml(formatTick(tick))}</text>`);
       }
       for (const tick of linearTicks(bounds.yMin, bounds.yMax, 5)) {
-        parts.push(`<text x="${left - 6}" y="${round(toY(tick) + 4)}" fill="${text}" text-anchor="end">${escapeXml(formatValue(tick, 3))}</text>`);
+        parts.push(`<text x="${left - 6}" y="${round(toY(tick) + 4)}" fill="${text}" text-anchor="end">${escapeXml(formatTick(tick))}</text>`);
       }
       let legendX = left;
       view.runs.forEach((run, index) => {

@@ -902,12 +902,7 @@ export class SchedulePanelView {
     const range = this.visibleRange();
     if (!chart || !schedule || !range) return '';
     const data = chart.data;
-    const lrScale = chart.scales.lr;
-    const momentumScale = chart.scales.momentum;
-    const scaleRange = (scale: uPlot.Scale | undefined): StepRange | null =>
-      scale && typeof scale.min === 'number' && typeof scale.max === 'number' && Number.isFinite(scale.min) && Number.isFinite(scale.max)
-        ? { min: scale.min, max: scale.max }
-        : null;
+    // The export's axes are the core plot module's (as in the CLI's SVG), not uPlot's on-screen ranges.
     return scheduleSvg({
       width: Math.max(480, Math.round(chart.width)),
       height: Math.max(240, Math.round(chart.height) + 44),
@@ -915,8 +910,6 @@ export class SchedulePanelView {
       theme: this.theme,
       logScale: this.logScale,
       stepRange: range,
-      lrRange: scaleRange(lrScale) ?? { min: 0, max: 1 },
-      momentumRange: scaleRange(momentumScale),
       steps: this.decimatedSteps,
       series: this.plotted.map((series, index) => ({
         label: series.label,

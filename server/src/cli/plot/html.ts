@@ -1,15 +1,18 @@
 // Writes a schedule as a standalone HTML page: the SVG plot, a summary table and the errors, nothing remote.
 
 import type { ScheduleData } from '../../protocol';
-import { escapeXml, scheduleSvg } from './svg';
-import { scientific } from './ticks';
+import { escapeXml, scheduleSvg } from '../../core/plot/svg';
+import { formatNumber } from '../../core/util/numberFormat';
 
 export interface ScheduleSummaryRow {
   readonly label: string;
   readonly value: string;
 }
 
-/** Start, peak (with its step), minimum and final lr, plus the run length; empty for an empty schedule. */
+/**
+ * Start, peak (with its step), minimum and final lr, plus the run length; empty for an empty schedule. Values use the
+ * product's one number format (four significant digits: enough to tell 3e-4 from 2.999e-4 in a table).
+ */
 export function scheduleSummaryRows(data: ScheduleData): ScheduleSummaryRow[] {
   const lr = data.lr;
   if (lr.length === 0) return [];
@@ -20,10 +23,10 @@ export function scheduleSummaryRows(data: ScheduleData): ScheduleSummaryRow[] {
     if (lr[step]! < lr[lowStep]!) lowStep = step;
   }
   const rows: ScheduleSummaryRow[] = [
-    { label: 'start lr', value: formatLr(lr[0]!) },
-    { label: 'peak lr', value: `${formatLr(lr[peakStep]!)} at step ${peakStep}` },
-    { label: 'lowest lr', value: `${formatLr(lr[lowStep]!)} at step ${lowStep}` },
-    { label: 'final lr', value: `${formatLr(lr[lr.length - 1]!)} at step ${lr.length - 1}` },
+    { label: 'start lr', value: formatNumber(lr[0]!) },
+    { label: 'peak lr', value: `${formatNumber(lr[peakStep]!)} at step ${peakStep}` },
+    { label: 'lowest lr', value: `${formatNumber(lr[lowStep]!)} at step ${lowStep}` },
+    { label: 'final lr', value: `${formatNumber(lr[lr.length - 1]!)} at step ${lr.length - 1}` },
     { label: 'steps evaluated', value: String(lr.length) },
   ];
   if (data.totalSteps !== undefined) rows.push({ label: 'run length', value: `${data.totalSteps} steps` });
@@ -31,18 +34,10 @@ export function scheduleSummaryRows(data: ScheduleData): ScheduleSummaryRow[] {
   if (second && second.length > 0) {
     const finite = second.filter(Number.isFinite);
     if (finite.length > 0) {
-      rows.push({ label: data.momentum ? 'momentum range' : 'beta1 range', value: `${formatLr(Math.min(...finite))} to ${formatLr(Math.max(...finite))}` });
+      rows.push({ label: data.momentum ? 'momentum range' : 'beta1 range', value: `${formatNumber(Math.min(...finite))} to ${formatNumber(Math.max(...finite))}` });
     }
   }
   return rows;
-}
-
-/** Four significant digits: enough to tell 3e-4 from 2.999e-4 in a table, unlike a tick label. */
-function formatLr(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  return magnitude >= 0.01 && magnitude < 1e4 ? String(Number(value.toPrecision(4))) : scientific(value, 4);
 }
 
 export function scheduleHtml(data: ScheduleData): string {

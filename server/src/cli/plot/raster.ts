@@ -1,8 +1,8 @@
 // A small RGB rasterizer for plot scenes: anti-aliased strokes, filled rectangles and bitmap text.
 
-import { GLYPH_ADVANCE, GLYPH_ASCENT, glyphCells } from './font';
-import type { PlotColor, Scene, SceneItem, SceneText } from './scene';
-import { textWidth } from './scene';
+import { GLYPH_ADVANCE, GLYPH_ASCENT, glyphCells } from '../../core/plot/font';
+import type { PlotColor, Scene, SceneItem, SceneText } from '../../core/plot/scene';
+import { textWidth } from '../../core/plot/scene';
 
 type Rgb = readonly [number, number, number];
 

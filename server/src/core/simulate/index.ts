@@ -15,6 +15,6 @@ export type {
   SimulateSurface,
 } from './simulate';
 export { parseSimulateSection, DEFAULT_SIMULATION_STEPS } from './section';
-export { GaussianSource } from './noise';
+export { GaussianSource } from '../util/random';
 export { runStatements, measuredStatement, classify, boundFor, MEASURED_CRITERIA } from './stability';
 export type { RunStatement, RunVerdict, StabilityBound, StatementContext } from './stability';

@@ -3,7 +3,7 @@
 import { findOptimizer } from '../catalog/index';
 import { builtinLandscape, type Landscape, type LandscapeSpec } from '../landscape/index';
 import { createBatchedOptimizer, type OptimizerConfig } from '../optim/index';
-import { GaussianSource } from './noise';
+import { GaussianSource } from '../util/random';
 
 /** Gradient noise: `fixed` adds N(0, std^2); `gradient` scales std by |g_j|; `distance` by the distance to the nearest known minimum. */
 export interface NoiseSpec {

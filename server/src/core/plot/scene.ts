@@ -1,4 +1,4 @@
-// The drawing list that both the SVG writer and the PNG rasterizer render, so that both show one picture.
+// The drawing list that the SVG writer (CLI and panel exports) and the CLI's PNG rasterizer render: one picture.
 
 import { bitmapTextWidth } from './font';
 
@@ -37,6 +37,8 @@ export interface ScenePolyline {
   readonly color: PlotColor;
   readonly width: number;
   readonly dash?: readonly number[];
+  /** 0..1; 1 when absent. */
+  readonly opacity?: number;
   readonly role?: string;
   /** The series label, so that readers of the SVG can find a curve. */
   readonly label?: string;
@@ -122,6 +124,8 @@ const DARK_THEME: PlotTheme = {
   accents: { warmup: '#d2a8ff', peak: '#e3b341', restart: '#f778ba' },
 };
 
-export function plotTheme(name: 'light' | 'dark' | undefined): PlotTheme {
-  return name === 'dark' ? DARK_THEME : LIGHT_THEME;
+/** A built-in theme by name; a panel passes its own colours (the editor's theme) as a `PlotTheme`. */
+export function plotTheme(theme: 'light' | 'dark' | PlotTheme | undefined): PlotTheme {
+  if (typeof theme === 'object') return theme;
+  return theme === 'dark' ? DARK_THEME : LIGHT_THEME;
 }

@@ -1,4 +1,5 @@
-// Axis scales for static plots: nice linear ticks, power-of-ten log ticks, and compact number labels.
+// Axis scales for every plot (CLI, panel exports, the panels' axes): nice linear ticks, power-of-ten log ticks, and
+// compact tick labels. One tick algorithm, so that a plot drawn anywhere has the same ticks for the same range.
 
 /** A numeric axis mapped onto a pixel interval. `log` axes have a positive domain. */
 export interface AxisScale {
@@ -71,6 +72,34 @@ export function logScale(dataMin: number, dataMax: number, targetCount: number):
     }
   }
   return { min: powerOfTen(lowExponent), max: powerOfTen(highExponent), log: true, ticks, minorTicks };
+}
+
+/** Nice linear ticks (the step of `niceStep`) that lie inside [min, max], for an axis whose ends are given. */
+export function linearTicks(min: number, max: number, targetCount: number): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || targetCount < 1) return [];
+  if (min === max) return [min];
+  const [low, high] = min < max ? [min, max] : [max, min];
+  const step = niceStep(high - low, targetCount);
+  const ticks: number[] = [];
+  const first = Math.ceil(low / step - 1e-9);
+  const last = Math.floor(high / step + 1e-9);
+  for (let index = first; index <= last; index++) ticks.push(cleanFloat(index * step));
+  return ticks;
+}
+
+/** The powers of ten inside [min, max] (every one, or every k-th to stay near `targetCount`); both ends positive. */
+export function logTicks(min: number, max: number, targetCount = Infinity): number[] {
+  if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) return [];
+  const [low, high] = min < max ? [min, max] : [max, min];
+  const lowExponent = Math.ceil(Math.log10(low) - 1e-9);
+  const highExponent = Math.floor(Math.log10(high) + 1e-9);
+  const every = Math.max(1, Math.ceil((highExponent - lowExponent) / Math.max(1, targetCount)));
+  const ticks: number[] = [];
+  for (let exponent = Math.ceil(lowExponent / every) * every; exponent <= highExponent; exponent += every) {
+    const tick = powerOfTen(exponent);
+    if (tick >= low * (1 - 1e-9) && tick <= high * (1 + 1e-9)) ticks.push(tick);
+  }
+  return ticks;
 }
 
 /** 10^exponent written so that 1e-7 is exactly the double that `1e-7` parses to. */

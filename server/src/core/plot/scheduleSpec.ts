@@ -1,6 +1,6 @@
 // Turns a computed schedule into a line-plot spec: lr on the left axis, momentum or beta1 on the right.
 
-import type { ScheduleData, ScheduleMarker } from '../../protocol';
+import type { ScheduleData, ScheduleMarker } from '../views';
 import type { LinePlotMarker, LinePlotSeries, LinePlotSpec } from './linePlot';
 import { plotTheme, type PlotColor, type PlotTheme } from './scene';
 
@@ -29,21 +29,27 @@ export function scheduleLinePlotSpec(data: ScheduleData, options: SchedulePlotOp
     const alreadyMarked = data.markers.some((marker) => (marker.kind === 'end' || marker.kind === 'run-end') && marker.step === total);
     if (!alreadyMarked) markers.push({ x: total, label: `run end (${total} steps)`, color: markerColor('run-end', theme) });
   }
-  const lrAllNonNegative = data.lr.every((value) => !(value < 0));
   return {
     title: data.title.trim() === '' ? 'Learning-rate schedule' : data.title,
     xLabel: 'step',
-    yLabel: logY ? 'learning rate (log scale)' : 'learning rate',
-    logY,
+    ...scheduleLrAxis(logY, data.lr.every((value) => !(value < 0))),
     series,
     markers,
     ...(y2Label !== undefined ? { y2Label } : {}),
-    // A linear lr axis starts at zero so that decay reads as a fraction of the peak.
-    ...(!logY && lrAllNonNegative ? { yDomain: { min: 0 } } : {}),
     notes: data.errors.map((message) => `error: ${message}`),
     ...(options.width !== undefined ? { width: options.width } : {}),
     ...(options.height !== undefined ? { height: options.height } : {}),
     ...(options.theme !== undefined ? { theme: options.theme } : {}),
+  };
+}
+
+/** The lr axis of every schedule plot (CLI and panel export): its title, scale, and where it starts. */
+export function scheduleLrAxis(logY: boolean, lrAllNonNegative: boolean): Pick<LinePlotSpec, 'yLabel' | 'logY' | 'yDomain'> {
+  return {
+    yLabel: logY ? 'learning rate (log scale)' : 'learning rate',
+    logY,
+    // A linear lr axis starts at zero so that decay reads as a fraction of the peak.
+    ...(!logY && lrAllNonNegative ? { yDomain: { min: 0 } } : {}),
   };
 }
 

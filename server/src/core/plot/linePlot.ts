@@ -1,4 +1,5 @@
-// Lays out a generic line plot (axes, ticks, grid, curves, markers, legend) as a scene for SVG and PNG.
+// Lays out a generic line plot (axes, ticks, grid, curves, markers, legend) as a scene for SVG and PNG: the layout
+// of the CLI's plots and of the panels' SVG exports.
 
 import { decimateByPixelColumn } from './decimate';
 import { fitText, plotTheme, textWidth, type PlotColor, type PlotTheme, type Scene, type SceneItem } from './scene';
@@ -11,6 +12,10 @@ export interface LinePlotSeries {
   readonly y: ArrayLike<number>;
   readonly dashed?: boolean;
   readonly color?: PlotColor;
+  /** Stroke width in pixels; 2 when absent. */
+  readonly width?: number;
+  /** 0..1; 1 when absent. */
+  readonly opacity?: number;
   /** The y axis the series is read on; `right` uses `y2Label`. Left when absent. */
   readonly axis?: 'left' | 'right';
 }
@@ -19,6 +24,8 @@ export interface LinePlotMarker {
   readonly x: number;
   readonly label: string;
   readonly color?: PlotColor;
+  /** Dashed unless `false`. */
+  readonly dashed?: boolean;
 }
 
 export interface AxisDomain {
@@ -44,7 +51,8 @@ export interface LinePlotSpec {
   readonly notes?: readonly string[];
   readonly width?: number;
   readonly height?: number;
-  readonly theme?: 'light' | 'dark';
+  /** A built-in theme, or a panel's own colours. */
+  readonly theme?: 'light' | 'dark' | PlotTheme;
 }
 
 export const DEFAULT_PLOT_WIDTH = 800;
@@ -103,7 +111,7 @@ export function linePlotScene(spec: LinePlotSpec): Scene {
   const markerLabels = drawMarkers(items, theme, area, spec.markers ?? [], xScale, toPixelX);
   for (const { series, color, pieces } of pixels) {
     for (const points of pieces) {
-      items.push({ kind: 'polyline', points, color, width: 2, ...(series.dashed ? { dash: [6, 4] } : {}), role: 'series', label: series.label });
+      items.push({ kind: 'polyline', points, color, width: series.width ?? 2, ...(series.opacity !== undefined ? { opacity: series.opacity } : {}), ...(series.dashed ? { dash: [6, 4] } : {}), role: 'series', label: series.label });
     }
   }
   // Marker labels go over the curves, marker lines under them.
@@ -252,7 +260,7 @@ function drawMarkers(items: SceneItem[], theme: PlotTheme, area: PlotArea, marke
   for (const marker of ordered) {
     const color = marker.color ?? theme.marker;
     const x = Math.round(toPixelX(marker.x)) + 0.5;
-    items.push({ kind: 'line', x1: x, y1: area.top, x2: x, y2: area.bottom, color, width: 1, dash: [4, 3], role: 'marker' });
+    items.push({ kind: 'line', x1: x, y1: area.top, x2: x, y2: area.bottom, color, width: 1, ...(marker.dashed === false ? {} : { dash: [4, 3] }), role: 'marker' });
     const text = fitText(marker.label, 1, (area.right - area.left) / 2);
     if (text === '') continue;
     const labelWidth = textWidth(text, 1);
