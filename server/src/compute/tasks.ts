@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type * as TensorFlow from '@tensorflow/tfjs-core';
 import type { RangeTestParams } from '../core/rangeTest/types';
 import type { TensorFlowModule } from './backends';
-import { createRandom } from './random';
+import { createRandom } from '../core/util/random';
 import { batchOrder, builtInTask, gatherBatch } from './taskData';
 import type { BatchOrder, BuiltInTask } from './taskData';
 import { checkWorkspaceFile, formatBytes, type WorkspaceFileRequest } from './workspacePaths';
