@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { analyze } from '../server/src/core/analysis';
 import { runSimulation, simulationRequest } from '../server/src/core/features/simulation';
 import { simulate } from '../server/src/core/simulate/index';
-import { toSimulationView } from '../server/src/lsp/handlers/compute';
+import { toSimulationView } from '../server/src/core/features/simulation';
 import { ensureWebviewBundle, launchChromium, repositoryRoot } from '../test/webview/webviewHarness';
 import { openResultPanel } from '../test/webview/resultPanelHarness';
 

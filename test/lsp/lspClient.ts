@@ -2,8 +2,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { ensureFreshBundles } from '../freshBundles';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -25,9 +24,12 @@ import {
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const SERVER_BUNDLE = path.join(ROOT, 'dist', 'server.js');
 
-/** Builds the bundles once if they are missing, so the tests always exercise what ships. */
+/** The bundles the protocol tests start: the server, its compute worker and the Python runner it ships. */
+export const PROTOCOL_BUNDLES = ['dist/server.js', 'dist/worker.js', 'dist/python/optlens_range_test.py'];
+
+/** Builds the bundles when one is missing or older than a source file, so the tests always exercise what ships, as it is now. */
 export function ensureBuilt(): void {
-  if (!existsSync(SERVER_BUNDLE)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  ensureFreshBundles(PROTOCOL_BUNDLES, ROOT);
 }
 
 export interface TestServer {

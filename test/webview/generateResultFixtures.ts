@@ -1,26 +1,17 @@
 // Writes the range-test and landscape fixtures the webview tests read, from the pure core (smoothing, suggestions,
-// landscapes and the optimizer engine), so that they look like what the server sends.
+// landscapes and the optimizer engine) and the product's own view mapping, so that they are what the server sends.
 // Run: node --import tsx test/webview/generateResultFixtures.ts
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RangeTestView, SimulationRunView, SimulationStatementView, SimulationView } from '../../server/src/protocol';
+import type { RangeTestView, SimulationView } from '../../server/src/protocol';
 import { rangeTestLearningRates, smoothLosses, suggestLearningRates } from '../../server/src/core/rangeTest/index';
-import { runStatements, simulate, type SimulateRequest, type SimulateResult } from '../../server/src/core/simulate/index';
+import type { SimulateRequest } from '../../server/src/core/simulate/index';
+import { runSimulation, toSimulationView } from '../../server/src/core/features/simulation';
+// mulberry32 straight from the seed: the fixture noise is the same on every run (the committed fixtures use it).
+import { uniformSource } from '../../server/src/core/util/random';
 
 const fixtureFolder = join(import.meta.dirname, '..', 'fixtures', 'webview');
-
-/** A deterministic uniform source (mulberry32), so the fixture noise is the same on every run. */
-function uniformSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A range-test curve shaped like a real one (a small CNN with AdamW): flat at ln(10) for tiny lrs, a descent
@@ -115,51 +106,19 @@ function yourModelView(full: RangeTestView): RangeTestView {
   };
 }
 
-function toView(result: SimulateResult, uri: string, functionLabel: string, extra: Partial<SimulationView> = {}): SimulationView {
-  const surface = result.surface;
-  const runs: SimulationRunView[] = result.runs.map((run) => ({
-    label: run.label,
-    x: run.x,
-    loss: run.loss,
-    ...(run.stepSize ? { stepSize: run.stepSize } : {}),
-    ...(run.divergedAt !== undefined ? { stoppedEarly: `diverged at update ${run.divergedAt}` } : {}),
-  }));
-  const heatmap = result.heatmap;
-  return {
-    uri,
-    functionLabel,
-    dim: result.landscape?.dim ?? 2,
-    ...(surface ? { grid: { xs: surface.x, ys: surface.y, values: surface.values.flat() } } : {}),
-    minima: result.landscape?.minima ?? [],
-    runs,
-    ...(heatmap
-      ? {
-          heatmap: {
-            xLabel: 'lr',
-            yLabel: heatmap.yAxis.name,
-            xs: heatmap.xAxis.values,
-            ys: heatmap.yAxis.values,
-            // JSON has no NaN: a diverged cell travels as null, as it does from the server.
-            values: heatmap.values.flat().map((value) => (value === null ? Number.NaN : value)),
-            metric: heatmap.metric === 'final_loss' ? 'final loss' : 'steps to tolerance',
-          },
-        }
-      : {}),
-    notes: result.issues.map((issue) => issue.message),
-    backend: 'cpu (float64)',
-    seconds: 0.04,
-    ...extra,
-  };
+/**
+ * A simulation as the server sends it: the file's request run through the same core functions as the language
+ * server's job (`runSimulation`) and mapped by the product's own `toSimulationView`, so the fixtures carry the
+ * product's labels. `seconds` is fixed so that a regeneration gives the same file.
+ */
+function simulationView(request: SimulateRequest, uri: string): SimulationView {
+  const summary = runSimulation(request);
+  if (summary.result.issues.length > 0) throw new Error(summary.result.issues.map((issue) => issue.message).join('\n'));
+  return toSimulationView(uri, summary, 0.04);
 }
 
-function run(request: SimulateRequest): SimulateResult {
-  const result = simulate(request);
-  if (result.issues.length > 0) throw new Error(result.issues.map((issue) => issue.message).join('\n'));
-  return result;
-}
-
-const rosenbrock = toView(
-  run({
+const rosenbrock = simulationView(
+  {
     function: 'rosenbrock',
     x0: [-1.5, 2],
     steps: 600,
@@ -169,40 +128,27 @@ const rosenbrock = toView(
     ],
     surfaceResolution: 96,
     maxRecordedPoints: 601,
-  }),
+  },
   'file:///work/configs/rosenbrock.optim.yaml',
-  'rosenbrock: (1 - x)^2 + 100 (y - x^2)^2',
-  { notes: ['Adam reaches the valley floor quickly, then follows the curved valley; SGD with momentum creeps along it.'] },
 );
 
-/** The per-run statements as the server sends them (see toSimulationView). */
-function statementsOf(result: SimulateResult, eigenvalues?: readonly number[]): SimulationStatementView[] {
-  return runStatements(result.runs, eigenvalues ? { eigenvalues } : {}).map((statement) => ({
-    run: statement.label,
-    basis: statement.basis,
-    verdict: statement.verdict,
-    text: statement.text,
-    ...(statement.bound ? { bound: statement.bound } : {}),
-  }));
-}
-
 // SGD past GD's limit (a bound, unstable) beside Adam at the same lr (no bound: measured).
-const quadraticResult = run({
-  function: 'quadratic_ill',
-  x0: [1.8, 1.2],
-  steps: 60,
-  optimizers: [
-    { type: 'SGD', label: 'SGD lr=0.0205', params: { lr: 0.0205 } },
-    { type: 'Adam', label: 'Adam lr=0.0205', params: { lr: 0.0205 } },
-  ],
-  surfaceResolution: 64,
-});
-const quadratic = toView(quadraticResult, 'file:///work/configs/ill-conditioned.optim.yaml', 'quadratic_ill: 0.5 (x^2 + 100 y^2)', {
-  stability: statementsOf(quadraticResult, [1, 100]),
-});
+const quadratic = simulationView(
+  {
+    function: 'quadratic_ill',
+    x0: [1.8, 1.2],
+    steps: 60,
+    optimizers: [
+      { type: 'SGD', label: 'SGD lr=0.0205', params: { lr: 0.0205 } },
+      { type: 'Adam', label: 'Adam lr=0.0205', params: { lr: 0.0205 } },
+    ],
+    surfaceResolution: 64,
+  },
+  'file:///work/configs/ill-conditioned.optim.yaml',
+);
 
-const dormant = toView(
-  run({
+const dormant = simulationView(
+  {
     function: { type: 'quadratic', diag: [1, 1, 1, 1, 1, 1] },
     x0: [1, 1, 1, 1, 1, 1],
     steps: 300,
@@ -212,22 +158,20 @@ const dormant = toView(
     ],
     dormant: { coordinate: 5, start: 0, end: 150 },
     noise: { std: 0.05, seed: 3 },
-  }),
+  },
   'file:///work/configs/dormant.optim.yaml',
-  'quadratic, 6-D, coordinate 6 dormant for 150 updates',
 );
 
-const sweep = toView(
-  run({
+const sweep = simulationView(
+  {
     function: 'rosenbrock',
     x0: [-1.5, 2],
     steps: 300,
     optimizers: [{ type: 'Adam', params: { lr: 0.01 } }],
     grid: { lr: [1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1, 2e-1, 5e-1, 1, 2], beta1: [0, 0.5, 0.8, 0.9, 0.95, 0.99] },
     surfaceResolution: 0,
-  }),
+  },
   'file:///work/configs/sweep.optim.yaml',
-  'rosenbrock: Adam sweep over lr and beta1',
 );
 
 const full = rangeTestView();

@@ -168,7 +168,9 @@ describe('landscape webview', () => {
       // Adam gets no 2/lambda_max verdict (issue 11): what it did, measured.
       assert.match((await lines.nth(1).textContent())!, /^Adam lr=0\.0205: Still descending, .*\(measured\)$/);
       assert.equal(await lines.nth(1).evaluate((line) => line.classList.contains('measured')), true);
-      await show(page, rosenbrock);
+      // A sweep's view carries no statements (the product's runStatements gives none for a grid).
+      assert.equal(sweep.stability, undefined);
+      await show(page, sweep);
       assert.equal(await page.locator('.stability').isHidden(), true, 'no statements without them in the view');
     });
   });
@@ -235,10 +237,10 @@ describe('landscape webview', () => {
       const cells = await paintedPixels(page, 'canvas.heatmap', { x: 60, y: 26, width: size.width - 140, height: size.height - 70 }, 6);
       assert.ok(cells.painted / cells.total > 0.6, `heatmap cells painted: ${cells.painted}/${cells.total}`);
       const label = (await page.locator('canvas.heatmap').getAttribute('aria-label'))!;
-      assert.match(label, /^Heatmap of final loss over lr and beta1; best 0\.00338 at lr 2, beta1 0\.95$/);
+      assert.match(label, /^Heatmap of final_loss over lr and beta1; best 0\.00338 at lr 2, beta1 0\.95$/);
       const csv = await clickAndCapture(page, 'Export CSV');
       const rows = (csv.content as string).trimEnd().split('\n');
-      assert.equal(rows[0], 'lr,beta1,final loss');
+      assert.equal(rows[0], 'lr,beta1,final_loss', 'the product\'s label: the metric as the file names it');
       assert.equal(rows.length, 1 + 66);
       assert.equal(rows[11], '2,0,', 'the diverged cell is empty');
     });

@@ -1,15 +1,13 @@
 // Drives the bundled schedule webview in Debian's Chromium through playwright-core, with a stub VS Code host.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostToWebviewMessage, ScheduleWebviewState, WebviewToHostMessage } from '../../webview/src/protocol';
 import type { MarkerLabelBox } from '../../webview/src/schedule/schedulePanelView';
+import { ensureFreshBundles } from '../freshBundles';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
-const bundlePath = join(repositoryRoot, 'dist', 'webview', 'schedule.js');
 const harnessUrl = pathToFileURL(join(repositoryRoot, 'test', 'webview', 'harness', 'scheduleHarness.html')).href;
 
 export type ThemeName = 'light' | 'dark' | 'hc';
@@ -40,23 +38,12 @@ export interface HarnessWindow {
   };
 }
 
-/** Builds the webview bundle when it is missing or older than any webview source file. */
-export function ensureWebviewBundle(): void {
-  const newestSource = newestModification(join(repositoryRoot, 'webview', 'src'));
-  if (existsSync(bundlePath) && statSync(bundlePath).mtimeMs >= newestSource) return;
-  const result = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repositoryRoot, encoding: 'utf8' });
-  if (result.status !== 0 || !existsSync(bundlePath)) {
-    throw new Error(`node esbuild.mjs failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
+/** The webview bundles the browser tests load (they import the core's views, so every source folder counts). */
+export const WEBVIEW_BUNDLES = ['dist/webview/schedule.js', 'dist/webview/rangeTest.js', 'dist/webview/landscape.js'];
 
-function newestModification(folder: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestModification(path) : statSync(path).mtimeMs);
-  }
-  return newest;
+/** Builds the bundles when a webview bundle is missing or older than any source file. */
+export function ensureWebviewBundle(): void {
+  ensureFreshBundles(WEBVIEW_BUNDLES, repositoryRoot);
 }
 
 export async function launchChromium(): Promise<Browser> {

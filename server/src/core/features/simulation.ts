@@ -1,4 +1,5 @@
 // The bridge from a config's `simulate:` section to the simulator, and from its result to the panel's view.
+// One home for both, used by the LSP handler, the CLI and the webview fixture generator.
 
 import type { ConfigModel } from '../model';
 import { optimizerConfigOf } from '../modelValues';
@@ -6,6 +7,7 @@ import { parseSimulateSection, runStatements, simulate, type RunStatement, type 
 import { builtinLandscape } from '../landscape/index';
 import { nodeAt, toPlain, type Span } from '../syntax/tree';
 import { computeSchedule } from './scheduleFacts';
+import type { SimulationView } from '../views';
 
 export interface LocatedIssue {
   readonly span: Span;
@@ -55,4 +57,52 @@ export function runSimulation(request: SimulateRequest, progress?: (fraction: nu
     ...(request.lrFactors ? { lrFactors: request.lrFactors } : {}),
   });
   return { result, statements };
+}
+
+/**
+ * The simulation panel's data from a simulation summary: trajectories, the sampled surface, the per-run statements
+ * and the heatmap, with the product's labels (e.g. the heatmap's metric is `final_loss` or `steps_to_tolerance`, as
+ * written in the file). The panel, the CLI's `--json` and the webview tests' fixtures all come from here.
+ */
+export function toSimulationView(uri: string, summary: SimulationSummary, seconds: number): SimulationView {
+  const { result, statements } = summary;
+  const surface = result.surface;
+  const heatmap = result.heatmap;
+  return {
+    uri,
+    functionLabel: result.landscape ? (result.landscape.id === 'expression' ? result.landscape.formula : result.landscape.id) : 'landscape',
+    dim: result.landscape?.dim ?? result.runs[0]?.x[0]?.length ?? 0,
+    ...(surface ? { grid: { xs: surface.x, ys: surface.y, values: surface.values.flat() } } : {}),
+    minima: result.landscape?.minima ?? [],
+    runs: result.runs.map((run) => ({
+      label: run.label,
+      x: run.x,
+      loss: run.loss,
+      steps: run.steps,
+      ...(run.stepSize ? { stepSize: run.stepSize } : {}),
+      ...(run.divergedAt !== undefined ? { stoppedEarly: `diverged at step ${run.divergedAt}` } : {}),
+    })),
+    ...(statements.length > 0 ? {
+      stability: statements.map((statement) => ({
+        run: statement.label,
+        basis: statement.basis,
+        verdict: statement.verdict,
+        text: statement.text,
+        ...(statement.bound ? { bound: statement.bound } : {}),
+      })),
+    } : {}),
+    ...(heatmap ? {
+      heatmap: {
+        xLabel: heatmap.xAxis.name,
+        yLabel: heatmap.yAxis.name,
+        xs: heatmap.xAxis.values,
+        ys: heatmap.yAxis.values,
+        values: heatmap.values.flat(),
+        metric: heatmap.metric,
+      },
+    } : {}),
+    notes: result.issues.map((issue) => issue.message),
+    backend: 'float64-js (plain Float64Array loops)',
+    seconds,
+  };
 }
