@@ -31,9 +31,22 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     // The project's interpreter, as a user sets it: Debian's python3 has torch (a python3 earlier on the PATH may not).
     mkdirSync(path.join(workspace, '.vscode'));
     writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'optimizerLens.python.interpreter': '/usr/bin/python3' }, null, 2));
-    // A longer, gentler ramp than the example's, so that the test is still running when the live curve is checked.
+    // A DeepSpeed config of the same project: it cannot name the model, so the command asks once and remembers.
+    writeFileSync(path.join(workspace, 'ds_config.json'), '{\n  "train_batch_size": 64,\n  "optimizer": {"type": "AdamW", "params": {"lr": 1e-3, "weight_decay": 0.01}}\n}\n');
+    // A data pipeline that takes 25 ms a batch, like a real one, so that the test is still running (about 10 s) when
+    // the live curve is checked, however fast this machine is.
+    writeFileSync(path.join(workspace, 'train', 'slow_data.py'), [
+      'import time',
+      'from train.data import train_loader as fast_loader',
+      '',
+      'def train_loader():',
+      '    for batch in fast_loader():',
+      '        time.sleep(0.025)',
+      '        yield batch',
+      '',
+    ].join('\n'));
     const config = path.join(workspace, 'range.optim.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('end_lr: 10', 'end_lr: 0.05').replace('num_iter: 120', 'num_iter: 1500'));
+    writeFileSync(config, readFileSync(config, 'utf8').replace('train.data:train_loader', 'train.slow_data:train_loader').replace('end_lr: 10', 'end_lr: 0.05').replace('num_iter: 120', 'num_iter: 400'));
     const vsix = path.join(ROOT, 'optimizer-lens.vsix');
     // A trusted folder (trust is off in code-server's settings): the range test runs the project's code.
     server = await startCodeServer({ workspace, ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }) });
@@ -64,7 +77,19 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no modal: the test runs on the user model');
     // Points arrive while it runs: the panel shows the curve so far, with its progress.
     const frame = webview();
-    await frame.getByText(/^running: \d+ of 1500 iterations/).first().waitFor({ timeout: 120_000 });
+    // What the panel's summary said while waiting, for the failure message.
+    const seen: string[] = [];
+    const running = frame.getByText(/^running: \d+ of 400 iterations/).first();
+    const watch = setInterval(() => {
+      void frame.locator('.summary').first().innerText({ timeout: 200 }).then((text) => seen.push(text.replace(/\s+/g, ' ').slice(0, 160)), () => undefined);
+    }, 500);
+    try {
+      await running.waitFor({ timeout: 120_000 });
+    } catch (error) {
+      throw new Error(`no live progress in the panel; it said: ${[...new Set(seen)].join(' | ')}`, { cause: error });
+    } finally {
+      clearInterval(watch);
+    }
     await toast.locator('.monaco-button, .codicon-notifications-clear, [aria-label*="Cancel"]').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '30-range-test-live.png') });
     // The result names where it ran (Debian's torch on the CPU here: no GPU on these machines).
@@ -91,6 +116,42 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
   test('the written lr is in the file on disk', async () => {
     const text = readFileSync(path.join(workspace, 'range.optim.yaml'), 'utf8');
     assert.doesNotMatch(text, /^\s{2}lr: 1\.0e-3$/m, 'the lr was replaced');
+  });
+
+  test('a DeepSpeed file: the command asks for the model and data once, runs on them, and remembers them', async () => {
+    await workbench.runCommand(page, 'View: Close All Editors');
+    await workbench.openFile(page, 'ds_config.json');
+    await workbench.runCommand(page, 'Optimizer Lens: Run LR Range Test');
+    const pick = (text: string) => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await pick('Run on my PyTorch model').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '36-deepspeed-range-test-choice.png') });
+    await pick('Run on my PyTorch model').click();
+    await page.locator('.quick-input-widget', { hasText: 'the model' }).first().waitFor();
+    await input.fill('train/models.py');
+    // The same check as the linter: a path is not an entry point, and the box says so before anything runs.
+    await page.locator('.quick-input-widget', { hasText: 'file path' }).first().waitFor();
+    await input.fill('train.models:build_model');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'the data' }).first().waitFor();
+    await input.fill('train.data:train_loader');
+    await page.keyboard.press('Enter');
+    await pick('cross_entropy').waitFor();
+    await pick('cross_entropy').click();
+    // The settings a DeepSpeed file cannot hold: shown with their defaults, run from the pick.
+    await pick('num_iter').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '37-deepspeed-range-test-settings.png') });
+    await pick('Run').click();
+    const frame = webview();
+    await frame.getByText(/PyTorch \d+\.\d+\S* on cpu/).first().waitFor({ timeout: 180_000 });
+    await frame.locator('button.apply').first().waitFor({ timeout: 180_000 });
+    assert.match((await frame.locator('.title').innerText()).trim(), /ds_config\.json/);
+    await page.screenshot({ path: path.join(ARTIFACTS, '38-deepspeed-range-test-result.png') });
+    // Remembered for this file: the next run goes straight to the settings, with the model named.
+    await workbench.runCommand(page, 'Optimizer Lens: Run LR Range Test');
+    await pick('model, data and loss').waitFor({ timeout: 30_000 });
+    assert.match(await pick('model, data and loss').innerText(), /train\.models:build_model on train\.data:train_loader/);
+    await page.keyboard.press('Escape');
   });
 
   test('the simulation panel beside the editor shows its legend and play control without scrolling (1600x1000)', async () => {
