@@ -5,23 +5,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { run, type CliIo } from '../../server/src/cli/commands';
+import { run } from '../../server/src/cli/commands';
+import { fakeIo } from './fakeIo';
 
-function fakeIo(files: Record<string, string>): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(text: string) { io.out += text; },
-    stderr(text: string) { io.err += text; },
-    readFile(file: string) {
-      const text = files[file];
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' });
-      return text;
-    },
-    writeFile() {},
-  };
-  return io;
-}
 
 const SIMULATE = 'optimizer: {type: Adam, lr: 0.05}\nsimulate:\n  function: rosenbrock\n  steps: 50\n  compare:\n    - {type: SGD, lr: 0.0002}\n';
 

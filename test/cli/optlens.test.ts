@@ -2,24 +2,9 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, type CliIo } from '../../server/src/cli/commands';
+import { run } from '../../server/src/cli/commands';
+import { fakeIo } from './fakeIo';
 
-function fakeIo(files: Record<string, string>): CliIo & { out: string; err: string; written: Record<string, string | Uint8Array> } {
-  const io = {
-    out: '',
-    err: '',
-    written: {} as Record<string, string | Uint8Array>,
-    stdout(text: string) { io.out += text; },
-    stderr(text: string) { io.err += text; },
-    readFile(file: string) {
-      const text = files[file];
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' });
-      return text;
-    },
-    writeFile(file: string, data: string | Uint8Array) { io.written[file] = data; },
-  };
-  return io;
-}
 
 const CLEAN = 'optimizer:\n  type: AdamW\n  lr: 1.0e-3\nscheduler:\n  type: StepLR\n  step_size: 3\n  gamma: 0.5\ntraining:\n  steps: 8\n';
 const BROKEN = 'optimizer:\n  type: AdamW\n  lr: -1.0e-3\n';

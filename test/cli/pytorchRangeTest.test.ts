@@ -5,24 +5,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { run, type CliIo } from '../../server/src/cli/commands';
+import { run } from '../../server/src/cli/commands';
+import { fakeIo } from './fakeIo';
 
 const PROJECT = path.resolve(__dirname, '..', 'fixtures', 'pytorch_project');
 
-function io(files: Record<string, string> = {}): CliIo & { out: string; err: string } {
-  const captured = {
-    out: '',
-    err: '',
-    stdout(text: string) { captured.out += text; },
-    stderr(text: string) { captured.err += text; },
-    readFile(file: string) {
-      if (files[file] !== undefined) return files[file]!;
-      return readFileSync(path.resolve(PROJECT, file), 'utf8');
-    },
-    writeFile() {},
-  };
-  return captured;
-}
+const io = (files: Record<string, string> = {}) => fakeIo(files, (file) => readFileSync(path.resolve(PROJECT, file), 'utf8'));
 
 interface RangeTestJson {
   backend: string;

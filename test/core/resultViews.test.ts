@@ -6,23 +6,10 @@ import { describe, test } from 'node:test';
 import { analyze } from '../../server/src/core/analysis';
 import { runSimulation, simulationRequest, toSimulationView } from '../../server/src/core/features/simulation';
 import { scheduleForQuery, scheduleSeriesJson, toScheduleData } from '../../server/src/core/features/scheduleView';
-import { run, type CliIo } from '../../server/src/cli/commands';
+import { run } from '../../server/src/cli/commands';
+import { fakeIo } from '../cli/fakeIo';
 
-function cli(files: Record<string, string>): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(text: string) { io.out += text; },
-    stderr(text: string) { io.err += text; },
-    readFile(file: string) {
-      const text = files[file];
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' });
-      return text;
-    },
-    writeFile() {},
-  };
-  return io;
-}
+const cli = (files: Record<string, string>) => fakeIo(files);
 
 const analysisOf = (text: string) => analyze(text, { format: 'yaml', dialect: 'auto', fileName: 'a.optim.yaml' });
 

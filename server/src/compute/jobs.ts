@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { OptimizerConfig } from '../core/optim/types';
 import { resolveOptimizer } from '../core/optim/hyperparameters';
 import { RangeTestRecorder, rangeTestLearningRates } from '../core/rangeTest/index';
-import type { RangeTestParams, RangeTestStop, RangeTestSuggestions } from '../core/rangeTest/index';
+import type { RangeTestCurve, RangeTestParams } from '../core/rangeTest/index';
 import { runSimulation, type SimulationSummary } from '../core/features/simulation';
 import type { SimulateRequest } from '../core/simulate/index';
 import { listBackends, loadBackend } from './backends';
@@ -31,18 +31,13 @@ export interface RangeTestJobParams {
   readonly workspaceRoot?: string;
 }
 
-export interface RangeTestResult {
+/** The recorded curve (lrs, losses, smoothed, how it stopped, suggestions, notes) and where it ran. */
+export interface RangeTestResult extends RangeTestCurve {
   /** The backend that ran the test. */
   readonly backend: BackendName;
   /** Backends tried before it, with the reason each did not load. */
   readonly backendAttempts: readonly BackendStatus[];
   readonly task: string;
-  readonly lrs: number[];
-  readonly losses: number[];
-  readonly smoothed: number[];
-  readonly stopped: RangeTestStop;
-  readonly suggestions: RangeTestSuggestions;
-  readonly notes: string[];
   readonly seconds: number;
 }
 
@@ -57,7 +52,7 @@ export const rangeTestJob: Job<RangeTestJobParams, RangeTestResult> = async (par
   if (!resolved) throw new RangeTestInputError(`The optimizer cannot be run: ${issues.map((issue) => issue.message).join(' ')}`);
   const rangeTest = params.rangeTest;
   progress({ message: 'Loading a compute backend', fraction: 0 });
-  const backend = await loadBackend(params.backend, rangeTestFilter(rangeTest, resolved.rule));
+  const backend = await loadBackend(params.backend, rangeTestFilter(rangeTest, resolved.rule, params.workspaceRoot ?? process.cwd()));
   const engine = await createEngine(backend, rangeTest, resolved.rule, resolved.hyperparameters, params.workspaceRoot ?? process.cwd());
 
   const ramp = rangeTestLearningRates(rangeTest.startLr, rangeTest.endLr, rangeTest.numIter, rangeTest.stepMode);
