@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { SimulationView } from '../../server/src/protocol';
-import { ensureWebviewBundle, launchChromium, repositoryRoot } from './webviewHarness';
+import { drawnAxisLabels, ensureWebviewBundle, exportedTickLabels, launchChromium, repositoryRoot } from './webviewHarness';
 import { clickAndCapture, loadFixture, withResultPanel, paintedPixels, postToPanel, posted, type HarnessGlobals, type ResultPanelOptions } from './resultPanelHarness';
 
 interface ChartShape {
@@ -30,8 +30,17 @@ interface LandscapeGlobals extends HarnessGlobals {
     stepSizeChart(): ChartShape | null;
     stepSizeLabels(): string[];
     theme(): { kind: string };
+    axisChoices(): Record<'loss' | 'stepSize', { x: AxisChoice | null; y: AxisChoice | null } | null>;
+    mapTickLabels(): { x: string[]; y: string[] } | null;
   };
 }
+
+interface AxisChoice {
+  target: number;
+  ticks: number[];
+  labels: string[];
+}
+
 
 const rosenbrock = loadFixture<SimulationView>('landscape.rosenbrock.json');
 const quadratic = loadFixture<SimulationView>('landscape.quadratic.json');
@@ -277,6 +286,21 @@ describe('landscape webview', () => {
       assert.ok((svg.match(/<title>f = /g) ?? []).length >= 10, 'one path per contour level');
       assert.ok(svg.includes('<title>Adam lr=0.05</title>') && svg.includes('<title>SGD momentum=0.9</title>'), 'one path per run');
       assert.ok(svg.includes('>loss</text>') && svg.includes('>step size</text>'), 'the two plots follow the map');
+      // The live plots' axes and the export's carry the same ticks and labels: the core's, for the same view.
+      const choices = await handle(page, (debug) => debug.axisChoices());
+      const lossDrawn = (await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensLandscape.lossChart())`)) as string[][];
+      const stepSizeDrawn = (await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensLandscape.stepSizeChart())`)) as string[][];
+      assert.deepEqual([lossDrawn, stepSizeDrawn], [[choices.loss!.x!.labels, choices.loss!.y!.labels], [choices.stepSize!.x!.labels, choices.stepSize!.y!.labels]], 'uPlot drew the core labels');
+      const live = { x: [...lossDrawn[0]!, ...stepSizeDrawn[0]!], y: [...lossDrawn[1]!, ...stepSizeDrawn[1]!] };
+      assert.ok(choices.loss!.y!.labels.length >= 2 && choices.stepSize!.y!.labels.length >= 2, JSON.stringify(choices));
+      assert.deepEqual(exportedTickLabels(svg, 'x-tick'), live.x, 'x labels: live plots = export');
+      assert.deepEqual(exportedTickLabels(svg, 'y-tick'), live.y, 'y labels: live plots = export');
+      assert.ok(live.y.every((label) => /^(\d+(\.\d+)?|\d(\.\d+)?e-?\d+)$/.test(label)), `core-formatted decades: ${live.y.join(' ')}`);
+      // The map's tick labels are the same in the export as on the canvas when the map has the same size.
+      const mapLabels = (await handle(page, (debug) => debug.mapTickLabels()))!;
+      assert.ok(mapLabels.x.length >= 3 && mapLabels.x.includes('0'), JSON.stringify(mapLabels));
+      const exportedMap = [...svg.matchAll(/class="map-x-tick">([^<]*)</g)].map((match) => match[1]!);
+      assert.ok(exportedMap.length >= 3 && exportedMap.every((label) => /^-?\d+(\.\d+)?$/.test(label)), exportedMap.join(' '));
       const png = await clickAndCapture(page, 'Export PNG');
       const bytes = Buffer.from(png.content as string, 'base64');
       assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RangeTestView } from '../../server/src/protocol';
-import { ensureWebviewBundle, launchChromium, repositoryRoot } from './webviewHarness';
+import { drawnAxisLabels, ensureWebviewBundle, exportedTickLabels, launchChromium, repositoryRoot } from './webviewHarness';
 import { clickAndCapture, loadFixture, withResultPanel, postToPanel, posted, type HarnessGlobals, type ResultPanelOptions } from './resultPanelHarness';
 
 interface RangeTestGlobals extends HarnessGlobals {
@@ -18,6 +18,7 @@ interface RangeTestGlobals extends HarnessGlobals {
     markerLrs(): { kind: string; lr: number }[];
     readoutIndex(): number | null;
     theme(): { kind: string; lr: string };
+    axisChoices(): { x: { target: number; labels: string[] } | null; y: { target: number; labels: string[] } | null } | null;
   };
 }
 
@@ -182,6 +183,13 @@ describe('range-test webview', () => {
       assert.equal((svg.match(/<path d="M/g) ?? []).length, 2, 'raw and smoothed curves');
       for (const label of ['steepest', 'valley', 'min÷10', 'diverged', 'current lr']) assert.ok(svg.includes(`>${label} `), `the SVG labels ${label}`);
       assert.ok(svg.includes('>1e-5<') || svg.includes('>1e-6<'), 'log-axis ticks are powers of ten');
+      // The live chart's axes show the export's ticks and labels: the core's, for the same view.
+      const choices = (await page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.axisChoices()))!;
+      assert.ok(choices.x!.labels.length >= 2 && choices.y!.labels.length >= 2, JSON.stringify(choices));
+      const drawn = (await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensRangeTest.chart())`)) as string[][];
+      assert.deepEqual(drawn, [choices.x!.labels, choices.y!.labels], 'uPlot drew the core labels');
+      assert.deepEqual(exportedTickLabels(svg, 'x-tick'), drawn[0], 'lr labels: live = export');
+      assert.deepEqual(exportedTickLabels(svg, 'y-tick'), drawn[1], 'loss labels: live = export');
 
       const png = await clickAndCapture(page, 'Export PNG');
       assert.equal(png.encoding, 'base64');

@@ -12,6 +12,8 @@ import { oneCycleSchedule, warmupCosineSchedule } from './scheduleFixtures';
 import {
   cspViolations,
   ensureWebviewBundle,
+  drawnAxisLabels,
+  exportedTickLabels,
   launchChromium,
   openSchedulePanel,
   paintCount,
@@ -134,6 +136,11 @@ describe('schedule webview', () => {
       assert.equal(lr![steps!.indexOf(999)], null);
       const lrScale = await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.scales.lr!);
       assert.ok(lrScale.min > 0 && lrScale.max >= 1e-3, `log range ${lrScale.min}..${lrScale.max}`);
+      // On the log axis too, the live labels are the export's: powers of ten from the core's log scale.
+      const logDrawn = (await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`)) as string[][];
+      const logSvg = (await exportVia(page, 'Export SVG')).content as string;
+      assert.deepEqual(exportedTickLabels(logSvg, 'y-tick'), logDrawn[1], 'log lr labels: live = export');
+      assert.ok(logDrawn[1]!.length >= 2 && logDrawn[1]!.every((label) => /^1e-?\d+$|^(0\.0*1|1|10+)$/.test(label)), logDrawn[1]!.join(' '));
       await clickAndWaitForPaint(page, 'Log y');
       assert.equal(await distribution(), 1);
     });
@@ -193,6 +200,15 @@ describe('schedule webview', () => {
       assert.ok(parsed.texts.includes('run end 500'), 'the run end is labelled');
       assert.ok(parsed.texts.includes(schedule.title));
       assert.ok(parsed.texts.includes('3e-4'), `an lr tick label, got ${parsed.texts.join(' | ')}`);
+      // The live chart's axes show the export's ticks and labels: the core's, for the same view.
+      const choices = (await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.axisChoices()))!;
+      assert.ok(choices.x!.labels.length >= 3 && choices.lr!.labels.length >= 3, JSON.stringify(choices));
+      const drawn = await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`) as string[][];
+      assert.deepEqual(drawn, [choices.x!.labels, choices.lr!.labels, choices.momentum!.labels], 'uPlot drew the core labels');
+      assert.deepEqual(exportedTickLabels(svg.content, 'x-tick'), drawn[0], 'step labels: live = export');
+      assert.deepEqual(exportedTickLabels(svg.content, 'y-tick'), drawn[1], 'lr labels: live = export');
+      assert.deepEqual(exportedTickLabels(svg.content, 'y2-tick'), drawn[2], 'beta1 labels: live = export');
+      assert.ok(!choices.x!.labels.some((label) => label.endsWith('K')), `the core's step labels (12.5k, not 12.5K): ${choices.x!.labels.join(' ')}`);
 
       const png = await exportVia(page, 'Export PNG');
       assert.equal(png.encoding, 'base64');
@@ -402,6 +418,11 @@ describe('schedule webview', () => {
       const [steps] = await chartData(page);
       const inside = steps!.filter((step) => step! >= view.min && step! <= view.max);
       assert.ok(inside.length <= 4 * box.width + 8, `at most four samples per pixel column, got ${inside.length}`);
+      // Zoomed, the live axes and the export of that view still show the same ticks and labels.
+      const zoomedDrawn = (await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`)) as string[][];
+      const zoomedSvg = (await exportVia(page, 'Export SVG')).content as string;
+      assert.deepEqual(exportedTickLabels(zoomedSvg, 'x-tick'), zoomedDrawn[0], 'zoomed step labels: live = export');
+      assert.deepEqual(exportedTickLabels(zoomedSvg, 'y-tick'), zoomedDrawn[1], 'zoomed lr labels: live = export');
 
       await page.keyboard.down('Shift');
       await page.mouse.move(box.x + box.width * 0.5, box.y + 50);

@@ -35,7 +35,18 @@ export interface HarnessWindow {
     lastPaintMs(): number | null;
     theme(): { kind: string; background: string; lr: string };
     markerLabels(): MarkerLabelBox[];
+    axisChoices(): Record<'x' | 'lr' | 'momentum', { target: number; ticks: number[]; labels: string[] } | null> | null;
   };
+}
+
+/** The labels uPlot drew on each axis of `chart` at its last draw (its `_values`), in axis order. */
+export function drawnAxisLabels(chart: unknown): string[][] {
+  return (chart as { axes: { _values?: string[] }[] }).axes.map((axis) => [...(axis._values ?? [])]);
+}
+
+/** The tick labels of the core plot module's axes in an exported SVG (`x-tick`, `y-tick`, `y2-tick` texts), in order. */
+export function exportedTickLabels(svg: string, role: 'x-tick' | 'y-tick' | 'y2-tick'): string[] {
+  return [...svg.matchAll(new RegExp(`<text class="${role}"[^>]*>([^<]*)</text>`, 'g'))].map((match) => match[1]!);
 }
 
 /** The webview bundles the browser tests load (they import the core's views, so every source folder counts). */

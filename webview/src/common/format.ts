@@ -10,7 +10,7 @@ export function formatStep(step: number): string {
   return groupedStepFormat.format(step);
 }
 
-/** A step as an axis tick shows it: short, e.g. `12.5K`. */
+/** A step in a marker label (`run end 12.5K`): short. Axis ticks use the core's `formatTick` (see liveAxis.ts). */
 export function formatStepTick(step: number): string {
   return Math.abs(step) < 10_000 ? groupedStepFormat.format(step) : compactStepFormat.format(step);
 }

@@ -43,6 +43,9 @@ export interface LineChartSvgInput {
   readonly y: AxisSpec;
   readonly series: readonly SvgLineSeries[];
   readonly markers: readonly SvgVerticalMarker[];
+  /** The live chart's tick targets (`LiveAxisChoice.target`), so that the export has the same ticks. */
+  readonly xTickCount?: number;
+  readonly yTickCount?: number;
 }
 
 /** The chart as an SVG document of its own. */
@@ -86,6 +89,8 @@ export function lineChartSpec(input: LineChartSvgInput): LinePlotSpec {
     yDomain: { min: input.y.min, max: input.y.max },
     width: input.width,
     height: input.height,
+    ...(input.xTickCount !== undefined ? { xTickCount: input.xTickCount } : {}),
+    ...(input.yTickCount !== undefined ? { yTickCount: input.yTickCount } : {}),
     theme: scenePlotTheme(input.theme, input.series.map((series) => series.color)),
   };
 }

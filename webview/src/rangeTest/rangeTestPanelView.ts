@@ -10,7 +10,7 @@ import uPlot from 'uplot';
 import type { AppliedLearningRate, ApplyTarget, ExportFormat, RangeTestPanelSnapshot, RangeTestSnapshot, RangeTestSuggestionKind } from '../protocol';
 import { formatValue } from '../common/format';
 import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
-import { decadeAxis } from '../common/logAxis';
+import { liveAxis, type LiveAxis, type LiveAxisChoice } from '../common/liveAxis';
 import { exportBaseNameOf, lineChartSvg, type SvgVerticalMarker } from '../common/lineChartSvg';
 import {
   SUGGESTION_KINDS,
@@ -50,6 +50,8 @@ export interface RangeTestDebugHandle {
   readonly markerLrs: () => { kind: string; lr: number }[];
   readonly readoutIndex: () => number | null;
   readonly theme: () => PlotTheme;
+  /** What the live axes last chose (ticks, labels, tick targets), for comparing with the export. */
+  readonly axisChoices: () => { x: LiveAxisChoice | null; y: LiveAxisChoice | null } | null;
 }
 
 interface Elements {
@@ -85,6 +87,8 @@ export class RangeTestPanelView {
   private view: RangeTestSnapshot | null = null;
   private applied: AppliedLearningRate | null = null;
   private chart: uPlot | null = null;
+  /** The chart's axes on the core's ticks; they remember their last ticks for the export. */
+  private axes: { x: LiveAxis; y: LiveAxis } | null = null;
   private theme: PlotTheme;
   private readoutIndexValue: number | null = null;
   private readonly scratch: CanvasRenderingContext2D;
@@ -129,6 +133,7 @@ export class RangeTestPanelView {
   debugHandle(): RangeTestDebugHandle {
     return {
       chart: () => this.chart,
+      axisChoices: () => (this.axes ? { x: this.axes.x.choice(), y: this.axes.y.choice() } : null),
       seriesLabels: () => (this.chart ? this.chart.series.slice(1).map((series) => String(series.label)) : []),
       markerLrs: () => this.markers().map((marker) => ({ kind: marker.key, lr: marker.lr })),
       readoutIndex: () => this.readoutIndexValue,
@@ -375,6 +380,7 @@ export class RangeTestPanelView {
   private rebuildChart(): void {
     this.chart?.destroy();
     this.chart = null;
+    this.axes = null;
     const view = this.view;
     if (!view || view.lrs.length === 0) return;
     const theme = this.theme;
@@ -384,21 +390,29 @@ export class RangeTestPanelView {
     const range = lossRange(view);
     const axisSize = (_chart: uPlot, values: string[] | null): number =>
       Math.ceil(Math.max(3, ...(values ?? []).map((value) => value.length)) * theme.fontSizePx * 0.55 + 16);
+    // The core's ticks and labels on both axes (as in the SVG export and the CLI); the lr axis spans the ramp.
+    const xAxis = liveAxis({ direction: 'x', log: true, kind: 'position', initialLength: () => size.width - 60 });
+    const yAxis = liveAxis({ direction: 'y', log: false, kind: 'value', extent: () => range, initialLength: () => size.height - 60 });
+    this.axes = { x: xAxis, y: yAxis };
     const options: uPlot.Options = {
       width: size.width,
       height: size.height,
       legend: { show: false },
       padding: [22, 14, 0, 4],
       scales: {
-        x: { time: false, distr: 3, log: 10 },
-        loss: { range: () => [range.min, range.max] },
+        x: { time: false, distr: 3, log: 10, range: (_chart, min, max) => [min ?? 1e-7, max ?? 10] },
+        loss: { range: yAxis.range },
       },
       axes: [
         {
           scale: 'x',
           stroke: theme.foreground,
           font,
-          ...decadeAxis(gridColor),
+          grid: { stroke: gridColor, width: 1 },
+          ticks: { stroke: gridColor, width: 1, size: 4 },
+          splits: xAxis.splits,
+          filter: xAxis.filter,
+          values: xAxis.values,
           label: 'learning rate (log)',
           labelFont: font,
           labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
@@ -410,7 +424,9 @@ export class RangeTestPanelView {
           font,
           grid: { stroke: gridColor, width: 1 },
           ticks: { stroke: gridColor, width: 1, size: 4 },
-          values: (_chart, splits) => splits.map((split) => formatValue(split, 3)),
+          splits: yAxis.splits,
+          filter: yAxis.filter,
+          values: yAxis.values,
           size: axisSize,
           label: 'loss',
           labelFont: font,
@@ -604,6 +620,8 @@ export class RangeTestPanelView {
         { label: 'smoothed', xs, ys: data[2] as (number | null)[], color: this.theme.lr, width: this.theme.lineWidth * 1.3 },
       ],
       markers,
+      ...(this.axes?.x.choice() ? { xTickCount: this.axes.x.choice()!.target } : {}),
+      ...(this.axes?.y.choice() ? { yTickCount: this.axes.y.choice()!.target } : {}),
     });
   }
 }

@@ -13,6 +13,7 @@ import { formatStep, formatStepTick, formatValue } from '../common/format';
 import { exportBaseName, fileNameOf, plottedSeriesOf, scheduleCsv, type PlottedSeries } from './seriesModel';
 import { scheduleSvg, type SvgMarker } from './svgExport';
 import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
+import { liveAxis, type LiveAxis, type LiveAxisChoice } from '../common/liveAxis';
 
 export interface StepRange {
   readonly min: number;
@@ -40,6 +41,8 @@ export interface SchedulePanelDebugHandle {
   readonly theme: () => PlotTheme;
   /** The marker labels as last drawn, in CSS pixels of the plot canvas. */
   readonly markerLabels: () => MarkerLabelBox[];
+  /** What the live axes last chose (ticks, labels, tick targets), for comparing with the export. */
+  readonly axisChoices: () => { x: LiveAxisChoice | null; lr: LiveAxisChoice | null; momentum: LiveAxisChoice | null } | null;
 }
 
 export interface MarkerLabelBox {
@@ -95,6 +98,8 @@ export class SchedulePanelView {
   private logScale = false;
   private view: StepRange | null = null;
   private chart: uPlot | null = null;
+  /** The chart's axes on the core's ticks; they remember their last ticks for the export. */
+  private axes: { x: LiveAxis; lr: LiveAxis; momentum: LiveAxis } | null = null;
   private plotted: PlottedSeries[] = [];
   private decimatedSteps: number[] = [];
   private decimatedWindow: { readonly from: number; readonly to: number; readonly buckets: number } | null = null;
@@ -180,6 +185,7 @@ export class SchedulePanelView {
       lastPaintMs: () => this.lastPaint,
       theme: () => this.theme,
       markerLabels: () => this.labelBoxes,
+      axisChoices: () => (this.axes ? { x: this.axes.x.choice(), lr: this.axes.lr.choice(), momentum: this.axes.momentum.choice() } : null),
     };
   }
 
@@ -508,7 +514,11 @@ export class SchedulePanelView {
     const hasRightAxis = this.plotted.some((series) => series.axis === 'momentum');
     const axisSize = (_chart: uPlot, values: string[] | null): number =>
       Math.ceil(Math.max(3, ...(values ?? []).map((value) => value.length)) * theme.fontSizePx * 0.55 + 16);
-    const valueTicks = (_chart: uPlot, splits: number[]): string[] => splits.map((split) => formatValue(split, 3));
+    // The core's ranges, ticks and labels (as in the SVG export and `optlens schedule`), at the core's density.
+    const xAxis = liveAxis({ direction: 'x', log: false, kind: 'position', initialLength: () => size.width - 120 });
+    const lrAxis = liveAxis({ direction: 'y', log: this.logScale, kind: 'value', zeroFloor: true, initialLength: () => size.height - 60 });
+    const momentumAxis = liveAxis({ direction: 'y', log: false, kind: 'value', initialLength: () => size.height - 60 });
+    this.axes = { x: xAxis, lr: lrAxis, momentum: momentumAxis };
 
     const axes: uPlot.Axis[] = [
       {
@@ -517,8 +527,9 @@ export class SchedulePanelView {
         font,
         grid: { stroke: gridColor, width: 1 },
         ticks: { stroke: gridColor, width: 1, size: 4 },
-        values: (_chart, splits) => splits.map((split) => formatStepTick(split)),
-        space: 70,
+        splits: xAxis.splits,
+        filter: xAxis.filter,
+        values: xAxis.values,
         size: Math.ceil(theme.fontSizePx * 1.1 + 14),
       },
       {
@@ -527,9 +538,10 @@ export class SchedulePanelView {
         font,
         grid: { stroke: gridColor, width: 1 },
         ticks: { stroke: gridColor, width: 1, size: 4 },
-        values: valueTicks,
+        splits: lrAxis.splits,
+        filter: lrAxis.filter,
+        values: lrAxis.values,
         size: axisSize,
-        space: 36,
         label: 'learning rate',
         labelFont: font,
         labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
@@ -543,9 +555,10 @@ export class SchedulePanelView {
         font,
         grid: { show: false },
         ticks: { stroke: gridColor, width: 1, size: 4 },
-        values: valueTicks,
+        splits: momentumAxis.splits,
+        filter: momentumAxis.filter,
+        values: momentumAxis.values,
         size: axisSize,
-        space: 36,
         label: [...new Set(this.plotted.filter((series) => series.axis === 'momentum' && !series.pinned).map((series) => series.label))].join(', '),
         labelFont: font,
         labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
@@ -575,8 +588,8 @@ export class SchedulePanelView {
       scales: {
         // A view that reaches the last sample also shows the run end, when the run is longer than the data.
         x: { time: false, range: (_chart, min, max) => [min, max >= this.stepCount() - 1 ? Math.max(max, this.lastPlottedStep()) : max] },
-        lr: this.logScale ? { distr: 3, log: 10 } : { range: (_chart, min, max) => linearLrRange(min, max) },
-        momentum: { range: (_chart, min, max) => momentumRange(min, max) },
+        lr: this.logScale ? { distr: 3, log: 10, range: lrAxis.range } : { range: lrAxis.range },
+        momentum: { range: momentumAxis.range },
       },
       axes,
       series,
@@ -919,22 +932,8 @@ export class SchedulePanelView {
         dashed: series.pinned,
       })),
       markers: this.markerLines(schedule),
+      ...(this.axes?.x.choice() ? { xTickCount: this.axes.x.choice()!.target } : {}),
+      ...(this.axes?.lr.choice() ? { yTickCount: this.axes.lr.choice()!.target } : {}),
     });
   }
-}
-
-/** Linear LR axes start at zero (a schedule is read against zero) and leave a little room at the top. */
-function linearLrRange(min: number | null, max: number | null): uPlot.Range.MinMax {
-  const low = min === null || !Number.isFinite(min) ? 0 : Math.min(0, min);
-  const high = max === null || !Number.isFinite(max) ? 1 : max;
-  if (high <= low) return [low, low + 1];
-  return [low, high + (high - low) * 0.06];
-}
-
-/** Momentum and betas hover near 0.9, so their axis hugs the data with some padding. */
-function momentumRange(min: number | null, max: number | null): uPlot.Range.MinMax {
-  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
-  const span = max - min;
-  const padding = span > 0 ? span * 0.12 : Math.max(0.02, Math.abs(max) * 0.05);
-  return [min - padding, max + padding];
 }

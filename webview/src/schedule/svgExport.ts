@@ -35,6 +35,9 @@ export interface SvgPlotInput {
   readonly steps: readonly number[];
   readonly series: readonly SvgSeries[];
   readonly markers: readonly SvgMarker[];
+  /** The live chart's tick targets, so that the export has the live chart's ticks. */
+  readonly xTickCount?: number;
+  readonly yTickCount?: number;
 }
 
 export function scheduleSvg(input: SvgPlotInput): string {
@@ -63,6 +66,8 @@ export function scheduleSvg(input: SvgPlotInput): string {
       markers,
       ...(rightLabels.length > 0 ? { y2Label: rightLabels.join(', ') } : {}),
       xDomain: input.stepRange,
+      ...(input.xTickCount !== undefined ? { xTickCount: input.xTickCount } : {}),
+      ...(input.yTickCount !== undefined ? { yTickCount: input.yTickCount } : {}),
       width: input.width,
       height: input.height,
       theme: scenePlotTheme(theme, [theme.lr, theme.momentum, theme.beta1, theme.pinned]),

@@ -47,6 +47,10 @@ export interface LinePlotSpec {
   readonly xDomain?: AxisDomain;
   readonly yDomain?: AxisDomain;
   readonly y2Domain?: AxisDomain;
+  /** Tick counts to aim for; from the plot area's size (one per 95 px across, 55 px up) when absent. A live chart
+   * passes its own so that its export has the same ticks. */
+  readonly xTickCount?: number;
+  readonly yTickCount?: number;
   /** Lines shown under the plot in the error colour (at most three are drawn). */
   readonly notes?: readonly string[];
   readonly width?: number;
@@ -87,14 +91,14 @@ export function linePlotScene(spec: LinePlotSpec): Scene {
 
   const top = 58;
   const bottom = height - 40 - notes.length * 13;
-  const yTickCount = Math.max(2, Math.floor((bottom - top) / 55));
+  const yTickCount = spec.yTickCount ?? Math.max(2, Math.floor((bottom - top) / 55));
   const yScale = valueScale(spec.series.filter((series) => series.axis !== 'right'), spec.logY === true, spec.yDomain, yTickCount);
   const y2Scale = hasRight ? valueScale(spec.series.filter((series) => series.axis === 'right'), false, spec.y2Domain, yTickCount) : undefined;
   const widest = (scale: AxisScale | undefined) => Math.max(0, ...(scale?.ticks ?? []).map((tick) => textWidth(formatTick(tick), 1)));
   const left = Math.round(26 + widest(yScale) + 8);
   const right = Math.round(hasRight ? width - (26 + widest(y2Scale) + 8) : width - 18);
   const area: PlotArea = { left, right, top, bottom };
-  const xTickCount = Math.max(2, Math.floor((right - left) / 95));
+  const xTickCount = spec.xTickCount ?? Math.max(2, Math.floor((right - left) / 95));
   const xScale = positionScale(spec, xTickCount);
 
   const items: SceneItem[] = [];
