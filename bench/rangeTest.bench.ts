@@ -22,6 +22,14 @@ import { parseRangeTestSection } from '../server/src/core/rangeTest/index';
 import { PROXY_TASKS } from '../server/src/core/rangeTest/types';
 
 const ITERATIONS = 100;
+/**
+ * Pause after each PyTorch round before ours. Debian's PyTorch does its matrix products in OpenBLAS, whose worker
+ * threads busy-wait for about 0.1 s after each call (THREAD_TIMEOUT, 2^28 cycles) before they sleep: with no
+ * pause they spun on one of this machine's two cores into the first tenth of a second of our round, which came
+ * out 6 to 17% slower than the same round run after one of ours (ONNX Runtime's threads here never spin, so
+ * PyTorch's rounds were not touched by ours). With the pause each side runs as it would alone.
+ */
+const SETTLE_MS = 250;
 const TARGET_RATIO = 1.5;
 /** Batch size per task (the CNN's steps are the costly ones). */
 const BATCH: Record<string, number> = { spiral: 128, mnist_mlp: 128, cnn: 64 };
@@ -79,7 +87,9 @@ async function startPyTorch(): Promise<{ header: string; round(task: string): Pr
   try {
     const header = JSON.parse(await next()) as { torch: string; threads: number; blas: string };
     return {
-      header: `PyTorch ${header.torch}, ${header.threads} thread(s), ${header.blas}`,
+      // torch.get_num_threads() counts ATen's threads; OpenBLAS keeps its own pool for the matrix products, one
+      // thread per core unless OPENBLAS_NUM_THREADS says otherwise (with 1, PyTorch's mnist_mlp round took twice as long).
+      header: `PyTorch ${header.torch}, ${header.threads} ATen thread(s), OPENBLAS_NUM_THREADS ${process.env.OPENBLAS_NUM_THREADS ?? 'unset (OpenBLAS: a thread per core)'}, ${header.blas}`,
       round: async (task) => {
         child.stdin.write(`${task} ${ITERATIONS} ${BATCH[task] ?? 128}\n`);
         return JSON.parse(await next()) as PyTorchRound;
@@ -118,6 +128,7 @@ export async function main(): Promise<void> {
       if (typeof pytorch !== 'string') {
         const result = await pytorch.round(task);
         if (round > 0) torchRounds.push(result);
+        await new Promise<void>((resolve) => setTimeout(resolve, SETTLE_MS));
       }
       for (const backend of backends) {
         // The first run pays for loading the backend and compiling; the rest are what a user sees on re-runs.

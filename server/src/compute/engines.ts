@@ -1,11 +1,13 @@
 // The range test's training loop runs on an engine: TensorFlow.js (any of its backends, every task) or ONNX
-// Runtime (the built-in tasks: the MLPs and the CNN). Both start from the same seeded data, weights and batch order.
+// Runtime (the built-in tasks: the MLPs and the CNN; and the user's model where its graph can be built). Both
+// start from the same data, weights and batch order.
 
 import type { Hyperparameters, UpdateRuleName } from '../core/optim/hyperparameters';
 import type { RangeTestParams, RangeTestTaskName } from '../core/rangeTest/types';
 import type { BackendFilter, BackendName, LoadedBackend } from './backends';
 import { PROXY_TASKS, RANGE_TEST_UPDATE_RULES } from '../core/rangeTest/types';
-import { createTrainer } from './onnx/onnxTrainer';
+import { createGraphTrainer, createTrainer } from './onnx/onnxTrainer';
+import { loadUserGraphTask, userModelRefusal } from './onnx/userModelGraph';
 import { createOptimizerStep } from './optimizerStep';
 import { builtInTask } from './taskData';
 import { createTask, RangeTestInputError } from './tasks';
@@ -29,13 +31,17 @@ const GROUPED_READ_BACK: Partial<Record<BackendName, number>> = { webgpu: 8, 'tf
 /** The tasks ONNX Runtime has a training graph for: the built-in MLPs and the CNN. */
 const ONNX_TASKS: readonly RangeTestTaskName[] = PROXY_TASKS;
 
-/** Why a backend cannot run this range test although it may load; used to pass it over visibly. */
-export function rangeTestFilter(params: RangeTestParams, rule: UpdateRuleName): BackendFilter {
+/**
+ * Why a backend cannot run this range test although it may load; used to pass it over visibly. For `task: user`
+ * it reads the model.json from `workspaceRoot` (through the workspace file checks) to see whether ONNX Runtime
+ * can build its graph.
+ */
+export function rangeTestFilter(params: RangeTestParams, rule: UpdateRuleName, workspaceRoot: string = process.cwd()): BackendFilter {
   return (name) => {
     if (name !== 'onnxruntime') return undefined;
-    if (!ONNX_TASKS.includes(params.task)) return `runs the built-in tasks (${ONNX_TASKS.join(', ')}); task ${params.task} needs TensorFlow.js`;
+    if (params.task !== 'user' && !ONNX_TASKS.includes(params.task)) return `runs the built-in tasks (${ONNX_TASKS.join(', ')}); task ${params.task} needs TensorFlow.js`;
     if (!RANGE_TEST_UPDATE_RULES.includes(rule)) return `has no ${rule} update`;
-    return undefined;
+    return params.task === 'user' ? userModelRefusal(params, workspaceRoot) : undefined;
   };
 }
 
@@ -48,9 +54,9 @@ export async function createEngine(
   workspaceRoot: string,
 ): Promise<TrainingEngine> {
   if (backend.kind === 'onnxruntime') {
-    // The filter only lets ONNX Runtime through for a built-in task.
-    const task = builtInTask(params)!;
-    const trainer = await createTrainer(backend.ort, task, rule, hyper);
+    // The filter only lets ONNX Runtime through for a built-in task, or a user model whose graph can be built.
+    const task = params.task === 'user' ? await loadUserGraphTask(params, workspaceRoot, rule, hyper) : builtInTask(params)!;
+    const trainer = 'graph' in task ? await createGraphTrainer(backend.ort, task, rule, hyper) : await createTrainer(backend.ort, task, rule, hyper);
     if (typeof trainer === 'string') throw new RangeTestInputError(trainer);
     return {
       description: task.description,

@@ -27,7 +27,7 @@ const ONNX_SCHEMA = {
           fields: { input: repeated('string', 1), output: repeated('string', 2), name: { type: 'string', id: 3 }, opType: { type: 'string', id: 4 }, attribute: repeated('AttributeProto', 5) },
         },
         AttributeProto: {
-          fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 }, ints: repeated('int64', 8), type: { type: 'int32', id: 20 } },
+          fields: { name: { type: 'string', id: 1 }, f: { type: 'float', id: 2 }, i: { type: 'int64', id: 3 }, ints: repeated('int64', 8), type: { type: 'int32', id: 20 } },
         },
         TensorProto: {
           fields: { dims: repeated('int64', 1), dataType: { type: 'int32', id: 2 }, floatData: repeated('float', 4), int64Data: repeated('int64', 7), name: { type: 'string', id: 8 } },
@@ -49,6 +49,7 @@ const ONNX_SCHEMA = {
 /** onnx.TensorProto.DataType and onnx.AttributeProto.AttributeType values used here. */
 const FLOAT = 1;
 const INT64 = 7;
+const ATTRIBUTE_FLOAT = 1;
 const ATTRIBUTE_INT = 2;
 const ATTRIBUTE_INTS = 7;
 
@@ -62,7 +63,7 @@ interface NodeRecord {
   opType: string;
   input: string[];
   output: string[];
-  attribute: { name: string; type: number; i?: number; ints?: number[] }[];
+  attribute: { name: string; type: number; f?: number; i?: number; ints?: number[] }[];
 }
 
 function attribute(name: string, value: AttributeValue): NodeRecord['attribute'][number] {
@@ -127,6 +128,33 @@ export class GraphBuilder {
   /** Adds an op with one output and returns that output's name. */
   one(opType: string, input: readonly string[], attributes: Record<string, AttributeValue> = {}): string {
     return this.op(opType, input, attributes)[0]!;
+  }
+
+  /**
+   * `factor` × `value` + `addend.factor` × `addend.value`, with constant factors and `addend` of `value`'s shape.
+   * When `value` is the output of a Gemm without a C input that nothing reads yet, the factors become that Gemm's
+   * alpha, C and beta, so the scaled sum costs no pass of its own (a weight's gradient, scaled for the optimizer
+   * and with L2 decay added, straight from its matrix product); otherwise it is Mul and Add nodes. The Gemm's
+   * output is renamed, so `value` itself must not be read afterwards (a graph that does fails to load).
+   */
+  scaledSum(given: string, factor: number, addend?: { readonly value: string; readonly factor: number }): string {
+    const value = this.renamed.get(given) ?? given;
+    const term = addend && addend.factor !== 0 ? addend : undefined;
+    const producer = this.nodes.find((node) => node.output.includes(value));
+    const isRead = this.nodes.some((node) => node.input.includes(value)) || this.outputs.some((output) => output.name === value);
+    const foldable = producer?.opType === 'Gemm' && producer.input.length === 2 && !isRead && !producer.attribute.some((a) => a.name === 'alpha' || a.name === 'beta');
+    if (producer && foldable) {
+      const name = `gemm_${this.counter++}`;
+      producer.output = [name];
+      if (factor !== 1) producer.attribute.push({ name: 'alpha', type: ATTRIBUTE_FLOAT, f: factor });
+      if (term) {
+        producer.input.push(this.renamed.get(term.value) ?? term.value);
+        producer.attribute.push({ name: 'beta', type: ATTRIBUTE_FLOAT, f: term.factor });
+      }
+      return name;
+    }
+    const scaled = factor === 1 ? value : this.one('Mul', [value, this.scalar(factor)]);
+    return term ? this.one('Add', [scaled, term.factor === 1 ? term.value : this.one('Mul', [term.value, this.scalar(term.factor)])]) : scaled;
   }
 
   /** A float32 scalar constant (shared between uses of the same value). */

@@ -1,12 +1,13 @@
 // Runs the range test's training steps on ONNX Runtime's native CPU engine (onnxruntime-node, an optional
-// dependency): one session per test over the training-step graph of a built-in task (an MLP or the CNN), one
-// `run` per iteration.
+// dependency): one session per test over the training-step graph of a built-in task (an MLP or the CNN) or of
+// the user's model (onnx/userModelGraph.ts), one `run` per iteration.
 
 import * as os from 'node:os';
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
-import type { BuiltInTask } from '../taskData';
+import type { BatchOrder, BuiltInTask } from '../taskData';
 import { gatherBatch } from '../taskData';
 import { buildCnnTrainingGraph, cnnFeatureShape, toCnnGraphLayout } from './cnnTrainingGraph';
+import type { TrainingGraph } from './trainingGraph';
 import { buildMlpTrainingGraph, FEATURES, LABELS, LOSS, stepScalars } from './trainingGraph';
 
 /** The parts of the onnxruntime-node API used here (typed locally: the package is optional). */
@@ -46,13 +47,29 @@ export interface OnnxTrainer {
   dispose(): Promise<void>;
 }
 
-/** The training-step graph of a built-in task, its initial weights in graph layout and its features' shape. */
-function taskGraph(task: BuiltInTask, rule: UpdateRuleName, hyper: Hyperparameters) {
-  const { mlpSizes, order } = task;
+/**
+ * A task in graph form, whatever it came from: its training-step graph (or why there is none), the initial
+ * weights in graph layout, the batch order, and each batch's features and labels (one-hot or targets).
+ */
+export interface GraphTask {
+  readonly graph: TrainingGraph | string;
+  readonly weights: readonly Float32Array[];
+  readonly order: BatchOrder;
+  batch(index: number): { features: Float32Array; featureShape: readonly number[]; labels: Float32Array; labelShape: readonly number[] };
+}
+
+/** A built-in task in graph form: the MLP's or the CNN's graph, its weights in graph layout, one-hot labels. */
+function taskGraph(task: BuiltInTask, rule: UpdateRuleName, hyper: Hyperparameters): GraphTask {
+  const { mlpSizes, order, dataset } = task;
+  const featureShape = mlpSizes ? [order.size, mlpSizes[0]!] : cnnFeatureShape(order.size);
+  const batch = (index: number) => {
+    const { features, oneHot } = gatherBatch(dataset, order.batchRows(index));
+    return { features, featureShape, labels: oneHot, labelShape: [order.size, dataset.classes] };
+  };
   if (mlpSizes) {
-    return { graph: buildMlpTrainingGraph(mlpSizes, order.size, rule, hyper), weights: task.weights.map((weight) => Float32Array.from(weight.values)), featureShape: [order.size, mlpSizes[0]!] };
+    return { graph: buildMlpTrainingGraph(mlpSizes, order.size, rule, hyper), weights: task.weights.map((weight) => Float32Array.from(weight.values)), order, batch };
   }
-  return { graph: buildCnnTrainingGraph(order.size, rule, hyper), weights: toCnnGraphLayout(task.weights), featureShape: cnnFeatureShape(order.size) };
+  return { graph: buildCnnTrainingGraph(order.size, rule, hyper), weights: toCnnGraphLayout(task.weights), order, batch };
 }
 
 /**
@@ -60,13 +77,17 @@ function taskGraph(task: BuiltInTask, rule: UpdateRuleName, hyper: Hyperparamete
  * returns a reason string for an optimizer the graphs do not implement.
  */
 export async function createTrainer(ort: OnnxRuntimeModule, task: BuiltInTask, rule: UpdateRuleName, hyper: Hyperparameters): Promise<OnnxTrainer | string> {
-  const { dataset, order } = task;
-  const { graph, weights, featureShape } = taskGraph(task, rule, hyper);
+  return createGraphTrainer(ort, taskGraph(task, rule, hyper), rule, hyper);
+}
+
+/** Creates the session and batches for a task in graph form (a built-in one, or the user's model). */
+export async function createGraphTrainer(ort: OnnxRuntimeModule, task: GraphTask, rule: UpdateRuleName, hyper: Hyperparameters): Promise<OnnxTrainer | string> {
+  const { graph, weights, order } = task;
   if (typeof graph === 'string') return graph;
   const session = await ort.InferenceSession.create(graph.model, onnxSessionOptions());
   const batches = Array.from({ length: order.batchCount }, (_, b) => {
-    const { features, oneHot } = gatherBatch(dataset, order.batchRows(b));
-    return { features: new ort.Tensor('float32', features, featureShape), labels: new ort.Tensor('float32', oneHot, [order.size, dataset.classes]) };
+    const { features, featureShape, labels, labelShape } = task.batch(b);
+    return { features: new ort.Tensor('float32', features, featureShape), labels: new ort.Tensor('float32', labels, labelShape) };
   });
   // Weights and optimizer state go in every step and come back updated as `${name}.next`, written by ONNX
   // Runtime into preallocated tensors: two per value, fed and fetched in turn, so a step allocates no weight-sized
@@ -87,21 +108,26 @@ export async function createTrainer(ort: OnnxRuntimeModule, task: BuiltInTask, r
     name,
     buffers: [new ort.Tensor('float32', initial, shape), new ort.Tensor('float32', new Float32Array(initial.length), shape)] as const,
   }));
+  // The per-step scalars are tensors over one-value arrays rewritten before each run, and the feeds and fetches
+  // of even and odd steps are built once. (What a step still allocates is onnxruntime-node's: 1.30 returns every
+  // fetched output as a new copy, even one written into a preallocated tensor.)
+  const scalarValues = graph.scalars.map(() => new Float32Array(1));
+  const scalarTensors = Object.fromEntries(graph.scalars.map((name, index) => [name, new ort.Tensor('float32', scalarValues[index]!, [])]));
+  const parities = [0, 1].map((current) => ({
+    feeds: { ...scalarTensors, ...Object.fromEntries(carried.map((tensor) => [tensor.name, tensor.buffers[current]!])) } as Record<string, OrtTensor>,
+    fetches: { [LOSS]: null, ...Object.fromEntries(carried.map((tensor) => [`${tensor.name}.next`, tensor.buffers[1 - current]!])) } as Record<string, OrtTensor | null>,
+  }));
   let step = 0;
 
   return {
     async step(lr) {
       const batch = batches[order.next()]!;
-      const feeds: Record<string, OrtTensor> = { [FEATURES]: batch.features, [LABELS]: batch.labels };
-      const fetches: Record<string, OrtTensor | null> = { [LOSS]: null };
-      const current = step % 2;
-      for (const tensor of carried) {
-        feeds[tensor.name] = tensor.buffers[current];
-        fetches[`${tensor.name}.next`] = tensor.buffers[1 - current];
-      }
+      const { feeds, fetches } = parities[step % 2]!;
+      feeds[FEATURES] = batch.features;
+      feeds[LABELS] = batch.labels;
       step += 1;
       const scalars = stepScalars(rule, hyper, step, lr);
-      for (const name of graph.scalars) feeds[name] = new ort.Tensor('float32', Float32Array.of(scalars[name]!), []);
+      graph.scalars.forEach((name, index) => (scalarValues[index]![0] = scalars[name]!));
       const out = await session.run(feeds, fetches);
       return out[LOSS]!.data[0]!;
     },
