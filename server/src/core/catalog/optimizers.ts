@@ -179,7 +179,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       FOREACH,
       MAXIMIZE,
       since(DIFFERENTIABLE, '2.0'),
-      since(FUSED, '2.5'),
+      since(FUSED, '2.4'), // CPU fused Adagrad, pytorch/pytorch#124905 (May 2024, before the 2.4 branch cut)
     ],
     hasMomentum: false,
     hasBetas: false,
@@ -224,7 +224,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       FOREACH,
       MAXIMIZE,
       DIFFERENTIABLE,
-      since(CAPTURABLE, '2.1'),
+      since(CAPTURABLE, '2.4'), // pytorch/pytorch#122264, merged after the 2.3 branch cut
     ],
     hasMomentum: true,
     hasBetas: false,
@@ -259,7 +259,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       FOREACH,
       MAXIMIZE,
       since(DIFFERENTIABLE, '2.0'),
-      since(CAPTURABLE, '2.1'),
+      since(CAPTURABLE, '2.4'), // pytorch/pytorch#122252 (tensor step + capturable), merged 2024-03-21
     ],
     hasMomentum: false,
     hasBetas: false,
@@ -417,7 +417,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       FOREACH,
       decoupledWeightDecayParam('2.1', DECOUPLED_NOT_SIMULATED),
       since(DIFFERENTIABLE, '2.0'),
-      since(CAPTURABLE, '2.1'),
+      since(CAPTURABLE, '2.3'), // pytorch/pytorch#117912 (Jan 2024); 2.1/2.2 RAdam has no capturable
       since(MAXIMIZE, '2.4'),
     ],
     hasMomentum: false,
@@ -444,7 +444,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       '**Pitfalls:** the default lr is 2e-3. There is no bias correction for `u`.',
     ].join('\n\n'),
     references: [torchDocs('Adamax'), ADAM_PAPER],
-    params: [lrParam(2e-3), betasParam(), epsParam(1e-8, 'added to |g| inside the max'), weightDecayParam('l2'), FOREACH, MAXIMIZE, since(DIFFERENTIABLE, '2.0'), since(CAPTURABLE, '2.1')],
+    params: [lrParam(2e-3), betasParam(), epsParam(1e-8, 'added to |g| inside the max'), weightDecayParam('l2'), FOREACH, MAXIMIZE, since(DIFFERENTIABLE, '2.0'), since(CAPTURABLE, '2.3')],
     hasMomentum: false,
     hasBetas: true,
     weightDecay: 'l2',
@@ -489,7 +489,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       FOREACH,
       MAXIMIZE,
       since(DIFFERENTIABLE, '2.0'),
-      since(CAPTURABLE, '2.1'),
+      since(CAPTURABLE, '2.2'), // pytorch/pytorch#107857, merged Sep 2023 (after the 2.1 branch cut)
     ],
     hasMomentum: false,
     hasBetas: false,
@@ -515,7 +515,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       FOREACH,
       MAXIMIZE,
       since(DIFFERENTIABLE, '2.0'),
-      since(CAPTURABLE, '2.1'),
+      since(CAPTURABLE, '2.4'), // pytorch/pytorch#122261, merged after the 2.3 branch cut
     ],
     hasMomentum: false,
     hasBetas: false,
