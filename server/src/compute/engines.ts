@@ -5,6 +5,7 @@
 import type { Hyperparameters, UpdateRuleName } from '../core/optim/hyperparameters';
 import type { RangeTestParams, RangeTestTaskName } from '../core/rangeTest/types';
 import type { BackendFilter, BackendName, LoadedBackend } from './backends';
+import { rangeTestLearningRates } from '../core/rangeTest/ramp';
 import { PROXY_TASKS, RANGE_TEST_UPDATE_RULES } from '../core/rangeTest/types';
 import { createGraphTrainer, createTrainer } from './onnx/onnxTrainer';
 import { loadUserGraphTask, userModelRefusal } from './onnx/userModelGraph';
@@ -56,7 +57,9 @@ export async function createEngine(
   if (backend.kind === 'onnxruntime') {
     // The filter only lets ONNX Runtime through for a built-in task, or a user model whose graph can be built.
     const task = params.task === 'user' ? await loadUserGraphTask(params, workspaceRoot, rule, hyper) : builtInTask(params)!;
-    const trainer = 'graph' in task ? await createGraphTrainer(backend.ort, task, rule, hyper) : await createTrainer(backend.ort, task, rule, hyper);
+    // The job steps through this very ramp, so a built-in MLP can run several steps per native call.
+    const ramp = rangeTestLearningRates(params.startLr, params.endLr, params.numIter, params.stepMode);
+    const trainer = 'graph' in task ? await createGraphTrainer(backend.ort, task, rule, hyper) : await createTrainer(backend.ort, task, rule, hyper, ramp);
     if (typeof trainer === 'string') throw new RangeTestInputError(trainer);
     return {
       description: task.description,

@@ -8,7 +8,7 @@ import type { BatchOrder, BuiltInTask } from '../taskData';
 import { gatherBatch } from '../taskData';
 import { buildCnnTrainingGraph, cnnFeatureShape, toCnnGraphLayout } from './cnnTrainingGraph';
 import type { TrainingGraph } from './trainingGraph';
-import { buildMlpTrainingGraph, FEATURES, LABELS, LOSS, stepScalars } from './trainingGraph';
+import { buildMlpTrainingGraph, FEATURES, LABELS, LOSS, stepName, stepScalars } from './trainingGraph';
 
 /** The parts of the onnxruntime-node API used here (typed locally: the package is optional). */
 export interface OrtTensor {
@@ -58,8 +58,18 @@ export interface GraphTask {
   batch(index: number): { features: Float32Array; featureShape: readonly number[]; labels: Float32Array; labelShape: readonly number[] };
 }
 
+/**
+ * Training steps per `run` of an MLP's graph when the learning rates are known in advance. onnxruntime-node 1.30
+ * returns every fetched output as a new copy (the weights and optimizer state: 2.4 MB a step for mnist_mlp's
+ * Adam); V8 counts those copies as external memory, and in the bundled worker, whose heap is larger, they set off
+ * a full collection every few dozen steps. Four steps per run copy and collect a quarter as often. Only for
+ * weights this large: on the spiral's small MLP, the four times larger graph took longer to load than it saved.
+ */
+const MLP_STEPS_PER_RUN = 4;
+const MULTI_STEP_MIN_WEIGHT = 65536;
+
 /** A built-in task in graph form: the MLP's or the CNN's graph, its weights in graph layout, one-hot labels. */
-function taskGraph(task: BuiltInTask, rule: UpdateRuleName, hyper: Hyperparameters): GraphTask {
+function taskGraph(task: BuiltInTask, rule: UpdateRuleName, hyper: Hyperparameters, steps = 1): GraphTask {
   const { mlpSizes, order, dataset } = task;
   const featureShape = mlpSizes ? [order.size, mlpSizes[0]!] : cnnFeatureShape(order.size);
   const batch = (index: number) => {
@@ -67,23 +77,41 @@ function taskGraph(task: BuiltInTask, rule: UpdateRuleName, hyper: Hyperparamete
     return { features, featureShape, labels: oneHot, labelShape: [order.size, dataset.classes] };
   };
   if (mlpSizes) {
-    return { graph: buildMlpTrainingGraph(mlpSizes, order.size, rule, hyper), weights: task.weights.map((weight) => Float32Array.from(weight.values)), order, batch };
+    return { graph: buildMlpTrainingGraph(mlpSizes, order.size, rule, hyper, steps), weights: task.weights.map((weight) => Float32Array.from(weight.values)), order, batch };
   }
   return { graph: buildCnnTrainingGraph(order.size, rule, hyper), weights: toCnnGraphLayout(task.weights), order, batch };
 }
 
 /**
  * Creates the session and batches for a built-in task (an MLP, or the CNN when `task.mlpSizes` is absent);
- * returns a reason string for an optimizer the graphs do not implement.
+ * returns a reason string for an optimizer the graphs do not implement. Given `learningRates`, the whole
+ * schedule that `step` will be called with, in order, an MLP runs several steps per native call (the losses come
+ * back one per `step` all the same; after an early stop, up to three extra steps were computed and are dropped).
  */
-export async function createTrainer(ort: OnnxRuntimeModule, task: BuiltInTask, rule: UpdateRuleName, hyper: Hyperparameters): Promise<OnnxTrainer | string> {
-  return createGraphTrainer(ort, taskGraph(task, rule, hyper), rule, hyper);
+export async function createTrainer(
+  ort: OnnxRuntimeModule,
+  task: BuiltInTask,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+  learningRates?: readonly number[],
+): Promise<OnnxTrainer | string> {
+  const large = task.weights.some((weight) => weight.values.length > MULTI_STEP_MIN_WEIGHT);
+  const steps = learningRates && task.mlpSizes && large ? Math.max(1, Math.min(MLP_STEPS_PER_RUN, learningRates.length)) : 1;
+  return createGraphTrainer(ort, taskGraph(task, rule, hyper, steps), rule, hyper, learningRates);
 }
 
 /** Creates the session and batches for a task in graph form (a built-in one, or the user's model). */
-export async function createGraphTrainer(ort: OnnxRuntimeModule, task: GraphTask, rule: UpdateRuleName, hyper: Hyperparameters): Promise<OnnxTrainer | string> {
+export async function createGraphTrainer(
+  ort: OnnxRuntimeModule,
+  task: GraphTask,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+  learningRates?: readonly number[],
+): Promise<OnnxTrainer | string> {
   const { graph, weights, order } = task;
   if (typeof graph === 'string') return graph;
+  const stepsPerRun = graph.steps ?? 1;
+  if (stepsPerRun > 1 && !learningRates) throw new Error('A multi-step training graph needs the learning rates in advance.');
   const session = await ort.InferenceSession.create(graph.model, onnxSessionOptions());
   const batches = Array.from({ length: order.batchCount }, (_, b) => {
     const { features, featureShape, labels, labelShape } = task.batch(b);
@@ -111,25 +139,42 @@ export async function createGraphTrainer(ort: OnnxRuntimeModule, task: GraphTask
   // The per-step scalars are tensors over one-value arrays rewritten before each run, and the feeds and fetches
   // of even and odd steps are built once. (What a step still allocates is onnxruntime-node's: 1.30 returns every
   // fetched output as a new copy, even one written into a preallocated tensor.)
-  const scalarValues = graph.scalars.map(() => new Float32Array(1));
-  const scalarTensors = Object.fromEntries(graph.scalars.map((name, index) => [name, new ort.Tensor('float32', scalarValues[index]!, [])]));
+  const runSteps = Array.from({ length: stepsPerRun }, (_, k) => k);
+  const scalarValues = runSteps.map(() => graph.scalars.map(() => new Float32Array(1)));
+  const scalarTensors = Object.fromEntries(
+    runSteps.flatMap((k) => graph.scalars.map((name, index) => [stepName(name, k), new ort.Tensor('float32', scalarValues[k]![index]!, [])] as const)),
+  );
+  const losses = Object.fromEntries(runSteps.map((k) => [stepName(LOSS, k), null]));
   const parities = [0, 1].map((current) => ({
     feeds: { ...scalarTensors, ...Object.fromEntries(carried.map((tensor) => [tensor.name, tensor.buffers[current]!])) } as Record<string, OrtTensor>,
-    fetches: { [LOSS]: null, ...Object.fromEntries(carried.map((tensor) => [`${tensor.name}.next`, tensor.buffers[1 - current]!])) } as Record<string, OrtTensor | null>,
+    fetches: { ...losses, ...Object.fromEntries(carried.map((tensor) => [`${tensor.name}.next`, tensor.buffers[1 - current]!])) } as Record<string, OrtTensor | null>,
   }));
-  let step = 0;
+  let runs = 0;
+  let taken = 0;
+  /** Losses of the last run's steps not yet handed out. */
+  let pending: number[] = [];
 
   return {
     async step(lr) {
-      const batch = batches[order.next()]!;
-      const { feeds, fetches } = parities[step % 2]!;
-      feeds[FEATURES] = batch.features;
-      feeds[LABELS] = batch.labels;
-      step += 1;
-      const scalars = stepScalars(rule, hyper, step, lr);
-      graph.scalars.forEach((name, index) => (scalarValues[index]![0] = scalars[name]!));
-      const out = await session.run(feeds, fetches);
-      return out[LOSS]!.data[0]!;
+      if (pending.length === 0) {
+        const { feeds, fetches } = parities[runs % 2]!;
+        for (const k of runSteps) {
+          // Past the end of the schedule a run repeats its last rate; those steps' losses are never asked for.
+          const index = taken + k;
+          const rate = stepsPerRun === 1 ? lr : learningRates![Math.min(index, learningRates!.length - 1)]!;
+          const batch = batches[order.next()]!;
+          feeds[stepName(FEATURES, k)] = batch.features;
+          feeds[stepName(LABELS, k)] = batch.labels;
+          const scalars = stepScalars(rule, hyper, index + 1, rate);
+          graph.scalars.forEach((name, i) => (scalarValues[k]![i]![0] = scalars[name]!));
+        }
+        runs += 1;
+        const out = await session.run(feeds, fetches);
+        pending = runSteps.map((k) => out[stepName(LOSS, k)]!.data[0]!);
+      }
+      if (stepsPerRun > 1 && lr !== learningRates![taken]) throw new Error(`Step ${taken + 1} ran at ${learningRates![taken]}, not at ${lr}: the schedule given in advance was not followed.`);
+      taken += 1;
+      return pending.shift()!;
     },
     async dispose() {
       await session.release();

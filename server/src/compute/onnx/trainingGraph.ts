@@ -39,11 +39,21 @@ export interface TrainingGraph {
   readonly state: readonly StateSlot[];
   /** Names of the per-step scalar inputs; `stepScalars` gives their values. */
   readonly scalars: readonly string[];
+  /**
+   * Training steps per run (1 when absent). Step k reads `stepName(FEATURES, k)`, `stepName(LABELS, k)` and
+   * `stepName(scalar, k)` and gives `stepName(LOSS, k)`; the weights and state go in once and come out once.
+   */
+  readonly steps?: number;
 }
 
 export const FEATURES = 'features';
 export const LABELS = 'labels';
 export const LOSS = 'loss';
+
+/** The name of per-step input or output `name` for step `k` of a multi-step graph (`name` itself for step 0). */
+export function stepName(name: string, k: number): string {
+  return k === 0 ? name : `${name}.${k}`;
+}
 
 /**
  * The per-step scalars of `rule` at 1-based `step` and learning rate `lr`, computed in double precision as
@@ -60,21 +70,21 @@ export function unsupportedRule(rule: UpdateRuleName): string | undefined {
   return `The range test runs ${RANGE_TEST_UPDATE_RULES.join(', ')}; ${rule} has no implementation on this backend yet.`;
 }
 
-/** The per-step scalar inputs of `rule`, declared on `g`; the names are whatever `stepScalars` computes. */
-export function declareScalars(g: GraphBuilder, rule: UpdateRuleName, hyper: Hyperparameters): { names: string[]; inputs: Record<string, string> } {
+/** The per-step scalar inputs of `rule` for step `k`, declared on `g`; the names are whatever `stepScalars` computes. */
+export function declareScalars(g: GraphBuilder, rule: UpdateRuleName, hyper: Hyperparameters, k = 0): { names: string[]; inputs: Record<string, string> } {
   const names = Object.keys(stepScalars(rule, hyper, 1, 1));
-  return { names, inputs: Object.fromEntries(names.map((name) => [name, g.input(name, [])])) };
+  return { names, inputs: Object.fromEntries(names.map((name) => [name, g.input(stepName(name, k), [])])) };
 }
 
 /**
  * Adds the mean over the batch of -sum(y * log_softmax(logits)) (F.cross_entropy with one-hot targets) as the
  * `loss` output, and returns its gradient with respect to the logits: (softmax - y) / batch.
  */
-export function addCrossEntropy(g: GraphBuilder, logits: string, labels: string, batchSize: number): string {
+export function addCrossEntropy(g: GraphBuilder, logits: string, labels: string, batchSize: number, loss = LOSS): string {
   const logProbabilities = g.one('LogSoftmax', [logits], { axis: 1 });
   const perRow = g.one('ReduceSum', [g.one('Mul', [labels, logProbabilities]), g.int64s([1])], { keepdims: 0 });
   const rows = g.scalar(batchSize);
-  g.output(g.one('Div', [g.one('Neg', [g.one('ReduceSum', [perRow, g.int64s([0])], { keepdims: 0 })]), rows]), LOSS, []);
+  g.output(g.one('Div', [g.one('Neg', [g.one('ReduceSum', [perRow, g.int64s([0])], { keepdims: 0 })]), rows]), loss, []);
   return g.one('Div', [g.one('Sub', [g.one('Exp', [logProbabilities]), labels]), rows]);
 }
 
@@ -98,17 +108,29 @@ export function declareParameters(g: GraphBuilder, names: readonly string[], sha
   });
   if (packed.length > 0) {
     const total = packed.reduce((sum, index) => sum + size(shapes[index]!), 0);
-    const flat = g.input('packed', [total]);
+    groups.push({ name: g.input('packed', [total]), shape: [total], members: packed });
+  }
+  return { values: unpackParameters(g, groups, groups.map((group) => group.name), shapes), groups };
+}
+
+/** Each weight's value, from the values of the groups (a packed group sliced back into its members' shapes). */
+function unpackParameters(g: GraphBuilder, groups: readonly ParameterGroup[], groupValues: readonly string[], shapes: readonly (readonly number[])[]): string[] {
+  const values = new Array<string>(shapes.length);
+  groups.forEach((group, index) => {
+    const flat = groupValues[index]!;
+    if (group.members.length === 1) {
+      values[group.members[0]!] = flat;
+      return;
+    }
     let offset = 0;
-    for (const index of packed) {
-      const end = offset + size(shapes[index]!);
+    for (const member of group.members) {
+      const end = offset + shapes[member]!.reduce((a, b) => a * b, 1);
       const slice = g.one('Slice', [flat, g.int64s([offset]), g.int64s([end]), g.int64s([0])]);
-      values[index] = shapes[index]!.length === 1 ? slice : g.one('Reshape', [slice, g.int64s(shapes[index]!)]);
+      values[member] = shapes[member]!.length === 1 ? slice : g.one('Reshape', [slice, g.int64s(shapes[member]!)]);
       offset = end;
     }
-    groups.push({ name: flat, shape: [total], members: packed });
-  }
-  return { values, groups };
+  });
+  return values;
 }
 
 /**
@@ -123,41 +145,91 @@ export function addOptimizerUpdates(
   gradients: readonly string[],
   scalars: Record<string, string>,
 ): StateSlot[] {
+  return addOptimizerStep(g, rule, hyper, groups, gradients, scalars, { parameters: groups.map((group) => group.name), last: true }).state;
+}
+
+/** Where one step of a multi-step graph takes its weights and state from, and whether it is the run's last. */
+interface StepLinks {
+  /** Each group's value before this step (the group's input on the first step). */
+  readonly parameters: readonly string[];
+  /** Each state value before this step by state name; absent on the first step, which declares them as inputs. */
+  readonly state?: ReadonlyMap<string, string>;
+  /** The last step's new weights and state are the graph's `${name}.next` outputs. */
+  readonly last: boolean;
+}
+
+/** `addOptimizerUpdates` for one step of a run: also returns the new group values and state, for the next step. */
+function addOptimizerStep(
+  g: GraphBuilder,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+  groups: readonly ParameterGroup[],
+  gradients: readonly string[],
+  scalars: Record<string, string>,
+  links: StepLinks,
+): { state: StateSlot[]; parameters: string[]; stateValues: Map<string, string> } {
   const state: StateSlot[] = [];
-  groups.forEach((group, index) => {
+  const stateValues = new Map<string, string>();
+  const parameters = groups.map((group, index) => {
+    // `emit` is given the value `slot` returned (or the parameter's); this maps it back to the state's name.
+    const stateNames = new Map<string, string>([[links.parameters[index]!, group.name]]);
     const slot = (kind: string, initial = 0): string => {
       const name = `${group.name}.${kind}`;
       state.push({ name, group: index, initial });
-      return g.input(name, group.shape);
+      const value = links.state ? links.state.get(name)! : g.input(name, group.shape);
+      stateNames.set(value, name);
+      return value;
     };
-    const emit = (value: string, name: string) => g.output(value, `${name}.next`, group.shape);
+    const emit = (value: string, given: string) => {
+      const name = stateNames.get(given) ?? given;
+      if (links.last) g.output(value, `${name}.next`, group.shape);
+      stateValues.set(name, value);
+    };
     const gradient =
       group.members.length === 1 ? gradients[group.members[0]!]! : g.one('Concat', group.members.map((member) => g.one('Reshape', [gradients[member]!, g.int64s([-1])])), { axis: 0 });
-    const updated = applyUpdate(g, rule, hyper, group.name, gradient, scalars, slot, emit);
-    emit(updated, group.name);
+    const updated = applyUpdate(g, rule, hyper, links.parameters[index]!, gradient, scalars, slot, emit);
+    emit(updated, links.parameters[index]!);
+    return updated;
   });
-  return state;
+  return { state, parameters, stateValues };
 }
 
 /**
- * Builds the training-step graph of an MLP over `sizes` (ReLU between layers, logits out) for batches of
- * `batchSize` rows, with `rule`'s update. Returns a reason string for a rule the graph does not implement.
+ * Builds the training graph of an MLP over `sizes` (ReLU between layers, logits out) for batches of `batchSize`
+ * rows, with `rule`'s update: `steps` training steps one after the other in one run (see `TrainingGraph.steps`).
+ * Returns a reason string for a rule the graph does not implement.
  */
-export function buildMlpTrainingGraph(sizes: readonly number[], batchSize: number, rule: UpdateRuleName, hyper: Hyperparameters): TrainingGraph | string {
+export function buildMlpTrainingGraph(sizes: readonly number[], batchSize: number, rule: UpdateRuleName, hyper: Hyperparameters, steps = 1): TrainingGraph | string {
   const refusal = unsupportedRule(rule);
   if (refusal) return refusal;
-  const g = new GraphBuilder(`mlp_${sizes.join('_')}_${rule}`);
-  const x = g.input(FEATURES, [batchSize, sizes[0]!]);
-  const y = g.input(LABELS, [batchSize, sizes[sizes.length - 1]!]);
+  const g = new GraphBuilder(`mlp_${sizes.join('_')}_${rule}_${steps}`);
   const names: string[] = [];
   const shapes: number[][] = [];
   for (let layer = 0; layer + 1 < sizes.length; layer++) {
     names.push(`w${layer}`, `b${layer}`);
     shapes.push([sizes[layer]!, sizes[layer + 1]!], [sizes[layer + 1]!]);
   }
-  const { values: parameters, groups } = declareParameters(g, names, shapes);
-  const scalars = declareScalars(g, rule, hyper);
+  const declared = declareParameters(g, names, shapes);
+  const groups = declared.groups;
+  let links: StepLinks = { parameters: groups.map((group) => group.name), last: steps === 1 };
+  let parameters = declared.values;
+  let state: StateSlot[] = [];
+  let scalarNames: string[] = [];
+  for (let k = 0; k < steps; k++) {
+    if (k > 0) parameters = unpackParameters(g, groups, links.parameters, shapes);
+    const x = g.input(stepName(FEATURES, k), [batchSize, sizes[0]!]);
+    const y = g.input(stepName(LABELS, k), [batchSize, sizes[sizes.length - 1]!]);
+    const scalars = declareScalars(g, rule, hyper, k);
+    const gradients = addMlpGradients(g, parameters, x, y, batchSize, stepName(LOSS, k));
+    const step = addOptimizerStep(g, rule, hyper, groups, gradients, scalars.inputs, links);
+    if (k === 0) [state, scalarNames] = [step.state, scalars.names];
+    links = { parameters: step.parameters, state: step.stateValues, last: k + 2 === steps };
+  }
+  return { model: g.encode(), groups, state, scalars: scalarNames, steps };
+}
 
+/** One forward and backward pass of the MLP with weights `parameters` on batch `x`, `y`; returns the gradients. */
+function addMlpGradients(g: GraphBuilder, parameters: readonly string[], x: string, y: string, batchSize: number, loss: string): string[] {
   // Forward: activations[l] is the input of layer l; the last layer gives logits.
   const layers = parameters.length / 2;
   const activations: string[] = [x];
@@ -171,7 +243,7 @@ export function buildMlpTrainingGraph(sizes: readonly number[], batchSize: numbe
   // product with a row of ones: ONNX Runtime's ReduceSum over the leading axis took 4 times as long (40 us a step
   // for the 784-256-10 MLP's hidden layer).
   const gradients: string[] = new Array<string>(parameters.length);
-  let upstream = addCrossEntropy(g, logits, y, batchSize);
+  let upstream = addCrossEntropy(g, logits, y, batchSize, loss);
   const ones = g.one('Expand', [g.scalar(1), g.int64s([batchSize])]);
   for (let layer = layers - 1; layer >= 0; layer--) {
     gradients[2 * layer] = g.one('Gemm', [activations[layer]!, upstream], { transA: 1 });
@@ -181,8 +253,7 @@ export function buildMlpTrainingGraph(sizes: readonly number[], batchSize: numbe
       upstream = g.one('Mul', [input, g.one('Sign', [activations[layer]!])]);
     }
   }
-  const state = addOptimizerUpdates(g, rule, hyper, groups, gradients, scalars.inputs);
-  return { model: g.encode(), groups, state, scalars: scalars.names };
+  return gradients;
 }
 
 /**
