@@ -164,3 +164,13 @@ describe('torchVersions helpers', () => {
     assert.equal(availability({ removedIn: '2.7' }, '2.7'), 'removed');
   });
 });
+
+test('ChainedScheduler takes an `optimizer` from 2.3 on (2.4 docs; pytorch/pytorch#121633, March 2024, at the 2.3 cut)', () => {
+  const spec = SCHEDULERS.find((entry) => entry.name === 'ChainedScheduler')?.params.find((param) => param.name === 'optimizer');
+  assert.equal(spec?.since, '2.3');
+  const text = 'optimizer:\n  type: SGD\n  lr: 0.1\nscheduler:\n  type: ChainedScheduler\n  optimizer: null\n  schedulers:\n    - {type: ConstantLR, factor: 0.5, total_iters: 2}\n    - {type: ExponentialLR, gamma: 0.9}\n';
+  const codes = (version: string) => analyze(text, { format: 'yaml', dialect: 'optim', torchVersion: version }).problems.filter((problem) => problem.severity === 'error').map((problem) => `${problem.code} ${problem.message}`);
+  assert.equal(codes('2.2').length, 1);
+  assert.match(codes('2.2')[0]!, /^OL108 `optimizer` of ChainedScheduler was added in PyTorch 2\.3/);
+  assert.deepEqual(codes('2.3'), []);
+});

@@ -443,7 +443,11 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
       STEP_NOTE,
     ].join('\n'),
     references: [torchDoc('ChainedScheduler')],
-    params: [{ name: 'schedulers', type: 'schedulerList', required: true, doc: 'The schedulers to step together, constructed in list order.' }],
+    params: [
+      { name: 'schedulers', type: 'schedulerList', required: true, doc: 'The schedulers to step together, constructed in list order.' },
+      // In the 2.4 docs and later; PR #121633 (March 2024) puts it at the 2.3 branch cut, so 2.3 is taken to avoid a false alarm.
+      { name: 'optimizer', type: 'any', default: null, since: '2.3', doc: 'The wrapped optimizer (optional; default: the schedulers\' own). In a native config the file\'s optimizer is meant; Hydra passes a reference.' },
+    ],
     decays: true,
     cyclesMomentum: false,
     composite: true,
