@@ -1,4 +1,4 @@
-// Bundles every entry point: the extension client, the language server, its compute worker, the CLI and the webviews.
+// Bundles every entry point: the extension client, the language server, its compute and parse workers, the CLI and the webviews.
 // Type checking is separate (`tsc -b`); esbuild only strips types.
 import * as esbuild from 'esbuild';
 import { copyFile, cp, mkdir, readdir, rm } from 'node:fs/promises';
@@ -20,6 +20,7 @@ const nodeEntries = [
   { in: 'client/src/extension.ts', out: 'client' },
   { in: 'server/src/lsp/main.ts', out: 'server' },
   { in: 'server/src/compute/worker.ts', out: 'worker' },
+  { in: 'server/src/lsp/parseWorker.ts', out: 'parseWorker' },
   { in: 'server/src/cli/optlens.ts', out: 'optlens' },
 ].filter((entry) => existsSync(entry.in));
 

@@ -24,8 +24,8 @@ import {
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const SERVER_BUNDLE = path.join(ROOT, 'dist', 'server.js');
 
-/** The bundles the protocol tests start: the server, its compute worker and the Python runner it ships. */
-export const PROTOCOL_BUNDLES = ['dist/server.js', 'dist/worker.js', 'dist/python/optlens_range_test.py'];
+/** The bundles the protocol tests start: the server, its compute and parse workers and the Python runner it ships. */
+export const PROTOCOL_BUNDLES = ['dist/server.js', 'dist/worker.js', 'dist/parseWorker.js', 'dist/python/optlens_range_test.py'];
 
 /** Builds the bundles when one is missing or older than a source file, so the tests always exercise what ships, as it is now. */
 export function ensureBuilt(): void {

@@ -85,8 +85,10 @@ export function analyze(text: string, options: AnalysisOptions): Analysis {
  * The same analysis as a generator that pauses (`yield`) between phases, between rules and every few hundred tokens
  * of the YAML parse. A caller runs it in slices (the language server, between other requests) and abandons it by
  * simply not resuming it, e.g. when a newer version of the document arrives. Pure: no timers.
+ * `treeSteps`: the syntax tree of `text` read elsewhere (the server's parse worker), rebuilt in slices; when absent
+ * the text is parsed here.
  */
-export function* analysisSteps(text: string, options: AnalysisOptions): Generator<void, Analysis, void> {
+export function* analysisSteps(text: string, options: AnalysisOptions, treeSteps?: Generator<void, SyntaxTree, void>): Generator<void, Analysis, void> {
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   if (text.length > limit) {
     const tree: SyntaxTree = { format: options.format, text, root: null, errors: [], suppressions: new Map() };
@@ -104,7 +106,7 @@ export function* analysisSteps(text: string, options: AnalysisOptions): Generato
     const tree: SyntaxTree = { format: options.format, text, root: null, errors: [], suppressions: new Map() };
     return { tree, model: null, problems: [], schedule: undefined };
   }
-  const tree = yield* parseTreeSteps(text, options.format);
+  const tree = yield* (treeSteps ?? parseTreeSteps(text, options.format));
   const dialect = options.dialect === 'auto' ? detectDialect(tree, options.fileName ?? '') : options.dialect ?? 'optim';
   if (dialect === null) return { tree, model: null, problems: [], schedule: undefined };
   yield;

@@ -1,10 +1,13 @@
 // Analyses each open document once per version, in slices for the diagnostics; every handler reads a finished snapshot.
 
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analysisSteps, type Analysis } from '../core/analysis';
-import type { SourceFormat } from '../core/syntax/tree';
+import { analysisSteps, DEFAULT_MAX_FILE_SIZE, isTurnedOffForFile, type Analysis, type AnalysisOptions } from '../core/analysis';
+import { decodeTreeSteps } from '../core/syntax/treeCodec';
+import type { SourceFormat, SyntaxTree } from '../core/syntax/tree';
+import { ParseWorkerHost, type ParseJob } from './parseHost';
 import type { ServerSettings } from './settings';
 
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minimatch } from 'minimatch';
 import { NATIVE_FILE_NAME } from '../core/dialects/index';
@@ -43,6 +46,18 @@ export function chooseDialect(document: Pick<TextDocument, 'uri' | 'languageId'>
 export const SYNC_ANALYSIS_LIMIT = 32_000;
 /** How long one slice of a cooperative analysis may run before the server reads its messages again. */
 export const SLICE_MS = 4;
+/**
+ * YAML documents from this many characters are parsed in the parse worker: `yaml`'s composition of the document and
+ * the conversion to our tree cannot pause (about 30 ms at 0.2 MB, 0.4 s at 2 MB), so they run off the server's
+ * thread, which only rebuilds the tree from flat arrays, in slices.
+ */
+export const OFF_THREAD_PARSE_MIN = 100_000;
+
+/** One version to analyse: its text taken when the analysis starts (the open document object is updated in place). */
+interface Plan {
+  readonly text: string;
+  readonly options: AnalysisOptions;
+}
 
 /** A finished analysis of one version, with that version's text (the open document moves on as the user types). */
 interface Finished {
@@ -62,20 +77,30 @@ interface Running {
   readonly version: number;
   readonly done: Promise<Analysis | null | undefined>;
   superseded: boolean;
+  /** Stops the parse worker's work on this version, if it has any. */
+  readonly cancel?: () => void;
 }
 
 export class AnalysisCache {
   private readonly finished = new Map<string, Finished>();
   private readonly running = new Map<string, Running>();
+  private readonly parser: ParseWorkerHost;
 
-  constructor(private readonly settings: () => ServerSettings) {}
+  /** `parseWorkerScript`: the parse worker beside the bundled server; without it every parse runs here, in slices. */
+  constructor(
+    private readonly settings: () => ServerSettings,
+    parseWorkerScript = path.join(__dirname, 'parseWorker.js'),
+  ) {
+    this.parser = new ParseWorkerHost(parseWorkerScript);
+  }
 
   /** The analysis of this version of the document, computed now if needed; null when it is not an optimizer config. */
   get(document: TextDocument): Analysis | null {
     const cached = this.finished.get(document.uri);
     if (cached && cached.version === document.version) return cached.analysis;
     this.supersede(document.uri, document.version);
-    const steps = this.steps(document);
+    const plan = this.plan(document);
+    const steps = plan ? analysisSteps(plan.text, plan.options) : null;
     let analysis: Analysis | null = null;
     if (steps) {
       for (;;) {
@@ -120,20 +145,23 @@ export class AnalysisCache {
     const already = this.running.get(document.uri);
     if (already && already.version === document.version && !already.superseded) return already.done;
     this.supersede(document.uri, document.version);
-    const steps = this.steps(document);
-    if (!steps) {
+    const plan = this.plan(document);
+    if (!plan) {
       this.store(document, null);
       return this.analyzeInSlices(document, isCurrent);
     }
     // The text is taken now: the open document object is updated in place by later edits.
-    const version = { uri: document.uri, languageId: document.languageId, version: document.version, text: document.getText() };
+    const version = { uri: document.uri, languageId: document.languageId, version: document.version, text: plan.text };
+    // A large YAML text is parsed in the worker meanwhile; the slices start when its tree arrives.
+    const parse = this.parseOffThread(plan);
+    let steps: Generator<void, Analysis, void> | undefined = parse ? undefined : analysisSteps(plan.text, plan.options);
     let resolve: (analysis: Analysis | null | undefined) => void = () => undefined;
     let reject: (error: unknown) => void = () => undefined;
     const done = new Promise<Analysis | null | undefined>((settle, fail) => {
       resolve = settle;
       reject = fail;
     });
-    const run: Running = { version: document.version, done, superseded: false };
+    const run: Running = { version: document.version, done, superseded: false, ...(parse ? { cancel: parse.cancel } : {}) };
     this.running.set(document.uri, run);
     const stop = (): void => {
       if (this.running.get(version.uri) === run) this.running.delete(version.uri);
@@ -151,6 +179,7 @@ export class AnalysisCache {
         resolve(meanwhile.analysis);
         return;
       }
+      if (!steps) return;
       try {
         const deadline = performance.now() + SLICE_MS;
         for (;;) {
@@ -172,7 +201,14 @@ export class AnalysisCache {
       }
       setImmediate(slice);
     };
-    slice();
+    if (parse) {
+      const start = (tree: Generator<void, SyntaxTree, void> | undefined): void => {
+        steps = analysisSteps(plan.text, plan.options, tree);
+        slice();
+      };
+      // A failed worker costs nothing but time: this version is then parsed here, in slices.
+      parse.result.then((encoded) => start(encoded ? decodeTreeSteps(encoded, plan.text) : undefined), () => start(undefined));
+    } else slice();
     return done;
   }
 
@@ -183,7 +219,10 @@ export class AnalysisCache {
 
   /** Settings changed: every analysis must be redone. */
   clear(): void {
-    for (const run of this.running.values()) run.superseded = true;
+    for (const run of this.running.values()) {
+      run.superseded = true;
+      run.cancel?.();
+    }
     this.running.clear();
     this.finished.clear();
   }
@@ -193,23 +232,39 @@ export class AnalysisCache {
     const run = this.running.get(uri);
     if (run && run.version < version) {
       run.superseded = true;
+      run.cancel?.();
       this.running.delete(uri);
     }
   }
 
-  /** The cooperative analysis of this document, or null when it is not analysed at all (excluded, no dialect). */
-  private steps(document: TextDocument): Generator<void, Analysis, void> | null {
+  /** What analysing this version of the document means, or null when it is not analysed at all (excluded, no dialect). */
+  private plan(document: TextDocument): Plan | null {
     const settings = this.settings();
     const dialect = chooseDialect(document, settings);
     if (dialect === null) return null;
-    return analysisSteps(document.getText(), {
-      format: formatOf(document),
-      dialect,
-      fileName: document.uri,
-      severities: settings.severity,
-      maxFileSize: settings.maxFileSize,
-      torchVersion: settings.torchVersion,
-    });
+    return {
+      text: document.getText(),
+      options: {
+        format: formatOf(document),
+        dialect,
+        fileName: document.uri,
+        severities: settings.severity,
+        maxFileSize: settings.maxFileSize,
+        torchVersion: settings.torchVersion,
+      },
+    };
+  }
+
+  /** The parse of a large YAML text sent to the worker, or undefined when it is read here (small, JSON, not analysed). */
+  private parseOffThread(plan: Plan): ParseJob | undefined {
+    const { text, options } = plan;
+    if (options.format !== 'yaml' || text.length < OFF_THREAD_PARSE_MIN || !this.parser.available) return undefined;
+    if (text.length > (options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) || isTurnedOffForFile(text)) return undefined;
+    try {
+      return this.parser.parse(text);
+    } catch {
+      return undefined;
+    }
   }
 
   /** A YAML or JSON file that no dialect recognises is not an optimizer config: no analysis, no diagnostics. */
