@@ -95,7 +95,8 @@ async function copyOnnxRuntime() {
     ['node_modules/onnxruntime-common/dist/cjs', `${target}/onnxruntime-common/dist/cjs`],
     ['node_modules/onnxruntime-node/LICENSE', `${target}/onnxruntime-node/LICENSE`],
   ]) {
-    if (existsSync(from)) await cp(from, to, { recursive: true, filter: (file) => !file.endsWith('.map') && !file.endsWith('.d.ts') });
+    if (existsSync(from))
+      await cp(from, to, { recursive: true, filter: (file) => !file.endsWith('.map') && !file.endsWith('.d.ts') });
   }
 }
 
@@ -104,6 +105,8 @@ if (watch) {
   await copyAssets();
   await Promise.all(contexts.map((context) => context.watch()));
 } else {
-  await Promise.all(builds.filter((options) => options.entryPoints.length > 0).map((options) => esbuild.build(options)));
+  await Promise.all(
+    builds.filter((options) => options.entryPoints.length > 0).map((options) => esbuild.build(options)),
+  );
   await copyAssets();
 }

@@ -35,15 +35,35 @@ function describe(values: number[]): string {
 }
 
 const loads: number[] = [];
-for (let round = 0; round < ROUNDS; round++) loads.push(Number(execFileSync(process.execPath, ['-e', LOAD_SCRIPT, CLIENT], { encoding: 'utf8' })));
+for (let round = 0; round < ROUNDS; round++)
+  loads.push(Number(execFileSync(process.execPath, ['-e', LOAD_SCRIPT, CLIENT], { encoding: 'utf8' })));
 console.log(`load dist/client.js (${(statSync(CLIENT).size / 1024).toFixed(0)} KiB): ${describe(loads)}`);
 
 const globs = manifestFileGlobs(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')));
 const bigYaml = `items:\n${'  - {name: item, value: 12345, tags: [a, b, c]}\n'.repeat(25_000)}`;
 const documents: [string, CandidateDocument][] = [
-  ['package.json (not a config)', { languageId: 'json', scheme: 'file', path: '/w/package.json', text: readFileSync(path.join(ROOT, 'package.json'), 'utf8') }],
-  [`a ${(bigYaml.length / 1e6).toFixed(1)} MB YAML data file (not a config)`, { languageId: 'yaml', scheme: 'file', path: '/w/data.yaml', text: bigYaml }],
-  ['a DeepSpeed config by content', { languageId: 'json', scheme: 'file', path: '/w/train.json', text: '{"train_batch_size": 8, "optimizer": {"type": "AdamW", "params": {"lr": 1e-4}}}' }],
+  [
+    'package.json (not a config)',
+    {
+      languageId: 'json',
+      scheme: 'file',
+      path: '/w/package.json',
+      text: readFileSync(path.join(ROOT, 'package.json'), 'utf8'),
+    },
+  ],
+  [
+    `a ${(bigYaml.length / 1e6).toFixed(1)} MB YAML data file (not a config)`,
+    { languageId: 'yaml', scheme: 'file', path: '/w/data.yaml', text: bigYaml },
+  ],
+  [
+    'a DeepSpeed config by content',
+    {
+      languageId: 'json',
+      scheme: 'file',
+      path: '/w/train.json',
+      text: '{"train_batch_size": 8, "optimizer": {"type": "AdamW", "params": {"lr": 1e-4}}}',
+    },
+  ],
 ];
 for (const [label, document] of documents) {
   const times: number[] = [];

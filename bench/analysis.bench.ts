@@ -30,20 +30,37 @@ export function syntheticConfig(lines: number): string {
     '  schedulers:',
   ];
   for (let i = 0; i < children; i++) {
-    out.push(`    # stage ${i}`, '    - type: CosineAnnealingLR', `      T_max: ${stepsPerChild}`, '      eta_min: 1.0e-6');
+    out.push(
+      `    # stage ${i}`,
+      '    - type: CosineAnnealingLR',
+      `      T_max: ${stepsPerChild}`,
+      '      eta_min: 1.0e-6',
+    );
   }
-  out.push(`  milestones: [${Array.from({ length: children - 1 }, (_, i) => (i + 1) * stepsPerChild).join(', ')}]`, 'training:', `  steps: ${children * stepsPerChild}`);
+  out.push(
+    `  milestones: [${Array.from({ length: children - 1 }, (_, i) => (i + 1) * stepsPerChild).join(', ')}]`,
+    'training:',
+    `  steps: ${children * stepsPerChild}`,
+  );
   return `${out.join('\n')}\n`;
 }
 
 /** A config like lsp-probe's documents: the 30-line example plus a long `simulate: compare:` list, about `bytes` long. */
 export function compareListConfig(bytes: number): string {
-  const head = readFileSync(path.join(__dirname, '..', 'examples', 'transformer-warmup-cosine.optim.yaml'), 'utf8').trimEnd();
+  const head = readFileSync(
+    path.join(__dirname, '..', 'examples', 'transformer-warmup-cosine.optim.yaml'),
+    'utf8',
+  ).trimEnd();
   const lines = [head, 'simulate:', '  function: rosenbrock', '  x0: [-1.5, 2.0]', '  steps: 500', '  compare:'];
   const kinds = ['SGD', 'Adam', 'AdamW', 'RMSprop'];
   let size = lines.join('\n').length;
   for (let i = 0; size < bytes; i++) {
-    const entry = [`    - type: ${kinds[i % 4]}`, `      label: run-${i}`, `      lr: ${(i % 9) + 1}.0e-3`, `      weight_decay: 0.0${i % 10}`];
+    const entry = [
+      `    - type: ${kinds[i % 4]}`,
+      `      label: run-${i}`,
+      `      lr: ${(i % 9) + 1}.0e-3`,
+      `      weight_decay: 0.0${i % 10}`,
+    ];
     lines.push(...entry);
     size += entry.join('\n').length + 1;
   }
@@ -82,7 +99,9 @@ function analysisAgainstParse(text: string, runs: number): { analysisMs: number;
 
 /** The longest stretch of `analysisSteps` between two pauses: what a request can wait behind in the server. */
 function longestSlice(text: string, offThread = false): { steps: number; longestMs: number } {
-  const steps = offThread ? analysisSteps(text, { format: 'yaml' }, decodeTreeSteps(encodeTree(parseTree(text, 'yaml')), text)) : analysisSteps(text, { format: 'yaml' });
+  const steps = offThread
+    ? analysisSteps(text, { format: 'yaml' }, decodeTreeSteps(encodeTree(parseTree(text, 'yaml')), text))
+    : analysisSteps(text, { format: 'yaml' });
   let longestMs = 0;
   for (let count = 1; ; count++) {
     const start = process.hrtime.bigint();
@@ -93,7 +112,11 @@ function longestSlice(text: string, offThread = false): { steps: number; longest
 }
 
 export function main(): void {
-  console.log(`Optimizer Lens core analysis benchmark (median of repeated runs, same process; load ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  console.log(
+    `Optimizer Lens core analysis benchmark (median of repeated runs, same process; load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')})`,
+  );
   // The first analysis in a fresh process, before the JIT has compiled anything: what a just-started server pays.
   const first = compareListConfig(6_300);
   const coldStart = process.hrtime.bigint();
@@ -114,11 +137,13 @@ export function main(): void {
     const completionMs = timeIt(runs * 5, () => complete(analysis, offset));
     base ??= { lines: actualLines, ms: analysisMs };
     const perLine = analysisMs / actualLines / (base.ms / base.lines);
-    rows.push(`${String(actualLines).padStart(6)} lines | analysis ${analysisMs.toFixed(3).padStart(8)} ms | parse ${parseMs.toFixed(3).padStart(8)} ms | analysis/parse ${ratio.toFixed(2)}x | hover ${hoverMs.toFixed(4)} ms | completion ${completionMs.toFixed(4)} ms | per line vs 300 ${perLine.toFixed(2)}x | problems ${analysis.problems.length}`);
+    rows.push(
+      `${String(actualLines).padStart(6)} lines | analysis ${analysisMs.toFixed(3).padStart(8)} ms | parse ${parseMs.toFixed(3).padStart(8)} ms | analysis/parse ${ratio.toFixed(2)}x | hover ${hoverMs.toFixed(4)} ms | completion ${completionMs.toFixed(4)} ms | per line vs 300 ${perLine.toFixed(2)}x | problems ${analysis.problems.length}`,
+    );
   }
   console.log('SequentialLR with many children (the schedule engine grows with the file):');
   console.log(rows.join('\n'));
-  console.log('A long simulate: compare: list (the shape of lsp-probe\'s documents), from 300 lines to 2 MB:');
+  console.log("A long simulate: compare: list (the shape of lsp-probe's documents), from 300 lines to 2 MB:");
   for (const bytes of [6_300, 208_000, 1_950_000]) {
     const text = compareListConfig(bytes);
     const runs = bytes < 10_000 ? 200 : bytes < 500_000 ? 15 : 5;
@@ -128,9 +153,13 @@ export function main(): void {
     // After the parse worker: the tree rebuilt from flat arrays, then the model and rules (the worker's part not timed).
     const afterWorker = Array.from({ length: 3 }, () => longestSlice(text, true));
     const worst = afterWorker.reduce((a, b) => (a.longestMs >= b.longestMs ? a : b));
-    console.log(`${String(text.split('\n').length - 1).padStart(6)} lines ${(text.length / 1e6).toFixed(2)} MB | analysis ${analysisMs.toFixed(2).padStart(8)} ms | parse ${parseMs.toFixed(2).padStart(8)} ms | analysis/parse ${ratio.toFixed(2)}x | in thread: ${slices.steps} slices, longest ${slices.longestMs.toFixed(1)} ms | after the parse worker: ${worst.steps} slices, longest ${afterWorker.map((run) => run.longestMs.toFixed(1)).join(' / ')} ms`);
+    console.log(
+      `${String(text.split('\n').length - 1).padStart(6)} lines ${(text.length / 1e6).toFixed(2)} MB | analysis ${analysisMs.toFixed(2).padStart(8)} ms | parse ${parseMs.toFixed(2).padStart(8)} ms | analysis/parse ${ratio.toFixed(2)}x | in thread: ${slices.steps} slices, longest ${slices.longestMs.toFixed(1)} ms | after the parse worker: ${worst.steps} slices, longest ${afterWorker.map((run) => run.longestMs.toFixed(1)).join(' / ')} ms`,
+    );
   }
   console.log(`first analysis in this process (cold JIT, 300-line compare list): ${coldMs.toFixed(1)} ms`);
-  console.log('Targets: 300-line analysis < 5 ms median; hover < 2 ms; analysis/parse <= 1.5x from 300 lines to 2 MB; per-line cost roughly flat.');
+  console.log(
+    'Targets: 300-line analysis < 5 ms median; hover < 2 ms; analysis/parse <= 1.5x from 300 lines to 2 MB; per-line cost roughly flat.',
+  );
 }
 if (require.main === module) main();

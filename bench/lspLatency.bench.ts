@@ -6,12 +6,18 @@
 // Run: node --import tsx bench/lspLatency.bench.ts [--soak] [--large]
 
 import { readFileSync } from 'node:fs';
-import { DidChangeTextDocumentNotification, HoverRequest, PublishDiagnosticsNotification, WorkDoneProgressCreateRequest } from 'vscode-languageserver-protocol';
+import {
+  DidChangeTextDocumentNotification,
+  HoverRequest,
+  PublishDiagnosticsNotification,
+  WorkDoneProgressCreateRequest,
+} from 'vscode-languageserver-protocol';
 import { RangeTestRequest } from '../server/src/protocol';
 import { startTestServer, type TestServer } from '../test/lsp/lspClient';
 
 // 1,500 steps: on ONNX Runtime 100 steps take 0.3 s, too short a window to sample latency during the job.
-const CONFIG = 'optimizer:\n  type: AdamW\n  lr: 1.0e-3\n  weight_decay: 0.01\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 10000\ntraining:\n  steps: 10000\nrange_test:\n  task: mnist_mlp\n  num_iter: 1500\n  end_lr: 1\n  batch_size: 128\n';
+const CONFIG =
+  'optimizer:\n  type: AdamW\n  lr: 1.0e-3\n  weight_decay: 0.01\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 10000\ntraining:\n  steps: 10000\nrange_test:\n  task: mnist_mlp\n  num_iter: 1500\n  end_lr: 1\n  batch_size: 128\n';
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -20,7 +26,10 @@ function percentile(values: number[], p: number): number {
 
 async function timedHover(server: TestServer, uri: string): Promise<number> {
   const start = process.hrtime.bigint();
-  await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 9 } });
+  await server.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri },
+    position: { line: 1, character: 9 },
+  });
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
@@ -31,7 +40,11 @@ async function timedEdit(server: TestServer, uri: string, version: number): Prom
 }
 
 function describe(label: string, values: number[]): string {
-  return `${label.padEnd(34)} n=${String(values.length).padStart(5)}  p50 ${percentile(values, 50).toFixed(2).padStart(7)} ms  p99 ${percentile(values, 99).toFixed(2).padStart(7)} ms  max ${Math.max(...values).toFixed(2).padStart(7)} ms`;
+  return `${label.padEnd(34)} n=${String(values.length).padStart(5)}  p50 ${percentile(values, 50).toFixed(2).padStart(7)} ms  p99 ${percentile(values, 99).toFixed(2).padStart(7)} ms  max ${Math.max(
+    ...values,
+  )
+    .toFixed(2)
+    .padStart(7)} ms`;
 }
 
 async function latency(): Promise<void> {
@@ -64,8 +77,12 @@ async function latency(): Promise<void> {
   console.log(describe('edit -> diagnostics, idle', idleEdit));
   console.log(describe('hover, during range test', busyHover));
   console.log(describe('edit -> diagnostics, during range test', busyEdit));
-  console.log(`range test: ${outcome.status}${outcome.status !== 'failed' ? ` on ${outcome.view.backend}, ${outcome.view.lrs.length} points` : ` (${outcome.reason})`}, ${seconds.toFixed(1)} s wall`);
-  console.log(`ratio p99 busy/idle: hover ${(percentile(busyHover, 99) / percentile(idleHover, 99)).toFixed(2)}x, diagnostics ${(percentile(busyEdit, 99) / percentile(idleEdit, 99)).toFixed(2)}x; target p99 < 50 ms`);
+  console.log(
+    `range test: ${outcome.status}${outcome.status !== 'failed' ? ` on ${outcome.view.backend}, ${outcome.view.lrs.length} points` : ` (${outcome.reason})`}, ${seconds.toFixed(1)} s wall`,
+  );
+  console.log(
+    `ratio p99 busy/idle: hover ${(percentile(busyHover, 99) / percentile(idleHover, 99)).toFixed(2)}x, diagnostics ${(percentile(busyEdit, 99) / percentile(idleEdit, 99)).toFixed(2)}x; target p99 < 50 ms`,
+  );
   await server.stop();
 }
 
@@ -76,7 +93,12 @@ async function soak(): Promise<void> {
   const versions = new Map(uris.map((uri) => [uri, 1]));
   const hovers: number[] = [];
   const edits: number[] = [];
-  const rss = (): number => Number(server.process.pid ? readFileSync(`/proc/${server.process.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0 : 0) / 1024;
+  const rss = (): number =>
+    Number(
+      server.process.pid
+        ? (readFileSync(`/proc/${server.process.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0)
+        : 0,
+    ) / 1024;
   const rssStart = rss();
   let rssPeak = rssStart;
   for (let i = 0; i < 10_000; i++) {
@@ -86,7 +108,10 @@ async function soak(): Promise<void> {
       versions.set(uri, version);
       const start = process.hrtime.bigint();
       const published = server.nextDiagnostics(uri, version);
-      await server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text: CONFIG.replace('T_max: 10000', `T_max: ${5000 + (i % 5000)}`) }] });
+      await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ text: CONFIG.replace('T_max: 10000', `T_max: ${5000 + (i % 5000)}`) }],
+      });
       await published;
       edits.push(Number(process.hrtime.bigint() - start) / 1e6);
     } else {
@@ -98,16 +123,38 @@ async function soak(): Promise<void> {
   console.log('Soak: 200 open documents, 10,000 requests (5,000 edits with full re-analysis, 5,000 hovers)');
   console.log(describe('hover', hovers));
   console.log(describe('edit -> diagnostics', edits));
-  console.log(`server RSS: start ${rssStart.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB (bound: 300 MB)`);
+  console.log(
+    `server RSS: start ${rssStart.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB (bound: 300 MB)`,
+  );
   await server.stop();
 }
 
 /** A valid native config of about `bytes` characters: a long `simulate: compare:` list, lr on line 2. */
 export function largeConfig(bytes: number, lr = '3.0e-4'): string {
-  const lines = ['optimizer:', '  type: AdamW', `  lr: ${lr}`, '  weight_decay: 0.01', 'scheduler:', '  type: CosineAnnealingLR', '  T_max: 1000', 'training:', '  steps: 1000', 'simulate:', '  function: rosenbrock', '  x0: [-1.5, 2.0]', '  steps: 100', '  compare:'];
+  const lines = [
+    'optimizer:',
+    '  type: AdamW',
+    `  lr: ${lr}`,
+    '  weight_decay: 0.01',
+    'scheduler:',
+    '  type: CosineAnnealingLR',
+    '  T_max: 1000',
+    'training:',
+    '  steps: 1000',
+    'simulate:',
+    '  function: rosenbrock',
+    '  x0: [-1.5, 2.0]',
+    '  steps: 100',
+    '  compare:',
+  ];
   let size = lines.join('\n').length;
   for (let i = 0; size < bytes; i++) {
-    const entry = [`    - type: ${i % 2 ? 'SGD' : 'Adam'}`, `      label: run-${i}`, `      lr: ${(i % 9) + 1}.0e-3`, `      weight_decay: 0.0${i % 10}`];
+    const entry = [
+      `    - type: ${i % 2 ? 'SGD' : 'Adam'}`,
+      `      label: run-${i}`,
+      `      lr: ${(i % 9) + 1}.0e-3`,
+      `      weight_decay: 0.0${i % 10}`,
+    ];
     lines.push(...entry);
     size += entry.join('\n').length + 1;
   }
@@ -134,12 +181,17 @@ async function large(bytes: number): Promise<void> {
   const version = { current: 1 };
   const edit = async (lr: string, wait: boolean): Promise<void> => {
     const next = ++version.current;
-    const change = server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: next }, contentChanges: [{ range: lrRange, text: lr }] });
+    const change = server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: next },
+      contentChanges: [{ range: lrRange, text: lr }],
+    });
     if (wait) await change;
   };
   const finalPublished = (): Promise<void> => {
     const target = version.current;
-    return publishes.includes(target) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ version: target, resolve }));
+    return publishes.includes(target)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => waiting.push({ version: target, resolve }));
   };
   // One single edit, alone: the time of one analysis as the client sees it.
   started = process.hrtime.bigint();
@@ -166,22 +218,33 @@ async function large(bytes: number): Promise<void> {
     const target = version.current;
     while (!publishes.includes(target)) hovers.push(await timedHover(server, uri));
   }
-  console.log(`Large document (${(text.length / 1e6).toFixed(2)} MB, ${text.split('\n').length - 1} lines), diagnosticsDelay 0`);
-  console.log(`open -> first diagnostics ${openMs.toFixed(0)} ms; one edit -> its diagnostics ${singleMs.toFixed(0)} ms (one analysis as seen from outside)`);
-  console.log(`burst of 10 edits: first edit -> final diagnostics ${burstTotal.toFixed(0)} ms, last edit -> final diagnostics ${burstTail.toFixed(0)} ms (${(burstTail / singleMs).toFixed(2)}x one analysis), ${burstPublishes} publish(es)`);
+  console.log(
+    `Large document (${(text.length / 1e6).toFixed(2)} MB, ${text.split('\n').length - 1} lines), diagnosticsDelay 0`,
+  );
+  console.log(
+    `open -> first diagnostics ${openMs.toFixed(0)} ms; one edit -> its diagnostics ${singleMs.toFixed(0)} ms (one analysis as seen from outside)`,
+  );
+  console.log(
+    `burst of 10 edits: first edit -> final diagnostics ${burstTotal.toFixed(0)} ms, last edit -> final diagnostics ${burstTail.toFixed(0)} ms (${(burstTail / singleMs).toFixed(2)}x one analysis), ${burstPublishes} publish(es)`,
+  );
   console.log(describe('hover, during re-analysis', hovers));
   // Most hovers land while the parse worker reads the text (the server's thread is free then); these say how long the
   // rest waited behind the slices that stay on the server's thread (rebuilding the tree, the model, the rules, GC).
   const over = (ms: number): number => hovers.filter((value) => value > ms).length;
-  console.log(`hover p99.9 ${percentile(hovers, 99.9).toFixed(2)} ms; hovers over 20 ms: ${over(20)}, over 50 ms: ${over(50)}, over 100 ms: ${over(100)} (of ${hovers.length})`);
-  console.log(`target: final diagnostics within about one analysis of the last edit; hover p99 < 50 ms while re-analysing`);
+  console.log(
+    `hover p99.9 ${percentile(hovers, 99.9).toFixed(2)} ms; hovers over 20 ms: ${over(20)}, over 50 ms: ${over(50)}, over 100 ms: ${over(100)} (of ${hovers.length})`,
+  );
+  console.log(
+    `target: final diagnostics within about one analysis of the last edit; hover p99 < 50 ms while re-analysing`,
+  );
   await server.stop();
 }
 
 export async function main(): Promise<void> {
   // The soak ends with the large-document figures (burst, hover during re-analysis); --large runs those alone.
   if (process.argv.includes('--soak')) await soak();
-  if (process.argv.includes('--soak') || process.argv.includes('--large')) for (const bytes of [208_000, 1_950_000]) await large(bytes);
+  if (process.argv.includes('--soak') || process.argv.includes('--large'))
+    for (const bytes of [208_000, 1_950_000]) await large(bytes);
   if (!process.argv.includes('--soak') && !process.argv.includes('--large')) await latency();
 }
 

@@ -21,7 +21,9 @@ function option(name: string): string | undefined {
 }
 
 function load(): string {
-  return loadavg().map((x) => x.toFixed(2)).join(' ');
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 }
 
 function installYamlLanguageServer(work: string): string {
@@ -30,7 +32,10 @@ function installYamlLanguageServer(work: string): string {
   const home = path.join(work, 'yls');
   mkdirSync(home, { recursive: true });
   writeFileSync(path.join(home, 'package.json'), '{"name":"yls-bench","private":true}\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'yaml-language-server'], { cwd: home, stdio: 'inherit' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'yaml-language-server'], {
+    cwd: home,
+    stdio: 'inherit',
+  });
   return home;
 }
 
@@ -61,7 +66,32 @@ function oneAnalysisBothWays(documents: string): void {
   }
   const out = path.join(documents, 'inside-outside.json');
   const settings = JSON.stringify({ optimizerLens: { diagnosticsDelay: 0 } });
-  const args = [PROBE, 'run', '--name', 'optlens', '--language-id', 'optim', '--file', file, '--settings', settings, '--hover-n', '0', '--completion-n', '0', '--edit', '3.0e-4', '--spaced', '60', '--out', out, '--', process.execPath, SERVER_BUNDLE, '--stdio'];
+  const args = [
+    PROBE,
+    'run',
+    '--name',
+    'optlens',
+    '--language-id',
+    'optim',
+    '--file',
+    file,
+    '--settings',
+    settings,
+    '--hover-n',
+    '0',
+    '--completion-n',
+    '0',
+    '--edit',
+    '3.0e-4',
+    '--spaced',
+    '60',
+    '--out',
+    out,
+    '--',
+    process.execPath,
+    SERVER_BUNDLE,
+    '--stdio',
+  ];
   execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const run = JSON.parse(readFileSync(out, 'utf8')) as ProbeRun;
   if (run.error) throw new Error(`lsp-probe run failed: ${run.error}`);
@@ -69,10 +99,16 @@ function oneAnalysisBothWays(documents: string): void {
   const firstTen = samples.slice(0, 10);
   const lastHalf = samples.slice(Math.floor(samples.length / 2));
   console.log('One analysis of the 300-line document (diagnosticsDelay 0), in-process and from outside:');
-  console.log(`  in-process analyze: warm median ${median(warm).toFixed(2)} ms, first call in a fresh process ${coldMs.toFixed(1)} ms`);
+  console.log(
+    `  in-process analyze: warm median ${median(warm).toFixed(2)} ms, first call in a fresh process ${coldMs.toFixed(1)} ms`,
+  );
   if (samples.length > 0) {
-    console.log(`  from outside (lsp-probe, edit -> its diagnostics): first 10 edits median ${median(firstTen).toFixed(2)} ms, last ${lastHalf.length} median ${median(lastHalf).toFixed(2)} ms, open -> first diagnostics ${run.first_diag_ms?.toFixed(1)} ms`);
-    console.log(`  ratio outside/in-process (warm, last edits): ${(median(lastHalf) / median(warm)).toFixed(2)}x; first edits against the warm in-process figure: ${(median(firstTen) / median(warm)).toFixed(2)}x`);
+    console.log(
+      `  from outside (lsp-probe, edit -> its diagnostics): first 10 edits median ${median(firstTen).toFixed(2)} ms, last ${lastHalf.length} median ${median(lastHalf).toFixed(2)} ms, open -> first diagnostics ${run.first_diag_ms?.toFixed(1)} ms`,
+    );
+    console.log(
+      `  ratio outside/in-process (warm, last edits): ${(median(lastHalf) / median(warm)).toFixed(2)}x; first edits against the warm in-process figure: ${(median(firstTen) / median(warm)).toFixed(2)}x`,
+    );
   } else {
     console.log(`  from outside: spaced p50 ${run.spaced?.p50} ms (this probe version gives no per-edit samples)`);
   }
@@ -80,7 +116,8 @@ function oneAnalysisBothWays(documents: string): void {
 
 export function main(): void {
   ensureBuilt();
-  for (const tool of [PROBE, GEN]) if (!existsSync(tool)) throw new Error(`lsp-probe not found at ${tool}: set LSP_PROBE_HOME`);
+  for (const tool of [PROBE, GEN])
+    if (!existsSync(tool)) throw new Error(`lsp-probe not found at ${tool}: set LSP_PROBE_HOME`);
   const work = mkdtempSync(path.join(tmpdir(), 'optlens-probe-'));
   const documents = path.join(work, 'docs');
   console.log(`lsp-probe benchmark in ${work}; load average before: ${load()}`);
@@ -94,11 +131,19 @@ export function main(): void {
   writeFileSync(planFile, JSON.stringify(plan, null, 1));
   const tables = path.join(work, 'tables.md');
   try {
-    execFileSync(process.execPath, [PROBE, 'compare', '--plan', planFile, '--out', path.join(work, 'result.json'), '--markdown', tables], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      process.execPath,
+      [PROBE, 'compare', '--plan', planFile, '--out', path.join(work, 'result.json'), '--markdown', tables],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
   } catch (error) {
-    console.log(`lsp-probe compare reported a failed run (exit ${(error as { status?: number }).status}); the tables below say which`);
+    console.log(
+      `lsp-probe compare reported a failed run (exit ${(error as { status?: number }).status}); the tables below say which`,
+    );
   }
-  console.log(`Optimizer Lens / yaml-language-server, ${plan.rounds} round(s), medians (ratio < 1: Optimizer Lens is faster):`);
+  console.log(
+    `Optimizer Lens / yaml-language-server, ${plan.rounds} round(s), medians (ratio < 1: Optimizer Lens is faster):`,
+  );
   if (existsSync(tables)) console.log(readFileSync(tables, 'utf8'));
   console.log(`load average after: ${load()}`);
 }

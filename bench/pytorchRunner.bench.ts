@@ -16,7 +16,7 @@ const TARGET_RATIO = 1.05;
 
 function argument(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] ?? fallback : fallback;
+  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
 }
 
 function median(values: readonly number[]): number {
@@ -33,18 +33,42 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { name: 'MLP 784-512-512-10, batch 128', workspace: path.join(ROOT, 'bench', 'pytorch', 'bench_project'), model: 'benchnet.mlp:build_model', data: 'benchnet.mlp:train_loader' },
-  { name: 'fixture MLP 16-32-4, batch 32', workspace: path.join(ROOT, 'test', 'fixtures', 'pytorch_project'), model: 'train.models:build_model', data: 'train.data:train_loader' },
+  {
+    name: 'MLP 784-512-512-10, batch 128',
+    workspace: path.join(ROOT, 'bench', 'pytorch', 'bench_project'),
+    model: 'benchnet.mlp:build_model',
+    data: 'benchnet.mlp:train_loader',
+  },
+  {
+    name: 'fixture MLP 16-32-4, batch 32',
+    workspace: path.join(ROOT, 'test', 'fixtures', 'pytorch_project'),
+    model: 'train.models:build_model',
+    data: 'train.data:train_loader',
+  },
 ];
 
 function bareLoop(python: string, testCase: Case, steps: number): number {
-  const result = spawnSync(python, [path.join(ROOT, 'bench', 'pytorch', 'bare_loop.py'), testCase.workspace, testCase.model, testCase.data, String(steps)], { encoding: 'utf8' });
+  const result = spawnSync(
+    python,
+    [
+      path.join(ROOT, 'bench', 'pytorch', 'bare_loop.py'),
+      testCase.workspace,
+      testCase.model,
+      testCase.data,
+      String(steps),
+    ],
+    { encoding: 'utf8' },
+  );
   if (result.status !== 0) throw new Error(`bare loop failed: ${result.stderr}`);
   const line = result.stdout.trim().split('\n').pop()!;
   return (JSON.parse(line) as { loop_seconds: number }).loop_seconds;
 }
 
-async function runner(python: string, testCase: Case, steps: number): Promise<{ loopSeconds: number; firstPointSeconds: number; nodeLoopSeconds: number }> {
+async function runner(
+  python: string,
+  testCase: Case,
+  steps: number,
+): Promise<{ loopSeconds: number; firstPointSeconds: number; nodeLoopSeconds: number }> {
   const lrs = rangeTestLearningRates(1e-7, 10, steps, 'exp');
   let firstStepAt = 0;
   let lastStepAt = 0;
@@ -70,16 +94,29 @@ async function runner(python: string, testCase: Case, steps: number): Promise<{ 
   });
   const done = await handle.done;
   if (done.end.status !== 'completed') throw new Error(`runner ended ${JSON.stringify(done.end)}`);
-  return { loopSeconds: done.loopSeconds ?? NaN, firstPointSeconds: (firstStepAt - started) / 1000, nodeLoopSeconds: (lastStepAt - firstStepAt) / 1000 };
+  return {
+    loopSeconds: done.loopSeconds ?? NaN,
+    firstPointSeconds: (firstStepAt - started) / 1000,
+    nodeLoopSeconds: (lastStepAt - firstStepAt) / 1000,
+  };
 }
 
 async function main(): Promise<void> {
   const rounds = Number(argument('rounds', '5'));
   const steps = Number(argument('steps', '300'));
   const python = argument('python', '/usr/bin/python3');
-  const torch = spawnSync(python, ['-c', 'import torch; print(torch.__version__, torch.get_num_threads())'], { encoding: 'utf8' }).stdout.trim();
-  console.log(`pytorch runner vs bare PyTorch loop: ${steps} steps, AdamW, ${rounds} rounds after a warm-up, alternating sides`);
-  console.log(`python ${python}, torch ${torch} (version, threads); ${os.cpus().length} CPUs; load ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+  const torch = spawnSync(python, ['-c', 'import torch; print(torch.__version__, torch.get_num_threads())'], {
+    encoding: 'utf8',
+  }).stdout.trim();
+  console.log(
+    `pytorch runner vs bare PyTorch loop: ${steps} steps, AdamW, ${rounds} rounds after a warm-up, alternating sides`,
+  );
+  console.log(
+    `python ${python}, torch ${torch} (version, threads); ${os.cpus().length} CPUs; load ${os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`,
+  );
   for (const testCase of CASES) {
     bareLoop(python, testCase, Math.min(steps, 50));
     await runner(python, testCase, Math.min(steps, 50));
@@ -97,11 +134,21 @@ async function main(): Promise<void> {
     const perStep = (seconds: number) => `${((seconds / steps) * 1000).toFixed(3)} ms`;
     const ratio = median(ours) / median(bare);
     console.log(`\n${testCase.name}`);
-    console.log(`  bare loop       ${perStep(median(bare))}/step (median of ${rounds}; min ${perStep(Math.min(...bare))})`);
-    console.log(`  runner          ${perStep(median(ours))}/step (its own loop timing; min ${perStep(Math.min(...ours))})`);
-    console.log(`  runner, as seen by the editor: ${perStep(median(seenFromNode) * steps / Math.max(1, steps - 1))}/step between the first and last point`);
-    console.log(`  ratio runner / bare: ${ratio.toFixed(3)} (target <= ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`);
-    console.log(`  start to first point: ${median(first).toFixed(2)} s median (Python start, import torch, model and data, one step)`);
+    console.log(
+      `  bare loop       ${perStep(median(bare))}/step (median of ${rounds}; min ${perStep(Math.min(...bare))})`,
+    );
+    console.log(
+      `  runner          ${perStep(median(ours))}/step (its own loop timing; min ${perStep(Math.min(...ours))})`,
+    );
+    console.log(
+      `  runner, as seen by the editor: ${perStep((median(seenFromNode) * steps) / Math.max(1, steps - 1))}/step between the first and last point`,
+    );
+    console.log(
+      `  ratio runner / bare: ${ratio.toFixed(3)} (target <= ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `  start to first point: ${median(first).toFixed(2)} s median (Python start, import torch, model and data, one step)`,
+    );
   }
 }
 

@@ -59,7 +59,11 @@ function roundsArgument(): number {
 
 function benchParams(task: string, backend: BackendName): RangeTestJobParams {
   const section = { task, num_iter: ITERATIONS, batch_size: BATCH[task] ?? 128, start_lr: 1e-6, end_lr: 1e-2, seed: 0 };
-  return { rangeTest: parseRangeTestSection(section).params!, optimizer: { type: 'Adam', params: { lr: 1e-3 } }, backend: { preferred: backend } };
+  return {
+    rangeTest: parseRangeTestSection(section).params!,
+    optimizer: { type: 'Adam', params: { lr: 1e-3 } },
+    backend: { preferred: backend },
+  };
 }
 
 function uptime(): string {
@@ -71,7 +75,9 @@ function uptime(): string {
 }
 
 /** The PyTorch side: a Python process that runs one round per request (see pytorch/range_test.py --serve). */
-async function startPyTorch(): Promise<{ header: string; round(task: string): Promise<PyTorchRound>; close(): void } | string> {
+async function startPyTorch(): Promise<
+  { header: string; round(task: string): Promise<PyTorchRound>; close(): void } | string
+> {
   // Bundled by scripts/runBench.mjs, __dirname is out/bench; the entry's own directory holds pytorch/.
   const entry = process.env.OPTLENS_BENCH_ENTRY;
   const script = path.join(entry ? path.dirname(path.resolve(entry)) : __dirname, 'pytorch', 'range_test.py');
@@ -102,16 +108,20 @@ async function startPyTorch(): Promise<{ header: string; round(task: string): Pr
   }
 }
 
-const seconds = (values: readonly number[]) => `median ${median(values).toFixed(3)} s (min ${Math.min(...values).toFixed(3)})`;
+const seconds = (values: readonly number[]) =>
+  `median ${median(values).toFixed(3)} s (min ${Math.min(...values).toFixed(3)})`;
 
 export async function main(): Promise<void> {
   console.log(`load before: ${uptime()}`);
   const statuses = await listBackends();
-  for (const status of statuses) console.log(`backend ${status.name.padEnd(14)} ${status.loaded ? 'loaded' : `not loaded: ${status.reason}`}`);
+  for (const status of statuses)
+    console.log(`backend ${status.name.padEnd(14)} ${status.loaded ? 'loaded' : `not loaded: ${status.reason}`}`);
   const chosen = argument('--backends')?.split(',');
   const loaded = statuses.filter((status) => status.loaded).map((status) => status.name);
   const backendsFor = (task: string): BackendName[] =>
-    chosen ? loaded.filter((name) => chosen.includes(name)) : loaded.filter((name) => name !== 'cpu' && !(name === 'wasm' && task === 'cnn'));
+    chosen
+      ? loaded.filter((name) => chosen.includes(name))
+      : loaded.filter((name) => name !== 'cpu' && !(name === 'wasm' && task === 'cnn'));
   const tasks = (argument('--tasks')?.split(',') ?? PROXY_TASKS).filter((task) => PROXY_TASKS.includes(task as never));
   const rounds = roundsArgument();
   const pytorch = await startPyTorch();
@@ -120,7 +130,9 @@ export async function main(): Promise<void> {
 
   const summary: string[] = [];
   for (const task of tasks) {
-    console.log(`\n${task} (batch ${BATCH[task]}, ${ITERATIONS} iterations, Adam), ${rounds} rounds after one warm-up round:`);
+    console.log(
+      `\n${task} (batch ${BATCH[task]}, ${ITERATIONS} iterations, Adam), ${rounds} rounds after one warm-up round:`,
+    );
     const backends = backendsFor(task);
     const torchRounds: PyTorchRound[] = [];
     const ours = new Map<BackendName, { seconds: number[]; ranOn: string; first: number; iterations: number }>();
@@ -132,8 +144,17 @@ export async function main(): Promise<void> {
       }
       for (const backend of backends) {
         // The first run pays for loading the backend and compiling; the rest are what a user sees on re-runs.
-        const result = await rangeTestJob(benchParams(task, backend), () => {}, () => false);
-        const entry = ours.get(backend) ?? { seconds: [], ranOn: result.backend, first: result.seconds, iterations: result.losses.length };
+        const result = await rangeTestJob(
+          benchParams(task, backend),
+          () => {},
+          () => false,
+        );
+        const entry = ours.get(backend) ?? {
+          seconds: [],
+          ranOn: result.backend,
+          first: result.seconds,
+          iterations: result.losses.length,
+        };
         if (round > 0) entry.seconds.push(result.seconds);
         entry.ranOn = result.backend;
         ours.set(backend, entry);
@@ -141,14 +162,19 @@ export async function main(): Promise<void> {
     }
     const reference = torchRounds.length ? median(torchRounds.map((r) => r.seconds)) : NaN;
     if (torchRounds.length) {
-      console.log(`  PyTorch CPU          : ${seconds(torchRounds.map((r) => r.seconds))}, training loop ${median(torchRounds.map((r) => r.loop_seconds)).toFixed(3)} s`);
+      console.log(
+        `  PyTorch CPU          : ${seconds(torchRounds.map((r) => r.seconds))}, training loop ${median(torchRounds.map((r) => r.loop_seconds)).toFixed(3)} s`,
+      );
     }
     for (const [backend, entry] of ours) {
       const ratio = median(entry.seconds) / reference;
       // A backend that fell back names the one that ran: the figure is never credited to the wrong engine.
       const ran = entry.ranOn === backend ? backend : `${backend} -> ran on ${entry.ranOn}`;
-      console.log(`  Optimizer Lens ${ran.padEnd(6)}: ${seconds(entry.seconds)}, first run ${entry.first.toFixed(3)} s, ${entry.iterations} iterations; ratio to PyTorch ${ratio.toFixed(2)}`);
-      if (backend === 'onnxruntime') summary.push(`${task} ${ratio.toFixed(2)}${ratio < TARGET_RATIO ? '' : ' (over target)'}`);
+      console.log(
+        `  Optimizer Lens ${ran.padEnd(6)}: ${seconds(entry.seconds)}, first run ${entry.first.toFixed(3)} s, ${entry.iterations} iterations; ratio to PyTorch ${ratio.toFixed(2)}`,
+      );
+      if (backend === 'onnxruntime')
+        summary.push(`${task} ${ratio.toFixed(2)}${ratio < TARGET_RATIO ? '' : ' (over target)'}`);
     }
   }
   if (typeof pytorch !== 'string') pytorch.close();

@@ -54,12 +54,19 @@ function lastJsonLine<T>(stdout: string): T {
 }
 
 function runOurs(bundle: string, count: number, steps: number): OursReport | string {
-  const child = spawnSync(process.execPath, [bundle, String(count), String(steps), String(REPEATS)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, [bundle, String(count), String(steps), String(REPEATS)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return child.status === 0 ? lastJsonLine<OursReport>(child.stdout) : child.stderr || String(child.error);
 }
 
 function runPytorch(count: number, steps: number): PytorchReport | string {
-  const child = spawnSync('/usr/bin/python3', [join(__dirname, 'pytorch', 'simulate.py'), String(count), String(steps)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync(
+    '/usr/bin/python3',
+    [join(__dirname, 'pytorch', 'simulate.py'), String(count), String(steps)],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
   return child.status === 0 ? lastJsonLine<PytorchReport>(child.stdout) : child.stderr || String(child.error);
 }
 
@@ -70,7 +77,11 @@ function median(values: readonly number[]): number {
 
 const ms = (seconds: number): string => `${(seconds * 1000).toFixed(1)} ms`;
 
-export function main(argv: readonly string[] = process.argv.slice(2)): { oursSeconds: number; pytorchSeconds: number; ratio: number } {
+export function main(argv: readonly string[] = process.argv.slice(2)): {
+  oursSeconds: number;
+  pytorchSeconds: number;
+  ratio: number;
+} {
   const count = Number(argv[0] ?? 4096);
   const steps = Number(argv[1] ?? 1000);
   const rounds = Number(argv[2] ?? 3);
@@ -97,7 +108,9 @@ export function main(argv: readonly string[] = process.argv.slice(2)): { oursSec
     }
     const plain = ours.map((report) => median(report.plain));
     const fused = ours.map((report) => median(report.fused));
-    const anchor = theirs.map((report) => Math.min(report.torch_optim_seconds, report.hand_adam_seconds, report.hand_adam_fewest_ops_seconds));
+    const anchor = theirs.map((report) =>
+      Math.min(report.torch_optim_seconds, report.hand_adam_seconds, report.hand_adam_fewest_ops_seconds),
+    );
     const ratio = median(plain.map((seconds, round) => seconds / anchor[round]!));
     const fusedRatio = median(fused.map((seconds, round) => seconds / anchor[round]!));
     const pytorch = theirs.at(-1)!;
@@ -109,19 +122,31 @@ export function main(argv: readonly string[] = process.argv.slice(2)): { oursSec
       if (value === last.finalX[i]) exact++;
     });
     const column = (pick: (report: PytorchReport) => number): string => ms(median(theirs.map(pick)));
-    console.log(`Adam x ${count} trajectories x ${steps} Rosenbrock steps, float64; ${rounds} alternating rounds, each the median of ${REPEATS} runs`);
+    console.log(
+      `Adam x ${count} trajectories x ${steps} Rosenbrock steps, float64; ${rounds} alternating rounds, each the median of ${REPEATS} runs`,
+    );
     console.log(`  Optimizer Lens (Node ${last.node}, core bundled as shipped):`);
     console.log(`    plain multiply-add (batched default):         ${ms(median(plain))}`);
     console.log(`    fused multiply-add emulated (PyTorch's bits): ${ms(median(fused))}`);
-    console.log(`  PyTorch ${pytorch.torch}, ${pytorch.threads} thread(s) (its default, ${pytorch.cpus} CPUs), ${pytorch.blas.join('; ')}`);
+    console.log(
+      `  PyTorch ${pytorch.torch}, ${pytorch.threads} thread(s) (its default, ${pytorch.cpus} CPUs), ${pytorch.blas.join('; ')}`,
+    );
     console.log(`    torch.optim.Adam, in-place analytic grad:     ${column((report) => report.torch_optim_seconds)}`);
     console.log(`    hand-written in-place Adam:                   ${column((report) => report.hand_adam_seconds)}`);
-    console.log(`    hand-written, fewest ops, (2, count) layout:  ${column((report) => report.hand_adam_fewest_ops_seconds)}`);
-    console.log(`  per round, ours (plain) / PyTorch (fastest): ${plain.map((seconds, round) => `${ms(seconds)} / ${ms(anchor[round]!)}`).join(', ')}`);
+    console.log(
+      `    hand-written, fewest ops, (2, count) layout:  ${column((report) => report.hand_adam_fewest_ops_seconds)}`,
+    );
+    console.log(
+      `  per round, ours (plain) / PyTorch (fastest): ${plain.map((seconds, round) => `${ms(seconds)} / ${ms(anchor[round]!)}`).join(', ')}`,
+    );
     console.log(`  ratio ours (plain) / PyTorch (fastest of the three): ${ratio.toFixed(2)}   (target <= 1)`);
     console.log(`  ratio ours (fused) / PyTorch (fastest of the three): ${fusedRatio.toFixed(2)}`);
-    console.log(`  fused final iterates: ${exact}/${pytorch.final_x.length} bit-identical to torch.optim.Adam, max |difference| ${maxDifference.toExponential(2)}`);
-    console.log(`  simulate() grid 64 lr x 64 beta1 x ${steps} steps with heatmap: ${ms(median(ours.map((report) => report.gridSeconds)))} (${last.gridIssues} issues)`);
+    console.log(
+      `  fused final iterates: ${exact}/${pytorch.final_x.length} bit-identical to torch.optim.Adam, max |difference| ${maxDifference.toExponential(2)}`,
+    );
+    console.log(
+      `  simulate() grid 64 lr x 64 beta1 x ${steps} steps with heatmap: ${ms(median(ours.map((report) => report.gridSeconds)))} (${last.gridIssues} issues)`,
+    );
     return { oursSeconds: median(plain), pytorchSeconds: median(anchor), ratio };
   } finally {
     rmSync(directory, { recursive: true, force: true });

@@ -24,7 +24,11 @@ function starts(count: number): Float64Array {
  * `count` Adam trajectories for `steps` Rosenbrock updates, driven as simulate() drives a batch: one batched
  * gradient, then one batched update. Returns the seconds the loop took and the final iterates.
  */
-export function runAdamBatch(count: number, steps: number, arithmetic: 'fused' | 'plain'): { seconds: number; x: Float64Array } {
+export function runAdamBatch(
+  count: number,
+  steps: number,
+  arithmetic: 'fused' | 'plain',
+): { seconds: number; x: Float64Array } {
   const landscape = builtinLandscape('rosenbrock').landscape!;
   const config = { type: 'Adam', params: { lr: LR } };
   const { optimizer } = createBatchedOptimizer(new Array(count).fill(config), 2, { arithmetic });
@@ -44,7 +48,10 @@ function timeGrid(steps: number): { seconds: number; issues: number } {
     function: 'rosenbrock',
     steps,
     optimizers: [{ type: 'Adam', params: { lr: LR } }],
-    grid: { lr: Array.from({ length: 64 }, (_, i) => 1e-4 * 10 ** (i / 21)), beta1: Array.from({ length: 64 }, (_, i) => 0.5 + (0.49 * i) / 63) },
+    grid: {
+      lr: Array.from({ length: 64 }, (_, i) => 1e-4 * 10 ** (i / 21)),
+      beta1: Array.from({ length: 64 }, (_, i) => 0.5 + (0.49 * i) / 63),
+    },
     surfaceResolution: 0,
   });
   return { seconds: (performance.now() - started) / 1000, issues: grid.issues.length };
@@ -64,7 +71,16 @@ export function main(argv: readonly string[]): void {
     }
   }
   const grid = timeGrid(steps);
-  console.log(JSON.stringify({ node: process.version, plain: times.plain, fused: times.fused, finalX: Array.from(finalX), gridSeconds: grid.seconds, gridIssues: grid.issues }));
+  console.log(
+    JSON.stringify({
+      node: process.version,
+      plain: times.plain,
+      fused: times.fused,
+      finalX: Array.from(finalX),
+      gridSeconds: grid.seconds,
+      gridIssues: grid.issues,
+    }),
+  );
 }
 
 if (require.main === module) main(process.argv.slice(2));

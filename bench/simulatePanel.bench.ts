@@ -30,7 +30,12 @@ function median(values: number[]): number {
 
 function referenceMs(): number {
   const started = performance.now();
-  simulate({ function: 'rosenbrock', steps: 20_000, optimizers: [{ type: 'Adam', params: { lr: 1e-3 } }], surfaceResolution: 0 });
+  simulate({
+    function: 'rosenbrock',
+    steps: 20_000,
+    optimizers: [{ type: 'Adam', params: { lr: 1e-3 } }],
+    surfaceResolution: 0,
+  });
   return performance.now() - started;
 }
 
@@ -38,9 +43,15 @@ async function main(): Promise<void> {
   ensureWebviewBundle();
   const browser = await launchChromium();
   const examples = join(repositoryRoot, 'examples');
-  const files = readdirSync(examples).filter((name) => /^lesson-.*\.optim\.yaml$/.test(name)).sort();
-  console.log(`reference workload (Adam, 20,000 Rosenbrock updates): ${median(Array.from({ length: rounds }, referenceMs)).toFixed(1)} ms`);
-  console.log(`${'lesson'.padEnd(42)} ${'simulate'.padStart(9)} ${'view'.padStart(7)} ${'paint'.padStart(7)} ${'total'.padStart(7)}  (ms, median of ${rounds}; budget ${budgetMs})`);
+  const files = readdirSync(examples)
+    .filter((name) => /^lesson-.*\.optim\.yaml$/.test(name))
+    .sort();
+  console.log(
+    `reference workload (Adam, 20,000 Rosenbrock updates): ${median(Array.from({ length: rounds }, referenceMs)).toFixed(1)} ms`,
+  );
+  console.log(
+    `${'lesson'.padEnd(42)} ${'simulate'.padStart(9)} ${'view'.padStart(7)} ${'paint'.padStart(7)} ${'total'.padStart(7)}  (ms, median of ${rounds}; budget ${budgetMs})`,
+  );
   let worst = 0;
   try {
     for (const file of files) {
@@ -75,7 +86,9 @@ async function main(): Promise<void> {
       const parts = [median(simulateMs), median(viewMs), median(paintMs)];
       const total = parts.reduce((sum, value) => sum + value, 0);
       worst = Math.max(worst, total);
-      console.log(`${file.padEnd(42)} ${parts.map((value, index) => value.toFixed(0).padStart(index === 0 ? 9 : 7)).join(' ')} ${total.toFixed(0).padStart(7)}${total > budgetMs ? '  OVER BUDGET' : ''}`);
+      console.log(
+        `${file.padEnd(42)} ${parts.map((value, index) => value.toFixed(0).padStart(index === 0 ? 9 : 7)).join(' ')} ${total.toFixed(0).padStart(7)}${total > budgetMs ? '  OVER BUDGET' : ''}`,
+      );
     }
   } finally {
     await browser.close();

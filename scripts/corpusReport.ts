@@ -60,7 +60,9 @@ export function corpusFiles(dir = CORPUS_DIR): string[] {
 }
 
 export function readJudgements(dir = CORPUS_DIR): Readonly<Record<string, FileJudgement>> {
-  const parsed = JSON.parse(readFileSync(path.join(dir, 'judgements.json'), 'utf8')) as { files: Record<string, FileJudgement> };
+  const parsed = JSON.parse(readFileSync(path.join(dir, 'judgements.json'), 'utf8')) as {
+    files: Record<string, FileJudgement>;
+  };
   return parsed.files;
 }
 
@@ -72,7 +74,10 @@ export function judgeFile(file: string, judgement: FileJudgement | undefined, di
   const mistakeList = judgement?.mistakes ?? [];
   const finds = (mistake: JudgedMistake, record: LintRecord): boolean =>
     isLoud(record) && record.line === mistake.line && (mistake.code === undefined || record.code === mistake.code);
-  const mistakes = mistakeList.map((mistake) => ({ mistake, foundBy: records.filter((record) => finds(mistake, record)) }));
+  const mistakes = mistakeList.map((mistake) => ({
+    mistake,
+    foundBy: records.filter((record) => finds(mistake, record)),
+  }));
   const table = judgement?.diagnostics ?? [];
   const judged: { record: LintRecord; judgement: JudgedDiagnostic }[] = [];
   const unjudged: LintRecord[] = [];
@@ -93,22 +98,44 @@ export function judgeCorpus(dir = CORPUS_DIR): FileResult[] {
 
 /** What is wrong with one file's result, one line each; empty when the linter agrees with the judgement. */
 export function failuresOf(result: FileResult): string[] {
-  const where = (record: LintRecord): string => `line ${record.line} ${record.severity} ${record.code}: ${record.message}`;
+  const where = (record: LintRecord): string =>
+    `line ${record.line} ${record.severity} ${record.code}: ${record.message}`;
   return [
-    ...result.mistakes.filter((item) => item.foundBy.length === 0).map((item) => `missed mistake at line ${item.mistake.line}${item.mistake.code ? ` (${item.mistake.code})` : ''}: ${item.mistake.what}`),
-    ...result.unjudged.map((record) => `${record.severity === 'error' ? 'error outside the judged mistakes' : 'unjudged warning'}, ${where(record)}`),
-    ...result.judged.filter((item) => item.record.severity === 'error' || item.judgement.verdict !== 'justified')
-      .map((item) => `${item.judgement.verdict === 'justified' ? 'error (an error is never justified on a line without a mistake)' : item.judgement.verdict}, ${where(item.record)} (${item.judgement.why})`),
+    ...result.mistakes
+      .filter((item) => item.foundBy.length === 0)
+      .map(
+        (item) =>
+          `missed mistake at line ${item.mistake.line}${item.mistake.code ? ` (${item.mistake.code})` : ''}: ${item.mistake.what}`,
+      ),
+    ...result.unjudged.map(
+      (record) =>
+        `${record.severity === 'error' ? 'error outside the judged mistakes' : 'unjudged warning'}, ${where(record)}`,
+    ),
+    ...result.judged
+      .filter((item) => item.record.severity === 'error' || item.judgement.verdict !== 'justified')
+      .map(
+        (item) =>
+          `${item.judgement.verdict === 'justified' ? 'error (an error is never justified on a line without a mistake)' : item.judgement.verdict}, ${where(item.record)} (${item.judgement.why})`,
+      ),
   ];
 }
 
 /** Entries of judgements.json that match no diagnostic any more (a fixed false alarm, a renamed code), one line each. */
 export function staleEntriesOf(results: readonly FileResult[]): string[] {
-  return results.flatMap((result) => result.stale.map((entry) => `${result.file}: line ${entry.line} ${entry.code} (${entry.verdict}) is no longer reported; delete the entry`));
+  return results.flatMap((result) =>
+    result.stale.map(
+      (entry) =>
+        `${result.file}: line ${entry.line} ${entry.code} (${entry.verdict}) is no longer reported; delete the entry`,
+    ),
+  );
 }
 
 function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
 }
 
 export function formatCorpusReport(results: readonly FileResult[]): string {
@@ -120,7 +147,8 @@ export function formatCorpusReport(results: readonly FileResult[]): string {
     const mistakes = inFolder.flatMap((result) => result.mistakes);
     const judged = inFolder.flatMap((result) => result.judged);
     const dialects = [...new Set(inFolder.map((result) => result.dialect ?? 'none'))]
-      .map((dialect) => `${dialect} ${count(inFolder, (result) => (result.dialect ?? 'none') === dialect)}`).join(', ');
+      .map((dialect) => `${dialect} ${count(inFolder, (result) => (result.dialect ?? 'none') === dialect)}`)
+      .join(', ');
     return [
       folder ?? '**all**',
       inFolder.length,
@@ -133,13 +161,31 @@ export function formatCorpusReport(results: readonly FileResult[]): string {
       count(judged, (item) => item.judgement.verdict === 'false alarm'),
       count(judged, (item) => item.judgement.verdict === 'duplicate'),
       inFolder.flatMap((result) => result.unjudged).length,
-      count([...judged.map((item) => item.record), ...inFolder.flatMap((result) => result.unjudged)], (record) => record.severity === 'error'),
+      count(
+        [...judged.map((item) => item.record), ...inFolder.flatMap((result) => result.unjudged)],
+        (record) => record.severity === 'error',
+      ),
     ];
   };
-  lines.push(...table(
-    ['folder', 'files', 'detected as', 'files with mistakes', 'mistakes', 'found', 'missed', 'justified', 'false alarms', 'duplicates', 'unjudged', 'of these, errors'],
-    [...folders.map(perFolder), perFolder(undefined)],
-  ));
+  lines.push(
+    ...table(
+      [
+        'folder',
+        'files',
+        'detected as',
+        'files with mistakes',
+        'mistakes',
+        'found',
+        'missed',
+        'justified',
+        'false alarms',
+        'duplicates',
+        'unjudged',
+        'of these, errors',
+      ],
+      [...folders.map(perFolder), perFolder(undefined)],
+    ),
+  );
 
   const outside = results.flatMap((result) => [
     ...result.judged.map((item) => ({ record: item.record, verdict: item.judgement.verdict as string })),
@@ -147,27 +193,61 @@ export function formatCorpusReport(results: readonly FileResult[]): string {
   ]);
   const codes = [...new Set(outside.map((item) => `${item.record.severity} ${item.record.code}`))].sort();
   lines.push('', '## Errors and warnings outside the judged mistakes, by rule', '');
-  lines.push(...table(['rule', 'justified', 'false alarm', 'duplicate', 'unjudged'], codes.map((code) => [
-    code,
-    ...['justified', 'false alarm', 'duplicate', 'unjudged'].map((verdict) => count(outside, (item) => `${item.record.severity} ${item.record.code}` === code && item.verdict === verdict)),
-  ])));
+  lines.push(
+    ...table(
+      ['rule', 'justified', 'false alarm', 'duplicate', 'unjudged'],
+      codes.map((code) => [
+        code,
+        ...['justified', 'false alarm', 'duplicate', 'unjudged'].map((verdict) =>
+          count(outside, (item) => `${item.record.severity} ${item.record.code}` === code && item.verdict === verdict),
+        ),
+      ]),
+    ),
+  );
 
-  const mistakeCodes = results.flatMap((result) => result.mistakes.flatMap((item) => item.foundBy.slice(0, 1).map((record) => `${record.severity} ${record.code}`)));
+  const mistakeCodes = results.flatMap((result) =>
+    result.mistakes.flatMap((item) => item.foundBy.slice(0, 1).map((record) => `${record.severity} ${record.code}`)),
+  );
   lines.push('', '## Mistakes found, by the rule that found them', '');
-  lines.push(...table(['rule', 'mistakes'], [...new Set(mistakeCodes)].sort().map((code) => [code, count(mistakeCodes, (item) => item === code)])));
+  lines.push(
+    ...table(
+      ['rule', 'mistakes'],
+      [...new Set(mistakeCodes)].sort().map((code) => [code, count(mistakeCodes, (item) => item === code)]),
+    ),
+  );
 
-  const quiet = results.flatMap((result) => result.records.filter((record) => !isLoud(record)).map((record) => `${record.severity} ${record.code}`));
+  const quiet = results.flatMap((result) =>
+    result.records.filter((record) => !isLoud(record)).map((record) => `${record.severity} ${record.code}`),
+  );
   lines.push('', '## Information and hints (not judged), by rule', '');
-  lines.push(...table(['rule', 'count', 'files'], [...new Set(quiet)].sort().map((code) => [
-    code,
-    count(quiet, (item) => item === code),
-    count(results, (result) => result.records.some((record) => `${record.severity} ${record.code}` === code)),
-  ])));
+  lines.push(
+    ...table(
+      ['rule', 'count', 'files'],
+      [...new Set(quiet)]
+        .sort()
+        .map((code) => [
+          code,
+          count(quiet, (item) => item === code),
+          count(results, (result) => result.records.some((record) => `${record.severity} ${record.code}` === code)),
+        ]),
+    ),
+  );
 
   const problems = results.flatMap((result) => failuresOf(result).map((failure) => `- ${result.file}: ${failure}`));
-  lines.push('', `## Disagreements with the judgements (${problems.length})`, '', ...(problems.length > 0 ? problems : ['None.']));
+  lines.push(
+    '',
+    `## Disagreements with the judgements (${problems.length})`,
+    '',
+    ...(problems.length > 0 ? problems : ['None.']),
+  );
   const stale = staleEntriesOf(results).map((entry) => `- ${entry}`);
-  lines.push('', `## Stale entries in judgements.json (${stale.length})`, '', ...(stale.length > 0 ? stale : ['None.']), '');
+  lines.push(
+    '',
+    `## Stale entries in judgements.json (${stale.length})`,
+    '',
+    ...(stale.length > 0 ? stale : ['None.']),
+    '',
+  );
   return lines.join('\n');
 }
 

@@ -9,4 +9,5 @@ export function deepSpeedSchemaText(): string {
   return `${JSON.stringify(generateDeepSpeedSchema(), null, 2)}\n`;
 }
 
-if (process.argv[1]?.endsWith('generateDeepSpeedSchema.ts')) writeFileSync(DEEPSPEED_SCHEMA_PATH, deepSpeedSchemaText());
+if (process.argv[1]?.endsWith('generateDeepSpeedSchema.ts'))
+  writeFileSync(DEEPSPEED_SCHEMA_PATH, deepSpeedSchemaText());

@@ -17,11 +17,22 @@ export function rulesMarkdown(): string {
     '',
     '| code | name | default severity | what it catches |',
     '| --- | --- | --- | --- |',
-    ...RULES.map((rule) => `| [${rule.code}](#${rule.code.toLowerCase()}) | \`${rule.name}\` | ${rule.severity} | ${rule.summary} |`),
+    ...RULES.map(
+      (rule) =>
+        `| [${rule.code}](#${rule.code.toLowerCase()}) | \`${rule.name}\` | ${rule.severity} | ${rule.summary} |`,
+    ),
     '',
   ];
   for (const rule of RULES) {
-    lines.push(`<a id="${rule.code.toLowerCase()}"></a>`, `## ${rule.code} ${rule.name}`, '', `*Default severity: ${rule.severity}.* ${rule.summary}`, '', rule.doc, '');
+    lines.push(
+      `<a id="${rule.code.toLowerCase()}"></a>`,
+      `## ${rule.code} ${rule.name}`,
+      '',
+      `*Default severity: ${rule.severity}.* ${rule.summary}`,
+      '',
+      rule.doc,
+      '',
+    );
   }
   return lines.join('\n');
 }

@@ -351,7 +351,10 @@ export function buildOptimGrammar(names: GrammarNames): Rule {
       },
       constants: {
         patterns: [
-          { match: `${VALUE_START}(?:true|True|TRUE|false|False|FALSE)${VALUE_END}`, name: 'constant.language.boolean.optim' },
+          {
+            match: `${VALUE_START}(?:true|True|TRUE|false|False|FALSE)${VALUE_END}`,
+            name: 'constant.language.boolean.optim',
+          },
           { match: `${VALUE_START}(?:null|Null|NULL|~)${VALUE_END}`, name: 'constant.language.null.optim' },
         ],
       },

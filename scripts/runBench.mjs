@@ -11,7 +11,20 @@ if (!entry) {
   process.exit(2);
 }
 const outfile = path.join('out', 'bench', `${path.basename(entry, '.ts')}.cjs`);
-await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, mainFields: ['module', 'main'], logLevel: 'warning', external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', 'onnxruntime-node'] });
+await esbuild.build({
+  entryPoints: [entry],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile,
+  mainFields: ['module', 'main'],
+  logLevel: 'warning',
+  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', 'onnxruntime-node'],
+});
 // The bundle keeps the entry's file name in argv[1], so `if (argv[1].endsWith(...)) main()` guards still fire.
-const result = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit', env: { ...process.env, OPTLENS_BENCH_ENTRY: entry } });
+const result = spawnSync(process.execPath, [outfile, ...args], {
+  stdio: 'inherit',
+  env: { ...process.env, OPTLENS_BENCH_ENTRY: entry },
+});
 process.exit(result.status ?? 1);

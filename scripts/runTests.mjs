@@ -17,10 +17,17 @@ const args = process.argv.slice(2);
 const files = [];
 for (const target of args.length > 0 ? args : ['test']) collect(target, files);
 // Without arguments: everything but the suites that start a real VS Code (test:e2e runs those).
-const selected = args.length > 0 ? files : files.filter((file) => !file.split(path.sep).includes('e2e') && !file.endsWith(path.join('extension', 'extension.test.ts')));
+const selected =
+  args.length > 0
+    ? files
+    : files.filter(
+        (file) => !file.split(path.sep).includes('e2e') && !file.endsWith(path.join('extension', 'extension.test.ts')),
+      );
 if (selected.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--import', 'tsx', ...selected], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--import', 'tsx', ...selected], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

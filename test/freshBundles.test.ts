@@ -24,11 +24,21 @@ test('a bundle is stale when missing or older than a file under server/src, clie
   file('dist/server.js', 2000);
   file('dist/webview/schedule.js', 2000);
   assert.equal(newestModification(join(root, 'server/src')), 1000 * 1000);
-  assert.deepEqual(staleBundles(['dist/server.js', 'dist/webview/schedule.js', 'dist/worker.js'], root), ['dist/worker.js']);
+  assert.deepEqual(staleBundles(['dist/server.js', 'dist/webview/schedule.js', 'dist/worker.js'], root), [
+    'dist/worker.js',
+  ]);
   file('server/src/core/deep/a.ts', 3000);
-  assert.deepEqual(staleBundles(['dist/server.js', 'dist/webview/schedule.js'], root), ['dist/server.js', 'dist/webview/schedule.js'], 'a core edit makes every bundle stale');
+  assert.deepEqual(
+    staleBundles(['dist/server.js', 'dist/webview/schedule.js'], root),
+    ['dist/server.js', 'dist/webview/schedule.js'],
+    'a core edit makes every bundle stale',
+  );
   file('dist/server.js', 3000);
   file('dist/webview/schedule.js', 3000);
   file('webview/src/schedule/main.ts', 4000);
-  assert.deepEqual(staleBundles(['dist/server.js'], root), ['dist/server.js'], 'so does a webview edit (one build writes every bundle)');
+  assert.deepEqual(
+    staleBundles(['dist/server.js'], root),
+    ['dist/server.js'],
+    'so does a webview edit (one build writes every bundle)',
+  );
 });

@@ -52,7 +52,8 @@ export function ensureFreshBundles(bundles: readonly string[], root = REPOSITORY
     if (existsSync(lock)) {
       // A lock left by a killed build is older than any build takes.
       if (Date.now() - statSync(lock).mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`Timed out waiting for another test process's build (lock ${lock}).`);
+      else if (Date.now() > deadline)
+        throw new Error(`Timed out waiting for another test process's build (lock ${lock}).`);
       else pause(100);
       continue;
     }
@@ -66,7 +67,8 @@ export function ensureFreshBundles(bundles: readonly string[], root = REPOSITORY
       if (staleBundles(bundles, root).length === 0) return;
       const started = Date.now();
       const result = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`node esbuild.mjs failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+      if (result.status !== 0)
+        throw new Error(`node esbuild.mjs failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
       // esbuild may leave an output whose content did not change untouched: mark every checked bundle as built from
       // the sources as they were when the build started, or a source edit that changes no output would rebuild on
       // every run (and an edit made during the build still counts as newer).

@@ -44,7 +44,8 @@ export const SNIFF_LIMIT = 100_000;
  * `override /optimizer`), Hugging Face recipes (`learning_rate`, `lr_scheduler_type`). Each must be written as a key
  * (followed by a colon), so a word in a description or a README-like string does not count.
  */
-const CONFIG_KEY = /(?:^[ \t]*(?:-[ \t]+)?(?:override[ \t]+\/?)?|[{,][ \t\r\n]*)["']?(?:optimizer|scheduler|lr_scheduler|lr_scheduler_type|learning_rate|_target_|class_path|zero_optimization|train_micro_batch_size_per_gpu)["']?[ \t]*:/m;
+const CONFIG_KEY =
+  /(?:^[ \t]*(?:-[ \t]+)?(?:override[ \t]+\/?)?|[{,][ \t\r\n]*)["']?(?:optimizer|scheduler|lr_scheduler|lr_scheduler_type|learning_rate|_target_|class_path|zero_optimization|train_micro_batch_size_per_gpu)["']?[ \t]*:/m;
 
 /** Hydra's package header, which marks a config group file whatever its keys. */
 const HYDRA_PACKAGE_HEADER = /^[ \t]*#[ \t]*@package[ \t]/m;
@@ -86,19 +87,31 @@ export function manifestFileGlobs(manifest: unknown): string[] {
  * serve, an excluded file, a file associated with a dialect by the user, the `optim` language, a file name from the
  * manifest, and (unless dialect detection is off) a sniff of the text for config keys.
  */
-export function candidateVerdict(document: CandidateDocument, settings: CandidateSettings, manifestGlobs: readonly string[]): CandidateVerdict {
+export function candidateVerdict(
+  document: CandidateDocument,
+  settings: CandidateSettings,
+  manifestGlobs: readonly string[],
+): CandidateVerdict {
   const schemes = SERVED_SCHEMES[document.languageId];
   if (!schemes) return { candidate: false, reason: `language ${document.languageId} is not served` };
-  if (!schemes.includes(document.scheme)) return { candidate: false, reason: `${document.languageId} files are served from disk only, not from ${document.scheme}:` };
+  if (!schemes.includes(document.scheme))
+    return {
+      candidate: false,
+      reason: `${document.languageId} files are served from disk only, not from ${document.scheme}:`,
+    };
   const excluded = stringList(settings.exclude).find((glob) => matchesGlob(document.path, glob));
-  if (excluded !== undefined) return { candidate: false, reason: `excluded by optimizerLens.files.exclude (${excluded})` };
-  const associations = settings.associations && typeof settings.associations === 'object' ? Object.keys(settings.associations) : [];
+  if (excluded !== undefined)
+    return { candidate: false, reason: `excluded by optimizerLens.files.exclude (${excluded})` };
+  const associations =
+    settings.associations && typeof settings.associations === 'object' ? Object.keys(settings.associations) : [];
   const associated = associations.find((glob) => matchesGlob(document.path, glob));
-  if (associated !== undefined) return { candidate: true, reason: `associated by optimizerLens.files.associations (${associated})` };
+  if (associated !== undefined)
+    return { candidate: true, reason: `associated by optimizerLens.files.associations (${associated})` };
   if (document.languageId === 'optim') return { candidate: true, reason: 'an optim document' };
   const named = manifestGlobs.find((glob) => matchesGlob(document.path, glob));
   if (named !== undefined) return { candidate: true, reason: `its name matches ${named}` };
-  if (settings.detectDialects === false) return { candidate: false, reason: 'optimizerLens.files.detectDialects is off' };
+  if (settings.detectDialects === false)
+    return { candidate: false, reason: 'optimizerLens.files.detectDialects is off' };
   const head = document.text.length > SNIFF_LIMIT ? document.text.slice(0, SNIFF_LIMIT) : document.text;
   const key = CONFIG_KEY.exec(head);
   if (key) return { candidate: true, reason: `it has a config key (${key[0].trim()})` };
@@ -106,6 +119,10 @@ export function candidateVerdict(document: CandidateDocument, settings: Candidat
   return { candidate: false, reason: 'no optimizer config keys' };
 }
 
-export function isCandidateDocument(document: CandidateDocument, settings: CandidateSettings, manifestGlobs: readonly string[]): boolean {
+export function isCandidateDocument(
+  document: CandidateDocument,
+  settings: CandidateSettings,
+  manifestGlobs: readonly string[],
+): boolean {
   return candidateVerdict(document, settings, manifestGlobs).candidate;
 }

@@ -15,7 +15,12 @@ export interface ComputeCommandsOptions {
 }
 
 /** Sets `lr` (or `max_lr`) in the document through a normal, undoable workspace edit; the value as written, or null. */
-export async function applyLearningRate(client: LanguageClient, uri: string, lr: number, target: ApplyTarget): Promise<string | null> {
+export async function applyLearningRate(
+  client: LanguageClient,
+  uri: string,
+  lr: number,
+  target: ApplyTarget,
+): Promise<string | null> {
   const result = await client.sendRequest(ApplyLearningRateRequest.type, { uri, lr, target });
   if (!result) {
     void vscode.window.showWarningMessage(`Optimizer Lens: there is no \`${target}\` to set in this file.`);
@@ -24,7 +29,16 @@ export async function applyLearningRate(client: LanguageClient, uri: string, lr:
   const edit = new vscode.WorkspaceEdit();
   const documentUri = vscode.Uri.parse(uri);
   for (const change of result.edits) {
-    edit.replace(documentUri, new vscode.Range(change.range.start.line, change.range.start.character, change.range.end.line, change.range.end.character), change.newText);
+    edit.replace(
+      documentUri,
+      new vscode.Range(
+        change.range.start.line,
+        change.range.start.character,
+        change.range.end.line,
+        change.range.end.character,
+      ),
+      change.newText,
+    );
   }
   return (await vscode.workspace.applyEdit(edit)) ? result.written : null;
 }
@@ -43,7 +57,10 @@ export function registerComputeCommands(options: ComputeCommandsOptions): vscode
       detail: backend.reason,
     }));
     output.info(`compute backends: ${backends.map((b) => `${b.name}=${b.loaded ? 'ok' : b.reason}`).join('; ')}`);
-    await vscode.window.showQuickPick(items, { title: 'Optimizer Lens: compute backends (tried in this order)', canPickMany: false });
+    await vscode.window.showQuickPick(items, {
+      title: 'Optimizer Lens: compute backends (tried in this order)',
+      canPickMany: false,
+    });
   });
 
   const statusListener = client.onNotification(JobStatusNotification.type, (params) => {

@@ -1,15 +1,32 @@
 // The extension's entry point: starts the language server and registers commands, status bar and panels.
 
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { AnalysisChangedNotification, ScheduleRequest, WorkspaceTrustNotification, type ScheduleData, type TrustInitializationOptions } from '../../server/src/protocol';
+import {
+  LanguageClient,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  AnalysisChangedNotification,
+  ScheduleRequest,
+  WorkspaceTrustNotification,
+  type ScheduleData,
+  type TrustInitializationOptions,
+} from '../../server/src/protocol';
 import { candidateVerdict, manifestFileGlobs } from './activation';
 import { applyLearningRate, registerComputeCommands } from './compute';
 import { registerRangeTestCommand } from './rangeTest';
 import { LandscapePanel } from './panels/landscapePanel';
 import { RangeTestPanel } from './panels/rangeTestPanel';
 import { SchedulePanel } from './panels/schedulePanel';
-import { ConvertRequest, SimulationRequest, type ConvertTarget, type SimulationOutcome } from '../../server/src/protocol';
+import {
+  ConvertRequest,
+  SimulationRequest,
+  type ConvertTarget,
+  type SimulationOutcome,
+} from '../../server/src/protocol';
 
 /** Languages whose documents the server looks at: ours, plus YAML and JSON for the dialects it recognises by content. */
 const CONFIG_LANGUAGES = new Set(['optim', 'yaml', 'json', 'jsonc']);
@@ -39,7 +56,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -88,14 +109,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
   const rerunSimulation = (uri: string): void => {
     if (!landscapePanel.isShowing(uri)) return;
     clearTimeout(simulationTimers.get(uri));
-    simulationTimers.set(uri, setTimeout(() => {
-      simulationTimers.delete(uri);
-      void simulate(uri, false);
-    }, 300));
+    simulationTimers.set(
+      uri,
+      setTimeout(() => {
+        simulationTimers.delete(uri);
+        void simulate(uri, false);
+      }, 300),
+    );
   };
   context.subscriptions.push({ dispose: () => simulationTimers.forEach((timer) => clearTimeout(timer)) });
   const panels = SchedulePanel.register(context, getSchedule);
-  const rangeTestPanel = RangeTestPanel.register(context, (uri, lr, target) => applyLearningRate(client, uri, lr, target));
+  const rangeTestPanel = RangeTestPanel.register(context, (uri, lr, target) =>
+    applyLearningRate(client, uri, lr, target),
+  );
   const landscapePanel = LandscapePanel.register(context);
   // The range-test and landscape registries add themselves to context.subscriptions when they register.
   context.subscriptions.push(panels);
@@ -121,7 +147,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
     vscode.commands.registerCommand('optimizerLens.simulate', async (argument?: unknown) => {
       const uri = activeConfigUri(argument);
       if (!uri) {
-        void vscode.window.showInformationMessage('Open an optimizer config with a `simulate:` section to run a simulation.');
+        void vscode.window.showInformationMessage(
+          'Open an optimizer config with a `simulate:` section to run a simulation.',
+        );
         return;
       }
       await simulate(uri, true);
@@ -152,8 +180,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
         const list = result.lost.map((line) => `• ${line}`).join('\n');
         output.info(`convert to ${picked.label}: not carried over, or carried with a difference:\n${list}`);
         const show = 'Show the list';
-        const choice = await vscode.window.showWarningMessage(`Optimizer Lens: ${result.lost.length} note(s) on the conversion to ${picked.label}${result.format === 'yaml' ? ' (also at the top of the new file)' : ''}.`, show);
-        if (choice === show) await vscode.window.showWarningMessage(`Converted to ${picked.label}: not carried over, or carried with a difference`, { modal: true, detail: list });
+        const choice = await vscode.window.showWarningMessage(
+          `Optimizer Lens: ${result.lost.length} note(s) on the conversion to ${picked.label}${result.format === 'yaml' ? ' (also at the top of the new file)' : ''}.`,
+          show,
+        );
+        if (choice === show)
+          await vscode.window.showWarningMessage(
+            `Converted to ${picked.label}: not carried over, or carried with a difference`,
+            { modal: true, detail: list },
+          );
       }
     }),
     vscode.commands.registerCommand('optimizerLens.restartServer', async () => {
@@ -189,7 +224,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
         startMs = performance.now() - started;
         output.info(`Optimizer Lens language server started in ${Math.round(startMs)} ms.`);
       },
-      (error: unknown) => output.error(`The language server did not start: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) =>
+        output.error(`The language server did not start: ${error instanceof Error ? error.message : String(error)}`),
     );
   };
   const considerDocument = (document: vscode.TextDocument): void => {
@@ -197,8 +233,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
     // Window-scoped settings (the server reads them the same way), so no resource is passed.
     const files = vscode.workspace.getConfiguration('optimizerLens.files');
     const verdict = candidateVerdict(
-      { languageId: document.languageId, scheme: document.uri.scheme, path: document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path, text: document.getText() },
-      { detectDialects: files.get('detectDialects'), associations: files.get('associations'), exclude: files.get('exclude') },
+      {
+        languageId: document.languageId,
+        scheme: document.uri.scheme,
+        path: document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path,
+        text: document.getText(),
+      },
+      {
+        detectDialects: files.get('detectDialects'),
+        associations: files.get('associations'),
+        exclude: files.get('exclude'),
+      },
       manifestGlobs,
     );
     if (verdict.candidate) startServer(`${vscode.workspace.asRelativePath(document.uri)}: ${verdict.reason}`);
@@ -211,12 +256,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
     }),
     // Trust can only be granted while the window lives (taking it away reloads the window).
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      if (client.state !== State.Stopped) void client.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+      if (client.state !== State.Stopped)
+        void client.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
     }),
   );
   vscode.workspace.textDocuments.forEach(considerDocument);
   const activationMs = performance.now() - activationStarted;
-  output.info(`Optimizer Lens activated in ${activationMs.toFixed(1)} ms; ${startReason === undefined ? 'the language server waits for an optimizer config or a command' : 'the language server is starting'}.`);
+  output.info(
+    `Optimizer Lens activated in ${activationMs.toFixed(1)} ms; ${startReason === undefined ? 'the language server waits for an optimizer config or a command' : 'the language server is starting'}.`,
+  );
   return {
     activationMs,
     serverStartReason: () => startReason,

@@ -48,17 +48,27 @@ interface PythonExtensionApi {
  * The interpreter for the user's code: `optimizerLens.python.interpreter`, else the active environment of the Python
  * extension (its published API) when it is installed, else undefined (the server then runs `python3`).
  */
-export async function resolvePython(resource: vscode.Uri, output: vscode.LogOutputChannel): Promise<PythonChoice | undefined> {
-  const configured = vscode.workspace.getConfiguration('optimizerLens', resource).get<string>('python.interpreter', '').trim();
+export async function resolvePython(
+  resource: vscode.Uri,
+  output: vscode.LogOutputChannel,
+): Promise<PythonChoice | undefined> {
+  const configured = vscode.workspace
+    .getConfiguration('optimizerLens', resource)
+    .get<string>('python.interpreter', '')
+    .trim();
   if (configured) return { path: expandPath(configured, resource), source: 'setting' };
   const extension = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');
   if (!extension) return undefined;
   try {
     const api = extension.isActive ? extension.exports : await extension.activate();
-    const active = api?.environments?.getActiveEnvironmentPath?.(resource)?.path ?? api?.settings?.getExecutionDetails?.(resource)?.execCommand?.[0];
+    const active =
+      api?.environments?.getActiveEnvironmentPath?.(resource)?.path ??
+      api?.settings?.getExecutionDetails?.(resource)?.execCommand?.[0];
     if (active) return { path: active, source: 'python-extension' };
   } catch (error) {
-    output.warn(`The Python extension did not say which interpreter is active: ${error instanceof Error ? error.message : String(error)}`);
+    output.warn(
+      `The Python extension did not say which interpreter is active: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return undefined;
 }
@@ -74,7 +84,8 @@ async function askNumber(title: string, value: number, integer: boolean): Promis
     value: String(value),
     validateInput: (text) => {
       const parsed = Number(text);
-      if (!Number.isFinite(parsed) || parsed < 0 || (integer && !Number.isInteger(parsed))) return integer ? 'A non-negative integer.' : 'A positive number, e.g. 1e-7.';
+      if (!Number.isFinite(parsed) || parsed < 0 || (integer && !Number.isInteger(parsed)))
+        return integer ? 'A non-negative integer.' : 'A positive number, e.g. 1e-7.';
       return null;
     },
   });
@@ -82,7 +93,12 @@ async function askNumber(title: string, value: number, integer: boolean): Promis
 }
 
 /** Asks for a `module:callable` entry point; undefined when dismissed. */
-async function askEntryPoint(title: string, prompt: string, value: string | undefined, placeholder: string): Promise<string | undefined> {
+async function askEntryPoint(
+  title: string,
+  prompt: string,
+  value: string | undefined,
+  placeholder: string,
+): Promise<string | undefined> {
   const answer = await vscode.window.showInputBox({
     title,
     prompt,
@@ -99,15 +115,29 @@ async function askEntryPoint(title: string, prompt: string, value: string | unde
 
 /** Asks for the user's model, data and loss (files of other tools name them in the command). */
 async function askModel(current: RangeTestOverrides): Promise<RangeTestOverrides | undefined> {
-  const model = await askEntryPoint('Range test on your model (1/3): the model', 'A Python entry point returning a torch.nn.Module, imported from the workspace folder.', current.model, 'train.models:build_model');
+  const model = await askEntryPoint(
+    'Range test on your model (1/3): the model',
+    'A Python entry point returning a torch.nn.Module, imported from the workspace folder.',
+    current.model,
+    'train.models:build_model',
+  );
   if (!model) return undefined;
-  const data = await askEntryPoint('Range test on your model (2/3): the data', 'A Python entry point returning an iterable of batches (e.g. a DataLoader).', current.data, 'train.data:train_loader');
+  const data = await askEntryPoint(
+    'Range test on your model (2/3): the data',
+    'A Python entry point returning an iterable of batches (e.g. a DataLoader).',
+    current.data,
+    'train.data:train_loader',
+  );
   if (!data) return undefined;
   const lossPick = await vscode.window.showQuickPick(
     [
       { label: 'cross_entropy', description: 'torch.nn.functional.cross_entropy(outputs, targets)' },
       { label: 'mse', description: 'torch.nn.functional.mse_loss(outputs, targets)' },
-      { label: 'The model returns its loss', description: 'a scalar, `.loss`, or a dict with "loss" (Hugging Face style)', value: null },
+      {
+        label: 'The model returns its loss',
+        description: 'a scalar, `.loss`, or a dict with "loss" (Hugging Face style)',
+        value: null,
+      },
       { label: 'Another function…', description: 'module:callable(outputs, targets) -> scalar tensor' },
     ],
     { title: 'Range test on your model (3/3): the loss', ignoreFocusOut: true },
@@ -115,7 +145,12 @@ async function askModel(current: RangeTestOverrides): Promise<RangeTestOverrides
   if (!lossPick) return undefined;
   let loss: string | null = lossPick.label === 'The model returns its loss' ? null : lossPick.label;
   if (lossPick.label === 'Another function…') {
-    const custom = await askEntryPoint('The loss function', 'A Python entry point (outputs, targets) -> scalar tensor.', current.loss ?? undefined, 'train.losses:my_loss');
+    const custom = await askEntryPoint(
+      'The loss function',
+      'A Python entry point (outputs, targets) -> scalar tensor.',
+      current.loss ?? undefined,
+      'train.losses:my_loss',
+    );
     if (!custom) return undefined;
     loss = custom;
   }
@@ -126,10 +161,18 @@ async function askModel(current: RangeTestOverrides): Promise<RangeTestOverrides
  * The settings quick pick for files that cannot hold a `range_test:` section: run with the shown settings, or change
  * one. Returns the overrides to run with, or undefined when dismissed.
  */
-async function confirmSettings(start: RangeTestOverrides, defaults: RangeTestCommandSettings, title: string, canChangeModel: boolean): Promise<RangeTestOverrides | undefined> {
+async function confirmSettings(
+  start: RangeTestOverrides,
+  defaults: RangeTestCommandSettings,
+  title: string,
+  canChangeModel: boolean,
+): Promise<RangeTestOverrides | undefined> {
   let overrides = start;
   for (;;) {
-    const settings: RangeTestCommandSettings = { ...defaults, ...stripUndefined(overrides) } as RangeTestCommandSettings;
+    const settings: RangeTestCommandSettings = {
+      ...defaults,
+      ...stripUndefined(overrides),
+    } as RangeTestCommandSettings;
     type Item = vscode.QuickPickItem & { readonly action: string };
     const items: Item[] = [
       { label: '$(play) Run', description: describeSettings(settings), action: 'run' },
@@ -137,9 +180,21 @@ async function confirmSettings(start: RangeTestOverrides, defaults: RangeTestCom
       { label: 'end_lr', description: String(settings.endLr), action: 'endLr' },
       { label: 'num_iter', description: String(settings.numIter), action: 'numIter' },
       { label: 'seed', description: String(settings.seed), action: 'seed' },
-      ...(canChangeModel ? [{ label: 'model, data and loss', description: `${settings.model ?? '?'} on ${settings.data ?? '?'}`, action: 'model' }] : []),
+      ...(canChangeModel
+        ? [
+            {
+              label: 'model, data and loss',
+              description: `${settings.model ?? '?'} on ${settings.data ?? '?'}`,
+              action: 'model',
+            },
+          ]
+        : []),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Run, or pick a setting to change it (remembered for this file)', ignoreFocusOut: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title,
+      placeHolder: 'Run, or pick a setting to change it (remembered for this file)',
+      ignoreFocusOut: true,
+    });
     if (!picked) return undefined;
     switch (picked.action) {
       case 'run':
@@ -159,7 +214,9 @@ async function confirmSettings(start: RangeTestOverrides, defaults: RangeTestCom
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined && item !== null)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, item]) => item !== undefined && item !== null),
+  ) as Partial<T>;
 }
 
 /** Inserts the `task: pytorch` snippet at the end of a native config. */
@@ -177,7 +234,9 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
   const pointSubscription = client.onNotification(RangeTestPointNotification.type, (point) => listener?.(point));
 
   /** What to run, after any questions; undefined when the user backed out. */
-  const decide = async (uri: string): Promise<{ overrides: RangeTestOverrides; plan: RangeTestPlanView } | undefined> => {
+  const decide = async (
+    uri: string,
+  ): Promise<{ overrides: RangeTestOverrides; plan: RangeTestPlanView } | undefined> => {
     let overrides = context.workspaceState.get<RangeTestOverrides>(settingsKey(uri)) ?? {};
     for (let round = 0; round < 4; round++) {
       const plan = await client.sendRequest(RangeTestPlanRequest.type, { uri, overrides });
@@ -188,8 +247,16 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
         case 'needs-settings': {
           const choice = await vscode.window.showQuickPick(
             [
-              { label: '$(python) Run on my PyTorch model…', description: 'name your model and data loader (module:callable)', action: 'model' },
-              { label: 'Run on a synthetic proxy', description: 'a small MLP on a spiral: a feel for the optimizer, not a number for your model', action: 'proxy' },
+              {
+                label: '$(python) Run on my PyTorch model…',
+                description: 'name your model and data loader (module:callable)',
+                action: 'model',
+              },
+              {
+                label: 'Run on a synthetic proxy',
+                description: 'a small MLP on a spiral: a feel for the optimizer, not a number for your model',
+                action: 'proxy',
+              },
             ],
             { title: 'LR range test', placeHolder: plan.message, ignoreFocusOut: true },
           );
@@ -208,7 +275,12 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
           const setUp = plan.native ? 'Set Up task: pytorch' : 'Run on My Model…';
           const answer = await vscode.window.showWarningMessage(
             `This range test trains ${plan.description}, not your model: the learning rate it finds says nothing about your own training.`,
-            { modal: true, detail: plan.native ? 'Add `range_test: {task: pytorch, model: module:callable, data: module:callable}` to run it on your own model.' : 'Name your model and data loader to run it on your own model.' },
+            {
+              modal: true,
+              detail: plan.native
+                ? 'Add `range_test: {task: pytorch, model: module:callable, data: module:callable}` to run it on your own model.'
+                : 'Name your model and data loader to run it on your own model.',
+            },
             setUp,
             'Run the Proxy',
           );
@@ -226,7 +298,12 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
             continue;
           }
           if (!plan.native) {
-            const confirmed = await confirmSettings(overrides, plan.settings, 'LR range test on a synthetic proxy', false);
+            const confirmed = await confirmSettings(
+              overrides,
+              plan.settings,
+              'LR range test on a synthetic proxy',
+              false,
+            );
             if (!confirmed) return undefined;
             overrides = confirmed;
             await context.workspaceState.update(settingsKey(uri), overrides);
@@ -236,12 +313,18 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
         case 'pytorch': {
           if (!vscode.workspace.isTrusted) {
             const manage = 'Manage Workspace Trust';
-            const answer = await vscode.window.showWarningMessage('Optimizer Lens: the range test on your own model runs code from this workspace, which needs a trusted workspace. Lint, hover and plots keep working.', manage);
+            const answer = await vscode.window.showWarningMessage(
+              'Optimizer Lens: the range test on your own model runs code from this workspace, which needs a trusted workspace. Lint, hover and plots keep working.',
+              manage,
+            );
             if (answer === manage) await vscode.commands.executeCommand('workbench.trust.manage');
             return undefined;
           }
           if (plan.source !== 'section') {
-            const title = plan.source === 'lightning' ? `LR range test on ${plan.modelLabel} (from this Lightning file)` : `LR range test on ${plan.modelLabel}`;
+            const title =
+              plan.source === 'lightning'
+                ? `LR range test on ${plan.modelLabel} (from this Lightning file)`
+                : `LR range test on ${plan.modelLabel}`;
             const confirmed = await confirmSettings(overrides, plan.settings, title, plan.source === 'command');
             if (!confirmed) return undefined;
             overrides = confirmed;
@@ -253,7 +336,10 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
           // task: user loads a model and data from the workspace: like the user's own code, it needs trust.
           if (plan.task === 'user' && !vscode.workspace.isTrusted) {
             const manage = 'Manage Workspace Trust';
-            const answer = await vscode.window.showWarningMessage('Optimizer Lens: running the range test on files from the workspace needs a trusted workspace. Lint, hover and plots keep working.', manage);
+            const answer = await vscode.window.showWarningMessage(
+              'Optimizer Lens: running the range test on files from the workspace needs a trusted workspace. Lint, hover and plots keep working.',
+              manage,
+            );
             if (answer === manage) await vscode.commands.executeCommand('workbench.trust.manage');
             return undefined;
           }
@@ -266,7 +352,9 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
   const run = async (argument?: unknown): Promise<void> => {
     const uri = options.configUri(argument);
     if (!uri) {
-      void vscode.window.showInformationMessage('Open an optimizer config (a *.optim.yaml, DeepSpeed, Lightning, Hugging Face or Hydra file) to run an LR range test on its optimizer.');
+      void vscode.window.showInformationMessage(
+        'Open an optimizer config (a *.optim.yaml, DeepSpeed, Lightning, Hugging Face or Hydra file) to run an LR range test on its optimizer.',
+      );
       return;
     }
     let decision: Awaited<ReturnType<typeof decide>>;
@@ -280,11 +368,23 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
     const { overrides, plan } = decision;
     const python = plan.kind === 'pytorch' ? await resolvePython(vscode.Uri.parse(uri), output) : undefined;
     const onModel = plan.kind === 'pytorch';
-    const title = onModel ? `LR range test on ${plan.modelLabel}` : plan.kind === 'proxy' ? `LR range test on a synthetic proxy (${plan.task})` : 'LR range test';
+    const title = onModel
+      ? `LR range test on ${plan.modelLabel}`
+      : plan.kind === 'proxy'
+        ? `LR range test on a synthetic proxy (${plan.task})`
+        : 'LR range test';
     const fileName = decodeURIComponent(uri.split('/').pop() ?? uri);
 
     // The curve so far, drawn live (at most every 150 ms) in the panel; closing the panel cancels the run.
-    const live = { lrs: [] as number[], losses: [] as number[], smoothed: [] as number[], total: 0, runtime: undefined as RangeTestPointParams['runtime'], backend: onModel ? 'pytorch' : 'worker', drawn: false };
+    const live = {
+      lrs: [] as number[],
+      losses: [] as number[],
+      smoothed: [] as number[],
+      total: 0,
+      runtime: undefined as RangeTestPointParams['runtime'],
+      backend: onModel ? 'pytorch' : 'worker',
+      drawn: false,
+    };
     /** The panel's view of this run: running, or ended without a result (`ended` says how, in a sentence). */
     const liveView = (ended?: string): RangeTestSnapshot => ({
       uri,
@@ -294,8 +394,13 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
       ...(ended === undefined ? { running: { total: live.total } } : {}),
       backend: live.backend,
       backendAttempts: [],
-      task: onModel ? `${plan.modelLabel} on ${plan.dataLabel}` : plan.kind === 'proxy' || plan.kind === 'worker' ? plan.task : '',
-      optimizerLabel: plan.kind === 'pytorch' || plan.kind === 'proxy' || plan.kind === 'worker' ? plan.optimizerLabel : '',
+      task: onModel
+        ? `${plan.modelLabel} on ${plan.dataLabel}`
+        : plan.kind === 'proxy' || plan.kind === 'worker'
+          ? plan.task
+          : '',
+      optimizerLabel:
+        plan.kind === 'pytorch' || plan.kind === 'proxy' || plan.kind === 'worker' ? plan.optimizerLabel : '',
       lrs: live.lrs,
       losses: live.losses,
       smoothed: live.smoothed,
@@ -306,71 +411,101 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
       applyTarget: 'lr',
     });
 
-    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Optimizer Lens: ${title}`, cancellable: true }, async (progress, token) => {
-      const cancel = new vscode.CancellationTokenSource();
-      token.onCancellationRequested(() => cancel.cancel());
-      progress.report({ message: onModel ? `starting ${python?.path ?? 'python3'}…` : 'starting…' });
-      let lastDraw = 0;
-      let lastPercent = 0;
-      let closeSubscription: vscode.Disposable | undefined;
-      const draw = () => {
-        lastDraw = Date.now();
-        live.drawn = true;
-        panel.showRunning(liveView());
-        closeSubscription ??= panel.onDidClose(() => cancel.cancel());
-      };
-      const ours = (point: RangeTestPointParams): void => {
-        if (point.uri !== uri) return;
-        live.lrs.push(point.lr);
-        live.losses.push(point.loss);
-        live.smoothed.push(point.smoothed);
-        live.total = point.total;
-        if (point.runtime) {
-          live.runtime = point.runtime;
-          output.info(`range test runs on ${point.runtime.device} (${point.runtime.deviceName}), torch ${point.runtime.torch}, Python ${point.runtime.python} at ${point.runtime.interpreter}`);
-        }
-        const percent = Math.round(((point.index + 1) / point.total) * 100);
-        const where = live.runtime ? ` on ${live.runtime.device}` : '';
-        progress.report({ increment: percent - lastPercent, message: `step ${point.index + 1}/${point.total}${where}: lr ${point.lr.toExponential(2)}, loss ${point.loss.toPrecision(4)}` });
-        lastPercent = percent;
-        if (Date.now() - lastDraw > 150) draw();
-      };
-      listener = ours;
-      try {
-        return await client.sendRequest(RangeTestRequest.type, { uri, overrides, clientProgress: true, ...(python ? { python } : {}) }, cancel.token);
-      } catch (error) {
-        if (cancel.token.isCancellationRequested) return { status: 'failed', reason: 'cancelled' } as RangeTestOutcome;
-        throw error;
-      } finally {
-        // A newer run may have taken the listener over already.
-        if (listener === ours) listener = null;
-        closeSubscription?.dispose();
-        cancel.dispose();
-      }
-    }).then(
-      (value) => value,
-      (error: unknown) => ({ status: 'failed', reason: error instanceof Error ? error.message : String(error) }) as RangeTestOutcome,
-    );
+    const outcome = await vscode.window
+      .withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Optimizer Lens: ${title}`, cancellable: true },
+        async (progress, token) => {
+          const cancel = new vscode.CancellationTokenSource();
+          token.onCancellationRequested(() => cancel.cancel());
+          progress.report({ message: onModel ? `starting ${python?.path ?? 'python3'}…` : 'starting…' });
+          let lastDraw = 0;
+          let lastPercent = 0;
+          let closeSubscription: vscode.Disposable | undefined;
+          const draw = () => {
+            lastDraw = Date.now();
+            live.drawn = true;
+            panel.showRunning(liveView());
+            closeSubscription ??= panel.onDidClose(() => cancel.cancel());
+          };
+          const ours = (point: RangeTestPointParams): void => {
+            if (point.uri !== uri) return;
+            live.lrs.push(point.lr);
+            live.losses.push(point.loss);
+            live.smoothed.push(point.smoothed);
+            live.total = point.total;
+            if (point.runtime) {
+              live.runtime = point.runtime;
+              output.info(
+                `range test runs on ${point.runtime.device} (${point.runtime.deviceName}), torch ${point.runtime.torch}, Python ${point.runtime.python} at ${point.runtime.interpreter}`,
+              );
+            }
+            const percent = Math.round(((point.index + 1) / point.total) * 100);
+            const where = live.runtime ? ` on ${live.runtime.device}` : '';
+            progress.report({
+              increment: percent - lastPercent,
+              message: `step ${point.index + 1}/${point.total}${where}: lr ${point.lr.toExponential(2)}, loss ${point.loss.toPrecision(4)}`,
+            });
+            lastPercent = percent;
+            if (Date.now() - lastDraw > 150) draw();
+          };
+          listener = ours;
+          try {
+            return await client.sendRequest(
+              RangeTestRequest.type,
+              { uri, overrides, clientProgress: true, ...(python ? { python } : {}) },
+              cancel.token,
+            );
+          } catch (error) {
+            if (cancel.token.isCancellationRequested)
+              return { status: 'failed', reason: 'cancelled' } as RangeTestOutcome;
+            throw error;
+          } finally {
+            // A newer run may have taken the listener over already.
+            if (listener === ours) listener = null;
+            closeSubscription?.dispose();
+            cancel.dispose();
+          }
+        },
+      )
+      .then(
+        (value) => value,
+        (error: unknown) =>
+          ({ status: 'failed', reason: error instanceof Error ? error.message : String(error) }) as RangeTestOutcome,
+      );
 
     if (outcome.status === 'failed') {
       // A live curve already on screen must not stay there as if it were still running.
-      if (live.drawn) panel.showRunning(liveView(outcome.reason === 'cancelled' ? 'Cancelled before the end: no suggestions.' : `The range test failed: ${outcome.reason}`));
+      if (live.drawn)
+        panel.showRunning(
+          liveView(
+            outcome.reason === 'cancelled'
+              ? 'Cancelled before the end: no suggestions.'
+              : `The range test failed: ${outcome.reason}`,
+          ),
+        );
       if (outcome.reason === 'cancelled') {
         output.info('range test cancelled');
         return;
       }
       output.warn(`range test failed: ${outcome.reason}`);
       const actions = [...(outcome.file ? ['Open File'] : []), 'Show Output'];
-      const answer = await vscode.window.showErrorMessage(`Optimizer Lens: the range test failed: ${outcome.reason}`, ...actions);
+      const answer = await vscode.window.showErrorMessage(
+        `Optimizer Lens: the range test failed: ${outcome.reason}`,
+        ...actions,
+      );
       if (answer === 'Show Output') output.show(true);
       if (answer === 'Open File' && outcome.file) {
         const line = Math.max(0, (outcome.line ?? 1) - 1);
-        await vscode.window.showTextDocument(vscode.Uri.file(outcome.file), { selection: new vscode.Range(line, 0, line, 0) });
+        await vscode.window.showTextDocument(vscode.Uri.file(outcome.file), {
+          selection: new vscode.Range(line, 0, line, 0),
+        });
       }
       return;
     }
     const view = outcome.view;
-    output.info(`range test ${outcome.status} on ${view.runtime ? `pytorch ${view.runtime.torch}, ${view.runtime.device}` : view.backend} in ${view.seconds.toFixed(2)} s`);
+    output.info(
+      `range test ${outcome.status} on ${view.runtime ? `pytorch ${view.runtime.torch}, ${view.runtime.device}` : view.backend} in ${view.seconds.toFixed(2)} s`,
+    );
     for (const attempt of view.backendAttempts) {
       if (!attempt.loaded) output.info(`backend ${attempt.name} not used: ${attempt.reason ?? 'unknown reason'}`);
     }

@@ -22,7 +22,11 @@ export namespace ScheduleRequest {
    * Sent by the client: compute the schedule of the document. `null` when the document has no scheduler.
    * `metrics` feeds a metric-driven scheduler (ReduceLROnPlateau), one value per scheduler step.
    */
-  export const type = new RequestType<{ uri: string; steps?: number; metrics?: readonly number[] }, ScheduleData | null, void>(method);
+  export const type = new RequestType<
+    { uri: string; steps?: number; metrics?: readonly number[] },
+    ScheduleData | null,
+    void
+  >(method);
 }
 
 /** A document the server analysed again, at this version. */
@@ -43,12 +47,24 @@ export namespace AnalysisChangedNotification {
  * A finished (or cancelled) range test as the results view shows it: built by `toRangeTestView` in
  * `core/features/rangeTest.ts` (the one mapping from a result to its view, for the editor and the CLI alike).
  */
-export type { ApplyTarget, BackendAttemptView, RangeTestRuntime, RangeTestSuggestionView, RangeTestView } from './core/views';
+export type {
+  ApplyTarget,
+  BackendAttemptView,
+  RangeTestRuntime,
+  RangeTestSuggestionView,
+  RangeTestView,
+} from './core/views';
 export type { RangeTestOverrides };
 
 export type RangeTestOutcome =
   | { readonly status: 'completed' | 'cancelled'; readonly view: RangeTestView }
-  | { readonly status: 'failed'; readonly reason: string; readonly kind?: string; readonly file?: string; readonly line?: number };
+  | {
+      readonly status: 'failed';
+      readonly reason: string;
+      readonly kind?: string;
+      readonly file?: string;
+      readonly line?: number;
+    };
 
 /** The interpreter the client found for the user's code: the setting, the Python extension's environment, or PATH. */
 export interface PythonChoice {
@@ -68,9 +84,29 @@ export type RangeTestPlanView =
       readonly dataLabel: string;
       readonly settings: RangeTestCommandSettings;
     }
-  | { readonly kind: 'proxy'; readonly task: string; readonly description: string; readonly reason: 'no-section' | 'built-in-task'; readonly native: boolean; readonly optimizerLabel: string; readonly settings: RangeTestCommandSettings }
-  | { readonly kind: 'worker'; readonly task: string; readonly description: string; readonly optimizerLabel: string; readonly settings: RangeTestCommandSettings }
-  | { readonly kind: 'needs-settings'; readonly dialect: string; readonly missing: readonly ('model' | 'data')[]; readonly message: string; readonly settings: RangeTestCommandSettings }
+  | {
+      readonly kind: 'proxy';
+      readonly task: string;
+      readonly description: string;
+      readonly reason: 'no-section' | 'built-in-task';
+      readonly native: boolean;
+      readonly optimizerLabel: string;
+      readonly settings: RangeTestCommandSettings;
+    }
+  | {
+      readonly kind: 'worker';
+      readonly task: string;
+      readonly description: string;
+      readonly optimizerLabel: string;
+      readonly settings: RangeTestCommandSettings;
+    }
+  | {
+      readonly kind: 'needs-settings';
+      readonly dialect: string;
+      readonly missing: readonly ('model' | 'data')[];
+      readonly message: string;
+      readonly settings: RangeTestCommandSettings;
+    }
   | { readonly kind: 'refused'; readonly reason: string };
 
 /** The settings a quick pick shows and remembers (per file, in the workspace state). */
@@ -99,7 +135,11 @@ export namespace RangeTestRequest {
    * RangeTestPointNotification, reports LSP work-done progress and answers when the job ends; cancelling the request
    * ends the job (for the user's Python, its process within a second).
    */
-  export const type = new RequestType<{ uri: string; overrides?: RangeTestOverrides; python?: PythonChoice; clientProgress?: boolean }, RangeTestOutcome, void>(method);
+  export const type = new RequestType<
+    { uri: string; overrides?: RangeTestOverrides; python?: PythonChoice; clientProgress?: boolean },
+    RangeTestOutcome,
+    void
+  >(method);
 }
 
 /** One point of a running range test, for the live curve and the progress notification. */
@@ -123,7 +163,10 @@ export namespace RangeTestPointNotification {
 
 /** The edits of an Apply, and the value as they write it (e.g. `3.16e-4`). */
 export interface ApplyLearningRateResult {
-  readonly edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[];
+  readonly edits: {
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    newText: string;
+  }[];
   readonly written: string;
 }
 
@@ -133,7 +176,11 @@ export namespace ApplyLearningRateRequest {
    * Sent by the client: the text edits that set the optimizer's lr (or the scheduler's max_lr) to `lr` in the
    * document, as LSP TextEdits; the client applies them as a normal, undoable edit. `null` when there is nowhere to write.
    */
-  export const type = new RequestType<{ uri: string; lr: number; target: ApplyTarget }, ApplyLearningRateResult | null, void>(method);
+  export const type = new RequestType<
+    { uri: string; lr: number; target: ApplyTarget },
+    ApplyLearningRateResult | null,
+    void
+  >(method);
 }
 
 export namespace ComputeBackendsRequest {

@@ -14,15 +14,21 @@ export function fakeIo(files: Record<string, string> = {}, fallback?: (file: str
     out: '',
     err: '',
     written: {},
-    stdout(text: string) { io.out += text; },
-    stderr(text: string) { io.err += text; },
+    stdout(text: string) {
+      io.out += text;
+    },
+    stderr(text: string) {
+      io.err += text;
+    },
     readFile(file: string) {
       const text = files[file];
       if (text !== undefined) return text;
       if (fallback) return fallback(file);
       throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' });
     },
-    writeFile(file: string, data: string | Uint8Array) { io.written[file] = data; },
+    writeFile(file: string, data: string | Uint8Array) {
+      io.written[file] = data;
+    },
   };
   return io;
 }

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { run } from '../../server/src/cli/commands';
 import { fakeIo } from './fakeIo';
 
-
-const CLEAN = 'optimizer:\n  type: AdamW\n  lr: 1.0e-3\nscheduler:\n  type: StepLR\n  step_size: 3\n  gamma: 0.5\ntraining:\n  steps: 8\n';
+const CLEAN =
+  'optimizer:\n  type: AdamW\n  lr: 1.0e-3\nscheduler:\n  type: StepLR\n  step_size: 3\n  gamma: 0.5\ntraining:\n  steps: 8\n';
 const BROKEN = 'optimizer:\n  type: AdamW\n  lr: -1.0e-3\n';
 const WARN_ONLY = 'optimizer:\n  type: AdamW\n  lr: 1e-3\n';
 
@@ -25,7 +25,18 @@ describe('optlens lint', () => {
     const io = fakeIo({ 'b.optim.yaml': BROKEN });
     assert.equal(await run(['lint', '--format', 'json', 'b.optim.yaml'], io), 1);
     const records = JSON.parse(io.out) as Record<string, unknown>[];
-    assert.deepEqual(records, [{ file: 'b.optim.yaml', line: 3, column: 7, endLine: 3, endColumn: 14, severity: 'error', code: 'OL105', message: records[0]!.message }]);
+    assert.deepEqual(records, [
+      {
+        file: 'b.optim.yaml',
+        line: 3,
+        column: 7,
+        endLine: 3,
+        endColumn: 14,
+        severity: 'error',
+        code: 'OL105',
+        message: records[0]!.message,
+      },
+    ]);
     assert.match(String(records[0]!.message), /must be >= 0/);
   });
   test('SARIF 2.1.0 with rules and results', async () => {
@@ -65,17 +76,24 @@ describe('optlens schedule', () => {
     assert.equal(JSON.parse(io.out).lr.length, 4);
   });
   test('--metrics feeds ReduceLROnPlateau, inline or from a file', async () => {
-    const plateau = 'optimizer: {type: SGD, lr: 0.1}\nscheduler: {type: ReduceLROnPlateau, patience: 0, factor: 0.5}\ntraining: {steps: 4}\n';
+    const plateau =
+      'optimizer: {type: SGD, lr: 0.1}\nscheduler: {type: ReduceLROnPlateau, patience: 0, factor: 0.5}\ntraining: {steps: 4}\n';
     const inline = fakeIo({ 'p.optim.yaml': plateau });
     assert.equal(await run(['schedule', 'p.optim.yaml', '--json', '--metrics', '1,1,1'], inline), 0);
     assert.deepEqual(JSON.parse(inline.out).lr, [0.1, 0.1, 0.05, 0.025]);
     const fromFile = fakeIo({ 'p.optim.yaml': plateau, 'm.txt': '1\n1\n1\n' });
     assert.equal(await run(['schedule', 'p.optim.yaml', '--json', '--metrics', 'm.txt'], fromFile), 0);
     assert.deepEqual(JSON.parse(fromFile.out).lr, [0.1, 0.1, 0.05, 0.025]);
-    assert.equal(await run(['schedule', 'p.optim.yaml', '--metrics', 'nope.txt'], fakeIo({ 'p.optim.yaml': plateau })), 2);
+    assert.equal(
+      await run(['schedule', 'p.optim.yaml', '--metrics', 'nope.txt'], fakeIo({ 'p.optim.yaml': plateau })),
+      2,
+    );
   });
   test('momentum is included when the scheduler cycles it', async () => {
-    const io = fakeIo({ 'o.optim.yaml': 'optimizer: {type: SGD, lr: 0.1, momentum: 0.9}\nscheduler: {type: OneCycleLR, max_lr: 1.0, total_steps: 10}\ntraining: {steps: 10}\n' });
+    const io = fakeIo({
+      'o.optim.yaml':
+        'optimizer: {type: SGD, lr: 0.1, momentum: 0.9}\nscheduler: {type: OneCycleLR, max_lr: 1.0, total_steps: 10}\ntraining: {steps: 10}\n',
+    });
     assert.equal(await run(['schedule', 'o.optim.yaml', '--json'], io), 0);
     const result = JSON.parse(io.out);
     assert.equal(result.lr.length, 10);
@@ -83,7 +101,10 @@ describe('optlens schedule', () => {
     assert.equal(result.betas, undefined);
   });
   test('where PyTorch raises, the series stops there and the exit code is 1', async () => {
-    const io = fakeIo({ 'o.optim.yaml': 'optimizer: {type: SGD, lr: 0.1, momentum: 0.9}\nscheduler: {type: OneCycleLR, max_lr: 1.0, total_steps: 10}\ntraining: {steps: 20}\n' });
+    const io = fakeIo({
+      'o.optim.yaml':
+        'optimizer: {type: SGD, lr: 0.1, momentum: 0.9}\nscheduler: {type: OneCycleLR, max_lr: 1.0, total_steps: 10}\ntraining: {steps: 20}\n',
+    });
     assert.equal(await run(['schedule', 'o.optim.yaml', '--json'], io), 1);
     assert.equal(JSON.parse(io.out).lr.length, 11);
     assert.match(io.err, /ValueError/);
@@ -115,9 +136,11 @@ describe('optlens schedule', () => {
 });
 
 describe('every subcommand reads every dialect (issue 13)', () => {
-  const DS = '{"optimizer": {"type": "AdamW", "params": {"lr": 0.001}}, "scheduler": {"type": "WarmupLR", "params": {"warmup_min_lr": 0, "warmup_max_lr": 0.001, "warmup_num_steps": 4}}, "train_batch_size": 8}';
+  const DS =
+    '{"optimizer": {"type": "AdamW", "params": {"lr": 0.001}}, "scheduler": {"type": "WarmupLR", "params": {"warmup_min_lr": 0, "warmup_max_lr": 0.001, "warmup_num_steps": 4}}, "train_batch_size": 8}';
   const HF = 'learning_rate: 1.0e-3\nlr_scheduler_type: linear\nwarmup_steps: 2\nmax_steps: 10\n';
-  const LIGHTNING = 'trainer:\n  max_epochs: 6\noptimizer:\n  class_path: torch.optim.SGD\n  init_args:\n    lr: 0.1\nlr_scheduler:\n  class_path: torch.optim.lr_scheduler.StepLR\n  init_args:\n    step_size: 2\n    gamma: 0.5\n';
+  const LIGHTNING =
+    'trainer:\n  max_epochs: 6\noptimizer:\n  class_path: torch.optim.SGD\n  init_args:\n    lr: 0.1\nlr_scheduler:\n  class_path: torch.optim.lr_scheduler.StepLR\n  init_args:\n    step_size: 2\n    gamma: 0.5\n';
   test('schedule draws a DeepSpeed file (not an empty series and an invented TypeError)', async () => {
     const io = fakeIo({ 'ds_config.json': DS });
     assert.equal(await run(['schedule', 'ds_config.json', '--steps', '6', '--json'], io), 0);
@@ -163,7 +186,13 @@ describe('every subcommand reads every dialect (issue 13)', () => {
     assert.equal(lint.err, '');
   });
   test('an unreadable file is exit 2 for every subcommand', async () => {
-    for (const args of [['schedule', 'x.optim.yaml'], ['simulate', 'x.optim.yaml'], ['range-test', 'x.optim.yaml'], ['convert', 'x.optim.yaml', '--to', 'hf'], ['lint', 'x.optim.yaml']]) {
+    for (const args of [
+      ['schedule', 'x.optim.yaml'],
+      ['simulate', 'x.optim.yaml'],
+      ['range-test', 'x.optim.yaml'],
+      ['convert', 'x.optim.yaml', '--to', 'hf'],
+      ['lint', 'x.optim.yaml'],
+    ]) {
       const io = fakeIo({});
       assert.equal(await run(args, io), 2, args.join(' '));
       assert.match(io.err, /cannot read x\.optim\.yaml: no such file/);

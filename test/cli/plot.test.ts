@@ -25,7 +25,9 @@ function schedule(lr: readonly number[], extra: Partial<ScheduleData> = {}): Sch
 function warmupCosine(): ScheduleData {
   const steps = 1000;
   const lr = Array.from({ length: steps }, (_, step) =>
-    step < 100 ? (3e-4 * (step + 1)) / 100 : 1e-6 + (3e-4 - 1e-6) * 0.5 * (1 + Math.cos((Math.PI * (step - 100)) / (steps - 100))),
+    step < 100
+      ? (3e-4 * (step + 1)) / 100
+      : 1e-6 + (3e-4 - 1e-6) * 0.5 * (1 + Math.cos((Math.PI * (step - 100)) / (steps - 100))),
   );
   return schedule(lr, {
     title: 'SequentialLR(LinearLR, CosineAnnealingLR)',
@@ -41,7 +43,8 @@ function warmupCosine(): ScheduleData {
 
 /** Checks XML well-formedness the simple way: balanced tags, quoted attributes, escaped text. */
 function assertWellFormedXml(text: string): void {
-  const token = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)([A-Za-z][\w:.-]*)((?:\s+[A-Za-z_:][\w:.-]*="[^"<&]*(?:&(?:amp|lt|gt|quot|#\d+);[^"<&]*)*")*)\s*(\/?)>/y;
+  const token =
+    /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)([A-Za-z][\w:.-]*)((?:\s+[A-Za-z_:][\w:.-]*="[^"<&]*(?:&(?:amp|lt|gt|quot|#\d+);[^"<&]*)*")*)\s*(\/?)>/y;
   const stack: string[] = [];
   let roots = 0;
   let index = 0;
@@ -150,10 +153,19 @@ describe('number labels and ticks', () => {
   });
 
   test('log ticks are powers of ten that cover the data', () => {
-    for (const [low, high] of [[3e-6, 2e-3], [1e-7, 10], [0.5, 0.7], [1e-12, 1e6]] as const) {
+    for (const [low, high] of [
+      [3e-6, 2e-3],
+      [1e-7, 10],
+      [0.5, 0.7],
+      [1e-12, 1e6],
+    ] as const) {
       const scale = logScale(low, high, 6);
       assert.ok(scale.ticks.length >= 2, `ticks for ${low}..${high}`);
-      for (const tick of scale.ticks) assert.ok(Number.isInteger(Math.log10(tick)) && Math.abs(tick - 10 ** Math.round(Math.log10(tick))) <= tick * 1e-12, `${tick} is a power of ten`);
+      for (const tick of scale.ticks)
+        assert.ok(
+          Number.isInteger(Math.log10(tick)) && Math.abs(tick - 10 ** Math.round(Math.log10(tick))) <= tick * 1e-12,
+          `${tick} is a power of ten`,
+        );
       assert.ok(scale.min <= low && scale.max >= high);
     }
   });
@@ -167,7 +179,7 @@ describe('number labels and ticks', () => {
 });
 
 describe('decimation', () => {
-  test('a million points keep every pixel column\'s minimum and maximum, in at most two points per column', () => {
+  test("a million points keep every pixel column's minimum and maximum, in at most two points per column", () => {
     const count = 1_000_000;
     const columns = 700;
     const pixelX = new Float64Array(count);
@@ -193,12 +205,16 @@ describe('decimation', () => {
       actual.set(column, [Math.min(range[0], output[index + 1]!), Math.max(range[1], output[index + 1]!)]);
     }
     assert.deepEqual(actual, expected);
-    for (let index = 2; index < output.length; index += 2) assert.ok(output[index]! >= output[index - 2]!, 'points stay in order');
+    for (let index = 2; index < output.length; index += 2)
+      assert.ok(output[index]! >= output[index - 2]!, 'points stay in order');
   });
 
   test('short curves are kept whole and non-finite values split the curve', () => {
     assert.deepEqual(decimateByPixelColumn([0, 1, 2], [5, 6, 7], 100), [[0, 5, 1, 6, 2, 7]]);
-    assert.deepEqual(decimateByPixelColumn([0, 1, 2, 3, 4], [5, 6, Number.NaN, 8, 9], 100), [[0, 5, 1, 6], [3, 8, 4, 9]]);
+    assert.deepEqual(decimateByPixelColumn([0, 1, 2, 3, 4], [5, 6, Number.NaN, 8, 9], 100), [
+      [0, 5, 1, 6],
+      [3, 8, 4, 9],
+    ]);
   });
 });
 
@@ -217,14 +233,20 @@ describe('scheduleSvg', () => {
     assert.equal(pieces.length, 1);
     assert.equal(pieces[0]!.length, lr.length);
     const xs = pieces[0]!.map(([x]) => x);
-    assert.deepEqual(xs, xs.slice().sort((a, b) => a - b));
+    assert.deepEqual(
+      xs,
+      xs.slice().sort((a, b) => a - b),
+    );
     const ys = pieces[0]!.map(([, y]) => y);
     assert.equal(Math.min(...ys), ys[4], 'the peak is the highest point on screen');
   });
 
   test('a million-step series is at most two points per pixel and keeps its extremes', () => {
     const steps = 1_000_000;
-    const lr = Array.from({ length: steps }, (_, step) => 1e-3 * 0.5 ** Math.floor(step / 100_000) * (1 + 0.3 * Math.sin(step / 50)));
+    const lr = Array.from(
+      { length: steps },
+      (_, step) => 1e-3 * 0.5 ** Math.floor(step / 100_000) * (1 + 0.3 * Math.sin(step / 50)),
+    );
     const svg = scheduleSvg(schedule(lr, { totalSteps: steps }));
     assertWellFormedXml(svg);
     assert.ok(svg.length < 100_000, `${svg.length} bytes`);
@@ -266,7 +288,8 @@ describe('scheduleSvg', () => {
     const markerLines = svg.match(/<line class="marker"[^>]*stroke-dasharray/g) ?? [];
     assert.equal(markerLines.length, 4, 'three markers and the run end');
     const labels = textsOfClass(svg, 'marker-label');
-    for (const label of ['peak lr 3.000e-4', 'warm-up ends', 'milestone', 'run end (1000 steps)']) assert.ok(labels.includes(label), `${label} in ${labels.join(' | ')}`);
+    for (const label of ['peak lr 3.000e-4', 'warm-up ends', 'milestone', 'run end (1000 steps)'])
+      assert.ok(labels.includes(label), `${label} in ${labels.join(' | ')}`);
   });
 
   test('empty and non-finite data give a plot, not an exception', () => {
@@ -287,8 +310,15 @@ describe('scheduleSvg', () => {
 describe('linePlotSvg', () => {
   test('a range test plots loss against lr on a log x axis with power-of-ten ticks', () => {
     const lrs = Array.from({ length: 100 }, (_, index) => 1e-7 * 10 ** (index / 12.5));
-    const loss = lrs.map((lr) => 2.3 - 0.3 * Math.log10(lr / 1e-7) / 8 + (lr > 0.3 ? (lr - 0.3) * 4 : 0));
-    const spec: LinePlotSpec = { title: 'LR range test', xLabel: 'learning rate', yLabel: 'loss', logX: true, series: [{ label: 'loss', x: lrs, y: loss }], markers: [{ x: 3e-3, label: 'suggested 3e-3' }] };
+    const loss = lrs.map((lr) => 2.3 - (0.3 * Math.log10(lr / 1e-7)) / 8 + (lr > 0.3 ? (lr - 0.3) * 4 : 0));
+    const spec: LinePlotSpec = {
+      title: 'LR range test',
+      xLabel: 'learning rate',
+      yLabel: 'loss',
+      logX: true,
+      series: [{ label: 'loss', x: lrs, y: loss }],
+      markers: [{ x: 3e-3, label: 'suggested 3e-3' }],
+    };
     const svg = linePlotSvg(spec);
     assertWellFormedXml(svg);
     const xLabels = textsOfClass(svg, 'x-tick');

@@ -35,12 +35,20 @@ interface SvgText {
 
 /** Every `<text>` element with a class, as role, position and content (entities decoded). */
 function textsOf(svg: string): SvgText[] {
-  return Array.from(svg.matchAll(/<text class="([^"]+)" x="([-\d.]+)" y="([-\d.]+)"[^>]*>([^<]*)<\/text>/g), (match) => ({
-    role: match[1]!,
-    x: Number(match[2]),
-    y: Number(match[3]),
-    text: match[4]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'),
-  }));
+  return Array.from(
+    svg.matchAll(/<text class="([^"]+)" x="([-\d.]+)" y="([-\d.]+)"[^>]*>([^<]*)<\/text>/g),
+    (match) => ({
+      role: match[1]!,
+      x: Number(match[2]),
+      y: Number(match[3]),
+      text: match[4]!
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&'),
+    }),
+  );
 }
 
 function ticksOf(svg: string): SvgText[] {
@@ -50,13 +58,20 @@ function ticksOf(svg: string): SvgText[] {
 /** What the panel passes to its export for the whole run: the min/max-decimated series at the plot's width. */
 function panelSvg(data: ScheduleData, options: { logScale: boolean; width: number; height: number }): string {
   const lastStep = Math.max(1, data.lr.length - 1, data.totalSteps ?? 0);
-  const plotted: { label: string; axis: 'lr' | 'momentum'; values: readonly number[] }[] = [{ label: 'lr', axis: 'lr', values: data.lr }];
+  const plotted: { label: string; axis: 'lr' | 'momentum'; values: readonly number[] }[] = [
+    { label: 'lr', axis: 'lr', values: data.lr },
+  ];
   if (data.momentum) plotted.push({ label: 'momentum', axis: 'momentum', values: data.momentum });
-  const decimated = decimateMinMax(plotted.map((series) => series.values), { fromStep: 0, toStep: lastStep, buckets: options.width });
+  const decimated = decimateMinMax(
+    plotted.map((series) => series.values),
+    { fromStep: 0, toStep: lastStep, buckets: options.width },
+  );
   const series: SvgSeries[] = plotted.map((entry, index) => ({
     label: entry.label,
     axis: entry.axis,
-    values: decimated.columns[index]!.map((value) => (options.logScale && entry.axis === 'lr' && !(value !== null && value > 0) ? null : value)),
+    values: decimated.columns[index]!.map((value) =>
+      options.logScale && entry.axis === 'lr' && !(value !== null && value > 0) ? null : value,
+    ),
     color: index === 0 ? editorTheme.lr : editorTheme.momentum,
     dashed: false,
   }));
@@ -69,7 +84,12 @@ function panelSvg(data: ScheduleData, options: { logScale: boolean; width: numbe
     stepRange: { min: 0, max: lastStep },
     steps: decimated.steps,
     series,
-    markers: data.markers.map((marker) => ({ step: marker.step, label: marker.label, color: editorTheme.marker, dashed: true })),
+    markers: data.markers.map((marker) => ({
+      step: marker.step,
+      label: marker.label,
+      color: editorTheme.marker,
+      dashed: true,
+    })),
   });
 }
 
@@ -80,7 +100,9 @@ function schedule(lr: readonly number[], extra: Partial<ScheduleData> = {}): Sch
 /** Linear warm-up to 3e-4 over 200 steps, cosine to zero at step 5000, momentum cycling against it. */
 function warmupCosine(): ScheduleData {
   const steps = 5000;
-  const lr = Array.from({ length: steps }, (_, step) => (step < 200 ? (3e-4 * (step + 1)) / 200 : 1.5e-4 * (1 + Math.cos((Math.PI * (step - 200)) / (steps - 200)))));
+  const lr = Array.from({ length: steps }, (_, step) =>
+    step < 200 ? (3e-4 * (step + 1)) / 200 : 1.5e-4 * (1 + Math.cos((Math.PI * (step - 200)) / (steps - 200))),
+  );
   return schedule(lr, {
     title: 'SequentialLR(LinearLR, CosineAnnealingLR)',
     momentum: lr.map((value) => 0.95 - (0.1 * value) / 3e-4),
@@ -91,7 +113,10 @@ function warmupCosine(): ScheduleData {
 
 /** Step decay from 0.1 by 10x every 30,000 steps over 100,000 steps: a log axis over four decades. */
 function stepDecay(): ScheduleData {
-  return schedule(Array.from({ length: 100_000 }, (_, step) => 0.1 * 0.1 ** Math.floor(step / 30_000)), { title: 'StepLR', totalSteps: 100_000 });
+  return schedule(
+    Array.from({ length: 100_000 }, (_, step) => 0.1 * 0.1 ** Math.floor(step / 30_000)),
+    { title: 'StepLR', totalSteps: 100_000 },
+  );
 }
 
 describe('the CLI and the panel export draw the same axes', () => {
@@ -105,7 +130,8 @@ describe('the CLI and the panel export draw the same axes', () => {
     test(name, () => {
       const cli = ticksOf(cliScheduleSvg(data, { logY: logScale, width, height }));
       const panel = ticksOf(panelSvg(data, { logScale, width, height }));
-      for (const role of ['x-tick', 'y-tick']) assert.ok(cli.filter((text) => text.role === role).length >= 2, `the CLI's SVG has ${role} labels`);
+      for (const role of ['x-tick', 'y-tick'])
+        assert.ok(cli.filter((text) => text.role === role).length >= 2, `the CLI's SVG has ${role} labels`);
       // Same labels at the same places: the same tick values, the same number format and the same layout.
       assert.deepEqual(panel, cli);
     });
@@ -113,8 +139,12 @@ describe('the CLI and the panel export draw the same axes', () => {
 
   test('the momentum axis is labelled on the right in both', () => {
     const data = warmupCosine();
-    const cli = ticksOf(cliScheduleSvg(data)).filter((text) => text.role === 'y2-tick').map((text) => text.text);
-    const panel = ticksOf(panelSvg(data, { logScale: false, width: 800, height: 450 })).filter((text) => text.role === 'y2-tick').map((text) => text.text);
+    const cli = ticksOf(cliScheduleSvg(data))
+      .filter((text) => text.role === 'y2-tick')
+      .map((text) => text.text);
+    const panel = ticksOf(panelSvg(data, { logScale: false, width: 800, height: 450 }))
+      .filter((text) => text.role === 'y2-tick')
+      .map((text) => text.text);
     assert.ok(cli.length >= 2, cli.join(' '));
     assert.deepEqual(panel, cli);
   });

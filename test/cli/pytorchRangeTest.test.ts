@@ -10,7 +10,8 @@ import { fakeIo } from './fakeIo';
 
 const PROJECT = path.resolve(__dirname, '..', 'fixtures', 'pytorch_project');
 
-const io = (files: Record<string, string> = {}) => fakeIo(files, (file) => readFileSync(path.resolve(PROJECT, file), 'utf8'));
+const io = (files: Record<string, string> = {}) =>
+  fakeIo(files, (file) => readFileSync(path.resolve(PROJECT, file), 'utf8'));
 
 interface RangeTestJson {
   backend: string;
@@ -24,12 +25,28 @@ interface RangeTestJson {
   stopped: string;
 }
 
-const DS_CONFIG = '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "AdamW", "params": {"lr": 1e-3, "weight_decay": 0.01}}\n}\n';
+const DS_CONFIG =
+  '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "AdamW", "params": {"lr": 1e-3, "weight_decay": 0.01}}\n}\n';
 
 describe('optlens range-test on the user model', () => {
   test('--json names the backend, device and torch, and carries the notes; flags override the section', async () => {
     const output = io();
-    const code = await run(['range-test', 'range.optim.yaml', '--json', '--workspace', PROJECT, '--python', '/usr/bin/python3', '--num-iter', '25', '--seed', '1'], output);
+    const code = await run(
+      [
+        'range-test',
+        'range.optim.yaml',
+        '--json',
+        '--workspace',
+        PROJECT,
+        '--python',
+        '/usr/bin/python3',
+        '--num-iter',
+        '25',
+        '--seed',
+        '1',
+      ],
+      output,
+    );
     assert.equal(code, 0, output.err);
     const result = JSON.parse(output.out) as RangeTestJson;
     assert.equal(result.backend, 'pytorch');
@@ -48,15 +65,58 @@ describe('optlens range-test on the user model', () => {
     assert.equal(await run(['range-test', 'ds_config.json', '--workspace', PROJECT], missing), 2);
     assert.match(missing.err, /--model module:callable/);
     const output = io({ 'ds_config.json': DS_CONFIG });
-    const code = await run(['range-test', 'ds_config.json', '--json', '--workspace', PROJECT, '--python', '/usr/bin/python3', '--model', 'train.models:build_model', '--data', 'train.data:train_loader', '--loss', 'cross_entropy', '--num-iter', '15'], output);
+    const code = await run(
+      [
+        'range-test',
+        'ds_config.json',
+        '--json',
+        '--workspace',
+        PROJECT,
+        '--python',
+        '/usr/bin/python3',
+        '--model',
+        'train.models:build_model',
+        '--data',
+        'train.data:train_loader',
+        '--loss',
+        'cross_entropy',
+        '--num-iter',
+        '15',
+      ],
+      output,
+    );
     assert.equal(code, 0, output.err);
     assert.equal((JSON.parse(output.out) as RangeTestJson).backend, 'pytorch');
   });
 
   test('the user code raising is exit 1 with its file and line; a missing attribute is named; a bad flag is exit 2', async () => {
     const raising = io();
-    assert.equal(await run(['range-test', 'range.optim.yaml', '--json', '--workspace', PROJECT, '--python', '/usr/bin/python3', '--model', 'train.broken:build_raising_model', '--num-iter', '5'], raising), 1);
-    const failure = JSON.parse(raising.out) as { status: string; kind: string; reason: string; file: string; line: number };
+    assert.equal(
+      await run(
+        [
+          'range-test',
+          'range.optim.yaml',
+          '--json',
+          '--workspace',
+          PROJECT,
+          '--python',
+          '/usr/bin/python3',
+          '--model',
+          'train.broken:build_raising_model',
+          '--num-iter',
+          '5',
+        ],
+        raising,
+      ),
+      1,
+    );
+    const failure = JSON.parse(raising.out) as {
+      status: string;
+      kind: string;
+      reason: string;
+      file: string;
+      line: number;
+    };
     assert.equal(failure.status, 'failed');
     assert.equal(failure.kind, 'user-code');
     assert.match(failure.reason, /bad shape: expected 17 features/);
@@ -65,7 +125,23 @@ describe('optlens range-test on the user model', () => {
     assert.match(source[failure.line - 1]!, /optlens-test: raises here/);
 
     const missing = io();
-    assert.equal(await run(['range-test', 'range.optim.yaml', '--json', '--workspace', PROJECT, '--python', '/usr/bin/python3', '--model', 'train.models:does_not_exist'], missing), 1);
+    assert.equal(
+      await run(
+        [
+          'range-test',
+          'range.optim.yaml',
+          '--json',
+          '--workspace',
+          PROJECT,
+          '--python',
+          '/usr/bin/python3',
+          '--model',
+          'train.models:does_not_exist',
+        ],
+        missing,
+      ),
+      1,
+    );
     const absent = JSON.parse(missing.out) as { kind: string; reason: string };
     assert.equal(absent.kind, 'import');
     assert.match(absent.reason, /does_not_exist/);
@@ -77,7 +153,10 @@ describe('optlens range-test on the user model', () => {
 
   test('a missing interpreter is named in the failure', async () => {
     const output = io();
-    const code = await run(['range-test', 'range.optim.yaml', '--workspace', PROJECT, '--python', '/nonexistent/python3', '--num-iter', '5'], output);
+    const code = await run(
+      ['range-test', 'range.optim.yaml', '--workspace', PROJECT, '--python', '/nonexistent/python3', '--num-iter', '5'],
+      output,
+    );
     assert.equal(code, 1);
     assert.match(output.err, /\/nonexistent\/python3/);
   });

@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { candidateVerdict, isCandidateDocument, manifestFileGlobs, SNIFF_LIMIT, type CandidateDocument, type CandidateSettings } from '../../client/src/activation';
+import {
+  candidateVerdict,
+  isCandidateDocument,
+  manifestFileGlobs,
+  SNIFF_LIMIT,
+  type CandidateDocument,
+  type CandidateSettings,
+} from '../../client/src/activation';
 import { chooseDialect } from '../../server/src/lsp/analysisCache';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
 import { detectDialect } from '../../server/src/core/dialects/index';
@@ -14,30 +21,50 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const MANIFEST = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as unknown;
 const GLOBS = manifestFileGlobs(MANIFEST);
 
-function document(file: string, text: string, languageId = file.endsWith('.json') ? 'json' : 'yaml', scheme = 'file'): CandidateDocument {
+function document(
+  file: string,
+  text: string,
+  languageId = file.endsWith('.json') ? 'json' : 'yaml',
+  scheme = 'file',
+): CandidateDocument {
   return { languageId, scheme, path: file, text };
 }
 
 function check(doc: CandidateDocument, expected: boolean, settings: CandidateSettings = {}): void {
   const verdict = candidateVerdict(doc, settings, GLOBS);
-  assert.equal(verdict.candidate, expected, `${doc.path}: expected ${expected ? 'a candidate' : 'no candidate'}, got ${verdict.reason}`);
+  assert.equal(
+    verdict.candidate,
+    expected,
+    `${doc.path}: expected ${expected ? 'a candidate' : 'no candidate'}, got ${verdict.reason}`,
+  );
   assert.ok(verdict.reason.length > 0);
 }
 
 const DEEPSPEED = '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "AdamW", "params": {"lr": 1e-4}}\n}\n';
-const LIGHTNING = 'model:\n  class_path: my.Model\noptimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 0.001\n';
+const LIGHTNING =
+  'model:\n  class_path: my.Model\noptimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 0.001\n';
 const HYDRA = 'defaults:\n  - _self_\noptim:\n  _target_: torch.optim.SGD\n  lr: 0.1\n';
 const HYDRA_OVERRIDE = 'defaults:\n  - override /optimizer: adamw\n';
 const HUGGING_FACE = 'model_name_or_path: gpt2\nlearning_rate: 2.0e-5\nlr_scheduler_type: cosine\nwarmup_ratio: 0.1\n';
-const PACKAGE_JSON = '{\n  "name": "web-app",\n  "description": "A learning_rate slider and an optimizer demo",\n  "scripts": {"build": "tsc"}\n}\n';
+const PACKAGE_JSON =
+  '{\n  "name": "web-app",\n  "description": "A learning_rate slider and an optimizer demo",\n  "scripts": {"build": "tsc"}\n}\n';
 const COMPOSE_YAML = 'services:\n  web:\n    image: nginx\n    ports: ["80:80"]\n';
 
 test('the manifest globs are read from package.json: the DeepSpeed names and *.optim.*', () => {
-  for (const glob of ['ds_config*.json', 'deepspeed*.json', '**/deepspeed_configs/*.json', '*.optim.json', '*.optim.yaml']) {
+  for (const glob of [
+    'ds_config*.json',
+    'deepspeed*.json',
+    '**/deepspeed_configs/*.json',
+    '*.optim.json',
+    '*.optim.yaml',
+  ]) {
     assert.ok(GLOBS.includes(glob), `${glob} missing from ${JSON.stringify(GLOBS)}`);
   }
   assert.deepEqual(manifestFileGlobs(null), []);
-  assert.deepEqual(manifestFileGlobs({ contributes: { jsonValidation: [{ fileMatch: 'a.json' }, { url: 'x' }, null] } }), ['a.json']);
+  assert.deepEqual(
+    manifestFileGlobs({ contributes: { jsonValidation: [{ fileMatch: 'a.json' }, { url: 'x' }, null] } }),
+    ['a.json'],
+  );
 });
 
 test('a DeepSpeed config is a candidate by its name, even before it has content', () => {
@@ -73,7 +100,12 @@ function corpusFiles(): string[] {
 }
 
 test('every corpus file the server detects as a config is a candidate (the sniff never says no to a real config)', () => {
-  const samples: [string, string][] = [['/w/train.json', DEEPSPEED], ['/w/cli.yaml', LIGHTNING], ['/w/config.yaml', HYDRA], ['/w/recipe.yml', HUGGING_FACE]];
+  const samples: [string, string][] = [
+    ['/w/train.json', DEEPSPEED],
+    ['/w/cli.yaml', LIGHTNING],
+    ['/w/config.yaml', HYDRA],
+    ['/w/recipe.yml', HUGGING_FACE],
+  ];
   for (const file of corpusFiles()) samples.push([file, readFileSync(file, 'utf8')]);
   let detected = 0;
   for (const [file, text] of samples) {
@@ -117,7 +149,8 @@ test('exclude and association globs match the same files as the server does', ()
   const globs = ['*.json', '**/configs/*.json', 'configs/*.json', '**/.hidden/**', 'c.yaml', '/w/a/**'];
   for (const file of files) {
     for (const glob of globs) {
-      const server = chooseDialect({ uri: `file://${file}`, languageId: 'yaml' }, { ...DEFAULT_SETTINGS, exclude: [glob] }) === null;
+      const server =
+        chooseDialect({ uri: `file://${file}`, languageId: 'yaml' }, { ...DEFAULT_SETTINGS, exclude: [glob] }) === null;
       const client = !isCandidateDocument(document(file, 'optimizer: {}', 'yaml'), { exclude: [glob] }, []);
       assert.equal(client, server, `${glob} on ${file}: client says excluded=${client}, server ${server}`);
     }
@@ -132,13 +165,26 @@ test('only the head of a huge file is sniffed', () => {
 
 test('activation events: YAML and JSON wake the extension, jsonc does not (VS Code opens its settings.json as jsonc in every window)', () => {
   const events = (MANIFEST as { activationEvents: string[] }).activationEvents;
-  for (const event of ['onLanguage:optim', 'onLanguage:json', 'onLanguage:yaml']) assert.ok(events.includes(event), `${event} missing`);
-  assert.ok(!events.includes('onLanguage:jsonc'), 'onLanguage:jsonc would activate the extension at startup in every workspace');
-  assert.ok(!events.some((event) => event === '*' || event === 'onStartupFinished' || event.startsWith('workspaceContains:')), 'an eager activation event');
+  for (const event of ['onLanguage:optim', 'onLanguage:json', 'onLanguage:yaml'])
+    assert.ok(events.includes(event), `${event} missing`);
+  assert.ok(
+    !events.includes('onLanguage:jsonc'),
+    'onLanguage:jsonc would activate the extension at startup in every workspace',
+  );
+  assert.ok(
+    !events.some((event) => event === '*' || event === 'onStartupFinished' || event.startsWith('workspaceContains:')),
+    'an eager activation event',
+  );
 });
 
 test('Workspace Trust is declared limited, with the interpreter setting restricted', () => {
-  const trust = (MANIFEST as { capabilities?: { untrustedWorkspaces?: { supported?: unknown; description?: unknown; restrictedConfigurations?: unknown } } }).capabilities?.untrustedWorkspaces;
+  const trust = (
+    MANIFEST as {
+      capabilities?: {
+        untrustedWorkspaces?: { supported?: unknown; description?: unknown; restrictedConfigurations?: unknown };
+      };
+    }
+  ).capabilities?.untrustedWorkspaces;
   assert.equal(trust?.supported, 'limited');
   assert.match(String(trust?.description), /trusted workspace/);
   assert.deepEqual(trust?.restrictedConfigurations, ['optimizerLens.python.interpreter']);

@@ -11,7 +11,8 @@ const faultyWorker = path.join(__dirname, 'fixtures', 'faultyWorker.ts');
 
 function spiral(numIter: number): RangeTestJobParams {
   return {
-    rangeTest: parseRangeTestSection({ task: 'spiral', num_iter: numIter, seed: 2, start_lr: 1e-5, end_lr: 1e-2 }).params!,
+    rangeTest: parseRangeTestSection({ task: 'spiral', num_iter: numIter, seed: 2, start_lr: 1e-5, end_lr: 1e-2 })
+      .params!,
     optimizer: { type: 'Adam', params: { lr: 1e-3 } },
     backend: { preferred: 'wasm' },
   };
@@ -21,7 +22,9 @@ test('a range test runs in the worker, reports progress and names its backend', 
   const host = new ComputeHost(faultyWorker);
   try {
     const updates: number[] = [];
-    const outcome = await host.run<RangeTestResult>({ name: 'rangeTest', params: spiral(20) }, (p) => updates.push(p.fraction ?? -1));
+    const outcome = await host.run<RangeTestResult>({ name: 'rangeTest', params: spiral(20) }, (p) =>
+      updates.push(p.fraction ?? -1),
+    );
     assert.equal(outcome.status, 'completed', JSON.stringify(outcome));
     if (outcome.status !== 'completed') return;
     assert.equal(outcome.result.backend, 'wasm');
@@ -37,12 +40,16 @@ test('cancel stops a running job within 200 ms and returns the partial curve', a
   try {
     const controller = new AbortController();
     let cancelledAt = 0;
-    const outcome = host.run<RangeTestResult>({ name: 'rangeTest', params: spiral(100000) }, (p) => {
-      if (!cancelledAt && (p.data as { index?: number } | undefined)?.index === 10) {
-        cancelledAt = performance.now();
-        controller.abort();
-      }
-    }, controller.signal);
+    const outcome = host.run<RangeTestResult>(
+      { name: 'rangeTest', params: spiral(100000) },
+      (p) => {
+        if (!cancelledAt && (p.data as { index?: number } | undefined)?.index === 10) {
+          cancelledAt = performance.now();
+          controller.abort();
+        }
+      },
+      controller.signal,
+    );
     const result = await outcome;
     const latency = performance.now() - cancelledAt;
     assert.equal(result.status, 'cancelled');
@@ -60,8 +67,14 @@ test('a job that throws reports the reason, and the next job works', async () =>
   const host = new ComputeHost(faultyWorker);
   try {
     const failed = await host.run({ name: 'throwingJob', params: {} });
-    assert.deepEqual(failed.status === 'failed' && [failed.kind, failed.reason], ['error', 'Error: synthetic failure for the test']);
-    const input = await host.run({ name: 'rangeTest', params: { ...spiral(10), optimizer: { type: 'Lion', params: { lr: 1e-4 } } } });
+    assert.deepEqual(failed.status === 'failed' && [failed.kind, failed.reason], [
+      'error',
+      'Error: synthetic failure for the test',
+    ]);
+    const input = await host.run({
+      name: 'rangeTest',
+      params: { ...spiral(10), optimizer: { type: 'Lion', params: { lr: 1e-4 } } },
+    });
     assert.equal(input.status === 'failed' && input.kind, 'input');
     const next = await host.run<RangeTestResult>({ name: 'rangeTest', params: spiral(10) });
     assert.equal(next.status, 'completed');

@@ -19,13 +19,22 @@ import { parseRangeTestSection } from '../../server/src/core/rangeTest/index';
 import type { BackendName } from '../../server/src/compute/backends';
 import type { OptimizerConfig } from '../../server/src/core/optim/types';
 
-function params(section: Record<string, unknown>, optimizer: OptimizerConfig, backend: BackendName): RangeTestJobParams {
+function params(
+  section: Record<string, unknown>,
+  optimizer: OptimizerConfig,
+  backend: BackendName,
+): RangeTestJobParams {
   const parsed = parseRangeTestSection(section);
   assert.ok(parsed.params, JSON.stringify(parsed.issues));
   return { rangeTest: parsed.params, optimizer, backend: { preferred: backend } };
 }
 
-const run = (p: RangeTestJobParams) => rangeTestJob(p, () => {}, () => false);
+const run = (p: RangeTestJobParams) =>
+  rangeTestJob(
+    p,
+    () => {},
+    () => false,
+  );
 
 const OPTIMIZERS: OptimizerConfig[] = [
   { type: 'SGD', params: { lr: 0.1 } },
@@ -41,7 +50,9 @@ const OPTIMIZERS: OptimizerConfig[] = [
 /** Why two loss curves from the same seed on two float32 engines differ by more than rounding, or undefined. */
 function curveMismatch(losses: readonly number[], reference: readonly number[]): string | undefined {
   if (losses.length !== reference.length) return `${losses.length} steps against ${reference.length}`;
-  const step = losses.findIndex((loss, i) => !(Math.abs(loss - reference[i]!) <= 1e-4 + 1e-3 * Math.abs(reference[i]!)));
+  const step = losses.findIndex(
+    (loss, i) => !(Math.abs(loss - reference[i]!) <= 1e-4 + 1e-3 * Math.abs(reference[i]!)),
+  );
   return step < 0 ? undefined : `step ${step}: ${losses[step]} vs ${reference[step]}`;
 }
 
@@ -64,7 +75,11 @@ for (const task of ['spiral', 'mnist_mlp', 'cnn'] as const) {
       assert.equal(onnx.task, wasm.task);
       assert.equal(onnx.losses.length, wasm.losses.length, `${optimizer.type}: both ran as many steps`);
       // Float32 on two engines: the rounding differs, the curve must not.
-      assert.equal(curveMismatch(onnx.losses, wasm.losses), undefined, `${optimizer.type} ${JSON.stringify(optimizer.params)}`);
+      assert.equal(
+        curveMismatch(onnx.losses, wasm.losses),
+        undefined,
+        `${optimizer.type} ${JSON.stringify(optimizer.params)}`,
+      );
       assert.ok(onnx.losses[onnx.losses.length - 1] !== onnx.losses[0], 'the weights moved');
     }
   });
@@ -77,26 +92,41 @@ test('cnn: the curve comparison rejects a broken network or update (mutants of t
   const reference = (await run(p)).losses;
   const { resolved } = resolveOptimizer(optimizer);
   assert.ok(resolved);
-  const ramp = rangeTestLearningRates(p.rangeTest.startLr, p.rangeTest.endLr, p.rangeTest.numIter, p.rangeTest.stepMode);
+  const ramp = rangeTestLearningRates(
+    p.rangeTest.startLr,
+    p.rangeTest.endLr,
+    p.rangeTest.numIter,
+    p.rangeTest.stepMode,
+  );
   const curve = async (mutate: (task: BuiltInTask) => BuiltInTask, lrScale = 1): Promise<number[]> => {
-    const trainer = await createTrainer(ort, mutate(builtInTask(p.rangeTest)!), resolved.rule, resolved.hyperparameters);
+    const trainer = await createTrainer(
+      ort,
+      mutate(builtInTask(p.rangeTest)!),
+      resolved.rule,
+      resolved.hyperparameters,
+    );
     assert.ok(typeof trainer !== 'string', String(trainer));
     const losses: number[] = [];
     for (const lr of ramp) losses.push(await trainer.step(lr * lrScale));
     await trainer.dispose();
     return losses;
   };
-  const withWeight = (index: number, change: (weight: InitialWeight) => Float32Array) => (task: BuiltInTask): BuiltInTask => ({
-    ...task,
-    weights: task.weights.map((weight, i) => (i === index ? { shape: weight.shape, values: change(weight) } : weight)),
-  });
+  const withWeight =
+    (index: number, change: (weight: InitialWeight) => Float32Array) =>
+    (task: BuiltInTask): BuiltInTask => ({
+      ...task,
+      weights: task.weights.map((weight, i) =>
+        i === index ? { shape: weight.shape, values: change(weight) } : weight,
+      ),
+    });
   // The harness itself agrees with WASM: the mutants below differ only by their mutation.
   assert.equal(curveMismatch(await curve((task) => task), reference), undefined);
   // The second kernel's taps flipped (a convolution instead of a cross-correlation).
   const flipped = withWeight(2, ({ values }) => {
     const out = new Float32Array(values.length);
     const rowWidth = values.length / 9;
-    for (let tap = 0; tap < 9; tap++) out.set(values.subarray((8 - tap) * rowWidth, (9 - tap) * rowWidth), tap * rowWidth);
+    for (let tap = 0; tap < 9; tap++)
+      out.set(values.subarray((8 - tap) * rowWidth, (9 - tap) * rowWidth), tap * rowWidth);
     return out;
   });
   assert.notEqual(curveMismatch(await curve(flipped), reference), undefined, 'flipped kernel');
@@ -125,12 +155,22 @@ test('onnxruntime: same seed, same curve; another seed, another curve', async ()
 });
 
 test('a task or optimizer onnxruntime cannot run falls back to the next backend, and says why', async () => {
-  const filter = (task: string, rule: 'Adam' | 'Lion') => rangeTestFilter(params({ task, model: 'm.json', data: 'd.csv' }, { type: 'Adam', params: {} }, 'onnxruntime').rangeTest, rule)('onnxruntime');
+  const filter = (task: string, rule: 'Adam' | 'Lion') =>
+    rangeTestFilter(
+      params({ task, model: 'm.json', data: 'd.csv' }, { type: 'Adam', params: {} }, 'onnxruntime').rangeTest,
+      rule,
+    )('onnxruntime');
   for (const task of ['spiral', 'mnist_mlp', 'cnn']) assert.equal(filter(task, 'Adam'), undefined, task);
   // A user model is read to see whether its graph can be built (test/compute/onnxUserModel.test.ts); one that is not there goes to TensorFlow.js.
-  assert.match(filter('user', 'Adam') ?? '', /^cannot build the graph of m\.json: range_test\.model: file not found: m\.json \(looked for .*\); TensorFlow\.js runs it$/);
+  assert.match(
+    filter('user', 'Adam') ?? '',
+    /^cannot build the graph of m\.json: range_test\.model: file not found: m\.json \(looked for .*\); TensorFlow\.js runs it$/,
+  );
   assert.equal(filter('cnn', 'Lion'), 'has no Lion update');
-  await assert.rejects(run(params({ task: 'spiral', num_iter: 5 }, { type: 'Lion', params: { lr: 1e-4 } }, 'onnxruntime')), /Lion has no TensorFlow\.js implementation/);
+  await assert.rejects(
+    run(params({ task: 'spiral', num_iter: 5 }, { type: 'Lion', params: { lr: 1e-4 } }, 'onnxruntime')),
+    /Lion has no TensorFlow\.js implementation/,
+  );
 });
 
 test('the training graph refuses an optimizer it does not implement, with a reason', () => {
@@ -149,7 +189,10 @@ test('per-step scalars follow torch.optim: SGD momentum buffer starts as the gra
   const scalars = stepScalars('AdamW', adam.hyperparameters, 3, 1e-3);
   // Both bias corrections folded into the step size and eps: lr / c1 / (sqrt(v) / sqrt(c2) + eps), with the first
   // moment kept as m / k, k = (1 - beta1) / sqrt(1 - beta2).
-  assert.equal(scalars.stepSize, (1e-3 / (1 - 0.9 ** 3)) * Math.sqrt(1 - 0.999 ** 3) * ((1 - 0.9) / Math.sqrt(1 - 0.999)));
+  assert.equal(
+    scalars.stepSize,
+    (1e-3 / (1 - 0.9 ** 3)) * Math.sqrt(1 - 0.999 ** 3) * ((1 - 0.9) / Math.sqrt(1 - 0.999)),
+  );
   assert.equal(scalars.epsilon, 1e-8 * Math.sqrt(1 - 0.999 ** 3));
   assert.equal(scalars.decay, 1 - 1e-3 * 0.1);
   const adagrad = resolveOptimizer({ type: 'Adagrad', params: { lr: 0.01, lr_decay: 0.5 } }).resolved!;
@@ -157,8 +200,21 @@ test('per-step scalars follow torch.optim: SGD momentum buffer starts as the gra
 });
 
 test('a missing or broken onnxruntime-node reads as one line', () => {
-  const missing = Object.assign(new Error("Cannot find module 'onnxruntime-node'\nRequire stack:\n- /x/worker.js"), { code: 'MODULE_NOT_FOUND' });
-  assert.equal(explainOnnxRuntimeFailure(missing), 'not shipped in this build (optional package onnxruntime-node is not installed)');
-  const broken = Object.assign(new Error('libonnxruntime.so.1: cannot open shared object file: No such file or directory\n    at Module._extensions'), { code: 'ERR_DLOPEN_FAILED' });
-  assert.equal(explainOnnxRuntimeFailure(broken), 'onnxruntime-node could not be loaded: libonnxruntime.so.1: cannot open shared object file: No such file or directory');
+  const missing = Object.assign(new Error("Cannot find module 'onnxruntime-node'\nRequire stack:\n- /x/worker.js"), {
+    code: 'MODULE_NOT_FOUND',
+  });
+  assert.equal(
+    explainOnnxRuntimeFailure(missing),
+    'not shipped in this build (optional package onnxruntime-node is not installed)',
+  );
+  const broken = Object.assign(
+    new Error(
+      'libonnxruntime.so.1: cannot open shared object file: No such file or directory\n    at Module._extensions',
+    ),
+    { code: 'ERR_DLOPEN_FAILED' },
+  );
+  assert.equal(
+    explainOnnxRuntimeFailure(broken),
+    'onnxruntime-node could not be loaded: libonnxruntime.so.1: cannot open shared object file: No such file or directory',
+  );
 });

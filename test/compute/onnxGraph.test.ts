@@ -43,7 +43,11 @@ test('scaledSum folds the factors into the Gemm that nothing else reads, and com
   const a = Float32Array.from([1, 2, 3, 4, 5, 6]);
   const b = Float32Array.from([1, -1, 2, 0.5, 0, 3, -2, 1, 4, 1, 1, -3]);
   const p = Float32Array.from([8, -4, 2, 6, 1, 0, -2, 10]);
-  const feeds = { a: new ort.Tensor('float32', a, [3, 2]), b: new ort.Tensor('float32', b, [3, 4]), p: new ort.Tensor('float32', p, [2, 4]) };
+  const feeds = {
+    a: new ort.Tensor('float32', a, [3, 2]),
+    b: new ort.Tensor('float32', b, [3, 4]),
+    p: new ort.Tensor('float32', p, [2, 4]),
+  };
   // Worked by hand: (a^T b)[i][j] = sum_k a[k][i] b[k][j].
   const expected: number[] = [];
   for (let i = 0; i < 2; i++) {
@@ -59,7 +63,14 @@ test('scaledSum folds the factors into the Gemm that nothing else reads, and com
 
 test('an MLP trainer given the schedule runs four steps per call: the same losses, one per step, and the schedule is enforced', async () => {
   // 10 steps: two full runs of four and one run whose last two steps are past the schedule.
-  const params = parseRangeTestSection({ task: 'mnist_mlp', num_iter: 10, seed: 2, batch_size: 32, start_lr: 1e-3, end_lr: 1e-1 }).params!;
+  const params = parseRangeTestSection({
+    task: 'mnist_mlp',
+    num_iter: 10,
+    seed: 2,
+    batch_size: 32,
+    start_lr: 1e-3,
+    end_lr: 1e-1,
+  }).params!;
   const { resolved } = resolveOptimizer({ type: 'AdamW', params: { lr: 1e-3, weight_decay: 0.01 } });
   assert.ok(resolved);
   const ramp = rangeTestLearningRates(params.startLr, params.endLr, params.numIter, params.stepMode);
@@ -74,7 +85,9 @@ test('an MLP trainer given the schedule runs four steps per call: the same losse
   const oneByOne = await curve();
   const grouped = await curve(ramp);
   assert.equal(grouped.length, 10);
-  grouped.forEach((loss, i) => assert.ok(Math.abs(loss - oneByOne[i]!) <= 1e-6 * Math.abs(oneByOne[i]!), `step ${i}: ${loss} vs ${oneByOne[i]}`));
+  grouped.forEach((loss, i) =>
+    assert.ok(Math.abs(loss - oneByOne[i]!) <= 1e-6 * Math.abs(oneByOne[i]!), `step ${i}: ${loss} vs ${oneByOne[i]}`),
+  );
   assert.ok(oneByOne[9] !== oneByOne[0], 'the weights moved');
 
   const trainer = await createTrainer(ort, builtInTask(params)!, resolved.rule, resolved.hyperparameters, ramp);

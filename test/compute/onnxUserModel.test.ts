@@ -40,14 +40,20 @@ async function writeModel(name: string, model: LayersModel): Promise<string> {
       const fanOut = shape[shape.length - 1]!;
       const fanIn = shape.length > 1 ? weight.size / fanOut : fanOut;
       const scale = shape.length > 1 ? Math.sqrt(6 / (fanIn + fanOut)) : 0.1;
-      return tf.tensor(Float32Array.from({ length: weight.size }, (_, i) => scale * Math.sin(1.7 * i + w + 0.3)), shape);
+      return tf.tensor(
+        Float32Array.from({ length: weight.size }, (_, i) => scale * Math.sin(1.7 * i + w + 0.3)),
+        shape,
+      );
     }),
   );
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       fs.writeFileSync(path.join(workspace, `${name}.bin`), Buffer.from(artifacts.weightData as ArrayBuffer));
       const manifest = [{ paths: [`${name}.bin`], weights: artifacts.weightSpecs! }];
-      fs.writeFileSync(path.join(workspace, `${name}.json`), JSON.stringify({ modelTopology: artifacts.modelTopology, format: 'layers-model', weightsManifest: manifest }));
+      fs.writeFileSync(
+        path.join(workspace, `${name}.json`),
+        JSON.stringify({ modelTopology: artifacts.modelTopology, format: 'layers-model', weightsManifest: manifest }),
+      );
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
@@ -67,18 +73,31 @@ function writeCsv(name: string, features: number, classes: number): string {
   return name;
 }
 
-function params(model: string, data: string, optimizer: OptimizerConfig, backend: BackendName, ramp = { start_lr: 1e-3, end_lr: 3e-1 }): RangeTestJobParams {
+function params(
+  model: string,
+  data: string,
+  optimizer: OptimizerConfig,
+  backend: BackendName,
+  ramp = { start_lr: 1e-3, end_lr: 3e-1 },
+): RangeTestJobParams {
   const parsed = parseRangeTestSection({ task: 'user', model, data, num_iter: 15, seed: 3, batch_size: 16, ...ramp });
   assert.ok(parsed.params, JSON.stringify(parsed.issues));
   return { rangeTest: parsed.params, optimizer, backend: { preferred: backend }, workspaceRoot: workspace };
 }
 
-const run = (p: RangeTestJobParams) => rangeTestJob(p, () => {}, () => false);
+const run = (p: RangeTestJobParams) =>
+  rangeTestJob(
+    p,
+    () => {},
+    () => false,
+  );
 
 /** Why two loss curves on two float32 engines differ by more than rounding (test/compute/onnxBackend.test.ts's tolerance). */
 function curveMismatch(losses: readonly number[], reference: readonly number[]): string | undefined {
   if (losses.length !== reference.length) return `${losses.length} steps against ${reference.length}`;
-  const step = losses.findIndex((loss, i) => !(Math.abs(loss - reference[i]!) <= 1e-4 + 1e-3 * Math.abs(reference[i]!)));
+  const step = losses.findIndex(
+    (loss, i) => !(Math.abs(loss - reference[i]!) <= 1e-4 + 1e-3 * Math.abs(reference[i]!)),
+  );
   return step < 0 ? undefined : `step ${step}: ${losses[step]} vs ${reference[step]}`;
 }
 
@@ -104,13 +123,25 @@ const MODELS: Record<string, { build: () => LayersModel; features: number; class
     task: /4-class cross-entropy/,
   },
   'classifier without softmax (cross-entropy on logits), sigmoid hidden layer': {
-    build: () => layers.sequential({ layers: [layers.layers.dense({ units: 12, activation: 'sigmoid', inputShape: [5] }), layers.layers.dense({ units: 3 })] }),
+    build: () =>
+      layers.sequential({
+        layers: [
+          layers.layers.dense({ units: 12, activation: 'sigmoid', inputShape: [5] }),
+          layers.layers.dense({ units: 3 }),
+        ],
+      }),
     features: 5,
     classes: 3,
     task: /3-class cross-entropy/,
   },
   'regression with one output (mean squared error)': {
-    build: () => layers.sequential({ layers: [layers.layers.dense({ units: 10, activation: 'relu', inputShape: [3] }), layers.layers.dense({ units: 1, activation: 'linear' })] }),
+    build: () =>
+      layers.sequential({
+        layers: [
+          layers.layers.dense({ units: 10, activation: 'relu', inputShape: [3] }),
+          layers.layers.dense({ units: 1, activation: 'linear' }),
+        ],
+      }),
     features: 3,
     classes: 1,
     task: /mean squared error/,
@@ -130,7 +161,11 @@ for (const [title, spec] of Object.entries(MODELS)) {
       assert.equal(onnx.task, wasm.task);
       assert.match(onnx.task, spec.task);
       assert.equal(onnx.losses.length, 15, `${optimizer.type}: every step ran`);
-      assert.equal(curveMismatch(onnx.losses, wasm.losses), undefined, `${optimizer.type} ${JSON.stringify(optimizer.params)}`);
+      assert.equal(
+        curveMismatch(onnx.losses, wasm.losses),
+        undefined,
+        `${optimizer.type} ${JSON.stringify(optimizer.params)}`,
+      );
       assert.notEqual(onnx.losses[onnx.losses.length - 1], onnx.losses[0], 'the weights moved');
     }
   });
@@ -159,7 +194,11 @@ test('user CNN (Conv2D same and valid, MaxPooling2D, Flatten, Dense): onnxruntim
     assert.equal(onnx.backend, 'onnxruntime', JSON.stringify(onnx.backendAttempts));
     assert.equal(cpu.backend, 'cpu');
     assert.equal(onnx.losses.length, 15);
-    assert.equal(curveMismatch(onnx.losses, cpu.losses), undefined, `${optimizer.type} ${JSON.stringify(optimizer.params)}`);
+    assert.equal(
+      curveMismatch(onnx.losses, cpu.losses),
+      undefined,
+      `${optimizer.type} ${JSON.stringify(optimizer.params)}`,
+    );
     assert.notEqual(onnx.losses[onnx.losses.length - 1], onnx.losses[0], 'the weights moved');
   }
 });
@@ -167,59 +206,131 @@ test('user CNN (Conv2D same and valid, MaxPooling2D, Flatten, Dense): onnxruntim
 test('a user model with a layer the graph builder does not express falls back to TensorFlow.js, with the reason in the attempts', async () => {
   const model = await writeModel(
     'dropout',
-    layers.sequential({ layers: [layers.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), layers.layers.dropout({ rate: 0.5 }), layers.layers.dense({ units: 3, activation: 'softmax' })] }),
+    layers.sequential({
+      layers: [
+        layers.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }),
+        layers.layers.dropout({ rate: 0.5 }),
+        layers.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    }),
   );
   const data = writeCsv('dropout.csv', 4, 3);
   const result = await run(params(model, data, { type: 'Adam', params: { lr: 1e-3 } }, 'onnxruntime'));
   assert.equal(result.backend, 'wasm');
   const onnx = result.backendAttempts.find((attempt) => attempt.name === 'onnxruntime');
   assert.equal(onnx?.loaded, false);
-  assert.match(onnx?.reason ?? '', /^cannot build the graph of dropout\.json: layer dropout_Dropout\d+ is a Dropout layer, random at train time; TensorFlow\.js runs it$/);
+  assert.match(
+    onnx?.reason ?? '',
+    /^cannot build the graph of dropout\.json: layer dropout_Dropout\d+ is a Dropout layer, random at train time; TensorFlow\.js runs it$/,
+  );
   assert.ok(result.losses.length > 0);
 });
 
 test('planUserModel refuses what it cannot build, each with its reason', () => {
-  const dense = (config: Record<string, unknown>) => ({ class_name: 'Dense', config: { name: 'd', units: 2, batch_input_shape: [null, 3], ...config } });
-  const manifest = [{ paths: ['w.bin'], weights: [{ name: 'd/kernel', shape: [3, 2], dtype: 'float32' }, { name: 'd/bias', shape: [2], dtype: 'float32' }] }];
+  const dense = (config: Record<string, unknown>) => ({
+    class_name: 'Dense',
+    config: { name: 'd', units: 2, batch_input_shape: [null, 3], ...config },
+  });
+  const manifest = [
+    {
+      paths: ['w.bin'],
+      weights: [
+        { name: 'd/kernel', shape: [3, 2], dtype: 'float32' },
+        { name: 'd/bias', shape: [2], dtype: 'float32' },
+      ],
+    },
+  ];
   const plan = (layersList: unknown[], weightsManifest: unknown = manifest, className = 'Sequential') =>
     planUserModel({ modelTopology: { class_name: className, config: { layers: layersList } }, weightsManifest });
   const accepted = plan([dense({ activation: 'softmax' })]);
   assert.equal(typeof accepted, 'object');
   assert.equal(typeof accepted === 'object' && accepted.loss, 'probabilities');
-  assert.equal(plan([dense({ activation: 'softmax' })], manifest, 'Functional'), 'it is a Functional model; only Sequential stacks are built');
-  assert.equal(plan([dense({ activation: 'elu' })]), 'layer d has activation elu; the graph builder expresses linear, relu, sigmoid, tanh, softmax (softmax on Dense layers)');
-  assert.equal(plan([dense({ kernel_regularizer: { class_name: 'L1L2', config: { l2: 0.01 } } })]), 'layer d has a kernel_regularizer');
+  assert.equal(
+    plan([dense({ activation: 'softmax' })], manifest, 'Functional'),
+    'it is a Functional model; only Sequential stacks are built',
+  );
+  assert.equal(
+    plan([dense({ activation: 'elu' })]),
+    'layer d has activation elu; the graph builder expresses linear, relu, sigmoid, tanh, softmax (softmax on Dense layers)',
+  );
+  assert.equal(
+    plan([dense({ kernel_regularizer: { class_name: 'L1L2', config: { l2: 0.01 } } })]),
+    'layer d has a kernel_regularizer',
+  );
   assert.equal(plan([dense({ trainable: false })]), 'layer d is frozen (trainable: false)');
-  assert.equal(plan([{ class_name: 'LSTM', config: { name: 'r', batch_input_shape: [null, 4, 4] } }]), 'layer r is a LSTM layer; the graph builder expresses Dense, Conv2D, MaxPooling2D, Flatten layers');
+  assert.equal(
+    plan([{ class_name: 'LSTM', config: { name: 'r', batch_input_shape: [null, 4, 4] } }]),
+    'layer r is a LSTM layer; the graph builder expresses Dense, Conv2D, MaxPooling2D, Flatten layers',
+  );
   const conv = (config: Record<string, unknown>) => ({
     class_name: 'Conv2D',
-    config: { name: 'c', batch_input_shape: [null, 4, 4, 1], filters: 2, kernel_size: [3, 3], strides: [1, 1], padding: 'same', dilation_rate: [1, 1], ...config },
+    config: {
+      name: 'c',
+      batch_input_shape: [null, 4, 4, 1],
+      filters: 2,
+      kernel_size: [3, 3],
+      strides: [1, 1],
+      padding: 'same',
+      dilation_rate: [1, 1],
+      ...config,
+    },
   });
   assert.equal(plan([conv({ strides: [2, 2] }), dense({})]), 'layer c has strides or dilation other than 1');
-  assert.equal(plan([conv({ kernel_size: [2, 2] }), dense({})]), 'layer c pads an even kernel (same padding, uneven sides)');
-  assert.equal(plan([conv({ activation: 'softmax' }), dense({})]), 'layer c has activation softmax; the graph builder expresses linear, relu, sigmoid, tanh, softmax (softmax on Dense layers)');
-  assert.equal(plan([conv({}), { class_name: 'MaxPooling2D', config: { name: 'm', pool_size: [3, 3], strides: null } }]), 'layer m pools other than 2x2 windows with stride 2');
+  assert.equal(
+    plan([conv({ kernel_size: [2, 2] }), dense({})]),
+    'layer c pads an even kernel (same padding, uneven sides)',
+  );
+  assert.equal(
+    plan([conv({ activation: 'softmax' }), dense({})]),
+    'layer c has activation softmax; the graph builder expresses linear, relu, sigmoid, tanh, softmax (softmax on Dense layers)',
+  );
+  assert.equal(
+    plan([conv({}), { class_name: 'MaxPooling2D', config: { name: 'm', pool_size: [3, 3], strides: null } }]),
+    'layer m pools other than 2x2 windows with stride 2',
+  );
   assert.equal(plan([conv({})]), 'its last layer is not a Dense layer');
-  assert.equal(plan([dense({ batch_input_shape: [null, 2, 3] })]), 'layer d is a Dense layer on an input of rank 3 (no Flatten before it)');
-  const quantized = [{ paths: ['w.bin'], weights: [{ name: 'd/kernel', shape: [3, 2], dtype: 'float32', quantization: { dtype: 'uint8' } }] }];
+  assert.equal(
+    plan([dense({ batch_input_shape: [null, 2, 3] })]),
+    'layer d is a Dense layer on an input of rank 3 (no Flatten before it)',
+  );
+  const quantized = [
+    {
+      paths: ['w.bin'],
+      weights: [{ name: 'd/kernel', shape: [3, 2], dtype: 'float32', quantization: { dtype: 'uint8' } }],
+    },
+  ];
   assert.equal(plan([dense({})], quantized), 'weight d/kernel is stored as quantized values, not plain float32');
   assert.equal(plan([dense({ units: 4 })]), 'weight d/kernel has shape [3, 2], not [3, 4]');
   assert.equal(planUserModel('not a model'), 'it has no Layers model topology');
 });
 
 test('on onnxruntime the user files go through the same checks: weight files stay in the workspace, shapes and labels match', async () => {
-  const model = await writeModel('checked', layers.sequential({ layers: [layers.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }));
+  const model = await writeModel(
+    'checked',
+    layers.sequential({ layers: [layers.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }),
+  );
   const data = writeCsv('checked.csv', 4, 3);
   const adam: OptimizerConfig = { type: 'Adam', params: { lr: 1e-3 } };
   fs.writeFileSync(path.join(workspace, 'narrow.csv'), '1,2,3,0\n4,5,6,1\n');
-  await assert.rejects(run(params(model, 'narrow.csv', adam, 'onnxruntime')), /^RangeTestInputError: Shape mismatch: checked\.json expects 4 input features .* narrow\.csv has 3 feature columns/);
+  await assert.rejects(
+    run(params(model, 'narrow.csv', adam, 'onnxruntime')),
+    /^RangeTestInputError: Shape mismatch: checked\.json expects 4 input features .* narrow\.csv has 3 feature columns/,
+  );
   fs.writeFileSync(path.join(workspace, 'labels.csv'), '1,2,3,4,0\n1,2,3,4,7\n');
-  await assert.rejects(run(params(model, 'labels.csv', adam, 'onnxruntime')), /^RangeTestInputError: labels\.csv: the label in data row 2 is 7, but the model has 3 classes/);
+  await assert.rejects(
+    run(params(model, 'labels.csv', adam, 'onnxruntime')),
+    /^RangeTestInputError: labels\.csv: the label in data row 2 is 7, but the model has 3 classes/,
+  );
   // A weight path in the manifest that leaves the workspace is refused before anything is read.
-  const json = JSON.parse(fs.readFileSync(path.join(workspace, model), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+  const json = JSON.parse(fs.readFileSync(path.join(workspace, model), 'utf8')) as {
+    weightsManifest: { paths: string[] }[];
+  };
   json.weightsManifest[0]!.paths = ['../outside.bin'];
   fs.writeFileSync(path.join(workspace, 'escaping.json'), JSON.stringify(json));
-  await assert.rejects(run(params('escaping.json', data, adam, 'onnxruntime')), /^RangeTestInputError: weight file of escaping\.json: "\.\.\/outside\.bin" is outside the workspace folder/);
+  await assert.rejects(
+    run(params('escaping.json', data, adam, 'onnxruntime')),
+    /^RangeTestInputError: weight file of escaping\.json: "\.\.\/outside\.bin" is outside the workspace folder/,
+  );
   // The engine that ran: the checks above were ONNX Runtime's own (the good files run there).
   assert.equal((await run(params(model, data, adam, 'onnxruntime'))).backend, 'onnxruntime');
 });

@@ -52,7 +52,10 @@ interface Run {
   pid: number | undefined;
 }
 
-async function run(jobSpec: PythonRunnerSpec, options: Partial<StartRunnerOptions> & { onStepHandle?: (step: RunnerStep, handle: RunnerHandle) => void } = {}): Promise<Run> {
+async function run(
+  jobSpec: PythonRunnerSpec,
+  options: Partial<StartRunnerOptions> & { onStepHandle?: (step: RunnerStep, handle: RunnerHandle) => void } = {},
+): Promise<Run> {
   const steps: RunnerStep[] = [];
   let stderr = '';
   const { onStepHandle, ...rest } = options;
@@ -78,7 +81,11 @@ async function run(jobSpec: PythonRunnerSpec, options: Partial<StartRunnerOption
  */
 function assertGone(pid: number | undefined): void {
   if (pid === undefined) return;
-  assert.throws(() => process.kill(pid, 0), (error: NodeJS.ErrnoException) => error.code === 'ESRCH', `process ${pid} is still there`);
+  assert.throws(
+    () => process.kill(pid, 0),
+    (error: NodeJS.ErrnoException) => error.code === 'ESRCH',
+    `process ${pid} is still there`,
+  );
   try {
     process.kill(-pid, 0);
   } catch (error) {
@@ -90,23 +97,30 @@ function assertGone(pid: number | undefined): void {
 
 /** The processes of a process group that are not zombies, from /proc (Linux). */
 function runningInGroup(pgid: number): string[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((entry) => {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(pgrp) === pgid && state !== 'Z' && state !== 'X' ? [`${entry} (${state})`] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(pgrp) === pgid && state !== 'Z' && state !== 'X' ? [`${entry} (${state})`] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 function python(args: string[], input?: string): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = execFile(PYTHON, args, { cwd: PROJECT, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve({ stdout, stderr });
-    });
+    const child = execFile(
+      PYTHON,
+      args,
+      { cwd: PROJECT, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }, maxBuffer: 1 << 24 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${error.message}\n${stderr}`));
+        else resolve({ stdout, stderr });
+      },
+    );
     if (input !== undefined) child.stdin?.end(input);
   });
 }
@@ -166,7 +180,13 @@ async function listTree(root: string): Promise<string[]> {
   return entries.map(String).sort();
 }
 
-function failed(outcome: RunnerOutcome): { kind: string; message: string; summary?: string; file?: string; line?: number } {
+function failed(outcome: RunnerOutcome): {
+  kind: string;
+  message: string;
+  summary?: string;
+  file?: string;
+  line?: number;
+} {
   assert.equal(outcome.end.status, 'failed', JSON.stringify(outcome.end));
   return outcome.end as { kind: string; message: string; summary?: string; file?: string; line?: number };
 }
@@ -187,7 +207,8 @@ test('entry points: the streamed lrs and losses equal a plain PyTorch loop (Adam
     });
     const [result, reference] = await Promise.all([
       run(job),
-      referenceLosses(`
+      referenceLosses(
+        `
 from train.models import build_model, param_groups
 from train.data import train_loader
 model = build_model()
@@ -196,19 +217,33 @@ loader = train_loader()
 opt = torch.optim.AdamW(param_groups(model), weight_decay=0.01, betas=(0.9, 0.95))
 ratios = [1.0, 0.1]
 loss_of = lambda batch: torch.nn.functional.cross_entropy(model(batch[0]), batch[1])
-`, lrs),
+`,
+        lrs,
+      ),
     ]);
     assert.deepEqual(result.outcome.end, { status: 'completed', steps: 20 });
     assert.equal(result.outcome.hello?.torch.startsWith('1.13'), true, JSON.stringify(result.outcome.hello));
     assert.equal(result.outcome.hello?.executable, PYTHON);
     assert.equal(result.outcome.hello?.device, 'cpu');
-    assert.deepEqual(result.steps.map((step) => step.index), lrs.map((_, i) => i));
-    assert.deepEqual(result.steps.map((step) => step.lr), lrs);
-    assertClose(result.steps.map((step) => step.loss), reference.losses, 'runner vs plain loop');
+    assert.deepEqual(
+      result.steps.map((step) => step.index),
+      lrs.map((_, i) => i),
+    );
+    assert.deepEqual(
+      result.steps.map((step) => step.lr),
+      lrs,
+    );
+    assertClose(
+      result.steps.map((step) => step.loss),
+      reference.losses,
+      'runner vs plain loop',
+    );
     assert.match(result.stderr, /building the model/, 'the user print goes to stderr');
     assert.deepEqual(await listTree(copy), before, 'the runner wrote into the workspace');
     const perStepRunner = (result.outcome.loopSeconds ?? NaN) / 20;
-    console.log(`per step: runner ${(perStepRunner * 1e3).toFixed(2)} ms, plain loop ${((reference.seconds / 20) * 1e3).toFixed(2)} ms; first step after ${result.outcome.firstStepSeconds?.toFixed(2)} s`);
+    console.log(
+      `per step: runner ${(perStepRunner * 1e3).toFixed(2)} ms, plain loop ${((reference.seconds / 20) * 1e3).toFixed(2)} ms; first step after ${result.outcome.firstStepSeconds?.toFixed(2)} s`,
+    );
   } finally {
     await rm(copy, { recursive: true, force: true });
   }
@@ -222,7 +257,10 @@ test('Lightning mode: a plain module (training_step, configure_optimizers) and d
     data: undefined,
     loss: undefined,
     lightning: {
-      model: { class_path: 'train.lit.LitClassifier', init_args: { backbone: { class_path: 'train.lit.Backbone', init_args: { hidden: 24 } }, lr: 0.05 } },
+      model: {
+        class_path: 'train.lit.LitClassifier',
+        init_args: { backbone: { class_path: 'train.lit.Backbone', init_args: { hidden: 24 } }, lr: 0.05 },
+      },
       data: { class_path: 'train.lit.SyntheticDataModule', init_args: { batch_size: 32 } },
     },
     optimizer: null,
@@ -230,7 +268,8 @@ test('Lightning mode: a plain module (training_step, configure_optimizers) and d
   });
   const [result, reference] = await Promise.all([
     run(job),
-    referenceLosses(`
+    referenceLosses(
+      `
 from train.lit import Backbone, LitClassifier, SyntheticDataModule
 model = LitClassifier(backbone=Backbone(hidden=24), lr=0.05)
 model.train()
@@ -241,17 +280,26 @@ loader = dm.train_dataloader()
 opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
 ratios = [1.0]
 loss_of = lambda batch: model.training_step(batch, 0)["loss"]
-`, lrs),
+`,
+      lrs,
+    ),
   ]);
   assert.deepEqual(result.outcome.end, { status: 'completed', steps: 12 });
-  assertClose(result.steps.map((step) => step.loss), reference.losses, 'Lightning runner vs plain loop');
+  assertClose(
+    result.steps.map((step) => step.loss),
+    reference.losses,
+    'Lightning runner vs plain loop',
+  );
   assert.match(result.stderr, /prepare_data[\s\S]*setup\(stage=fit\)/);
 });
 
 test('Lightning mode with the optimizer from the config (LightningCLI `optimizer:`)', async () => {
   const job = spec({
     mode: 'lightning',
-    lightning: { model: { class_path: 'train.lit.LitClassifier' }, data: { class_path: 'train.lit.SyntheticDataModule', init_args: { batch_size: 64 } } },
+    lightning: {
+      model: { class_path: 'train.lit.LitClassifier' },
+      data: { class_path: 'train.lit.SyntheticDataModule', init_args: { batch_size: 64 } },
+    },
     optimizer: { class_path: 'torch.optim.SGD', kwargs: { lr: 0.01, momentum: 0.9 } },
     lrs: [0.01, 0.02, 0.03],
   });
@@ -262,10 +310,17 @@ test('Lightning mode with the optimizer from the config (LightningCLI `optimizer
 
 test('Hugging Face style: dict batches go to model(**batch) and the loss is read from `.loss`, equal to a plain loop', async () => {
   const lrs = ramp(1e-4, 1e-1, 8);
-  const job = spec({ model: 'train.hf_style:build_model', data: 'train.hf_style:train_loader', loss: null, optimizer: { class_path: 'Adam', kwargs: {} }, lrs });
+  const job = spec({
+    model: 'train.hf_style:build_model',
+    data: 'train.hf_style:train_loader',
+    loss: null,
+    optimizer: { class_path: 'Adam', kwargs: {} },
+    lrs,
+  });
   const [result, reference] = await Promise.all([
     run(job),
-    referenceLosses(`
+    referenceLosses(
+      `
 from train.hf_style import build_model, train_loader
 model = build_model()
 model.train()
@@ -273,17 +328,36 @@ loader = train_loader()
 opt = torch.optim.Adam(model.parameters(), lr=${lrs[0]})
 ratios = [1.0]
 loss_of = lambda batch: model(**batch).loss
-`, lrs),
+`,
+      lrs,
+    ),
   ]);
   assert.deepEqual(result.outcome.end, { status: 'completed', steps: 8 });
-  assertClose(result.steps.map((step) => step.loss), reference.losses, 'HF-style runner vs plain loop');
+  assertClose(
+    result.steps.map((step) => step.loss),
+    reference.losses,
+    'HF-style runner vs plain loop',
+  );
 });
 
 test('a generator function of dict batches is called again for each pass; C-level writes to fd 1 do not reach the protocol', async () => {
-  const result = await run(spec({ model: 'train.models:build_model_on_stdout', data: 'train.data:batch_list', lrs: [0.01, 0.01, 0.01, 0.01, 0.01, 0.01] }));
+  const result = await run(
+    spec({
+      model: 'train.models:build_model_on_stdout',
+      data: 'train.data:batch_list',
+      lrs: [0.01, 0.01, 0.01, 0.01, 0.01, 0.01],
+    }),
+  );
   assert.deepEqual(result.outcome.end, { status: 'completed', steps: 6 });
   assert.match(result.stderr, /raw bytes on fd 1/);
-  const generated = await run(spec({ model: 'train.hf_style:build_model', data: 'train.hf_style:dict_batches', loss: null, lrs: Array(10).fill(1e-3) }));
+  const generated = await run(
+    spec({
+      model: 'train.hf_style:build_model',
+      data: 'train.hf_style:dict_batches',
+      loss: null,
+      lrs: Array(10).fill(1e-3),
+    }),
+  );
   assert.deepEqual(generated.outcome.end, { status: 'completed', steps: 10 });
 });
 
@@ -326,7 +400,11 @@ test('stop() after step k ends the run as stopped after k+1..k+2 steps', async (
 });
 
 test('EOF on stdin (the parent is gone) ends the runner at once', async () => {
-  const child = spawn(PYTHON, ['-u', RUNNER], { cwd: PROJECT, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  const child = spawn(PYTHON, ['-u', RUNNER], {
+    cwd: PROJECT,
+    stdio: ['pipe', 'pipe', 'ignore'],
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   child.stdin.write(`${JSON.stringify({ protocol: 1, ...spec({ lrs: Array(100_000).fill(1e-3) }) })}\n`);
   let closedAt = 0;
@@ -347,7 +425,8 @@ test('EOF on stdin (the parent is gone) ends the runner at once', async () => {
 
 test('an exception in the user model: kind user-code, the message, the fixture file and the line', async () => {
   const file = path.join(PROJECT, 'train', 'broken.py');
-  const line = (await readFile(file, 'utf8')).split('\n').findIndex((text) => text.includes('optlens-test: raises here')) + 1;
+  const line =
+    (await readFile(file, 'utf8')).split('\n').findIndex((text) => text.includes('optlens-test: raises here')) + 1;
   const result = await run(spec({ model: 'train.broken:build_raising_model' }));
   const end = failed(result.outcome);
   assert.equal(end.kind, 'user-code');
@@ -417,8 +496,10 @@ test('data, device and spec failures', async () => {
   assert.match(exits.message, /SystemExit/);
 });
 
-test('an optimizer keyword this torch does not know, or an optimizer it does not have: kind optimizer with torch\'s message', async () => {
-  const fused = failed((await run(spec({ optimizer: { class_path: 'torch.optim.SGD', kwargs: { lr: 0.1, fused: true } } }))).outcome);
+test("an optimizer keyword this torch does not know, or an optimizer it does not have: kind optimizer with torch's message", async () => {
+  const fused = failed(
+    (await run(spec({ optimizer: { class_path: 'torch.optim.SGD', kwargs: { lr: 0.1, fused: true } } }))).outcome,
+  );
   assert.equal(fused.kind, 'optimizer');
   assert.match(fused.message, /unexpected keyword argument 'fused'/);
   const missing = failed((await run(spec({ optimizer: { class_path: 'torch.optim.Lion', kwargs: {} } }))).outcome);
@@ -479,7 +560,10 @@ print(json.dumps({
   assert.equal(result['cuda1_none'][0], 'device');
   assert.match(result['cuda1_none'][1] ?? '', /cuda:1 was requested but this torch was built without CUDA/);
   assert.equal(result['mps_none'][0], 'device');
-  assert.deepEqual(result['no_driver'], ['device', 'cuda was requested but torch.cuda.is_available() is False (a CUDA 12.1 build; no usable GPU or driver): Found no NVIDIA driver on your system.']);
+  assert.deepEqual(result['no_driver'], [
+    'device',
+    'cuda was requested but torch.cuda.is_available() is False (a CUDA 12.1 build; no usable GPU or driver): Found no NVIDIA driver on your system.',
+  ]);
   assert.equal(result['bad'][0], 'device');
 });
 
@@ -505,16 +589,22 @@ test('a runner that prints garbage: protocol failure quoting the line, and the p
 });
 
 test('a runner of another protocol version, and a runner writing an endless line: protocol failures', async () => {
-  await withScript('import sys, time\nsys.stdout.write(\'{"type":"hello","protocol":2,"python":"3","torch":"9","executable":"x","device":"cpu","device_name":"cpu"}\\n\')\nsys.stdout.flush()\ntime.sleep(60)\n', async (script) => {
-    const end = failed((await run(spec(), { script })).outcome);
-    assert.equal(end.kind, 'protocol');
-    assert.match(end.message, /protocol 2/);
-  });
-  await withScript('import sys, time\nfor _ in range(300):\n    sys.stdout.write("x" * 10000)\nsys.stdout.flush()\ntime.sleep(60)\n', async (script) => {
-    const end = failed((await run(spec(), { script })).outcome);
-    assert.equal(end.kind, 'protocol');
-    assert.match(end.message, /longer than/);
-  });
+  await withScript(
+    'import sys, time\nsys.stdout.write(\'{"type":"hello","protocol":2,"python":"3","torch":"9","executable":"x","device":"cpu","device_name":"cpu"}\\n\')\nsys.stdout.flush()\ntime.sleep(60)\n',
+    async (script) => {
+      const end = failed((await run(spec(), { script })).outcome);
+      assert.equal(end.kind, 'protocol');
+      assert.match(end.message, /protocol 2/);
+    },
+  );
+  await withScript(
+    'import sys, time\nfor _ in range(300):\n    sys.stdout.write("x" * 10000)\nsys.stdout.flush()\ntime.sleep(60)\n',
+    async (script) => {
+      const end = failed((await run(spec(), { script })).outcome);
+      assert.equal(end.kind, 'protocol');
+      assert.match(end.message, /longer than/);
+    },
+  );
 });
 
 test('a runner that exits silently: crashed, with the exit code and its last stderr lines', async () => {
@@ -556,16 +646,31 @@ test('LineSplitter: lines split across chunks and UTF-8 characters split across 
 });
 
 test('parseRunnerLine: non-finite losses restored, malformed lines explained', () => {
-  assert.deepEqual(parseRunnerLine('{"type":"step","index":3,"lr":0.1,"loss":null,"nonfinite":"nan"}'), { type: 'step', step: { index: 3, lr: 0.1, loss: Number.NaN } });
-  assert.deepEqual(parseRunnerLine('{"type":"step","index":3,"lr":0.1,"loss":null,"nonfinite":"-inf"}'), { type: 'step', step: { index: 3, lr: 0.1, loss: Number.NEGATIVE_INFINITY } });
-  assert.equal(parseRunnerLine('{"type":"step","index":3,"lr":0.1,"loss":null}'), 'a step whose loss is neither a number nor null with nonfinite "nan", "inf" or "-inf"');
+  assert.deepEqual(parseRunnerLine('{"type":"step","index":3,"lr":0.1,"loss":null,"nonfinite":"nan"}'), {
+    type: 'step',
+    step: { index: 3, lr: 0.1, loss: Number.NaN },
+  });
+  assert.deepEqual(parseRunnerLine('{"type":"step","index":3,"lr":0.1,"loss":null,"nonfinite":"-inf"}'), {
+    type: 'step',
+    step: { index: 3, lr: 0.1, loss: Number.NEGATIVE_INFINITY },
+  });
+  assert.equal(
+    parseRunnerLine('{"type":"step","index":3,"lr":0.1,"loss":null}'),
+    'a step whose loss is neither a number nor null with nonfinite "nan", "inf" or "-inf"',
+  );
   assert.equal(parseRunnerLine('hello world'), 'not JSON');
   assert.equal(parseRunnerLine('{"type":"progress"}'), 'unknown message type "progress"');
 });
 
 test('resolveInterpreter: the setting, then the Python extension, then python3 (python on Windows)', () => {
-  assert.deepEqual(resolveInterpreter({ setting: ' /opt/py/bin/python ', pythonExtension: '/env/bin/python' }), { path: '/opt/py/bin/python', source: 'setting' });
-  assert.deepEqual(resolveInterpreter({ setting: '', pythonExtension: '/env/bin/python' }), { path: '/env/bin/python', source: 'python-extension' });
+  assert.deepEqual(resolveInterpreter({ setting: ' /opt/py/bin/python ', pythonExtension: '/env/bin/python' }), {
+    path: '/opt/py/bin/python',
+    source: 'setting',
+  });
+  assert.deepEqual(resolveInterpreter({ setting: '', pythonExtension: '/env/bin/python' }), {
+    path: '/env/bin/python',
+    source: 'python-extension',
+  });
   assert.deepEqual(resolveInterpreter({ platform: 'linux' }), { path: 'python3', source: 'path' });
   assert.deepEqual(resolveInterpreter({ platform: 'win32' }), { path: 'python', source: 'path' });
 });

@@ -51,7 +51,10 @@ test('normals have mean 0, variance 1, normal tails and kurtosis; uniforms stay 
   // P(|x| > 2) = 0.0455, P(|x| > 3) = 0.0027 for a standard normal.
   assert.ok(Math.abs(beyond2 / n - 0.0455) < 0.002, `P(|x|>2) ${beyond2 / n}`);
   assert.ok(Math.abs(beyond3 / n - 0.0027) < 0.0005, `P(|x|>3) ${beyond3 / n}`);
-  assert.ok(values.some((x) => Math.abs(x) > 3.45), 'the tail beyond the ziggurat base is reached');
+  assert.ok(
+    values.some((x) => Math.abs(x) > 3.45),
+    'the tail beyond the ziggurat base is reached',
+  );
   const uniforms = new Float32Array(10_000);
   random.fillUniform(uniforms, -0.5, 0.5);
   assert.ok(uniforms.every((u) => u >= -0.5 && u <= 0.5));
@@ -59,6 +62,12 @@ test('normals have mean 0, variance 1, normal tails and kurtosis; uniforms stay 
 
 test('permutation is a permutation', () => {
   const order = permutation(100, createRandom(2));
-  assert.deepEqual([...order].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
-  assert.notDeepEqual([...order], Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(
+    [...order].sort((a, b) => a - b),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+  assert.notDeepEqual(
+    [...order],
+    Array.from({ length: 100 }, (_, i) => i),
+  );
 });

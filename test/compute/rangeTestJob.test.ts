@@ -12,13 +12,28 @@ import { parseRangeTestSection } from '../../server/src/core/rangeTest/index';
 import type { BackendName } from '../../server/src/compute/backends';
 import type { OptimizerConfig } from '../../server/src/core/optim/types';
 
-function params(section: Record<string, unknown>, optimizer: OptimizerConfig = { type: 'Adam', params: { lr: 1e-3 } }, backend?: BackendName, workspaceRoot?: string): RangeTestJobParams {
+function params(
+  section: Record<string, unknown>,
+  optimizer: OptimizerConfig = { type: 'Adam', params: { lr: 1e-3 } },
+  backend?: BackendName,
+  workspaceRoot?: string,
+): RangeTestJobParams {
   const parsed = parseRangeTestSection(section);
   assert.ok(parsed.params, JSON.stringify(parsed.issues));
-  return { rangeTest: parsed.params, optimizer, ...(backend ? { backend: { preferred: backend } } : {}), ...(workspaceRoot ? { workspaceRoot } : {}) };
+  return {
+    rangeTest: parsed.params,
+    optimizer,
+    ...(backend ? { backend: { preferred: backend } } : {}),
+    ...(workspaceRoot ? { workspaceRoot } : {}),
+  };
 }
 
-const run = (p: RangeTestJobParams) => rangeTestJob(p, () => {}, () => false);
+const run = (p: RangeTestJobParams) =>
+  rangeTestJob(
+    p,
+    () => {},
+    () => false,
+  );
 
 for (const backend of ['wasm', 'cpu'] as const) {
   test(`spiral on ${backend}: same seed, same curve, and the result names the backend`, async () => {
@@ -38,7 +53,8 @@ test('wasm and cpu agree on the first losses of the same seed', async () => {
   const section = { task: 'mnist_mlp', num_iter: 5, seed: 3, start_lr: 1e-5, end_lr: 1e-3 };
   const wasm = await run(params(section, undefined, 'wasm'));
   const cpu = await run(params(section, undefined, 'cpu'));
-  for (let i = 0; i < 5; i++) assert.ok(Math.abs(wasm.losses[i]! - cpu.losses[i]!) < 1e-3, `${wasm.losses[i]} vs ${cpu.losses[i]}`);
+  for (let i = 0; i < 5; i++)
+    assert.ok(Math.abs(wasm.losses[i]! - cpu.losses[i]!) < 1e-3, `${wasm.losses[i]} vs ${cpu.losses[i]}`);
 });
 
 test('every supported optimizer runs, and an unsupported one is refused with a reason', async () => {
@@ -52,13 +68,21 @@ test('every supported optimizer runs, and an unsupported one is refused with a r
     const result = await run(params({ task: 'spiral', num_iter: 12, start_lr: 1e-3, end_lr: 1 }, optimizer, 'wasm'));
     assert.ok(result.losses.length > 0 && result.losses.every(Number.isFinite), optimizer.type);
   }
-  await assert.rejects(run(params({ task: 'spiral', num_iter: 12 }, { type: 'Lion', params: { lr: 1e-4 } }, 'wasm')), /has no TensorFlow.js implementation/);
+  await assert.rejects(
+    run(params({ task: 'spiral', num_iter: 12 }, { type: 'Lion', params: { lr: 1e-4 } }, 'wasm')),
+    /has no TensorFlow.js implementation/,
+  );
 });
 
 test('a full default-length mnist_mlp test diverges and suggests learning rates', async () => {
-  const result = await run(params({ task: 'mnist_mlp', seed: 1, start_lr: 1e-6, end_lr: 10 }, { type: 'Adam', params: { lr: 1e-3 } }, 'wasm'));
+  const result = await run(
+    params({ task: 'mnist_mlp', seed: 1, start_lr: 1e-6, end_lr: 10 }, { type: 'Adam', params: { lr: 1e-3 } }, 'wasm'),
+  );
   assert.equal(result.stopped, 'diverged');
-  assert.ok(result.suggestions.valley && result.suggestions.steepest && result.suggestions.minimum, result.notes.join(' '));
+  assert.ok(
+    result.suggestions.valley && result.suggestions.steepest && result.suggestions.minimum,
+    result.notes.join(' '),
+  );
   assert.ok(result.suggestions.minimum.lr < result.lrs[result.lrs.length - 1]!);
 });
 
@@ -69,13 +93,19 @@ async function writeUserModel(directory: string, inputs: number): Promise<void> 
   require('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
   const model = layers.sequential({
-    layers: [layers.layers.dense({ units: 8, activation: 'relu', inputShape: [inputs] }), layers.layers.dense({ units: 3, activation: 'softmax' })],
+    layers: [
+      layers.layers.dense({ units: 8, activation: 'relu', inputShape: [inputs] }),
+      layers.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
   });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       fs.writeFileSync(path.join(directory, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
       const manifest = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs! }];
-      fs.writeFileSync(path.join(directory, 'model.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, format: 'layers-model', weightsManifest: manifest }));
+      fs.writeFileSync(
+        path.join(directory, 'model.json'),
+        JSON.stringify({ modelTopology: artifacts.modelTopology, format: 'layers-model', weightsManifest: manifest }),
+      );
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
@@ -91,13 +121,20 @@ test('user task: a model.json and a CSV train; missing file, shape mismatch and 
     fs.writeFileSync(path.join(directory, 'data.csv'), rows.join('\n'));
     fs.writeFileSync(path.join(directory, 'narrow.csv'), '1,2,3,0\n4,5,6,1\n');
     fs.writeFileSync(path.join(directory, 'bad.csv'), '1,2,3,4,0\n1,2,x,4,1\n');
-    const user = (data: string, model = 'model.json') => params({ task: 'user', model, data, num_iter: 12, batch_size: 16 }, undefined, 'cpu', directory);
+    const user = (data: string, model = 'model.json') =>
+      params({ task: 'user', model, data, num_iter: 12, batch_size: 16 }, undefined, 'cpu', directory);
 
     const result = await run(user('data.csv'));
     assert.equal(result.losses.length > 0, true);
     assert.match(result.task, /3-class cross-entropy/);
-    await assert.rejects(run(user('data.csv', 'missing.json')), /range_test\.model: file not found: missing\.json \(looked for .*missing\.json\)/);
-    await assert.rejects(run(user('narrow.csv')), /Shape mismatch: model\.json expects 4 input features .* narrow\.csv has 3 feature columns/);
+    await assert.rejects(
+      run(user('data.csv', 'missing.json')),
+      /range_test\.model: file not found: missing\.json \(looked for .*missing\.json\)/,
+    );
+    await assert.rejects(
+      run(user('narrow.csv')),
+      /Shape mismatch: model\.json expects 4 input features .* narrow\.csv has 3 feature columns/,
+    );
     // The cell's content is not repeated: its row and column say where it is.
     await assert.rejects(run(user('bad.csv')), /^RangeTestInputError: bad\.csv, row 2, column 3: not a number\.$/);
   } finally {
@@ -113,15 +150,22 @@ test('user task: paths resolve from the workspace folder and may not leave it (r
   fs.mkdirSync(outside);
   try {
     await writeUserModel(path.join(workspace, 'models'), 2);
-    fs.writeFileSync(path.join(workspace, 'data.csv'), Array.from({ length: 40 }, (_, i) => `${Math.sin(i)},${Math.cos(i)},${i % 3}`).join('\n'));
+    fs.writeFileSync(
+      path.join(workspace, 'data.csv'),
+      Array.from({ length: 40 }, (_, i) => `${Math.sin(i)},${Math.cos(i)},${i % 3}`).join('\n'),
+    );
     fs.writeFileSync(path.join(outside, 'secret.json'), 'root:x:0:0:secret-content');
-    const user = (model: string, data: string) => params({ task: 'user', model, data, num_iter: 12, batch_size: 8 }, undefined, 'cpu', workspace);
+    const user = (model: string, data: string) =>
+      params({ task: 'user', model, data, num_iter: 12, batch_size: 8 }, undefined, 'cpu', workspace);
 
     // From the workspace folder, in a subfolder: it trains.
     const result = await run(user('models/model.json', 'data.csv'));
     assert.ok(result.losses.length > 0);
     const refusedBecause = async (model: string, data: string, pattern: RegExp) => {
-      const error = await run(user(model, data)).then(() => undefined, (failure: unknown) => failure as Error);
+      const error = await run(user(model, data)).then(
+        () => undefined,
+        (failure: unknown) => failure as Error,
+      );
       assert.ok(error, `${model} ${data} must be refused`);
       assert.match(error.message, pattern);
       assert.ok(!error.message.includes('secret-content') && !error.message.includes('root:x'), error.message);
@@ -132,13 +176,23 @@ test('user task: paths resolve from the workspace folder and may not leave it (r
     await refusedBecause(path.join(outside, 'secret.json'), 'data.csv', rule);
     await refusedBecause('models/model.json', '../outside/secret.json', rule);
     // A weights manifest may not point outside either; it is checked before any weight file is read.
-    const manifestModel = JSON.parse(fs.readFileSync(path.join(workspace, 'models', 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    const manifestModel = JSON.parse(fs.readFileSync(path.join(workspace, 'models', 'model.json'), 'utf8')) as {
+      weightsManifest: { paths: string[] }[];
+    };
     manifestModel.weightsManifest[0]!.paths = ['../../outside/secret.json'];
     fs.writeFileSync(path.join(workspace, 'models', 'escape.json'), JSON.stringify(manifestModel));
-    await refusedBecause('models/escape.json', 'data.csv', /^weight file of models\/escape\.json: "\.\.\/\.\.\/outside\/secret\.json" is outside the workspace folder/);
+    await refusedBecause(
+      'models/escape.json',
+      'data.csv',
+      /^weight file of models\/escape\.json: "\.\.\/\.\.\/outside\/secret\.json" is outside the workspace folder/,
+    );
     // A model.json that is not JSON: its start is not echoed (JSON.parse's own message would quote it).
     fs.writeFileSync(path.join(workspace, 'models', 'text.json'), 'root:x:0:0:secret-content');
-    await refusedBecause('models/text.json', 'data.csv', /not a TensorFlow\.js Layers model\.json \(it is not valid JSON\)/);
+    await refusedBecause(
+      'models/text.json',
+      'data.csv',
+      /not a TensorFlow\.js Layers model\.json \(it is not valid JSON\)/,
+    );
     // A symbolic link inside the workspace to a file outside it.
     fs.symlinkSync(path.join(outside, 'secret.json'), path.join(workspace, 'link.csv'));
     await refusedBecause('models/model.json', 'link.csv', /symbolic link to a file outside the workspace folder/);

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkWorkspaceFile, formatBytes, isInsideFolder, WORKSPACE_RULE, workspaceFolderOf } from '../../server/src/compute/workspacePaths';
+import {
+  checkWorkspaceFile,
+  formatBytes,
+  isInsideFolder,
+  WORKSPACE_RULE,
+  workspaceFolderOf,
+} from '../../server/src/compute/workspacePaths';
 
 test('isInsideFolder: the folder itself and anything under it, never a sibling with the same prefix or a parent', () => {
   const root = path.resolve('/work/project');
@@ -62,10 +68,20 @@ const refusal = (result: ReturnType<typeof checkWorkspaceFile>): string => {
 test('a file inside the workspace resolves from the workspace folder, with its size', () => {
   withWorkspace((root) => {
     fs.writeFileSync(path.join(root, 'configs', 'data.csv'), '1,2,0\n');
-    const result = checkWorkspaceFile({ workspaceRoot: root, configured: 'configs/data.csv', what: 'range_test.data', maxBytes: 100 });
+    const result = checkWorkspaceFile({
+      workspaceRoot: root,
+      configured: 'configs/data.csv',
+      what: 'range_test.data',
+      maxBytes: 100,
+    });
     assert.deepEqual(result, { path: fs.realpathSync(path.join(root, 'configs', 'data.csv')), bytes: 6 });
     // Relative to the workspace folder, not to a config's own folder: `data.csv` alone is not found.
-    assert.match(refusal(checkWorkspaceFile({ workspaceRoot: root, configured: 'data.csv', what: 'range_test.data', maxBytes: 100 })), /^range_test\.data: file not found: data\.csv \(looked for .*project.data\.csv\)\.$/);
+    assert.match(
+      refusal(
+        checkWorkspaceFile({ workspaceRoot: root, configured: 'data.csv', what: 'range_test.data', maxBytes: 100 }),
+      ),
+      /^range_test\.data: file not found: data\.csv \(looked for .*project.data\.csv\)\.$/,
+    );
   });
 });
 
@@ -73,8 +89,15 @@ test('paths that leave the workspace are refused by name of the rule, and nothin
   withWorkspace((root, outside) => {
     const secret = path.join(outside, 'secret.csv');
     fs.writeFileSync(secret, 'root:x:0:0:secret-content\n');
-    for (const configured of ['../outside/secret.csv', '../../../../../../etc/passwd', secret, 'configs/../../outside/secret.csv']) {
-      const message = refusal(checkWorkspaceFile({ workspaceRoot: root, configured, what: 'range_test.data', maxBytes: 1e9 }));
+    for (const configured of [
+      '../outside/secret.csv',
+      '../../../../../../etc/passwd',
+      secret,
+      'configs/../../outside/secret.csv',
+    ]) {
+      const message = refusal(
+        checkWorkspaceFile({ workspaceRoot: root, configured, what: 'range_test.data', maxBytes: 1e9 }),
+      );
       assert.ok(message.includes(WORKSPACE_RULE), message);
       assert.match(message, /is outside the workspace folder/);
       assert.ok(!message.includes('secret-content') && !message.includes('root:x'), message);
@@ -90,11 +113,18 @@ test('a symbolic link inside the workspace that points outside it is refused (re
     fs.writeFileSync(path.join(root, 'real.csv'), '1,0\n');
     fs.symlinkSync(path.join(root, 'real.csv'), path.join(root, 'alias.csv'));
     for (const configured of ['link.csv', 'linkedDir/secret.csv']) {
-      const message = refusal(checkWorkspaceFile({ workspaceRoot: root, configured, what: 'range_test.data', maxBytes: 1e9 }));
+      const message = refusal(
+        checkWorkspaceFile({ workspaceRoot: root, configured, what: 'range_test.data', maxBytes: 1e9 }),
+      );
       assert.match(message, /symbolic link to a file outside the workspace folder/);
       assert.ok(message.includes(WORKSPACE_RULE) && !message.includes('secret-content'), message);
     }
-    const followed = checkWorkspaceFile({ workspaceRoot: root, configured: 'alias.csv', what: 'range_test.data', maxBytes: 1e9 });
+    const followed = checkWorkspaceFile({
+      workspaceRoot: root,
+      configured: 'alias.csv',
+      what: 'range_test.data',
+      maxBytes: 1e9,
+    });
     assert.deepEqual(followed, { path: fs.realpathSync(path.join(root, 'real.csv')), bytes: 4 });
   });
 });
@@ -108,7 +138,10 @@ test('the size is checked before reading: one byte over the limit is refused wit
       refusal(checkWorkspaceFile({ ...request, configured: 'big.csv' })),
       'range_test.data: big.csv is 2.0 KiB (2,049 bytes); the limit is 2 KiB (2,048 bytes). Use a sample.',
     );
-    assert.deepEqual(checkWorkspaceFile({ ...request, configured: 'fits.csv' }), { path: fs.realpathSync(path.join(root, 'fits.csv')), bytes: 2048 });
+    assert.deepEqual(checkWorkspaceFile({ ...request, configured: 'fits.csv' }), {
+      path: fs.realpathSync(path.join(root, 'fits.csv')),
+      bytes: 2048,
+    });
     assert.equal(refusal(checkWorkspaceFile({ ...request, configured: '.' })), 'range_test.data: . is not a file.');
   });
 });

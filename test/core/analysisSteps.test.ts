@@ -30,13 +30,20 @@ const BROKEN = [
 ];
 
 test('the YAML read in slices gives the same syntax tree as reading it at once (examples and broken files)', () => {
-  const texts = [...readdirSync(EXAMPLES).filter((name) => /\.ya?ml$/.test(name)).map((name) => readFileSync(path.join(EXAMPLES, name), 'utf8')), ...BROKEN];
+  const texts = [
+    ...readdirSync(EXAMPLES)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .map((name) => readFileSync(path.join(EXAMPLES, name), 'utf8')),
+    ...BROKEN,
+  ];
   assert.ok(texts.length > BROKEN.length + 5);
-  for (const text of texts) assert.deepEqual(runSteps(parseTreeSteps(text, 'yaml')).value, parseTree(text, 'yaml'), text.slice(0, 80));
+  for (const text of texts)
+    assert.deepEqual(runSteps(parseTreeSteps(text, 'yaml')).value, parseTree(text, 'yaml'), text.slice(0, 80));
 });
 
 test('JSON is read in one step, with the same tree', () => {
-  const text = '{"optimizer": {"type": "SGD", "lr": 0.1,}, // comment\n "scheduler": {"type": "StepLR", "step_size": 10}}';
+  const text =
+    '{"optimizer": {"type": "SGD", "lr": 0.1,}, // comment\n "scheduler": {"type": "StepLR", "step_size": 10}}';
   const { value, pauses } = runSteps(parseTreeSteps(text, 'json'));
   assert.equal(pauses, 0);
   assert.deepEqual(value, parseTree(text, 'json'));
@@ -79,7 +86,7 @@ const FILES = configFiles();
 /** YAML that exercises what the tree carries: quoted and escaped keys, aliases (copied), numbers, booleans, empty values. */
 const TRICKY = [
   'a: &x {b: "q\\n", c: 1e3, d: .nan, e: -0, f: 0x1F, g: .inf, h: ~, i: true, j: "true", k: 2e-5}\nz: *x\n"k\\t": v\n',
-  '? [a, b]\n: 1\n? {c: d}\n: 2\nempty:\nlist: [,]\n\'single \'\'q\'\'\': |\n  block\n  text\nfolded: >-\n  a\n  b\n',
+  "? [a, b]\n: 1\n? {c: d}\n: 2\nempty:\nlist: [,]\n'single ''q''': |\n  block\n  text\nfolded: >-\n  a\n  b\n",
   'base: &b\n  lr: 0.1\nchild:\n  <<: *b\n  lr: 0.2\nunknown: *nothing\n',
   'x: !!str 123\ny: !!float 1\nz: !custom {a: 1}\nbig: 123456789012345678901234567890\n',
   '- - - deep\n    - [1, [2, [3, {a: [4]}]]]\n- {}\n- []\n',
@@ -93,38 +100,84 @@ function decoded(tree: SyntaxTree): SyntaxTree {
 test('the YAML read in slices gives the same syntax tree as reading it at once (the corpus and tricky YAML)', () => {
   const yaml = FILES.filter((file) => file.format === 'yaml');
   assert.ok(yaml.length > 60, `${yaml.length} YAML configs found`);
-  for (const file of yaml) assert.deepEqual(runSteps(parseTreeSteps(file.text, 'yaml')).value, parseTree(file.text, 'yaml'), file.name);
-  for (const text of TRICKY) assert.deepEqual(runSteps(parseTreeSteps(text, 'yaml')).value, parseTree(text, 'yaml'), text);
+  for (const file of yaml)
+    assert.deepEqual(runSteps(parseTreeSteps(file.text, 'yaml')).value, parseTree(file.text, 'yaml'), file.name);
+  for (const text of TRICKY)
+    assert.deepEqual(runSteps(parseTreeSteps(text, 'yaml')).value, parseTree(text, 'yaml'), text);
 });
 
 test('a tree sent as flat arrays (the parse worker) is rebuilt exactly: every config, tricky YAML, broken files', () => {
-  for (const file of FILES) assert.deepEqual(decoded(parseTree(file.text, file.format)), parseTree(file.text, file.format), file.name);
-  for (const text of [...TRICKY, ...BROKEN]) assert.deepEqual(decoded(parseTree(text, 'yaml')), parseTree(text, 'yaml'), text);
+  for (const file of FILES)
+    assert.deepEqual(decoded(parseTree(file.text, file.format)), parseTree(file.text, file.format), file.name);
+  for (const text of [...TRICKY, ...BROKEN])
+    assert.deepEqual(decoded(parseTree(text, 'yaml')), parseTree(text, 'yaml'), text);
   // Values that a careless encoding loses: -0, NaN, strings unlike their source, a key written with escapes.
-  const tree = decoded(parseTree('a: -0\nb: .nan\n"c\\u0041": \'it\'\'s\'\n', 'yaml'));
+  const tree = decoded(parseTree("a: -0\nb: .nan\n\"c\\u0041\": 'it''s'\n", 'yaml'));
   const root = tree.root;
   assert.ok(root?.kind === 'map');
-  assert.deepEqual(root.entries.map((entry) => entry.key), ['a', 'b', 'cA']);
+  assert.deepEqual(
+    root.entries.map((entry) => entry.key),
+    ['a', 'b', 'cA'],
+  );
   assert.ok(Object.is(root.entries[0]!.value?.kind === 'scalar' && root.entries[0]!.value.value, -0));
   assert.ok(Number.isNaN(root.entries[1]!.value?.kind === 'scalar' ? root.entries[1]!.value.value : 0));
   assert.equal(root.entries[2]!.value?.kind === 'scalar' && root.entries[2]!.value.value, "it's");
 });
 
 // The same mutations as the robustness fuzzing: syntax-heavy insertions, deletions and duplications of real configs.
-const TOKENS = ['\n', ' ', ':', '- ', '{', '}', '[', ']', ',', '"', "'", '#', '&a ', '*a', '<<: ', '2e-5', '-1', '.nan', '1e400', 'null', '\t', '\u0000', '\ufeff', '---\n', '? ', '!!str ', '|\n', '\\u00e9'];
-const mutated = fc.record({
-  seed: fc.integer({ min: 0, max: FILES.length - 1 }),
-  edits: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), kind: fc.constantFrom('insert', 'delete', 'duplicate'), token: fc.constantFrom(...TOKENS), length: fc.integer({ min: 1, max: 40 }) }), { maxLength: 8 }),
-}).map(({ seed, edits }) => {
-  let text = FILES[seed]!.text;
-  for (const edit of edits) {
-    const at = Math.floor(edit.at * text.length);
-    if (edit.kind === 'insert') text = text.slice(0, at) + edit.token + text.slice(at);
-    else if (edit.kind === 'delete') text = text.slice(0, at) + text.slice(at + edit.length);
-    else text = text.slice(0, at) + text.slice(at, at + edit.length).repeat(2) + text.slice(at + edit.length);
-  }
-  return text;
-});
+const TOKENS = [
+  '\n',
+  ' ',
+  ':',
+  '- ',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '"',
+  "'",
+  '#',
+  '&a ',
+  '*a',
+  '<<: ',
+  '2e-5',
+  '-1',
+  '.nan',
+  '1e400',
+  'null',
+  '\t',
+  '\u0000',
+  '\ufeff',
+  '---\n',
+  '? ',
+  '!!str ',
+  '|\n',
+  '\\u00e9',
+];
+const mutated = fc
+  .record({
+    seed: fc.integer({ min: 0, max: FILES.length - 1 }),
+    edits: fc.array(
+      fc.record({
+        at: fc.double({ min: 0, max: 1, noNaN: true }),
+        kind: fc.constantFrom('insert', 'delete', 'duplicate'),
+        token: fc.constantFrom(...TOKENS),
+        length: fc.integer({ min: 1, max: 40 }),
+      }),
+      { maxLength: 8 },
+    ),
+  })
+  .map(({ seed, edits }) => {
+    let text = FILES[seed]!.text;
+    for (const edit of edits) {
+      const at = Math.floor(edit.at * text.length);
+      if (edit.kind === 'insert') text = text.slice(0, at) + edit.token + text.slice(at);
+      else if (edit.kind === 'delete') text = text.slice(0, at) + text.slice(at + edit.length);
+      else text = text.slice(0, at) + text.slice(at, at + edit.length).repeat(2) + text.slice(at + edit.length);
+    }
+    return text;
+  });
 
 test('fuzzed YAML: read in slices, or sent as flat arrays, gives the same tree and the same problems', () => {
   fc.assert(
@@ -132,7 +185,9 @@ test('fuzzed YAML: read in slices, or sent as flat arrays, gives the same tree a
       const tree = parseTree(text, 'yaml');
       assert.deepEqual(runSteps(parseTreeSteps(text, 'yaml')).value, tree);
       assert.deepEqual(decoded(tree), tree);
-      const viaArrays = runSteps(analysisSteps(text, { format: 'yaml', dialect: 'auto' }, decodeTreeSteps(encodeTree(tree), text))).value;
+      const viaArrays = runSteps(
+        analysisSteps(text, { format: 'yaml', dialect: 'auto' }, decodeTreeSteps(encodeTree(tree), text)),
+      ).value;
       const atOnce = analyze(text, { format: 'yaml', dialect: 'auto' });
       assert.deepEqual(viaArrays.problems, atOnce.problems);
       assert.deepEqual(viaArrays.model, atOnce.model);

@@ -15,7 +15,11 @@ import { deepSpeedSchemaText } from '../../scripts/generateDeepSpeedSchema';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 function modelOf(text: string, fileName: string) {
-  const model = analyze(text, { format: fileName.endsWith('.json') ? 'json' : 'yaml', dialect: 'auto', fileName }).model;
+  const model = analyze(text, {
+    format: fileName.endsWith('.json') ? 'json' : 'yaml',
+    dialect: 'auto',
+    fileName,
+  }).model;
   assert.ok(model, 'not detected');
   return model;
 }
@@ -28,7 +32,8 @@ function roundTrip(text: string, fileName: string, to: ConvertTarget) {
   return { result, analysis };
 }
 
-const HF = 'learning_rate: 3.0e-4\nweight_decay: 0.1\nadam_beta2: 0.95\nlr_scheduler_type: linear\nwarmup_steps: 100\nmax_steps: 1000\n';
+const HF =
+  'learning_rate: 3.0e-4\nweight_decay: 0.1\nadam_beta2: 0.95\nlr_scheduler_type: linear\nwarmup_steps: 100\nmax_steps: 1000\n';
 
 describe('convert', () => {
   test('HF linear to DeepSpeed is WarmupDecayLR with a linear warm-up, and reads back without errors', () => {
@@ -36,8 +41,20 @@ describe('convert', () => {
     const json = JSON.parse(result.text);
     assert.equal(json.optimizer.type, 'AdamW');
     assert.deepEqual(json.optimizer.params.betas, [0.9, 0.95]);
-    assert.deepEqual(json.scheduler, { type: 'WarmupDecayLR', params: { total_num_steps: 1000, warmup_min_lr: 0, warmup_max_lr: 3e-4, warmup_num_steps: 100, warmup_type: 'linear' } });
-    assert.deepEqual(analysis.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(json.scheduler, {
+      type: 'WarmupDecayLR',
+      params: {
+        total_num_steps: 1000,
+        warmup_min_lr: 0,
+        warmup_max_lr: 3e-4,
+        warmup_num_steps: 100,
+        warmup_type: 'linear',
+      },
+    });
+    assert.deepEqual(
+      analysis.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     assert.ok(result.lost.some((line) => /lag/.test(line)));
   });
   test('HF to native keeps the same schedule, exactly', () => {
@@ -47,32 +64,48 @@ describe('convert', () => {
     assert.deepEqual([...native.analysis.schedule!.series.lr], [...original.schedule!.series.lr]);
   });
   test('DeepSpeed WarmupDecayLR maps to hf linear only when its warm-up is linear', () => {
-    const ds = (type: string) => `{"optimizer": {"type": "AdamW", "params": {"lr": 0.001}}, "scheduler": {"type": "WarmupDecayLR", "params": {"total_num_steps": 500, "warmup_num_steps": 50, "warmup_max_lr": 0.001${type}}}}`;
+    const ds = (type: string) =>
+      `{"optimizer": {"type": "AdamW", "params": {"lr": 0.001}}, "scheduler": {"type": "WarmupDecayLR", "params": {"total_num_steps": 500, "warmup_num_steps": 50, "warmup_max_lr": 0.001${type}}}}`;
     const linear = convertConfig(modelOf(ds(', "warmup_type": "linear"'), 'ds.json'), 'hf');
     assert.match(linear.text, /lr_scheduler_type: linear/);
     // DeepSpeed's warm-up lags Hugging Face's by one step: 1/50 of the peak lr, stated, not hidden.
-    assert.deepEqual(linear.lost, ['The schedule differs from the original by at most 2% of the peak lr (at step 16 of 500, as the engine computes both).']);
+    assert.deepEqual(linear.lost, [
+      'The schedule differs from the original by at most 2% of the peak lr (at step 16 of 500, as the engine computes both).',
+    ]);
     assert.ok(Math.abs(linear.scheduleDifference!.relative - 1 / 50) < 1e-12);
     const log = convertConfig(modelOf(ds(''), 'ds.json'), 'hf');
     assert.ok(log.lost.some((line) => /logarithmically/.test(line)));
   });
   test('SequentialLR cannot be a DeepSpeed scheduler; StepLR has no HF schedule', () => {
-    const native = 'optimizer:\n  type: SGD\n  lr: 0.1\nscheduler:\n  type: SequentialLR\n  milestones: [10]\n  schedulers:\n    - type: LinearLR\n      total_iters: 10\n    - type: StepLR\n      step_size: 30\ntraining:\n  steps: 100\n';
+    const native =
+      'optimizer:\n  type: SGD\n  lr: 0.1\nscheduler:\n  type: SequentialLR\n  milestones: [10]\n  schedulers:\n    - type: LinearLR\n      total_iters: 10\n    - type: StepLR\n      step_size: 30\ntraining:\n  steps: 100\n';
     const ds = convertConfig(modelOf(native, 'a.optim.yaml'), 'deepspeed');
     assert.ok(ds.lost.some((line) => /SequentialLR cannot be a DeepSpeed scheduler/.test(line)));
     assert.equal(JSON.parse(ds.text).scheduler, undefined);
-    const step = convertConfig(modelOf('optimizer:\n  type: SGD\n  lr: 0.1\nscheduler:\n  type: StepLR\n  step_size: 30\n', 'a.optim.yaml'), 'hf');
+    const step = convertConfig(
+      modelOf('optimizer:\n  type: SGD\n  lr: 0.1\nscheduler:\n  type: StepLR\n  step_size: 30\n', 'a.optim.yaml'),
+      'hf',
+    );
     assert.ok(step.lost.some((line) => /Hugging Face has no StepLR/.test(line)));
   });
   test('to Lightning: torch classes carry over; hf schedules and per-step sizing are listed as lost', () => {
-    const torch = convertConfig(modelOf('optimizer:\n  type: AdamW\n  lr: 0.001\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 100\ntraining:\n  steps: 100\n', 'a.optim.yaml'), 'lightning');
+    const torch = convertConfig(
+      modelOf(
+        'optimizer:\n  type: AdamW\n  lr: 0.001\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 100\ntraining:\n  steps: 100\n',
+        'a.optim.yaml',
+      ),
+      'lightning',
+    );
     assert.match(torch.text, /class_path: torch.optim.lr_scheduler.CosineAnnealingLR/);
     assert.ok(torch.lost.some((line) => /once per epoch/.test(line)));
     const hf = convertConfig(modelOf(HF, 'train.yaml'), 'lightning');
     assert.ok(hf.lost.some((line) => /hf.linear is not a torch.optim.lr_scheduler class/.test(line)));
   });
   test('"auto" values are listed as lost, not invented', () => {
-    const text = readFileSync(path.join(ROOT, 'test/fixtures/corpus/deepspeed/transformers_tests_ds_config_zero2.json'), 'utf8');
+    const text = readFileSync(
+      path.join(ROOT, 'test/fixtures/corpus/deepspeed/transformers_tests_ds_config_zero2.json'),
+      'utf8',
+    );
     const result = convertConfig(modelOf(text, 'ds_config_zero2.json'), 'optim');
     assert.ok(result.lost.some((line) => /`lr` is only known at run time/.test(line)));
     // The lost list opens the file as comments; the settings themselves invent nothing.
@@ -107,7 +140,12 @@ function exampleModel(fileName: string): ConfigModel | null {
 
 /** The engine's lr over `steps` steps; ReduceLROnPlateau gets a metric that improves and then stalls. */
 function lrOf(model: ConfigModel, steps: number): Float64Array {
-  const metrics = model.scheduler?.entry?.needsMetric ? Array.from({ length: steps }, (_, step) => [1, 0.8, 0.8, 0.8, 0.8, 0.8, 0.7][step % 7]! / (1 + Math.floor(step / 7))) : undefined;
+  const metrics = model.scheduler?.entry?.needsMetric
+    ? Array.from(
+        { length: steps },
+        (_, step) => [1, 0.8, 0.8, 0.8, 0.8, 0.8, 0.7][step % 7]! / (1 + Math.floor(step / 7)),
+      )
+    : undefined;
   const series = computeSchedule(model, { steps, ...(metrics ? { metrics } : {}) })?.series.lr;
   assert.ok(series && series.length === steps, `no full schedule for ${model.dialect}`);
   return series;
@@ -117,12 +155,15 @@ function largestDifference(before: Float64Array, after: Float64Array): number {
   assert.equal(after.length, before.length);
   const peak = Math.max(...before.map(Math.abs));
   let largest = 0;
-  for (let step = 0; step < before.length; step++) largest = Math.max(largest, Math.abs(before[step]! - after[step]!) / peak);
+  for (let step = 0; step < before.length; step++)
+    largest = Math.max(largest, Math.abs(before[step]! - after[step]!) / peak);
   return largest;
 }
 
 describe('convert keeps the schedules of the examples', () => {
-  const examples = readdirSync(path.join(ROOT, 'examples')).filter((name) => /\.optim\.(ya?ml|json)$/.test(name) && exampleModel(name)?.scheduler);
+  const examples = readdirSync(path.join(ROOT, 'examples')).filter(
+    (name) => /\.optim\.(ya?ml|json)$/.test(name) && exampleModel(name)?.scheduler,
+  );
   test('every example with a scheduler has an expectation', () => {
     assert.deepEqual([...examples].sort(), Object.keys(EXPECTED).sort());
   });
@@ -134,11 +175,22 @@ describe('convert keeps the schedules of the examples', () => {
         const steps = model.training?.totalSteps ?? 1000;
         const before = lrOf(model, steps);
         const result = convertConfig(model, to);
-        const converted = analyze(result.text, { format: result.format, dialect: to, fileName: to === 'deepspeed' ? 'ds_config.json' : 'config.yaml' });
-        assert.deepEqual(converted.problems.filter((problem) => problem.severity === 'error'), [], result.text);
+        const converted = analyze(result.text, {
+          format: result.format,
+          dialect: to,
+          fileName: to === 'deepspeed' ? 'ds_config.json' : 'config.yaml',
+        });
+        assert.deepEqual(
+          converted.problems.filter((problem) => problem.severity === 'error'),
+          [],
+          result.text,
+        );
         if (expected === 'lost') {
           assert.equal(converted.model?.scheduler ?? null, null, `a schedule was written:\n${result.text}`);
-          assert.ok(result.lost.some((line) => /schedul|has no|cannot be/i.test(line)), result.lost.join('\n'));
+          assert.ok(
+            result.lost.some((line) => /schedul|has no|cannot be/i.test(line)),
+            result.lost.join('\n'),
+          );
           return;
         }
         const after = lrOf(converted.model!, steps);
@@ -147,7 +199,11 @@ describe('convert keeps the schedules of the examples', () => {
         assert.ok(difference <= RECIPE_TOLERANCE);
         // The converter states the same figure, in the result and in its message.
         assert.ok(Math.abs((result.scheduleDifference?.relative ?? NaN) - difference) < 1e-12);
-        if (difference > 0) assert.ok(result.lost.some((line) => line.startsWith('The schedule differs from the original by at most')), result.lost.join('\n'));
+        if (difference > 0)
+          assert.ok(
+            result.lost.some((line) => line.startsWith('The schedule differs from the original by at most')),
+            result.lost.join('\n'),
+          );
         // Back to native: the target's schedule is written as itself, exactly.
         const back = convertConfig(converted.model!, 'optim');
         const native = analyze(back.text, { format: 'yaml', dialect: 'optim', fileName: 'back.optim.yaml' }).model!;
@@ -160,7 +216,13 @@ describe('convert keeps the schedules of the examples', () => {
     const model = exampleModel('transformer-warmup-cosine.optim.yaml')!;
     assert.deepEqual(JSON.parse(convertConfig(model, 'deepspeed').text).scheduler, {
       type: 'WarmupCosineLR',
-      params: { total_num_steps: 10000, warmup_min_ratio: 0.01, warmup_num_steps: 500, cos_min_ratio: 0.00333333333333, warmup_type: 'linear' },
+      params: {
+        total_num_steps: 10000,
+        warmup_min_ratio: 0.01,
+        warmup_num_steps: 500,
+        cos_min_ratio: 0.00333333333333,
+        warmup_type: 'linear',
+      },
     });
     const hf = convertConfig(model, 'hf').text;
     assert.match(hf, /^lr_scheduler_type: cosine_with_min_lr$/m);
@@ -169,8 +231,14 @@ describe('convert keeps the schedules of the examples', () => {
     assert.match(hf, /^# - The schedule differs from the original by at most 1% of the peak lr/m);
   });
   test('warm-up + linear decay and constant with warm-up are carried too', () => {
-    const native = (scheduler: string) => modelOf(`optimizer:\n  type: AdamW\n  lr: 0.001\nscheduler:\n${scheduler}training:\n  steps: 1000\n`, 'a.optim.yaml');
-    const decay = native('  type: SequentialLR\n  milestones: [100]\n  schedulers:\n    - {type: LinearLR, start_factor: 0.001, total_iters: 100}\n    - {type: LinearLR, start_factor: 1.0, end_factor: 0.0, total_iters: 900}\n');
+    const native = (scheduler: string) =>
+      modelOf(
+        `optimizer:\n  type: AdamW\n  lr: 0.001\nscheduler:\n${scheduler}training:\n  steps: 1000\n`,
+        'a.optim.yaml',
+      );
+    const decay = native(
+      '  type: SequentialLR\n  milestones: [100]\n  schedulers:\n    - {type: LinearLR, start_factor: 0.001, total_iters: 100}\n    - {type: LinearLR, start_factor: 1.0, end_factor: 0.0, total_iters: 900}\n',
+    );
     assert.equal(JSON.parse(convertConfig(decay, 'deepspeed').text).scheduler.type, 'WarmupDecayLR');
     assert.match(convertConfig(decay, 'hf').text, /lr_scheduler_type: linear/);
     assert.ok(convertConfig(decay, 'hf').scheduleDifference!.relative <= 0.001 + 1e-12);
@@ -183,14 +251,20 @@ describe('convert keeps the schedules of the examples', () => {
     // A warm-up from 10% of the lr is 10% away from Hugging Face's warm-up from 0: refused, with the figure.
     const far = convertConfig(native('  type: LinearLR\n  start_factor: 0.1\n  total_iters: 50\n'), 'hf');
     assert.doesNotMatch(far.text, /lr_scheduler_type/);
-    assert.ok(far.lost.some((line) => /within 5% of the peak lr \(the closest differs by 10% at step 0\)/.test(line)), far.lost.join('\n'));
+    assert.ok(
+      far.lost.some((line) => /within 5% of the peak lr \(the closest differs by 10% at step 0\)/.test(line)),
+      far.lost.join('\n'),
+    );
   });
 });
 
 describe('DeepSpeed JSON Schema', () => {
   test('schemas/deepspeed.schema.json matches the catalog', () => {
     const onDisk = readFileSync(path.join(ROOT, 'schemas', 'deepspeed.schema.json'), 'utf8');
-    assert.ok(onDisk === deepSpeedSchemaText(), 'schemas/deepspeed.schema.json is stale: run `node --import tsx scripts/generateDeepSpeedSchema.ts`');
+    assert.ok(
+      onDisk === deepSpeedSchemaText(),
+      'schemas/deepspeed.schema.json is stale: run `node --import tsx scripts/generateDeepSpeedSchema.ts`',
+    );
   });
   const ajv = new Ajv({ strict: false, allErrors: true });
   const validate = ajv.compile(generateDeepSpeedSchema());
@@ -204,6 +278,12 @@ describe('DeepSpeed JSON Schema', () => {
   test('rejects a misspelt parameter and a wrong type, accepts "auto" anywhere', () => {
     assert.equal(validate({ optimizer: { type: 'adamw', params: { lr: 0.001, weight_decy: 0.1 } } }), false);
     assert.equal(validate({ scheduler: { type: 'WarmupLR', params: { warmup_num_steps: 'many' } } }), false);
-    assert.equal(validate({ train_batch_size: 'auto', scheduler: { type: 'WarmupCosineLR', params: { total_num_steps: 'auto', warmup_num_steps: 'auto' } } }), true);
+    assert.equal(
+      validate({
+        train_batch_size: 'auto',
+        scheduler: { type: 'WarmupCosineLR', params: { total_num_steps: 'auto', warmup_num_steps: 'auto' } },
+      }),
+      true,
+    );
   });
 });

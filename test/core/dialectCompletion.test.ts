@@ -13,17 +13,28 @@ function labelsAt(fileName: string, marked: string): string[] {
 }
 
 test('DeepSpeed: the optimizer params block offers the missing parameters', () => {
-  const labels = labelsAt('ds_config.json', '{\n  "optimizer": {\n    "type": "AdamW",\n    "params": {\n      "lr": 1e-4,\n      |\n    }\n  }\n}\n');
+  const labels = labelsAt(
+    'ds_config.json',
+    '{\n  "optimizer": {\n    "type": "AdamW",\n    "params": {\n      "lr": 1e-4,\n      |\n    }\n  }\n}\n',
+  );
   assert.ok(labels.includes('betas') && labels.includes('adam_w_mode'), labels.join(','));
   assert.ok(!labels.includes('lr'), 'lr is already there');
 });
 
 test('DeepSpeed: the type value offers optimizer names', () => {
-  assert.ok(labelsAt('ds_config.json', '{\n  "optimizer": {\n    "type": "Ada|",\n    "params": {"lr": 1e-4}\n  }\n}\n').includes('AdamW'));
+  assert.ok(
+    labelsAt(
+      'ds_config.json',
+      '{\n  "optimizer": {\n    "type": "Ada|",\n    "params": {"lr": 1e-4}\n  }\n}\n',
+    ).includes('AdamW'),
+  );
 });
 
 test('Lightning: init_args offers the class parameters', () => {
-  const labels = labelsAt('config.yaml', 'optimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 1.0e-3\n    |\ntrainer:\n  max_epochs: 3\n');
+  const labels = labelsAt(
+    'config.yaml',
+    'optimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 1.0e-3\n    |\ntrainer:\n  max_epochs: 3\n',
+  );
   assert.ok(labels.includes('betas') && !labels.includes('lr'), labels.join(','));
 });
 

@@ -41,7 +41,11 @@ describe('gradients equal central differences', () => {
     '(x^2 + y - 11)^2 + (x + y^2 - 7)^2',
     '1 / (1 + x^2) - y^3 / 3',
   ];
-  const points: [number, number][] = [[0.7, 1.3], [1.9, 0.4], [-0.6, 1.1]];
+  const points: [number, number][] = [
+    [0.7, 1.3],
+    [1.9, 0.4],
+    [-0.6, 1.1],
+  ];
   for (const source of sources) {
     test(source, () => {
       const { landscape } = parseExpression(source);
@@ -53,8 +57,14 @@ describe('gradients equal central differences', () => {
         const h = 1e-6;
         const dx = (landscape.value([x + h, y]) - landscape.value([x - h, y])) / (2 * h);
         const dy = (landscape.value([x, y + h]) - landscape.value([x, y - h])) / (2 * h);
-        assert.ok(Math.abs(out[0]! - dx) <= 1e-6 * Math.max(1, Math.abs(dx)), `${source} d/dx at (${x}, ${y}): ${out[0]} vs ${dx}`);
-        assert.ok(Math.abs(out[1]! - dy) <= 1e-6 * Math.max(1, Math.abs(dy)), `${source} d/dy at (${x}, ${y}): ${out[1]} vs ${dy}`);
+        assert.ok(
+          Math.abs(out[0]! - dx) <= 1e-6 * Math.max(1, Math.abs(dx)),
+          `${source} d/dx at (${x}, ${y}): ${out[0]} vs ${dx}`,
+        );
+        assert.ok(
+          Math.abs(out[1]! - dy) <= 1e-6 * Math.max(1, Math.abs(dy)),
+          `${source} d/dy at (${x}, ${y}): ${out[1]} vs ${dy}`,
+        );
       }
     });
   }

@@ -18,7 +18,10 @@ const DEFAULT_FILE_NAME = 'config.optim.yaml';
 
 /** Removes the first line when blank, the common indentation of the other lines, and trailing blank space. */
 export function trimIndent(text: string): string {
-  const lines = text.replace(/^[ \t]*\n/, '').replace(/\s+$/, '').split('\n');
+  const lines = text
+    .replace(/^[ \t]*\n/, '')
+    .replace(/\s+$/, '')
+    .split('\n');
   const indents = lines.filter((line) => line.trim() !== '').map((line) => (/^ */.exec(line) ?? [''])[0].length);
   const common = indents.length > 0 ? Math.min(...indents) : 0;
   return lines.map((line) => line.slice(common)).join('\n');
@@ -63,7 +66,9 @@ export function assertMatches(actual: string, expected: string, what: string): v
   const pattern = wanted
     .split('\n')
     // Whole lines only (each repetition ends in a newline), so that a mismatch cannot backtrack exponentially.
-    .map((line) => (line.trim() === '…' ? '(?:[^\\n]*\\n)*?' : `${line.split('…').map(escapeRegExp).join('[^\\n]*?')}\\n`))
+    .map((line) =>
+      line.trim() === '…' ? '(?:[^\\n]*\\n)*?' : `${line.split('…').map(escapeRegExp).join('[^\\n]*?')}\\n`,
+    )
     .join('');
   if (new RegExp(`^${pattern}$`).test(`${actual}\n`)) return;
   assert.fail(`${what} does not match.\n--- expected (… is a wildcard)\n${wanted}\n--- actual\n${actual}\n---`);
@@ -87,7 +92,9 @@ function renderItem(item: CompletionItem): string {
 
 /** The items in the editor's order (sortText, then label). */
 function sortedItems(items: readonly CompletionItem[]): CompletionItem[] {
-  return [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label) || a.label.localeCompare(b.label));
+  return [...items].sort(
+    (a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label) || a.label.localeCompare(b.label),
+  );
 }
 
 /** Completion at the cursor: one line per item (`kind label (detail)`), in the order the editor shows them; `(none)` when empty. */
@@ -113,7 +120,11 @@ export function checkCompletionEdit(source: string, label: string, after: string
   const item = items.find((candidate) => candidate.label === label);
   assert.ok(item, `no completion "${label}" among: ${items.map((candidate) => candidate.label).join(', ')}`);
   const newText = item.snippet ? expandSnippet(item.insertText) : item.insertText;
-  assertMatches(applyEdits(text, [{ ...item.replace, newText }]).replace(/\n$/, ''), after, `the document after completing "${label}"`);
+  assertMatches(
+    applyEdits(text, [{ ...item.replace, newText }]).replace(/\n$/, ''),
+    after,
+    `the document after completing "${label}"`,
+  );
 }
 
 /** Applies non-overlapping edits, last first, so that earlier offsets stay valid. */
@@ -133,10 +144,17 @@ export function checkFix(source: string, title: string, after: string): void {
   const { fileName, text, offset, analysis } = fixture(source);
   const actions = codeActions(analysis, { start: offset, end: offset });
   const action = actions.find((candidate) => candidate.title === title);
-  assert.ok(action, `no quick fix "${title}" at the cursor; offered: ${JSON.stringify(actions.map((candidate) => `${candidate.problem.code}: ${candidate.title}`))}`);
+  assert.ok(
+    action,
+    `no quick fix "${title}" at the cursor; offered: ${JSON.stringify(actions.map((candidate) => `${candidate.problem.code}: ${candidate.title}`))}`,
+  );
   const fixed = applyEdits(text, action.edits);
   assertMatches(fixed.replace(/\n$/, ''), after, `the document after "${title}"`);
   const again = analyze(fixed, { format: fileName.endsWith('.json') ? 'json' : 'yaml', dialect: 'auto', fileName });
   const left = again.problems.filter((problem) => problem.code === action.problem.code);
-  assert.deepEqual(left.map((problem) => `${problem.code} ${problem.message}`), [], `${action.problem.code} is still reported after "${title}"`);
+  assert.deepEqual(
+    left.map((problem) => `${problem.code} ${problem.message}`),
+    [],
+    `${action.problem.code} is still reported after "${title}"`,
+  );
 }

@@ -35,38 +35,89 @@ function seeds(): { text: string; format: SourceFormat }[] {
 }
 
 const SEEDS = seeds();
-const TOKENS = ['\n', ' ', ':', '- ', '{', '}', '[', ']', ',', '"', "'", '#', '&a ', '*a', '<<: ', '2e-5', '-1', '.nan', '1e400', 'null', 'type: ', 'SequentialLR', 'schedulers:', 'milestones: [', '\t', '\u0000', '\ufeff', '---\n', '???', '${x}'];
+const TOKENS = [
+  '\n',
+  ' ',
+  ':',
+  '- ',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '"',
+  "'",
+  '#',
+  '&a ',
+  '*a',
+  '<<: ',
+  '2e-5',
+  '-1',
+  '.nan',
+  '1e400',
+  'null',
+  'type: ',
+  'SequentialLR',
+  'schedulers:',
+  'milestones: [',
+  '\t',
+  '\u0000',
+  '\ufeff',
+  '---\n',
+  '???',
+  '${x}',
+];
 
 /** A seed with random edits: insertions of syntax-heavy tokens, deletions and duplications. */
-const mutated = fc.record({
-  seed: fc.integer({ min: 0, max: Math.max(0, SEEDS.length - 1) }),
-  edits: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), kind: fc.constantFrom('insert', 'delete', 'duplicate'), token: fc.constantFrom(...TOKENS), length: fc.integer({ min: 1, max: 40 }) }), { maxLength: 8 }),
-}).map(({ seed, edits }) => {
-  const base = SEEDS[seed]!;
-  let text = base.text;
-  for (const edit of edits) {
-    const at = Math.floor(edit.at * text.length);
-    if (edit.kind === 'insert') text = text.slice(0, at) + edit.token + text.slice(at);
-    else if (edit.kind === 'delete') text = text.slice(0, at) + text.slice(at + edit.length);
-    else text = text.slice(0, at) + text.slice(at, at + edit.length).repeat(2) + text.slice(at + edit.length);
-  }
-  return { text, format: base.format };
-});
+const mutated = fc
+  .record({
+    seed: fc.integer({ min: 0, max: Math.max(0, SEEDS.length - 1) }),
+    edits: fc.array(
+      fc.record({
+        at: fc.double({ min: 0, max: 1, noNaN: true }),
+        kind: fc.constantFrom('insert', 'delete', 'duplicate'),
+        token: fc.constantFrom(...TOKENS),
+        length: fc.integer({ min: 1, max: 40 }),
+      }),
+      { maxLength: 8 },
+    ),
+  })
+  .map(({ seed, edits }) => {
+    const base = SEEDS[seed]!;
+    let text = base.text;
+    for (const edit of edits) {
+      const at = Math.floor(edit.at * text.length);
+      if (edit.kind === 'insert') text = text.slice(0, at) + edit.token + text.slice(at);
+      else if (edit.kind === 'delete') text = text.slice(0, at) + text.slice(at + edit.length);
+      else text = text.slice(0, at) + text.slice(at, at + edit.length).repeat(2) + text.slice(at + edit.length);
+    }
+    return { text, format: base.format };
+  });
 
-const randomText = fc.record({ text: fc.string({ maxLength: 400, unit: 'binary' }), format: fc.constantFrom<SourceFormat>('yaml', 'json') });
+const randomText = fc.record({
+  text: fc.string({ maxLength: 400, unit: 'binary' }),
+  format: fc.constantFrom<SourceFormat>('yaml', 'json'),
+});
 
 function exerciseEverything(input: { text: string; format: SourceFormat }, offsets: readonly number[]): void {
   const { text, format } = input;
   const analysis = analyze(text, { format });
   for (const problem of analysis.problems) {
-    assert.ok(problem.start >= 0 && problem.start <= problem.end && problem.end <= text.length, `${problem.code} span ${problem.start}..${problem.end} of ${text.length}`);
-    for (const fix of problem.fixes ?? []) for (const edit of fix.edits) assert.ok(edit.start >= 0 && edit.end <= text.length && edit.start <= edit.end);
+    assert.ok(
+      problem.start >= 0 && problem.start <= problem.end && problem.end <= text.length,
+      `${problem.code} span ${problem.start}..${problem.end} of ${text.length}`,
+    );
+    for (const fix of problem.fixes ?? [])
+      for (const edit of fix.edits) assert.ok(edit.start >= 0 && edit.end <= text.length && edit.start <= edit.end);
   }
   for (const fraction of offsets) {
     const offset = Math.floor(fraction * text.length);
     const result = hover(analysis, offset, ALL_SECTIONS);
-    assert.ok(result === null || (result.span.start >= 0 && result.span.end <= text.length && result.markdown.length > 0));
-    for (const item of complete(analysis, offset, ALL_SECTIONS)) assert.ok(item.replace.start >= 0 && item.replace.end <= text.length);
+    assert.ok(
+      result === null || (result.span.start >= 0 && result.span.end <= text.length && result.markdown.length > 0),
+    );
+    for (const item of complete(analysis, offset, ALL_SECTIONS))
+      assert.ok(item.replace.start >= 0 && item.replace.end <= text.length);
     codeActions(analysis, { start: offset, end: Math.min(text.length, offset + 3) });
   }
   outline(analysis);
@@ -78,9 +129,15 @@ const offsets = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength
 
 test('mutated real configs: no exception escapes, every range lies inside the document', () => {
   assert.ok(SEEDS.length >= 5, 'the seeds were found');
-  fc.assert(fc.property(mutated, offsets, (input, at) => exerciseEverything(input, at)), { numRuns: 3000, seed: 20261123 });
+  fc.assert(
+    fc.property(mutated, offsets, (input, at) => exerciseEverything(input, at)),
+    { numRuns: 3000, seed: 20261123 },
+  );
 });
 
 test('random text and binary junk: no exception escapes', () => {
-  fc.assert(fc.property(randomText, offsets, (input, at) => exerciseEverything(input, at)), { numRuns: 2000, seed: 7 });
+  fc.assert(
+    fc.property(randomText, offsets, (input, at) => exerciseEverything(input, at)),
+    { numRuns: 2000, seed: 7 },
+  );
 });

@@ -16,5 +16,8 @@ test('docs/rules.md matches the rules catalog', () => {
 
 test('package.json settings match server/src/lsp/settings.ts', () => {
   const onDisk = readFileSync(path.join(ROOT, 'package.json'), 'utf8');
-  assert.ok(onDisk === syncedPackageJson(onDisk), 'package.json is stale: run `node --import tsx scripts/syncPackageJson.ts`');
+  assert.ok(
+    onDisk === syncedPackageJson(onDisk),
+    'package.json is stale: run `node --import tsx scripts/syncPackageJson.ts`',
+  );
 });

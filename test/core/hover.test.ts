@@ -32,7 +32,9 @@ function hoverAt(text: string, needle: string): string {
 describe('hover on a scheduler', () => {
   test('the schedule summary (start, peak and where, final) comes before the reference text', () => {
     const markdown = hoverAt(CONFIG, 'SequentialLR');
-    const summary = markdown.indexOf('**Schedule** over 10000 steps: starts at `3e-6`, peaks at `3e-4` at step 500, ends at `1e-6`');
+    const summary = markdown.indexOf(
+      '**Schedule** over 10000 steps: starts at `3e-6`, peaks at `3e-4` at step 500, ends at `1e-6`',
+    );
     const reference = markdown.indexOf('### SequentialLR');
     assert.equal(summary, 0, markdown);
     assert.ok(reference > summary, markdown);
@@ -42,7 +44,7 @@ describe('hover on a scheduler', () => {
     assert.ok(markdown.startsWith('**Schedule** over 10000 steps'), markdown);
     assert.ok(markdown.indexOf('**scheduler**:') > 0, markdown);
   });
-  test('a nested scheduler shows its reference text only (the summary is the whole schedule\'s)', () => {
+  test("a nested scheduler shows its reference text only (the summary is the whole schedule's)", () => {
     const markdown = hoverAt(CONFIG, 'CosineAnnealingLR');
     assert.ok(markdown.startsWith('### CosineAnnealingLR'), markdown);
   });
@@ -50,7 +52,20 @@ describe('hover on a scheduler', () => {
 
 describe('one number format', () => {
   test('formatNumber', () => {
-    const cases: [number, string][] = [[3e-4, '3e-4'], [0.0003, '3e-4'], [0.00031415, '3.142e-4'], [0.9, '0.9'], [1, '1'], [0, '0'], [-0, '0'], [1e-3, '0.001'], [2e6, '2e6'], [123456, '123500'], [-5e-5, '-5e-5'], [Infinity, 'Infinity']];
+    const cases: [number, string][] = [
+      [3e-4, '3e-4'],
+      [0.0003, '3e-4'],
+      [0.00031415, '3.142e-4'],
+      [0.9, '0.9'],
+      [1, '1'],
+      [0, '0'],
+      [-0, '0'],
+      [1e-3, '0.001'],
+      [2e6, '2e6'],
+      [123456, '123500'],
+      [-5e-5, '-5e-5'],
+      [Infinity, 'Infinity'],
+    ];
     for (const [value, expected] of cases) assert.equal(formatNumber(value), expected, String(value));
     assert.equal(formatNumber(0.00031415, 2), '3.1e-4');
   });
@@ -60,7 +75,10 @@ describe('one number format', () => {
     assert.match(lens!.title, /peak 3e-4 @ step 500/);
     const peak = analysis.schedule!.series.markers.find((marker) => marker.kind === 'peak');
     if (peak) assert.equal(peak.label, 'peak lr 3e-4');
-    const plain = analyze('optimizer:\n  type: AdamW\n  lr: 3.0e-4\nscheduler:\n  type: OneCycleLR\n  max_lr: 3.0e-4\n  total_steps: 1000\ntraining:\n  steps: 1000\n', { format: 'yaml', dialect: 'auto', fileName: 'b.optim.yaml' });
+    const plain = analyze(
+      'optimizer:\n  type: AdamW\n  lr: 3.0e-4\nscheduler:\n  type: OneCycleLR\n  max_lr: 3.0e-4\n  total_steps: 1000\ntraining:\n  steps: 1000\n',
+      { format: 'yaml', dialect: 'auto', fileName: 'b.optim.yaml' },
+    );
     const marker = plain.schedule!.series.markers.find((candidate) => candidate.kind === 'peak');
     assert.ok(marker, JSON.stringify(plain.schedule!.series.markers));
     assert.equal(marker.label, 'peak lr 3e-4');

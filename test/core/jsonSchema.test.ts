@@ -73,7 +73,9 @@ describe('optim JSON Schema', () => {
     assertValid({ scheduler: { type: 'torch.optim.lr_scheduler.StepLR', step_size: 10 } });
     assertValid({ scheduler: { type: 'hf.cosine', num_warmup_steps: 100, num_training_steps: 1000 } });
     assertValid({ scheduler: { type: 'WarmupLR', warmup_min_lr: 0, warmup_max_lr: 1e-3, warmup_num_steps: 100 } });
-    assertValid({ scheduler: { type: 'OneCycleLR', max_lr: [0.1, 0.01], total_steps: null, epochs: 10, steps_per_epoch: 100 } });
+    assertValid({
+      scheduler: { type: 'OneCycleLR', max_lr: [0.1, 0.01], total_steps: null, epochs: 10, steps_per_epoch: 100 },
+    });
     assertValid({ optimizer: ADAMW, range_test: {}, simulate: { anything: 1 }, 'x-anchors': { lr: 1 } });
   });
 
@@ -86,7 +88,10 @@ describe('optim JSON Schema', () => {
   test('rejects out-of-range values: negative lr, betas outside [0, 1), a pair of three, eps of 0', () => {
     assertInvalid({ optimizer: { ...ADAMW, lr: -1e-3 } }, /\/optimizer\/lr.*must be >= 0/);
     assertInvalid({ optimizer: { ...ADAMW, betas: [0.9, 1.0] } }, /\/optimizer\/betas\/1.*must be < 1/);
-    assertInvalid({ optimizer: { ...ADAMW, betas: [0.9, 0.99, 0.999] } }, /\/optimizer\/betas.*must NOT have more than 2 items/);
+    assertInvalid(
+      { optimizer: { ...ADAMW, betas: [0.9, 0.99, 0.999] } },
+      /\/optimizer\/betas.*must NOT have more than 2 items/,
+    );
     assertInvalid({ optimizer: { ...ADAMW, eps: 0 } }, /\/optimizer\/eps.*must be > 0/);
     assertInvalid({ optimizer: { ...ADAMW, amsgrad: 'yes' } }, /\/optimizer\/amsgrad.*must be boolean/);
     assertInvalid({ training: { steps: 0 } }, /\/training\/steps.*must be >= 1/);
@@ -137,7 +142,14 @@ describe('buildOptimSchema on a small catalog', () => {
     adaptive: false,
     typicalLr: [1e-3, 1],
     params: [
-      { name: 'lr', type: 'number', required: true, min: { value: 0, exclusive: true }, max: { value: 10 }, doc: 'Step size.' },
+      {
+        name: 'lr',
+        type: 'number',
+        required: true,
+        min: { value: 0, exclusive: true },
+        max: { value: 10 },
+        doc: 'Step size.',
+      },
       { name: 'limit', type: 'number', default: Number.POSITIVE_INFINITY, doc: 'A default JSON cannot hold.' },
       { name: 'mode', type: 'enum', values: ['a', 'b'], default: null, doc: 'Mode or `None`.' },
       { name: 'old', type: 'boolean', default: false, deprecated: 'Ignored since 2.0.', doc: 'Old flag.' },
@@ -181,7 +193,10 @@ describe('buildOptimSchema on a small catalog', () => {
   });
 
   test('composite schedulers nest recursively; torch schedulers also take their module path', () => {
-    const nested = { type: 'Chain', schedulers: [{ type: 'torch.optim.lr_scheduler.Chain', schedulers: [{ type: 'Nope' }] }] };
+    const nested = {
+      type: 'Chain',
+      schedulers: [{ type: 'torch.optim.lr_scheduler.Chain', schedulers: [{ type: 'Nope' }] }],
+    };
     assert.equal(check({ scheduler: nested }), false);
     assert.equal(check({ scheduler: { type: 'Chain', schedulers: [{ type: 'Chain', schedulers: [] }] } }), true);
   });

@@ -25,12 +25,16 @@ describe('every built-in landscape', () => {
         landscape.gradient(x, out);
         for (let j = 0; j < landscape.dim; j++) {
           const numeric = centralDifference(landscape, x, j);
-          assert.ok(Math.abs(out[j]! - numeric) <= 1e-5 * Math.max(1, Math.abs(numeric)), `${id} d/dx${j} at ${x}: ${out[j]} vs ${numeric}`);
+          assert.ok(
+            Math.abs(out[j]! - numeric) <= 1e-5 * Math.max(1, Math.abs(numeric)),
+            `${id} d/dx${j} at ${x}: ${out[j]} vs ${numeric}`,
+          );
         }
       }
       for (const minimum of landscape.minima) {
         landscape.gradient(minimum, out);
-        for (let j = 0; j < landscape.dim; j++) assert.ok(Math.abs(out[j]!) < 1e-7, `${id} gradient at minimum ${minimum}: ${out[j]}`);
+        for (let j = 0; j < landscape.dim; j++)
+          assert.ok(Math.abs(out[j]!) < 1e-7, `${id} gradient at minimum ${minimum}: ${out[j]}`);
       }
     });
   }
@@ -94,7 +98,10 @@ describe('bad specs give issues, never throw', () => {
     test(name, () => {
       const { landscape, issues } = builtinLandscape(spec as never);
       assert.equal(landscape, null);
-      assert.ok(issues.some((issue) => message.test(issue.message)), JSON.stringify(issues));
+      assert.ok(
+        issues.some((issue) => message.test(issue.message)),
+        JSON.stringify(issues),
+      );
     });
   }
 });

@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/core/analysis';
-import { parseSimulateSection, runStatements, simulate, type RunStatement, type RunVerdict, type SimulateResult, type SimulateRun } from '../../server/src/core/simulate/index';
+import {
+  parseSimulateSection,
+  runStatements,
+  simulate,
+  type RunStatement,
+  type RunVerdict,
+  type SimulateResult,
+  type SimulateRun,
+} from '../../server/src/core/simulate/index';
 import { builtinLandscape } from '../../server/src/core/landscape/index';
 import type { OptimizerConfig } from '../../server/src/core/optim/index';
 import { toPlain } from '../../server/src/core/syntax/tree';
@@ -32,7 +40,11 @@ function runLesson(file: string): Lesson {
   const text = readFileSync(join(EXAMPLES, file), 'utf8');
   const analysis = analyze(text, { format: 'yaml' });
   const errors = analysis.problems.filter((problem) => problem.severity === 'error');
-  assert.deepEqual(errors.map((problem) => `${problem.code} ${problem.message}`), [], `${file} has lint errors`);
+  assert.deepEqual(
+    errors.map((problem) => `${problem.code} ${problem.message}`),
+    [],
+    `${file} has lint errors`,
+  );
   const model = analysis.model;
   assert.ok(model?.optimizer?.entry && model.simulate, `${file} needs an optimizer: and a simulate: section`);
   // The configured optimizer as the simulator takes it: catalog name and keyword arguments by their PyTorch names.
@@ -49,11 +61,17 @@ function runLesson(file: string): Lesson {
   const otherIssues = result.issues.filter((issue) => !diverged.some((label) => issue.message.startsWith(label)));
   assert.deepEqual(otherIssues, [], `${file}: simulation issues`);
   assert.equal(result.runs.length, 1 + ((section as { compare?: unknown[] }).compare?.length ?? 0));
-  for (const run of result.runs) if (run.divergedAt === undefined) assert.equal(run.x.length, request.steps + 1, `${file}: ${run.label} recorded every update`);
+  for (const run of result.runs)
+    if (run.divergedAt === undefined)
+      assert.equal(run.x.length, request.steps + 1, `${file}: ${run.label} recorded every update`);
   const spec = request.function;
-  const diag = typeof spec === 'object' && 'diag' in spec && Array.isArray(spec.diag) ? (spec.diag as number[]) : undefined;
+  const diag =
+    typeof spec === 'object' && 'diag' in spec && Array.isArray(spec.diag) ? (spec.diag as number[]) : undefined;
   const eigenvalues = builtinLandscape(spec).landscape?.eigenvalues;
-  const statements = runStatements(result.runs, { ...(eigenvalues ? { eigenvalues } : {}), noisy: (request.noise?.std ?? 0) > 0 });
+  const statements = runStatements(result.runs, {
+    ...(eigenvalues ? { eigenvalues } : {}),
+    noisy: (request.noise?.std ?? 0) > 0,
+  });
   return { text, result, ...(diag ? { diag } : {}), statements };
 }
 
@@ -80,7 +98,8 @@ const LESSONS: Readonly<Record<string, (lesson: Lesson) => void>> = {
   'lesson-1-plateau.optim.yaml': ({ result }) => {
     const [adam, gd] = result.runs as [SimulateRun, SimulateRun];
     // On the rim the gradient is about 2k|x| ~ 0.02, so GD at lr 0.04 moves under 1e-3 per update and stays out.
-    for (let k = 0; k < gd.x.length - 1; k++) assert.ok(Math.hypot(move(gd, k, 0), move(gd, k, 1)) < 1e-3, `GD update ${k} is not a crawl`);
+    for (let k = 0; k < gd.x.length - 1; k++)
+      assert.ok(Math.hypot(move(gd, k, 0), move(gd, k, 1)) < 1e-3, `GD update ${k} is not a crawl`);
     assert.ok(gd.loss.at(-1)! > 0.99, `GD left the plateau: ${gd.loss.at(-1)}`);
     assert.ok(distance(gd.x.at(-1)!) > 0.8);
     // Adam's steps are about lr whatever the gradient's size, so it reaches the basin and its minimum.
@@ -121,9 +140,11 @@ const LESSONS: Readonly<Record<string, (lesson: Lesson) => void>> = {
     const [adam, sign] = result.runs as [SimulateRun, SimulateRun];
     // Each update differs by lr * eps / (|g| + eps): the paths agree to 1e-6 (5e-5 lr) over all 300 updates.
     for (let k = 0; k < adam.x.length; k++) {
-      for (let j = 0; j < 2; j++) assert.ok(Math.abs(adam.x[k]![j]! - sign.x[k]![j]!) < 1e-6, `update ${k}: ${adam.x[k]} vs ${sign.x[k]}`);
+      for (let j = 0; j < 2; j++)
+        assert.ok(Math.abs(adam.x[k]![j]! - sign.x[k]![j]!) < 1e-6, `update ${k}: ${adam.x[k]} vs ${sign.x[k]}`);
     }
-    for (let k = 0; k < sign.x.length - 1; k++) for (let j = 0; j < 2; j++) assert.ok(Math.abs(move(adam, k, j) - 0.02) < 1e-6, `update ${k}`);
+    for (let k = 0; k < sign.x.length - 1; k++)
+      for (let j = 0; j < 2; j++) assert.ok(Math.abs(move(adam, k, j) - 0.02) < 1e-6, `update ${k}`);
   },
   'lesson-4-normalized-gd-orbit.optim.yaml': ({ result }) => {
     const [normalized, gd] = result.runs as [SimulateRun, SimulateRun];
@@ -142,9 +163,12 @@ const LESSONS: Readonly<Record<string, (lesson: Lesson) => void>> = {
     const [adam, sgd] = result.runs as [SimulateRun, SimulateRun];
     // The file's dormant stretch: updates 3000 <= k < 23003 see no gradient in y. SGD stops dead; Adam coasts on
     // its first moment, which decays by 0.9 per update, so it has stopped long before waking.
-    for (let k = DORMANT_START; k < DORMANT_END; k++) assert.equal(move(sgd, k, 1), 0, `SGD moved y while dormant at ${k}`);
-    for (let k = DORMANT_START + 300; k < DORMANT_END; k++) assert.ok(move(adam, k, 1) < 1e-12, `Adam still coasting at ${k}`);
-    const before = (run: SimulateRun): number => Math.max(...Array.from({ length: 10 }, (_, k) => move(run, DORMANT_START - 10 + k, 1)));
+    for (let k = DORMANT_START; k < DORMANT_END; k++)
+      assert.equal(move(sgd, k, 1), 0, `SGD moved y while dormant at ${k}`);
+    for (let k = DORMANT_START + 300; k < DORMANT_END; k++)
+      assert.ok(move(adam, k, 1) < 1e-12, `Adam still coasting at ${k}`);
+    const before = (run: SimulateRun): number =>
+      Math.max(...Array.from({ length: 10 }, (_, k) => move(run, DORMANT_START - 10 + k, 1)));
     const waking = (run: SimulateRun): number => move(run, DORMANT_END, 1);
     // Adam's second moment fell by 0.999^20000 ~ 2e-9, so the first step back is (1 - beta1) g / sqrt((1 - beta2) g^2)
     // ~ 3.2 lr, against steps of at most lr before; SGD steps lr g, no more than before the sleep.
@@ -155,8 +179,10 @@ const LESSONS: Readonly<Record<string, (lesson: Lesson) => void>> = {
     const [amsgrad, adam] = result.runs as [SimulateRun, SimulateRun];
     // y sleeps for updates 3000 <= k < 23003: long enough for Adam's second moment to vanish (0.999^20000 ~ 2e-9),
     // and late enough that the bias correction has warmed up before (1 - 0.999^3000 ~ 0.95).
-    const before = (run: SimulateRun): number => Math.max(...Array.from({ length: 10 }, (_, k) => move(run, DORMANT_START - 10 + k, 1)));
-    const after = (run: SimulateRun): number => Math.max(...Array.from({ length: 10 }, (_, k) => move(run, DORMANT_END + k, 1)));
+    const before = (run: SimulateRun): number =>
+      Math.max(...Array.from({ length: 10 }, (_, k) => move(run, DORMANT_START - 10 + k, 1)));
+    const after = (run: SimulateRun): number =>
+      Math.max(...Array.from({ length: 10 }, (_, k) => move(run, DORMANT_END + k, 1)));
     // AMSGrad divides by the largest second moment so far, so no step after waking beats the steps before sleep;
     // Adam divides by almost nothing and steps about (1 - beta1) / sqrt(1 - beta2) ~ 3.2 times its usual size.
     assert.ok(after(amsgrad) <= before(amsgrad), `AMSGrad: before ${before(amsgrad)}, after ${after(amsgrad)}`);
@@ -174,7 +200,10 @@ const LESSONS: Readonly<Record<string, (lesson: Lesson) => void>> = {
     const limit = 2 / Math.max(...diag!);
     assert.ok(0.0199 < limit && limit < 0.0201);
     assert.ok(below.loss.at(-1)! < 1e-10 * below.loss[0]!, `lr below 2/lambda_max: ${below.loss.at(-1)}`);
-    assert.ok(above.divergedAt !== undefined || above.loss.at(-1)! > 1e10 * above.loss[0]!, `lr above 2/lambda_max: ${above.loss.at(-1)}`);
+    assert.ok(
+      above.divergedAt !== undefined || above.loss.at(-1)! > 1e10 * above.loss[0]!,
+      `lr above 2/lambda_max: ${above.loss.at(-1)}`,
+    );
     // The steep coordinate changes side at every update in both runs; only its size decides.
     assert.equal(signChanges(below.x.slice(0, 51).map((point) => point[2]!)), 50);
     assert.equal(signChanges(above.x.slice(0, 51).map((point) => point[2]!)), 50);
@@ -182,7 +211,9 @@ const LESSONS: Readonly<Record<string, (lesson: Lesson) => void>> = {
 };
 
 test('every lesson file in examples/ has a check here, and every check a file', () => {
-  const files = readdirSync(EXAMPLES).filter((name) => /^lesson-.*\.optim\.yaml$/.test(name)).sort();
+  const files = readdirSync(EXAMPLES)
+    .filter((name) => /^lesson-.*\.optim\.yaml$/.test(name))
+    .sort();
   assert.deepEqual(files, Object.keys(LESSONS).sort());
 });
 
@@ -248,7 +279,10 @@ function assertTrajectoryMatches(file: string, run: SimulateRun, verdict: RunVer
   switch (verdict) {
     case 'converged':
       assert.ok(final <= 1e-6 * start, `${where}: final loss ${final} against ${start}`);
-      assert.ok(pathLength(run, updates - Math.ceil(updates / 10), updates) < 1e-3 * pathLength(run, 0, updates), `${where}: still moving at the end`);
+      assert.ok(
+        pathLength(run, updates - Math.ceil(updates / 10), updates) < 1e-3 * pathLength(run, 0, updates),
+        `${where}: still moving at the end`,
+      );
       break;
     case 'oscillating':
       assert.ok(final > 1e-6 * start, `${where}: it converged`);
@@ -265,8 +299,13 @@ function assertTrajectoryMatches(file: string, run: SimulateRun, verdict: RunVer
       assert.equal(run.optimizer.params['momentum'] ?? 0, 0);
       assert.equal(statement.bound!.limit, 2 / statement.bound!.lambdaMax);
       const lr = run.optimizer.params['lr'] as number;
-      if (verdict === 'stable') assert.ok(lr < statement.bound!.limit && final < start, `${where}: ${start} -> ${final}`);
-      else assert.ok(lr > statement.bound!.limit && (run.divergedAt !== undefined || final > 1e10 * start), `${where}: ${start} -> ${final}`);
+      if (verdict === 'stable')
+        assert.ok(lr < statement.bound!.limit && final < start, `${where}: ${start} -> ${final}`);
+      else
+        assert.ok(
+          lr > statement.bound!.limit && (run.divergedAt !== undefined || final > 1e10 * start),
+          `${where}: ${start} -> ${final}`,
+        );
       break;
     }
     default:
@@ -277,7 +316,11 @@ function assertTrajectoryMatches(file: string, run: SimulateRun, verdict: RunVer
 for (const [file, verdicts] of Object.entries(STATEMENTS)) {
   test(`${file}: each run's stability statement says what its trajectory does`, () => {
     const { result, statements } = runLesson(file);
-    assert.deepEqual(statements.map((statement) => statement.verdict), verdicts, statements.map((statement) => statement.text).join('\n'));
+    assert.deepEqual(
+      statements.map((statement) => statement.verdict),
+      verdicts,
+      statements.map((statement) => statement.text).join('\n'),
+    );
     result.runs.forEach((run, index) => {
       const statement = statements[index]!;
       assert.equal(statement.label, run.label);

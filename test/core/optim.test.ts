@@ -27,7 +27,8 @@ const CASES: ReferenceCase[] = JSON.parse(readFileSync(join(__dirname, '..', 'fi
 
 function landscapeFor(reference: ReferenceCase): Landscape {
   const { id, constants } = reference.function;
-  const spec = id === 'quadratic10' ? { type: 'quadratic', diag: constants['d'] as number[] } : { type: id, ...constants };
+  const spec =
+    id === 'quadratic10' ? { type: 'quadratic', diag: constants['d'] as number[] } : { type: id, ...constants };
   const { landscape, issues } = builtinLandscape(spec);
   assert.deepEqual(issues, []);
   assert.ok(landscape, `no landscape for ${id}`);
@@ -72,7 +73,10 @@ describe('analytic gradient equals autograd at the recorded iterates (1e-12 * ma
         landscape.gradient(reference.x[k]!, out);
         for (let j = 0; j < landscape.dim; j++) {
           const error = Math.abs(out[j]! - reference.grad[k]![j]!);
-          assert.ok(error <= 1e-12 * scale, `step ${k} coordinate ${j}: ${out[j]} vs ${reference.grad[k]![j]} (error ${error})`);
+          assert.ok(
+            error <= 1e-12 * scale,
+            `step ${k} coordinate ${j}: ${out[j]} vs ${reference.grad[k]![j]} (error ${error})`,
+          );
         }
       }
     });
@@ -89,7 +93,10 @@ describe('replay: stored gradients (+ noise) give the recorded iterates (1e-12 *
         optimizer.step(x, seenGradient(reference, k));
         for (let j = 0; j < x.length; j++) {
           const error = Math.abs(x[j]! - reference.x[k + 1]![j]!);
-          assert.ok(error <= 1e-12 * scale, `update ${k} coordinate ${j}: ${x[j]} vs ${reference.x[k + 1]![j]} (error ${error / scale} S)`);
+          assert.ok(
+            error <= 1e-12 * scale,
+            `update ${k} coordinate ${j}: ${x[j]} vs ${reference.x[k + 1]![j]} (error ${error / scale} S)`,
+          );
         }
       }
     });
@@ -134,8 +141,14 @@ describe('full loop: own gradients (+ stored noise) track PyTorch where the case
   const stable = CASES.filter((c) => c.sensitivity.full_loop_stable);
   const unstable = CASES.filter((c) => !c.sensitivity.full_loop_stable).map((c) => c.id);
   test('only the chaotic cases the README names are left out of the full loop', () => {
-    const named = ['nadam_betas@plateau_basin', 'nadam_betas@rastrigin', 'adadelta_rho_eps@rosenbrock', 'adadelta_wd@rosenbrock'];
-    for (const id of unstable) assert.ok(named.includes(id), `${id} is marked unstable but is not one of the README's four`);
+    const named = [
+      'nadam_betas@plateau_basin',
+      'nadam_betas@rastrigin',
+      'adadelta_rho_eps@rosenbrock',
+      'adadelta_wd@rosenbrock',
+    ];
+    for (const id of unstable)
+      assert.ok(named.includes(id), `${id} is marked unstable but is not one of the README's four`);
     assert.equal(stable.length + unstable.length, CASES.length);
   });
   for (const reference of stable) {
@@ -149,7 +162,10 @@ describe('full loop: own gradients (+ stored noise) track PyTorch where the case
       const checkLoss = (k: number) => {
         const loss = landscape.value(x);
         const expected = reference.loss[k]!;
-        assert.ok(Math.abs(loss - expected) <= 1e-9 * Math.max(Math.abs(expected), 1e-3 * lossScale), `loss ${k}: ${loss} vs ${expected}`);
+        assert.ok(
+          Math.abs(loss - expected) <= 1e-9 * Math.max(Math.abs(expected), 1e-3 * lossScale),
+          `loss ${k}: ${loss} vs ${expected}`,
+        );
       };
       for (let k = 0; k < reference.steps; k++) {
         checkLoss(k);
@@ -158,7 +174,10 @@ describe('full loop: own gradients (+ stored noise) track PyTorch where the case
         for (let j = 0; j < x.length; j++) {
           const expected = reference.x[k + 1]![j]!;
           const error = Math.abs(x[j]! - expected);
-          assert.ok(error <= 1e-9 * Math.max(Math.abs(expected), 1e-3 * scale), `update ${k} coordinate ${j}: ${x[j]} vs ${expected}`);
+          assert.ok(
+            error <= 1e-9 * Math.max(Math.abs(expected), 1e-3 * scale),
+            `update ${k} coordinate ${j}: ${x[j]} vs ${expected}`,
+          );
         }
       }
       checkLoss(reference.steps);
@@ -177,7 +196,10 @@ test('a batch of trajectories equals the same trajectories run one by one', () =
   const rosenbrock = builtinLandscape('rosenbrock').landscape!;
   const xs = Float64Array.from([-1.5, 2, -1.5, 2, -1.5, 2]);
   const grads = new Float64Array(6);
-  const singles = configs.map((config) => ({ optimizer: createOptimizer(config, 2).optimizer!, x: Float64Array.from([-1.5, 2]) }));
+  const singles = configs.map((config) => ({
+    optimizer: createOptimizer(config, 2).optimizer!,
+    x: Float64Array.from([-1.5, 2]),
+  }));
   const g = new Float64Array(2);
   for (let k = 0; k < 100; k++) {
     rosenbrock.evaluateBatch(xs, 3, null, grads);
@@ -204,9 +226,19 @@ describe('bad configs give issues and never throw', () => {
     ['SGD without lr', { type: 'SGD', params: {} }, /needs `lr`/, ['lr']],
     ['beta out of range', { type: 'AdamW', params: { betas: [0.9, 1.0] } }, /`betas\[1\]` must be < 1/, ['betas', 1]],
     ['eps of zero', { type: 'Adam', params: { eps: 0 } }, /`eps` must be > 0/, ['eps']],
-    ['unknown parameter', { type: 'SGD', params: { lr: 0.1, momentun: 0.9 } }, /has no parameter `momentun`/, ['momentun']],
+    [
+      'unknown parameter',
+      { type: 'SGD', params: { lr: 0.1, momentun: 0.9 } },
+      /has no parameter `momentun`/,
+      ['momentun'],
+    ],
     ['string lr', { type: 'Adam', params: { lr: '3e-4' } }, /expects a number, got the string "3e-4"/, ['lr']],
-    ['nesterov without momentum', { type: 'SGD', params: { lr: 0.1, nesterov: true } }, /Nesterov momentum requires/, ['nesterov']],
+    [
+      'nesterov without momentum',
+      { type: 'SGD', params: { lr: 0.1, nesterov: true } },
+      /Nesterov momentum requires/,
+      ['nesterov'],
+    ],
     ['catalogued but not simulated', { type: 'LBFGS', params: {} }, /does not run it/, ['type']],
     ['missing type', { type: '', params: {} }, /has no `type`/, ['type']],
   ];
@@ -214,14 +246,25 @@ describe('bad configs give issues and never throw', () => {
     test(name, () => {
       const { optimizer, issues } = createOptimizer(config, 2);
       assert.equal(optimizer, null);
-      assert.ok(issues.some((issue) => (typeof message === 'string' ? issue.message === message : message.test(issue.message)) && JSON.stringify(issue.path) === JSON.stringify(path)), JSON.stringify(issues));
+      assert.ok(
+        issues.some(
+          (issue) =>
+            (typeof message === 'string' ? issue.message === message : message.test(issue.message)) &&
+            JSON.stringify(issue.path) === JSON.stringify(path),
+        ),
+        JSON.stringify(issues),
+      );
     });
   }
   test('garbage shapes', () => {
     assert.doesNotThrow(() => createOptimizer(null as unknown as OptimizerConfig, 2));
     assert.doesNotThrow(() => createOptimizer({ type: 'Adam', params: null as unknown as Record<string, unknown> }, 2));
     assert.ok(createOptimizer({ type: 'Adam', params: {} }, 0).issues.length > 0);
-    assert.ok(createOptimizer({ type: 'LARS', params: {} }, 4, { blocks: [1, 2] }).issues.some((issue) => /add up to the dimension 4/.test(issue.message)));
+    assert.ok(
+      createOptimizer({ type: 'LARS', params: {} }, 4, { blocks: [1, 2] }).issues.some((issue) =>
+        /add up to the dimension 4/.test(issue.message),
+      ),
+    );
   });
 });
 
@@ -233,7 +276,10 @@ describe('DeepSpeed and teaching optimizers', () => {
     assert.ok(createOptimizer({ type: 'FusedAdam', params: { adam_w_mode: false, weight_decay: 0.1 } }, 2).optimizer);
   });
   test('DeepSpeed Adam with torch_adam and adam_w_mode equals torch AdamW', () => {
-    const ds = createOptimizer({ type: 'FusedAdam', params: { torch_adam: true, lr: 0.01, weight_decay: 0.1 } }, 2).optimizer!;
+    const ds = createOptimizer(
+      { type: 'FusedAdam', params: { torch_adam: true, lr: 0.01, weight_decay: 0.1 } },
+      2,
+    ).optimizer!;
     const torch = createOptimizer({ type: 'AdamW', params: { lr: 0.01, weight_decay: 0.1 } }, 2).optimizer!;
     const a = Float64Array.from([1, -2]);
     const b = Float64Array.from([1, -2]);
@@ -302,10 +348,13 @@ describe('DeepSpeed and teaching optimizers', () => {
     assert.ok(Math.abs(moved2 - 0.1 * 0.05) < 1e-6, String(moved2));
   });
   test('LARS uses the layer-wise local lr', () => {
-    const lars = createOptimizer({ type: 'LARS', params: { lr: 1, momentum: 0, trust_coefficient: 0.5 } }, 2).optimizer!;
+    const lars = createOptimizer(
+      { type: 'LARS', params: { lr: 1, momentum: 0, trust_coefficient: 0.5 } },
+      2,
+    ).optimizer!;
     const x = Float64Array.from([3, 4]);
     lars.step(x, Float64Array.from([0, 10]));
-    assert.deepEqual(Array.from(x), [3, 4 - 0.5 * 5 / 10 * 10]);
+    assert.deepEqual(Array.from(x), [3, 4 - ((0.5 * 5) / 10) * 10]);
   });
 });
 
@@ -314,7 +363,10 @@ describe('optimizer catalog', () => {
     const seen = new Map<string, string>();
     for (const entry of OPTIMIZERS) {
       for (const name of new Set([entry.name, ...(entry.aliases ?? [])].map((n) => n.toLowerCase()))) {
-        assert.ok(!seen.has(name) || seen.get(name) === entry.name, `${name} is used by ${seen.get(name)} and ${entry.name}`);
+        assert.ok(
+          !seen.has(name) || seen.get(name) === entry.name,
+          `${name} is used by ${seen.get(name)} and ${entry.name}`,
+        );
         seen.set(name, entry.name);
       }
     }
@@ -325,8 +377,16 @@ describe('optimizer catalog', () => {
         const values = Array.isArray(param.default) ? param.default : [param.default];
         for (const value of values) {
           if (typeof value !== 'number') continue;
-          if (param.min) assert.ok(param.min.exclusive ? value > param.min.value : value >= param.min.value, `${entry.name}.${param.name}`);
-          if (param.max) assert.ok(param.max.exclusive ? value < param.max.value : value <= param.max.value, `${entry.name}.${param.name}`);
+          if (param.min)
+            assert.ok(
+              param.min.exclusive ? value > param.min.value : value >= param.min.value,
+              `${entry.name}.${param.name}`,
+            );
+          if (param.max)
+            assert.ok(
+              param.max.exclusive ? value < param.max.value : value <= param.max.value,
+              `${entry.name}.${param.name}`,
+            );
         }
       }
       assert.ok(entry.typicalLr[0] < entry.typicalLr[1]);

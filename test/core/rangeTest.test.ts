@@ -15,7 +15,10 @@ import {
 import type { RangeTestStop } from '../../server/src/core/rangeTest/index';
 
 function near(actual: number, expected: number, tolerance = 1e-12): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${actual} is not close to ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)),
+    `${actual} is not close to ${expected}`,
+  );
 }
 
 /** Runs the stop rule over a list of losses the way the job does, and returns what it recorded. */
@@ -104,7 +107,7 @@ test('valley follows fastai arithmetic on hand-checked curves', () => {
 function typicalCurve(lrs: readonly number[], centre: number): number[] {
   return lrs.map((lr) => {
     const x = Math.log10(lr);
-    const drop = 2.3 - 1.5 * (1 + Math.tanh(3 * (x - centre))) / 2;
+    const drop = 2.3 - (1.5 * (1 + Math.tanh(3 * (x - centre)))) / 2;
     const blowUp = x > centre + 1.2 ? Math.pow(10, 2 * (x - centre - 1.2)) - 1 : 0;
     return drop + blowUp;
   });
@@ -120,9 +123,15 @@ test('steepest is taken against log10(lr), not the iteration index', () => {
   const steepest = outcome.suggestions.steepest;
   assert.ok(steepest, outcome.notes.join(' '));
   assert.ok(steepest.lr > 0.27 && steepest.lr < 0.33, `steepest ${steepest.lr} should be near 0.3`);
-  const byIndex = gradientAlong(curve.smoothed.slice(20, -5), curve.smoothed.slice(20, -5).map((_, i) => i));
+  const byIndex = gradientAlong(
+    curve.smoothed.slice(20, -5),
+    curve.smoothed.slice(20, -5).map((_, i) => i),
+  );
   const indexArgmin = byIndex.indexOf(Math.min(...byIndex)) + 20;
-  assert.ok(Math.abs(curve.lrs[indexArgmin]! - steepest.lr) > 0.01, `the index-based answer (${curve.lrs[indexArgmin]}) differs from ${steepest.lr}, so the test can fail`);
+  assert.ok(
+    Math.abs(curve.lrs[indexArgmin]! - steepest.lr) > 0.01,
+    `the index-based answer (${curve.lrs[indexArgmin]}) differs from ${steepest.lr}, so the test can fail`,
+  );
   assert.match(steepest.explanation, /log10\(lr\)/);
 });
 
@@ -132,7 +141,10 @@ test('suggestions on a typical diverging curve', () => {
   assert.equal(curve.stopped, 'diverged');
   const { suggestions, notes } = suggestLearningRates({ ...curve, numIter: 100 });
   assert.ok(suggestions.steepest && suggestions.valley && suggestions.minimum, notes.join(' '));
-  const minimumIndex = curve.smoothed.slice(10, curve.smoothed.length - 5).reduce((best, value, i, all) => (value < all[best]! ? i : best), 0) + 10;
+  const minimumIndex =
+    curve.smoothed
+      .slice(10, curve.smoothed.length - 5)
+      .reduce((best, value, i, all) => (value < all[best]! ? i : best), 0) + 10;
   near(suggestions.minimum.lr, curve.lrs[minimumIndex]! / 10, 1e-12);
   assert.ok(suggestions.valley.lr < curve.lrs[minimumIndex]!, 'the valley sits before the minimum');
   assert.ok(suggestions.steepest.lr > 1e-4 && suggestions.steepest.lr < 1e-2, `steepest ${suggestions.steepest.lr}`);
@@ -151,7 +163,12 @@ test('too short a curve gives no suggestions and says why', () => {
 
 test('a curve that never diverged says so and gives no minimum while still falling', () => {
   const lrs = rangeTestLearningRates(1e-6, 1e-3, 100, 'exp');
-  const curve = runCurve(lrs, lrs.map((_, i) => 3 - i * 0.02), 0.98, 4);
+  const curve = runCurve(
+    lrs,
+    lrs.map((_, i) => 3 - i * 0.02),
+    0.98,
+    4,
+  );
   assert.equal(curve.stopped, 'completed');
   const outcome = suggestLearningRates({ ...curve, numIter: 100 });
   assert.equal(outcome.suggestions.minimum, null);
@@ -164,15 +181,29 @@ test('range_test section: defaults come from the catalog', () => {
   const { params, issues } = parseRangeTestSection({ task: 'mnist_mlp' });
   assert.deepEqual(issues, []);
   assert.deepEqual(params, {
-    task: 'mnist_mlp', startLr: 1e-7, endLr: 10, numIter: 100, stepMode: 'exp', smooth: 0.98,
-    divergeThreshold: 4, batchSize: 128, seed: 0, device: 'auto',
+    task: 'mnist_mlp',
+    startLr: 1e-7,
+    endLr: 10,
+    numIter: 100,
+    stepMode: 'exp',
+    smooth: 0.98,
+    divergeThreshold: 4,
+    batchSize: 128,
+    seed: 0,
+    device: 'auto',
   });
   assert.equal(parseRangeTestSection(null).params?.task, 'spiral');
 });
 
 test('range_test section: every bad value is reported with its path', () => {
   const { params, issues } = parseRangeTestSection({
-    start_lr: -1, num_iter: 2.5, step_mode: 'cosine', smooth: 1, diverge_threshold: 'x', batch_size: 0, colour: 'red',
+    start_lr: -1,
+    num_iter: 2.5,
+    step_mode: 'cosine',
+    smooth: 1,
+    diverge_threshold: 'x',
+    batch_size: 0,
+    colour: 'red',
   });
   assert.equal(params, null);
   const byPath = new Map(issues.map((issue) => [issue.path.join('.'), issue]));
@@ -185,7 +216,10 @@ test('range_test section: every bad value is reported with its path', () => {
 
 test('range_test section: cross-field rules', () => {
   const inverted = parseRangeTestSection({ start_lr: 1, end_lr: 0.1 });
-  assert.deepEqual(inverted.issues.map((issue) => issue.path), [['range_test', 'end_lr']]);
+  assert.deepEqual(
+    inverted.issues.map((issue) => issue.path),
+    [['range_test', 'end_lr']],
+  );
   const user = parseRangeTestSection({ task: 'user', model: 'model/model.json' });
   assert.equal(user.params, null);
   assert.match(user.issues[0]!.message, /needs `data:`/);

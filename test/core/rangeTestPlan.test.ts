@@ -15,7 +15,8 @@ import {
 } from '../../server/src/core/rangeTest/index';
 
 const native = (text: string) => analyze(text, { format: 'yaml', dialect: 'optim', fileName: 'train.optim.yaml' });
-const auto = (text: string, fileName: string, format: 'yaml' | 'json' = 'yaml') => analyze(text, { format, dialect: 'auto', fileName });
+const auto = (text: string, fileName: string, format: 'yaml' | 'json' = 'yaml') =>
+  analyze(text, { format, dialect: 'auto', fileName });
 
 const PYTORCH_SECTION = [
   'optimizer:',
@@ -43,7 +44,13 @@ test('entry points: module:callable, never a path', () => {
 });
 
 test('range_test section: task pytorch needs model and data entry points, and checks loss and device', () => {
-  const ok = parseRangeTestSection({ task: 'pytorch', model: 'm:build', data: 'd:loader', loss: 'losses:focal', device: 'cuda:1' });
+  const ok = parseRangeTestSection({
+    task: 'pytorch',
+    model: 'm:build',
+    data: 'd:loader',
+    loss: 'losses:focal',
+    device: 'cuda:1',
+  });
   assert.deepEqual(ok.issues, []);
   assert.equal(ok.params?.device, 'cuda:1');
   assert.equal(ok.params?.loss, 'losses:focal');
@@ -76,13 +83,21 @@ test('range_test section: task pytorch needs model and data entry points, and ch
 });
 
 test('lint: a malformed entry point is an error on its value, an ignored key a warning', () => {
-  const analysis = native(PYTORCH_SECTION.replace('train.models:build_model', 'train/models.py').replace('  num_iter: 50', '  num_iter: 50\n  batch_size: 8\n  colour: red'));
+  const analysis = native(
+    PYTORCH_SECTION.replace('train.models:build_model', 'train/models.py').replace(
+      '  num_iter: 50',
+      '  num_iter: 50\n  batch_size: 8\n  colour: red',
+    ),
+  );
   const byCode = (code: string) => analysis.problems.filter((problem) => problem.code === code);
   assert.equal(byCode('OL218').length, 1);
   const flagged = analysis.tree.text.slice(byCode('OL218')[0]!.start, byCode('OL218')[0]!.end);
   assert.equal(flagged, 'train/models.py');
   assert.equal(byCode('OL219').length, 2);
-  assert.deepEqual(byCode('OL219').map((problem) => problem.severity), ['warning', 'warning']);
+  assert.deepEqual(
+    byCode('OL219').map((problem) => problem.severity),
+    ['warning', 'warning'],
+  );
   assert.equal(native(PYTORCH_SECTION).problems.filter((problem) => problem.code.startsWith('OL21')).length, 0);
 });
 
@@ -100,7 +115,12 @@ test('plan: task pytorch runs the user model with the optimizer as written', () 
   assert.equal(plan.kind, 'pytorch');
   if (plan.kind !== 'pytorch') return;
   assert.equal(plan.source, 'section');
-  assert.deepEqual(plan.models, { mode: 'entrypoints', model: 'train.models:build_model', data: 'train.data:train_loader', loss: 'cross_entropy' });
+  assert.deepEqual(plan.models, {
+    mode: 'entrypoints',
+    model: 'train.models:build_model',
+    data: 'train.data:train_loader',
+    loss: 'cross_entropy',
+  });
   assert.deepEqual(plan.optimizer, { classPath: 'torch.optim.AdamW', kwargs: { lr: 3e-4, weight_decay: 0.05 } });
   assert.equal(plan.params.numIter, 50);
   assert.equal(plan.params.device, 'auto');
@@ -118,13 +138,18 @@ test('plan: task pytorch runs the user model with the optimizer as written', () 
 });
 
 test('plan: a DeepSpeed file asks for the model in the command, then runs FusedAdam as torch AdamW', () => {
-  const ds = '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "Adam", "params": {"lr": 1e-4, "weight_decay": 0.01}}\n}\n';
+  const ds =
+    '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "Adam", "params": {"lr": 1e-4, "weight_decay": 0.01}}\n}\n';
   const analysis = auto(ds, 'ds_config.json', 'json');
   assert.equal(analysis.model?.dialect, 'deepspeed');
   const ask = planRangeTest(analysis);
   assert.equal(ask.kind, 'needs-settings');
   assert.deepEqual(ask.kind === 'needs-settings' ? ask.missing : [], ['model', 'data']);
-  const plan = planRangeTest(analysis, { model: 'train.models:build_model', data: 'train.data:train_loader', loss: 'cross_entropy' });
+  const plan = planRangeTest(analysis, {
+    model: 'train.models:build_model',
+    data: 'train.data:train_loader',
+    loss: 'cross_entropy',
+  });
   assert.equal(plan.kind, 'pytorch');
   if (plan.kind !== 'pytorch') return;
   assert.equal(plan.source, 'command');
@@ -215,7 +240,10 @@ test('suggestions: steepest is searched only left of the smoothed minimum; valle
   const smoothed = lrs.map((_, i) => (i <= 50 ? 2 - i * 0.02 : i < 75 ? 1 + (i - 50) * 0.2 : 6 - (i - 75) * 0.2));
   const outcome = suggestLearningRates({ lrs, smoothed, stopped: 'completed', numIter });
   assert.ok(outcome.suggestions.steepest);
-  assert.ok(outcome.suggestions.steepest.index <= 50, `steepest at ${outcome.suggestions.steepest.index}, right of the minimum`);
+  assert.ok(
+    outcome.suggestions.steepest.index <= 50,
+    `steepest at ${outcome.suggestions.steepest.index}, right of the minimum`,
+  );
   assert.deepEqual(Object.keys(outcome.suggestions), ['valley', 'steepest', 'minimum']);
 });
 
@@ -225,21 +253,56 @@ test('suggestions: "never diverged" is not said when the raw loss blew up', () =
   // Raw losses: a descent, then spikes to 30x the best; heavy smoothing keeps the smoothed curve under the stop rule.
   const raw = lrs.map((_, i) => (i < 60 ? 2 - i * 0.03 : i % 7 === 0 ? 6 : 0.3));
   const smoothed = smoothLosses(raw, 0.98);
-  const blown = suggestLearningRates({ lrs, smoothed, losses: raw, divergeThreshold: 4, stopped: 'completed', numIter });
+  const blown = suggestLearningRates({
+    lrs,
+    smoothed,
+    losses: raw,
+    divergeThreshold: 4,
+    stopped: 'completed',
+    numIter,
+  });
   assert.doesNotMatch(blown.notes.join(' '), /never diverged/);
   assert.match(blown.notes.join(' '), /raw loss rose to \d+ times its best at lr = /);
   const calm = lrs.map((_, i) => 2 - i * 0.01);
-  const quiet = suggestLearningRates({ lrs, smoothed: smoothLosses(calm, 0.98), losses: calm, divergeThreshold: 4, stopped: 'completed', numIter });
+  const quiet = suggestLearningRates({
+    lrs,
+    smoothed: smoothLosses(calm, 0.98),
+    losses: calm,
+    divergeThreshold: 4,
+    stopped: 'completed',
+    numIter,
+  });
   assert.match(quiet.notes.join(' '), /never diverged/);
 });
 
 test('view: a result names its file and whether it was measured on the user model', () => {
   const analysis = native(PYTORCH_SECTION);
-  const view = toRangeTestView(analysis, 'file:///w/my%20run.optim.yaml', {
-    backend: 'pytorch', backendAttempts: [], task: 'pytorch: m:b on d:l', lrs: [1e-5], losses: [2], smoothed: [2], stopped: 'cancelled',
-    suggestions: { valley: null, steepest: null, minimum: null }, notes: [], seconds: 1,
-    runtime: { python: '3.11.2', torch: '1.13.1', device: 'cpu', deviceName: 'cpu', interpreter: '/usr/bin/python3', interpreterSource: 'cli' },
-  }, 'your-model', 'AdamW(weight_decay=0.05)');
+  const view = toRangeTestView(
+    analysis,
+    'file:///w/my%20run.optim.yaml',
+    {
+      backend: 'pytorch',
+      backendAttempts: [],
+      task: 'pytorch: m:b on d:l',
+      lrs: [1e-5],
+      losses: [2],
+      smoothed: [2],
+      stopped: 'cancelled',
+      suggestions: { valley: null, steepest: null, minimum: null },
+      notes: [],
+      seconds: 1,
+      runtime: {
+        python: '3.11.2',
+        torch: '1.13.1',
+        device: 'cpu',
+        deviceName: 'cpu',
+        interpreter: '/usr/bin/python3',
+        interpreterSource: 'cli',
+      },
+    },
+    'your-model',
+    'AdamW(weight_decay=0.05)',
+  );
   assert.equal(view.fileName, 'my run.optim.yaml');
   assert.equal(view.measuredOn, 'your-model');
   assert.equal(view.runtime?.torch, '1.13.1');

@@ -20,7 +20,8 @@ type Case = { [key: string]: Json };
 /** How far a regenerated number may be from the committed one, for the number at `path` inside `reference`. */
 type Tolerance = (path: readonly (string | number)[], committed: number) => number;
 
-const maxAbs = (values: Json): number => (Array.isArray(values) ? Math.max(0, ...values.map(maxAbs)) : typeof values === 'number' ? Math.abs(values) : 0);
+const maxAbs = (values: Json): number =>
+  Array.isArray(values) ? Math.max(0, ...values.map(maxAbs)) : typeof values === 'number' ? Math.abs(values) : 0;
 
 /**
  * The tolerances of the format notes (section 3), per field of a case. Every other number (params, x0, constants,
@@ -29,10 +30,16 @@ const maxAbs = (values: Json): number => (Array.isArray(values) ? Math.max(0, ..
 function toleranceOf(file: (typeof FILES)[number], reference: Case): Tolerance {
   if (file === 'schedules.json') {
     // lr, momentum, betas: |a-b| <= 1e-12 * max(|b|, 1e-3 * M), M the largest value of that series.
-    const largest = { lr: maxAbs(reference.lr ?? null), momentum: maxAbs(reference.momentum ?? null), betas: maxAbs(reference.betas ?? null) };
+    const largest = {
+      lr: maxAbs(reference.lr ?? null),
+      momentum: maxAbs(reference.momentum ?? null),
+      betas: maxAbs(reference.betas ?? null),
+    };
     return (path, committed) => {
       const series = path[0];
-      return series === 'lr' || series === 'momentum' || series === 'betas' ? 1e-12 * Math.max(Math.abs(committed), 1e-3 * largest[series]) : 0;
+      return series === 'lr' || series === 'momentum' || series === 'betas'
+        ? 1e-12 * Math.max(Math.abs(committed), 1e-3 * largest[series])
+        : 0;
     };
   }
   const s = maxAbs(reference.x ?? null);
@@ -58,7 +65,11 @@ function toleranceOf(file: (typeof FILES)[number], reference: Case): Tolerance {
 }
 
 /** Every difference between the committed and the regenerated cases, one line each (none: they match). */
-function referenceDifferences(file: (typeof FILES)[number], committed: readonly Case[], regenerated: readonly Case[]): string[] {
+function referenceDifferences(
+  file: (typeof FILES)[number],
+  committed: readonly Case[],
+  regenerated: readonly Case[],
+): string[] {
   const differences: string[] = [];
   const byId = new Map(regenerated.map((item) => [item.id as string, item]));
   for (const reference of committed) {
@@ -74,14 +85,26 @@ function referenceDifferences(file: (typeof FILES)[number], committed: readonly 
       const where = `${file} ${id} ${path.join('.')}`;
       if (typeof a === 'number' && typeof b === 'number') {
         const allowed = tolerance(path, a);
-        if (!(Math.abs(a - b) <= allowed)) differences.push(`${where}: committed ${a}, regenerated ${b} (allowed ${allowed})`);
+        if (!(Math.abs(a - b) <= allowed))
+          differences.push(`${where}: committed ${a}, regenerated ${b} (allowed ${allowed})`);
       } else if (Array.isArray(a) && Array.isArray(b)) {
         if (a.length !== b.length) differences.push(`${where}: ${a.length} items committed, ${b.length} regenerated`);
         else a.forEach((item, index) => walk(item, b[index], [...path, index]));
-      } else if (a !== null && b !== null && b !== undefined && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+      } else if (
+        a !== null &&
+        b !== null &&
+        b !== undefined &&
+        typeof a === 'object' &&
+        typeof b === 'object' &&
+        !Array.isArray(a) &&
+        !Array.isArray(b)
+      ) {
         const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
         for (const key of keys) {
-          if (!(key in a) || !(key in b)) differences.push(`${where}${path.length > 0 ? '.' : ''}${key}: only in the ${key in a ? 'committed' : 'regenerated'} case`);
+          if (!(key in a) || !(key in b))
+            differences.push(
+              `${where}${path.length > 0 ? '.' : ''}${key}: only in the ${key in a ? 'committed' : 'regenerated'} case`,
+            );
           else walk(a[key]!, b[key], [...path, key]);
         }
       } else if (a !== b) {
@@ -90,7 +113,8 @@ function referenceDifferences(file: (typeof FILES)[number], committed: readonly 
     };
     walk(reference, other, []);
   }
-  for (const id of byId.keys()) differences.push(`${file} ${id}: regenerated but not committed (run the generator with --out test/fixtures)`);
+  for (const id of byId.keys())
+    differences.push(`${file} ${id}: regenerated but not committed (run the generator with --out test/fixtures)`);
   return differences;
 }
 
@@ -114,7 +138,9 @@ describe('reference vectors', () => {
   /** The generator ran; otherwise a failure that says what to install. */
   function assertGenerated(): void {
     if (generated.error) {
-      assert.fail(`${PYTHON} could not be started (${generated.error.message}): the reference vectors are regenerated with Debian's python3 and python3-torch (apt-get install -y python3-torch).`);
+      assert.fail(
+        `${PYTHON} could not be started (${generated.error.message}): the reference vectors are regenerated with Debian's python3 and python3-torch (apt-get install -y python3-torch).`,
+      );
     }
     if (generated.status === 3) assert.fail(`torch is missing: ${generated.stderr.trim()}`);
     assert.equal(generated.status, 0, `generate_references.py failed (${generated.status}):\n${generated.stderr}`);
@@ -145,15 +171,26 @@ describe('reference vectors', () => {
     const nudged = copy();
     const nudgedLr = nudged.find((item) => item.id === 'OneCycleLR:cos_T100')!.lr as number[];
     nudgedLr[37] = nudgedLr[37]! * (1 + 1e-14);
-    assert.deepEqual(referenceDifferences('schedules.json', committed, nudged), [], 'an ulp-level difference is within the documented tolerance');
+    assert.deepEqual(
+      referenceDifferences('schedules.json', committed, nudged),
+      [],
+      'an ulp-level difference is within the documented tolerance',
+    );
     const renamed = copy();
     (renamed[0]!.params as Case).gamma = 0.25;
-    assert.equal(referenceDifferences('schedules.json', committed, renamed).length, 1, 'a changed parameter is a difference, whatever its size');
+    assert.equal(
+      referenceDifferences('schedules.json', committed, renamed).length,
+      1,
+      'a changed parameter is a difference, whatever its size',
+    );
 
     const optimizers = readCases(join(ROOT, 'test', 'fixtures', 'optimizers.json'));
     const moved = readCases(join(folder, 'optimizers.json'));
     const x = moved.find((item) => item.id === 'sgd@rosenbrock')!.x as number[][];
     x[120]![1] = x[120]![1]! + 1e-6;
-    assert.deepEqual(referenceDifferences('optimizers.json', optimizers, moved).map((line) => line.replace(/: committed .*/, '')), ['optimizers.json sgd@rosenbrock x.120.1']);
+    assert.deepEqual(
+      referenceDifferences('optimizers.json', optimizers, moved).map((line) => line.replace(/: committed .*/, '')),
+      ['optimizers.json sgd@rosenbrock x.120.1'],
+    );
   });
 });

@@ -15,7 +15,8 @@ export function codeServerEntry(): string {
   const base = path.join(E2E_DIR, '.server');
   const folder = existsSync(base) ? readdirSync(base).find((name) => name.startsWith('code-server-')) : undefined;
   const entry = folder ? path.join(base, folder, 'node_modules', 'code-server', 'out', 'node', 'entry.js') : '';
-  if (!folder || !existsSync(entry)) throw new Error('code-server is not installed: run `bash test/e2e/install.sh` first (npm run test:e2e does).');
+  if (!folder || !existsSync(entry))
+    throw new Error('code-server is not installed: run `bash test/e2e/install.sh` first (npm run test:e2e does).');
   return entry;
 }
 
@@ -51,7 +52,10 @@ function waitListening(url: string, child: ChildProcess, log: () => string): Pro
     const onData = (): void => {
       if (!/HTTP server listening on/.test(log())) return;
       cleanup();
-      fetch(`${url}/healthz`).then((response) => (response.ok ? resolve() : reject(new Error(`healthz answered ${response.status}`))), reject);
+      fetch(`${url}/healthz`).then(
+        (response) => (response.ok ? resolve() : reject(new Error(`healthz answered ${response.status}`))),
+        reject,
+      );
     };
     const onExit = (code: number | null): void => {
       cleanup();
@@ -70,10 +74,22 @@ function waitListening(url: string, child: ChildProcess, log: () => string): Pro
 
 /** Installs a packaged extension into an extensions folder with code-server's own installer. */
 function installVsix(vsix: string, extensionsDir: string, tmp: string): void {
-  const result = spawnSync(node24(), [codeServerEntry(), '--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(tmp, 'install-data')], {
-    encoding: 'utf8',
-    env: { ...process.env, TMPDIR: tmp, EXTENSIONS_GALLERY: '{"serviceUrl":"http://127.0.0.1:9/gallery"}' },
-  });
+  const result = spawnSync(
+    node24(),
+    [
+      codeServerEntry(),
+      '--install-extension',
+      vsix,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      path.join(tmp, 'install-data'),
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: tmp, EXTENSIONS_GALLERY: '{"serviceUrl":"http://127.0.0.1:9/gallery"}' },
+    },
+  );
   if (result.status !== 0) throw new Error(`installing ${vsix} failed: ${result.stdout}${result.stderr}`);
 }
 
@@ -101,27 +117,38 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   mkdirSync(exts, { recursive: true });
   mkdirSync(tmp, { recursive: true });
   writeFileSync(path.join(dir, 'config.yaml'), 'auth: none\ncert: false\n');
-  writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoUpdate': false,
-    'extensions.autoCheckUpdates': false,
-    'chat.disableAIFeatures': true,
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'security.workspace.trust.enabled': options.workspaceTrust === true,
-    // No modal "Do you trust the authors?" at startup (older releases show one): folders open in Restricted Mode.
-    'security.workspace.trust.startupPrompt': 'never',
-    'editor.hover.delay': 100,
-    'window.restoreWindows': 'none',
-    ...options.settings,
-  }, null, 2));
+  writeFileSync(
+    path.join(data, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'chat.disableAIFeatures': true,
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'security.workspace.trust.enabled': options.workspaceTrust === true,
+        // No modal "Do you trust the authors?" at startup (older releases show one): folders open in Restricted Mode.
+        'security.workspace.trust.startupPrompt': 'never',
+        'editor.hover.delay': 100,
+        'window.restoreWindows': 'none',
+        ...options.settings,
+      },
+      null,
+      2,
+    ),
+  );
   if (options.vsix) {
     installVsix(options.vsix, exts, tmp);
   } else if (options.extensionPath) {
     // A development folder: code-server cannot install a folder, but it loads a link to one.
-    const manifest = JSON.parse(readFileSync(path.join(options.extensionPath, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+    const manifest = JSON.parse(readFileSync(path.join(options.extensionPath, 'package.json'), 'utf8')) as {
+      publisher: string;
+      name: string;
+      version: string;
+    };
     symlinkSync(options.extensionPath, path.join(exts, `${manifest.publisher}.${manifest.name}-${manifest.version}`));
   } else if (!options.noInstalledExtension) {
     throw new Error('startCodeServer needs a vsix, an extensionPath or noInstalledExtension');
@@ -129,28 +156,46 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(node24(), [
-    codeServerEntry(),
-    '--config', path.join(dir, 'config.yaml'),
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--user-data-dir', data,
-    '--extensions-dir', exts,
-    '--disable-telemetry',
-    '--disable-update-check',
-    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
-    '--disable-getting-started-override',
-    // Older code-server releases (the minimum-VS Code run) do not know this option.
-    ...(process.env.OPTLENS_E2E_CODE_SERVER ? [] : ['--reconnection-grace-time', '5']),
-    ...(options.extraArgs ?? []),
-    options.workspace,
-  ], {
-    detached: true, // Its own process group, so stop() can end the file watcher child too.
-    env: { ...process.env, ...options.env, TMPDIR: tmp, EXTENSIONS_GALLERY: '{"serviceUrl":"http://127.0.0.1:9/gallery"}' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(
+    node24(),
+    [
+      codeServerEntry(),
+      '--config',
+      path.join(dir, 'config.yaml'),
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--user-data-dir',
+      data,
+      '--extensions-dir',
+      exts,
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
+      '--disable-getting-started-override',
+      // Older code-server releases (the minimum-VS Code run) do not know this option.
+      ...(process.env.OPTLENS_E2E_CODE_SERVER ? [] : ['--reconnection-grace-time', '5']),
+      ...(options.extraArgs ?? []),
+      options.workspace,
+    ],
+    {
+      detached: true, // Its own process group, so stop() can end the file watcher child too.
+      env: {
+        ...process.env,
+        ...options.env,
+        TMPDIR: tmp,
+        EXTENSIONS_GALLERY: '{"serviceUrl":"http://127.0.0.1:9/gallery"}',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
   });
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   await waitListening(url, child, () => output);
   return {
     url,

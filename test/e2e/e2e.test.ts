@@ -13,7 +13,8 @@ import * as workbench from './workbench';
 const MINIMUM_RUN = Boolean(process.env.OPTLENS_E2E_CODE_SERVER);
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', MINIMUM_RUN ? 'e2e-min-vscode' : 'e2e');
 
-const MISTAKES = 'optimizer:\n  type: Adam\n  lr: 2e-5\n  weight_decay: 0.05\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 200\n  eta_min: 1.0e-6\ntraining:\n  steps: 1000\n';
+const MISTAKES =
+  'optimizer:\n  type: Adam\n  lr: 2e-5\n  weight_decay: 0.05\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 200\n  eta_min: 1.0e-6\ntraining:\n  steps: 1000\n';
 
 /** SIGKILLs the language server processes started from this code-server's extensions folder; returns how many. */
 function killServerProcesses(codeServerDir: string): number {
@@ -34,7 +35,8 @@ function killServerProcesses(codeServerDir: string): number {
   return count;
 }
 
-const DS_CONFIG = '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "AdamW", "params": {"lr": 1e-4}},\n  "train_step_batch_size": 4\n}\n';
+const DS_CONFIG =
+  '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "AdamW", "params": {"lr": 1e-4}},\n  "train_step_batch_size": 4\n}\n';
 
 describe('Optimizer Lens in a real VS Code (code-server)', () => {
   let server: RunningCodeServer;
@@ -50,7 +52,10 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     await import('node:fs/promises').then((fs) => fs.writeFile(path.join(workspace, 'ds_config.json'), DS_CONFIG));
     // The packaged extension (npm run package) is what users install; fall back to the folder for quick local runs.
     const vsix = path.join(ROOT, 'optimizer-lens.vsix');
-    server = await startCodeServer({ workspace, ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }) });
+    server = await startCodeServer({
+      workspace,
+      ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }),
+    });
     ({ context, page } = await workbench.launchBrowser());
     await workbench.openFolder(page, server.url, workspace);
   });
@@ -94,7 +99,13 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
       const at = await wordCenter('weight_decay');
       await page.mouse.click(at.x, at.y);
       await page.keyboard.press('Control+.');
-      if (await fix.waitFor({ timeout: 8_000 }).then(() => true, () => false)) break;
+      if (
+        await fix.waitFor({ timeout: 8_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       await page.keyboard.press('Escape');
     }
     await fix.waitFor({ timeout: 8_000 });

@@ -51,17 +51,32 @@ lr_scheduler:
 `;
 
 /** A range test on the workspace's own TF.js model and CSV (written next to it by writeUserModel). */
-const USER_TASK = 'optimizer:\n  type: Adam\n  lr: 1.0e-3\n  weight_decay: 0.01\nrange_test:\n  task: user\n  model: model.json\n  data: data.csv\n  num_iter: 40\n  batch_size: 16\n';
+const USER_TASK =
+  'optimizer:\n  type: Adam\n  lr: 1.0e-3\n  weight_decay: 0.01\nrange_test:\n  task: user\n  model: model.json\n  data: data.csv\n  num_iter: 40\n  batch_size: 16\n';
 
 /** A tiny TF.js layers model (4 inputs, 3 classes) and a CSV it trains on, as a user's `task: user` files. */
 async function writeUserModel(directory: string): Promise<void> {
   await tf.setBackend('cpu');
-  const model = layers.sequential({ layers: [layers.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), layers.layers.dense({ units: 3, activation: 'softmax' })] });
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    writeFileSync(path.join(directory, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
-    writeFileSync(path.join(directory, 'model.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, format: 'layers-model', weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs! }] }));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  const model = layers.sequential({
+    layers: [
+      layers.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }),
+      layers.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      writeFileSync(path.join(directory, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
+      writeFileSync(
+        path.join(directory, 'model.json'),
+        JSON.stringify({
+          modelTopology: artifacts.modelTopology,
+          format: 'layers-model',
+          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs! }],
+        }),
+      );
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   model.dispose();
   const rows = ['f1,f2,f3,f4,label'];
   for (let i = 0; i < 200; i++) rows.push(`${Math.sin(i)},${Math.cos(i)},${(i % 7) / 7},${(i % 3) / 3},${i % 3}`);
@@ -87,7 +102,11 @@ describe('first contact in a real VS Code (code-server, Workspace Trust on)', ()
     mkdirSync(ARTIFACTS, { recursive: true });
     await writeUserModel(untrusted);
     const vsix = path.join(ROOT, 'optimizer-lens.vsix');
-    server = await startCodeServer({ workspace: deepSpeedOnly, workspaceTrust: true, ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }) });
+    server = await startCodeServer({
+      workspace: deepSpeedOnly,
+      workspaceTrust: true,
+      ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }),
+    });
     ({ context, page } = await workbench.launchBrowser());
   });
 
@@ -102,7 +121,10 @@ describe('first contact in a real VS Code (code-server, Workspace Trust on)', ()
     await workbench.openFolder(page, server.url, folder);
     const started = Date.now();
     await workbench.openFile(page, file);
-    await page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first().waitFor({ timeout: FIRST_FEEDBACK_BOUND_MS });
+    await page
+      .locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error')
+      .first()
+      .waitFor({ timeout: FIRST_FEEDBACK_BOUND_MS });
     return Date.now() - started;
   }
 
@@ -117,8 +139,14 @@ describe('first contact in a real VS Code (code-server, Workspace Trust on)', ()
     figures.deepSpeedFirstSquiggleMs = await openAndWaitForSquiggle(deepSpeedOnly, 'ds_config.json');
     // Restricted Mode (the folder is not trusted yet): linting is one of the things that keep working.
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor();
-    await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Run LR range test' }).first().waitFor({ timeout: 20_000 });
-    await page.locator('.monaco-editor .codelens-decoration', { hasText: /WarmupDecayLR.*peak/ }).first().waitFor({ timeout: 20_000 });
+    await page
+      .locator('.monaco-editor .codelens-decoration', { hasText: 'Run LR range test' })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await page
+      .locator('.monaco-editor .codelens-decoration', { hasText: /WarmupDecayLR.*peak/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
     await hoverShows('WarmupDecayLR', /WarmupDecayLR/);
     await page.screenshot({ path: path.join(ARTIFACTS, '20-first-contact-deepspeed.png') });
     await page.keyboard.press('Escape');
@@ -132,8 +160,14 @@ describe('first contact in a real VS Code (code-server, Workspace Trust on)', ()
     await workbench.openFile(page, 'config.yaml');
     await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: FIRST_FEEDBACK_BOUND_MS });
     figures.lightningFirstSquiggleMs = Date.now() - started;
-    await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Run LR range test' }).first().waitFor({ timeout: 20_000 });
-    await page.locator('.monaco-editor .codelens-decoration', { hasText: /CosineAnnealingLR/ }).first().waitFor({ timeout: 20_000 });
+    await page
+      .locator('.monaco-editor .codelens-decoration', { hasText: 'Run LR range test' })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await page
+      .locator('.monaco-editor .codelens-decoration', { hasText: /CosineAnnealingLR/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
     await hoverShows('torch.optim.Adam', /Adam/);
     await page.screenshot({ path: path.join(ARTIFACTS, '21-first-contact-lightning.png') });
     await page.keyboard.press('Escape');
@@ -145,7 +179,10 @@ describe('first contact in a real VS Code (code-server, Workspace Trust on)', ()
     const trust = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first();
     await trust.waitFor({ timeout: 20_000 });
     await trust.click();
-    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'detached', timeout: 20_000 });
+    await page
+      .locator('.statusbar-item', { hasText: 'Restricted Mode' })
+      .first()
+      .waitFor({ state: 'detached', timeout: 20_000 });
     await workbench.runCommand(page, 'View: Close All Editors');
   }
 
@@ -166,7 +203,11 @@ describe('first contact in a real VS Code (code-server, Workspace Trust on)', ()
     await workbench.runCommand(page, 'Optimizer Lens: Run LR Range Test');
     const frame = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
     await frame.locator('button.apply').first().waitFor({ timeout: 120_000 });
-    assert.equal(await page.locator('.notification-toast', { hasText: 'needs a trusted workspace' }).count(), 0, 'the refusal came back after trust was granted');
+    assert.equal(
+      await page.locator('.notification-toast', { hasText: 'needs a trusted workspace' }).count(),
+      0,
+      'the refusal came back after trust was granted',
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, '23-trusted-range-test.png') });
   });
 });

@@ -27,29 +27,48 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     workspace = mkdtempSync(path.join(os.tmpdir(), 'optlens-project-'));
     cpSync(path.join(ROOT, 'examples', 'range-test-pytorch'), workspace, { recursive: true });
-    for (const name of ['lesson-1-ravine.optim.yaml', 'transformer-warmup-cosine.optim.yaml']) copyFileSync(path.join(ROOT, 'examples', name), path.join(workspace, name));
+    for (const name of ['lesson-1-ravine.optim.yaml', 'transformer-warmup-cosine.optim.yaml'])
+      copyFileSync(path.join(ROOT, 'examples', name), path.join(workspace, name));
     // The project's interpreter, as a user sets it: Debian's python3 has torch (a python3 earlier on the PATH may not).
     mkdirSync(path.join(workspace, '.vscode'));
-    writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'optimizerLens.python.interpreter': '/usr/bin/python3' }, null, 2));
+    writeFileSync(
+      path.join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'optimizerLens.python.interpreter': '/usr/bin/python3' }, null, 2),
+    );
     // A DeepSpeed config of the same project: it cannot name the model, so the command asks once and remembers.
-    writeFileSync(path.join(workspace, 'ds_config.json'), '{\n  "train_batch_size": 64,\n  "optimizer": {"type": "AdamW", "params": {"lr": 1e-3, "weight_decay": 0.01}}\n}\n');
+    writeFileSync(
+      path.join(workspace, 'ds_config.json'),
+      '{\n  "train_batch_size": 64,\n  "optimizer": {"type": "AdamW", "params": {"lr": 1e-3, "weight_decay": 0.01}}\n}\n',
+    );
     // A data pipeline that takes 25 ms a batch, like a real one, so that the test is still running (about 10 s) when
     // the live curve is checked, however fast this machine is.
-    writeFileSync(path.join(workspace, 'train', 'slow_data.py'), [
-      'import time',
-      'from train.data import train_loader as fast_loader',
-      '',
-      'def train_loader():',
-      '    for batch in fast_loader():',
-      '        time.sleep(0.025)',
-      '        yield batch',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      path.join(workspace, 'train', 'slow_data.py'),
+      [
+        'import time',
+        'from train.data import train_loader as fast_loader',
+        '',
+        'def train_loader():',
+        '    for batch in fast_loader():',
+        '        time.sleep(0.025)',
+        '        yield batch',
+        '',
+      ].join('\n'),
+    );
     const config = path.join(workspace, 'range.optim.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('train.data:train_loader', 'train.slow_data:train_loader').replace('end_lr: 10', 'end_lr: 0.05').replace('num_iter: 120', 'num_iter: 400'));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8')
+        .replace('train.data:train_loader', 'train.slow_data:train_loader')
+        .replace('end_lr: 10', 'end_lr: 0.05')
+        .replace('num_iter: 120', 'num_iter: 400'),
+    );
     const vsix = path.join(ROOT, 'optimizer-lens.vsix');
     // A trusted folder (trust is off in code-server's settings): the range test runs the project's code.
-    server = await startCodeServer({ workspace, ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }) });
+    server = await startCodeServer({
+      workspace,
+      ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }),
+    });
     ({ context, page } = await workbench.launchBrowser());
     await page.setViewportSize({ width: 1600, height: 1000 });
     await workbench.openFolder(page, server.url, workspace);
@@ -81,7 +100,14 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     const seen: string[] = [];
     const running = frame.getByText(/^running: \d+ of 400 iterations/).first();
     const watch = setInterval(() => {
-      void frame.locator('.summary').first().innerText({ timeout: 200 }).then((text) => seen.push(text.replace(/\s+/g, ' ').slice(0, 160)), () => undefined);
+      void frame
+        .locator('.summary')
+        .first()
+        .innerText({ timeout: 200 })
+        .then(
+          (text) => seen.push(text.replace(/\s+/g, ' ').slice(0, 160)),
+          () => undefined,
+        );
     }, 500);
     try {
       await running.waitFor({ timeout: 120_000 });
@@ -95,7 +121,10 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     // The result names where it ran (Debian's torch on the CPU here: no GPU on these machines).
     const apply = frame.locator('button.apply').first();
     await apply.waitFor({ timeout: 180_000 });
-    await frame.getByText(/PyTorch \d+\.\d+\S* on cpu/).first().waitFor();
+    await frame
+      .getByText(/PyTorch \d+\.\d+\S* on cpu/)
+      .first()
+      .waitFor();
     assert.equal(await frame.locator('.proxy-warning:visible').count(), 0, 'no proxy banner on the user model');
     // Valley, fastai's default, is listed first.
     assert.equal(await frame.locator('.suggestion').first().getAttribute('data-kind'), 'valley');
@@ -107,10 +136,16 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     await status.waitFor({ timeout: 20_000 });
     const written = /^Set lr: (\S+) in/.exec((await status.innerText()).trim())?.[1];
     assert.ok(written);
-    await page.locator('.monaco-editor .view-line', { hasText: `lr: ${written}` }).first().waitFor({ timeout: 20_000 });
+    await page
+      .locator('.monaco-editor .view-line', { hasText: `lr: ${written}` })
+      .first()
+      .waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, '31-range-test-your-model-applied.png') });
     await workbench.runCommand(page, 'File: Save');
-    await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
+    await page
+      .locator('.tab.active.dirty')
+      .waitFor({ state: 'detached', timeout: 20_000 })
+      .catch(() => undefined);
   });
 
   test('the written lr is in the file on disk', async () => {
@@ -143,14 +178,20 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, '37-deepspeed-range-test-settings.png') });
     await pick('Run').click();
     const frame = webview();
-    await frame.getByText(/PyTorch \d+\.\d+\S* on cpu/).first().waitFor({ timeout: 180_000 });
+    await frame
+      .getByText(/PyTorch \d+\.\d+\S* on cpu/)
+      .first()
+      .waitFor({ timeout: 180_000 });
     await frame.locator('button.apply').first().waitFor({ timeout: 180_000 });
     assert.match((await frame.locator('.title').innerText()).trim(), /ds_config\.json/);
     await page.screenshot({ path: path.join(ARTIFACTS, '38-deepspeed-range-test-result.png') });
     // Remembered for this file: the next run goes straight to the settings, with the model named.
     await workbench.runCommand(page, 'Optimizer Lens: Run LR Range Test');
     await pick('model, data and loss').waitFor({ timeout: 30_000 });
-    assert.match(await pick('model, data and loss').innerText(), /train\.models:build_model on train\.data:train_loader/);
+    assert.match(
+      await pick('model, data and loss').innerText(),
+      /train\.models:build_model on train\.data:train_loader/,
+    );
     await page.keyboard.press('Escape');
   });
 
@@ -168,13 +209,22 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
       const element = frame.locator(selector).first();
       return element.evaluate((node) => {
         const box = node.getBoundingClientRect();
-        return box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight && box.left >= 0 && box.right <= window.innerWidth;
+        return (
+          box.height > 0 &&
+          box.top >= 0 &&
+          box.bottom <= window.innerHeight &&
+          box.left >= 0 &&
+          box.right <= window.innerWidth
+        );
       });
     };
     assert.ok(await fits('.legend'), 'the legend is inside the panel without scrolling');
     assert.ok(await fits('.scrubber'), 'the play control is inside the panel without scrolling');
     // One statement per run, from what the run did (not GD's rule applied to every optimizer).
-    await frame.getByText(/converged|oscillat|diverg|stable/i).first().waitFor();
+    await frame
+      .getByText(/converged|oscillat|diverg|stable/i)
+      .first()
+      .waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '32-simulate-1600x1000.png') });
     console.log(`simulate: command to first draw ${firstDraw} ms (includes starting the compute worker)`);
   });
@@ -187,7 +237,11 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     const hover = page.locator('.monaco-hover-content').first();
     await hover.waitFor({ timeout: 30_000 });
     const text = (await hover.innerText()).trim();
-    assert.match(text.split('\n')[0] ?? '', /start|peak|final/i, `the computed summary comes first: ${text.slice(0, 200)}`);
+    assert.match(
+      text.split('\n')[0] ?? '',
+      /start|peak|final/i,
+      `the computed summary comes first: ${text.slice(0, 200)}`,
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, '33-scheduler-hover.png') });
     await page.keyboard.press('Escape');
     await workbench.runCommand(page, 'Optimizer Lens: Show Schedule');
@@ -195,7 +249,10 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
     const pin = frame.getByRole('button', { name: 'Pin' }).first();
     await pin.waitFor({ timeout: 60_000 });
     await pin.click();
-    await frame.getByText(/^Pinned.*transformer-warmup-cosine\.optim\.yaml: SequentialLR/).first().waitFor({ timeout: 20_000 });
+    await frame
+      .getByText(/^Pinned.*transformer-warmup-cosine\.optim\.yaml: SequentialLR/)
+      .first()
+      .waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, '34-schedule-pinned.png') });
   });
 

@@ -9,7 +9,14 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const EXTENSION_TESTS_BUNDLE = path.join(ROOT, 'out', 'extension-tests', 'index.js');
 
 /** What VS Code loads for the extension under test: the client (package.json `main`), the server and its worker. */
-export const EXTENSION_BUNDLES = ['dist/client.js', 'dist/server.js', 'dist/worker.js', 'dist/webview/schedule.js', 'dist/webview/rangeTest.js', 'dist/webview/landscape.js'];
+export const EXTENSION_BUNDLES = [
+  'dist/client.js',
+  'dist/server.js',
+  'dist/worker.js',
+  'dist/webview/schedule.js',
+  'dist/webview/rangeTest.js',
+  'dist/webview/landscape.js',
+];
 
 /**
  * `vscode` is provided by the extension host, and mocha is required from the repository's node_modules as published

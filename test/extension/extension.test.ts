@@ -14,6 +14,10 @@ test('extension test modules pass inside code-server', { timeout: 300_000 }, asy
   }
   // mocha counts the defined tests before the run; runner.test.ts checks that index.ts runs every suite module.
   assert.ok(run.report.defined > 0, 'the suites define no tests');
-  assert.equal(run.report.passed, run.report.defined, `${run.report.defined} tests defined, ${run.report.passed} passed`);
+  assert.equal(
+    run.report.passed,
+    run.report.defined,
+    `${run.report.defined} tests defined, ${run.report.passed} passed`,
+  );
   assert.equal(run.report.failed, 0, `${run.report.failed} extension test(s) failed`);
 });

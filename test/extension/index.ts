@@ -16,12 +16,18 @@ function resultsPath(): string {
   const fromEnvironment = process.env[RESULTS_ENV];
   if (fromEnvironment) return fromEnvironment;
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder || folder.uri.scheme !== 'file') throw new Error(`Set ${RESULTS_ENV} or open a local folder: the extension tests have nowhere to write their results.`);
+  if (!folder || folder.uri.scheme !== 'file')
+    throw new Error(
+      `Set ${RESULTS_ENV} or open a local folder: the extension tests have nowhere to write their results.`,
+    );
   return path.join(folder.uri.fsPath, RESULTS_FILE_NAME);
 }
 
 /** Written under a temporary name, then renamed: whoever watches for the file never reads half of it. */
-function writeReport(file: string, report: TestReport & { readonly vscodeVersion: string; readonly durationMs: number }): void {
+function writeReport(
+  file: string,
+  report: TestReport & { readonly vscodeVersion: string; readonly durationMs: number },
+): void {
   const partial = `${file}.partial`;
   writeFileSync(partial, JSON.stringify(report, null, 2));
   renameSync(partial, file);
@@ -34,6 +40,11 @@ export async function run(): Promise<void> {
   // mocha's spec reporter prints each result to the extension host's console as it comes.
   const report = await runSuites(SUITES, { defaultTimeoutMs: 60_000, reporter: 'spec' });
   writeReport(file, { ...report, vscodeVersion: vscode.version, durationMs: Date.now() - started });
-  console.log(`Optimizer Lens extension tests: ${report.passed} of ${report.defined} passed, ${report.failed} failed; results in ${file}`);
-  if (report.failed > 0 || report.passed !== report.defined) throw new Error(`${report.passed} of ${report.defined} extension tests passed, ${report.failed} failed (see ${file}).`);
+  console.log(
+    `Optimizer Lens extension tests: ${report.passed} of ${report.defined} passed, ${report.failed} failed; results in ${file}`,
+  );
+  if (report.failed > 0 || report.passed !== report.defined)
+    throw new Error(
+      `${report.passed} of ${report.defined} extension tests passed, ${report.failed} failed (see ${file}).`,
+    );
 }

@@ -10,7 +10,16 @@ import { bundleExtensionTests, ROOT } from './bundle';
 import { RESULTS_ENV, RESULTS_FILE_NAME } from './resultsLocation';
 import type { TestReport } from './runner';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** The file name the harness asks for through the environment; the workspace fallback has another name, so we learn which worked. */
 const RESULTS_FROM_ENV_NAME = '.optlens-extension-test-results.env.json';
@@ -20,7 +29,12 @@ export interface CodeServerTestRun {
   /** `environment` when the extension host saw OPTLENS_EXTENSION_TEST_RESULTS, `workspace` when it used the fallback. */
   readonly resultsDelivered: 'environment' | 'workspace';
   readonly workspace: string;
-  readonly timings: { readonly bundleMs: number; readonly startServerMs: number; readonly testsMs: number; readonly totalMs: number };
+  readonly timings: {
+    readonly bundleMs: number;
+    readonly startServerMs: number;
+    readonly testsMs: number;
+    readonly totalMs: number;
+  };
 }
 
 function dateMs(start: number): number {
@@ -47,13 +61,21 @@ function extensionHostLog(server: RunningCodeServer): string {
  * Resolves with the first of `names` to appear in `folder`: watches the folder (an event, not polling) and checks once
  * after the watch is set up, so a file written before that is not missed. Rejects when `failure` rejects or on timeout.
  */
-function waitForFile(folder: string, names: readonly string[], timeoutMs: number, failure: Promise<never>): Promise<string> {
+function waitForFile(
+  folder: string,
+  names: readonly string[],
+  timeoutMs: number,
+  failure: Promise<never>,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const present = (): string | undefined => names.find((name) => existsSync(path.join(folder, name)));
     const watcher = watch(folder, (_event, changed) => {
       if (changed && names.includes(changed.toString()) && present()) finish(() => resolve(present()!));
     });
-    const timer = setTimeout(() => finish(() => reject(new Error(`no test results in ${folder} after ${timeoutMs} ms`))), timeoutMs);
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`no test results in ${folder} after ${timeoutMs} ms`))),
+      timeoutMs,
+    );
     let settled = false;
     const finish = (settle: () => void): void => {
       if (settled) return;
@@ -68,7 +90,9 @@ function waitForFile(folder: string, names: readonly string[], timeoutMs: number
   });
 }
 
-export async function runExtensionTestsInCodeServer(options: { timeoutMs?: number; log?: (line: string) => void } = {}): Promise<CodeServerTestRun> {
+export async function runExtensionTestsInCodeServer(
+  options: { timeoutMs?: number; log?: (line: string) => void } = {},
+): Promise<CodeServerTestRun> {
   const log = options.log ?? ((line: string) => console.log(line));
   const timeoutMs = options.timeoutMs ?? Number(process.env.OPTLENS_EXTENSION_TEST_TIMEOUT_MS ?? 240_000);
   const started = Date.now();
@@ -92,20 +116,33 @@ export async function runExtensionTestsInCodeServer(options: { timeoutMs?: numbe
   const browserProfile = mkdtempSync(path.join(os.tmpdir(), 'optlens-chromium-'));
   let succeeded = false;
   try {
-    context = await chromium.launchPersistentContext(browserProfile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    context = await chromium.launchPersistentContext(browserProfile, {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
     const remote = (file: string): string => `vscode-remote://127.0.0.1:${server.port}${file}`;
-    const payload = JSON.stringify([['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(bundle)]]);
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(bundle)],
+    ]);
     const testsStarted = Date.now();
     const serverExited = new Promise<never>((_, reject) => {
-      server.process.once('exit', (code) => reject(new Error(`code-server exited with ${code} before the tests finished`)));
+      server.process.once('exit', (code) =>
+        reject(new Error(`code-server exited with ${code} before the tests finished`)),
+      );
     });
     const pageCrashed = new Promise<never>((_, reject) => {
       page.once('crash', () => reject(new Error('the workbench page crashed')));
     });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
-    const found = await waitForFile(workspace, [RESULTS_FROM_ENV_NAME, RESULTS_FILE_NAME], timeoutMs, Promise.race([serverExited, pageCrashed]));
+    const found = await waitForFile(
+      workspace,
+      [RESULTS_FROM_ENV_NAME, RESULTS_FILE_NAME],
+      timeoutMs,
+      Promise.race([serverExited, pageCrashed]),
+    );
     const report = JSON.parse(readFileSync(path.join(workspace, found), 'utf8')) as CodeServerTestRun['report'];
     succeeded = report.failed === 0;
     return {
@@ -123,15 +160,23 @@ export async function runExtensionTestsInCodeServer(options: { timeoutMs?: numbe
     await context?.close();
     await server.stop();
     // Kept after a failure, for its logs; the message above names the folders.
-    if (succeeded) for (const folder of [workspace, browserProfile, server.dir]) rmSync(folder, { recursive: true, force: true });
+    if (succeeded)
+      for (const folder of [workspace, browserProfile, server.dir]) rmSync(folder, { recursive: true, force: true });
     else log(`kept for inspection: workspace ${workspace}, code-server data ${server.dir}`);
   }
 }
 
 export function printReport(run: CodeServerTestRun, log: (line: string) => void = (line) => console.log(line)): void {
-  for (const test of run.report.tests) log(`${test.ok ? 'ok    ' : 'FAILED'} ${test.name} (${test.durationMs} ms)${test.error ? `\n       ${test.error.split('\n').join('\n       ')}` : ''}`);
-  log(`${run.report.passed} passed, ${run.report.failed} failed in VS Code ${run.report.vscodeVersion ?? '?'} (code-server); results delivered through the ${run.resultsDelivered}`);
-  log(`timings: bundle ${run.timings.bundleMs} ms, code-server start ${run.timings.startServerMs} ms, tests in the workbench ${run.timings.testsMs} ms, total ${run.timings.totalMs} ms`);
+  for (const test of run.report.tests)
+    log(
+      `${test.ok ? 'ok    ' : 'FAILED'} ${test.name} (${test.durationMs} ms)${test.error ? `\n       ${test.error.split('\n').join('\n       ')}` : ''}`,
+    );
+  log(
+    `${run.report.passed} passed, ${run.report.failed} failed in VS Code ${run.report.vscodeVersion ?? '?'} (code-server); results delivered through the ${run.resultsDelivered}`,
+  );
+  log(
+    `timings: bundle ${run.timings.bundleMs} ms, code-server start ${run.timings.startServerMs} ms, tests in the workbench ${run.timings.testsMs} ms, total ${run.timings.totalMs} ms`,
+  );
 }
 
 if (require.main === module) {

@@ -29,9 +29,11 @@ const TEST_ELECTRON_PACKAGE = '@vscode/test-electron';
 function unavailable(reason: string): never {
   const allowed = process.env.OPTLENS_ALLOW_NO_ELECTRON === '1';
   console.error(`@vscode/test-electron cannot run here: ${reason}`);
-  console.error(allowed
-    ? 'OPTLENS_ALLOW_NO_ELECTRON=1: not counted as a failure; run the same suites in code-server with `node scripts/runTests.mjs test/extension`.'
-    : 'Set OPTLENS_ALLOW_NO_ELECTRON=1 to accept this (and rely on test/extension/runCodeServer.ts), or install it: npm install --save-dev @vscode/test-electron');
+  console.error(
+    allowed
+      ? 'OPTLENS_ALLOW_NO_ELECTRON=1: not counted as a failure; run the same suites in code-server with `node scripts/runTests.mjs test/extension`.'
+      : 'Set OPTLENS_ALLOW_NO_ELECTRON=1 to accept this (and rely on test/extension/runCodeServer.ts), or install it: npm install --save-dev @vscode/test-electron',
+  );
   process.exit(allowed ? 0 : 1);
 }
 
@@ -40,7 +42,9 @@ async function main(): Promise<number> {
   try {
     testElectron = (await import(TEST_ELECTRON_PACKAGE)) as TestElectron;
   } catch (error) {
-    return unavailable(`the package is not installed (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    return unavailable(
+      `the package is not installed (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    );
   }
   for (const built of ['dist/client.js', 'dist/server.js']) {
     if (!existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` first.`);
@@ -73,7 +77,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const report = JSON.parse(readFileSync(resultsFile, 'utf8')) as TestReport;
-  for (const test of report.tests) console.log(`${test.ok ? 'ok    ' : 'FAILED'} ${test.name}${test.error ? `\n       ${test.error}` : ''}`);
+  for (const test of report.tests)
+    console.log(`${test.ok ? 'ok    ' : 'FAILED'} ${test.name}${test.error ? `\n       ${test.error}` : ''}`);
   console.log(`${report.passed} passed, ${report.failed} failed (VS Code desktop via @vscode/test-electron)`);
   rmSync(workspace, { recursive: true, force: true });
   return exitCode === 0 && report.failed === 0 && report.passed > 0 ? 0 : 1;

@@ -43,8 +43,16 @@ export interface TestReport {
  * Builds a mocha instance whose root suite holds what the modules define; the current suite is a stack local to this
  * call. `reporter` is a mocha reporter name; the default, `base`, prints nothing (the outcomes are returned).
  */
-export function mochaFor(modules: readonly SuiteModule[], options: { defaultTimeoutMs: number; reporter?: string }): Mocha {
-  const mocha = new Mocha({ ui: 'tdd', timeout: options.defaultTimeoutMs, color: false, reporter: options.reporter ?? 'base' });
+export function mochaFor(
+  modules: readonly SuiteModule[],
+  options: { defaultTimeoutMs: number; reporter?: string },
+): Mocha {
+  const mocha = new Mocha({
+    ui: 'tdd',
+    timeout: options.defaultTimeoutMs,
+    color: false,
+    reporter: options.reporter ?? 'base',
+  });
   const stack: Mocha.Suite[] = [mocha.suite];
   const current = (): Mocha.Suite => stack[stack.length - 1]!;
   const api: TestApi = {
@@ -90,7 +98,10 @@ function allTests(suite: Mocha.Suite): Mocha.Test[] {
  * Runs the suites under mocha and never rejects: failures are outcomes. Mocha skips the tests of a suite whose
  * `before` hook failed; each of them is reported as failed with the hook's error, so every defined test has a result.
  */
-export function runSuites(modules: readonly SuiteModule[], options: { defaultTimeoutMs: number; reporter?: string; onOutcome?: (outcome: TestOutcome) => void }): Promise<TestReport> {
+export function runSuites(
+  modules: readonly SuiteModule[],
+  options: { defaultTimeoutMs: number; reporter?: string; onOutcome?: (outcome: TestOutcome) => void },
+): Promise<TestReport> {
   const mocha = mochaFor(modules, options);
   const defined = mocha.suite.total();
   const outcomes: TestOutcome[] = [];
@@ -103,7 +114,8 @@ export function runSuites(modules: readonly SuiteModule[], options: { defaultTim
     const runner = mocha.run(() => {
       for (const [suite, error] of beforeFailures) {
         for (const test of allTests(suite)) {
-          if (test.state === undefined) record({ name: nameOf(test.titlePath()), ok: false, error: `before hook failed: ${error}`, durationMs: 0 });
+          if (test.state === undefined)
+            record({ name: nameOf(test.titlePath()), ok: false, error: `before hook failed: ${error}`, durationMs: 0 });
         }
       }
       const passed = outcomes.filter((outcome) => outcome.ok).length;
@@ -117,10 +129,21 @@ export function runSuites(modules: readonly SuiteModule[], options: { defaultTim
       const parent = runnable.parent;
       if (runnable instanceof Mocha.Hook && parent) {
         if (/^"before all" hook/.test(runnable.title)) beforeFailures.set(parent, describeError(error));
-        else record({ name: nameOf([...parent.titlePath(), '(after hook)']), ok: false, error: describeError(error), durationMs: runnable.duration ?? 0 });
+        else
+          record({
+            name: nameOf([...parent.titlePath(), '(after hook)']),
+            ok: false,
+            error: describeError(error),
+            durationMs: runnable.duration ?? 0,
+          });
         return;
       }
-      record({ name: nameOf(runnable.titlePath()), ok: false, error: describeError(error), durationMs: runnable.duration ?? 0 });
+      record({
+        name: nameOf(runnable.titlePath()),
+        ok: false,
+        error: describeError(error),
+        durationMs: runnable.duration ?? 0,
+      });
     });
   });
 }

@@ -16,11 +16,15 @@ const grammarOnDisk = readFileSync(join(REPOSITORY_ROOT, GRAMMAR_PATH), 'utf8');
  * Scopes are compared without the `.optim` suffix noise only where the test says so; here they are exact.
  */
 function scopeOf(tokens: readonly Token[], text: string, options: { line?: number; occurrence?: number } = {}): string {
-  const matches = tokens.filter((token) => token.text === text && (options.line === undefined || token.line === options.line));
+  const matches = tokens.filter(
+    (token) => token.text === text && (options.line === undefined || token.line === options.line),
+  );
   const token = matches[options.occurrence ?? 0];
   if (token === undefined) {
     const seen = tokens.map((candidate) => `${candidate.line}:${JSON.stringify(candidate.text)}`).join(' ');
-    assert.fail(`no token ${JSON.stringify(text)}${options.line === undefined ? '' : ` on line ${options.line}`}; tokens: ${seen}`);
+    assert.fail(
+      `no token ${JSON.stringify(text)}${options.line === undefined ? '' : ` on line ${options.line}`}; tokens: ${seen}`,
+    );
   }
   return token.scopes[token.scopes.length - 1] ?? '';
 }
@@ -110,7 +114,8 @@ describe('optim grammar', () => {
     for (const text of ['3e-4', '0.9', '0.999', '.01', '1.e-8', '0.01', '1.0']) {
       assert.equal(scopeOf(tokens, text), 'constant.numeric.float.optim', text);
     }
-    for (const text of ['500', '9500', '-1', '256']) assert.equal(scopeOf(tokens, text), 'constant.numeric.integer.optim', text);
+    for (const text of ['500', '9500', '-1', '256'])
+      assert.equal(scopeOf(tokens, text), 'constant.numeric.integer.optim', text);
     assert.equal(scopeOf(tokens, 'true'), 'constant.language.boolean.optim');
     assert.equal(scopeOf(tokens, 'null'), 'constant.language.null.optim');
     assert.equal(scopeOf(tokens, 'a ', { line: 21 }), 'string.quoted.double.optim');
@@ -195,7 +200,9 @@ describe('optim grammar', () => {
   });
 
   test('a grammar generated from an empty catalog is valid and recognises no names', async () => {
-    const empty = await loadGrammar(JSON.stringify(buildOptimGrammar({ optimizers: [], schedulers: [], sections: [] })));
+    const empty = await loadGrammar(
+      JSON.stringify(buildOptimGrammar({ optimizers: [], schedulers: [], sections: [] })),
+    );
     const tokens = tokenize(empty, 'optimizer:\n  type: AdamW\n  lr: 1e-3');
     assert.equal(scopeOf(tokens, 'AdamW'), 'string.unquoted.plain.optim');
     assert.equal(scopeOf(tokens, '1e-3'), 'constant.numeric.float.optim');

@@ -3,11 +3,22 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HoverRequest, WorkDoneProgressCreateRequest, WorkDoneProgressCancelNotification } from 'vscode-languageserver-protocol';
-import { ApplyLearningRateRequest, RangeTestRequest, SimulationRequest, type RangeTestOutcome, type SimulationOutcome } from '../../server/src/protocol';
+import {
+  HoverRequest,
+  WorkDoneProgressCreateRequest,
+  WorkDoneProgressCancelNotification,
+} from 'vscode-languageserver-protocol';
+import {
+  ApplyLearningRateRequest,
+  RangeTestRequest,
+  SimulationRequest,
+  type RangeTestOutcome,
+  type SimulationOutcome,
+} from '../../server/src/protocol';
 import { startTestServer, type TestServer } from './lspClient';
 
-const CONFIG = 'optimizer:\n  type: AdamW\n  lr: 1.0e-3\n  weight_decay: 0.01\nrange_test:\n  task: spiral\n  num_iter: 60\n  seed: 1\nsimulate:\n  function: quadratic_ill\n  steps: 100\n';
+const CONFIG =
+  'optimizer:\n  type: AdamW\n  lr: 1.0e-3\n  weight_decay: 0.01\nrange_test:\n  task: spiral\n  num_iter: 60\n  seed: 1\nsimulate:\n  function: quadratic_ill\n  steps: 100\n';
 
 describe('compute jobs over LSP', () => {
   let server: TestServer;
@@ -19,9 +30,12 @@ describe('compute jobs over LSP', () => {
       created.push(params.token);
       return null;
     });
-    server.connection.onNotification('$/progress', (params: { token: string | number; value: { kind: string; message?: string; percentage?: number } }) => {
-      progress.push(params);
-    });
+    server.connection.onNotification(
+      '$/progress',
+      (params: { token: string | number; value: { kind: string; message?: string; percentage?: number } }) => {
+        progress.push(params);
+      },
+    );
     await server.open('file:///w/c.optim.yaml', CONFIG);
   });
   after(async () => {
@@ -30,7 +44,10 @@ describe('compute jobs over LSP', () => {
 
   test('a range test reports progress, names its backend, and hovers answer meanwhile', async () => {
     const pending = server.connection.sendRequest(RangeTestRequest.type, { uri: 'file:///w/c.optim.yaml' });
-    const hover = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///w/c.optim.yaml' }, position: { line: 1, character: 9 } });
+    const hover = await server.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: 'file:///w/c.optim.yaml' },
+      position: { line: 1, character: 9 },
+    });
     assert.ok(hover, 'hover answered while the job runs');
     const outcome: RangeTestOutcome = await pending;
     if (outcome.status === 'failed') assert.fail(outcome.reason);
@@ -38,7 +55,10 @@ describe('compute jobs over LSP', () => {
     // The bundled worker finds ONNX Runtime in dist/node_modules (copied there by esbuild.mjs).
     assert.equal(outcome.view.backend, 'onnxruntime');
     // Backends this build does not ship are said once, in Show Compute Backends, not under every result (issue 11).
-    assert.ok(outcome.view.backendAttempts.every((attempt) => !/not shipped/.test(attempt.reason ?? '')), JSON.stringify(outcome.view.backendAttempts));
+    assert.ok(
+      outcome.view.backendAttempts.every((attempt) => !/not shipped/.test(attempt.reason ?? '')),
+      JSON.stringify(outcome.view.backendAttempts),
+    );
     assert.equal(outcome.view.measuredOn, 'proxy');
     assert.equal(outcome.view.applyTarget, 'lr');
     assert.equal(outcome.view.currentLr, 1e-3);
@@ -56,13 +76,23 @@ describe('compute jobs over LSP', () => {
     const pending = server.connection.sendRequest(RangeTestRequest.type, { uri: 'file:///w/c.optim.yaml' });
     // Cancel as soon as the first point is reported (an event, not a timer).
     await new Promise<void>((resolve) => {
-      const check = server.connection.onNotification('$/progress', (params: { token: string | number; value: { kind: string; message?: string } }) => {
-        if (created.length > before && params.token === created[before] && params.value.kind === 'report' && /^step /.test(params.value.message ?? '')) {
-          check.dispose();
-          void server.connection.sendNotification(WorkDoneProgressCancelNotification.type, { token: created[before]! });
-          resolve();
-        }
-      });
+      const check = server.connection.onNotification(
+        '$/progress',
+        (params: { token: string | number; value: { kind: string; message?: string } }) => {
+          if (
+            created.length > before &&
+            params.token === created[before] &&
+            params.value.kind === 'report' &&
+            /^step /.test(params.value.message ?? '')
+          ) {
+            check.dispose();
+            void server.connection.sendNotification(WorkDoneProgressCancelNotification.type, {
+              token: created[before]!,
+            });
+            resolve();
+          }
+        },
+      );
     });
     const started = Date.now();
     const outcome = await pending;
@@ -74,12 +104,21 @@ describe('compute jobs over LSP', () => {
   });
 
   test('apply returns an edit on the lr value', async () => {
-    const result = await server.connection.sendRequest(ApplyLearningRateRequest.type, { uri: 'file:///w/c.optim.yaml', lr: 0.0031, target: 'lr' });
-    assert.deepEqual(result, { edits: [{ range: { start: { line: 2, character: 6 }, end: { line: 2, character: 12 } }, newText: '0.0031' }], written: '0.0031' });
+    const result = await server.connection.sendRequest(ApplyLearningRateRequest.type, {
+      uri: 'file:///w/c.optim.yaml',
+      lr: 0.0031,
+      target: 'lr',
+    });
+    assert.deepEqual(result, {
+      edits: [{ range: { start: { line: 2, character: 6 }, end: { line: 2, character: 12 } }, newText: '0.0031' }],
+      written: '0.0031',
+    });
   });
 
   test('a simulation runs in the worker and returns trajectories and a statement per run', async () => {
-    const outcome: SimulationOutcome = await server.connection.sendRequest(SimulationRequest.type, { uri: 'file:///w/c.optim.yaml' });
+    const outcome: SimulationOutcome = await server.connection.sendRequest(SimulationRequest.type, {
+      uri: 'file:///w/c.optim.yaml',
+    });
     if (outcome.status === 'failed') assert.fail(outcome.reason);
     assert.equal(outcome.status, 'completed');
     assert.equal(outcome.view.runs.length, 1);
@@ -88,6 +127,9 @@ describe('compute jobs over LSP', () => {
     assert.equal(outcome.view.stability?.length, 1);
     assert.equal(outcome.view.stability?.[0]?.basis, 'measured');
     assert.equal(outcome.view.stability?.[0]?.bound, undefined);
-    assert.ok(outcome.view.grid && outcome.view.grid.values.length === outcome.view.grid.xs.length * outcome.view.grid.ys.length);
+    assert.ok(
+      outcome.view.grid &&
+        outcome.view.grid.values.length === outcome.view.grid.xs.length * outcome.view.grid.ys.length,
+    );
   });
 });

@@ -25,7 +25,12 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const SERVER_BUNDLE = path.join(ROOT, 'dist', 'server.js');
 
 /** The bundles the protocol tests start: the server, its compute and parse workers and the Python runner it ships. */
-export const PROTOCOL_BUNDLES = ['dist/server.js', 'dist/worker.js', 'dist/parseWorker.js', 'dist/python/optlens_range_test.py'];
+export const PROTOCOL_BUNDLES = [
+  'dist/server.js',
+  'dist/worker.js',
+  'dist/parseWorker.js',
+  'dist/python/optlens_range_test.py',
+];
 
 /** Builds the bundles when one is missing or older than a source file, so the tests always exercise what ships, as it is now. */
 export function ensureBuilt(): void {
@@ -51,8 +56,16 @@ export async function startTestServer(
 ): Promise<TestServer> {
   ensureBuilt();
   const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  const waiters: { uri: string; version?: number; resolve: (diagnostics: Diagnostic[]) => void; reject: (error: Error) => void }[] = [];
+  const connection = createProtocolConnection(
+    new StreamMessageReader(child.stdout!),
+    new StreamMessageWriter(child.stdin!),
+  );
+  const waiters: {
+    uri: string;
+    version?: number;
+    resolve: (diagnostics: Diagnostic[]) => void;
+    reject: (error: Error) => void;
+  }[] = [];
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -81,19 +94,26 @@ export async function startTestServer(
   });
   await connection.sendNotification(InitializedNotification.type, {});
   const nextDiagnostics = (uri: string, version?: number): Promise<Diagnostic[]> =>
-    new Promise((resolve, reject) => waiters.push({ uri, ...(version !== undefined ? { version } : {}), resolve, reject }));
+    new Promise((resolve, reject) =>
+      waiters.push({ uri, ...(version !== undefined ? { version } : {}), resolve, reject }),
+    );
   return {
     connection,
     process: child,
     nextDiagnostics,
     async open(uri, text, languageId = 'optim') {
       const published = nextDiagnostics(uri, 1);
-      await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId, version: 1, text },
+      });
       return published;
     },
     async change(uri, version, text) {
       const published = nextDiagnostics(uri, version);
-      await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+      await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ text }],
+      });
       return published;
     },
     async stop() {

@@ -56,7 +56,10 @@ describe('language server over stdio', () => {
   });
 
   test('re-publishes as the user types and keeps analysing past a syntax error', async () => {
-    const broken = CONFIG.replace('  lr: 3e-4', '  lr: [3e-4').replace('type: CosineAnnealingLR', 'type: CosineAnealingLR');
+    const broken = CONFIG.replace('  lr: 3e-4', '  lr: [3e-4').replace(
+      'type: CosineAnnealingLR',
+      'type: CosineAnealingLR',
+    );
     const diagnostics = await server.change('file:///w/a.optim.yaml', 2, broken);
     const codes = new Set(diagnostics.map((d) => d.code));
     assert.ok(codes.has('OL001'), `expected a syntax error, got ${[...codes].join(',')}`);
@@ -66,14 +69,26 @@ describe('language server over stdio', () => {
 
   test('hover on an optimizer name, a parameter, and the scheduler', async () => {
     const uri = 'file:///w/a.optim.yaml';
-    const onType = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(CONFIG, 'Adam', 1) });
+    const onType = await server.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: positionOf(CONFIG, 'Adam', 1),
+    });
     assert.match((onType!.contents as MarkupContent).value, /### Adam\b/);
-    const onParam = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(CONFIG, 'eta_min', 2) });
+    const onParam = await server.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: positionOf(CONFIG, 'eta_min', 2),
+    });
     assert.match((onParam!.contents as MarkupContent).value, /\*\*eta_min\*\*/);
     assert.match((onParam!.contents as MarkupContent).value, /Effective value: `1e-6`/);
-    const onScheduler = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(CONFIG, 'CosineAnnealingLR', 3) });
+    const onScheduler = await server.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: positionOf(CONFIG, 'CosineAnnealingLR', 3),
+    });
     assert.match((onScheduler!.contents as MarkupContent).value, /peaks at `3e-4` at step 0/);
-    const nothing = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 100, character: 0 } });
+    const nothing = await server.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 100, character: 0 },
+    });
     assert.equal(nothing, null);
   });
 
@@ -81,7 +96,10 @@ describe('language server over stdio', () => {
     const uri = 'file:///w/b.optim.yaml';
     const text = 'scheduler:\n  type: Cos\n';
     await server.open(uri, text);
-    const result = await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 1, character: 11 } });
+    const result = await server.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 1, character: 11 },
+    });
     const items = (Array.isArray(result) ? result : (result as CompletionList).items) as CompletionItem[];
     const labels = items.map((item) => item.label);
     assert.ok(labels.includes('CosineAnnealingLR'));
@@ -92,7 +110,10 @@ describe('language server over stdio', () => {
     const uri = 'file:///w/c.optim.yaml';
     const text = 'optimizer:\n  type: AdamW\n  \n';
     await server.open(uri, text);
-    const result = await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 2, character: 2 } });
+    const result = await server.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 2, character: 2 },
+    });
     const items = (Array.isArray(result) ? result : (result as CompletionList).items) as CompletionItem[];
     const betas = items.find((item) => item.label === 'betas');
     assert.ok(betas, `no betas in ${items.map((i) => i.label).join(',')}`);
@@ -104,7 +125,11 @@ describe('language server over stdio', () => {
     const uri = 'file:///w/a.optim.yaml';
     const diagnostics = await server.change(uri, 4, CONFIG);
     const decay = diagnostics.find((d) => d.code === 'OL207')!;
-    const actions = (await server.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: decay.range, context: { diagnostics: [decay] } })) as CodeAction[];
+    const actions = (await server.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: decay.range,
+      context: { diagnostics: [decay] },
+    })) as CodeAction[];
     const fix = actions.find((action) => action.title.startsWith('Switch to AdamW'));
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(fix!.isPreferred, true);
@@ -115,8 +140,13 @@ describe('language server over stdio', () => {
 
   test('outline, folding and code lenses', async () => {
     const uri = 'file:///w/a.optim.yaml';
-    const symbols = (await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
-    assert.deepEqual(symbols.map((s) => s.name), ['optimizer', 'scheduler', 'training']);
+    const symbols = (await server.connection.sendRequest(DocumentSymbolRequest.type, {
+      textDocument: { uri },
+    })) as DocumentSymbol[];
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['optimizer', 'scheduler', 'training'],
+    );
     assert.equal(symbols[0]!.detail, 'Adam');
     const folds = await server.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
     assert.ok(folds!.some((f) => f.startLine === 0 && f.endLine === 3));
@@ -137,7 +167,8 @@ describe('language server over stdio', () => {
   });
 
   test('a DeepSpeed JSON file and a Hugging Face YAML file get diagnostics in place', async () => {
-    const ds = '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "AdamW", "params": {"lr": -1e-4}},\n  "train_step_batch_size": 4\n}\n';
+    const ds =
+      '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "AdamW", "params": {"lr": -1e-4}},\n  "train_step_batch_size": 4\n}\n';
     const dsDiagnostics = await server.open('file:///w/ds_config.json', ds, 'json');
     const codes = dsDiagnostics.map((d) => d.code);
     assert.ok(codes.includes('OL105'), `DeepSpeed codes: ${codes.join(',')}`);
@@ -149,7 +180,11 @@ describe('language server over stdio', () => {
   });
 
   test('a YAML file that is not an optimizer config gets no diagnostics', async () => {
-    const diagnostics = await server.open('file:///w/docker-compose.yaml', 'services:\n  web: {image: nginx}\n', 'yaml');
+    const diagnostics = await server.open(
+      'file:///w/docker-compose.yaml',
+      'services:\n  web: {image: nginx}\n',
+      'yaml',
+    );
     assert.deepEqual(diagnostics, []);
   });
 });

@@ -53,11 +53,19 @@ describe('range test on the user model over LSP', () => {
   const python = privateInterpreter();
 
   before(async () => {
-    server = await startTestServer({ diagnosticsDelay: 0 }, { window: { workDoneProgress: true } }, { workspaceTrusted: true }, {
-      workspaceFolders: [{ uri: pathToFileURL(PROJECT).href, name: 'pytorch_project' }],
-    });
+    server = await startTestServer(
+      { diagnosticsDelay: 0 },
+      { window: { workDoneProgress: true } },
+      { workspaceTrusted: true },
+      {
+        workspaceFolders: [{ uri: pathToFileURL(PROJECT).href, name: 'pytorch_project' }],
+      },
+    );
     server.connection.onRequest('window/workDoneProgress/create', () => null);
-    server.connection.onNotification(RangeTestPointNotification.method, (params: RangeTestPointParams) => void points.push(params));
+    server.connection.onNotification(
+      RangeTestPointNotification.method,
+      (params: RangeTestPointParams) => void points.push(params),
+    );
     await server.open(CONFIG_URI, readFileSync(CONFIG_PATH, 'utf8'));
     await server.open(LIGHTNING_URI, readFileSync(path.join(PROJECT, 'lightning.yaml'), 'utf8'), 'yaml');
   });
@@ -70,7 +78,12 @@ describe('range test on the user model over LSP', () => {
     assert.equal(plan.kind, 'pytorch');
     assert.ok(plan.kind === 'pytorch' && plan.modelLabel === 'train.models:build_model' && plan.source === 'section');
     const lightning = await server.connection.sendRequest(RangeTestPlanRequest.type, { uri: LIGHTNING_URI });
-    assert.ok(lightning.kind === 'pytorch' && lightning.source === 'lightning' && lightning.modelLabel === 'train.lit.LitClassifier', JSON.stringify(lightning));
+    assert.ok(
+      lightning.kind === 'pytorch' &&
+        lightning.source === 'lightning' &&
+        lightning.modelLabel === 'train.lit.LitClassifier',
+      JSON.stringify(lightning),
+    );
   });
 
   test('points stream live with the device, and the result is measured on the user model', async () => {
@@ -90,14 +103,21 @@ describe('range test on the user model over LSP', () => {
     assert.equal(view.fileName, 'range.optim.yaml');
     const mine = points.filter((point) => point.uri === CONFIG_URI);
     assert.equal(mine.length, view.lrs.length, 'one notification per recorded point');
-    assert.deepEqual(mine.map((point) => point.lr), view.lrs);
+    assert.deepEqual(
+      mine.map((point) => point.lr),
+      view.lrs,
+    );
     assert.equal(mine[0]!.runtime?.device, 'cpu', 'the first point names the device');
     assert.equal(mine[0]!.total, 30);
     assert.equal(processesWith(python).length, 0, 'the runner is gone');
   });
 
   test('the Lightning file trains its own module with the file optimizer', async () => {
-    const outcome = await server.connection.sendRequest(RangeTestRequest.type, { uri: LIGHTNING_URI, overrides: { numIter: 12 }, python: { path: python, source: 'setting' } });
+    const outcome = await server.connection.sendRequest(RangeTestRequest.type, {
+      uri: LIGHTNING_URI,
+      overrides: { numIter: 12 },
+      python: { path: python, source: 'setting' },
+    });
     if (outcome.status === 'failed') assert.fail(outcome.reason);
     assert.equal(outcome.view.lrs.length > 0, true);
     assert.match(outcome.view.task, /Lightning/);
@@ -108,14 +128,21 @@ describe('range test on the user model over LSP', () => {
     points.length = 0;
     const source = new CancellationTokenSource();
     const firstPoint = new Promise<void>((resolve) => {
-      const subscription = server.connection.onNotification(RangeTestPointNotification.method, (params: RangeTestPointParams) => {
-        if (params.uri === CONFIG_URI) {
-          subscription.dispose();
-          resolve();
-        }
-      });
+      const subscription = server.connection.onNotification(
+        RangeTestPointNotification.method,
+        (params: RangeTestPointParams) => {
+          if (params.uri === CONFIG_URI) {
+            subscription.dispose();
+            resolve();
+          }
+        },
+      );
     });
-    const pending = server.connection.sendRequest(RangeTestRequest.type, { uri: CONFIG_URI, overrides: { numIter: 100000, endLr: 1e-3 }, python: { path: python, source: 'setting' } }, source.token);
+    const pending = server.connection.sendRequest(
+      RangeTestRequest.type,
+      { uri: CONFIG_URI, overrides: { numIter: 100000, endLr: 1e-3 }, python: { path: python, source: 'setting' } },
+      source.token,
+    );
     await firstPoint;
     assert.ok(processesWith(python).length >= 1, 'the runner is running');
     const started = Date.now();
@@ -136,7 +163,12 @@ describe('range test on the user model over LSP', () => {
 describe('range test on the user model in an untrusted workspace', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ diagnosticsDelay: 0 }, {}, { workspaceTrusted: false }, { workspaceFolders: [{ uri: pathToFileURL(PROJECT).href, name: 'pytorch_project' }] });
+    server = await startTestServer(
+      { diagnosticsDelay: 0 },
+      {},
+      { workspaceTrusted: false },
+      { workspaceFolders: [{ uri: pathToFileURL(PROJECT).href, name: 'pytorch_project' }] },
+    );
     await server.open(CONFIG_URI, readFileSync(CONFIG_PATH, 'utf8'));
   });
   after(async () => {
@@ -144,7 +176,10 @@ describe('range test on the user model in an untrusted workspace', () => {
   });
 
   test('is refused with the reason, and lint still works', async () => {
-    const outcome = await server.connection.sendRequest(RangeTestRequest.type, { uri: CONFIG_URI, python: { path: '/usr/bin/python3', source: 'setting' } });
+    const outcome = await server.connection.sendRequest(RangeTestRequest.type, {
+      uri: CONFIG_URI,
+      python: { path: '/usr/bin/python3', source: 'setting' },
+    });
     assert.equal(outcome.status, 'failed');
     assert.match(outcome.status === 'failed' ? outcome.reason : '', /trusted workspace/);
     const plan = await server.connection.sendRequest(RangeTestPlanRequest.type, { uri: CONFIG_URI });

@@ -15,8 +15,24 @@ import { startTestServer, type TestServer } from './lspClient';
 
 /** A valid native config of about `entries * 3` lines (a long `simulate: compare:` list); lr is on line 2. */
 function largeConfig(entries: number, lr = '3.0e-4'): string {
-  const lines = ['optimizer:', '  type: AdamW', `  lr: ${lr}`, '  weight_decay: 0.01', 'scheduler:', '  type: CosineAnnealingLR', '  T_max: 1000', 'training:', '  steps: 1000', 'simulate:', '  function: rosenbrock', '  x0: [-1.5, 2.0]', '  steps: 100', '  compare:'];
-  for (let i = 0; i < entries; i++) lines.push(`    - type: ${i % 2 ? 'SGD' : 'Adam'}`, `      label: run-${i}`, `      lr: ${(i % 9) + 1}.0e-3`);
+  const lines = [
+    'optimizer:',
+    '  type: AdamW',
+    `  lr: ${lr}`,
+    '  weight_decay: 0.01',
+    'scheduler:',
+    '  type: CosineAnnealingLR',
+    '  T_max: 1000',
+    'training:',
+    '  steps: 1000',
+    'simulate:',
+    '  function: rosenbrock',
+    '  x0: [-1.5, 2.0]',
+    '  steps: 100',
+    '  compare:',
+  ];
+  for (let i = 0; i < entries; i++)
+    lines.push(`    - type: ${i % 2 ? 'SGD' : 'Adam'}`, `      label: run-${i}`, `      lr: ${(i % 9) + 1}.0e-3`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -57,9 +73,16 @@ describe('responsiveness of the language server', () => {
         });
       }
       await final;
-      assert.deepEqual(publishes.map((params) => params.version), [last], 'the analyses of versions 2 to 9 were abandoned, not published');
+      assert.deepEqual(
+        publishes.map((params) => params.version),
+        [last],
+        'the analyses of versions 2 to 9 were abandoned, not published',
+      );
       const flagged = publishes[0]!.diagnostics.filter((diagnostic) => diagnostic.range.start.line === 2);
-      assert.ok(flagged.some((diagnostic) => diagnostic.code === 'OL105'), `the final version's negative lr is flagged: ${JSON.stringify(publishes[0]!.diagnostics)}`);
+      assert.ok(
+        flagged.some((diagnostic) => diagnostic.code === 'OL105'),
+        `the final version's negative lr is flagged: ${JSON.stringify(publishes[0]!.diagnostics)}`,
+      );
 
       // Opening fires both "open" and "change" for version 1: still one publish (B's publish follows A's in order).
       const opened = new Map<string, number>();
@@ -70,7 +93,14 @@ describe('responsiveness of the language server', () => {
         });
       });
       for (const name of ['a', 'b']) {
-        void burst.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: `file:///responsive/${name}.optim.yaml`, languageId: 'optim', version: 1, text: 'optimizer:\n  type: SGD\n  lr: 0.1\n' } });
+        void burst.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+          textDocument: {
+            uri: `file:///responsive/${name}.optim.yaml`,
+            languageId: 'optim',
+            version: 1,
+            text: 'optimizer:\n  type: SGD\n  lr: 0.1\n',
+          },
+        });
       }
       await secondOpened;
       assert.equal(opened.get('file:///responsive/a.optim.yaml'), 1);
@@ -88,18 +118,26 @@ describe('responsiveness of the language server', () => {
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: { line: 6, character: 9 }, end: { line: 6, character: 13 } }, text: '2000' }],
     });
-    const hovered = server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 9 } }).then((hover) => {
-      events.push('hover');
-      return hover;
-    });
-    const completed = server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 5, character: 8 } }).then((items) => {
-      events.push('completion');
-      return items;
-    });
+    const hovered = server.connection
+      .sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 9 } })
+      .then((hover) => {
+        events.push('hover');
+        return hover;
+      });
+    const completed = server.connection
+      .sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 5, character: 8 } })
+      .then((items) => {
+        events.push('completion');
+        return items;
+      });
     const [hover, items] = await Promise.all([hovered, completed, published]);
-    assert.deepEqual(events, ['hover', 'completion', 'diagnostics v2'], 'both requests were answered from the last finished analysis while version 2 was analysed');
+    assert.deepEqual(
+      events,
+      ['hover', 'completion', 'diagnostics v2'],
+      'both requests were answered from the last finished analysis while version 2 was analysed',
+    );
     assert.match(JSON.stringify(hover?.contents), /AdamW/);
-    const labels = (Array.isArray(items) ? items : items?.items ?? []).map((item) => item.label);
+    const labels = (Array.isArray(items) ? items : (items?.items ?? [])).map((item) => item.label);
     assert.ok(labels.includes('CosineAnnealingLR'), `scheduler names are completed: ${labels.slice(0, 10).join(', ')}`);
   });
 
@@ -109,16 +147,26 @@ describe('responsiveness of the language server', () => {
     const published = server.nextDiagnostics(uri, 2);
     void server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version: 2 },
-      contentChanges: [{ range: { start: { line: 2, character: 6 }, end: { line: 2, character: 12 } }, text: '-3.0e-4' }],
+      contentChanges: [
+        { range: { start: { line: 2, character: 6 }, end: { line: 2, character: 12 } }, text: '-3.0e-4' },
+      ],
     });
     // Sent while version 2 is being analysed with the old settings (OL105 on).
-    void server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { optimizerLens: { diagnosticsDelay: 0, severity: { OL105: 'off' } } } });
+    void server.connection.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: { optimizerLens: { diagnosticsDelay: 0, severity: { OL105: 'off' } } },
+    });
     const diagnostics = await published;
-    assert.deepEqual(diagnostics.filter((diagnostic) => diagnostic.code === 'OL105'), [], 'published with the new settings');
+    assert.deepEqual(
+      diagnostics.filter((diagnostic) => diagnostic.code === 'OL105'),
+      [],
+      'published with the new settings',
+    );
     assert.ok(diagnostics.length > 0, 'the other problem of a negative lr is still reported');
     // Put the settings back for the other tests (and wait until they are applied: the document is republished).
     const restored = server.nextDiagnostics(uri, 2);
-    void server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { optimizerLens: { diagnosticsDelay: 0 } } });
+    void server.connection.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: { optimizerLens: { diagnosticsDelay: 0 } },
+    });
     assert.ok((await restored).some((diagnostic) => diagnostic.code === 'OL105'));
   });
 
@@ -131,7 +179,10 @@ describe('responsiveness of the language server', () => {
       textDocument: { uri, version: 2 },
       contentChanges: [{ text: 'optimizer:\n  type: SGD\n  lr: 3.0e-4\n' }],
     });
-    const hover = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 8 } });
+    const hover = await server.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 1, character: 8 },
+    });
     assert.match(JSON.stringify(hover?.contents), /SGD/);
     assert.doesNotMatch(JSON.stringify(hover?.contents), /AdamW/);
     await published;

@@ -25,7 +25,10 @@ describe('schedule request with metrics', () => {
     assert.ok(data);
     assert.deepEqual(data.lr, []);
     assert.equal(data.needsMetrics, true);
-    assert.ok(data.errors.some((message) => /type them in the schedule panel/.test(message)), data.errors.join('\n'));
+    assert.ok(
+      data.errors.some((message) => /type them in the schedule panel/.test(message)),
+      data.errors.join('\n'),
+    );
   });
 
   test('with metrics: one step per value, halved after patience (3) steps without improvement', async () => {
@@ -37,11 +40,19 @@ describe('schedule request with metrics', () => {
     assert.deepEqual(data.metrics, metrics);
     assert.equal(data.needsMetrics, true);
     assert.deepEqual(data.lr, [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05]);
-    assert.ok(data.errors.some((message) => /Drawn for the 7 metric values given \(8 steps\); the run is 40 steps/.test(message)), data.errors.join('\n'));
+    assert.ok(
+      data.errors.some((message) =>
+        /Drawn for the 7 metric values given \(8 steps\); the run is 40 steps/.test(message),
+      ),
+      data.errors.join('\n'),
+    );
   });
 
   test('more values than the run: the curve stops at the run length', async () => {
-    const data = await server.connection.sendRequest(ScheduleRequest.type, { uri, metrics: Array.from({ length: 50 }, () => 1) });
+    const data = await server.connection.sendRequest(ScheduleRequest.type, {
+      uri,
+      metrics: Array.from({ length: 50 }, () => 1),
+    });
     assert.ok(data);
     assert.equal(data.lr.length, 40);
   });

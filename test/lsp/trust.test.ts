@@ -8,9 +8,11 @@ import { RangeTestRequest, WorkspaceTrustNotification, type RangeTestOutcome } f
 import { startTestServer, type TestServer } from './lspClient';
 
 /** A `task: user` config whose files do not exist: once past the trust check, the job fails naming the model file. */
-const USER_TASK = 'optimizer:\n  type: SGD\n  lr: 0.01\n  momentum: 0.9\nrange_test:\n  task: user\n  model: missing-model.json\n  data: missing-data.csv\n  num_iter: 20\n';
+const USER_TASK =
+  'optimizer:\n  type: SGD\n  lr: 0.01\n  momentum: 0.9\nrange_test:\n  task: user\n  model: missing-model.json\n  data: missing-data.csv\n  num_iter: 20\n';
 /** The same with the user's own PyTorch code: it would run that code, so it needs trust too. */
-const PYTORCH_TASK = 'optimizer:\n  type: SGD\n  lr: 0.01\nrange_test:\n  task: pytorch\n  model: mymodel:build\n  data: mymodel:batches\n  num_iter: 20\n';
+const PYTORCH_TASK =
+  'optimizer:\n  type: SGD\n  lr: 0.01\nrange_test:\n  task: pytorch\n  model: mymodel:build\n  data: mymodel:batches\n  num_iter: 20\n';
 /** A built-in task: generated data and a built-in model, nothing read from the workspace. */
 const BUILT_IN_TASK = 'optimizer:\n  type: SGD\n  lr: 0.01\nrange_test:\n  task: spiral\n  num_iter: 30\n  seed: 1\n';
 
@@ -36,7 +38,10 @@ describe('Workspace Trust over LSP: an untrusted workspace', () => {
   test('lint and hover work on a task: user config', async () => {
     const diagnostics = await server.open('file:///w/user.optim.yaml', `${USER_TASK}  bogus_key: 1\n`);
     assert.ok(diagnostics.length > 0, 'the config is linted in an untrusted workspace');
-    const hover = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///w/user.optim.yaml' }, position: { line: 1, character: 9 } });
+    const hover = await server.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: 'file:///w/user.optim.yaml' },
+      position: { line: 1, character: 9 },
+    });
     assert.ok(hover, 'hover answers in an untrusted workspace');
   });
 
@@ -69,7 +74,10 @@ describe('Workspace Trust over LSP: an untrusted workspace', () => {
 });
 
 describe('Workspace Trust over LSP: trusted, and clients that do not know trust', () => {
-  for (const [label, options] of [['trusted', { workspaceTrusted: true }], ['not stated', {}]] as const) {
+  for (const [label, options] of [
+    ['trusted', { workspaceTrusted: true }],
+    ['not stated', {}],
+  ] as const) {
     test(`task: user passes the trust check when the workspace is ${label}`, async () => {
       const server = await startTestServer({ diagnosticsDelay: 0 }, {}, options);
       try {

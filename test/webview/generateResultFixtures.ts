@@ -46,7 +46,11 @@ function rangeTestView(): RangeTestView {
     measuredOn: 'proxy',
     backend: 'wasm',
     backendAttempts: [
-      { name: 'tfjs-node-gpu', loaded: false, reason: 'not installed (npm i @tensorflow/tfjs-node-gpu to use a CUDA GPU)' },
+      {
+        name: 'tfjs-node-gpu',
+        loaded: false,
+        reason: 'not installed (npm i @tensorflow/tfjs-node-gpu to use a CUDA GPU)',
+      },
       { name: 'tfjs-node', loaded: false, reason: 'not installed' },
       { name: 'wasm', loaded: true },
     ],
@@ -57,9 +61,19 @@ function rangeTestView(): RangeTestView {
     smoothed: smoothedSoFar,
     stopped,
     suggestions: {
-      valley: suggestions.valley ? { lr: suggestions.valley.lr, index: suggestions.valley.index, explanation: suggestions.valley.explanation } : null,
-      steepest: suggestions.steepest ? { lr: suggestions.steepest.lr, index: suggestions.steepest.index, explanation: suggestions.steepest.explanation } : null,
-      minimum: suggestions.minimum ? { lr: suggestions.minimum.lr, index: suggestions.minimum.index, explanation: suggestions.minimum.explanation } : null,
+      valley: suggestions.valley
+        ? { lr: suggestions.valley.lr, index: suggestions.valley.index, explanation: suggestions.valley.explanation }
+        : null,
+      steepest: suggestions.steepest
+        ? {
+            lr: suggestions.steepest.lr,
+            index: suggestions.steepest.index,
+            explanation: suggestions.steepest.explanation,
+          }
+        : null,
+      minimum: suggestions.minimum
+        ? { lr: suggestions.minimum.lr, index: suggestions.minimum.index, explanation: suggestions.minimum.explanation }
+        : null,
     },
     notes,
     seconds: 14.2,
@@ -74,7 +88,8 @@ function stillFallingView(full: RangeTestView): RangeTestView {
   const lrs = full.lrs.slice(0, end);
   const smoothed = full.smoothed.slice(0, end);
   const { suggestions, notes } = suggestLearningRates({ lrs, smoothed, stopped: 'completed', numIter: end });
-  const strip = (suggestion: (typeof suggestions)['steepest']) => (suggestion ? { lr: suggestion.lr, index: suggestion.index, explanation: suggestion.explanation } : null);
+  const strip = (suggestion: (typeof suggestions)['steepest']) =>
+    suggestion ? { lr: suggestion.lr, index: suggestion.index, explanation: suggestion.explanation } : null;
   return {
     ...full,
     uri: 'file:///work/configs/onecycle.optim.yaml',
@@ -83,7 +98,11 @@ function stillFallingView(full: RangeTestView): RangeTestView {
     losses: full.losses.slice(0, end),
     smoothed,
     stopped: 'completed',
-    suggestions: { valley: strip(suggestions.valley), steepest: strip(suggestions.steepest), minimum: strip(suggestions.minimum) },
+    suggestions: {
+      valley: strip(suggestions.valley),
+      steepest: strip(suggestions.steepest),
+      minimum: strip(suggestions.minimum),
+    },
     notes,
     applyTarget: 'max_lr',
     backend: 'cpu',
@@ -101,7 +120,14 @@ function yourModelView(full: RangeTestView): RangeTestView {
     measuredOn: 'your-model',
     backend: 'pytorch',
     backendAttempts: [],
-    runtime: { python: '3.11.2', torch: '1.13.1', device: 'cpu', deviceName: 'cpu', interpreter: '/usr/bin/python3', interpreterSource: 'setting' },
+    runtime: {
+      python: '3.11.2',
+      torch: '1.13.1',
+      device: 'cpu',
+      deviceName: 'cpu',
+      interpreter: '/usr/bin/python3',
+      interpreterSource: 'setting',
+    },
     task: 'pytorch: train.models:build_model on train.data:train_loader (cross_entropy)',
   };
 }
@@ -186,7 +212,9 @@ const fixtures: Record<string, unknown> = {
 };
 for (const [name, value] of Object.entries(fixtures)) {
   // Eight significant digits keep the files small; the tests compare against these same numbers.
-  const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'number' && Number.isFinite(item) ? Number(item.toPrecision(8)) : item));
+  const text = JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'number' && Number.isFinite(item) ? Number(item.toPrecision(8)) : item,
+  );
   writeFileSync(join(fixtureFolder, name), text + '\n');
   console.log(`${name}: ${text.length} bytes`);
 }

@@ -8,8 +8,23 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { SimulationView } from '../../server/src/protocol';
-import { drawnAxisLabels, ensureWebviewBundle, exportedTickLabels, launchChromium, repositoryRoot } from './webviewHarness';
-import { clickAndCapture, loadFixture, withResultPanel, paintedPixels, postToPanel, posted, type HarnessGlobals, type ResultPanelOptions } from './resultPanelHarness';
+import {
+  drawnAxisLabels,
+  ensureWebviewBundle,
+  exportedTickLabels,
+  launchChromium,
+  repositoryRoot,
+} from './webviewHarness';
+import {
+  clickAndCapture,
+  loadFixture,
+  withResultPanel,
+  paintedPixels,
+  postToPanel,
+  posted,
+  type HarnessGlobals,
+  type ResultPanelOptions,
+} from './resultPanelHarness';
 
 interface ChartShape {
   data: (number | null)[][];
@@ -41,7 +56,6 @@ interface AxisChoice {
   labels: string[];
 }
 
-
 const rosenbrock = loadFixture<SimulationView>('landscape.rosenbrock.json');
 const quadratic = loadFixture<SimulationView>('landscape.quadratic.json');
 const dormant = loadFixture<SimulationView>('landscape.dormant.json');
@@ -72,7 +86,10 @@ function handle<T>(page: Page, read: (debug: LandscapeGlobals['optimizerLensLand
 
 /** The map's plot rectangle in CSS pixels, from the frame the base layer draws (44 px left, 8 px top margins). */
 async function mapBox(page: Page): Promise<{ width: number; height: number }> {
-  return page.locator('canvas.map').evaluate((canvas) => ({ width: canvas.getBoundingClientRect().width, height: canvas.getBoundingClientRect().height }));
+  return page.locator('canvas.map').evaluate((canvas) => ({
+    width: canvas.getBoundingClientRect().width,
+    height: canvas.getBoundingClientRect().height,
+  }));
 }
 
 describe('landscape webview', () => {
@@ -84,11 +101,22 @@ describe('landscape webview', () => {
       assert.equal(levels.logarithmic, true, 'Rosenbrock spans many decades, so its levels are log-spaced');
       assert.ok(levels.levels.length >= 10);
       const ratios = levels.levels.slice(1).map((level, index) => level / levels.levels[index]!);
-      assert.ok(ratios.every((ratio) => ratio > 1.5), `levels grow geometrically: ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}`);
-      assert.ok((await handle(page, (debug) => debug.contourSegmentCount())) > 500, 'marching squares found contour segments');
+      assert.ok(
+        ratios.every((ratio) => ratio > 1.5),
+        `levels grow geometrically: ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}`,
+      );
+      assert.ok(
+        (await handle(page, (debug) => debug.contourSegmentCount())) > 500,
+        'marching squares found contour segments',
+      );
       const box = await mapBox(page);
       // Inside the map (away from the axes) almost every pixel is shaded or lined; the axis gutter is not.
-      const inside = await paintedPixels(page, 'canvas.map', { x: 60, y: 20, width: box.width - 90, height: box.height - 80 }, 6);
+      const inside = await paintedPixels(
+        page,
+        'canvas.map',
+        { x: 60, y: 20, width: box.width - 90, height: box.height - 80 },
+        6,
+      );
       assert.ok(inside.painted / inside.total > 0.9, `map interior painted: ${inside.painted}/${inside.total}`);
       const gutter = await paintedPixels(page, 'canvas.map', { x: 0, y: box.height * 0.3, width: 8, height: 40 }, 6);
       assert.ok(gutter.painted / gutter.total < 0.2, `gutter mostly background: ${gutter.painted}/${gutter.total}`);
@@ -98,7 +126,10 @@ describe('landscape webview', () => {
   it('draws a path for each run with a legend, and the scrubber moves the markers along them', async () => {
     await withPanel({}, async (page) => {
       await show(page, rosenbrock);
-      assert.deepEqual(await page.locator('.legend-item[data-run]').allTextContents(), ['Adam lr=0.05', 'SGD momentum=0.9']);
+      assert.deepEqual(await page.locator('.legend-item[data-run]').allTextContents(), [
+        'Adam lr=0.05',
+        'SGD momentum=0.9',
+      ]);
       assert.equal(await handle(page, (debug) => debug.lastStep()), 600);
       assert.equal(await handle(page, (debug) => debug.step()), 600, 'a new simulation opens at its last step');
       const atEnd = await handle(page, (debug) => debug.markerPositions());
@@ -141,10 +172,18 @@ describe('landscape webview', () => {
       await show(page, rosenbrock);
       const loss = (await handle(page, (debug) => debug.lossChart()))!;
       assert.equal(loss.scales.y!.distr, 3, 'loss is on a log axis');
-      assert.deepEqual(loss.series.slice(1).map((series) => series.label), ['Adam lr=0.05', 'SGD momentum=0.9']);
+      assert.deepEqual(
+        loss.series.slice(1).map((series) => series.label),
+        ['Adam lr=0.05', 'SGD momentum=0.9'],
+      );
       assert.equal(loss.data[1]![0], rosenbrock.runs[0]!.loss[0]);
       assert.equal(loss.data[2]![600], rosenbrock.runs[1]!.loss[600]);
-      assert.deepEqual(await handle(page, (debug) => debug.stepSizeLabels()), ['Adam lr=0.05 x', 'Adam lr=0.05 y', 'SGD momentum=0.9 x', 'SGD momentum=0.9 y']);
+      assert.deepEqual(await handle(page, (debug) => debug.stepSizeLabels()), [
+        'Adam lr=0.05 x',
+        'Adam lr=0.05 y',
+        'SGD momentum=0.9 x',
+        'SGD momentum=0.9 y',
+      ]);
       const stepSize = (await handle(page, (debug) => debug.stepSizeChart()))!;
       assert.equal(stepSize.scales.y!.distr, 3);
       assert.equal(stepSize.data[1]![0], null, 'step 0 has no update');
@@ -157,7 +196,12 @@ describe('landscape webview', () => {
       await show(page, dormant);
       assert.equal(await page.locator('.map-area').isHidden(), true);
       assert.equal(await page.locator('.loss-plot canvas').count(), 1);
-      assert.deepEqual(await handle(page, (debug) => debug.stepSizeLabels()), ['Adagrad lr=0.1 mean', 'Adagrad lr=0.1 max', 'Adam lr=0.01 mean', 'Adam lr=0.01 max']);
+      assert.deepEqual(await handle(page, (debug) => debug.stepSizeLabels()), [
+        'Adagrad lr=0.1 mean',
+        'Adagrad lr=0.1 max',
+        'Adam lr=0.01 mean',
+        'Adam lr=0.01 max',
+      ]);
       const stepSize = (await handle(page, (debug) => debug.stepSizeChart()))!;
       // AdaGrad's step size decays; the dormant coordinate wakes at update 150 with a fresh, larger step.
       const max = stepSize.data[2]!;
@@ -171,9 +215,16 @@ describe('landscape webview', () => {
       await show(page, quadratic);
       const lines = page.locator('.stability .statement');
       assert.equal(await lines.count(), 2, 'one statement per run');
-      assert.match((await lines.nth(0).textContent())!, /^SGD lr=0\.0205: Unstable: lr 0\.0205 ≥ 2\/λmax = 0\.02 \(λmax = 100\)/);
+      assert.match(
+        (await lines.nth(0).textContent())!,
+        /^SGD lr=0\.0205: Unstable: lr 0\.0205 ≥ 2\/λmax = 0\.02 \(λmax = 100\)/,
+      );
       assert.equal(await lines.nth(0).getAttribute('data-verdict'), 'unstable');
-      assert.equal(await page.locator('.stability .statement.unstable').count(), 1, 'only the unstable run is in the error colour');
+      assert.equal(
+        await page.locator('.stability .statement.unstable').count(),
+        1,
+        'only the unstable run is in the error colour',
+      );
       // Adam gets no 2/lambda_max verdict (issue 11): what it did, measured.
       assert.match((await lines.nth(1).textContent())!, /^Adam lr=0\.0205: Still descending, .*\(measured\)$/);
       assert.equal(await lines.nth(1).evaluate((line) => line.classList.contains('measured')), true);
@@ -185,7 +236,9 @@ describe('landscape webview', () => {
   });
 
   /** Boxes (CSS pixels, viewport coordinates) of the parts the layout test checks. */
-  async function layoutOf(page: Page): Promise<Record<string, { top: number; bottom: number; left: number; right: number } | null>> {
+  async function layoutOf(
+    page: Page,
+  ): Promise<Record<string, { top: number; bottom: number; left: number; right: number } | null>> {
     return page.evaluate(`(() => {
       const box = (selector) => {
         const element = document.querySelector(selector);
@@ -199,19 +252,37 @@ describe('landscape webview', () => {
 
   it('at 800x900 (the panel beside the editor) the legend and the play control are visible, with no empty band', async () => {
     // Three runs with long statements push the map down the most.
-    const crowded: SimulationView = { ...quadratic, stability: [...quadratic.stability!, { ...quadratic.stability![1]!, run: 'Adam again' }] };
-    for (const [name, view] of [['rosenbrock', rosenbrock], ['quadratic', quadratic], ['crowded', crowded], ['n-D', dormant]] as const) {
+    const crowded: SimulationView = {
+      ...quadratic,
+      stability: [...quadratic.stability!, { ...quadratic.stability![1]!, run: 'Adam again' }],
+    };
+    for (const [name, view] of [
+      ['rosenbrock', rosenbrock],
+      ['quadratic', quadratic],
+      ['crowded', crowded],
+      ['n-D', dormant],
+    ] as const) {
       await withPanel({ width: 800, height: 900 }, async (page) => {
         await show(page, view);
         const layout = await layoutOf(page);
         for (const part of ['legend', 'play'] as const) {
-          assert.ok(layout[part] && layout[part].top >= 0 && layout[part].bottom <= 900, `${name}: ${part} at ${JSON.stringify(layout[part])}`);
+          assert.ok(
+            layout[part] && layout[part].top >= 0 && layout[part].bottom <= 900,
+            `${name}: ${part} at ${JSON.stringify(layout[part])}`,
+          );
         }
         assert.equal(await page.evaluate(() => window.scrollY), 0);
         // No band between the map (or plots) and the scrubber, and the map as tall as the plots beside it.
         const above = layout.mapArea ?? layout.plots!;
-        assert.ok(layout.scrubber!.top - Math.max(above.bottom, layout.plots!.bottom) < 16, `${name}: gap above the scrubber ${JSON.stringify(layout)}`);
-        if (layout.mapArea) assert.ok(Math.abs(layout.mapArea.bottom - layout.lastPlot!.bottom) < 12, `${name}: map and plots end together ${JSON.stringify(layout)}`);
+        assert.ok(
+          layout.scrubber!.top - Math.max(above.bottom, layout.plots!.bottom) < 16,
+          `${name}: gap above the scrubber ${JSON.stringify(layout)}`,
+        );
+        if (layout.mapArea)
+          assert.ok(
+            Math.abs(layout.mapArea.bottom - layout.lastPlot!.bottom) < 12,
+            `${name}: map and plots end together ${JSON.stringify(layout)}`,
+          );
         const path = join(repositoryRoot, 'test', 'artifacts', `landscape-800x900-${name}.png`);
         mkdirSync(join(repositoryRoot, 'test', 'artifacts'), { recursive: true });
         await page.screenshot({ path });
@@ -219,7 +290,7 @@ describe('landscape webview', () => {
     }
   });
 
-  it('draws the map with the landscape\'s proportions: its frame fills the canvas, no band below it', async () => {
+  it("draws the map with the landscape's proportions: its frame fills the canvas, no band below it", async () => {
     await withPanel({ width: 800, height: 900 }, async (page) => {
       await show(page, quadratic);
       // quadratic_ill spans x in [-2, 2] and y in [-1.5, 1.5]: the map area is wider than tall, in that ratio.
@@ -228,7 +299,12 @@ describe('landscape webview', () => {
       const plotHeight = size.height - 42;
       assert.ok(Math.abs(plotHeight / plotWidth - 0.75) < 0.03, `plot rectangle ${plotWidth} x ${plotHeight}`);
       // The bottom rows of the canvas hold the x axis, not background: the tick labels and the name are drawn there.
-      const bottom = await paintedPixels(page, 'canvas.map', { x: 44, y: size.height - 34, width: size.width - 54, height: 34 }, 60);
+      const bottom = await paintedPixels(
+        page,
+        'canvas.map',
+        { x: 44, y: size.height - 34, width: size.width - 54, height: 34 },
+        60,
+      );
       assert.ok(bottom.painted > 20, `x axis drawn at the bottom: ${bottom.painted}`);
     });
   });
@@ -242,14 +318,22 @@ describe('landscape webview', () => {
       await show(page, JSON.parse(JSON.stringify(withDiverged)) as SimulationView);
       assert.equal(await page.locator('.heatmap-section').isVisible(), true);
       assert.equal(await page.locator('.landscape-main').isHidden(), true, 'a sweep has no trajectories to plot');
-      const size = await page.locator('canvas.heatmap').evaluate((canvas) => ({ width: canvas.getBoundingClientRect().width, height: canvas.getBoundingClientRect().height }));
-      const cells = await paintedPixels(page, 'canvas.heatmap', { x: 60, y: 26, width: size.width - 140, height: size.height - 70 }, 6);
+      const size = await page.locator('canvas.heatmap').evaluate((canvas) => ({
+        width: canvas.getBoundingClientRect().width,
+        height: canvas.getBoundingClientRect().height,
+      }));
+      const cells = await paintedPixels(
+        page,
+        'canvas.heatmap',
+        { x: 60, y: 26, width: size.width - 140, height: size.height - 70 },
+        6,
+      );
       assert.ok(cells.painted / cells.total > 0.6, `heatmap cells painted: ${cells.painted}/${cells.total}`);
       const label = (await page.locator('canvas.heatmap').getAttribute('aria-label'))!;
       assert.match(label, /^Heatmap of final_loss over lr and beta1; best 0\.00338 at lr 2, beta1 0\.95$/);
       const csv = await clickAndCapture(page, 'Export CSV');
       const rows = (csv.content as string).trimEnd().split('\n');
-      assert.equal(rows[0], 'lr,beta1,final_loss', 'the product\'s label: the metric as the file names it');
+      assert.equal(rows[0], 'lr,beta1,final_loss', "the product's label: the metric as the file names it");
       assert.equal(rows.length, 1 + 66);
       assert.equal(rows[11], '2,0,', 'the diverged cell is empty');
     });
@@ -259,15 +343,21 @@ describe('landscape webview', () => {
     await withPanel({ theme: 'dark' }, async (page) => {
       await show(page, rosenbrock);
       await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('light'));
-      await page.waitForFunction(() => (window as unknown as LandscapeGlobals).optimizerLensLandscape.theme().kind === 'light');
+      await page.waitForFunction(
+        () => (window as unknown as LandscapeGlobals).optimizerLensLandscape.theme().kind === 'light',
+      );
       assert.deepEqual(await handle(page, (debug) => debug.runColors()), ['#d18616', '#388a34']);
       const box = await mapBox(page);
       // Light theme: the map gutter is white again.
-      const corner = await page.locator('canvas.map').evaluate((canvas: HTMLCanvasElement) => [...canvas.getContext('2d')!.getImageData(2, 2, 1, 1).data]);
+      const corner = await page
+        .locator('canvas.map')
+        .evaluate((canvas: HTMLCanvasElement) => [...canvas.getContext('2d')!.getImageData(2, 2, 1, 1).data]);
       assert.deepEqual(corner, [255, 255, 255, 255]);
       assert.ok(box.width > 200);
       await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('hc'));
-      await page.waitForFunction(() => (window as unknown as LandscapeGlobals).optimizerLensLandscape.theme().kind === 'high-contrast');
+      await page.waitForFunction(
+        () => (window as unknown as LandscapeGlobals).optimizerLensLandscape.theme().kind === 'high-contrast',
+      );
     });
   });
 
@@ -280,27 +370,53 @@ describe('landscape webview', () => {
       assert.equal(rows[0], 'run,step,loss,x,y,step_size_x,step_size_y');
       assert.equal(rows.length, 1 + 601 * 2);
       const [x, y] = rosenbrock.runs[0]!.x[1]!;
-      assert.equal(rows[2], `Adam lr=0.05,1,${rosenbrock.runs[0]!.loss[1]},${x},${y},${rosenbrock.runs[0]!.stepSize![0]![0]},${rosenbrock.runs[0]!.stepSize![0]![1]}`);
+      assert.equal(
+        rows[2],
+        `Adam lr=0.05,1,${rosenbrock.runs[0]!.loss[1]},${x},${y},${rosenbrock.runs[0]!.stepSize![0]![0]},${rosenbrock.runs[0]!.stepSize![0]![1]}`,
+      );
       const svg = (await clickAndCapture(page, 'Export SVG')).content as string;
       assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       assert.ok((svg.match(/<title>f = /g) ?? []).length >= 10, 'one path per contour level');
-      assert.ok(svg.includes('<title>Adam lr=0.05</title>') && svg.includes('<title>SGD momentum=0.9</title>'), 'one path per run');
+      assert.ok(
+        svg.includes('<title>Adam lr=0.05</title>') && svg.includes('<title>SGD momentum=0.9</title>'),
+        'one path per run',
+      );
       assert.ok(svg.includes('>loss</text>') && svg.includes('>step size</text>'), 'the two plots follow the map');
       // The live plots' axes and the export's carry the same ticks and labels: the core's, for the same view.
       const choices = await handle(page, (debug) => debug.axisChoices());
-      const lossDrawn = (await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensLandscape.lossChart())`)) as string[][];
-      const stepSizeDrawn = (await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensLandscape.stepSizeChart())`)) as string[][];
-      assert.deepEqual([lossDrawn, stepSizeDrawn], [[choices.loss!.x!.labels, choices.loss!.y!.labels], [choices.stepSize!.x!.labels, choices.stepSize!.y!.labels]], 'uPlot drew the core labels');
+      const lossDrawn = (await page.evaluate(
+        `(${drawnAxisLabels.toString()})(window.optimizerLensLandscape.lossChart())`,
+      )) as string[][];
+      const stepSizeDrawn = (await page.evaluate(
+        `(${drawnAxisLabels.toString()})(window.optimizerLensLandscape.stepSizeChart())`,
+      )) as string[][];
+      assert.deepEqual(
+        [lossDrawn, stepSizeDrawn],
+        [
+          [choices.loss!.x!.labels, choices.loss!.y!.labels],
+          [choices.stepSize!.x!.labels, choices.stepSize!.y!.labels],
+        ],
+        'uPlot drew the core labels',
+      );
       const live = { x: [...lossDrawn[0]!, ...stepSizeDrawn[0]!], y: [...lossDrawn[1]!, ...stepSizeDrawn[1]!] };
-      assert.ok(choices.loss!.y!.labels.length >= 2 && choices.stepSize!.y!.labels.length >= 2, JSON.stringify(choices));
+      assert.ok(
+        choices.loss!.y!.labels.length >= 2 && choices.stepSize!.y!.labels.length >= 2,
+        JSON.stringify(choices),
+      );
       assert.deepEqual(exportedTickLabels(svg, 'x-tick'), live.x, 'x labels: live plots = export');
       assert.deepEqual(exportedTickLabels(svg, 'y-tick'), live.y, 'y labels: live plots = export');
-      assert.ok(live.y.every((label) => /^(\d+(\.\d+)?|\d(\.\d+)?e-?\d+)$/.test(label)), `core-formatted decades: ${live.y.join(' ')}`);
+      assert.ok(
+        live.y.every((label) => /^(\d+(\.\d+)?|\d(\.\d+)?e-?\d+)$/.test(label)),
+        `core-formatted decades: ${live.y.join(' ')}`,
+      );
       // The map's tick labels are the same in the export as on the canvas when the map has the same size.
       const mapLabels = (await handle(page, (debug) => debug.mapTickLabels()))!;
       assert.ok(mapLabels.x.length >= 3 && mapLabels.x.includes('0'), JSON.stringify(mapLabels));
       const exportedMap = [...svg.matchAll(/class="map-x-tick">([^<]*)</g)].map((match) => match[1]!);
-      assert.ok(exportedMap.length >= 3 && exportedMap.every((label) => /^-?\d+(\.\d+)?$/.test(label)), exportedMap.join(' '));
+      assert.ok(
+        exportedMap.length >= 3 && exportedMap.every((label) => /^-?\d+(\.\d+)?$/.test(label)),
+        exportedMap.join(' '),
+      );
       const png = await clickAndCapture(page, 'Export PNG');
       const bytes = Buffer.from(png.content as string, 'base64');
       assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
@@ -315,11 +431,15 @@ describe('landscape webview', () => {
       await page.getByRole('slider', { name: 'Step' }).focus();
       await page.keyboard.press('Home');
       await page.keyboard.press('ArrowRight');
-      await page.waitForFunction(() => (window as unknown as HarnessGlobals).harness.states.some((state) => (state as { step: number }).step === 1));
+      await page.waitForFunction(() =>
+        (window as unknown as HarnessGlobals).harness.states.some((state) => (state as { step: number }).step === 1),
+      );
       saved = await page.evaluate(() => (window as unknown as HarnessGlobals).harness.states.at(-1));
     });
     await withPanel({ initialState: saved }, async (page) => {
-      await page.waitForFunction(() => (window as unknown as LandscapeGlobals).optimizerLensLandscape.lossChart() !== null);
+      await page.waitForFunction(
+        () => (window as unknown as LandscapeGlobals).optimizerLensLandscape.lossChart() !== null,
+      );
       assert.equal(await handle(page, (debug) => debug.step()), 1);
       assert.match((await page.locator('.title').textContent())!, /quadratic_ill/);
     });

@@ -12,7 +12,16 @@ import { lineChartSpec } from '../../webview/src/common/lineChartSvg';
 import { liveAxis, positionTicks, tickLabels, tickTarget, valueScale } from '../../webview/src/common/liveAxis';
 import type uPlot from 'uplot';
 import type { PlotTheme } from '../../webview/src/common/theme';
-import { currentPoints, fitMapFrame, heatmapScene, mapBounds, mapContours, mapMargin, mapScene, toPlot } from '../../webview/src/landscape/landscapeScene';
+import {
+  currentPoints,
+  fitMapFrame,
+  heatmapScene,
+  mapBounds,
+  mapContours,
+  mapMargin,
+  mapScene,
+  toPlot,
+} from '../../webview/src/landscape/landscapeScene';
 import { mapSvgElements } from '../../webview/src/landscape/landscapeSvg';
 import { repositoryRoot } from './webviewHarness';
 
@@ -31,7 +40,16 @@ const gridless: SimulationView = {
   dim: 2,
   minima: [[0, 0]],
   runs: [
-    { label: 'A', x: [[-1, 1], [Number.NaN, 0], [0, 0.5], [0, 0]], loss: [2, 1, 0.5, 0] },
+    {
+      label: 'A',
+      x: [
+        [-1, 1],
+        [Number.NaN, 0],
+        [0, 0.5],
+        [0, 0],
+      ],
+      loss: [2, 1, 0.5, 0],
+    },
     { label: 'B', x: [[1, -1]], loss: [2] },
   ] as unknown as SimulationView['runs'],
   notes: [],
@@ -76,9 +94,16 @@ describe('landscape map scene', () => {
     const scene = mapScene(rosenbrock, contours, bounds, frame);
     assert.equal(scene.logarithmicLevels, true);
     assert.equal(scene.contours.length, contours.scale!.levels.length);
-    assert.deepEqual(scene.contours.map((contour) => contour.level), contours.scale!.levels);
+    assert.deepEqual(
+      scene.contours.map((contour) => contour.level),
+      contours.scale!.levels,
+    );
     const total = scene.contours.reduce((sum, contour) => sum + contour.segments.length / 4, 0);
-    assert.equal(total, contours.segments.reduce((sum, segments) => sum + segments.length / 4, 0), 'every data segment is placed');
+    assert.equal(
+      total,
+      contours.segments.reduce((sum, segments) => sum + segments.length / 4, 0),
+      'every data segment is placed',
+    );
     for (const { segments } of scene.contours) {
       for (let index = 0; index < segments.length; index += 2) {
         assert.ok(segments[index]! >= frame.left - 1e-9 && segments[index]! <= frame.left + frame.width + 1e-9);
@@ -109,7 +134,10 @@ describe('landscape map scene', () => {
     assert.equal(b!.end, null, 'a run that never moved has no end mark');
     assert.deepEqual(scene.minima, [toPlot(bounds, frame, [0, 0])]);
     // The scrubber's current points: clamped to each run's length.
-    assert.deepEqual(currentPoints(gridless, bounds, frame, 2), [toPlot(bounds, frame, [0, 0.5]), toPlot(bounds, frame, [1, -1])]);
+    assert.deepEqual(currentPoints(gridless, bounds, frame, 2), [
+      toPlot(bounds, frame, [0, 0.5]),
+      toPlot(bounds, frame, [1, -1]),
+    ]);
   });
 
   it('labels its axes with the core ticks and labels, one tick about every 80 px across and 60 px up', () => {
@@ -117,9 +145,18 @@ describe('landscape map scene', () => {
     const frame = fitMapFrame(bounds, 500, 400, mapMargin);
     const scene = mapScene(quadratic, mapContours(quadratic), bounds, frame);
     const xTicks = linearTicks(-2, 2, Math.max(2, Math.floor(frame.width / 80)));
-    assert.deepEqual(scene.xTicks.map((tick) => tick.value), xTicks);
-    assert.deepEqual(scene.xTicks.map((tick) => tick.label), xTicks.map((tick) => formatTick(tick)));
-    assert.deepEqual(scene.yTicks.map((tick) => tick.value), linearTicks(-1.5, 1.5, Math.max(2, Math.floor(frame.height / 60))));
+    assert.deepEqual(
+      scene.xTicks.map((tick) => tick.value),
+      xTicks,
+    );
+    assert.deepEqual(
+      scene.xTicks.map((tick) => tick.label),
+      xTicks.map((tick) => formatTick(tick)),
+    );
+    assert.deepEqual(
+      scene.yTicks.map((tick) => tick.value),
+      linearTicks(-1.5, 1.5, Math.max(2, Math.floor(frame.height / 60))),
+    );
     // The tick at 0 is in the middle of the frame.
     const zero = scene.xTicks.find((tick) => tick.value === 0)!;
     assert.ok(Math.abs(zero.position - (frame.left + frame.width / 2)) < 1e-9);
@@ -129,20 +166,32 @@ describe('landscape map scene', () => {
 });
 
 describe('landscape map SVG', () => {
-  it('writes one titled path per non-empty contour level and per run, start and end marks, and the scene\'s tick labels', () => {
+  it("writes one titled path per non-empty contour level and per run, start and end marks, and the scene's tick labels", () => {
     const bounds = mapBounds(quadratic);
     const frame = fitMapFrame(bounds, 720, 478, { left: 140, right: 140, top: 38, bottom: 0 });
     const scene = mapScene(quadratic, mapContours(quadratic), bounds, frame);
-    const { elements, bottom } = mapSvgElements(scene, { foreground: '#111111', background: '#ffffff', contour: '#0000ff', frame: '#cccccc', runColors: ['#ff0000', '#00ff00'] });
+    const { elements, bottom } = mapSvgElements(scene, {
+      foreground: '#111111',
+      background: '#ffffff',
+      contour: '#0000ff',
+      frame: '#cccccc',
+      runColors: ['#ff0000', '#00ff00'],
+    });
     const svg = elements.join('\n');
     const levels = scene.contours.filter((contour) => contour.segments.length > 0).length;
     assert.equal((svg.match(/<title>f = /g) ?? []).length, levels);
     assert.ok(svg.includes('<title>SGD lr=0.0205</title>') && svg.includes('<title>Adam lr=0.0205</title>'));
     assert.equal((svg.match(/<circle /g) ?? []).length, 2, 'one start mark per run');
     const xLabels = [...svg.matchAll(/class="map-x-tick">([^<]*)</g)].map((match) => match[1]);
-    assert.deepEqual(xLabels, scene.xTicks.map((tick) => tick.label));
+    assert.deepEqual(
+      xLabels,
+      scene.xTicks.map((tick) => tick.label),
+    );
     const yLabels = [...svg.matchAll(/class="map-y-tick">([^<]*)</g)].map((match) => match[1]);
-    assert.deepEqual(yLabels, scene.yTicks.map((tick) => tick.label));
+    assert.deepEqual(
+      yLabels,
+      scene.yTicks.map((tick) => tick.label),
+    );
     assert.equal(bottom, frame.top + frame.height + 44);
     assert.ok(!svg.includes('NaN'), 'no NaN coordinates');
   });
@@ -150,7 +199,13 @@ describe('landscape map SVG', () => {
   it('breaks a path at a non-finite point instead of joining across it', () => {
     const bounds = mapBounds(gridless);
     const scene = mapScene(gridless, mapContours(gridless), bounds, fitMapFrame(bounds, 300, 300, mapMargin));
-    const svg = mapSvgElements(scene, { foreground: '#111111', background: '#ffffff', contour: '#0000ff', frame: '#cccccc', runColors: ['#ff0000'] }).elements.join('\n');
+    const svg = mapSvgElements(scene, {
+      foreground: '#111111',
+      background: '#ffffff',
+      contour: '#0000ff',
+      frame: '#cccccc',
+      runColors: ['#ff0000'],
+    }).elements.join('\n');
     const path = /<path d="([^"]*)"[^>]*><title>A<\/title>/.exec(svg)![1]!;
     assert.equal((path.match(/M/g) ?? []).length, 2, `two pieces: ${path}`);
   });
@@ -161,18 +216,31 @@ describe('landscape heatmap scene', () => {
     const heatmap = sweep.heatmap!;
     const values = [...heatmap.values];
     values[10] = null;
-    const scene = heatmapScene({ ...heatmap, values }, 480, 264, (value, digits) => (value === undefined ? '' : value.toPrecision(digits)));
+    const scene = heatmapScene({ ...heatmap, values }, 480, 264, (value, digits) =>
+      value === undefined ? '' : value.toPrecision(digits),
+    );
     const columns = heatmap.xs.length;
     const rows = heatmap.ys.length;
     assert.equal(scene.cells.length, columns * rows);
     const first = scene.cells[0]!;
     assert.equal(first.x, scene.frame.left);
-    assert.ok(Math.abs(first.y + first.height - (scene.frame.top + scene.frame.height)) < 1e-9, 'row 0 sits on the bottom');
+    assert.ok(
+      Math.abs(first.y + first.height - (scene.frame.top + scene.frame.height)) < 1e-9,
+      'row 0 sits on the bottom',
+    );
     assert.equal(scene.cells[10]!.fraction, null);
     const finite = values.map((value) => value ?? Infinity);
     const bestIndex = finite.indexOf(Math.min(...finite));
-    assert.deepEqual(scene.best, { row: Math.floor(bestIndex / columns), column: bestIndex % columns, value: finite[bestIndex] });
-    assert.equal(Math.max(...scene.cells.map((cell) => cell.fraction ?? 0)), scene.cells[bestIndex]!.fraction, 'the best cell is the strongest');
+    assert.deepEqual(scene.best, {
+      row: Math.floor(bestIndex / columns),
+      column: bestIndex % columns,
+      value: finite[bestIndex],
+    });
+    assert.equal(
+      Math.max(...scene.cells.map((cell) => cell.fraction ?? 0)),
+      scene.cells[bestIndex]!.fraction,
+      'the best cell is the strongest',
+    );
     assert.ok(scene.xLabels.length >= 2 && scene.xLabels.length <= columns);
     assert.equal(scene.xLabels[0]!.text, heatmap.xs[0]!.toPrecision(2));
   });
@@ -187,7 +255,12 @@ describe('live axes on the core ticks', () => {
   });
 
   it('gives a value axis the scale the export derives from the same data and tick target', () => {
-    for (const [min, max, log, target] of [[3e-7, 2.5, true, 2], [1e-86, 10, true, 3], [0.2, 7.3, false, 4], [0, 0.001, false, 5]] as const) {
+    for (const [min, max, log, target] of [
+      [3e-7, 2.5, true, 2],
+      [1e-86, 10, true, 3],
+      [0.2, 7.3, false, 4],
+      [0, 0.001, false, 5],
+    ] as const) {
       const live = valueScale(min, max, log, target);
       // The export is laid out by the core's line plot from the live axis's domain and tick target.
       const scene = linePlotScene(
@@ -195,7 +268,22 @@ describe('live axes on the core ticks', () => {
           width: 720,
           height: 220,
           title: 't',
-          theme: { kind: 'dark', background: '#000000', foreground: '#ffffff', mutedForeground: '#888888', gridLines: '#444444', lr: '#0000ff', momentum: '#ff8800', beta1: '#00ff00', pinned: '#aa00aa', marker: '#ffff00', runEnd: '#ff0000', fontFamily: 'sans-serif', fontSizePx: 13, lineWidth: 1.5 } satisfies PlotTheme,
+          theme: {
+            kind: 'dark',
+            background: '#000000',
+            foreground: '#ffffff',
+            mutedForeground: '#888888',
+            gridLines: '#444444',
+            lr: '#0000ff',
+            momentum: '#ff8800',
+            beta1: '#00ff00',
+            pinned: '#aa00aa',
+            marker: '#ffff00',
+            runEnd: '#ff0000',
+            fontFamily: 'sans-serif',
+            fontSizePx: 13,
+            lineWidth: 1.5,
+          } satisfies PlotTheme,
           x: { label: 'step', log: false, min: 0, max: 10 },
           y: { label: 'y', log, min: live.domain.min, max: live.domain.max },
           series: [{ label: 's', xs: [0, 10], ys: [min > 0 ? min : 1, max], color: '#ffffff', width: 1 }],
@@ -203,7 +291,9 @@ describe('live axes on the core ticks', () => {
           yTickCount: target,
         }),
       );
-      const exported = scene.items.filter((item) => item.kind === 'text' && item.role === 'y-tick').map((item) => (item.kind === 'text' ? item.text : ''));
+      const exported = scene.items
+        .filter((item) => item.kind === 'text' && item.role === 'y-tick')
+        .map((item) => (item.kind === 'text' ? item.text : ''));
       assert.deepEqual(tickLabels(live.scale.ticks), exported, `${min}..${max} log=${log}`);
     }
   });
@@ -229,7 +319,10 @@ describe('live axes on the core ticks', () => {
 
   it('gives a position axis the nice ticks inside its given ends, as the export does', () => {
     assert.deepEqual(positionTicks(0, 600, false, 6), [0, 100, 200, 300, 400, 500, 600]);
-    assert.deepEqual(positionTicks(1e-7, 10, true, 4), logScale(1e-7, 10, 4).ticks.filter((tick) => tick >= 1e-7 && tick <= 10));
+    assert.deepEqual(
+      positionTicks(1e-7, 10, true, 4),
+      logScale(1e-7, 10, 4).ticks.filter((tick) => tick >= 1e-7 && tick <= 10),
+    );
     assert.deepEqual(positionTicks(-1, 1, true, 4), [], 'a log axis needs positive ends');
     assert.deepEqual(tickLabels([0, 0.5, 12500, 1e-5]), ['0', '0.5', '12.5k', '1e-5']);
   });

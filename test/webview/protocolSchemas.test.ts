@@ -29,7 +29,9 @@ function fixturesNamed(prefix: string): { name: string; value: unknown }[] {
 const rangeTests = fixturesNamed('rangeTest.');
 const simulations = fixturesNamed('landscape.');
 const firstRangeTest = rangeTests[0]!.value as RangeTestSnapshot;
-const firstSimulation = simulations.find((fixture) => (fixture.value as SimulationSnapshot).runs.some((run) => run.stepSize))?.value as SimulationSnapshot;
+const firstSimulation = simulations.find((fixture) =>
+  (fixture.value as SimulationSnapshot).runs.some((run) => run.stepSize),
+)?.value as SimulationSnapshot;
 
 describe('range-test schemas', () => {
   it('accept every recorded result, alone, in a snapshot message and in the saved state', () => {
@@ -41,7 +43,9 @@ describe('range-test schemas', () => {
   });
 
   it('accept a diverged loss as JSON delivers it (null) and a running test', () => {
-    const transported = JSON.parse(JSON.stringify({ ...firstRangeTest, losses: [1, Number.NaN, Infinity], smoothed: [1, 2, Number.NaN] })) as unknown;
+    const transported = JSON.parse(
+      JSON.stringify({ ...firstRangeTest, losses: [1, Number.NaN, Infinity], smoothed: [1, 2, Number.NaN] }),
+    ) as unknown;
     assert.ok(isRangeTestSnapshot(transported));
     assert.ok(isRangeTestSnapshot({ ...firstRangeTest, running: { total: 100 } }));
   });
@@ -55,13 +59,21 @@ describe('range-test schemas', () => {
     assert.equal(isRangeTestSnapshot({ ...firstRangeTest, suggestions: { steepest: null, valley: null } }), false);
     assert.equal(isRangeTestSnapshot({ ...firstRangeTest, runtime: { python: '3.11' } }), false);
     assert.equal(isRangeTestSnapshot({ ...firstRangeTest, running: { total: '100' } }), false);
-    assert.equal(isRangeTestHostMessage({ type: 'applied', applied: { lr: 1e-3, target: 'momentum', ok: true, message: '' } }), false);
+    assert.equal(
+      isRangeTestHostMessage({ type: 'applied', applied: { lr: 1e-3, target: 'momentum', ok: true, message: '' } }),
+      false,
+    );
   });
 
   it('accept an apply of a positive finite lr only', () => {
     assert.ok(isRangeTestWebviewMessage({ type: 'apply', lr: 1e-3, target: 'max_lr' }));
-    for (const lr of [0, -1e-3, Number.NaN, Infinity, '1e-3']) assert.equal(isRangeTestWebviewMessage({ type: 'apply', lr, target: 'lr' }), false, String(lr));
-    assert.equal(isRangeTestWebviewMessage({ type: 'snapshot', snapshot: { view: null, applied: null } }), false, 'a host message is not a webview message');
+    for (const lr of [0, -1e-3, Number.NaN, Infinity, '1e-3'])
+      assert.equal(isRangeTestWebviewMessage({ type: 'apply', lr, target: 'lr' }), false, String(lr));
+    assert.equal(
+      isRangeTestWebviewMessage({ type: 'snapshot', snapshot: { view: null, applied: null } }),
+      false,
+      'a host message is not a webview message',
+    );
   });
 });
 
@@ -77,16 +89,44 @@ describe('landscape schemas', () => {
   it('reject a malformed run, statement or heatmap', () => {
     const run = firstSimulation.runs[0]!;
     assert.equal(isSimulationSnapshot({ ...firstSimulation, runs: [{ ...run, stepSize: [['0.1']] }] }), false);
-    assert.equal(isSimulationSnapshot({ ...firstSimulation, runs: [{ ...run, x: [[0, null]] }] }), false, 'positions are never null');
-    assert.equal(isSimulationSnapshot({ ...firstSimulation, stability: [{ run: run.label, basis: 'measured', verdict: 'fine', text: '' }] }), false);
-    assert.equal(isSimulationSnapshot({ ...firstSimulation, heatmap: { xLabel: 'lr', yLabel: 'momentum', xs: [1], ys: [1], values: [1] } }), false, 'metric is required');
+    assert.equal(
+      isSimulationSnapshot({ ...firstSimulation, runs: [{ ...run, x: [[0, null]] }] }),
+      false,
+      'positions are never null',
+    );
+    assert.equal(
+      isSimulationSnapshot({
+        ...firstSimulation,
+        stability: [{ run: run.label, basis: 'measured', verdict: 'fine', text: '' }],
+      }),
+      false,
+    );
+    assert.equal(
+      isSimulationSnapshot({
+        ...firstSimulation,
+        heatmap: { xLabel: 'lr', yLabel: 'momentum', xs: [1], ys: [1], values: [1] },
+      }),
+      false,
+      'metric is required',
+    );
     assert.equal(isLandscapeWebviewState({ stateVersion: 2, snapshot: { view: null }, step: 0 }), false);
   });
 
   it('accept the two messages the webview sends and nothing else', () => {
     assert.ok(isLandscapeWebviewMessage({ type: 'ready' }));
-    assert.ok(isLandscapeWebviewMessage({ type: 'export', format: 'svg', suggestedName: 'a.svg', encoding: 'utf8', content: '<svg/>' }));
+    assert.ok(
+      isLandscapeWebviewMessage({
+        type: 'export',
+        format: 'svg',
+        suggestedName: 'a.svg',
+        encoding: 'utf8',
+        content: '<svg/>',
+      }),
+    );
     assert.equal(isLandscapeWebviewMessage({ type: 'apply', lr: 1, target: 'lr' }), false);
-    assert.equal(isLandscapeWebviewMessage({ type: 'export', format: 'svg', suggestedName: 'a.svg', encoding: 'utf8' }), false);
+    assert.equal(
+      isLandscapeWebviewMessage({ type: 'export', format: 'svg', suggestedName: 'a.svg', encoding: 'utf8' }),
+      false,
+    );
   });
 });

@@ -8,8 +8,22 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RangeTestView } from '../../server/src/protocol';
-import { drawnAxisLabels, ensureWebviewBundle, exportedTickLabels, launchChromium, repositoryRoot } from './webviewHarness';
-import { clickAndCapture, loadFixture, withResultPanel, postToPanel, posted, type HarnessGlobals, type ResultPanelOptions } from './resultPanelHarness';
+import {
+  drawnAxisLabels,
+  ensureWebviewBundle,
+  exportedTickLabels,
+  launchChromium,
+  repositoryRoot,
+} from './webviewHarness';
+import {
+  clickAndCapture,
+  loadFixture,
+  withResultPanel,
+  postToPanel,
+  posted,
+  type HarnessGlobals,
+  type ResultPanelOptions,
+} from './resultPanelHarness';
 
 interface RangeTestGlobals extends HarnessGlobals {
   optimizerLensRangeTest: {
@@ -18,7 +32,10 @@ interface RangeTestGlobals extends HarnessGlobals {
     markerLrs(): { kind: string; lr: number }[];
     readoutIndex(): number | null;
     theme(): { kind: string; lr: string };
-    axisChoices(): { x: { target: number; labels: string[] } | null; y: { target: number; labels: string[] } | null } | null;
+    axisChoices(): {
+      x: { target: number; labels: string[] } | null;
+      y: { target: number; labels: string[] } | null;
+    } | null;
   };
 }
 
@@ -59,7 +76,12 @@ describe('range-test webview', () => {
       assert.match(summary, /Ran onPyTorch 1\.13\.1 on cpu, Python 3\.11\.2/);
       assert.match((await page.locator('.title').textContent())!, /^LR range test: train\.optim\.yaml: /);
       assert.equal(await page.locator('.proxy-warning').isVisible(), false);
-      assert.deepEqual(await page.locator('.suggestion').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.kind)), ['valley', 'steepest', 'minimum']);
+      assert.deepEqual(
+        await page
+          .locator('.suggestion')
+          .evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.kind)),
+        ['valley', 'steepest', 'minimum'],
+      );
       await show(page, diverged);
       assert.equal(await page.locator('.proxy-warning').isVisible(), true);
       assert.match((await page.locator('.proxy-warning').textContent())!, /synthetic proxy.*not on your model/);
@@ -69,7 +91,15 @@ describe('range-test webview', () => {
 
   it('draws a running test as the points arrive, without suggestions until it ends', async () => {
     await withPanel({}, async (page) => {
-      const partial = { ...yourModel, lrs: yourModel.lrs.slice(0, 40), losses: yourModel.losses.slice(0, 40), smoothed: yourModel.smoothed.slice(0, 40), running: { total: 300 }, suggestions: { valley: null, steepest: null, minimum: null }, notes: [] };
+      const partial = {
+        ...yourModel,
+        lrs: yourModel.lrs.slice(0, 40),
+        losses: yourModel.losses.slice(0, 40),
+        smoothed: yourModel.smoothed.slice(0, 40),
+        running: { total: 300 },
+        suggestions: { valley: null, steepest: null, minimum: null },
+        notes: [],
+      };
       await show(page, partial as RangeTestView);
       assert.match((await page.locator('.summary').textContent())!, /Progressrunning: 40 of 300 iterations, lr = /);
       assert.equal(await page.locator('.suggestion').count(), 0);
@@ -91,7 +121,10 @@ describe('range-test webview', () => {
       assert.deepEqual(chart.data[2], diverged.smoothed);
       // The blow-up is clipped: the loss axis ends well below the last (diverged) loss but above the start.
       const loss = chart.scales.loss!;
-      assert.ok(loss.max < diverged.losses.at(-1)! && loss.max > diverged.smoothed[0]!, `loss axis ${loss.min}..${loss.max}`);
+      assert.ok(
+        loss.max < diverged.losses.at(-1)! && loss.max > diverged.smoothed[0]!,
+        `loss axis ${loss.min}..${loss.max}`,
+      );
       assert.match((await page.locator('.title').textContent())!, /AdamW\(weight_decay=0\.05/);
     });
   });
@@ -100,7 +133,10 @@ describe('range-test webview', () => {
     await withPanel({}, async (page) => {
       await show(page, diverged);
       const summary = (await page.locator('.summary').textContent())!;
-      assert.match(summary, /Backendwasm — tfjs-node-gpu: not installed \(npm i @tensorflow\/tfjs-node-gpu to use a CUDA GPU\); tfjs-node: not installed/);
+      assert.match(
+        summary,
+        /Backendwasm — tfjs-node-gpu: not installed \(npm i @tensorflow\/tfjs-node-gpu to use a CUDA GPU\); tfjs-node: not installed/,
+      );
       assert.match(summary, /Time14\.2 s/);
       assert.match(summary, new RegExp(`Stoppeddiverged at lr = \\S+ \\(iteration ${diverged.lrs.length}\\)`));
       assert.equal(await page.locator('.summary-item.diverged').count(), 1);
@@ -118,17 +154,32 @@ describe('range-test webview', () => {
         assert.equal(markers.find((marker) => marker.kind === kind)?.lr, suggestion.lr);
         const card = page.locator(`.suggestion[data-kind="${kind}"]`);
         assert.equal(await card.locator('.suggestion-explanation').textContent(), suggestion.explanation);
-        const message = await clickAndCapture(page, new RegExp(`Apply the ${kind === 'minimum' ? 'minimum ÷ 10' : kind}`, 'i'));
+        const message = await clickAndCapture(
+          page,
+          new RegExp(`Apply the ${kind === 'minimum' ? 'minimum ÷ 10' : kind}`, 'i'),
+        );
         assert.deepEqual(message, { type: 'apply', lr: suggestion.lr, target: 'lr' });
       }
       // The host reports the outcome; a success moves the "current" marker and disables that button.
       const minimum = diverged.suggestions.minimum!;
-      await postToPanel(page, root, { type: 'applied', applied: { lr: minimum.lr, target: 'lr', ok: true, message: 'Set lr: 0.001 in resnet18-cifar.optim.yaml.' } });
-      assert.equal(await page.locator('.range-test-panel > .status').textContent(), 'Set lr: 0.001 in resnet18-cifar.optim.yaml.');
+      await postToPanel(page, root, {
+        type: 'applied',
+        applied: { lr: minimum.lr, target: 'lr', ok: true, message: 'Set lr: 0.001 in resnet18-cifar.optim.yaml.' },
+      });
+      assert.equal(
+        await page.locator('.range-test-panel > .status').textContent(),
+        'Set lr: 0.001 in resnet18-cifar.optim.yaml.',
+      );
       assert.equal((await debug(page).markers()).find((marker) => marker.kind === 'current')?.lr, minimum.lr);
       assert.equal(await page.locator('.suggestion[data-kind="minimum"] .apply').isDisabled(), true);
-      await postToPanel(page, root, { type: 'applied', applied: { lr: 1e-4, target: 'lr', ok: false, message: 'the config has no optimizer `lr` to write to.' } });
-      assert.match((await page.locator('.range-test-panel > .status.is-error').textContent())!, /^Could not set lr = 1e-4: the config has no optimizer/);
+      await postToPanel(page, root, {
+        type: 'applied',
+        applied: { lr: 1e-4, target: 'lr', ok: false, message: 'the config has no optimizer `lr` to write to.' },
+      });
+      assert.match(
+        (await page.locator('.range-test-panel > .status.is-error').textContent())!,
+        /^Could not set lr = 1e-4: the config has no optimizer/,
+      );
     });
   });
 
@@ -138,7 +189,10 @@ describe('range-test webview', () => {
       await show(page, stillFalling);
       const missing = page.locator('.suggestion.missing[data-kind="minimum"]');
       assert.equal(await missing.count(), 1);
-      assert.match((await missing.locator('.suggestion-note').textContent())!, /^No minimum \/ 10 suggestion: the smoothed loss was still falling/);
+      assert.match(
+        (await missing.locator('.suggestion-note').textContent())!,
+        /^No minimum \/ 10 suggestion: the smoothed loss was still falling/,
+      );
       assert.equal(await missing.locator('button').count(), 0, 'no Apply without a value');
       // The other notes are listed once, below.
       const notes = await page.locator('.notes li').allTextContents();
@@ -146,7 +200,10 @@ describe('range-test webview', () => {
       assert.ok(!notes.some((note) => note.startsWith('No minimum')));
       const message = await clickAndCapture(page, /Apply the steepest/);
       assert.deepEqual(message, { type: 'apply', lr: stillFalling.suggestions.steepest!.lr, target: 'max_lr' });
-      assert.match((await page.locator('.summary').textContent())!, new RegExp(`Stoppedcompleted ${stillFalling.lrs.length} iterations`));
+      assert.match(
+        (await page.locator('.summary').textContent())!,
+        new RegExp(`Stoppedcompleted ${stillFalling.lrs.length} iterations`),
+      );
     });
   });
 
@@ -157,13 +214,19 @@ describe('range-test webview', () => {
       assert.equal((await theme()).lr, '#3794ff');
       await postToPanel(page, root, { type: 'snapshot', snapshot: { view: diverged, applied: null } });
       await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('light'));
-      await page.waitForFunction(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme().kind === 'light');
+      await page.waitForFunction(
+        () => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme().kind === 'light',
+      );
       assert.equal((await theme()).lr, '#1a85ff');
       assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
-      const swatch = await page.locator('.legend-item .swatch.solid').evaluate((element) => getComputedStyle(element).borderTopColor);
+      const swatch = await page
+        .locator('.legend-item .swatch.solid')
+        .evaluate((element) => getComputedStyle(element).borderTopColor);
       assert.equal(swatch, 'rgb(26, 133, 255)');
       await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('hc'));
-      await page.waitForFunction(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme().kind === 'high-contrast');
+      await page.waitForFunction(
+        () => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme().kind === 'high-contrast',
+      );
     });
   });
 
@@ -181,12 +244,17 @@ describe('range-test webview', () => {
       const svg = (await clickAndCapture(page, 'Export SVG')).content as string;
       assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       assert.equal((svg.match(/<path d="M/g) ?? []).length, 2, 'raw and smoothed curves');
-      for (const label of ['steepest', 'valley', 'min÷10', 'diverged', 'current lr']) assert.ok(svg.includes(`>${label} `), `the SVG labels ${label}`);
+      for (const label of ['steepest', 'valley', 'min÷10', 'diverged', 'current lr'])
+        assert.ok(svg.includes(`>${label} `), `the SVG labels ${label}`);
       assert.ok(svg.includes('>1e-5<') || svg.includes('>1e-6<'), 'log-axis ticks are powers of ten');
       // The live chart's axes show the export's ticks and labels: the core's, for the same view.
-      const choices = (await page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.axisChoices()))!;
+      const choices = (await page.evaluate(() =>
+        (window as unknown as RangeTestGlobals).optimizerLensRangeTest.axisChoices(),
+      ))!;
       assert.ok(choices.x!.labels.length >= 2 && choices.y!.labels.length >= 2, JSON.stringify(choices));
-      const drawn = (await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensRangeTest.chart())`)) as string[][];
+      const drawn = (await page.evaluate(
+        `(${drawnAxisLabels.toString()})(window.optimizerLensRangeTest.chart())`,
+      )) as string[][];
       assert.deepEqual(drawn, [choices.x!.labels, choices.y!.labels], 'uPlot drew the core labels');
       assert.deepEqual(exportedTickLabels(svg, 'x-tick'), drawn[0], 'lr labels: live = export');
       assert.deepEqual(exportedTickLabels(svg, 'y-tick'), drawn[1], 'loss labels: live = export');
@@ -196,8 +264,14 @@ describe('range-test webview', () => {
       const bytes = Buffer.from(png.content as string, 'base64');
       assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
       await postToPanel(page, root, { type: 'snapshot', snapshot: { view: diverged, applied: null } });
-      await page.evaluate(() => window.dispatchEvent(new MessageEvent('message', { data: { type: 'exported', format: 'png', savedTo: '/tmp/rt.png' } })));
-      await page.waitForFunction(() => document.querySelector('.range-test-panel > .status')?.textContent === 'Saved PNG to /tmp/rt.png.');
+      await page.evaluate(() =>
+        window.dispatchEvent(
+          new MessageEvent('message', { data: { type: 'exported', format: 'png', savedTo: '/tmp/rt.png' } }),
+        ),
+      );
+      await page.waitForFunction(
+        () => document.querySelector('.range-test-panel > .status')?.textContent === 'Saved PNG to /tmp/rt.png.',
+      );
     });
   });
 
@@ -215,9 +289,15 @@ describe('range-test webview', () => {
       assert.match(focused[4]!, /^Apply the valley suggestion/);
       await page.locator('.plot').focus();
       await page.keyboard.press('End');
-      assert.equal(await page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.readoutIndex()), diverged.lrs.length - 1);
+      assert.equal(
+        await page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.readoutIndex()),
+        diverged.lrs.length - 1,
+      );
       await page.keyboard.press('ArrowLeft');
-      assert.match((await page.locator('.readout').textContent())!, new RegExp(`^iteration ${diverged.lrs.length - 1} `));
+      assert.match(
+        (await page.locator('.readout').textContent())!,
+        new RegExp(`^iteration ${diverged.lrs.length - 1} `),
+      );
     });
   });
 
@@ -241,7 +321,9 @@ describe('range-test webview', () => {
         await show(page, diverged);
         const box = (await page.locator('.u-over').boundingBox())!;
         await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.6);
-        await page.waitForFunction(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.readoutIndex() !== null);
+        await page.waitForFunction(
+          () => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.readoutIndex() !== null,
+        );
         const path = join(artifacts, `range-test-${theme}.png`);
         // Written to test/artifacts only: a test writes no tracked file (`npm run screenshots` refreshes docs/images).
         await page.screenshot({ path });

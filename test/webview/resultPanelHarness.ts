@@ -29,7 +29,11 @@ export function loadFixture<T extends RangeTestView | SimulationView>(name: stri
 }
 
 /** Opens a harness page in a fresh browser context and waits for the webview's `ready` handshake. */
-export async function openResultPanel(browser: Browser, kind: ResultPanelKind, options: ResultPanelOptions = {}): Promise<OpenedResultPanel> {
+export async function openResultPanel(
+  browser: Browser,
+  kind: ResultPanelKind,
+  options: ResultPanelOptions = {},
+): Promise<OpenedResultPanel> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1000, height: options.height ?? 720 },
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
@@ -49,17 +53,27 @@ export async function openResultPanel(browser: Browser, kind: ResultPanelKind, o
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   await page.goto(pathToFileURL(join(repositoryRoot, 'test', 'webview', 'harness', `${kind}Harness.html`)).href);
-  await page.waitForFunction(() => (window as unknown as HarnessGlobals).harness.posted.some((message) => message.type === 'ready'));
+  await page.waitForFunction(() =>
+    (window as unknown as HarnessGlobals).harness.posted.some((message) => message.type === 'ready'),
+  );
   return { page, problems, close: () => context.close() };
 }
 
 export interface HarnessGlobals {
-  harness: { posted: { type: string; [key: string]: unknown }[]; states: unknown[]; violations: string[]; applyTheme(name: ThemeName): void };
+  harness: {
+    posted: { type: string; [key: string]: unknown }[];
+    states: unknown[];
+    violations: string[];
+    applyTheme(name: ThemeName): void;
+  };
 }
 
 /** Posts a host message as VS Code delivers it and waits until the panel has painted again. */
 export async function postToPanel(page: Page, rootSelector: string, message: unknown): Promise<void> {
-  const before = await page.evaluate((selector) => Number(document.querySelector<HTMLElement>(selector)?.dataset.paintCount ?? '0'), rootSelector);
+  const before = await page.evaluate(
+    (selector) => Number(document.querySelector<HTMLElement>(selector)?.dataset.paintCount ?? '0'),
+    rootSelector,
+  );
   await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
   await page.waitForFunction(
     ({ selector, count }) => Number(document.querySelector<HTMLElement>(selector)?.dataset.paintCount ?? '0') > count,
@@ -72,7 +86,10 @@ export async function posted(page: Page): Promise<HarnessGlobals['harness']['pos
 }
 
 /** Clicks `locator`-named button and returns the message the webview posted for it. */
-export async function clickAndCapture(page: Page, name: string | RegExp): Promise<HarnessGlobals['harness']['posted'][number]> {
+export async function clickAndCapture(
+  page: Page,
+  name: string | RegExp,
+): Promise<HarnessGlobals['harness']['posted'][number]> {
   const count = (await posted(page)).length;
   await page.getByRole('button', { name }).click();
   await page.waitForFunction((before) => (window as unknown as HarnessGlobals).harness.posted.length > before, count);
@@ -102,7 +119,8 @@ export async function paintedPixels(
       const [red, green, blue] = probe.getImageData(0, 0, 1, 1).data;
       let painted = 0;
       for (let offset = 0; offset < data.length; offset += 4) {
-        const distance = Math.abs(data[offset]! - red!) + Math.abs(data[offset + 1]! - green!) + Math.abs(data[offset + 2]! - blue!);
+        const distance =
+          Math.abs(data[offset]! - red!) + Math.abs(data[offset + 1]! - green!) + Math.abs(data[offset + 2]! - blue!);
         if (distance > tolerance) painted++;
       }
       return { painted, total: data.length / 4 };
@@ -115,11 +133,20 @@ export async function paintedPixels(
  * Opens a result panel, runs `body` on its page, then checks what every panel test checks: nothing broke the
  * strict CSP and the page logged no errors. The panel is closed either way.
  */
-export async function withResultPanel(browser: Browser, kind: ResultPanelKind, options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
+export async function withResultPanel(
+  browser: Browser,
+  kind: ResultPanelKind,
+  options: ResultPanelOptions,
+  body: (page: Page) => Promise<void>,
+): Promise<void> {
   const opened = await openResultPanel(browser, kind, options);
   try {
     await body(opened.page);
-    assert.deepEqual(await opened.page.evaluate(() => (window as unknown as HarnessGlobals).harness.violations), [], 'the webview must work under the strict CSP');
+    assert.deepEqual(
+      await opened.page.evaluate(() => (window as unknown as HarnessGlobals).harness.violations),
+      [],
+      'the webview must work under the strict CSP',
+    );
     assert.deepEqual(opened.problems, [], 'no page or console errors');
   } finally {
     await opened.close();

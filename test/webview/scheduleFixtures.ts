@@ -31,7 +31,8 @@ export function oneCycleSchedule(steps: number, peak = 0.1): ScheduleSnapshot {
   for (let step = 0; step < steps; step++) {
     const rising = step <= rise;
     const fraction = rising ? step / rise : (step - rise) / (steps - 1 - rise);
-    const cosine = (start: number, end: number): number => end + ((start - end) / 2) * (1 + Math.cos(Math.PI * fraction));
+    const cosine = (start: number, end: number): number =>
+      end + ((start - end) / 2) * (1 + Math.cos(Math.PI * fraction));
     lr.push(rising ? cosine(initial, peak) : cosine(peak, final));
     momentum.push(rising ? cosine(0.95, 0.85) : cosine(0.85, 0.95));
   }

@@ -38,7 +38,10 @@ after(async () => {
 });
 
 /** Opens a panel, runs `body`, then checks that nothing broke the CSP or threw, and closes the page. */
-async function withPanel(options: OpenOptions, body: (page: Page, opened: OpenedPanel) => Promise<void>): Promise<void> {
+async function withPanel(
+  options: OpenOptions,
+  body: (page: Page, opened: OpenedPanel) => Promise<void>,
+): Promise<void> {
   const opened = await openSchedulePanel(browser, options);
   try {
     await body(opened.page, opened);
@@ -76,7 +79,10 @@ async function clickAndWaitForPaint(page: Page, name: string): Promise<void> {
 async function exportVia(page: Page, name: string) {
   const countBefore = (await postedMessages(page)).length;
   await page.getByRole('button', { name }).click();
-  await page.waitForFunction((count) => (window as unknown as HarnessWindow).harness.posted.length > count, countBefore);
+  await page.waitForFunction(
+    (count) => (window as unknown as HarnessWindow).harness.posted.length > count,
+    countBefore,
+  );
   const message = (await postedMessages(page)).at(-1);
   assert.ok(message && message.type === 'export', 'an export message was posted');
   return message;
@@ -109,7 +115,9 @@ describe('schedule webview', () => {
       await postFromHost(page, { type: 'setSchedule', schedule });
       const box = (await page.locator('.u-over').boundingBox())!;
       await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
-      await page.waitForFunction(() => (window as unknown as HarnessWindow).optimizerLensSchedule.readoutStep() !== null);
+      await page.waitForFunction(
+        () => (window as unknown as HarnessWindow).optimizerLensSchedule.readoutStep() !== null,
+      );
       const step = (await readoutStep(page))!;
       assert.ok(Math.abs(step - 1500) < 20, `the middle of the plot is near step 1500, got ${step}`);
       const text = (await page.locator('.readout').textContent()) ?? '';
@@ -126,7 +134,8 @@ describe('schedule webview', () => {
     const schedule = { ...cosine, lr: cosine.lr.map((value, step) => (step === 999 ? 0 : value)) };
     await withPanel({}, async (page) => {
       await postFromHost(page, { type: 'setSchedule', schedule });
-      const distribution = () => page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.scales.lr!.distr);
+      const distribution = () =>
+        page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.scales.lr!.distr);
       assert.equal(await distribution(), 1);
       await clickAndWaitForPaint(page, 'Log y');
       assert.equal(await distribution(), 3);
@@ -134,13 +143,20 @@ describe('schedule webview', () => {
       // A zero learning rate has no place on a log axis: it is left out of the drawing, not drawn at a fake value.
       const [steps, lr] = await chartData(page);
       assert.equal(lr![steps!.indexOf(999)], null);
-      const lrScale = await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.scales.lr!);
+      const lrScale = await page.evaluate(
+        () => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.scales.lr!,
+      );
       assert.ok(lrScale.min > 0 && lrScale.max >= 1e-3, `log range ${lrScale.min}..${lrScale.max}`);
       // On the log axis too, the live labels are the export's: powers of ten from the core's log scale.
-      const logDrawn = (await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`)) as string[][];
+      const logDrawn = (await page.evaluate(
+        `(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`,
+      )) as string[][];
       const logSvg = (await exportVia(page, 'Export SVG')).content as string;
       assert.deepEqual(exportedTickLabels(logSvg, 'y-tick'), logDrawn[1], 'log lr labels: live = export');
-      assert.ok(logDrawn[1]!.length >= 2 && logDrawn[1]!.every((label) => /^1e-?\d+$|^(0\.0*1|1|10+)$/.test(label)), logDrawn[1]!.join(' '));
+      assert.ok(
+        logDrawn[1]!.length >= 2 && logDrawn[1]!.every((label) => /^1e-?\d+$|^(0\.0*1|1|10+)$/.test(label)),
+        logDrawn[1]!.join(' '),
+      );
       await clickAndWaitForPaint(page, 'Log y');
       assert.equal(await distribution(), 1);
     });
@@ -150,7 +166,8 @@ describe('schedule webview', () => {
     const schedule = oneCycleSchedule(1000);
     await withPanel({ theme: 'dark' }, async (page) => {
       await postFromHost(page, { type: 'setSchedule', schedule });
-      const strokes = () => page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.seriesStrokes());
+      const strokes = () =>
+        page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.seriesStrokes());
       const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.deepEqual(await strokes(), ['#3794ff', '#d18616']);
       assert.equal(await background(), 'rgb(31, 31, 31)');
@@ -159,13 +176,21 @@ describe('schedule webview', () => {
       await waitForPaintAfter(page, before);
       assert.deepEqual(await strokes(), ['#1a85ff', '#d18616']);
       assert.equal(await background(), 'rgb(255, 255, 255)');
-      assert.equal(await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.theme().kind), 'light');
-      const swatch = await page.locator('.legend-item[data-series="lr"] .swatch').evaluate((element) => getComputedStyle(element).borderTopColor);
+      assert.equal(
+        await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.theme().kind),
+        'light',
+      );
+      const swatch = await page
+        .locator('.legend-item[data-series="lr"] .swatch')
+        .evaluate((element) => getComputedStyle(element).borderTopColor);
       assert.equal(swatch, 'rgb(26, 133, 255)');
       const hcBefore = await paintCount(page);
       await page.evaluate(() => (window as unknown as HarnessWindow).harness.applyTheme('hc'));
       await waitForPaintAfter(page, hcBefore);
-      assert.equal(await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.theme().kind), 'high-contrast');
+      assert.equal(
+        await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.theme().kind),
+        'high-contrast',
+      );
     });
   });
 
@@ -201,14 +226,25 @@ describe('schedule webview', () => {
       assert.ok(parsed.texts.includes(schedule.title));
       assert.ok(parsed.texts.includes('3e-4'), `an lr tick label, got ${parsed.texts.join(' | ')}`);
       // The live chart's axes show the export's ticks and labels: the core's, for the same view.
-      const choices = (await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.axisChoices()))!;
+      const choices = (await page.evaluate(() =>
+        (window as unknown as HarnessWindow).optimizerLensSchedule.axisChoices(),
+      ))!;
       assert.ok(choices.x!.labels.length >= 3 && choices.lr!.labels.length >= 3, JSON.stringify(choices));
-      const drawn = await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`) as string[][];
-      assert.deepEqual(drawn, [choices.x!.labels, choices.lr!.labels, choices.momentum!.labels], 'uPlot drew the core labels');
+      const drawn = (await page.evaluate(
+        `(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`,
+      )) as string[][];
+      assert.deepEqual(
+        drawn,
+        [choices.x!.labels, choices.lr!.labels, choices.momentum!.labels],
+        'uPlot drew the core labels',
+      );
       assert.deepEqual(exportedTickLabels(svg.content, 'x-tick'), drawn[0], 'step labels: live = export');
       assert.deepEqual(exportedTickLabels(svg.content, 'y-tick'), drawn[1], 'lr labels: live = export');
       assert.deepEqual(exportedTickLabels(svg.content, 'y2-tick'), drawn[2], 'beta1 labels: live = export');
-      assert.ok(!choices.x!.labels.some((label) => label.endsWith('K')), `the core's step labels (12.5k, not 12.5K): ${choices.x!.labels.join(' ')}`);
+      assert.ok(
+        !choices.x!.labels.some((label) => label.endsWith('K')),
+        `the core's step labels (12.5k, not 12.5K): ${choices.x!.labels.join(' ')}`,
+      );
 
       const png = await exportVia(page, 'Export PNG');
       assert.equal(png.encoding, 'base64');
@@ -249,10 +285,24 @@ describe('schedule webview', () => {
       // The host owns the pinned schedule and answers with it.
       await postFromHost(page, { type: 'pinned', pinned: first });
       await postFromHost(page, { type: 'setSchedule', schedule: edited });
-      assert.deepEqual(await seriesLabels(page), ['lr', 'β1', 'lr (pinned: llm-pretrain.optim.yaml)', 'β1 (pinned: llm-pretrain.optim.yaml)']);
-      assert.match(await page.locator('.pinned-text').innerText(), /^Pinned \(dashed\): llm-pretrain\.optim\.yaml: SequentialLR\(LinearLR, CosineAnnealingLR\) \(version 3\)$/);
-      assert.equal(await page.getByRole('button', { name: 'Compare here' }).isHidden(), true, 'a pin of this file needs no Compare here');
-      const series = await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.series);
+      assert.deepEqual(await seriesLabels(page), [
+        'lr',
+        'β1',
+        'lr (pinned: llm-pretrain.optim.yaml)',
+        'β1 (pinned: llm-pretrain.optim.yaml)',
+      ]);
+      assert.match(
+        await page.locator('.pinned-text').innerText(),
+        /^Pinned \(dashed\): llm-pretrain\.optim\.yaml: SequentialLR\(LinearLR, CosineAnnealingLR\) \(version 3\)$/,
+      );
+      assert.equal(
+        await page.getByRole('button', { name: 'Compare here' }).isHidden(),
+        true,
+        'a pin of this file needs no Compare here',
+      );
+      const series = await page.evaluate(
+        () => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.series,
+      );
       assert.equal(series[1]!.dash, undefined, 'the current schedule is solid');
       assert.ok(Array.isArray(series[3]!.dash) && series[3]!.dash.length === 2, 'the pinned schedule is dashed');
       const [steps, lr, , pinnedLr] = await chartData(page);
@@ -269,26 +319,45 @@ describe('schedule webview', () => {
 
   it('a pin is labelled with its file and does not follow into another file unasked; Compare here draws it, Drop pin forgets it', async () => {
     const pinned = warmupCosineSchedule(1000, 100);
-    const other: ScheduleSnapshot = { ...oneCycleSchedule(800), uri: 'file:///work/configs/resnet-onecycle.optim.yaml' };
+    const other: ScheduleSnapshot = {
+      ...oneCycleSchedule(800),
+      uri: 'file:///work/configs/resnet-onecycle.optim.yaml',
+    };
     await withPanel({}, async (page) => {
       await postFromHost(page, { type: 'setSchedule', schedule: pinned });
       await postFromHost(page, { type: 'pinned', pinned });
-      assert.deepEqual(await seriesLabels(page), ['lr', 'β1', 'lr (pinned: llm-pretrain.optim.yaml)', 'β1 (pinned: llm-pretrain.optim.yaml)']);
+      assert.deepEqual(await seriesLabels(page), [
+        'lr',
+        'β1',
+        'lr (pinned: llm-pretrain.optim.yaml)',
+        'β1 (pinned: llm-pretrain.optim.yaml)',
+      ]);
       // The user moves to another file: its plot is its own.
       await postFromHost(page, { type: 'setSchedule', schedule: other });
       assert.deepEqual(await seriesLabels(page), ['lr', 'momentum']);
       const info = page.locator('.pinned-text');
-      assert.equal(await info.innerText(), 'Pinned: llm-pretrain.optim.yaml: SequentialLR(LinearLR, CosineAnnealingLR) (another file; not drawn here)');
+      assert.equal(
+        await info.innerText(),
+        'Pinned: llm-pretrain.optim.yaml: SequentialLR(LinearLR, CosineAnnealingLR) (another file; not drawn here)',
+      );
       // Pin here pins this file instead (the host answers); the other file's pin is not called "Unpin".
       assert.equal(await page.getByRole('button', { name: 'Pin', exact: true }).getAttribute('aria-pressed'), 'false');
       // Asked, it is drawn, dashed and labelled with its file.
       const before = await paintCount(page);
       await page.getByRole('button', { name: 'Compare here' }).click();
       await waitForPaintAfter(page, before);
-      assert.deepEqual(await seriesLabels(page), ['lr', 'momentum', 'lr (pinned: llm-pretrain.optim.yaml)', 'β1 (pinned: llm-pretrain.optim.yaml)']);
+      assert.deepEqual(await seriesLabels(page), [
+        'lr',
+        'momentum',
+        'lr (pinned: llm-pretrain.optim.yaml)',
+        'β1 (pinned: llm-pretrain.optim.yaml)',
+      ]);
       assert.match(await info.innerText(), /^Pinned \(dashed\): llm-pretrain\.optim\.yaml: /);
       // A third file does not inherit the comparison.
-      await postFromHost(page, { type: 'setSchedule', schedule: { ...other, uri: 'file:///work/configs/third.optim.yaml' } });
+      await postFromHost(page, {
+        type: 'setSchedule',
+        schedule: { ...other, uri: 'file:///work/configs/third.optim.yaml' },
+      });
       assert.deepEqual(await seriesLabels(page), ['lr', 'momentum']);
       await page.getByRole('button', { name: 'Drop pin' }).click();
       assert.deepEqual((await postedMessages(page)).at(-1), { type: 'unpin' });
@@ -315,16 +384,31 @@ describe('schedule webview', () => {
     for (const width of [900, 420]) {
       await withPanel({ width }, async (page) => {
         await postFromHost(page, { type: 'setSchedule', schedule });
-        const boxes = await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.markerLabels());
+        const boxes = await page.evaluate(() =>
+          (window as unknown as HarnessWindow).optimizerLensSchedule.markerLabels(),
+        );
         // Seven markers and the run end at 1000: every label is drawn.
-        assert.deepEqual(boxes.map((box) => box.text).sort(), [...schedule.markers.map((marker) => marker.label), 'run end 1,000'].sort());
+        assert.deepEqual(
+          boxes.map((box) => box.text).sort(),
+          [...schedule.markers.map((marker) => marker.label), 'run end 1,000'].sort(),
+        );
         for (const box of boxes) {
-          assert.ok(box.left >= 0 && box.left + box.width <= box.canvasWidth + 0.5, `${box.text} is clipped horizontally at width ${width}: ${JSON.stringify(box)}`);
-          assert.ok(box.top >= 0 && box.top + box.height <= box.canvasHeight, `${box.text} is clipped vertically: ${JSON.stringify(box)}`);
+          assert.ok(
+            box.left >= 0 && box.left + box.width <= box.canvasWidth + 0.5,
+            `${box.text} is clipped horizontally at width ${width}: ${JSON.stringify(box)}`,
+          );
+          assert.ok(
+            box.top >= 0 && box.top + box.height <= box.canvasHeight,
+            `${box.text} is clipped vertically: ${JSON.stringify(box)}`,
+          );
         }
         for (const [index, first] of boxes.entries()) {
           for (const second of boxes.slice(index + 1)) {
-            const apart = first.left + first.width <= second.left || second.left + second.width <= first.left || first.top + first.height <= second.top || second.top + second.height <= first.top;
+            const apart =
+              first.left + first.width <= second.left ||
+              second.left + second.width <= first.left ||
+              first.top + first.height <= second.top ||
+              second.top + second.height <= first.top;
             assert.ok(apart, `"${first.text}" and "${second.text}" overlap at width ${width}`);
           }
         }
@@ -334,7 +418,13 @@ describe('schedule webview', () => {
 
   it('ReduceLROnPlateau: asks for the metric values, sends them to the host, and draws the schedule it gets back', async () => {
     const waiting: ScheduleSnapshot = {
-      uri: 'file:///work/configs/plateau.optim.yaml', version: 1, title: 'ReduceLROnPlateau', lr: [], markers: [], errors: [], needsMetrics: true,
+      uri: 'file:///work/configs/plateau.optim.yaml',
+      version: 1,
+      title: 'ReduceLROnPlateau',
+      lr: [],
+      markers: [],
+      errors: [],
+      needsMetrics: true,
     };
     await withPanel({}, async (page) => {
       await postFromHost(page, { type: 'setSchedule', schedule: waiting }, false);
@@ -349,7 +439,13 @@ describe('schedule webview', () => {
       await page.getByRole('button', { name: 'Draw' }).click();
       assert.deepEqual((await postedMessages(page)).at(-1), { type: 'setMetrics', metrics: [1, 0.9, 0.9, 0.9, 0.8] });
       // The host answers with the schedule drawn from them.
-      const drawn: ScheduleSnapshot = { ...waiting, version: 2, lr: [0.1, 0.1, 0.1, 0.1, 0.1, 0.05], metrics: [1, 0.9, 0.9, 0.9, 0.8], markers: [] };
+      const drawn: ScheduleSnapshot = {
+        ...waiting,
+        version: 2,
+        lr: [0.1, 0.1, 0.1, 0.1, 0.1, 0.05],
+        metrics: [1, 0.9, 0.9, 0.9, 0.8],
+        markers: [],
+      };
       await postFromHost(page, { type: 'setSchedule', schedule: drawn });
       assert.equal(await page.locator('.overlay').isHidden(), true);
       const [steps, lr] = await chartData(page);
@@ -367,20 +463,29 @@ describe('schedule webview', () => {
       const focused: string[] = [];
       for (let press = 0; press < 6; press++) {
         await page.keyboard.press('Tab');
-        focused.push(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? ''));
+        focused.push(
+          await page.evaluate(
+            () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '',
+          ),
+        );
       }
       // "Reset zoom" is disabled while the whole schedule shows, so Tab skips it.
       assert.deepEqual(focused.slice(0, 5), ['Log y', 'Pin', 'Export PNG', 'Export SVG', 'Export CSV']);
       assert.match(focused[5]!, /^Learning-rate schedule/);
       assert.equal(await readoutStep(page), 0, 'focusing the plot puts the readout on the first visible step');
 
-      const plotWidth = await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.bbox.width);
+      const plotWidth = await page.evaluate(
+        () => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.bbox.width,
+      );
       const stepsPerPixel = Math.max(1, Math.round(4999 / plotWidth));
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('Shift+ArrowRight');
       assert.equal(await readoutStep(page), 12 * stepsPerPixel);
-      assert.match((await page.locator('.readout').textContent()) ?? '', new RegExp(`step ${formatStep(12 * stepsPerPixel)}`));
+      assert.match(
+        (await page.locator('.readout').textContent()) ?? '',
+        new RegExp(`step ${formatStep(12 * stepsPerPixel)}`),
+      );
       await page.keyboard.press('ArrowLeft');
       assert.equal(await readoutStep(page), 11 * stepsPerPixel);
       await page.keyboard.press('End');
@@ -419,7 +524,9 @@ describe('schedule webview', () => {
       const inside = steps!.filter((step) => step! >= view.min && step! <= view.max);
       assert.ok(inside.length <= 4 * box.width + 8, `at most four samples per pixel column, got ${inside.length}`);
       // Zoomed, the live axes and the export of that view still show the same ticks and labels.
-      const zoomedDrawn = (await page.evaluate(`(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`)) as string[][];
+      const zoomedDrawn = (await page.evaluate(
+        `(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`,
+      )) as string[][];
       const zoomedSvg = (await exportVia(page, 'Export SVG')).content as string;
       assert.deepEqual(exportedTickLabels(zoomedSvg, 'x-tick'), zoomedDrawn[0], 'zoomed step labels: live = export');
       assert.deepEqual(exportedTickLabels(zoomedSvg, 'y-tick'), zoomedDrawn[1], 'zoomed lr labels: live = export');
@@ -446,21 +553,42 @@ describe('schedule webview', () => {
         const steps = 1_000_000;
         const lr = new Array<number>(steps);
         for (let step = 0; step < steps; step++) {
-          lr[step] = step < 10_000 ? (3e-4 * (step + 1)) / 10_000 : 3e-5 + 1.35e-4 * (1 + Math.cos((Math.PI * (step - 10_000)) / (steps - 10_000)));
+          lr[step] =
+            step < 10_000
+              ? (3e-4 * (step + 1)) / 10_000
+              : 3e-5 + 1.35e-4 * (1 + Math.cos((Math.PI * (step - 10_000)) / (steps - 10_000)));
         }
         lr[spike] = 1e-3;
-        const schedule = { uri: 'file:///big.optim.yaml', version: 1, title: '1M steps', lr, markers: [], totalSteps: steps, errors: [] };
+        const schedule = {
+          uri: 'file:///big.optim.yaml',
+          version: 1,
+          title: '1M steps',
+          lr,
+          markers: [],
+          totalSteps: steps,
+          errors: [],
+        };
         const root = document.querySelector('.schedule-panel')!;
-        const painted = new Promise<number>((resolve) => root.addEventListener('schedule-painted', (event) => resolve((event as CustomEvent<{ ms: number }>).detail.ms), { once: true }));
+        const painted = new Promise<number>((resolve) =>
+          root.addEventListener(
+            'schedule-painted',
+            (event) => resolve((event as CustomEvent<{ ms: number }>).detail.ms),
+            { once: true },
+          ),
+        );
         const started = performance.now();
         window.dispatchEvent(new MessageEvent('message', { data: { type: 'setSchedule', schedule } }));
         const viewMs = await painted;
         return { endToEndMs: performance.now() - started, viewMs };
       }, spikeStep);
-      console.log(`1,000,000-step schedule: first paint ${timing.endToEndMs.toFixed(1)} ms after the message (${timing.viewMs.toFixed(1)} ms inside the view)`);
+      console.log(
+        `1,000,000-step schedule: first paint ${timing.endToEndMs.toFixed(1)} ms after the message (${timing.viewMs.toFixed(1)} ms inside the view)`,
+      );
       assert.ok(timing.endToEndMs < 2000, `first paint took ${timing.endToEndMs} ms`);
       const [steps, lr] = await chartData(page);
-      const width = await page.evaluate(() => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.bbox.width);
+      const width = await page.evaluate(
+        () => (window as unknown as HarnessWindow).optimizerLensSchedule.chart()!.bbox.width,
+      );
       assert.ok(steps!.length <= 4 * width + 8, `${steps!.length} points for ${width} pixel columns`);
       assert.ok(steps!.length >= width, 'at least one point per pixel column');
       assert.ok(steps!.includes(spikeStep), 'the spike survives decimation');
@@ -475,7 +603,9 @@ describe('schedule webview', () => {
     await withPanel({}, async (page) => {
       await postFromHost(page, { type: 'setSchedule', schedule });
       await clickAndWaitForPaint(page, 'Log y');
-      await page.waitForFunction(() => (window as unknown as HarnessWindow).harness.states.some((state) => state.logScale));
+      await page.waitForFunction(() =>
+        (window as unknown as HarnessWindow).harness.states.some((state) => state.logScale),
+      );
       saved = await page.evaluate(() => (window as unknown as HarnessWindow).harness.states.at(-1));
     });
     assert.ok(saved);
@@ -509,10 +639,18 @@ describe('schedule webview', () => {
       await withPanel({ theme, width, height, deviceScaleFactor: 2 }, async (page) => {
         // The pin is the same document's (an earlier version), so it is drawn; alone, before a schedule, it is not.
         await postFromHost(page, { type: 'pinned', pinned }, false);
-        await postFromHost(page, { type: 'setSchedule', schedule: { ...current, markers: [...current.markers, { step: 7000, label: 'milestone', kind: 'milestone' }] } });
+        await postFromHost(page, {
+          type: 'setSchedule',
+          schedule: {
+            ...current,
+            markers: [...current.markers, { step: 7000, label: 'milestone', kind: 'milestone' }],
+          },
+        });
         const box = (await page.locator('.u-over').boundingBox())!;
         await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
-        await page.waitForFunction(() => (window as unknown as HarnessWindow).optimizerLensSchedule.readoutStep() !== null);
+        await page.waitForFunction(
+          () => (window as unknown as HarnessWindow).optimizerLensSchedule.readoutStep() !== null,
+        );
         const path = join(artifacts, `schedule-${name}.png`);
         // Written to test/artifacts only: a test writes no tracked file (`npm run screenshots` refreshes docs/images).
         await page.screenshot({ path });

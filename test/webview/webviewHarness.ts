@@ -112,7 +112,9 @@ export async function openSchedulePanel(browser: Browser, options: OpenOptions =
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   await page.goto(harnessUrl);
-  await page.waitForFunction(() => (window as unknown as HarnessWindow).harness.posted.some((message) => message.type === 'ready'));
+  await page.waitForFunction(() =>
+    (window as unknown as HarnessWindow).harness.posted.some((message) => message.type === 'ready'),
+  );
   return { page, problems, close: () => context.close() };
 }
 

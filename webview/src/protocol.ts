@@ -45,7 +45,8 @@ export const MAX_METRIC_VALUES = 1_000_000;
  */
 export function parseMetricList(text: string): { readonly values: number[] } | { readonly error: string } {
   const parts = text.split(/[\s,;]+/).filter((part) => part !== '');
-  if (parts.length > MAX_METRIC_VALUES) return { error: `${parts.length} values is more than the ${MAX_METRIC_VALUES} the panel draws.` };
+  if (parts.length > MAX_METRIC_VALUES)
+    return { error: `${parts.length} values is more than the ${MAX_METRIC_VALUES} the panel draws.` };
   const values: number[] = [];
   for (const [index, part] of parts.entries()) {
     const value = Number(part);
@@ -102,7 +103,8 @@ export interface ExportedMessage {
   readonly error?: string;
 }
 
-export type HostToWebviewMessage = SnapshotMessage | SetScheduleMessage | SetErrorMessage | PinnedMessage | ExportedMessage;
+export type HostToWebviewMessage =
+  SnapshotMessage | SetScheduleMessage | SetErrorMessage | PinnedMessage | ExportedMessage;
 
 // ---- Webview to host ----
 
@@ -228,17 +230,26 @@ export interface LandscapeWebviewState {
 // =========================================================================================== schemas
 
 /** Deeply readonly, so that a readonly view can be compared with a schema's (mutable) input type. */
-type DeepReadonly<T> = T extends readonly (infer Item)[] ? readonly DeepReadonly<Item>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends readonly (infer Item)[]
+  ? readonly DeepReadonly<Item>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 /** True when the schema `S` checks exactly the type `T`: every `T` passes, and no key of `T` goes unchecked. */
-type Covers<S extends v.GenericSchema, T> = [T] extends [DeepReadonly<v.InferInput<S>>] ? ([Exclude<keyof T, keyof v.InferInput<S>>] extends [never] ? true : false) : false;
+type Covers<S extends v.GenericSchema, T> = [T] extends [DeepReadonly<v.InferInput<S>>]
+  ? [Exclude<keyof T, keyof v.InferInput<S>>] extends [never]
+    ? true
+    : false
+  : false;
 
 /**
  * Ties a schema to the type it guards: the call compiles only when every value the schema accepts is a `T` (the
  * bound on `S`) and the schema covers `T` (else the parameter's type is `never`).
  */
 function schemaOf<T>() {
-  return <S extends v.GenericSchema<unknown, T>>(schema: S & (Covers<S, T> extends true ? unknown : never)): S => schema;
+  return <S extends v.GenericSchema<unknown, T>>(schema: S & (Covers<S, T> extends true ? unknown : never)): S =>
+    schema;
 }
 
 const numbers = v.array(v.number());
@@ -268,7 +279,12 @@ const schedulePanelSnapshotSchema = schemaOf<SchedulePanelSnapshot>()(
 );
 
 const exportedSchema = schemaOf<ExportedMessage>()(
-  v.object({ type: v.literal('exported'), format: v.picklist(EXPORT_FORMATS), savedTo: v.nullable(v.string()), error: v.optional(v.string()) }),
+  v.object({
+    type: v.literal('exported'),
+    format: v.picklist(EXPORT_FORMATS),
+    savedTo: v.nullable(v.string()),
+    error: v.optional(v.string()),
+  }),
 );
 
 const readySchema = schemaOf<ReadyMessage>()(v.object({ type: v.literal('ready') }));
@@ -322,7 +338,14 @@ const rangeTestSnapshotSchema = schemaOf<RangeTestSnapshot>()(
     fileName: v.string(),
     measuredOn: v.picklist(MEASURED_ON),
     runtime: v.optional(
-      v.object({ python: v.string(), torch: v.string(), device: v.string(), deviceName: v.string(), interpreter: v.string(), interpreterSource: v.string() }),
+      v.object({
+        python: v.string(),
+        torch: v.string(),
+        device: v.string(),
+        deviceName: v.string(),
+        interpreter: v.string(),
+        interpreterSource: v.string(),
+      }),
     ),
     running: v.optional(v.object({ total: v.number() })),
     backend: v.string(),
@@ -342,7 +365,13 @@ const rangeTestSnapshotSchema = schemaOf<RangeTestSnapshot>()(
 );
 
 const appliedSchema = schemaOf<AppliedLearningRate>()(
-  v.object({ lr: v.number(), target: applyTargetSchema, ok: v.boolean(), written: v.optional(v.string()), message: v.string() }),
+  v.object({
+    lr: v.number(),
+    target: applyTargetSchema,
+    ok: v.boolean(),
+    written: v.optional(v.string()),
+    message: v.string(),
+  }),
 );
 
 const rangeTestPanelSnapshotSchema = schemaOf<RangeTestPanelSnapshot>()(
@@ -358,10 +387,16 @@ const rangeTestHostSchema = schemaOf<RangeTestHostMessage>()(
 );
 
 const rangeTestWebviewSchema = schemaOf<RangeTestWebviewMessage>()(
-  v.variant('type', [readySchema, exportSchema, v.object({ type: v.literal('apply'), lr: v.pipe(finite, v.gtValue(0)), target: applyTargetSchema })]),
+  v.variant('type', [
+    readySchema,
+    exportSchema,
+    v.object({ type: v.literal('apply'), lr: v.pipe(finite, v.gtValue(0)), target: applyTargetSchema }),
+  ]),
 );
 
-const rangeTestWebviewStateSchema = schemaOf<RangeTestWebviewState>()(v.object({ stateVersion: v.literal(1), snapshot: rangeTestPanelSnapshotSchema }));
+const rangeTestWebviewStateSchema = schemaOf<RangeTestWebviewState>()(
+  v.object({ stateVersion: v.literal(1), snapshot: rangeTestPanelSnapshotSchema }),
+);
 
 const simulationSchema = schemaOf<SimulationView>()(
   v.object({
@@ -392,7 +427,14 @@ const simulationSchema = schemaOf<SimulationView>()(
       ),
     ),
     heatmap: v.optional(
-      v.object({ xLabel: v.string(), yLabel: v.string(), xs: numbers, ys: numbers, values: numbersOrNull, metric: v.string() }),
+      v.object({
+        xLabel: v.string(),
+        yLabel: v.string(),
+        xs: numbers,
+        ys: numbers,
+        values: numbersOrNull,
+        metric: v.string(),
+      }),
     ),
     notes: strings,
     backend: v.string(),
@@ -400,10 +442,15 @@ const simulationSchema = schemaOf<SimulationView>()(
   }),
 );
 
-const landscapePanelSnapshotSchema = schemaOf<LandscapePanelSnapshot>()(v.object({ view: v.nullable(simulationSchema) }));
+const landscapePanelSnapshotSchema = schemaOf<LandscapePanelSnapshot>()(
+  v.object({ view: v.nullable(simulationSchema) }),
+);
 
 const landscapeHostSchema = schemaOf<LandscapeHostMessage>()(
-  v.variant('type', [v.object({ type: v.literal('snapshot'), snapshot: landscapePanelSnapshotSchema }), exportedSchema]),
+  v.variant('type', [
+    v.object({ type: v.literal('snapshot'), snapshot: landscapePanelSnapshotSchema }),
+    exportedSchema,
+  ]),
 );
 
 const landscapeWebviewSchema = schemaOf<LandscapeWebviewMessage>()(v.variant('type', [readySchema, exportSchema]));
@@ -415,19 +462,31 @@ const landscapeWebviewStateSchema = schemaOf<LandscapeWebviewState>()(
 // ---- Guards ----
 
 export const isScheduleSnapshot = (value: unknown): value is ScheduleData => v.is(scheduleSchema, value);
-export const isSchedulePanelSnapshot = (value: unknown): value is SchedulePanelSnapshot => v.is(schedulePanelSnapshotSchema, value);
-export const isHostToWebviewMessage = (value: unknown): value is HostToWebviewMessage => v.is(hostToWebviewSchema, value);
-export const isWebviewToHostMessage = (value: unknown): value is WebviewToHostMessage => v.is(webviewToHostSchema, value);
-export const isScheduleWebviewState = (value: unknown): value is ScheduleWebviewState => v.is(scheduleWebviewStateSchema, value);
+export const isSchedulePanelSnapshot = (value: unknown): value is SchedulePanelSnapshot =>
+  v.is(schedulePanelSnapshotSchema, value);
+export const isHostToWebviewMessage = (value: unknown): value is HostToWebviewMessage =>
+  v.is(hostToWebviewSchema, value);
+export const isWebviewToHostMessage = (value: unknown): value is WebviewToHostMessage =>
+  v.is(webviewToHostSchema, value);
+export const isScheduleWebviewState = (value: unknown): value is ScheduleWebviewState =>
+  v.is(scheduleWebviewStateSchema, value);
 
 export const isRangeTestSnapshot = (value: unknown): value is RangeTestSnapshot => v.is(rangeTestSnapshotSchema, value);
-export const isRangeTestPanelSnapshot = (value: unknown): value is RangeTestPanelSnapshot => v.is(rangeTestPanelSnapshotSchema, value);
-export const isRangeTestHostMessage = (value: unknown): value is RangeTestHostMessage => v.is(rangeTestHostSchema, value);
-export const isRangeTestWebviewMessage = (value: unknown): value is RangeTestWebviewMessage => v.is(rangeTestWebviewSchema, value);
-export const isRangeTestWebviewState = (value: unknown): value is RangeTestWebviewState => v.is(rangeTestWebviewStateSchema, value);
+export const isRangeTestPanelSnapshot = (value: unknown): value is RangeTestPanelSnapshot =>
+  v.is(rangeTestPanelSnapshotSchema, value);
+export const isRangeTestHostMessage = (value: unknown): value is RangeTestHostMessage =>
+  v.is(rangeTestHostSchema, value);
+export const isRangeTestWebviewMessage = (value: unknown): value is RangeTestWebviewMessage =>
+  v.is(rangeTestWebviewSchema, value);
+export const isRangeTestWebviewState = (value: unknown): value is RangeTestWebviewState =>
+  v.is(rangeTestWebviewStateSchema, value);
 
 export const isSimulationSnapshot = (value: unknown): value is SimulationView => v.is(simulationSchema, value);
-export const isLandscapePanelSnapshot = (value: unknown): value is LandscapePanelSnapshot => v.is(landscapePanelSnapshotSchema, value);
-export const isLandscapeHostMessage = (value: unknown): value is LandscapeHostMessage => v.is(landscapeHostSchema, value);
-export const isLandscapeWebviewMessage = (value: unknown): value is LandscapeWebviewMessage => v.is(landscapeWebviewSchema, value);
-export const isLandscapeWebviewState = (value: unknown): value is LandscapeWebviewState => v.is(landscapeWebviewStateSchema, value);
+export const isLandscapePanelSnapshot = (value: unknown): value is LandscapePanelSnapshot =>
+  v.is(landscapePanelSnapshotSchema, value);
+export const isLandscapeHostMessage = (value: unknown): value is LandscapeHostMessage =>
+  v.is(landscapeHostSchema, value);
+export const isLandscapeWebviewMessage = (value: unknown): value is LandscapeWebviewMessage =>
+  v.is(landscapeWebviewSchema, value);
+export const isLandscapeWebviewState = (value: unknown): value is LandscapeWebviewState =>
+  v.is(landscapeWebviewStateSchema, value);

@@ -66,7 +66,12 @@ export class RangeTestPanel {
 }
 
 /** Carries out an Apply from the webview and reports the outcome to it. */
-async function applyLearningRate(open: OpenSnapshotPanel<RangeTestPanelSnapshot>, apply: ApplyLearningRate, lr: number, target: ApplyTarget): Promise<void> {
+async function applyLearningRate(
+  open: OpenSnapshotPanel<RangeTestPanelSnapshot>,
+  apply: ApplyLearningRate,
+  lr: number,
+  target: ApplyTarget,
+): Promise<void> {
   const view = open.snapshot.view;
   if (!view || view.running) return;
   const file = view.fileName ?? fileNameOf(view.uri);
@@ -75,11 +80,19 @@ async function applyLearningRate(open: OpenSnapshotPanel<RangeTestPanelSnapshot>
     // A proxy's number was not measured on the user's model: writing it into their config needs a clear yes.
     const answer = await vscode.window.showWarningMessage(
       `Write ${target} = ${lr.toPrecision(3)} into ${file}?`,
-      { modal: true, detail: `This learning rate was measured on a synthetic proxy (${view.task}), not on your model; it says nothing about your own training.` },
+      {
+        modal: true,
+        detail: `This learning rate was measured on a synthetic proxy (${view.task}), not on your model; it says nothing about your own training.`,
+      },
       'Apply Anyway',
     );
     if (answer !== 'Apply Anyway') {
-      applied = { lr, target, ok: false, message: 'not applied: the value was measured on a synthetic proxy, and the write was not confirmed.' };
+      applied = {
+        lr,
+        target,
+        ok: false,
+        message: 'not applied: the value was measured on a synthetic proxy, and the write was not confirmed.',
+      };
       open.keepSnapshot({ view, applied });
       open.post({ type: 'applied', applied });
       return;
@@ -88,9 +101,21 @@ async function applyLearningRate(open: OpenSnapshotPanel<RangeTestPanelSnapshot>
   try {
     const written = await apply(view.uri, lr, target);
     const value = written === null ? NaN : Number(written);
-    applied = written !== null
-      ? { lr: Number.isFinite(value) ? value : lr, target, ok: true, written, message: `Set ${target}: ${written} in ${file} (undo with Ctrl+Z).` }
-      : { lr, target, ok: false, message: `the config has no optimizer ${target === 'lr' ? '`lr`' : 'scheduler `max_lr`'} to write to.` };
+    applied =
+      written !== null
+        ? {
+            lr: Number.isFinite(value) ? value : lr,
+            target,
+            ok: true,
+            written,
+            message: `Set ${target}: ${written} in ${file} (undo with Ctrl+Z).`,
+          }
+        : {
+            lr,
+            target,
+            ok: false,
+            message: `the config has no optimizer ${target === 'lr' ? '`lr`' : 'scheduler `max_lr`'} to write to.`,
+          };
   } catch (error) {
     applied = { lr, target, ok: false, message: error instanceof Error ? error.message : String(error) };
   }
@@ -110,5 +135,3 @@ function fileNameOf(uri: string): string {
 function panelTitle(uri: string): string {
   return uri ? `Range test: ${fileNameOf(uri)}` : 'Range test';
 }
-
-

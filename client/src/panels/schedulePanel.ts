@@ -125,7 +125,11 @@ class OpenSchedulePanel {
   ) {
     panel.title = panelTitle(uri);
     panel.webview.options = panelWebviewOptions(context);
-    panel.webview.html = panelHtml(panel.webview, context.extensionUri, { script: 'schedule.js', style: 'schedule.css', title: 'Schedule' });
+    panel.webview.html = panelHtml(panel.webview, context.extensionUri, {
+      script: 'schedule.js',
+      style: 'schedule.css',
+      title: 'Schedule',
+    });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
       panel.onDidChangeViewState(() => {
@@ -230,12 +234,9 @@ class OpenSchedulePanel {
   private saveExport(message: ExportMessage): Promise<void> {
     return saveWebviewExport(message, this.uri, 'schedule', (reply) => this.post(reply));
   }
-
 }
-
 
 function panelTitle(uri: string): string {
   const name = decodeURIComponent(uri.split('/').pop() ?? uri);
   return `Schedule: ${name}`;
 }
-

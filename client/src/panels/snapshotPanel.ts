@@ -35,7 +35,10 @@ export class SnapshotPanel<Snapshot, Message extends { type: string }> implement
   ) {}
 
   /** Creates the registry and its serializer; it is disposed with the extension. */
-  static register<Snapshot, Message extends { type: string }>(context: vscode.ExtensionContext, kind: SnapshotPanelKind<Snapshot, Message>): SnapshotPanel<Snapshot, Message> {
+  static register<Snapshot, Message extends { type: string }>(
+    context: vscode.ExtensionContext,
+    kind: SnapshotPanelKind<Snapshot, Message>,
+  ): SnapshotPanel<Snapshot, Message> {
     const registry = new SnapshotPanel(context, kind);
     registry.disposables.push(
       vscode.window.registerWebviewPanelSerializer(kind.viewType, {
@@ -140,7 +143,13 @@ export class OpenSnapshotPanel<Snapshot> {
   private onMessage(message: unknown): void {
     if (!this.kind.isMessage(message)) return;
     if (message.type === 'ready') this.postSnapshot();
-    else if (message.type === 'export') void saveWebviewExport(message as ExportMessage, this.kind.documentUri(this.current), this.kind.exportLabel, (reply) => this.post(reply));
+    else if (message.type === 'export')
+      void saveWebviewExport(
+        message as ExportMessage,
+        this.kind.documentUri(this.current),
+        this.kind.exportLabel,
+        (reply) => this.post(reply),
+      );
     else this.kind.onMessage?.(message, this);
   }
 }

@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import type { ExportFormat, ExportMessage } from '../../../webview/src/protocol';
 
 /** The options every panel opens with: scripts on, resources only from `dist/webview`. */
-export function panelWebviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+export function panelWebviewOptions(
+  context: vscode.ExtensionContext,
+): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
@@ -14,9 +16,14 @@ export function panelWebviewOptions(context: vscode.ExtensionContext): vscode.We
 }
 
 /** A result panel's page: a strict CSP with a fresh nonce, uPlot's and the panel's style sheets and the bundle. */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: { script: string; style: string; title: string }): string {
+export function panelHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  page: { script: string; style: string; title: string },
+): string {
   const nonce = randomBytes(18).toString('base64url');
-  const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+  const asset = (name: string): string =>
+    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
@@ -49,10 +56,19 @@ export async function saveWebviewExport(
   reply: (message: { type: 'exported'; format: ExportFormat; savedTo: string | null; error?: string }) => void,
 ): Promise<void> {
   // The name comes from the webview: keep only a plain file name.
-  const fileName = message.suggestedName.split(/[\\/]/).pop()?.replace(/[^\w.-]+/g, '-') || `export.${message.format}`;
+  const fileName =
+    message.suggestedName
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/[^\w.-]+/g, '-') || `export.${message.format}`;
   const document = documentUri ? vscode.Uri.parse(documentUri) : undefined;
-  const folder = document?.scheme === 'file' ? vscode.Uri.joinPath(document, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
-  const filters: Record<string, string[]> = { png: { 'PNG image': ['png'] }, svg: { 'SVG drawing': ['svg'] }, csv: { CSV: ['csv'] } }[message.format];
+  const folder =
+    document?.scheme === 'file' ? vscode.Uri.joinPath(document, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+  const filters: Record<string, string[]> = {
+    png: { 'PNG image': ['png'] },
+    svg: { 'SVG drawing': ['svg'] },
+    csv: { CSV: ['csv'] },
+  }[message.format];
   try {
     const target = await vscode.window.showSaveDialog({
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}),
@@ -63,12 +79,21 @@ export async function saveWebviewExport(
       reply({ type: 'exported', format: message.format, savedTo: null });
       return;
     }
-    const bytes = message.encoding === 'base64' ? Buffer.from(message.content, 'base64') : new TextEncoder().encode(message.content);
+    const bytes =
+      message.encoding === 'base64'
+        ? Buffer.from(message.content, 'base64')
+        : new TextEncoder().encode(message.content);
     await vscode.workspace.fs.writeFile(target, bytes);
-    reply({ type: 'exported', format: message.format, savedTo: target.scheme === 'file' ? target.fsPath : target.toString() });
+    reply({
+      type: 'exported',
+      format: message.format,
+      savedTo: target.scheme === 'file' ? target.fsPath : target.toString(),
+    });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     reply({ type: 'exported', format: message.format, savedTo: null, error: reason });
-    void vscode.window.showErrorMessage(`Optimizer Lens: could not save the ${message.format.toUpperCase()} export: ${reason}`);
+    void vscode.window.showErrorMessage(
+      `Optimizer Lens: could not save the ${message.format.toUpperCase()} export: ${reason}`,
+    );
   }
 }

@@ -91,16 +91,28 @@ export function readOrExplain(io: CliIo, file: string): string | undefined {
     return io.readFile(file);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
     io.stderr(`optlens: cannot read ${file}: ${why}\n`);
     return undefined;
   }
 }
 
 function lintCommand(args: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { format: { type: 'string', short: 'f', default: 'text' } } });
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { format: { type: 'string', short: 'f', default: 'text' } },
+  });
   const format = values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif')
+    throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
   if (positionals.length === 0) throw new UsageError('lint needs at least one FILE');
   const records: LintRecord[] = [];
   let unreadable = false;
@@ -117,13 +129,24 @@ function lintCommand(args: readonly string[], io: CliIo): number {
 }
 
 function parseMetrics(io: CliIo, value: string): number[] {
-  const inline = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const inline = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   const looksInline = inline.length > 0 && inline.every((part) => Number.isFinite(Number(part)));
-  const source = looksInline ? inline : (() => {
-    const text = readOrExplain(io, value);
-    if (text === undefined) throw new UsageError(`--metrics: '${value}' is neither a comma-separated list of numbers nor a readable file`);
-    return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
-  })();
+  const source = looksInline
+    ? inline
+    : (() => {
+        const text = readOrExplain(io, value);
+        if (text === undefined)
+          throw new UsageError(
+            `--metrics: '${value}' is neither a comma-separated list of numbers nor a readable file`,
+          );
+        return text
+          .split(/\r?\n/)
+          .map((line) => line.trim())
+          .filter((line) => line !== '' && !line.startsWith('#'));
+      })();
   return source.map((part, index) => {
     const number = Number(part);
     if (!Number.isFinite(number)) throw new UsageError(`--metrics: item ${index + 1} ('${part}') is not a number`);
@@ -135,14 +158,21 @@ async function scheduleCommand(args: readonly string[], io: CliIo): Promise<numb
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { steps: { type: 'string' }, metrics: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' }, log: { type: 'boolean', default: false } },
+    options: {
+      steps: { type: 'string' },
+      metrics: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      log: { type: 'boolean', default: false },
+    },
   });
   if (positionals.length !== 1) throw new UsageError('schedule needs exactly one FILE');
   const file = positionals[0]!;
   let steps: number | undefined;
   if (values.steps !== undefined) {
     steps = Number(values.steps);
-    if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer (got '${values.steps}')`);
+    if (!Number.isInteger(steps) || steps < 1)
+      throw new UsageError(`--steps must be a positive integer (got '${values.steps}')`);
     if (steps > 10_000_000) throw new UsageError(`--steps ${steps} is more than the 10000000 steps optlens evaluates`);
   }
   const metrics = values.metrics !== undefined ? parseMetrics(io, values.metrics) : undefined;
@@ -170,7 +200,12 @@ async function scheduleCommand(args: readonly string[], io: CliIo): Promise<numb
   for (const issue of facts.located) io.stderr(`optlens: ${issue.severity}: ${issue.message}\n`);
   for (const note of facts.notes) io.stderr(`optlens: note: ${note}\n`);
   // The same view as the panel's; the notes went to stderr above, so they stay out of the plot's errors.
-  const data = toScheduleData(model, facts, { uri: file, version: 0, ...(metrics ? { metrics } : {}), withNotes: false })!;
+  const data = toScheduleData(model, facts, {
+    uri: file,
+    version: 0,
+    ...(metrics ? { metrics } : {}),
+    withNotes: false,
+  })!;
   if (values.json) io.stdout(`${JSON.stringify(scheduleSeriesJson(data))}\n`);
   else io.stdout(scheduleText(file, facts));
   if (values.out !== undefined) {
@@ -183,7 +218,9 @@ async function scheduleCommand(args: readonly string[], io: CliIo): Promise<numb
     if (!values.json) io.stdout(`Wrote ${values.out}\n`);
   }
   // An empty series (values known only at run time, a plateau without --metrics) is a schedule not computed.
-  return facts.located.some((issue) => issue.severity === 'error') || facts.series.lr.length === 0 ? EXIT.failed : EXIT.ok;
+  return facts.located.some((issue) => issue.severity === 'error') || facts.series.lr.length === 0
+    ? EXIT.failed
+    : EXIT.ok;
 }
 
 /** Where each dialect keeps its scheduler, for the "no scheduler" message. */
@@ -204,13 +241,26 @@ function noSchedulerHint(dialect: string): string {
 
 function scheduleText(file: string, facts: ScheduleFacts): string {
   const summary = facts.summary;
-  const lines = [`${file}: ${facts.title}, ${facts.series.lr.length} steps${facts.stepsFromRun ? ' (the run length from training:)' : ''}`];
+  const lines = [
+    `${file}: ${facts.title}, ${facts.series.lr.length} steps${facts.stepsFromRun ? ' (the run length from training:)' : ''}`,
+  ];
   if (summary) {
-    lines.push(`  start ${formatNumber(summary.start)}, peak ${formatNumber(summary.peak)} at step ${summary.peakStep}, final ${formatNumber(summary.final)}, lowest ${formatNumber(summary.min)} at step ${summary.minStep}`);
+    lines.push(
+      `  start ${formatNumber(summary.start)}, peak ${formatNumber(summary.peak)} at step ${summary.peakStep}, final ${formatNumber(summary.final)}, lowest ${formatNumber(summary.min)} at step ${summary.minStep}`,
+    );
   }
   const markers = facts.series.markers.slice(0, 12);
-  if (markers.length > 0) lines.push(`  markers: ${markers.map((marker) => `${marker.label} @ ${marker.step}`).join('; ')}${facts.series.markers.length > markers.length ? ' ...' : ''}`);
-  if (facts.series.momentum) lines.push(`  momentum cycled: ${formatNumber(Math.min(...facts.series.momentum))}..${formatNumber(Math.max(...facts.series.momentum))}`);
-  if (facts.series.betas) lines.push(`  beta1 cycled: ${formatNumber(Math.min(...facts.series.betas[0]))}..${formatNumber(Math.max(...facts.series.betas[0]))}`);
+  if (markers.length > 0)
+    lines.push(
+      `  markers: ${markers.map((marker) => `${marker.label} @ ${marker.step}`).join('; ')}${facts.series.markers.length > markers.length ? ' ...' : ''}`,
+    );
+  if (facts.series.momentum)
+    lines.push(
+      `  momentum cycled: ${formatNumber(Math.min(...facts.series.momentum))}..${formatNumber(Math.max(...facts.series.momentum))}`,
+    );
+  if (facts.series.betas)
+    lines.push(
+      `  beta1 cycled: ${formatNumber(Math.min(...facts.series.betas[0]))}..${formatNumber(Math.max(...facts.series.betas[0]))}`,
+    );
   return `${lines.join('\n')}\n`;
 }

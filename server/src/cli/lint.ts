@@ -50,42 +50,49 @@ export function formatText(records: readonly LintRecord[]): string {
   const lines = records.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code} ${r.message}`);
   const errors = records.filter((r) => r.severity === 'error').length;
   const warnings = records.filter((r) => r.severity === 'warning').length;
-  lines.push(`${records.length === 0 ? 'No problems' : `${records.length} problem${records.length === 1 ? '' : 's'}`} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}).`);
+  lines.push(
+    `${records.length === 0 ? 'No problems' : `${records.length} problem${records.length === 1 ? '' : 's'}`} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}).`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
 /** SARIF 2.1.0, as GitHub code scanning reads it. */
 export function formatSarif(records: readonly LintRecord[], version: string): string {
-  const level = (severity: LintRecord['severity']): string => (severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note');
+  const level = (severity: LintRecord['severity']): string =>
+    severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'optimizer-lens',
-          version,
-          rules: RULES.map((rule) => ({
-            id: rule.code,
-            name: rule.name,
-            shortDescription: { text: rule.summary },
-            fullDescription: { text: rule.doc },
-            defaultConfiguration: { level: level(rule.severity) },
-          })),
-        },
-      },
-      results: records.map((r) => ({
-        ruleId: r.code,
-        level: level(r.severity),
-        message: { text: r.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: r.file.replace(/\\/g, '/') },
-            region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'optimizer-lens',
+            version,
+            rules: RULES.map((rule) => ({
+              id: rule.code,
+              name: rule.name,
+              shortDescription: { text: rule.summary },
+              fullDescription: { text: rule.doc },
+              defaultConfiguration: { level: level(rule.severity) },
+            })),
           },
-        }],
-      })),
-    }],
+        },
+        results: records.map((r) => ({
+          ruleId: r.code,
+          level: level(r.severity),
+          message: { text: r.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: r.file.replace(/\\/g, '/') },
+                region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+              },
+            },
+          ],
+        })),
+      },
+    ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }

@@ -24,13 +24,23 @@ export function formatOfPath(file: string): SourceFormat {
 
 /** The file read and analysed as the editor would: native by name, anything else detected by content. */
 export function analyzeFile(file: string, text: string): Analysis {
-  return analyze(text, { format: formatOfPath(file), dialect: NATIVE_FILE_NAME.test(file) ? 'optim' : 'auto', fileName: file });
+  return analyze(text, {
+    format: formatOfPath(file),
+    dialect: NATIVE_FILE_NAME.test(file) ? 'optim' : 'auto',
+    fileName: file,
+  });
 }
 
 export type ReadResult =
   | { readonly kind: 'config'; readonly text: string; readonly analysis: Analysis; readonly model: ConfigModel }
   /** Readable, but there is nothing to work on: `exitCode` says how the command ends and `message` was printed. */
-  | { readonly kind: 'skipped'; readonly text: string; readonly reason: 'turned-off' | 'not-a-config'; readonly exitCode: number; readonly message: string }
+  | {
+      readonly kind: 'skipped';
+      readonly text: string;
+      readonly reason: 'turned-off' | 'not-a-config';
+      readonly exitCode: number;
+      readonly message: string;
+    }
   | { readonly kind: 'unreadable'; readonly exitCode: number; readonly message: string };
 
 export interface ReadOptions {
@@ -44,7 +54,13 @@ export interface ReadOptions {
 /** A one-line reason for an I/O error. */
 function whyUnreadable(error: unknown): string {
   const code = (error as { code?: string }).code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+  return code === 'ENOENT'
+    ? 'no such file'
+    : code === 'EISDIR'
+      ? 'is a directory'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : (error as Error).message;
 }
 
 /** Reads and analyses `file`, printing a one-line message on stderr for every outcome other than a config. */

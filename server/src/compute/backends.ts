@@ -94,7 +94,8 @@ export function explainNativeFailure(error: unknown, packageName: string): strin
 /** One line for a failure to load onnxruntime-node: absent, or a native library that does not load. */
 export function explainOnnxRuntimeFailure(error: unknown): string {
   const code = (error as { code?: string } | null)?.code;
-  if (code === 'MODULE_NOT_FOUND' && firstLine(error).includes("'onnxruntime-node'")) return notShipped('onnxruntime-node');
+  if (code === 'MODULE_NOT_FOUND' && firstLine(error).includes("'onnxruntime-node'"))
+    return notShipped('onnxruntime-node');
   return `onnxruntime-node could not be loaded: ${firstLine(error)}`;
 }
 
@@ -114,7 +115,10 @@ async function loadOnnxRuntime(selfTest: boolean): Promise<OnnxRuntimeModule | s
     const g = new GraphBuilder('probe');
     g.output(g.one('Add', [g.input('a', [2]), g.input('b', [2])]), 'sum', [2]);
     const session = await ort.InferenceSession.create(g.encode(), onnxSessionOptions());
-    const out = await session.run({ a: new ort.Tensor('float32', Float32Array.of(1, 2), [2]), b: new ort.Tensor('float32', Float32Array.of(3, 4), [2]) });
+    const out = await session.run({
+      a: new ort.Tensor('float32', Float32Array.of(1, 2), [2]),
+      b: new ort.Tensor('float32', Float32Array.of(3, 4), [2]),
+    });
     await session.release();
     const sum = Array.from(out.sum!.data);
     if (sum[0] !== 4 || sum[1] !== 6) return `onnxruntime-node gave a wrong answer on a self-test (${sum.join(', ')})`;
@@ -151,7 +155,8 @@ async function webGpuNavigator(): Promise<{ gpu: unknown } | string> {
   // tfjs-backend-webgpu reads the WebGPU constants (GPUBufferUsage, ...) and navigator.gpu from the global scope.
   Object.assign(globalThis, dawn.globals);
   const scope = globalThis as { navigator?: { gpu?: unknown } };
-  if (!scope.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  if (!scope.navigator)
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   else if (!scope.navigator.gpu) Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
   return { gpu };
 }
@@ -188,7 +193,11 @@ async function tryBackend(name: BackendName, options: BackendOptions, selfTest: 
 }
 
 /** Tries one TensorFlow.js backend; resolves with null when it is now active, or the reason it is not. */
-async function tryTensorFlowBackend(tf: TensorFlowModule, name: Exclude<BackendName, 'onnxruntime'>, options: BackendOptions): Promise<string | null> {
+async function tryTensorFlowBackend(
+  tf: TensorFlowModule,
+  name: Exclude<BackendName, 'onnxruntime'>,
+  options: BackendOptions,
+): Promise<string | null> {
   try {
     switch (name) {
       case 'tfjs-node-gpu':
@@ -212,7 +221,8 @@ async function tryTensorFlowBackend(tf: TensorFlowModule, name: Exclude<BackendN
       case 'wasm': {
         const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
         const directory = options.wasmPaths ?? defaultWasmDirectory();
-        if (!directory) return 'the tfjs-backend-wasm .wasm files were not found (expected next to the bundle in wasm/)';
+        if (!directory)
+          return 'the tfjs-backend-wasm .wasm files were not found (expected next to the bundle in wasm/)';
         wasm.setWasmPaths(directory.endsWith(path.sep) || directory.endsWith('/') ? directory : directory + path.sep);
         await activate(tf, 'wasm');
         return null;
@@ -233,7 +243,10 @@ async function tryTensorFlowBackend(tf: TensorFlowModule, name: Exclude<BackendN
  * backend that is not shipped in this build is passed over silently (the backends list says so, once), unless
  * it is the preferred one: the user asked for it and must learn why it did not run.
  */
-export async function loadBackend(options: BackendOptions = {}, filter: BackendFilter = () => undefined): Promise<LoadedBackend> {
+export async function loadBackend(
+  options: BackendOptions = {},
+  filter: BackendFilter = () => undefined,
+): Promise<LoadedBackend> {
   const start = options.preferred ? BACKEND_ORDER.indexOf(options.preferred) : 0;
   const order = [...BACKEND_ORDER.slice(Math.max(0, start)), ...BACKEND_ORDER.slice(0, Math.max(0, start))];
   const attempts: BackendStatus[] = [];

@@ -63,7 +63,11 @@ export class ComputeHost {
   }
 
   /** Runs a job; never rejects. `cancellation` aborting stops the job within `cancelGraceMs` (150 ms by default). */
-  run<Result = unknown>(job: JobRequest, onProgress: (progress: JobProgress) => void = () => {}, cancellation?: AbortSignal): Promise<JobOutcome<Result>> {
+  run<Result = unknown>(
+    job: JobRequest,
+    onProgress: (progress: JobProgress) => void = () => {},
+    cancellation?: AbortSignal,
+  ): Promise<JobOutcome<Result>> {
     const result = this.queue.then(() => this.start(job, onProgress, cancellation));
     this.queue = result.catch(() => undefined);
     return result as Promise<JobOutcome<Result>>;
@@ -81,7 +85,9 @@ export class ComputeHost {
     // A TypeScript worker (tests) is started through tsx's CommonJS hook: `--import tsx` in a worker's execArgv
     // does not reach the worker's own module loader on Node 20.
     const typescript = this.workerScript.endsWith('.ts');
-    const entry = typescript ? `require('tsx/cjs/api').register(); require(${JSON.stringify(this.workerScript)});` : this.workerScript;
+    const entry = typescript
+      ? `require('tsx/cjs/api').register(); require(${JSON.stringify(this.workerScript)});`
+      : this.workerScript;
     const worker = new Worker(entry, {
       eval: typescript,
       execArgv: this.options.execArgv ?? [],
@@ -96,16 +102,28 @@ export class ComputeHost {
       this.failWorker(
         worker,
         outOfMemory
-          ? { kind: 'out-of-memory', reason: `The compute worker ran out of memory (limit ${limit} MB); lower batch_size or use a smaller model.` }
+          ? {
+              kind: 'out-of-memory',
+              reason: `The compute worker ran out of memory (limit ${limit} MB); lower batch_size or use a smaller model.`,
+            }
           : { kind: 'crashed', reason: `The compute worker crashed: ${error.message}` },
       );
     });
-    worker.on('exit', (code) => this.failWorker(worker, { kind: 'crashed', reason: `The compute worker exited unexpectedly (exit code ${code}).` }));
+    worker.on('exit', (code) =>
+      this.failWorker(worker, {
+        kind: 'crashed',
+        reason: `The compute worker exited unexpectedly (exit code ${code}).`,
+      }),
+    );
     this.worker = worker;
     return worker;
   }
 
-  private start(job: JobRequest, onProgress: (progress: JobProgress) => void, cancellation?: AbortSignal): Promise<JobOutcome> {
+  private start(
+    job: JobRequest,
+    onProgress: (progress: JobProgress) => void,
+    cancellation?: AbortSignal,
+  ): Promise<JobOutcome> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     if (cancellation?.aborted) return Promise.resolve({ status: 'cancelled', seconds: 0 });
@@ -156,13 +174,22 @@ export class ComputeHost {
         return;
       case 'done':
         this.running = null;
-        running.finish(running.cancelled ? { status: 'cancelled', result: message.result, seconds } : { status: 'completed', result: message.result, seconds });
+        running.finish(
+          running.cancelled
+            ? { status: 'cancelled', result: message.result, seconds }
+            : { status: 'completed', result: message.result, seconds },
+        );
         return;
       case 'failed':
         this.running = null;
         // A job that threw may have left the TensorFlow.js engine in any state; the next job gets a fresh worker.
         this.discardWorker(worker);
-        running.finish({ status: 'failed', kind: message.inputError ? 'input' : 'error', reason: message.reason, seconds });
+        running.finish({
+          status: 'failed',
+          kind: message.inputError ? 'input' : 'error',
+          reason: message.reason,
+          seconds,
+        });
         return;
     }
   }
@@ -173,7 +200,8 @@ export class ComputeHost {
     const running = this.running;
     this.running = null;
     void worker.terminate().catch(() => undefined);
-    if (running) running.finish({ status: 'failed', ...failure, seconds: (performance.now() - running.started) / 1000 });
+    if (running)
+      running.finish({ status: 'failed', ...failure, seconds: (performance.now() - running.started) / 1000 });
   }
 
   private discardWorker(worker: Worker): void {

@@ -37,10 +37,15 @@ const ONNX_TASKS: readonly RangeTestTaskName[] = PROXY_TASKS;
  * it reads the model.json from `workspaceRoot` (through the workspace file checks) to see whether ONNX Runtime
  * can build its graph.
  */
-export function rangeTestFilter(params: RangeTestParams, rule: UpdateRuleName, workspaceRoot: string = process.cwd()): BackendFilter {
+export function rangeTestFilter(
+  params: RangeTestParams,
+  rule: UpdateRuleName,
+  workspaceRoot: string = process.cwd(),
+): BackendFilter {
   return (name) => {
     if (name !== 'onnxruntime') return undefined;
-    if (params.task !== 'user' && !ONNX_TASKS.includes(params.task)) return `runs the built-in tasks (${ONNX_TASKS.join(', ')}); task ${params.task} needs TensorFlow.js`;
+    if (params.task !== 'user' && !ONNX_TASKS.includes(params.task))
+      return `runs the built-in tasks (${ONNX_TASKS.join(', ')}); task ${params.task} needs TensorFlow.js`;
     if (!RANGE_TEST_UPDATE_RULES.includes(rule)) return `has no ${rule} update`;
     return params.task === 'user' ? userModelRefusal(params, workspaceRoot) : undefined;
   };
@@ -56,10 +61,14 @@ export async function createEngine(
 ): Promise<TrainingEngine> {
   if (backend.kind === 'onnxruntime') {
     // The filter only lets ONNX Runtime through for a built-in task, or a user model whose graph can be built.
-    const task = params.task === 'user' ? await loadUserGraphTask(params, workspaceRoot, rule, hyper) : builtInTask(params)!;
+    const task =
+      params.task === 'user' ? await loadUserGraphTask(params, workspaceRoot, rule, hyper) : builtInTask(params)!;
     // The job steps through this very ramp, so a built-in MLP can run several steps per native call.
     const ramp = rangeTestLearningRates(params.startLr, params.endLr, params.numIter, params.stepMode);
-    const trainer = 'graph' in task ? await createGraphTrainer(backend.ort, task, rule, hyper) : await createTrainer(backend.ort, task, rule, hyper, ramp);
+    const trainer =
+      'graph' in task
+        ? await createGraphTrainer(backend.ort, task, rule, hyper)
+        : await createTrainer(backend.ort, task, rule, hyper, ramp);
     if (typeof trainer === 'string') throw new RangeTestInputError(trainer);
     return {
       description: task.description,

@@ -24,7 +24,10 @@ export type WorkerMessage =
  * Serves jobs on the worker's parent port, one at a time. The cancellation flag is read with Atomics, so a
  * job sees a cancel between two iterations without the worker having to drain its message queue.
  */
-export function serveJobs(jobs: Readonly<Record<string, Job<never, unknown>>>, port: MessagePort | null = parentPort): void {
+export function serveJobs(
+  jobs: Readonly<Record<string, Job<never, unknown>>>,
+  port: MessagePort | null = parentPort,
+): void {
   if (!port) throw new Error('serveJobs must run inside a worker thread');
   port.on('message', (message: RunJobMessage) => {
     if (message?.type !== 'run') return;
@@ -41,7 +44,8 @@ export function serveJobs(jobs: Readonly<Record<string, Job<never, unknown>>>, p
       (result) => post({ type: 'done', id: message.id, result }),
       (error: unknown) => {
         const inputError = error instanceof RangeTestInputError;
-        const reason = error instanceof Error ? (inputError ? error.message : `${error.name}: ${error.message}`) : String(error);
+        const reason =
+          error instanceof Error ? (inputError ? error.message : `${error.name}: ${error.message}`) : String(error);
         post({ type: 'failed', id: message.id, reason, inputError });
       },
     );

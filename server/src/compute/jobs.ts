@@ -21,7 +21,11 @@ export interface JobProgress {
   readonly data?: unknown;
 }
 
-export type Job<Params, Result> = (params: Params, progress: (update: JobProgress) => void, isCancelled: () => boolean) => Promise<Result>;
+export type Job<Params, Result> = (
+  params: Params,
+  progress: (update: JobProgress) => void,
+  isCancelled: () => boolean,
+) => Promise<Result>;
 
 export interface RangeTestJobParams {
   readonly rangeTest: RangeTestParams;
@@ -49,16 +53,30 @@ export interface RangeTestResult extends RangeTestCurve {
 export const rangeTestJob: Job<RangeTestJobParams, RangeTestResult> = async (params, progress, isCancelled) => {
   const started = performance.now();
   const { resolved, issues } = resolveOptimizer(params.optimizer);
-  if (!resolved) throw new RangeTestInputError(`The optimizer cannot be run: ${issues.map((issue) => issue.message).join(' ')}`);
+  if (!resolved)
+    throw new RangeTestInputError(`The optimizer cannot be run: ${issues.map((issue) => issue.message).join(' ')}`);
   const rangeTest = params.rangeTest;
   progress({ message: 'Loading a compute backend', fraction: 0 });
-  const backend = await loadBackend(params.backend, rangeTestFilter(rangeTest, resolved.rule, params.workspaceRoot ?? process.cwd()));
-  const engine = await createEngine(backend, rangeTest, resolved.rule, resolved.hyperparameters, params.workspaceRoot ?? process.cwd());
+  const backend = await loadBackend(
+    params.backend,
+    rangeTestFilter(rangeTest, resolved.rule, params.workspaceRoot ?? process.cwd()),
+  );
+  const engine = await createEngine(
+    backend,
+    rangeTest,
+    resolved.rule,
+    resolved.hyperparameters,
+    params.workspaceRoot ?? process.cwd(),
+  );
 
   const ramp = rangeTestLearningRates(rangeTest.startLr, rangeTest.endLr, rangeTest.numIter, rangeTest.stepMode);
   // On GPU backends several steps are queued before one read-back. The curve is the same either way: only the
   // moment the early stop is noticed moves, and the extra steps are dropped.
-  const recorder = new RangeTestRecorder({ ramp, smooth: rangeTest.smooth, divergeThreshold: rangeTest.divergeThreshold });
+  const recorder = new RangeTestRecorder({
+    ramp,
+    smooth: rangeTest.smooth,
+    divergeThreshold: rangeTest.divergeThreshold,
+  });
   let ended: 'completed' | 'cancelled' = 'completed';
 
   /** Takes in losses as they are read back; true when the test must stop (diverged or NaN). */
@@ -112,11 +130,16 @@ export const rangeTestJob: Job<RangeTestJobParams, RangeTestResult> = async (par
 };
 
 /** Lists every backend with whether it loads here and why not. */
-export const listBackendsJob: Job<{ backend?: BackendOptions }, BackendStatus[]> = async (params) => listBackends(params.backend);
+export const listBackendsJob: Job<{ backend?: BackendOptions }, BackendStatus[]> = async (params) =>
+  listBackends(params.backend);
 
 /** Loss-landscape simulations: pure Float64Array loops in the worker, so the language server keeps answering. */
 export const simulateJob: Job<SimulateRequest, SimulationSummary> = async (request, progress, isCancelled) =>
-  runSimulation(request, (fraction) => progress({ message: `simulating (${Math.round(fraction * 100)}%)`, fraction }), isCancelled);
+  runSimulation(
+    request,
+    (fraction) => progress({ message: `simulating (${Math.round(fraction * 100)}%)`, fraction }),
+    isCancelled,
+  );
 
 /** The jobs the worker serves, by name. */
 export const JOBS = {

@@ -3,7 +3,12 @@
 
 import type * as TensorFlow from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../core/optim/hyperparameters';
-import { isRangeTestRule, RANGE_TEST_RULES, type RangeTestUpdateRule, type UpdateRuleName } from '../core/optim/updateRules';
+import {
+  isRangeTestRule,
+  RANGE_TEST_RULES,
+  type RangeTestUpdateRule,
+  type UpdateRuleName,
+} from '../core/optim/updateRules';
 import type { TensorFlowModule } from './backends';
 
 type Tensor = TensorFlow.Tensor;
@@ -53,7 +58,12 @@ function zerosLike(tf: TensorFlowModule, variable: TensorFlow.Variable): TensorF
 function adamUpdate(decoupled: boolean): TensorFlowUpdate {
   return {
     decoupled,
-    slots: (tf, hyper, variable) => ({ started: false, first: zerosLike(tf, variable), second: zerosLike(tf, variable), ...(hyper.amsgrad ? { maxSecond: zerosLike(tf, variable) } : {}) }),
+    slots: (tf, hyper, variable) => ({
+      started: false,
+      first: zerosLike(tf, variable),
+      second: zerosLike(tf, variable),
+      ...(hyper.amsgrad ? { maxSecond: zerosLike(tf, variable) } : {}),
+    }),
     apply({ tf, hyper, variable, g, slot, lr, stepCount }) {
       const { beta1, beta2, eps } = hyper;
       const wd = hyper.weightDecay;
@@ -82,7 +92,10 @@ function adamUpdate(decoupled: boolean): TensorFlowUpdate {
 const TENSORFLOW_UPDATES: Readonly<Record<RangeTestUpdateRule, TensorFlowUpdate>> = {
   SGD: {
     decoupled: false,
-    slots: (tf, hyper, variable) => ({ started: false, ...(hyper.momentum !== 0 ? { first: zerosLike(tf, variable) } : {}) }),
+    slots: (tf, hyper, variable) => ({
+      started: false,
+      ...(hyper.momentum !== 0 ? { first: zerosLike(tf, variable) } : {}),
+    }),
     apply({ tf, hyper, variable, g, slot, lr }) {
       let direction = g;
       if (slot.first) {
@@ -126,7 +139,10 @@ const TENSORFLOW_UPDATES: Readonly<Record<RangeTestUpdateRule, TensorFlowUpdate>
   },
   Adagrad: {
     decoupled: false,
-    slots: (tf, hyper, variable) => ({ started: false, second: tf.variable(tf.fill(variable.shape, hyper.initialAccumulatorValue), false) }),
+    slots: (tf, hyper, variable) => ({
+      started: false,
+      second: tf.variable(tf.fill(variable.shape, hyper.initialAccumulatorValue), false),
+    }),
     apply({ tf, hyper, variable, g, slot, lr, stepCount }) {
       const clr = lr / (1 + (stepCount - 1) * hyper.lrDecay);
       const sum = tf.add(slot.second!, tf.square(g));
@@ -172,7 +188,8 @@ export function createOptimizerStep(
       });
     },
     dispose() {
-      for (const slot of slots) tf.dispose([slot.first, slot.second, slot.maxSecond].filter((t): t is TensorFlow.Variable => t !== undefined));
+      for (const slot of slots)
+        tf.dispose([slot.first, slot.second, slot.maxSecond].filter((t): t is TensorFlow.Variable => t !== undefined));
     },
   };
 }

@@ -45,17 +45,47 @@ export interface PythonRunnerSpec {
   seed: number;
 }
 
-export interface RunnerHello { python: string; torch: string; executable: string; device: string; deviceName: string; pid?: number }
-export interface RunnerStep { index: number; lr: number; loss: number }
+export interface RunnerHello {
+  python: string;
+  torch: string;
+  executable: string;
+  device: string;
+  deviceName: string;
+  pid?: number;
+}
+export interface RunnerStep {
+  index: number;
+  lr: number;
+  loss: number;
+}
 
 export type RunnerFailureKind =
-  | 'python-missing' | 'torch-missing' | 'spec' | 'import' | 'user-code' | 'bad-loss' | 'data' | 'optimizer' | 'device'
-  | 'internal' | 'protocol' | 'crashed' | 'timeout';
+  | 'python-missing'
+  | 'torch-missing'
+  | 'spec'
+  | 'import'
+  | 'user-code'
+  | 'bad-loss'
+  | 'data'
+  | 'optimizer'
+  | 'device'
+  | 'internal'
+  | 'protocol'
+  | 'crashed'
+  | 'timeout';
 
 export type RunnerEnd =
   | { status: 'completed' | 'stopped'; steps: number }
   | { status: 'cancelled' }
-  | { status: 'failed'; kind: RunnerFailureKind; message: string; summary?: string; file?: string; line?: number; traceback?: string };
+  | {
+      status: 'failed';
+      kind: RunnerFailureKind;
+      message: string;
+      summary?: string;
+      file?: string;
+      line?: number;
+      traceback?: string;
+    };
 
 export interface RunnerOutcome {
   hello?: RunnerHello;
@@ -100,7 +130,17 @@ export interface StartRunnerOptions {
 const MAX_LINE_CHARS = 1 << 20;
 const KILL_AFTER_TERM_MS = 300;
 const STDERR_TAIL_CHARS = 4000;
-const RUNNER_KINDS: readonly RunnerFailureKind[] = ['spec', 'torch-missing', 'import', 'user-code', 'bad-loss', 'data', 'optimizer', 'device', 'internal'];
+const RUNNER_KINDS: readonly RunnerFailureKind[] = [
+  'spec',
+  'torch-missing',
+  'import',
+  'user-code',
+  'bad-loss',
+  'data',
+  'optimizer',
+  'device',
+  'internal',
+];
 
 /**
  * The runner script: next to the bundle (`dist/python/`), or in the source tree (this file's `python/` folder, which is
@@ -145,7 +185,11 @@ export function processGroupRunning(pgid: number): boolean {
 }
 
 /** Which Python runs the job: the setting, else the Python extension's active environment, else `python3` (`python` on Windows). */
-export function resolveInterpreter(options: { setting?: string; pythonExtension?: string; platform?: NodeJS.Platform }): {
+export function resolveInterpreter(options: {
+  setting?: string;
+  pythonExtension?: string;
+  platform?: NodeJS.Platform;
+}): {
   path: string;
   source: 'setting' | 'python-extension' | 'path';
 } {
@@ -191,7 +235,8 @@ type Message =
   | { type: 'end'; reason: 'completed' | 'stopped'; steps: number; seconds?: number }
   | { type: 'error'; end: Extract<RunnerEnd, { status: 'failed' }> };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** One stdout line to a message, or a string saying why it is not one. */
@@ -205,7 +250,8 @@ export function parseRunnerLine(line: string): Message | string {
   if (!isRecord(value)) return 'not a JSON object';
   switch (value['type']) {
     case 'hello': {
-      if (value['protocol'] !== RUNNER_PROTOCOL) return `the runner speaks protocol ${JSON.stringify(value['protocol'])}, this extension protocol ${RUNNER_PROTOCOL}`;
+      if (value['protocol'] !== RUNNER_PROTOCOL)
+        return `the runner speaks protocol ${JSON.stringify(value['protocol'])}, this extension protocol ${RUNNER_PROTOCOL}`;
       const fields = ['python', 'torch', 'executable', 'device', 'device_name'] as const;
       if (fields.some((key) => typeof value[key] !== 'string')) return `a hello without ${fields.join(', ')}`;
       const hello: RunnerHello = {
@@ -220,7 +266,8 @@ export function parseRunnerLine(line: string): Message | string {
     }
     case 'step': {
       const { index, lr, loss, nonfinite } = value;
-      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || typeof lr !== 'number') return 'a step without index and lr';
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || typeof lr !== 'number')
+        return 'a step without index and lr';
       let restored: number;
       if (typeof loss === 'number') restored = loss;
       else if (loss === null && nonfinite === 'nan') restored = Number.NaN;
@@ -231,8 +278,11 @@ export function parseRunnerLine(line: string): Message | string {
     }
     case 'end': {
       const { reason, steps } = value;
-      if ((reason !== 'completed' && reason !== 'stopped') || typeof steps !== 'number') return 'an end without reason and steps';
-      return typeof value['seconds'] === 'number' ? { type: 'end', reason, steps, seconds: value['seconds'] } : { type: 'end', reason, steps };
+      if ((reason !== 'completed' && reason !== 'stopped') || typeof steps !== 'number')
+        return 'an end without reason and steps';
+      return typeof value['seconds'] === 'number'
+        ? { type: 'end', reason, steps, seconds: value['seconds'] }
+        : { type: 'end', reason, steps };
     }
     case 'error': {
       const kind = value['kind'];
@@ -303,7 +353,12 @@ export function startPythonRunner(options: StartRunnerOptions): RunnerHandle {
 
   const spec = options.spec;
   if (typeof spec.workspace !== 'string' || !path.isAbsolute(spec.workspace) || !existsSync(spec.workspace)) {
-    finish(failedEnd('spec', `The workspace folder ${JSON.stringify(spec.workspace)} does not exist (it must be an absolute path).`));
+    finish(
+      failedEnd(
+        'spec',
+        `The workspace folder ${JSON.stringify(spec.workspace)} does not exist (it must be an absolute path).`,
+      ),
+    );
     return { pid: undefined, stop: () => undefined, cancel: () => undefined, done };
   }
   const script = options.script ?? defaultRunnerScript();
@@ -315,10 +370,20 @@ export function startPythonRunner(options: StartRunnerOptions): RunnerHandle {
       detached: groupKill,
       stdio: 'pipe',
       windowsHide: true,
-      env: { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' },
+      env: {
+        ...(options.env ?? process.env),
+        PYTHONUNBUFFERED: '1',
+        PYTHONDONTWRITEBYTECODE: '1',
+        PYTHONIOENCODING: 'utf-8',
+      },
     });
   } catch (error) {
-    finish(failedEnd('python-missing', `Cannot start the Python interpreter ${JSON.stringify(options.interpreter)}: ${(error as Error).message}`));
+    finish(
+      failedEnd(
+        'python-missing',
+        `Cannot start the Python interpreter ${JSON.stringify(options.interpreter)}: ${(error as Error).message}`,
+      ),
+    );
     return { pid: undefined, stop: () => undefined, cancel: () => undefined, done };
   }
   const pid = child.pid;
@@ -353,7 +418,11 @@ export function startPythonRunner(options: StartRunnerOptions): RunnerHandle {
     }
     waitTimer = after(ms, () => decide(failedEnd('timeout', what()), true));
   };
-  armWait(startTimeoutMs, () => `No hello from the Python runner within ${startTimeoutMs / 1000} s (starting Python and importing torch took too long).`);
+  armWait(
+    startTimeoutMs,
+    () =>
+      `No hello from the Python runner within ${startTimeoutMs / 1000} s (starting Python and importing torch took too long).`,
+  );
 
   const safely = (callback: () => void): void => {
     try {
@@ -368,7 +437,13 @@ export function startPythonRunner(options: StartRunnerOptions): RunnerHandle {
     if (line.trim() === '') return;
     const message = parseRunnerLine(line);
     if (typeof message === 'string') {
-      decide(failedEnd('protocol', `The Python runner wrote something that is not protocol ${RUNNER_PROTOCOL} (${message}): ${JSON.stringify(line.slice(0, 200))}`), true);
+      decide(
+        failedEnd(
+          'protocol',
+          `The Python runner wrote something that is not protocol ${RUNNER_PROTOCOL} (${message}): ${JSON.stringify(line.slice(0, 200))}`,
+        ),
+        true,
+      );
       return;
     }
     switch (message.type) {
@@ -378,7 +453,11 @@ export function startPythonRunner(options: StartRunnerOptions): RunnerHandle {
           return;
         }
         hello = message.hello;
-        armWait(stepTimeoutMs, () => `No step from the Python runner within ${stepTimeoutMs / 1000} s after its start (building the model and data, or the first step, took too long).`);
+        armWait(
+          stepTimeoutMs,
+          () =>
+            `No step from the Python runner within ${stepTimeoutMs / 1000} s after its start (building the model and data, or the first step, took too long).`,
+        );
         safely(() => options.onHello?.(message.hello));
         return;
       case 'step':
@@ -389,7 +468,10 @@ export function startPythonRunner(options: StartRunnerOptions): RunnerHandle {
         firstStepSeconds ??= (performance.now() - started) / 1000;
         stepsSeen += 1;
         lastStepIndex = message.step.index;
-        armWait(stepTimeoutMs, () => `No step from the Python runner within ${stepTimeoutMs / 1000} s after step ${lastStepIndex}.`);
+        armWait(
+          stepTimeoutMs,
+          () => `No step from the Python runner within ${stepTimeoutMs / 1000} s after step ${lastStepIndex}.`,
+        );
         safely(() => options.onStep?.(message.step));
         return;
       case 'end':
@@ -408,7 +490,13 @@ export function startPythonRunner(options: StartRunnerOptions): RunnerHandle {
     const { lines, overflow } = splitter.push(chunk);
     for (const line of lines) handleLine(line);
     if (overflow !== undefined && !decided) {
-      decide(failedEnd('protocol', `The Python runner wrote a line longer than ${MAX_LINE_CHARS} characters: ${JSON.stringify(overflow)}`), true);
+      decide(
+        failedEnd(
+          'protocol',
+          `The Python runner wrote a line longer than ${MAX_LINE_CHARS} characters: ${JSON.stringify(overflow)}`,
+        ),
+        true,
+      );
     }
   });
   const stderrDecoder = new StringDecoder('utf8');
@@ -423,9 +511,15 @@ export function startPythonRunner(options: StartRunnerOptions): RunnerHandle {
   child.on('error', (error: NodeJS.ErrnoException) => {
     // Spawning failed (the process never ran), or a signal could not be sent.
     if (error.code === 'ENOENT' || error.code === 'EACCES' || error.code === 'ENOTDIR') {
-      decide(failedEnd('python-missing', error.code === 'ENOENT'
-        ? `The Python interpreter ${JSON.stringify(options.interpreter)} was not found. Set optimizerLens.python.interpreter or select an environment in the Python extension.`
-        : `The Python interpreter ${JSON.stringify(options.interpreter)} cannot be run (${error.code}).`), false);
+      decide(
+        failedEnd(
+          'python-missing',
+          error.code === 'ENOENT'
+            ? `The Python interpreter ${JSON.stringify(options.interpreter)} was not found. Set optimizerLens.python.interpreter or select an environment in the Python extension.`
+            : `The Python interpreter ${JSON.stringify(options.interpreter)} cannot be run (${error.code}).`,
+        ),
+        false,
+      );
     } else if (!decided) {
       decide(failedEnd('crashed', `The Python runner could not be started: ${error.message}`), false);
     }
@@ -441,7 +535,8 @@ export function startPythonRunner(options: StartRunnerOptions): RunnerHandle {
     new Promise((resolve) => {
       const deadline = performance.now() + 1000;
       const check = (): void => {
-        if (!groupKill || pid === undefined || performance.now() > deadline || !processGroupRunning(pid)) return resolve();
+        if (!groupKill || pid === undefined || performance.now() > deadline || !processGroupRunning(pid))
+          return resolve();
         setTimeout(check, 5);
       };
       check();
@@ -453,7 +548,10 @@ export function startPythonRunner(options: StartRunnerOptions): RunnerHandle {
         decided = { status: 'stopped', steps: stepsSeen };
       } else {
         const tail = stderrTail.trimEnd().split('\n').slice(-12).join('\n');
-        decided = failedEnd('crashed', `The Python runner ended (${exitDescription || 'no exit status'}) without reporting an end or an error.${tail ? `\nLast lines of its stderr:\n${tail}` : ''}`);
+        decided = failedEnd(
+          'crashed',
+          `The Python runner ended (${exitDescription || 'no exit status'}) without reporting an end or an error.${tail ? `\nLast lines of its stderr:\n${tail}` : ''}`,
+        );
       }
     }
     const end = decided;

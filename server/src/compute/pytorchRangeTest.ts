@@ -41,7 +41,14 @@ export type PytorchRangeTestOutcome =
     };
 
 function runtimeOf(hello: RunnerHello, interpreter: string, interpreterSource: string): RangeTestRuntime {
-  return { python: hello.python, torch: hello.torch, device: hello.device, deviceName: hello.deviceName, interpreter: hello.executable || interpreter, interpreterSource };
+  return {
+    python: hello.python,
+    torch: hello.torch,
+    device: hello.device,
+    deviceName: hello.deviceName,
+    interpreter: hello.executable || interpreter,
+    interpreterSource,
+  };
 }
 
 /** The runner's job spec for a plan (the JSON line it reads first). */
@@ -52,7 +59,12 @@ export function runnerSpec(plan: PytorchPlan, workspace: string, lrs: readonly n
     mode: models.mode,
     ...(models.mode === 'entrypoints'
       ? { model: models.model, data: models.data, loss: models.loss }
-      : { lightning: { model: { ...models.model, init_args: { ...models.model.init_args } }, data: models.data ? { ...models.data, init_args: { ...models.data.init_args } } : null } }),
+      : {
+          lightning: {
+            model: { ...models.model, init_args: { ...models.model.init_args } },
+            data: models.data ? { ...models.data, init_args: { ...models.data.init_args } } : null,
+          },
+        }),
     optimizer: plan.optimizer ? { class_path: plan.optimizer.classPath, kwargs: { ...plan.optimizer.kwargs } } : null,
     device: plan.params.device,
     lrs: [...lrs],
@@ -89,7 +101,8 @@ export async function runPytorchRangeTest(options: PytorchRangeTestOptions): Pro
   let runtime: RangeTestRuntime | undefined;
   let firstPointSeconds: number | undefined;
 
-  if (options.signal?.aborted) return { status: 'failed', kind: 'cancelled', reason: 'The range test was cancelled before it started.' };
+  if (options.signal?.aborted)
+    return { status: 'failed', kind: 'cancelled', reason: 'The range test was cancelled before it started.' };
   const handle = startPythonRunner({
     interpreter: options.interpreter,
     ...(options.script ? { script: options.script } : {}),
@@ -148,12 +161,17 @@ export async function runPytorchRangeTest(options: PytorchRangeTestOptions): Pro
       ...(curve.lrs.length > 0 ? { partial: run } : {}),
     };
   }
-  return { status: cancelled ? 'cancelled' : 'completed', run, ...(firstPointSeconds !== undefined ? { firstPointSeconds } : {}) };
+  return {
+    status: cancelled ? 'cancelled' : 'completed',
+    run,
+    ...(firstPointSeconds !== undefined ? { firstPointSeconds } : {}),
+  };
 }
 
 /** e.g. `pytorch: train.models:build_model on train.data:train_loader (cross_entropy)`. */
 export function describeModels(plan: PytorchPlan): string {
   const models = plan.models;
-  if (models.mode === 'lightning') return `pytorch (Lightning): ${models.model.class_path}${models.data ? ` on ${models.data.class_path}` : ''}`;
+  if (models.mode === 'lightning')
+    return `pytorch (Lightning): ${models.model.class_path}${models.data ? ` on ${models.data.class_path}` : ''}`;
   return `pytorch: ${models.model} on ${models.data}${models.loss ? ` (${models.loss})` : ' (loss from the model)'}`;
 }

@@ -200,7 +200,14 @@ export interface BuiltInTask {
  * generator in that order, so every engine starts from the same point and sees the same batches.
  */
 export function builtInTask(params: RangeTestParams): BuiltInTask | undefined {
-  const data = params.task === 'spiral' ? spiralData(params) : params.task === 'mnist_mlp' ? mnistLikeData(params) : params.task === 'cnn' ? orientedBarsData(params) : undefined;
+  const data =
+    params.task === 'spiral'
+      ? spiralData(params)
+      : params.task === 'mnist_mlp'
+        ? mnistLikeData(params)
+        : params.task === 'cnn'
+          ? orientedBarsData(params)
+          : undefined;
   if (!data) return undefined;
   const { description, dataset, random } = data;
   const mlpSizes = BUILT_IN_MLP_SIZES[params.task];

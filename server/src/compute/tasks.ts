@@ -78,9 +78,20 @@ function dense(tf: TensorFlowModule, x: Tensor, w: Tensor, b: Tensor, needsInput
  * `kernel` of shape [9 * channels, filters] laid out as (dy, dx, channel). Written this way because the WASM
  * backend has no Conv2DBackpropFilter kernel; slices, pads and matmuls have gradients on every backend.
  */
-function convolution3x3(tf: TensorFlowModule, x: Tensor4D, kernel: Tensor, bias: Tensor, needsInputGradient: boolean): Tensor4D {
+function convolution3x3(
+  tf: TensorFlowModule,
+  x: Tensor4D,
+  kernel: Tensor,
+  bias: Tensor,
+  needsInputGradient: boolean,
+): Tensor4D {
   const [batch, height, width, channels] = x.shape;
-  const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+  const padded = tf.pad(x, [
+    [0, 0],
+    [1, 1],
+    [1, 1],
+    [0, 0],
+  ]);
   const shifted: Tensor[] = [];
   for (let dy = 0; dy < 3; dy++) {
     for (let dx = 0; dx < 3; dx++) shifted.push(tf.slice(padded, [0, dy, dx, 0], [batch, height, width, channels]));
@@ -110,12 +121,19 @@ function mlpOver(tf: TensorFlowModule, variables: readonly TensorFlow.Variable[]
  * A built-in task on TensorFlow.js tensors, from the same arrays every engine starts from: `forward` maps the
  * variables (in the order of `task.weights`) to a function from a batch to logits.
  */
-function tensorTask(tf: TensorFlowModule, task: BuiltInTask, forward: (variables: readonly TensorFlow.Variable[]) => (x: Tensor) => Tensor): TrainingTask {
+function tensorTask(
+  tf: TensorFlowModule,
+  task: BuiltInTask,
+  forward: (variables: readonly TensorFlow.Variable[]) => (x: Tensor) => Tensor,
+): TrainingTask {
   const { dataset, order } = task;
   const variables = task.weights.map((weight) => tf.variable(tf.tensor(weight.values, [...weight.shape], 'float32')));
   const batches = Array.from({ length: order.batchCount }, (_, b): Batch => {
     const { features, oneHot } = gatherBatch(dataset, order.batchRows(b));
-    return { features: tf.tensor(features, [order.size, ...dataset.sampleShape], 'float32'), labels: tf.tensor2d(oneHot, [order.size, dataset.classes]) };
+    return {
+      features: tf.tensor(features, [order.size, ...dataset.sampleShape], 'float32'),
+      labels: tf.tensor2d(oneHot, [order.size, dataset.classes]),
+    };
   });
   const sampler = batchSampler(tf, batches, order);
   const model = forward(variables);
@@ -142,28 +160,44 @@ function cnnOver(tf: TensorFlowModule, variables: readonly TensorFlow.Variable[]
 }
 
 /** Parses a CSV of numbers: label in the last column, an optional header row. */
-export function parseFeatureCsv(text: string, fileName: string): { features: Float32Array; labels: Float32Array; rows: number; columns: number } {
-  const lines = text.split(/\r?\n/).map((line, index) => ({ line, number: index + 1 })).filter((row) => row.line.trim() !== '');
-  if (lines.length === 0) throw new RangeTestInputError(`${fileName} is empty: it needs rows of numeric features with the label in the last column.`);
+export function parseFeatureCsv(
+  text: string,
+  fileName: string,
+): { features: Float32Array; labels: Float32Array; rows: number; columns: number } {
+  const lines = text
+    .split(/\r?\n/)
+    .map((line, index) => ({ line, number: index + 1 }))
+    .filter((row) => row.line.trim() !== '');
+  if (lines.length === 0)
+    throw new RangeTestInputError(
+      `${fileName} is empty: it needs rows of numeric features with the label in the last column.`,
+    );
   const split = (line: string) => line.split(',').map((cell) => cell.trim());
   const first = split(lines[0]!.line);
   const isHeader = first.every((cell) => cell === '' || Number.isNaN(Number(cell)));
   const body = isHeader ? lines.slice(1) : lines;
   const columns = first.length;
-  if (columns < 2) throw new RangeTestInputError(`${fileName} has ${columns} column; it needs at least one feature column and a label column.`);
+  if (columns < 2)
+    throw new RangeTestInputError(
+      `${fileName} has ${columns} column; it needs at least one feature column and a label column.`,
+    );
   if (body.length === 0) throw new RangeTestInputError(`${fileName} has a header but no data rows.`);
   const features = new Float32Array(body.length * (columns - 1));
   const labels = new Float32Array(body.length);
   body.forEach((row, r) => {
     const cells = split(row.line);
     if (cells.length !== columns) {
-      throw new RangeTestInputError(`${fileName}, row ${row.number}: ${cells.length} columns, but the first row has ${columns}.`);
+      throw new RangeTestInputError(
+        `${fileName}, row ${row.number}: ${cells.length} columns, but the first row has ${columns}.`,
+      );
     }
     cells.forEach((cell, c) => {
       const value = Number(cell);
       if (cell === '' || !Number.isFinite(value)) {
         // The cell is not quoted: errors never repeat file content.
-        throw new RangeTestInputError(`${fileName}, row ${row.number}, column ${c + 1}: ${cell === '' ? 'empty' : 'not a number'}.`);
+        throw new RangeTestInputError(
+          `${fileName}, row ${row.number}, column ${c + 1}: ${cell === '' ? 'empty' : 'not a number'}.`,
+        );
       }
       if (c === columns - 1) labels[r] = value;
       else features[r * (columns - 1) + c] = value;
@@ -199,7 +233,11 @@ function checkedFile(request: WorkspaceFileRequest): { path: string; bytes: numb
  * Weight paths in the manifest resolve from the model's folder and, like every path, may not leave the
  * workspace; all of them are checked, and their sizes added up, before any is read.
  */
-export function fileModelHandler(tf: TensorFlowModule, model: { path: string; configured: string }, workspaceRoot: string): TensorFlow.io.IOHandler {
+export function fileModelHandler(
+  tf: TensorFlowModule,
+  model: { path: string; configured: string },
+  workspaceRoot: string,
+): TensorFlow.io.IOHandler {
   return {
     load: async () => {
       let modelJson: TensorFlow.io.ModelJSON;
@@ -207,7 +245,9 @@ export function fileModelHandler(tf: TensorFlowModule, model: { path: string; co
         modelJson = JSON.parse(await fs.promises.readFile(model.path, 'utf8')) as TensorFlow.io.ModelJSON;
       } catch {
         // JSON.parse's message quotes the start of the file: it is not repeated here.
-        throw new RangeTestInputError(`${model.configured}: not a TensorFlow.js Layers model.json (it is not valid JSON).`);
+        throw new RangeTestInputError(
+          `${model.configured}: not a TensorFlow.js Layers model.json (it is not valid JSON).`,
+        );
       }
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs: TensorFlow.io.WeightsManifestEntry[] = [];
@@ -228,7 +268,9 @@ export function fileModelHandler(tf: TensorFlowModule, model: { path: string; co
           }
         }
         if (total > USER_TASK_LIMITS.weightBytes) {
-          throw new RangeTestInputError(`${model.configured}: its weight files total ${formatBytes(total)}; the limit is ${formatBytes(USER_TASK_LIMITS.weightBytes)}. A range test needs a small model.`);
+          throw new RangeTestInputError(
+            `${model.configured}: its weight files total ${formatBytes(total)}; the limit is ${formatBytes(USER_TASK_LIMITS.weightBytes)}. A range test needs a small model.`,
+          );
         }
         const buffers: ArrayBuffer[] = [];
         for (const file of files) {
@@ -244,10 +286,16 @@ export function fileModelHandler(tf: TensorFlowModule, model: { path: string; co
 async function userTask(tf: TensorFlowModule, params: RangeTestParams, workspaceRoot: string): Promise<TrainingTask> {
   const layers = require('@tensorflow/tfjs-layers') as typeof import('@tensorflow/tfjs-layers');
   for (const key of ['model', 'data'] as const) {
-    if (!params[key]) throw new RangeTestInputError(`range_test.${key} is missing: task \`user\` needs a model.json and a CSV.`);
+    if (!params[key])
+      throw new RangeTestInputError(`range_test.${key} is missing: task \`user\` needs a model.json and a CSV.`);
   }
   // Both files are checked before either is read.
-  const modelFile = checkedFile({ workspaceRoot, configured: params.model!, what: 'range_test.model', maxBytes: USER_TASK_LIMITS.modelJsonBytes });
+  const modelFile = checkedFile({
+    workspaceRoot,
+    configured: params.model!,
+    what: 'range_test.model',
+    maxBytes: USER_TASK_LIMITS.modelJsonBytes,
+  });
   const dataFile = checkedFile({
     workspaceRoot,
     configured: params.data!,
@@ -257,10 +305,14 @@ async function userTask(tf: TensorFlowModule, params: RangeTestParams, workspace
   });
   let model: import('@tensorflow/tfjs-layers').LayersModel;
   try {
-    model = await layers.loadLayersModel(fileModelHandler(tf, { path: modelFile.path, configured: params.model! }, workspaceRoot));
+    model = await layers.loadLayersModel(
+      fileModelHandler(tf, { path: modelFile.path, configured: params.model! }, workspaceRoot),
+    );
   } catch (error) {
     if (error instanceof RangeTestInputError) throw error;
-    throw new RangeTestInputError(`${params.model}: not a TensorFlow.js Layers model (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`);
+    throw new RangeTestInputError(
+      `${params.model}: not a TensorFlow.js Layers model (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`,
+    );
   }
   let csv: ReturnType<typeof parseFeatureCsv>;
   try {
@@ -287,7 +339,9 @@ async function userTask(tf: TensorFlowModule, params: RangeTestParams, workspace
     const bad = csv.labels.findIndex((label) => !Number.isInteger(label) || label < 0 || label >= outputs);
     if (bad >= 0) {
       model.dispose();
-      throw new RangeTestInputError(`${params.data}: the label in data row ${bad + 1} is ${csv.labels[bad]}, but the model has ${outputs} classes (labels 0..${outputs - 1}).`);
+      throw new RangeTestInputError(
+        `${params.data}: the label in data row ${bad + 1} is ${csv.labels[bad]}, but the model has ${outputs} classes (labels 0..${outputs - 1}).`,
+      );
     }
   }
   const features = tf.tensor(csv.features, [csv.rows, ...inputShape.slice(1).map((d) => d ?? 1)]);
@@ -311,7 +365,8 @@ async function userTask(tf: TensorFlowModule, params: RangeTestParams, workspace
       const prediction = model.apply(x, { training: true }) as Tensor;
       if (!classification) return tf.losses.meanSquaredError(y, prediction) as TensorFlow.Scalar;
       // A softmax output layer already gives probabilities; anything else is treated as logits.
-      if (activation === 'softmax') return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.clipByValue(prediction, 1e-7, 1))), -1))) as TensorFlow.Scalar;
+      if (activation === 'softmax')
+        return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.clipByValue(prediction, 1e-7, 1))), -1))) as TensorFlow.Scalar;
       return crossEntropy(tf, y, prediction);
     },
     dispose: () => {
@@ -323,7 +378,11 @@ async function userTask(tf: TensorFlowModule, params: RangeTestParams, workspace
 }
 
 /** Builds the task named in the params. Throws RangeTestInputError for problems with the user's files. */
-export async function createTask(tf: TensorFlowModule, params: RangeTestParams, workspaceRoot: string): Promise<TrainingTask> {
+export async function createTask(
+  tf: TensorFlowModule,
+  params: RangeTestParams,
+  workspaceRoot: string,
+): Promise<TrainingTask> {
   switch (params.task) {
     case 'spiral':
     case 'mnist_mlp':

@@ -73,13 +73,17 @@ export function checkWorkspaceFile(request: WorkspaceFileRequest): WorkspaceFile
   const root = path.resolve(request.workspaceRoot);
   const resolved = path.resolve(request.base ?? root, configured);
   if (!isInsideFolder(root, resolved)) {
-    return { refused: `${what}: "${configured}" is outside the workspace folder ${root}; ${WORKSPACE_RULE}. It was not read.` };
+    return {
+      refused: `${what}: "${configured}" is outside the workspace folder ${root}; ${WORKSPACE_RULE}. It was not read.`,
+    };
   }
   const real = realPath(resolved);
   if (real === undefined) return { refused: `${what}: file not found: ${configured} (looked for ${resolved}).` };
   const realRoot = realPath(root) ?? root;
   if (!isInsideFolder(realRoot, real)) {
-    return { refused: `${what}: "${configured}" is a symbolic link to a file outside the workspace folder ${root}; ${WORKSPACE_RULE}. It was not read.` };
+    return {
+      refused: `${what}: "${configured}" is a symbolic link to a file outside the workspace folder ${root}; ${WORKSPACE_RULE}. It was not read.`,
+    };
   }
   let stat: fs.Stats;
   try {
@@ -89,7 +93,9 @@ export function checkWorkspaceFile(request: WorkspaceFileRequest): WorkspaceFile
   }
   if (!stat.isFile()) return { refused: `${what}: ${configured} is not a file.` };
   if (stat.size > maxBytes) {
-    return { refused: `${what}: ${configured} is ${formatBytes(stat.size)}; the limit is ${formatBytes(maxBytes)}.${request.whenTooLarge ? ` ${request.whenTooLarge}` : ''}` };
+    return {
+      refused: `${what}: ${configured} is ${formatBytes(stat.size)}; the limit is ${formatBytes(maxBytes)}.${request.whenTooLarge ? ` ${request.whenTooLarge}` : ''}`,
+    };
   }
   return { path: real, bytes: stat.size };
 }

@@ -88,7 +88,11 @@ export function analyze(text: string, options: AnalysisOptions): Analysis {
  * `treeSteps`: the syntax tree of `text` read elsewhere (the server's parse worker), rebuilt in slices; when absent
  * the text is parsed here.
  */
-export function* analysisSteps(text: string, options: AnalysisOptions, treeSteps?: Generator<void, SyntaxTree, void>): Generator<void, Analysis, void> {
+export function* analysisSteps(
+  text: string,
+  options: AnalysisOptions,
+  treeSteps?: Generator<void, SyntaxTree, void>,
+): Generator<void, Analysis, void> {
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   if (text.length > limit) {
     const tree: SyntaxTree = { format: options.format, text, root: null, errors: [], suppressions: new Map() };
@@ -106,8 +110,9 @@ export function* analysisSteps(text: string, options: AnalysisOptions, treeSteps
     const tree: SyntaxTree = { format: options.format, text, root: null, errors: [], suppressions: new Map() };
     return { tree, model: null, problems: [], schedule: undefined };
   }
-  const tree = yield* (treeSteps ?? parseTreeSteps(text, options.format));
-  const dialect = options.dialect === 'auto' ? detectDialect(tree, options.fileName ?? '') : options.dialect ?? 'optim';
+  const tree = yield* treeSteps ?? parseTreeSteps(text, options.format);
+  const dialect =
+    options.dialect === 'auto' ? detectDialect(tree, options.fileName ?? '') : (options.dialect ?? 'optim');
   if (dialect === null) return { tree, model: null, problems: [], schedule: undefined };
   yield;
   const model = buildModel(tree, dialect);
@@ -116,7 +121,9 @@ export function* analysisSteps(text: string, options: AnalysisOptions, treeSteps
   const schedule = evaluateForLint(model, problems);
   const context = createRuleContext(model, schedule, problems, normalizeTorchVersion(options.torchVersion));
   // OmegaConf (Hydra) and jsonargparse (Lightning CLI) read `2e-5` as a float, so the PyYAML trap does not apply to them.
-  const shared = dialectReadsYaml11(dialect, model) ? SHARED_RULES : SHARED_RULES.filter((rule) => rule !== yaml11Literals);
+  const shared = dialectReadsYaml11(dialect, model)
+    ? SHARED_RULES
+    : SHARED_RULES.filter((rule) => rule !== yaml11Literals);
   const rules = [...shared, ...(dialect === 'optim' ? NATIVE_LAYOUT_RULES : []), ...dialectRules(dialect)];
   for (const rule of rules) {
     yield;
@@ -125,7 +132,13 @@ export function* analysisSteps(text: string, options: AnalysisOptions, treeSteps
     } catch (error) {
       // A rule bug must not take the other rules (or the server) down; it shows up as a problem to report.
       const message = error instanceof Error ? error.message : String(error);
-      problems.push({ code: 'OL000', severity: 'error', message: `Internal error in a lint rule: ${message}`, start: 0, end: 0 });
+      problems.push({
+        code: 'OL000',
+        severity: 'error',
+        message: `Internal error in a lint rule: ${message}`,
+        start: 0,
+        end: 0,
+      });
     }
   }
   problems.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -138,7 +151,13 @@ function evaluateForLint(model: ConfigModel, problems: Problem[]): ScheduleFacts
     return computeSchedule(model, run !== undefined && run > LINT_SCHEDULE_STEPS ? { steps: LINT_SCHEDULE_STEPS } : {});
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    problems.push({ code: 'OL000', severity: 'error', message: `Internal error in the schedule engine: ${message}`, start: 0, end: 0 });
+    problems.push({
+      code: 'OL000',
+      severity: 'error',
+      message: `Internal error in the schedule engine: ${message}`,
+      start: 0,
+      end: 0,
+    });
     return undefined;
   }
 }

@@ -11,7 +11,9 @@ export function givenParams(block: { readonly params: ReadonlyMap<string, ParamV
 }
 
 /** `{type, params}` of a known optimizer, as the engines take it; null for a missing or unknown one. */
-export function optimizerConfigOf(block: OptimizerBlock | null | undefined): { type: string; params: Record<string, unknown> } | null {
+export function optimizerConfigOf(
+  block: OptimizerBlock | null | undefined,
+): { type: string; params: Record<string, unknown> } | null {
   return block?.entry ? { type: block.entry.name, params: givenParams(block) } : null;
 }
 

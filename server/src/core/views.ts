@@ -137,7 +137,16 @@ export interface SimulationRunView {
   readonly stoppedEarly?: string;
 }
 
-export const SIMULATION_VERDICTS = ['stable', 'unstable', 'diverged', 'growing', 'converged', 'oscillating', 'descending', 'drifting'] as const;
+export const SIMULATION_VERDICTS = [
+  'stable',
+  'unstable',
+  'diverged',
+  'growing',
+  'converged',
+  'oscillating',
+  'descending',
+  'drifting',
+] as const;
 export type SimulationVerdict = (typeof SIMULATION_VERDICTS)[number];
 
 /** What one run did, in one sentence; built by `runStatements` in the core. */
@@ -158,7 +167,11 @@ export interface SimulationView {
   readonly functionLabel: string;
   readonly dim: number;
   /** For 2-D functions: the sampled landscape for contours (row-major, `values[j * nx + i]` at (xs[i], ys[j])). */
-  readonly grid?: { readonly xs: readonly number[]; readonly ys: readonly number[]; readonly values: readonly (number | null)[] };
+  readonly grid?: {
+    readonly xs: readonly number[];
+    readonly ys: readonly number[];
+    readonly values: readonly (number | null)[];
+  };
   readonly minima: readonly (readonly number[])[];
   readonly runs: readonly SimulationRunView[];
   /**

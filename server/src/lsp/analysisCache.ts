@@ -1,7 +1,13 @@
 // Analyses each open document once per version, in slices for the diagnostics; every handler reads a finished snapshot.
 
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analysisSteps, DEFAULT_MAX_FILE_SIZE, isTurnedOffForFile, type Analysis, type AnalysisOptions } from '../core/analysis';
+import {
+  analysisSteps,
+  DEFAULT_MAX_FILE_SIZE,
+  isTurnedOffForFile,
+  type Analysis,
+  type AnalysisOptions,
+} from '../core/analysis';
 import { decodeTreeSteps } from '../core/syntax/treeCodec';
 import type { SourceFormat, SyntaxTree } from '../core/syntax/tree';
 import { ParseWorkerHost, type ParseJob } from './parseHost';
@@ -18,7 +24,9 @@ export function isNativeConfig(document: Pick<TextDocument, 'uri' | 'languageId'
 }
 
 export function formatOf(document: Pick<TextDocument, 'uri' | 'languageId'>): SourceFormat {
-  return /\.jsonc?$/i.test(document.uri) || document.languageId === 'json' || document.languageId === 'jsonc' ? 'json' : 'yaml';
+  return /\.jsonc?$/i.test(document.uri) || document.languageId === 'json' || document.languageId === 'jsonc'
+    ? 'json'
+    : 'yaml';
 }
 
 function documentPath(uri: string): string {
@@ -34,7 +42,10 @@ function matches(file: string, glob: string): boolean {
 }
 
 /** How a document is analysed: excluded, associated by glob, native by name or language, or detected by content. */
-export function chooseDialect(document: Pick<TextDocument, 'uri' | 'languageId'>, settings: ServerSettings): Dialect | 'auto' | null {
+export function chooseDialect(
+  document: Pick<TextDocument, 'uri' | 'languageId'>,
+  settings: ServerSettings,
+): Dialect | 'auto' | null {
   const file = documentPath(document.uri);
   if (settings.exclude.some((glob) => matches(file, glob))) return null;
   for (const [glob, dialect] of Object.entries(settings.associations)) if (matches(file, glob)) return dialect;
@@ -161,7 +172,12 @@ export class AnalysisCache {
       resolve = settle;
       reject = fail;
     });
-    const run: Running = { version: document.version, done, superseded: false, ...(parse ? { cancel: parse.cancel } : {}) };
+    const run: Running = {
+      version: document.version,
+      done,
+      superseded: false,
+      ...(parse ? { cancel: parse.cancel } : {}),
+    };
     this.running.set(document.uri, run);
     const stop = (): void => {
       if (this.running.get(version.uri) === run) this.running.delete(version.uri);
@@ -207,7 +223,10 @@ export class AnalysisCache {
         slice();
       };
       // A failed worker costs nothing but time: this version is then parsed here, in slices.
-      parse.result.then((encoded) => start(encoded ? decodeTreeSteps(encoded, plan.text) : undefined), () => start(undefined));
+      parse.result.then(
+        (encoded) => start(encoded ? decodeTreeSteps(encoded, plan.text) : undefined),
+        () => start(undefined),
+      );
     } else slice();
     return done;
   }
@@ -273,10 +292,17 @@ export class AnalysisCache {
   }
 
   private store(document: TextDocument, analysis: Analysis | null): void {
-    this.storeVersion({ uri: document.uri, languageId: document.languageId, version: document.version, text: document.getText() }, analysis);
+    this.storeVersion(
+      { uri: document.uri, languageId: document.languageId, version: document.version, text: document.getText() },
+      analysis,
+    );
   }
 
-  private storeVersion(version: Omit<Finished, 'analysis' | 'snapshot' | 'settled'>, analysis: Analysis | null, settled?: Finished['settled']): void {
+  private storeVersion(
+    version: Omit<Finished, 'analysis' | 'snapshot' | 'settled'>,
+    analysis: Analysis | null,
+    settled?: Finished['settled'],
+  ): void {
     const previous = this.finished.get(version.uri);
     // A slower, older analysis never replaces a newer one.
     if (previous && previous.version > version.version) return;

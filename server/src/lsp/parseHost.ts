@@ -34,7 +34,10 @@ export class ParseWorkerHost {
   private worker: Worker | null = null;
   private failures = 0;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (encoded: EncodedTree | undefined) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (encoded: EncodedTree | undefined) => void; reject: (error: Error) => void }
+  >();
   private readonly present: boolean;
 
   /** `script`: the bundled worker (`dist/parseWorker.js`), or a TypeScript file started through tsx (tests). */
@@ -69,8 +72,15 @@ export class ParseWorkerHost {
     if (this.worker) return this.worker;
     // A TypeScript worker (tests) is started through tsx's CommonJS hook, as the compute host does.
     const typescript = this.script.endsWith('.ts');
-    const entry = typescript ? `require('tsx/cjs/api').register(); require(${JSON.stringify(this.script)});` : this.script;
-    const worker = new Worker(entry, { eval: typescript, resourceLimits: { maxOldGenerationSizeMb: 1024 }, stdout: false, stderr: false });
+    const entry = typescript
+      ? `require('tsx/cjs/api').register(); require(${JSON.stringify(this.script)});`
+      : this.script;
+    const worker = new Worker(entry, {
+      eval: typescript,
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+      stdout: false,
+      stderr: false,
+    });
     worker.on('message', (reply: ParseReply) => {
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);

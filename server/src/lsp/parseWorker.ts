@@ -14,7 +14,10 @@ function parse(request: ParseRequest): { reply: ParseReply; transfer: ArrayBuffe
     const step = steps.next();
     if (step.done) {
       const encoded = encodeTree(step.value);
-      return { reply: { id: request.id, encoded }, transfer: [encoded.ints.buffer as ArrayBuffer, encoded.numbers.buffer as ArrayBuffer] };
+      return {
+        reply: { id: request.id, encoded },
+        transfer: [encoded.ints.buffer as ArrayBuffer, encoded.numbers.buffer as ArrayBuffer],
+      };
     }
   }
 }

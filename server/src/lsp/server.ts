@@ -3,7 +3,13 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { workspaceFolderOf } from '../compute/workspacePaths';
-import { DidChangeConfigurationNotification, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult } from 'vscode-languageserver';
+import {
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from './analysisCache';
 import type { ServerContext } from './context';
@@ -59,12 +65,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
-    const initializationOptions = params.initializationOptions as ({ settings?: unknown } & TrustInitializationOptions) | undefined;
+    const initializationOptions = params.initializationOptions as
+      ({ settings?: unknown } & TrustInitializationOptions) | undefined;
     const initial = initializationOptions?.settings;
     if (initial !== undefined) settings = readSettings(initial);
     // Absent (another LSP client, no Workspace Trust) means trusted; only an explicit false restricts.
     workspaceTrusted = initializationOptions?.workspaceTrusted !== false;
-    workspaceFolders = folderPaths(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []));
+    workspaceFolders = folderPaths(
+      params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []),
+    );
     canWatchFolders = params.capabilities.workspace?.workspaceFolders === true;
     return {
       capabilities: {
@@ -96,7 +105,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   async function refreshSettings(): Promise<void> {
     try {
-      const raw: unknown = canPullConfiguration ? await connection.workspace.getConfiguration('optimizerLens') : undefined;
+      const raw: unknown = canPullConfiguration
+        ? await connection.workspace.getConfiguration('optimizerLens')
+        : undefined;
       settings = readSettings(raw);
     } catch (error) {
       connection.console.warn(`Could not read settings: ${error instanceof Error ? error.message : String(error)}`);

@@ -26,7 +26,17 @@ export interface ServerSettings {
   readonly pythonInterpreter: string;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { severity: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, diagnosticsDelay: 150, computeBackend: undefined, detectDialects: true, associations: {}, exclude: [], pythonInterpreter: '', torchVersion: LATEST_TORCH_VERSION };
+export const DEFAULT_SETTINGS: ServerSettings = {
+  severity: {},
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  diagnosticsDelay: 150,
+  computeBackend: undefined,
+  detectDialects: true,
+  associations: {},
+  exclude: [],
+  pythonInterpreter: '',
+  torchVersion: LATEST_TORCH_VERSION,
+};
 
 /** JSON-Schema fragments for package.json `contributes.configuration.properties`, keyed by the full setting name. */
 export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
@@ -34,7 +44,8 @@ export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<stri
     type: 'object',
     default: {},
     additionalProperties: { type: 'string', enum: ['error', 'warning', 'info', 'hint', 'off'] },
-    markdownDescription: 'Severity per diagnostic code, e.g. `{"OL208": "off", "OL207": "error"}`. Codes are listed in docs/rules.md.',
+    markdownDescription:
+      'Severity per diagnostic code, e.g. `{"OL208": "off", "OL207": "error"}`. Codes are listed in docs/rules.md.',
   },
   'optimizerLens.maxFileSize': {
     type: 'number',
@@ -52,36 +63,42 @@ export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<stri
     type: 'string',
     enum: ['auto', ...BACKEND_ORDER],
     default: 'auto',
-    markdownDescription: 'The compute backend for range tests: `auto` tries `tfjs-node-gpu` (CUDA), `tfjs-node`, `webgpu`, `onnxruntime` (ONNX Runtime on the CPU; the built-in MLP tasks), `wasm`, then `cpu`, and every result says which one ran. A backend picked here is tried first; if it cannot load or cannot run the task, the result says why and which one ran instead.',
+    markdownDescription:
+      'The compute backend for range tests: `auto` tries `tfjs-node-gpu` (CUDA), `tfjs-node`, `webgpu`, `onnxruntime` (ONNX Runtime on the CPU; the built-in MLP tasks), `wasm`, then `cpu`, and every result says which one ran. A backend picked here is tried first; if it cannot load or cannot run the task, the result says why and which one ran instead.',
   },
   'optimizerLens.files.detectDialects': {
     type: 'boolean',
     default: true,
-    markdownDescription: 'Recognise DeepSpeed, Lightning CLI, Hugging Face TrainingArguments and Hydra configs among YAML and JSON files by their content, and analyse them in place. Files that are not optimizer configs get nothing.',
+    markdownDescription:
+      'Recognise DeepSpeed, Lightning CLI, Hugging Face TrainingArguments and Hydra configs among YAML and JSON files by their content, and analyse them in place. Files that are not optimizer configs get nothing.',
   },
   'optimizerLens.files.associations': {
     type: 'object',
     default: {},
     additionalProperties: { type: 'string', enum: [...DIALECTS] },
-    markdownDescription: 'Glob to dialect, for files that detection misses, e.g. `{"**/configs/ds_*.json": "deepspeed"}`.',
+    markdownDescription:
+      'Glob to dialect, for files that detection misses, e.g. `{"**/configs/ds_*.json": "deepspeed"}`.',
   },
   'optimizerLens.files.exclude': {
     type: 'array',
     default: [],
     items: { type: 'string' },
-    markdownDescription: 'Globs of files Optimizer Lens never analyses. A single file can also opt out with a `# optlens-disable-file` comment near its top.',
+    markdownDescription:
+      'Globs of files Optimizer Lens never analyses. A single file can also opt out with a `# optlens-disable-file` comment near its top.',
   },
   'optimizerLens.python.interpreter': {
     type: 'string',
     default: '',
     scope: 'machine-overridable',
-    markdownDescription: 'The Python interpreter that runs the LR range test on your own PyTorch model (`range_test: {task: pytorch}` and Lightning CLI files), e.g. `${workspaceFolder}/.venv/bin/python`. Empty: the active environment of the Python extension when it is installed, else `python3` on the PATH. Only used in a trusted workspace.',
+    markdownDescription:
+      'The Python interpreter that runs the LR range test on your own PyTorch model (`range_test: {task: pytorch}` and Lightning CLI files), e.g. `${workspaceFolder}/.venv/bin/python`. Empty: the active environment of the Python extension when it is installed, else `python3` on the PATH. Only used in a trusted workspace.',
   },
   'optimizerLens.torchVersion': {
     type: 'string',
     enum: [...TORCH_VERSIONS],
     default: LATEST_TORCH_VERSION,
-    markdownDescription: 'The PyTorch release your configs run on. A `torch.optim` keyword or class newer than it (e.g. `fused` on AdamW before 2.0, `Adafactor` before 2.5), or one removed before it (the schedulers\' `verbose`, removed in 2.7), is reported (OL108) with the release that added or removed it.',
+    markdownDescription:
+      "The PyTorch release your configs run on. A `torch.optim` keyword or class newer than it (e.g. `fused` on AdamW before 2.0, `Adafactor` before 2.5), or one removed before it (the schedulers' `verbose`, removed in 2.7), is reported (OL108) with the release that added or removed it.",
   },
   'optimizerLens.trace.server': {
     type: 'string',
@@ -103,12 +120,19 @@ export function readSettings(raw: unknown): ServerSettings {
       if (typeof value === 'string' && SEVERITIES.has(value)) severity[code] = value as Severity | 'off';
     }
   }
-  const maxFileSize = typeof record.maxFileSize === 'number' && record.maxFileSize > 0 ? record.maxFileSize : DEFAULT_SETTINGS.maxFileSize;
-  const diagnosticsDelay = typeof record.diagnosticsDelay === 'number' && record.diagnosticsDelay >= 0 ? record.diagnosticsDelay : DEFAULT_SETTINGS.diagnosticsDelay;
+  const maxFileSize =
+    typeof record.maxFileSize === 'number' && record.maxFileSize > 0
+      ? record.maxFileSize
+      : DEFAULT_SETTINGS.maxFileSize;
+  const diagnosticsDelay =
+    typeof record.diagnosticsDelay === 'number' && record.diagnosticsDelay >= 0
+      ? record.diagnosticsDelay
+      : DEFAULT_SETTINGS.diagnosticsDelay;
   const compute = record.compute as { backend?: unknown } | undefined;
   const computeBackend = backendNamed(compute?.backend);
   const files = (record.files ?? {}) as { detectDialects?: unknown; associations?: unknown; exclude?: unknown };
-  const detectDialects = typeof files.detectDialects === 'boolean' ? files.detectDialects : DEFAULT_SETTINGS.detectDialects;
+  const detectDialects =
+    typeof files.detectDialects === 'boolean' ? files.detectDialects : DEFAULT_SETTINGS.detectDialects;
   const associations: Record<string, Dialect> = {};
   if (files.associations && typeof files.associations === 'object') {
     for (const [glob, dialect] of Object.entries(files.associations as Record<string, unknown>)) {
@@ -116,9 +140,24 @@ export function readSettings(raw: unknown): ServerSettings {
       if (known) associations[glob] = known;
     }
   }
-  const exclude = Array.isArray(files.exclude) ? files.exclude.filter((glob): glob is string => typeof glob === 'string') : [];
+  const exclude = Array.isArray(files.exclude)
+    ? files.exclude.filter((glob): glob is string => typeof glob === 'string')
+    : [];
   const python = record.python as { interpreter?: unknown } | undefined;
   const pythonInterpreter = typeof python?.interpreter === 'string' ? python.interpreter.trim() : '';
-  const torchVersion = typeof record.torchVersion === 'string' && TORCH_VERSIONS.includes(normalizeTorchVersion(record.torchVersion)) ? normalizeTorchVersion(record.torchVersion) : DEFAULT_SETTINGS.torchVersion;
-  return { severity, maxFileSize, diagnosticsDelay, computeBackend, detectDialects, associations, exclude, pythonInterpreter, torchVersion };
+  const torchVersion =
+    typeof record.torchVersion === 'string' && TORCH_VERSIONS.includes(normalizeTorchVersion(record.torchVersion))
+      ? normalizeTorchVersion(record.torchVersion)
+      : DEFAULT_SETTINGS.torchVersion;
+  return {
+    severity,
+    maxFileSize,
+    diagnosticsDelay,
+    computeBackend,
+    detectDialects,
+    associations,
+    exclude,
+    pythonInterpreter,
+    torchVersion,
+  };
 }

@@ -9,10 +9,12 @@ import type { OptimizerLensApi } from '../../../client/src/extension';
 import type { TestApi } from '../runner';
 import { codesOf, EXTENSION_ID, waitForDiagnostics, writeWorkspaceFile } from './helpers';
 
-const PACKAGE_JSON = '{\n  "name": "web-app",\n  "description": "A learning_rate slider and an optimizer demo",\n  "scripts": {"build": "tsc"}\n}\n';
+const PACKAGE_JSON =
+  '{\n  "name": "web-app",\n  "description": "A learning_rate slider and an optimizer demo",\n  "scripts": {"build": "tsc"}\n}\n';
 const COMPOSE_YAML = 'services:\n  web:\n    image: nginx\n';
 /** A DeepSpeed config under a name the manifest does not list: recognised by its content. */
-const DEEPSPEED = '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "Adam", "params": {"lr": 1e-4, "weight_decay": 0.01, "adam_w_mode": false}},\n  "train_step_batch_size": 4\n}\n';
+const DEEPSPEED =
+  '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "Adam", "params": {"lr": 1e-4, "weight_decay": 0.01, "adam_w_mode": false}},\n  "train_step_batch_size": 4\n}\n';
 
 export function activationSuite({ suite, test }: TestApi): void {
   suite('activation', () => {
@@ -22,22 +24,35 @@ export function activationSuite({ suite, test }: TestApi): void {
     test('in a workspace without configs, activation is cheap and the language server is not started', async () => {
       const extension = vscode.extensions.getExtension<OptimizerLensApi>(EXTENSION_ID);
       assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-      const open = vscode.workspace.textDocuments.map((document) => `${document.uri.toString()} (${document.languageId})`);
-      assert.ok(!open.some((entry) => /\.optim\.|ds_config|deepspeed/.test(entry)), `a config is open before the suite starts: ${open.join(', ')}`);
+      const open = vscode.workspace.textDocuments.map(
+        (document) => `${document.uri.toString()} (${document.languageId})`,
+      );
+      assert.ok(
+        !open.some((entry) => /\.optim\.|ds_config|deepspeed/.test(entry)),
+        `a config is open before the suite starts: ${open.join(', ')}`,
+      );
       // Current VS Code creates a JSON model at startup in every window, so onLanguage:json has usually fired already;
       // the cost that matters is then what activate() did, and that it left the server alone.
       figures.activeAtSuiteStart = String(extension.isActive);
       const started = performance.now();
       api = await extension.activate();
-      if (figures.activeAtSuiteStart === 'false') figures.activateWithModuleLoadMs = Math.round((performance.now() - started) * 10) / 10;
+      if (figures.activeAtSuiteStart === 'false')
+        figures.activateWithModuleLoadMs = Math.round((performance.now() - started) * 10) / 10;
       figures.activateBodyMs = Math.round(api.activationMs * 10) / 10;
-      assert.equal(api.serverStartReason(), undefined, `the server started although no config is open: ${api.serverStartReason()}`);
+      assert.equal(
+        api.serverStartReason(),
+        undefined,
+        `the server started although no config is open: ${api.serverStartReason()}`,
+      );
       assert.equal(api.isServerRunning(), false);
     });
 
     test('opening an unrelated package.json and a YAML file does not start the server', async () => {
       assert.ok(api, 'activation failed');
-      for (const [name, content] of [['package.json', PACKAGE_JSON], ['compose.yaml', COMPOSE_YAML]] as const) {
+      for (const [name, content] of [
+        ['package.json', PACKAGE_JSON],
+        ['compose.yaml', COMPOSE_YAML],
+      ] as const) {
         const document = await vscode.workspace.openTextDocument(await writeWorkspaceFile(name, content));
         await vscode.window.showTextDocument(document);
       }

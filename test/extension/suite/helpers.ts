@@ -10,7 +10,10 @@ export const EVENT_TIMEOUT_MS = 30_000;
 
 export function workspaceFolder(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new Error('The extension tests need a workspace folder: launch VS Code with a folder (code-server ?folder=, test-electron launchArgs).');
+  if (!folder)
+    throw new Error(
+      'The extension tests need a workspace folder: launch VS Code with a folder (code-server ?folder=, test-electron launchArgs).',
+    );
   return folder.uri;
 }
 
@@ -29,14 +32,22 @@ export function diagnosticCode(diagnostic: vscode.Diagnostic): string | undefine
 }
 
 export function codesOf(diagnostics: readonly vscode.Diagnostic[]): string[] {
-  return diagnostics.map(diagnosticCode).filter((code): code is string => code !== undefined).sort();
+  return diagnostics
+    .map(diagnosticCode)
+    .filter((code): code is string => code !== undefined)
+    .sort();
 }
 
 /**
  * Resolves with the document's diagnostics as soon as `accept` holds for them: checks the current ones, then every
  * `onDidChangeDiagnostics` for this URI. Rejects after `timeoutMs` with what was there, so a failure says what it saw.
  */
-export function waitForDiagnostics(uri: vscode.Uri, accept: (diagnostics: readonly vscode.Diagnostic[]) => boolean, what: string, timeoutMs = EVENT_TIMEOUT_MS): Promise<vscode.Diagnostic[]> {
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (diagnostics: readonly vscode.Diagnostic[]) => boolean,
+  what: string,
+  timeoutMs = EVENT_TIMEOUT_MS,
+): Promise<vscode.Diagnostic[]> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
       const diagnostics = vscode.languages.getDiagnostics(uri);
@@ -50,8 +61,12 @@ export function waitForDiagnostics(uri: vscode.Uri, accept: (diagnostics: readon
     });
     const timer = setTimeout(() => {
       finish();
-      const seen = vscode.languages.getDiagnostics(uri).map((diagnostic) => `${diagnosticCode(diagnostic) ?? '?'} ${diagnostic.message}`);
-      reject(new Error(`waited ${timeoutMs} ms for ${what} on ${uri.path}; diagnostics there: ${JSON.stringify(seen)}`));
+      const seen = vscode.languages
+        .getDiagnostics(uri)
+        .map((diagnostic) => `${diagnosticCode(diagnostic) ?? '?'} ${diagnostic.message}`);
+      reject(
+        new Error(`waited ${timeoutMs} ms for ${what} on ${uri.path}; diagnostics there: ${JSON.stringify(seen)}`),
+      );
     }, timeoutMs);
     const finish = (): void => {
       clearTimeout(timer);

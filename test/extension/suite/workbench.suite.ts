@@ -6,9 +6,14 @@ import type { TestApi } from '../runner';
 import { codesOf, diagnosticCode, waitForDiagnostics, writeWorkspaceFile } from './helpers';
 
 /** DeepSpeed's Adam with adam_w_mode off and weight decay (OL207), plus a misspelt batch-size key (OL301). */
-const DS_CONFIG = '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "Adam", "params": {"lr": 1e-4, "weight_decay": 0.01, "adam_w_mode": false}},\n  "train_step_batch_size": 4\n}\n';
+const DS_CONFIG =
+  '{\n  "train_batch_size": 32,\n  "optimizer": {"type": "Adam", "params": {"lr": 1e-4, "weight_decay": 0.01, "adam_w_mode": false}},\n  "train_step_batch_size": 4\n}\n';
 
-const CONTRIBUTED_COMMANDS = ['optimizerLens.showSchedule', 'optimizerLens.runRangeTest', 'optimizerLens.showComputeBackends'];
+const CONTRIBUTED_COMMANDS = [
+  'optimizerLens.showSchedule',
+  'optimizerLens.runRangeTest',
+  'optimizerLens.showComputeBackends',
+];
 
 export function workbenchSuite({ suite, test }: TestApi): void {
   suite('workbench', () => {
@@ -23,7 +28,11 @@ export function workbenchSuite({ suite, test }: TestApi): void {
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(document);
       assert.equal(document.languageId, 'json');
-      const diagnostics = await waitForDiagnostics(uri, (all) => codesOf(all).includes('OL301') && codesOf(all).includes('OL207'), 'OL301 and OL207');
+      const diagnostics = await waitForDiagnostics(
+        uri,
+        (all) => codesOf(all).includes('OL301') && codesOf(all).includes('OL207'),
+        'OL301 and OL207',
+      );
       const unknownKey = diagnostics.find((diagnostic) => diagnosticCode(diagnostic) === 'OL301')!;
       assert.equal(document.getText(unknownKey.range), '"train_step_batch_size"');
     });

@@ -3,7 +3,11 @@
 import type { ExportFormat } from '../protocol';
 
 /** Creates an element with a class and appends it to `parent`. */
-export function make<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, parent: HTMLElement): HTMLElementTagNameMap[K] {
+export function make<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  parent: HTMLElement,
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   element.className = className;
   parent.appendChild(element);
@@ -11,7 +15,12 @@ export function make<K extends keyof HTMLElementTagNameMap>(tag: K, className: s
 }
 
 /** A real <button> (keyboard accessible) with a visible label and a description for the tooltip. */
-export function button(parent: HTMLElement, label: string, description: string, onClick: () => void): HTMLButtonElement {
+export function button(
+  parent: HTMLElement,
+  label: string,
+  description: string,
+  onClick: () => void,
+): HTMLButtonElement {
   const element = make('button', 'control', parent);
   element.type = 'button';
   element.textContent = label;
@@ -43,5 +52,9 @@ export function exportButtons(
 /** The status line after an export: saved where, cancelled, or failed and why. */
 export function exportResultText(format: ExportFormat, savedTo: string | null, error: string | undefined): string {
   const name = format.toUpperCase();
-  return error !== undefined ? `${name} export failed: ${error}` : savedTo === null ? `${name} export cancelled.` : `Saved ${name} to ${savedTo}.`;
+  return error !== undefined
+    ? `${name} export failed: ${error}`
+    : savedTo === null
+      ? `${name} export cancelled.`
+      : `Saved ${name} to ${savedTo}.`;
 }

@@ -84,14 +84,22 @@ export function lineChartSpec(input: LineChartSvgInput): LinePlotSpec {
       ...(series.opacity !== undefined ? { opacity: series.opacity } : {}),
       ...(series.dashed ? { dashed: true } : {}),
     })),
-    markers: input.markers.map((marker) => ({ x: marker.x, label: marker.label, color: marker.color, dashed: marker.dashed })),
+    markers: input.markers.map((marker) => ({
+      x: marker.x,
+      label: marker.label,
+      color: marker.color,
+      dashed: marker.dashed,
+    })),
     xDomain: { min: input.x.min, max: input.x.max },
     yDomain: { min: input.y.min, max: input.y.max },
     width: input.width,
     height: input.height,
     ...(input.xTickCount !== undefined ? { xTickCount: input.xTickCount } : {}),
     ...(input.yTickCount !== undefined ? { yTickCount: input.yTickCount } : {}),
-    theme: scenePlotTheme(input.theme, input.series.map((series) => series.color)),
+    theme: scenePlotTheme(
+      input.theme,
+      input.series.map((series) => series.color),
+    ),
   };
 }
 
@@ -133,6 +141,9 @@ export function exportBaseNameOf(uri: string, suffix: string): string {
   } catch {
     // A malformed escape keeps the raw text.
   }
-  const cleaned = lastSegment.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
+  const cleaned = lastSegment
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return `${cleaned.length > 0 ? cleaned : 'optimizer'}.${suffix}`;
 }

@@ -38,11 +38,27 @@ export function positionTicks(min: number, max: number, log: boolean, target: nu
  * the enclosing decades, linear ones with 3 % headroom and nice ends, from zero when `zeroFloor` and nothing is
  * negative.
  */
-export function valueScale(dataMin: number | null, dataMax: number | null, log: boolean, target: number, zeroFloor = false): { scale: AxisScale; domain: { min: number; max: number } } {
+export function valueScale(
+  dataMin: number | null,
+  dataMax: number | null,
+  log: boolean,
+  target: number,
+  zeroFloor = false,
+): { scale: AxisScale; domain: { min: number; max: number } } {
   if (log) {
     // Within what float64 can place on a log axis (uPlot's own log splits stop working beyond 1e±16; ours do not).
-    const low = Math.max(1e-300, dataMin !== null && dataMin > 0 && Number.isFinite(dataMin) ? dataMin : dataMax !== null && dataMax > 0 && Number.isFinite(dataMax) ? dataMax : 0.1);
-    const high = Math.min(1e300, Math.max(low, dataMax !== null && dataMax > 0 && Number.isFinite(dataMax) ? dataMax : low));
+    const low = Math.max(
+      1e-300,
+      dataMin !== null && dataMin > 0 && Number.isFinite(dataMin)
+        ? dataMin
+        : dataMax !== null && dataMax > 0 && Number.isFinite(dataMax)
+          ? dataMax
+          : 0.1,
+    );
+    const high = Math.min(
+      1e300,
+      Math.max(low, dataMax !== null && dataMax > 0 && Number.isFinite(dataMax) ? dataMax : low),
+    );
     return { scale: logScale(low, high, target), domain: { min: low, max: high } };
   }
   let low = dataMin !== null && Number.isFinite(dataMin) ? dataMin : 0;
@@ -104,7 +120,10 @@ export function liveAxis(options: LiveAxisOptions): LiveAxis {
     const target = tickTarget(plotLength(chart, options.direction, options.initialLength()), options.direction);
     const fixed = options.extent?.();
     const { scale, domain } = fixed
-      ? { scale: options.log ? logScale(fixed.min, fixed.max, target) : linearScale(fixed.min, fixed.max, target), domain: fixed }
+      ? {
+          scale: options.log ? logScale(fixed.min, fixed.max, target) : linearScale(fixed.min, fixed.max, target),
+          domain: fixed,
+        }
       : valueScale(dataMin, dataMax, options.log, target, options.zeroFloor === true);
     ranged = { scale, domain, target };
     return [scale.min, scale.max];

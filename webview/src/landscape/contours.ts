@@ -45,7 +45,10 @@ export function levelScale(values: readonly (number | null)[], count = 14): Leve
   if (range === null) return null;
   const { min, max } = range;
   if (max <= min) return { logarithmic: false, min, max, offset: 0, levels: [min] };
-  const heights = values.filter((value): value is number => value !== null && Number.isFinite(value)).map((value) => value - min).sort((a, b) => a - b);
+  const heights = values
+    .filter((value): value is number => value !== null && Number.isFinite(value))
+    .map((value) => value - min)
+    .sort((a, b) => a - b);
   const lowerDecile = heights[Math.floor(heights.length * 0.1)] ?? 0;
   const offset = Math.max((max - min) * 1e-6, lowerDecile * 1e-2, Number.MIN_VALUE);
   const logarithmic = Math.log10((max - min + offset) / Math.max(lowerDecile, offset)) > decadesForLogLevels;
@@ -53,7 +56,8 @@ export function levelScale(values: readonly (number | null)[], count = 14): Leve
   if (logarithmic) {
     const low = Math.log10(Math.max(lowerDecile * 0.05, offset));
     const high = Math.log10(max - min + offset);
-    for (let index = 1; index <= count; index++) levels.push(min + Math.pow(10, low + ((high - low) * index) / (count + 1)) - offset);
+    for (let index = 1; index <= count; index++)
+      levels.push(min + Math.pow(10, low + ((high - low) * index) / (count + 1)) - offset);
   } else {
     for (let index = 1; index <= count; index++) levels.push(min + ((max - min) * index) / (count + 1));
   }
@@ -158,7 +162,11 @@ export function marchingSquares(grid: SampledGrid, level: number): number[] {
 /** A colour `fraction` of the way from `from` to `to`, both `[r, g, b]` in 0..255. */
 export function mixRgb(from: readonly number[], to: readonly number[], fraction: number): [number, number, number] {
   const t = clamp01(fraction);
-  return [0, 1, 2].map((index) => Math.round(from[index]! + (to[index]! - from[index]!) * t)) as [number, number, number];
+  return [0, 1, 2].map((index) => Math.round(from[index]! + (to[index]! - from[index]!) * t)) as [
+    number,
+    number,
+    number,
+  ];
 }
 
 /** `[r, g, b]` of any CSS colour the canvas understands (alpha ignored). */
@@ -167,7 +175,11 @@ export function parseRgb(color: string, scratch: CanvasRenderingContext2D): [num
   scratch.fillStyle = color;
   const normalized = scratch.fillStyle;
   if (normalized.startsWith('#') && normalized.length === 7) {
-    return [1, 3, 5].map((start) => Number.parseInt(normalized.slice(start, start + 2), 16)) as [number, number, number];
+    return [1, 3, 5].map((start) => Number.parseInt(normalized.slice(start, start + 2), 16)) as [
+      number,
+      number,
+      number,
+    ];
   }
   const match = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/.exec(normalized);
   return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [128, 128, 128];

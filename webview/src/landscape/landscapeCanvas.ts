@@ -21,7 +21,12 @@ function fontOf(theme: PlotTheme, factor: number): { px: number; css: string } {
 }
 
 /** Background, shading, contour lines, minima, frame, ticks and axis names: what does not move with the scrubber. */
-export function drawMapBase(context: CanvasRenderingContext2D, scene: MapScene, size: { width: number; height: number }, style: CanvasStyle): void {
+export function drawMapBase(
+  context: CanvasRenderingContext2D,
+  scene: MapScene,
+  size: { width: number; height: number },
+  style: CanvasStyle,
+): void {
   const { theme, scratch, pixelRatio } = style;
   const { frame } = scene;
   context.save();
@@ -58,7 +63,13 @@ export function drawMapBase(context: CanvasRenderingContext2D, scene: MapScene, 
     const cellWidth = frame.width / Math.max(1, shading.columns - 1);
     const cellHeight = frame.height / Math.max(1, shading.rows - 1);
     context.imageSmoothingEnabled = true;
-    context.drawImage(image, frame.left - cellWidth / 2, frame.top - cellHeight / 2, frame.width + cellWidth, frame.height + cellHeight);
+    context.drawImage(
+      image,
+      frame.left - cellWidth / 2,
+      frame.top - cellHeight / 2,
+      frame.width + cellWidth,
+      frame.height + cellHeight,
+    );
   }
   const highContrast = theme.kind.startsWith('high-contrast');
   context.strokeStyle = withAlpha(theme.foreground, highContrast ? 0.55 : 0.28, scratch);
@@ -119,7 +130,13 @@ export function drawMapBase(context: CanvasRenderingContext2D, scene: MapScene, 
 }
 
 /** Each run: its whole path faint, the part up to `step` strong, start and end marks, then the current points. */
-export function drawMapPaths(context: CanvasRenderingContext2D, scene: MapScene, step: number, current: readonly (PixelPoint | null)[], style: CanvasStyle): void {
+export function drawMapPaths(
+  context: CanvasRenderingContext2D,
+  scene: MapScene,
+  step: number,
+  current: readonly (PixelPoint | null)[],
+  style: CanvasStyle,
+): void {
   const { theme, scratch, pixelRatio, runColors } = style;
   const { frame } = scene;
   context.save();
@@ -210,7 +227,9 @@ export function drawHeatmapScene(
     context.fillStyle = `rgb(${red}, ${green}, ${blue})`;
     context.fillRect(cell.x, cell.y, cell.width + 0.5, cell.height + 0.5);
   }
-  const best = scene.best ? scene.cells.find((cell) => cell.row === scene.best!.row && cell.column === scene.best!.column) : undefined;
+  const best = scene.best
+    ? scene.cells.find((cell) => cell.row === scene.best!.row && cell.column === scene.best!.column)
+    : undefined;
   if (best) {
     context.strokeStyle = theme.foreground;
     context.lineWidth = 2;
@@ -237,7 +256,12 @@ export function drawHeatmapScene(
   for (let offset = 0; offset < steps; offset++) {
     const [red, green, blue] = mixRgb(background, accent, 0.1 + (offset / steps) * 0.85);
     context.fillStyle = `rgb(${red}, ${green}, ${blue})`;
-    context.fillRect(barX, frame.top + (offset * frame.height) / steps, barWidth, frame.height / steps + 0.5 / pixelRatio);
+    context.fillRect(
+      barX,
+      frame.top + (offset * frame.height) / steps,
+      barWidth,
+      frame.height / steps + 0.5 / pixelRatio,
+    );
   }
   if (scene.range) {
     context.fillStyle = theme.foreground;

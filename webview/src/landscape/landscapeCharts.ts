@@ -48,14 +48,27 @@ export function landscapePlot(input: LandscapePlotInput): { plot: LandscapePlot;
   const font = `${Math.max(10, Math.round(theme.fontSizePx * 0.8))}px ${theme.fontFamily}`;
   const gridColor = withAlpha(theme.gridLines, theme.kind.startsWith('high-contrast') ? 0.6 : 0.25, input.scratch);
   const xAxisSize = Math.ceil(theme.fontSizePx + 10);
-  const xAxis = liveAxis({ direction: 'x', log: false, kind: 'position', initialLength: () => input.width - yAxisSize - 16 });
-  const yAxis = liveAxis({ direction: 'y', log: true, kind: 'value', initialLength: () => input.height - xAxisSize - 10 });
+  const xAxis = liveAxis({
+    direction: 'x',
+    log: false,
+    kind: 'position',
+    initialLength: () => input.width - yAxisSize - 16,
+  });
+  const yAxis = liveAxis({
+    direction: 'y',
+    log: true,
+    kind: 'value',
+    initialLength: () => input.height - xAxisSize - 10,
+  });
   const options: uPlot.Options = {
     width: input.width,
     height: input.height,
     legend: { show: false },
     padding: [10, 12, 0, 4],
-    scales: { x: { time: false, range: () => [0, Math.max(1, input.lastStep)] }, y: { distr: 3, log: 10, range: yAxis.range } },
+    scales: {
+      x: { time: false, range: () => [0, Math.max(1, input.lastStep)] },
+      y: { distr: 3, log: 10, range: yAxis.range },
+    },
     axes: [
       {
         stroke: theme.foreground,
@@ -83,16 +96,14 @@ export function landscapePlot(input: LandscapePlotInput): { plot: LandscapePlot;
     ],
     series: [
       { label: 'step' },
-      ...input.series.map(
-        (item): uPlot.Series => ({
-          label: item.label,
-          stroke: item.color,
-          width: theme.lineWidth,
-          ...(item.dashed ? { dash: [5 * pixelRatio, 3 * pixelRatio] } : {}),
-          points: { show: false },
-          spanGaps: false,
-        }),
-      ),
+      ...input.series.map((item): uPlot.Series => ({
+        label: item.label,
+        stroke: item.color,
+        width: theme.lineWidth,
+        ...(item.dashed ? { dash: [5 * pixelRatio, 3 * pixelRatio] } : {}),
+        points: { show: false },
+        spanGaps: false,
+      })),
     ],
     cursor: { drag: { x: false, y: false }, points: { show: false }, y: false },
     hooks: { draw: [(chart) => drawStepLine(chart, theme, input.step(), input.limits, pixelRatio)] },
@@ -101,7 +112,13 @@ export function landscapePlot(input: LandscapePlotInput): { plot: LandscapePlot;
 }
 
 /** The scrubber step as a vertical line, and each proven lr limit (2/λmax, ...) as a dashed horizontal one. */
-function drawStepLine(chart: uPlot, theme: PlotTheme, step: number, limits: readonly LimitLine[], pixelRatio: number): void {
+function drawStepLine(
+  chart: uPlot,
+  theme: PlotTheme,
+  step: number,
+  limits: readonly LimitLine[],
+  pixelRatio: number,
+): void {
   const { left, top, width, height } = chart.bbox;
   const context = chart.ctx;
   context.save();
@@ -139,7 +156,14 @@ function drawStepLine(chart: uPlot, theme: PlotTheme, step: number, limits: read
  * The plot as the SVG export's line chart: the same steps, series and, through the axes' last choices, the same
  * tick targets and value extent, so that the exported axes carry the live plot's ticks and labels.
  */
-export function plotSvgInput(plot: LandscapePlot, data: uPlot.AlignedData, lastStep: number, step: number, theme: PlotTheme, size: { width: number; height: number }): LineChartSvgInput {
+export function plotSvgInput(
+  plot: LandscapePlot,
+  data: uPlot.AlignedData,
+  lastStep: number,
+  step: number,
+  theme: PlotTheme,
+  size: { width: number; height: number },
+): LineChartSvgInput {
   const xs = data[0] as number[];
   const xChoice = plot.xAxis.choice();
   const yChoice = plot.yAxis.choice();
@@ -151,7 +175,14 @@ export function plotSvgInput(plot: LandscapePlot, data: uPlot.AlignedData, lastS
     theme,
     x: { label: 'step', log: false, min: 0, max: Math.max(1, lastStep) },
     y: { label: plot.title, log: true, min: domain.min, max: domain.max },
-    series: plot.series.map((item, index) => ({ label: item.label, xs, ys: data[index + 1] as (number | null)[], color: item.color, width: theme.lineWidth, dashed: item.dashed })),
+    series: plot.series.map((item, index) => ({
+      label: item.label,
+      xs,
+      ys: data[index + 1] as (number | null)[],
+      color: item.color,
+      width: theme.lineWidth,
+      dashed: item.dashed,
+    })),
     markers: [{ x: step, label: `step ${step}`, color: theme.mutedForeground, dashed: true }],
     ...(xChoice ? { xTickCount: xChoice.target } : {}),
     ...(yChoice ? { yTickCount: yChoice.target } : {}),

@@ -42,7 +42,8 @@ export function stepSizeSeries(view: SimulationSnapshot): StepSizeSeries[] {
     const sizes = run.stepSize;
     if (!sizes || sizes.length === 0) return;
     const coordinates = sizes.reduce((most, row) => Math.max(most, row.length), 0);
-    const finite = (value: number | null | undefined): value is number => value !== null && value !== undefined && Number.isFinite(value);
+    const finite = (value: number | null | undefined): value is number =>
+      value !== null && value !== undefined && Number.isFinite(value);
     if (coordinates <= mostCoordinatesPlottedSeparately) {
       for (let coordinate = 0; coordinate < coordinates; coordinate++) {
         series.push({
@@ -103,13 +104,21 @@ export function simulationCsv(view: SimulationSnapshot): string {
     const heatmap = view.heatmap;
     const rows = [[heatmap.xLabel, heatmap.yLabel, heatmap.metric].map(csvText).join(',')];
     heatmap.ys.forEach((y, row) => {
-      heatmap.xs.forEach((x, column) => rows.push([csvNumber(x), csvNumber(y), csvNumber(heatmap.values[row * heatmap.xs.length + column])].join(',')));
+      heatmap.xs.forEach((x, column) =>
+        rows.push([csvNumber(x), csvNumber(y), csvNumber(heatmap.values[row * heatmap.xs.length + column])].join(',')),
+      );
     });
     return rows.join('\n') + '\n';
   }
   const coordinates = Array.from({ length: view.dim }, (_unused, index) => coordinateName(view.dim, index));
   const withStepSize = view.runs.some((run) => run.stepSize !== undefined);
-  const header = ['run', 'step', 'loss', ...coordinates, ...(withStepSize ? coordinates.map((name) => `step_size_${name}`) : [])];
+  const header = [
+    'run',
+    'step',
+    'loss',
+    ...coordinates,
+    ...(withStepSize ? coordinates.map((name) => `step_size_${name}`) : []),
+  ];
   const rows = [header.join(',')];
   for (const run of view.runs) {
     const steps = Math.max(run.x.length, run.loss.length);
@@ -117,7 +126,12 @@ export function simulationCsv(view: SimulationSnapshot): string {
       const point = run.x[step] ?? [];
       // Step sizes belong to updates: the row of step k carries update k (the one that produced x[k]).
       const sizes = step > 0 ? (run.stepSize?.[step - 1] ?? []) : [];
-      const cells = [csvText(run.label), String(step), csvNumber(run.loss[step]), ...coordinates.map((_name, index) => csvNumber(point[index]))];
+      const cells = [
+        csvText(run.label),
+        String(step),
+        csvNumber(run.loss[step]),
+        ...coordinates.map((_name, index) => csvNumber(point[index])),
+      ];
       if (withStepSize) cells.push(...coordinates.map((_name, index) => csvNumber(sizes[index])));
       rows.push(cells.join(','));
     }

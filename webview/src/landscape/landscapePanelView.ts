@@ -18,13 +18,44 @@ import { readPlotTheme, type PlotTheme } from '../common/theme';
 import { escapeXml, exportBaseNameOf, lineChartSvgBody, svgOpen } from '../common/lineChartSvg';
 import type { LiveAxisChoice } from '../common/liveAxis';
 import { drawHeatmapScene, drawMapBase, drawMapPaths, type CanvasStyle } from './landscapeCanvas';
-import { landscapePlot, plotSvgInput, type LandscapePlot, type LimitLine, type PlotSeriesStyle } from './landscapeCharts';
-import { boundLines, hasMap, isWarningVerdict, lastStepOf, simulationCsv, stepSizeSeries, type StepSizeSeries } from './landscapeModel';
-import { currentPoints, fitMapFrame, heatmapScene, mapAspect, mapBounds, mapContours, mapMargin, mapScene, type MapContours, type MapScene, type Margins } from './landscapeScene';
+import {
+  landscapePlot,
+  plotSvgInput,
+  type LandscapePlot,
+  type LimitLine,
+  type PlotSeriesStyle,
+} from './landscapeCharts';
+import {
+  boundLines,
+  hasMap,
+  isWarningVerdict,
+  lastStepOf,
+  simulationCsv,
+  stepSizeSeries,
+  type StepSizeSeries,
+} from './landscapeModel';
+import {
+  currentPoints,
+  fitMapFrame,
+  heatmapScene,
+  mapAspect,
+  mapBounds,
+  mapContours,
+  mapMargin,
+  mapScene,
+  type MapContours,
+  type MapScene,
+  type Margins,
+} from './landscapeScene';
 import { mapSvgElements } from './landscapeSvg';
 
 export interface LandscapePanelViewCallbacks {
-  readonly exportFile: (format: ExportFormat, suggestedName: string, encoding: 'base64' | 'utf8', content: string) => void;
+  readonly exportFile: (
+    format: ExportFormat,
+    suggestedName: string,
+    encoding: 'base64' | 'utf8',
+    content: string,
+  ) => void;
   readonly stateChanged: () => void;
 }
 
@@ -43,7 +74,10 @@ export interface LandscapeDebugHandle {
   readonly stepSizeLabels: () => string[];
   readonly theme: () => PlotTheme;
   /** What each live plot's axes last chose (ticks, labels, tick targets), for comparing with the export. */
-  readonly axisChoices: () => Record<'loss' | 'stepSize', { x: LiveAxisChoice | null; y: LiveAxisChoice | null } | null>;
+  readonly axisChoices: () => Record<
+    'loss' | 'stepSize',
+    { x: LiveAxisChoice | null; y: LiveAxisChoice | null } | null
+  >;
   /** The map's tick labels as drawn on the canvas. */
   readonly mapTickLabels: () => { x: string[]; y: string[] } | null;
 }
@@ -154,7 +188,10 @@ export class LandscapePanelView {
       lastStep: () => (this.view ? lastStepOf(this.view) : 0),
       playing: () => this.playingFrame !== null,
       markerPositions: () => this.markerPositions(),
-      contourLevels: () => (this.contours.scale ? { logarithmic: this.contours.scale.logarithmic, levels: [...this.contours.scale.levels] } : null),
+      contourLevels: () =>
+        this.contours.scale
+          ? { logarithmic: this.contours.scale.logarithmic, levels: [...this.contours.scale.levels] }
+          : null,
       contourSegmentCount: () => this.contours.segments.reduce((sum, segments) => sum + segments.length / 4, 0),
       runColors: () => (this.view?.runs ?? []).map((_run, index) => this.runColor(index)),
       lossChart: () => this.lossChart,
@@ -163,9 +200,14 @@ export class LandscapePanelView {
       theme: () => this.theme,
       axisChoices: () => ({
         loss: this.lossPlot ? { x: this.lossPlot.xAxis.choice(), y: this.lossPlot.yAxis.choice() } : null,
-        stepSize: this.stepSizePlot ? { x: this.stepSizePlot.xAxis.choice(), y: this.stepSizePlot.yAxis.choice() } : null,
+        stepSize: this.stepSizePlot
+          ? { x: this.stepSizePlot.xAxis.choice(), y: this.stepSizePlot.yAxis.choice() }
+          : null,
       }),
-      mapTickLabels: () => (this.mapScene ? { x: this.mapScene.xTicks.map((tick) => tick.label), y: this.mapScene.yTicks.map((tick) => tick.label) } : null),
+      mapTickLabels: () =>
+        this.mapScene
+          ? { x: this.mapScene.xTicks.map((tick) => tick.label), y: this.mapScene.yTicks.map((tick) => tick.label) }
+          : null,
     };
   }
 
@@ -175,7 +217,15 @@ export class LandscapePanelView {
     this.root.classList.add('landscape-panel');
     const header = make('header', 'toolbar', this.root);
     const title = make('h1', 'title', header);
-    const buttons = exportButtons(header, { png: 'Export the map and plots as a PNG image', svg: 'Export the map and plots as an SVG drawing', csv: 'Export every run step (or the heatmap cells) as CSV' }, (format) => this.exportAs(format));
+    const buttons = exportButtons(
+      header,
+      {
+        png: 'Export the map and plots as a PNG image',
+        svg: 'Export the map and plots as an SVG drawing',
+        csv: 'Export every run step (or the heatmap cells) as CSV',
+      },
+      (format) => this.exportAs(format),
+    );
     const summary = make('div', 'summary', this.root);
     const stability = make('ul', 'stability', this.root);
     stability.setAttribute('aria-label', 'What each run did');
@@ -191,7 +241,12 @@ export class LandscapePanelView {
     const stepSizeHost = make('div', 'step-size-plot', plots);
     stepSizeHost.setAttribute('aria-label', 'Effective step size per coordinate against step, logarithmic');
     const scrubber = make('div', 'scrubber', this.root);
-    const playButton = button(scrubber, 'Play', 'Animate the runs step by step (Space while the slider has focus)', () => this.togglePlaying());
+    const playButton = button(
+      scrubber,
+      'Play',
+      'Animate the runs step by step (Space while the slider has focus)',
+      () => this.togglePlaying(),
+    );
     playButton.setAttribute('aria-pressed', 'false');
     const slider = make('input', 'step-slider', scrubber);
     slider.type = 'range';
@@ -221,8 +276,25 @@ export class LandscapePanelView {
     const status = make('div', 'status', this.root);
     status.setAttribute('role', 'status');
     return {
-      title, exportButtons: buttons, summary, stability, overlay, main, mapArea, mapCanvas, lossHost, stepSizeHost,
-      scrubber, playButton, slider, stepLabel, legend, heatmapSection, heatmapCanvas, notes, status,
+      title,
+      exportButtons: buttons,
+      summary,
+      stability,
+      overlay,
+      main,
+      mapArea,
+      mapCanvas,
+      lossHost,
+      stepSizeHost,
+      scrubber,
+      playButton,
+      slider,
+      stepLabel,
+      legend,
+      heatmapSection,
+      heatmapCanvas,
+      notes,
+      status,
     };
   }
 
@@ -244,7 +316,10 @@ export class LandscapePanelView {
     elements.title.title = view?.uri ?? '';
     for (const exportButton of Object.values(elements.exportButtons)) exportButton.disabled = view === null;
     elements.overlay.hidden = view !== null;
-    elements.overlay.textContent = view === null ? 'Run “Optimizer Lens: Simulate” on a config with a `simulate:` section to see the landscape here.' : '';
+    elements.overlay.textContent =
+      view === null
+        ? 'Run “Optimizer Lens: Simulate” on a config with a `simulate:` section to see the landscape here.'
+        : '';
     elements.summary.textContent = view
       ? `${view.dim}-D · ${view.runs.length} run${view.runs.length === 1 ? '' : 's'} · backend ${view.backend} · ${view.seconds < 1 ? `${Math.round(view.seconds * 1000)} ms` : `${view.seconds.toFixed(1)} s`}`
       : '';
@@ -272,7 +347,9 @@ export class LandscapePanelView {
     elements.slider.value = String(this.step);
     elements.mapCanvas.setAttribute(
       'aria-label',
-      view ? `Contour map of ${view.functionLabel} with ${view.runs.map((run) => run.label).join(', ')} paths` : 'Contour map',
+      view
+        ? `Contour map of ${view.functionLabel} with ${view.runs.map((run) => run.label).join(', ')} paths`
+        : 'Contour map',
     );
     this.renderStepLabel();
 
@@ -294,7 +371,11 @@ export class LandscapePanelView {
       elements.legend.appendChild(item);
     });
     if (view && withMap) {
-      for (const [label, className] of [['start', 'marker-start'], ['end', 'marker-end'], ['minimum', 'marker-minimum']] as const) {
+      for (const [label, className] of [
+        ['start', 'marker-start'],
+        ['end', 'marker-end'],
+        ['minimum', 'marker-minimum'],
+      ] as const) {
         const item = document.createElement('span');
         item.className = `legend-item ${className}`;
         item.textContent = label;
@@ -312,13 +393,22 @@ export class LandscapePanelView {
 
   private renderStepLabel(): void {
     const last = this.view ? lastStepOf(this.view) : 0;
-    const losses = (this.view?.runs ?? []).map((run) => `${run.label} ${formatValue(run.loss[Math.min(this.step, run.loss.length - 1)], 3)}`);
+    const losses = (this.view?.runs ?? []).map(
+      (run) => `${run.label} ${formatValue(run.loss[Math.min(this.step, run.loss.length - 1)], 3)}`,
+    );
     this.elements.stepLabel.textContent = `step ${this.step} / ${last}${losses.length > 0 ? ` · loss ${losses.join(', ')}` : ''}`;
     this.elements.slider.setAttribute('aria-valuetext', `step ${this.step} of ${last}`);
   }
 
   private runColor(index: number): string {
-    const palette = [this.theme.momentum, this.theme.beta1, this.theme.pinned, this.theme.runEnd, this.theme.marker, this.theme.foreground];
+    const palette = [
+      this.theme.momentum,
+      this.theme.beta1,
+      this.theme.pinned,
+      this.theme.runEnd,
+      this.theme.marker,
+      this.theme.foreground,
+    ];
     return palette[index % palette.length]!;
   }
 
@@ -336,7 +426,8 @@ export class LandscapePanelView {
     this.drawMap();
     const width = this.plotWidth();
     const height = this.plotHeight();
-    for (const chart of [this.lossChart, this.stepSizeChart]) if (chart && (chart.width !== width || chart.height !== height)) chart.setSize({ width, height });
+    for (const chart of [this.lossChart, this.stepSizeChart])
+      if (chart && (chart.width !== width || chart.height !== height)) chart.setSize({ width, height });
     this.drawHeatmap();
   }
 
@@ -382,7 +473,12 @@ export class LandscapePanelView {
   }
 
   private canvasStyle(): CanvasStyle {
-    return { theme: this.theme, runColors: (this.view?.runs ?? []).map((_run, index) => this.runColor(index)), scratch: this.scratch, pixelRatio: window.devicePixelRatio || 1 };
+    return {
+      theme: this.theme,
+      runColors: (this.view?.runs ?? []).map((_run, index) => this.runColor(index)),
+      scratch: this.scratch,
+      pixelRatio: window.devicePixelRatio || 1,
+    };
   }
 
   private drawMap(): void {
@@ -463,7 +559,10 @@ export class LandscapePanelView {
     } else {
       mapWidth = width;
       this.plotHeightPx = 140;
-      mapHeight = Math.min((width - frameWidth) * aspect + frameHeight, Math.max(200, available - 2 * (this.plotHeightPx + gap)));
+      mapHeight = Math.min(
+        (width - frameWidth) * aspect + frameHeight,
+        Math.max(200, available - 2 * (this.plotHeightPx + gap)),
+      );
       main.style.gridTemplateColumns = 'minmax(0, 1fr)';
     }
     mapArea.style.height = `${Math.floor(mapHeight)}px`;
@@ -490,28 +589,49 @@ export class LandscapePanelView {
     const view = this.view;
     if (!view || view.runs.length === 0) return;
     const steps = Array.from({ length: lastStepOf(view) + 1 }, (_unused, index) => index);
-    const positiveOrNull = (value: number | null | undefined): number | null => (value !== null && value !== undefined && Number.isFinite(value) && value > 0 ? value : null);
+    const positiveOrNull = (value: number | null | undefined): number | null =>
+      value !== null && value !== undefined && Number.isFinite(value) && value > 0 ? value : null;
     const lossColumns = view.runs.map((run) => steps.map((step) => positiveOrNull(run.loss[step])));
-    const loss = this.plotFor('loss', 'loss (log)', view.runs.map((run, index) => ({ label: run.label, color: this.runColor(index), dashed: false })), []);
+    const loss = this.plotFor(
+      'loss',
+      'loss (log)',
+      view.runs.map((run, index) => ({ label: run.label, color: this.runColor(index), dashed: false })),
+      [],
+    );
     this.lossPlot = loss.plot;
     this.lossChart = new uPlot(loss.options, [steps, ...lossColumns] as uPlot.AlignedData, this.elements.lossHost);
     this.stepSizes = stepSizeSeries(view);
     if (this.stepSizes.length > 0) {
       // Step sizes belong to updates: update k (1-based) moved x[k-1] to x[k], so it is drawn at step k.
-      const columns = this.stepSizes.map((series) => steps.map((step) => (step === 0 ? null : positiveOrNull(series.values[step - 1]))));
+      const columns = this.stepSizes.map((series) =>
+        steps.map((step) => (step === 0 ? null : positiveOrNull(series.values[step - 1]))),
+      );
       const stepSize = this.plotFor(
         'step size',
         'step size |Δx|/|g| (log)',
-        this.stepSizes.map((series) => ({ label: series.label, color: this.runColor(series.runIndex), dashed: series.dashed })),
+        this.stepSizes.map((series) => ({
+          label: series.label,
+          color: this.runColor(series.runIndex),
+          dashed: series.dashed,
+        })),
         boundLines(view),
       );
       this.stepSizePlot = stepSize.plot;
-      this.stepSizeChart = new uPlot(stepSize.options, [steps, ...columns] as uPlot.AlignedData, this.elements.stepSizeHost);
+      this.stepSizeChart = new uPlot(
+        stepSize.options,
+        [steps, ...columns] as uPlot.AlignedData,
+        this.elements.stepSizeHost,
+      );
     }
     this.elements.stepSizeHost.hidden = this.stepSizeChart === null;
   }
 
-  private plotFor(title: string, yLabel: string, series: readonly PlotSeriesStyle[], limits: readonly LimitLine[]): { plot: LandscapePlot; options: uPlot.Options } {
+  private plotFor(
+    title: string,
+    yLabel: string,
+    series: readonly PlotSeriesStyle[],
+    limits: readonly LimitLine[],
+  ): { plot: LandscapePlot; options: uPlot.Options } {
     return landscapePlot({
       title,
       yLabel,
@@ -547,10 +667,18 @@ export class LandscapePanelView {
       canvas.getContext('2d')!,
       scene,
       { width: cssWidth, height: cssHeight },
-      { xLabel: heatmap.xLabel, caption, maxLabel: formatValue(scene.range?.max, 2), minLabel: formatValue(scene.range?.min, 2) },
+      {
+        xLabel: heatmap.xLabel,
+        caption,
+        maxLabel: formatValue(scene.range?.max, 2),
+        minLabel: formatValue(scene.range?.min, 2),
+      },
       this.canvasStyle(),
     );
-    canvas.setAttribute('aria-label', `Heatmap of ${heatmap.metric} over ${heatmap.xLabel} and ${heatmap.yLabel}${best ? `; best ${formatValue(best.value, 3)} at ${heatmap.xLabel} ${formatValue(heatmap.xs[best.column])}, ${heatmap.yLabel} ${formatValue(heatmap.ys[best.row])}` : ''}`);
+    canvas.setAttribute(
+      'aria-label',
+      `Heatmap of ${heatmap.metric} over ${heatmap.xLabel} and ${heatmap.yLabel}${best ? `; best ${formatValue(best.value, 3)} at ${heatmap.xLabel} ${formatValue(heatmap.xs[best.column])}, ${heatmap.yLabel} ${formatValue(heatmap.ys[best.row])}` : ''}`,
+    );
   }
 
   // ---- Export ----
@@ -563,7 +691,8 @@ export class LandscapePanelView {
     else if (format === 'svg') this.callbacks.exportFile('svg', `${baseName}.svg`, 'utf8', this.svgText());
     else {
       const dataUrl = this.pngDataUrl();
-      if (dataUrl !== null) this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
+      if (dataUrl !== null)
+        this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
     }
     this.elements.status.textContent = `Exporting ${format.toUpperCase()}…`;
   }
@@ -571,7 +700,9 @@ export class LandscapePanelView {
   /** Every visible canvas (map, plots, heatmap) placed as on screen, under a title line. */
   pngDataUrl(): string | null {
     const pixelRatio = window.devicePixelRatio || 1;
-    const canvases = [...this.root.querySelectorAll('canvas')].filter((canvas) => canvas.getClientRects().length > 0 && canvas.width > 0);
+    const canvases = [...this.root.querySelectorAll('canvas')].filter(
+      (canvas) => canvas.getClientRects().length > 0 && canvas.width > 0,
+    );
     if (canvases.length === 0) return null;
     const rects = canvases.map((canvas) => canvas.getBoundingClientRect());
     const left = Math.min(...rects.map((rect) => rect.left));
@@ -589,10 +720,20 @@ export class LandscapePanelView {
     context.font = `600 ${Math.round(this.theme.fontSizePx * pixelRatio)}px ${this.theme.fontFamily}`;
     context.textBaseline = 'middle';
     context.fillStyle = this.theme.foreground;
-    context.fillText(`${this.elements.title.textContent ?? ''} · step ${this.step}`, 8 * pixelRatio, (header / 2) * pixelRatio);
+    context.fillText(
+      `${this.elements.title.textContent ?? ''} · step ${this.step}`,
+      8 * pixelRatio,
+      (header / 2) * pixelRatio,
+    );
     canvases.forEach((canvas, index) => {
       const rect = rects[index]!;
-      context.drawImage(canvas, (rect.left - left + 8) * pixelRatio, (rect.top - top + header) * pixelRatio, rect.width * pixelRatio, rect.height * pixelRatio);
+      context.drawImage(
+        canvas,
+        (rect.left - left + 8) * pixelRatio,
+        (rect.top - top + header) * pixelRatio,
+        rect.width * pixelRatio,
+        rect.height * pixelRatio,
+      );
     });
     return output.toDataURL('image/png');
   }
@@ -605,7 +746,9 @@ export class LandscapePanelView {
     const theme = this.theme;
     const width = 720;
     const parts: string[] = [];
-    parts.push(`<text x="12" y="20" fill="${escapeXml(theme.foreground)}" font-weight="600">${escapeXml(this.elements.title.textContent ?? '')}</text>`);
+    parts.push(
+      `<text x="12" y="20" fill="${escapeXml(theme.foreground)}" font-weight="600">${escapeXml(this.elements.title.textContent ?? '')}</text>`,
+    );
     let y = 30;
     if (hasMap(view)) {
       // A 440-pixel box centred under the title, with the landscape's proportions, as on screen.
@@ -623,13 +766,21 @@ export class LandscapePanelView {
       y = map.bottom;
     }
     const last = lastStepOf(view);
-    for (const [plot, chart] of [[this.lossPlot, this.lossChart], [this.stepSizePlot, this.stepSizeChart]] as const) {
+    for (const [plot, chart] of [
+      [this.lossPlot, this.lossChart],
+      [this.stepSizePlot, this.stepSizeChart],
+    ] as const) {
       if (!plot || !chart) continue;
-      parts.push(lineChartSvgBody(plotSvgInput(plot, chart.data, last, this.step, theme, { width, height: 220 }), 0, y));
+      parts.push(
+        lineChartSvgBody(plotSvgInput(plot, chart.data, last, this.step, theme, { width, height: 220 }), 0, y),
+      );
       y += 230;
     }
     const height = Math.max(y, 120);
-    return [svgOpen(width, height, theme, this.elements.title.textContent ?? 'landscape'), ...parts, '</svg>'].join('\n') + '\n';
+    return (
+      [svgOpen(width, height, theme, this.elements.title.textContent ?? 'landscape'), ...parts, '</svg>'].join('\n') +
+      '\n'
+    );
   }
 
   private sceneForSvg(view: SimulationSnapshot, width: number, height: number, margin: Margins): MapScene {

@@ -150,7 +150,13 @@ export interface MapSceneOptions {
 }
 
 /** The map of `view` in `frame`: everything but the scrubber's current points, which `currentPoints` gives. */
-export function mapScene(view: SimulationSnapshot, contours: MapContours, bounds: MapBounds, frame: PlotRect, options: MapSceneOptions = {}): MapScene {
+export function mapScene(
+  view: SimulationSnapshot,
+  contours: MapContours,
+  bounds: MapBounds,
+  frame: PlotRect,
+  options: MapSceneOptions = {},
+): MapScene {
   const place = (point: readonly number[]): PixelPoint | null => toPlot(bounds, frame, point);
   const scale = contours.scale;
   const contourLevels: ContourLevel[] = contours.segments.map((segments, index) => {
@@ -170,8 +176,16 @@ export function mapScene(view: SimulationSnapshot, contours: MapContours, bounds
     contours: contourLevels,
     runs: view.runs.map((run) => runPath(run, place)),
     minima: view.minima.map(place).filter((point): point is PixelPoint => point !== null),
-    xTicks: linearTicks(bounds.xMin, bounds.xMax, tickTarget(frame.width, mapTickSpacing.x)).map((value) => ({ value, position: place([value, bounds.yMin])!.x, label: formatTick(value) })),
-    yTicks: linearTicks(bounds.yMin, bounds.yMax, tickTarget(frame.height, mapTickSpacing.y)).map((value) => ({ value, position: place([bounds.xMin, value])!.y, label: formatTick(value) })),
+    xTicks: linearTicks(bounds.xMin, bounds.xMax, tickTarget(frame.width, mapTickSpacing.x)).map((value) => ({
+      value,
+      position: place([value, bounds.yMin])!.x,
+      label: formatTick(value),
+    })),
+    yTicks: linearTicks(bounds.yMin, bounds.yMax, tickTarget(frame.height, mapTickSpacing.y)).map((value) => ({
+      value,
+      position: place([bounds.xMin, value])!.y,
+      label: formatTick(value),
+    })),
   };
 }
 
@@ -188,7 +202,11 @@ function runPath(run: SimulationRunSnapshot, place: (point: readonly number[]) =
 }
 
 /** Low values take the strongest colour; `null` (undefined function) keeps the background. */
-function mapShading(grid: NonNullable<SimulationSnapshot['grid']>, scale: LevelScale, highContrast: boolean): MapShading {
+function mapShading(
+  grid: NonNullable<SimulationSnapshot['grid']>,
+  scale: LevelScale,
+  highContrast: boolean,
+): MapShading {
   const strength = highContrast ? 0.75 : 0.6;
   const fractions = grid.values.map((value) => {
     const height = normalizedHeight(scale, value ?? null);
@@ -198,7 +216,12 @@ function mapShading(grid: NonNullable<SimulationSnapshot['grid']>, scale: LevelS
 }
 
 /** Each run's point at the scrubber `step` in pixels of `frame`; `null` where the run has no finite point. */
-export function currentPoints(view: SimulationSnapshot, bounds: MapBounds, frame: PlotRect, step: number): (PixelPoint | null)[] {
+export function currentPoints(
+  view: SimulationSnapshot,
+  bounds: MapBounds,
+  frame: PlotRect,
+  step: number,
+): (PixelPoint | null)[] {
   return view.runs.map((run) => {
     const point = pointAt(run, step);
     return point ? toPlot(bounds, frame, point) : null;
@@ -241,9 +264,19 @@ export const heatmapMargin: Margins = { left: 56, right: 70, top: 22, bottom: 38
 type Heatmap = NonNullable<SimulationSnapshot['heatmap']>;
 
 /** The heatmap's cells and labels in a `width` x `height` drawing; rows run upwards from the plot's bottom. */
-export function heatmapScene(heatmap: Heatmap, width: number, height: number, format: (value: number | undefined, digits: number) => string): HeatmapScene {
+export function heatmapScene(
+  heatmap: Heatmap,
+  width: number,
+  height: number,
+  format: (value: number | undefined, digits: number) => string,
+): HeatmapScene {
   const margin = heatmapMargin;
-  const frame: PlotRect = { left: margin.left, top: margin.top, width: Math.max(1, width - margin.left - margin.right), height: Math.max(1, height - margin.top - margin.bottom) };
+  const frame: PlotRect = {
+    left: margin.left,
+    top: margin.top,
+    width: Math.max(1, width - margin.left - margin.right),
+    height: Math.max(1, height - margin.top - margin.bottom),
+  };
   const columns = Math.max(1, heatmap.xs.length);
   const rows = Math.max(1, heatmap.ys.length);
   const cellWidth = frame.width / columns;
@@ -257,19 +290,43 @@ export function heatmapScene(heatmap: Heatmap, width: number, height: number, fo
       const height01 = scale ? normalizedHeight(scale, value) : null;
       const x = frame.left + column * cellWidth;
       const y = frame.top + frame.height - (row + 1) * cellHeight;
-      cells.push({ row, column, x, y, width: cellWidth, height: cellHeight, fraction: height01 === null ? null : 0.1 + (1 - height01) * 0.85 });
+      cells.push({
+        row,
+        column,
+        x,
+        y,
+        width: cellWidth,
+        height: cellHeight,
+        fraction: height01 === null ? null : 0.1 + (1 - height01) * 0.85,
+      });
       if (height01 !== null && value !== null && (best === null || value < best.value)) best = { row, column, value };
     }
   }
   const xEvery = Math.max(1, Math.ceil(columns / Math.max(2, Math.floor(frame.width / 64))));
   const xLabels: HeatmapLabel[] = [];
   for (let column = 0; column < columns; column += xEvery) {
-    xLabels.push({ x: frame.left + (column + 0.5) * cellWidth, y: frame.top + frame.height + 4, text: format(heatmap.xs[column], 2) });
+    xLabels.push({
+      x: frame.left + (column + 0.5) * cellWidth,
+      y: frame.top + frame.height + 4,
+      text: format(heatmap.xs[column], 2),
+    });
   }
   const yEvery = Math.max(1, Math.ceil(rows / Math.max(2, Math.floor(frame.height / 22))));
   const yLabels: HeatmapLabel[] = [];
   for (let row = 0; row < rows; row += yEvery) {
-    yLabels.push({ x: frame.left - 4, y: frame.top + frame.height - (row + 0.5) * cellHeight, text: format(heatmap.ys[row], 3) });
+    yLabels.push({
+      x: frame.left - 4,
+      y: frame.top + frame.height - (row + 0.5) * cellHeight,
+      text: format(heatmap.ys[row], 3),
+    });
   }
-  return { frame, logarithmic: scale?.logarithmic ?? false, cells, best, xLabels, yLabels, range: finiteRange(heatmap.values) };
+  return {
+    frame,
+    logarithmic: scale?.logarithmic ?? false,
+    cells,
+    best,
+    xLabels,
+    yLabels,
+    range: finiteRange(heatmap.values),
+  };
 }

@@ -37,7 +37,8 @@ function start(): void {
   const vscode = acquireVsCodeApi();
   const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
-  const saveState = (): void => vscode.setState({ stateVersion: 1, snapshot: compactForState(view.snapshot()), step: view.currentStep() });
+  const saveState = (): void =>
+    vscode.setState({ stateVersion: 1, snapshot: compactForState(view.snapshot()), step: view.currentStep() });
   const scheduleSave = (): void => {
     if (saveTimer !== undefined) clearTimeout(saveTimer);
     saveTimer = setTimeout(() => {
@@ -46,7 +47,8 @@ function start(): void {
     }, stateSaveDelayMs);
   };
   const view = new LandscapePanelView(root, {
-    exportFile: (format, suggestedName, encoding, content) => vscode.postMessage({ type: 'export', format, suggestedName, encoding, content }),
+    exportFile: (format, suggestedName, encoding, content) =>
+      vscode.postMessage({ type: 'export', format, suggestedName, encoding, content }),
     stateChanged: scheduleSave,
   });
   window.optimizerLensLandscape = view.debugHandle();
@@ -76,7 +78,10 @@ function compactForState(snapshot: LandscapePanelSnapshot): LandscapePanelSnapsh
   const size =
     (view.grid?.values.length ?? 0) +
     (view.heatmap?.values.length ?? 0) +
-    view.runs.reduce((sum, run) => sum + run.loss.length + run.x.length * view.dim + (run.stepSize?.length ?? 0) * view.dim, 0);
+    view.runs.reduce(
+      (sum, run) => sum + run.loss.length + run.x.length * view.dim + (run.stepSize?.length ?? 0) * view.dim,
+      0,
+    );
   return size > largestViewKeptInState ? { view: null } : snapshot;
 }
 

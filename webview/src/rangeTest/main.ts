@@ -34,7 +34,8 @@ function start(): void {
   let created: RangeTestPanelView | null = null;
   const view = new RangeTestPanelView(root, {
     apply: (lr, target) => vscode.postMessage({ type: 'apply', lr, target }),
-    exportFile: (format, suggestedName, encoding, content) => vscode.postMessage({ type: 'export', format, suggestedName, encoding, content }),
+    exportFile: (format, suggestedName, encoding, content) =>
+      vscode.postMessage({ type: 'export', format, suggestedName, encoding, content }),
     stateChanged: () => {
       if (created !== null) vscode.setState({ stateVersion: 1, snapshot: created.snapshot() });
     },

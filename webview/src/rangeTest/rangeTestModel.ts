@@ -52,7 +52,8 @@ export function generalNotes(view: RangeTestSnapshot): string[] {
 /** e.g. `diverged at lr = 2.1e-1 (iteration 87 of 100)`. */
 export function stoppedText(view: RangeTestSnapshot): string {
   const last = view.lrs.length - 1;
-  if (view.running) return `running: ${view.lrs.length} of ${view.running.total} iterations${last >= 0 ? `, lr = ${formatValue(view.lrs[last], 3)}` : ''}`;
+  if (view.running)
+    return `running: ${view.lrs.length} of ${view.running.total} iterations${last >= 0 ? `, lr = ${formatValue(view.lrs[last], 3)}` : ''}`;
   const lastLr = formatValue(view.lrs[last], 3);
   switch (view.stopped) {
     case 'diverged':
@@ -84,7 +85,8 @@ export function formatSeconds(seconds: number): string {
  * the curve leaves the plot at the top where it diverges.
  */
 export function lossRange(view: RangeTestSnapshot): { min: number; max: number } {
-  const finite = (values: readonly (number | null)[]): number[] => values.filter((value): value is number => value !== null && Number.isFinite(value));
+  const finite = (values: readonly (number | null)[]): number[] =>
+    values.filter((value): value is number => value !== null && Number.isFinite(value));
   const smoothed = finite(view.smoothed);
   const raw = finite(view.losses);
   if (smoothed.length === 0 && raw.length === 0) return { min: 0, max: 1 };
@@ -101,7 +103,11 @@ export function lossRange(view: RangeTestSnapshot): { min: number; max: number }
 export function rangeTestCsv(view: RangeTestSnapshot): string {
   const rows = ['iteration,lr,loss,smoothed'];
   for (let index = 0; index < view.lrs.length; index++) {
-    rows.push([String(index), csvNumber(view.lrs[index]), csvNumber(view.losses[index]), csvNumber(view.smoothed[index])].join(','));
+    rows.push(
+      [String(index), csvNumber(view.lrs[index]), csvNumber(view.losses[index]), csvNumber(view.smoothed[index])].join(
+        ',',
+      ),
+    );
   }
   return rows.join('\n') + '\n';
 }
@@ -110,7 +116,10 @@ export function rangeTestCsv(view: RangeTestSnapshot): string {
 export function runtimeText(view: RangeTestSnapshot): string {
   const runtime = view.runtime;
   if (!runtime) return view.backend;
-  const device = runtime.deviceName && runtime.deviceName !== runtime.device ? `${runtime.device} (${runtime.deviceName})` : runtime.device;
+  const device =
+    runtime.deviceName && runtime.deviceName !== runtime.device
+      ? `${runtime.device} (${runtime.deviceName})`
+      : runtime.device;
   return `PyTorch ${runtime.torch} on ${device}, Python ${runtime.python}`;
 }
 

@@ -7,7 +7,14 @@
 
 import { exportButtons, exportResultText, make } from '../common/dom';
 import uPlot from 'uplot';
-import type { AppliedLearningRate, ApplyTarget, ExportFormat, RangeTestPanelSnapshot, RangeTestSnapshot, RangeTestSuggestionKind } from '../protocol';
+import type {
+  AppliedLearningRate,
+  ApplyTarget,
+  ExportFormat,
+  RangeTestPanelSnapshot,
+  RangeTestSnapshot,
+  RangeTestSuggestionKind,
+} from '../protocol';
 import { formatValue } from '../common/format';
 import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
 import { liveAxis, type LiveAxis, type LiveAxisChoice } from '../common/liveAxis';
@@ -39,7 +46,12 @@ function fileNameOfUri(uri: string): string {
 
 export interface RangeTestPanelViewCallbacks {
   readonly apply: (lr: number, target: ApplyTarget) => void;
-  readonly exportFile: (format: ExportFormat, suggestedName: string, encoding: 'base64' | 'utf8', content: string) => void;
+  readonly exportFile: (
+    format: ExportFormat,
+    suggestedName: string,
+    encoding: 'base64' | 'utf8',
+    content: string,
+  ) => void;
   readonly stateChanged: () => void;
 }
 
@@ -100,8 +112,14 @@ export class RangeTestPanelView {
     this.scratch = document.createElement('canvas').getContext('2d')!;
     this.theme = readPlotTheme(document.body);
     this.elements = this.buildDom();
-    new MutationObserver(() => this.onThemeMaybeChanged()).observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
-    new MutationObserver(() => this.onThemeMaybeChanged()).observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
+    new MutationObserver(() => this.onThemeMaybeChanged()).observe(document.body, {
+      attributes: true,
+      attributeFilter: ['class', 'style'],
+    });
+    new MutationObserver(() => this.onThemeMaybeChanged()).observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ['class', 'style'],
+    });
     new ResizeObserver(() => this.onResize()).observe(this.elements.plotArea);
     this.render();
   }
@@ -109,7 +127,8 @@ export class RangeTestPanelView {
   // ---- State in and out ----
 
   applySnapshot(snapshot: RangeTestPanelSnapshot): void {
-    if (snapshot.view?.uri !== this.view?.uri || snapshot.view?.lrs.length !== this.view?.lrs.length) this.readoutIndexValue = null;
+    if (snapshot.view?.uri !== this.view?.uri || snapshot.view?.lrs.length !== this.view?.lrs.length)
+      this.readoutIndexValue = null;
     this.view = snapshot.view;
     this.applied = snapshot.applied;
     this.render();
@@ -147,7 +166,15 @@ export class RangeTestPanelView {
     this.root.classList.add('range-test-panel');
     const header = make('header', 'toolbar', this.root);
     const title = make('h1', 'title', header);
-    const buttons = exportButtons(header, { png: 'Export the plot as a PNG image', svg: 'Export the plot as an SVG drawing', csv: 'Export every iteration as CSV (iteration, lr, loss, smoothed)' }, (format) => this.exportAs(format));
+    const buttons = exportButtons(
+      header,
+      {
+        png: 'Export the plot as a PNG image',
+        svg: 'Export the plot as an SVG drawing',
+        csv: 'Export every iteration as CSV (iteration, lr, loss, smoothed)',
+      },
+      (format) => this.exportAs(format),
+    );
     const proxy = make('p', 'proxy-warning', this.root);
     proxy.setAttribute('role', 'note');
     proxy.hidden = true;
@@ -157,7 +184,10 @@ export class RangeTestPanelView {
     plotHost.tabIndex = 0;
     plotHost.setAttribute('role', 'application');
     plotHost.setAttribute('aria-roledescription', 'range test plot');
-    plotHost.setAttribute('aria-label', 'Loss against learning rate. Arrow keys move the readout; Home and End jump to the ends.');
+    plotHost.setAttribute(
+      'aria-label',
+      'Loss against learning rate. Arrow keys move the readout; Home and End jump to the ends.',
+    );
     plotHost.addEventListener('keydown', (event) => this.onKeyDown(event));
     plotHost.addEventListener('focus', () => {
       if (this.readoutIndexValue === null && this.view) this.moveReadoutTo(0);
@@ -174,7 +204,20 @@ export class RangeTestPanelView {
     notes.setAttribute('aria-label', 'Notes');
     const status = make('div', 'status', this.root);
     status.setAttribute('role', 'status');
-    return { title, exportButtons: buttons, summary, plotArea, plotHost, overlay, readout, suggestions, notes, legend, status, proxy };
+    return {
+      title,
+      exportButtons: buttons,
+      summary,
+      plotArea,
+      plotHost,
+      overlay,
+      readout,
+      suggestions,
+      notes,
+      legend,
+      status,
+      proxy,
+    };
   }
 
   private render(): void {
@@ -187,14 +230,17 @@ export class RangeTestPanelView {
     const { elements } = this;
     const view = this.view;
     const file = view ? (view.fileName ?? fileNameOfUri(view.uri)) : '';
-    elements.title.textContent = view ? `LR range test: ${file}${view.optimizerLabel ? `: ${view.optimizerLabel}` : ''}` : 'LR range test';
+    elements.title.textContent = view
+      ? `LR range test: ${file}${view.optimizerLabel ? `: ${view.optimizerLabel}` : ''}`
+      : 'LR range test';
     elements.title.title = view?.uri ?? '';
     const warning = view ? proxyWarning(view) : null;
     elements.proxy.hidden = warning === null;
     elements.proxy.textContent = warning ?? '';
     for (const exportButton of Object.values(elements.exportButtons)) exportButton.disabled = view === null;
     elements.overlay.hidden = view !== null;
-    elements.overlay.textContent = view === null ? 'Run “Optimizer Lens: Run LR Range Test” on an optimizer config to see its loss curve here.' : '';
+    elements.overlay.textContent =
+      view === null ? 'Run “Optimizer Lens: Run LR Range Test” on an optimizer config to see its loss curve here.' : '';
 
     elements.summary.replaceChildren();
     if (view) {
@@ -219,7 +265,11 @@ export class RangeTestPanelView {
         backend.appendChild(fallback);
       }
       if (!view.running) entry('Time', formatSeconds(view.seconds));
-      entry(view.running ? 'Progress' : 'Stopped', stoppedText(view), view.stopped === 'diverged' && !view.running ? 'diverged' : '');
+      entry(
+        view.running ? 'Progress' : 'Stopped',
+        stoppedText(view),
+        view.stopped === 'diverged' && !view.running ? 'diverged' : '',
+      );
       if (view.currentLr !== undefined) entry(`Current ${view.applyTarget}`, formatValue(view.currentLr));
     }
 
@@ -251,7 +301,9 @@ export class RangeTestPanelView {
     if (this.applied) {
       const { lr, target, ok, message } = this.applied;
       // `message` names the value as written into the file (the host rounds it to three significant digits).
-      elements.status.textContent = ok ? message || `Set ${target} = ${formatValue(lr)}.` : `Could not set ${target} = ${formatValue(lr)}: ${message}`;
+      elements.status.textContent = ok
+        ? message || `Set ${target} = ${formatValue(lr)}.`
+        : `Could not set ${target} = ${formatValue(lr)}: ${message}`;
       elements.status.classList.toggle('is-error', !ok);
     }
     this.renderReadout();
@@ -290,10 +342,14 @@ export class RangeTestPanelView {
     const apply = document.createElement('button');
     apply.type = 'button';
     apply.className = 'control apply';
-    const alreadySet = view.currentLr !== undefined && Math.abs(view.currentLr - suggestion.lr) <= Math.abs(suggestion.lr) * 1e-9;
+    const alreadySet =
+      view.currentLr !== undefined && Math.abs(view.currentLr - suggestion.lr) <= Math.abs(suggestion.lr) * 1e-9;
     apply.textContent = alreadySet ? 'Applied' : `Apply ${view.applyTarget} = ${formatValue(suggestion.lr, 3)}`;
     apply.disabled = alreadySet;
-    apply.setAttribute('aria-label', `Apply the ${SUGGESTION_TITLES[kind].toLowerCase()} suggestion: set ${view.applyTarget} to ${formatValue(suggestion.lr, 3)}`);
+    apply.setAttribute(
+      'aria-label',
+      `Apply the ${SUGGESTION_TITLES[kind].toLowerCase()} suggestion: set ${view.applyTarget} to ${formatValue(suggestion.lr, 3)}`,
+    );
     apply.title = `Write ${view.applyTarget}: ${suggestion.lr} into the config (undo with Ctrl+Z)`;
     apply.addEventListener('click', () => {
       this.elements.status.textContent = `Setting ${view.applyTarget} = ${formatValue(suggestion.lr, 3)}…`;
@@ -334,13 +390,34 @@ export class RangeTestPanelView {
     for (const kind of SUGGESTION_KINDS) {
       const suggestion = view.suggestions[kind];
       if (!suggestion) continue;
-      markers.push({ key: kind, lr: suggestion.lr, label: SUGGESTION_MARKER_LABELS[kind], color: this.suggestionColor(kind), dashed: false, index: suggestion.index });
+      markers.push({
+        key: kind,
+        lr: suggestion.lr,
+        label: SUGGESTION_MARKER_LABELS[kind],
+        color: this.suggestionColor(kind),
+        dashed: false,
+        index: suggestion.index,
+      });
     }
     if (view.currentLr !== undefined && view.currentLr > 0) {
-      markers.push({ key: 'current', lr: view.currentLr, label: `current ${view.applyTarget}`, color: this.theme.mutedForeground, dashed: true, index: null });
+      markers.push({
+        key: 'current',
+        lr: view.currentLr,
+        label: `current ${view.applyTarget}`,
+        color: this.theme.mutedForeground,
+        dashed: true,
+        index: null,
+      });
     }
     if (view.stopped === 'diverged' && view.lrs.length > 0) {
-      markers.push({ key: 'diverged', lr: view.lrs[view.lrs.length - 1]!, label: 'diverged', color: this.theme.runEnd, dashed: true, index: null });
+      markers.push({
+        key: 'diverged',
+        lr: view.lrs[view.lrs.length - 1]!,
+        label: 'diverged',
+        color: this.theme.runEnd,
+        dashed: true,
+        index: null,
+      });
     }
     return markers.sort((first, second) => first.lr - second.lr);
   }
@@ -356,7 +433,10 @@ export class RangeTestPanelView {
 
   private plotSize(): { width: number; height: number } {
     const area = this.elements.plotArea;
-    return { width: Math.max(200, Math.floor(area.clientWidth)), height: Math.max(minimumPlotHeightCss, Math.floor(area.clientHeight)) };
+    return {
+      width: Math.max(200, Math.floor(area.clientWidth)),
+      height: Math.max(minimumPlotHeightCss, Math.floor(area.clientHeight)),
+    };
   }
 
   private onResize(): void {
@@ -370,11 +450,17 @@ export class RangeTestPanelView {
     // uPlot's log axis needs positive x; the ramp always is, but a malformed point must not break the chart.
     const keep = view.lrs.map((lr) => Number.isFinite(lr) && lr > 0);
     const column = (values: readonly (number | null)[]): (number | null)[] =>
-      view.lrs.map((_lr, index) => {
-        const value = values[index];
-        return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
-      }).filter((_value, index) => keep[index]);
-    return [view.lrs.filter((_lr, index) => keep[index]), column(view.losses), column(view.smoothed)] as uPlot.AlignedData;
+      view.lrs
+        .map((_lr, index) => {
+          const value = values[index];
+          return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
+        })
+        .filter((_value, index) => keep[index]);
+    return [
+      view.lrs.filter((_lr, index) => keep[index]),
+      column(view.losses),
+      column(view.smoothed),
+    ] as uPlot.AlignedData;
   }
 
   private rebuildChart(): void {
@@ -392,7 +478,13 @@ export class RangeTestPanelView {
       Math.ceil(Math.max(3, ...(values ?? []).map((value) => value.length)) * theme.fontSizePx * 0.55 + 16);
     // The core's ticks and labels on both axes (as in the SVG export and the CLI); the lr axis spans the ramp.
     const xAxis = liveAxis({ direction: 'x', log: true, kind: 'position', initialLength: () => size.width - 60 });
-    const yAxis = liveAxis({ direction: 'y', log: false, kind: 'value', extent: () => range, initialLength: () => size.height - 60 });
+    const yAxis = liveAxis({
+      direction: 'y',
+      log: false,
+      kind: 'value',
+      extent: () => range,
+      initialLength: () => size.height - 60,
+    });
     this.axes = { x: xAxis, y: yAxis };
     const options: uPlot.Options = {
       width: size.width,
@@ -436,7 +528,14 @@ export class RangeTestPanelView {
       series: [
         { label: 'lr' },
         { label: 'loss', scale: 'loss', stroke: this.rawColor(), width: 1, points: { show: false }, spanGaps: false },
-        { label: 'smoothed', scale: 'loss', stroke: theme.lr, width: theme.lineWidth * 1.3, points: { show: false }, spanGaps: false },
+        {
+          label: 'smoothed',
+          scale: 'loss',
+          stroke: theme.lr,
+          width: theme.lineWidth * 1.3,
+          points: { show: false },
+          spanGaps: false,
+        },
       ],
       cursor: { drag: { x: false, y: false }, points: { show: false }, y: false },
       hooks: {
@@ -478,7 +577,12 @@ export class RangeTestPanelView {
       // minimum itself, a decade to the right of the line, drawn as a ring.
       const smoothedValue = marker.index !== null ? view.smoothed[marker.index] : null;
       const readFrom = marker.index !== null ? view.lrs[marker.index] : undefined;
-      if (smoothedValue !== null && smoothedValue !== undefined && Number.isFinite(smoothedValue) && readFrom !== undefined) {
+      if (
+        smoothedValue !== null &&
+        smoothedValue !== undefined &&
+        Number.isFinite(smoothedValue) &&
+        readFrom !== undefined
+      ) {
         const dotX = chart.valToPos(readFrom, 'x', true);
         const y = chart.valToPos(smoothedValue, 'loss', true);
         const onLine = Math.abs(dotX - x) < 2 * pixelRatio;
@@ -528,7 +632,10 @@ export class RangeTestPanelView {
     const clamped = Math.min(Math.max(0, index), view.lrs.length - 1);
     this.readoutIndexValue = clamped;
     const value = view.smoothed[clamped];
-    const top = value !== null && value !== undefined && Number.isFinite(value) ? chart.valToPos(value, 'loss') : chart.bbox.height / 2 / (window.devicePixelRatio || 1);
+    const top =
+      value !== null && value !== undefined && Number.isFinite(value)
+        ? chart.valToPos(value, 'loss')
+        : chart.bbox.height / 2 / (window.devicePixelRatio || 1);
     chart.setCursor({ left: chart.valToPos(view.lrs[clamped]!, 'x'), top }, false);
     this.renderReadout();
   }
@@ -567,7 +674,8 @@ export class RangeTestPanelView {
     else if (format === 'svg') this.callbacks.exportFile('svg', `${baseName}.svg`, 'utf8', this.svgText());
     else {
       const dataUrl = this.pngDataUrl();
-      if (dataUrl !== null) this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
+      if (dataUrl !== null)
+        this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
     }
     this.elements.status.textContent = `Exporting ${format.toUpperCase()}…`;
     this.elements.status.classList.remove('is-error');
@@ -617,7 +725,13 @@ export class RangeTestPanelView {
       y: { label: 'loss', log: false, min: range.min, max: range.max },
       series: [
         { label: 'loss', xs, ys: data[1] as (number | null)[], color: this.rawColor(), width: 1 },
-        { label: 'smoothed', xs, ys: data[2] as (number | null)[], color: this.theme.lr, width: this.theme.lineWidth * 1.3 },
+        {
+          label: 'smoothed',
+          xs,
+          ys: data[2] as (number | null)[],
+          color: this.theme.lr,
+          width: this.theme.lineWidth * 1.3,
+        },
       ],
       markers,
       ...(this.axes?.x.choice() ? { xTickCount: this.axes.x.choice()!.target } : {}),

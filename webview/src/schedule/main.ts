@@ -42,7 +42,13 @@ function start(): void {
   const saveState = (): void => {
     const ui = view.uiState();
     const snapshot = view.snapshot();
-    vscode.setState({ stateVersion: 1, uri: currentUri, logScale: ui.logScale, view: ui.view, snapshot: compactForState(snapshot) });
+    vscode.setState({
+      stateVersion: 1,
+      uri: currentUri,
+      logScale: ui.logScale,
+      view: ui.view,
+      snapshot: compactForState(snapshot),
+    });
   };
   const scheduleSave = (): void => {
     if (saveTimer !== undefined) clearTimeout(saveTimer);
@@ -56,7 +62,8 @@ function start(): void {
     pin: () => vscode.postMessage({ type: 'pin' }),
     unpin: () => vscode.postMessage({ type: 'unpin' }),
     setMetrics: (metrics) => vscode.postMessage({ type: 'setMetrics', metrics }),
-    exportFile: (format, suggestedName, encoding, content) => vscode.postMessage({ type: 'export', format, suggestedName, encoding, content }),
+    exportFile: (format, suggestedName, encoding, content) =>
+      vscode.postMessage({ type: 'export', format, suggestedName, encoding, content }),
     uiChanged: scheduleSave,
   });
   window.optimizerLensSchedule = view.debugHandle();
@@ -101,7 +108,8 @@ function start(): void {
 }
 
 function compactForState(snapshot: SchedulePanelSnapshot): SchedulePanelSnapshot | null {
-  const tooLarge = (schedule: SchedulePanelSnapshot['schedule']): boolean => schedule !== null && schedule.lr.length > largestScheduleKeptInState;
+  const tooLarge = (schedule: SchedulePanelSnapshot['schedule']): boolean =>
+    schedule !== null && schedule.lr.length > largestScheduleKeptInState;
   if (tooLarge(snapshot.schedule) || tooLarge(snapshot.pinned)) return null;
   return snapshot;
 }

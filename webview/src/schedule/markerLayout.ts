@@ -21,11 +21,16 @@ export interface PlacedLabel {
  * left of it, in the first row where it fits; a label that fits in no row opens a new one. A label wider than the
  * whole width starts at `left`.
  */
-export function layoutMarkerLabels(labels: readonly LabelToPlace[], bounds: { readonly left: number; readonly right: number }, gap: number): PlacedLabel[] {
+export function layoutMarkerLabels(
+  labels: readonly LabelToPlace[],
+  bounds: { readonly left: number; readonly right: number },
+  gap: number,
+): PlacedLabel[] {
   const clamp = (x: number, width: number): number => Math.max(bounds.left, Math.min(x, bounds.right - width));
   /** Occupied [from, to] spans per row. */
   const rows: { from: number; to: number }[][] = [];
-  const fits = (row: { from: number; to: number }[], from: number, to: number): boolean => row.every((span) => to + gap <= span.from || from >= span.to + gap);
+  const fits = (row: { from: number; to: number }[], from: number, to: number): boolean =>
+    row.every((span) => to + gap <= span.from || from >= span.to + gap);
   return labels.map((label) => {
     const candidates = [clamp(label.anchor + gap, label.width), clamp(label.anchor - gap - label.width, label.width)];
     for (let index = 0; index < rows.length; index++) {

@@ -26,7 +26,12 @@ export interface SchedulePanelViewCallbacks {
   readonly unpin: () => void;
   /** The user gave the metric series of a metric-driven schedule (ReduceLROnPlateau). */
   readonly setMetrics: (metrics: readonly number[]) => void;
-  readonly exportFile: (format: ExportFormat, suggestedName: string, encoding: 'base64' | 'utf8', content: string) => void;
+  readonly exportFile: (
+    format: ExportFormat,
+    suggestedName: string,
+    encoding: 'base64' | 'utf8',
+    content: string,
+  ) => void;
   readonly uiChanged: () => void;
 }
 
@@ -42,7 +47,11 @@ export interface SchedulePanelDebugHandle {
   /** The marker labels as last drawn, in CSS pixels of the plot canvas. */
   readonly markerLabels: () => MarkerLabelBox[];
   /** What the live axes last chose (ticks, labels, tick targets), for comparing with the export. */
-  readonly axisChoices: () => { x: LiveAxisChoice | null; lr: LiveAxisChoice | null; momentum: LiveAxisChoice | null } | null;
+  readonly axisChoices: () => {
+    x: LiveAxisChoice | null;
+    lr: LiveAxisChoice | null;
+    momentum: LiveAxisChoice | null;
+  } | null;
 }
 
 export interface MarkerLabelBox {
@@ -126,7 +135,8 @@ export class SchedulePanelView {
   // ---- State in ----
 
   applySnapshot(snapshot: SchedulePanelSnapshot): void {
-    if (this.schedule !== null && snapshot.schedule !== null && this.schedule.uri !== snapshot.schedule.uri) this.view = null;
+    if (this.schedule !== null && snapshot.schedule !== null && this.schedule.uri !== snapshot.schedule.uri)
+      this.view = null;
     this.schedule = snapshot.schedule;
     this.pinned = snapshot.pinned;
     this.error = snapshot.error;
@@ -185,7 +195,10 @@ export class SchedulePanelView {
       lastPaintMs: () => this.lastPaint,
       theme: () => this.theme,
       markerLabels: () => this.labelBoxes,
-      axisChoices: () => (this.axes ? { x: this.axes.x.choice(), lr: this.axes.lr.choice(), momentum: this.axes.momentum.choice() } : null),
+      axisChoices: () =>
+        this.axes
+          ? { x: this.axes.x.choice(), lr: this.axes.lr.choice(), momentum: this.axes.momentum.choice() }
+          : null,
     };
   }
 
@@ -199,18 +212,33 @@ export class SchedulePanelView {
     controls.setAttribute('role', 'toolbar');
     controls.setAttribute('aria-label', 'Schedule plot controls');
     const logButton = button(controls, 'Log y', 'Toggle a logarithmic learning-rate axis', () => this.toggleLogScale());
-    const resetButton = button(controls, 'Reset zoom', 'Show the whole schedule (or double-click the plot)', () => this.resetZoom());
+    const resetButton = button(controls, 'Reset zoom', 'Show the whole schedule (or double-click the plot)', () =>
+      this.resetZoom(),
+    );
     const pinButton = button(controls, 'Pin', 'Pin this schedule and compare it with your next edits', () =>
       this.pinnedHere() ? this.callbacks.unpin() : this.callbacks.pin(),
     );
-    const buttons = exportButtons(controls, { png: 'Export the plot as a PNG image', svg: 'Export the plot as an SVG drawing', csv: 'Export every step as CSV (step, lr, momentum, betas)' }, (format) => this.exportAs(format));
+    const buttons = exportButtons(
+      controls,
+      {
+        png: 'Export the plot as a PNG image',
+        svg: 'Export the plot as an SVG drawing',
+        csv: 'Export every step as CSV (step, lr, momentum, betas)',
+      },
+      (format) => this.exportAs(format),
+    );
 
     // The pinned curve says which file it is from; on another file it is drawn only when asked, and can be dropped.
     const pinnedInfo = make('div', 'pinned-info', this.root);
     pinnedInfo.setAttribute('role', 'status');
     pinnedInfo.hidden = true;
     const pinnedText = make('span', 'pinned-text', pinnedInfo);
-    const compareButton = button(pinnedInfo, 'Compare here', 'Draw the pinned schedule of the other file on this plot', () => this.toggleCompare());
+    const compareButton = button(
+      pinnedInfo,
+      'Compare here',
+      'Draw the pinned schedule of the other file on this plot',
+      () => this.toggleCompare(),
+    );
     const dropButton = button(pinnedInfo, 'Drop pin', 'Forget the pinned schedule', () => this.callbacks.unpin());
 
     // ReduceLROnPlateau is drawn from the metric series the user gives here.
@@ -242,7 +270,10 @@ export class SchedulePanelView {
     plotHost.tabIndex = 0;
     plotHost.setAttribute('role', 'application');
     plotHost.setAttribute('aria-roledescription', 'schedule plot');
-    plotHost.setAttribute('aria-label', 'Learning-rate schedule. Arrow keys move the readout, plus and minus zoom, 0 resets.');
+    plotHost.setAttribute(
+      'aria-label',
+      'Learning-rate schedule. Arrow keys move the readout, plus and minus zoom, 0 resets.',
+    );
     plotHost.addEventListener('keydown', (event) => this.onKeyDown(event));
     plotHost.addEventListener('focus', () => {
       if (this.readoutStepValue === null) this.moveReadoutTo(this.visibleRange()?.min ?? 0);
@@ -264,8 +295,25 @@ export class SchedulePanelView {
     const hint = make('p', 'hint', this.root);
     hint.textContent = 'Drag to zoom · Shift+drag to pan · double-click to reset · arrows move the readout';
     return {
-      title, logButton, resetButton, pinButton, pinnedInfo, pinnedText, compareButton, dropButton, metricsForm, metricsInput, metricsStatus,
-      exportButtons: buttons, warnings, plotArea, plotHost, overlay, readout, legend, status,
+      title,
+      logButton,
+      resetButton,
+      pinButton,
+      pinnedInfo,
+      pinnedText,
+      compareButton,
+      dropButton,
+      metricsForm,
+      metricsInput,
+      metricsStatus,
+      exportButtons: buttons,
+      warnings,
+      plotArea,
+      plotHost,
+      overlay,
+      readout,
+      legend,
+      status,
     };
   }
 
@@ -279,7 +327,11 @@ export class SchedulePanelView {
     const pinnedHere = this.pinnedHere();
     elements.pinButton.setAttribute('aria-pressed', String(pinnedHere));
     elements.pinButton.textContent = pinnedHere ? 'Unpin' : 'Pin';
-    elements.pinButton.title = pinnedHere ? 'Forget the pinned schedule' : this.pinned ? 'Pin this schedule instead of the one pinned from another file' : 'Pin this schedule and compare it with your next edits';
+    elements.pinButton.title = pinnedHere
+      ? 'Forget the pinned schedule'
+      : this.pinned
+        ? 'Pin this schedule instead of the one pinned from another file'
+        : 'Pin this schedule and compare it with your next edits';
     elements.pinButton.disabled = !pinnedHere && (schedule === null || schedule.lr.length === 0);
     this.renderPinnedInfo();
     this.renderMetricsForm();
@@ -372,7 +424,10 @@ export class SchedulePanelView {
       return;
     }
     metricsInput.removeAttribute('aria-invalid');
-    metricsStatus.textContent = parsed.values.length === 0 ? 'Cleared.' : `Drawing from ${parsed.values.length} value${parsed.values.length === 1 ? '' : 's'}…`;
+    metricsStatus.textContent =
+      parsed.values.length === 0
+        ? 'Cleared.'
+        : `Drawing from ${parsed.values.length} value${parsed.values.length === 1 ? '' : 's'}…`;
     this.callbacks.setMetrics(parsed.values);
   }
 
@@ -381,7 +436,8 @@ export class SchedulePanelView {
     const step = this.readoutStepValue;
     readout.replaceChildren();
     if (step === null || this.plotted.length === 0) {
-      readout.textContent = this.plotted.length === 0 ? '' : 'Point at the plot, or focus it and use the arrow keys, to read values.';
+      readout.textContent =
+        this.plotted.length === 0 ? '' : 'Point at the plot, or focus it and use the arrow keys, to read values.';
       readout.classList.add('idle');
       return;
     }
@@ -424,7 +480,8 @@ export class SchedulePanelView {
   }
 
   private colorOf(series: PlottedSeries): string {
-    if (series.pinned) return series.axis === 'lr' ? this.theme.pinned : withAlpha(this.theme.pinned, 0.6, this.scratch);
+    if (series.pinned)
+      return series.axis === 'lr' ? this.theme.pinned : withAlpha(this.theme.pinned, 0.6, this.scratch);
     if (series.key === 'momentum') return this.theme.momentum;
     if (series.key === 'beta1') return this.theme.beta1;
     return this.theme.lr;
@@ -437,7 +494,10 @@ export class SchedulePanelView {
       this.theme = theme;
       this.rebuild();
     });
-    observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'style', 'data-vscode-theme-kind'] });
+    observer.observe(document.body, {
+      attributes: true,
+      attributeFilter: ['class', 'style', 'data-vscode-theme-kind'],
+    });
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
   }
 
@@ -468,7 +528,10 @@ export class SchedulePanelView {
 
   private plotSize(): { width: number; height: number } {
     const area = this.elements.plotArea;
-    return { width: Math.max(160, Math.floor(area.clientWidth)), height: Math.max(minimumPlotHeightCss, Math.floor(area.clientHeight)) };
+    return {
+      width: Math.max(160, Math.floor(area.clientWidth)),
+      height: Math.max(minimumPlotHeightCss, Math.floor(area.clientHeight)),
+    };
   }
 
   /** Decimated uPlot data for `range` at the current plot width, with non-positive LR dropped on a log axis. */
@@ -481,7 +544,9 @@ export class SchedulePanelView {
     this.decimatedSteps = decimated.steps;
     this.decimatedWindow = { from: range.min, to: range.max, buckets };
     const columns = decimated.columns.map((column, index) =>
-      this.logScale && this.plotted[index]!.axis === 'lr' ? column.map((value) => (value !== null && value > 0 ? value : null)) : column,
+      this.logScale && this.plotted[index]!.axis === 'lr'
+        ? column.map((value) => (value !== null && value > 0 ? value : null))
+        : column,
     );
     return [decimated.steps, ...columns] as uPlot.AlignedData;
   }
@@ -510,13 +575,21 @@ export class SchedulePanelView {
     const theme = this.theme;
     const pixelRatio = window.devicePixelRatio || 1;
     const font = `${Math.max(10, Math.round(theme.fontSizePx * 0.85))}px ${theme.fontFamily}`;
-    const gridColor = theme.kind.startsWith('high-contrast') ? withAlpha(theme.gridLines, 0.6, this.scratch) : withAlpha(theme.gridLines, 0.25, this.scratch);
+    const gridColor = theme.kind.startsWith('high-contrast')
+      ? withAlpha(theme.gridLines, 0.6, this.scratch)
+      : withAlpha(theme.gridLines, 0.25, this.scratch);
     const hasRightAxis = this.plotted.some((series) => series.axis === 'momentum');
     const axisSize = (_chart: uPlot, values: string[] | null): number =>
       Math.ceil(Math.max(3, ...(values ?? []).map((value) => value.length)) * theme.fontSizePx * 0.55 + 16);
     // The core's ranges, ticks and labels (as in the SVG export and `optlens schedule`), at the core's density.
     const xAxis = liveAxis({ direction: 'x', log: false, kind: 'position', initialLength: () => size.width - 120 });
-    const lrAxis = liveAxis({ direction: 'y', log: this.logScale, kind: 'value', zeroFloor: true, initialLength: () => size.height - 60 });
+    const lrAxis = liveAxis({
+      direction: 'y',
+      log: this.logScale,
+      kind: 'value',
+      zeroFloor: true,
+      initialLength: () => size.height - 60,
+    });
     const momentumAxis = liveAxis({ direction: 'y', log: false, kind: 'value', initialLength: () => size.height - 60 });
     this.axes = { x: xAxis, lr: lrAxis, momentum: momentumAxis };
 
@@ -559,7 +632,11 @@ export class SchedulePanelView {
         filter: momentumAxis.filter,
         values: momentumAxis.values,
         size: axisSize,
-        label: [...new Set(this.plotted.filter((series) => series.axis === 'momentum' && !series.pinned).map((series) => series.label))].join(', '),
+        label: [
+          ...new Set(
+            this.plotted.filter((series) => series.axis === 'momentum' && !series.pinned).map((series) => series.label),
+          ),
+        ].join(', '),
         labelFont: font,
         labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
       });
@@ -567,17 +644,15 @@ export class SchedulePanelView {
 
     const series: uPlot.Series[] = [
       { label: 'step' },
-      ...this.plotted.map(
-        (plotted): uPlot.Series => ({
-          label: plotted.label,
-          scale: plotted.axis,
-          stroke: this.colorOf(plotted),
-          width: plotted.pinned ? theme.lineWidth * 0.9 : theme.lineWidth,
-          ...(plotted.pinned ? { dash: pinnedDashCss.map((length) => length * pixelRatio) } : {}),
-          points: { show: false },
-          spanGaps: false,
-        }),
-      ),
+      ...this.plotted.map((plotted): uPlot.Series => ({
+        label: plotted.label,
+        scale: plotted.axis,
+        stroke: this.colorOf(plotted),
+        width: plotted.pinned ? theme.lineWidth * 0.9 : theme.lineWidth,
+        ...(plotted.pinned ? { dash: pinnedDashCss.map((length) => length * pixelRatio) } : {}),
+        points: { show: false },
+        spanGaps: false,
+      })),
     ];
 
     return {
@@ -587,7 +662,10 @@ export class SchedulePanelView {
       padding: [18, hasRightAxis ? 4 : 14, 0, 4],
       scales: {
         // A view that reaches the last sample also shows the run end, when the run is longer than the data.
-        x: { time: false, range: (_chart, min, max) => [min, max >= this.stepCount() - 1 ? Math.max(max, this.lastPlottedStep()) : max] },
+        x: {
+          time: false,
+          range: (_chart, min, max) => [min, max >= this.stepCount() - 1 ? Math.max(max, this.lastPlottedStep()) : max],
+        },
         lr: this.logScale ? { distr: 3, log: 10, range: lrAxis.range } : { range: lrAxis.range },
         momentum: { range: momentumAxis.range },
       },
@@ -692,7 +770,8 @@ export class SchedulePanelView {
     visible.forEach((line, index) => {
       const { x: textX, row } = placed[index]!;
       const textWidth = context.measureText(line.label).width;
-      const textY = Math.max(pixelRatio, top - fontPx - 4 * pixelRatio) + row * rowHeight + (row > 0 ? 6 * pixelRatio : 0);
+      const textY =
+        Math.max(pixelRatio, top - fontPx - 4 * pixelRatio) + row * rowHeight + (row > 0 ? 6 * pixelRatio : 0);
       context.fillStyle = withAlpha(theme.background, 0.85, this.scratch);
       context.fillRect(textX - 2 * pixelRatio, textY - pixelRatio, textWidth + 4 * pixelRatio, fontPx + 2 * pixelRatio);
       context.fillStyle = line.color;
@@ -719,8 +798,16 @@ export class SchedulePanelView {
       dashed: !endMarkerKinds.has(marker.kind),
     }));
     const totalSteps = schedule.totalSteps;
-    if (totalSteps !== undefined && !schedule.markers.some((marker) => marker.kind === 'run-end' && marker.step === totalSteps)) {
-      lines.push({ step: totalSteps, label: `run end ${formatStepTick(totalSteps)}`, color: this.theme.runEnd, dashed: false });
+    if (
+      totalSteps !== undefined &&
+      !schedule.markers.some((marker) => marker.kind === 'run-end' && marker.step === totalSteps)
+    ) {
+      lines.push({
+        step: totalSteps,
+        label: `run end ${formatStepTick(totalSteps)}`,
+        color: this.theme.runEnd,
+        dashed: false,
+      });
     }
     return lines.sort((first, second) => first.step - second.step);
   }
@@ -864,7 +951,8 @@ export class SchedulePanelView {
       this.callbacks.exportFile('svg', `${baseName}.svg`, 'utf8', this.svgText());
     } else {
       const dataUrl = this.pngDataUrl();
-      if (dataUrl !== null) this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
+      if (dataUrl !== null)
+        this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
     }
     this.elements.status.textContent = `Exporting ${format.toUpperCase()}…`;
   }

@@ -24,7 +24,8 @@ export function plottedSeriesOf(schedule: ScheduleSnapshot | null, pinned: Sched
   const series: PlottedSeries[] = [];
   if (schedule) {
     series.push({ key: 'lr', label: 'lr', axis: 'lr', values: schedule.lr, pinned: false });
-    if (schedule.momentum) series.push({ key: 'momentum', label: 'momentum', axis: 'momentum', values: schedule.momentum, pinned: false });
+    if (schedule.momentum)
+      series.push({ key: 'momentum', label: 'momentum', axis: 'momentum', values: schedule.momentum, pinned: false });
     const beta1 = beta1Of(schedule);
     if (beta1) series.push({ key: 'beta1', label: 'β1', axis: 'momentum', values: beta1, pinned: false });
   }
@@ -33,10 +34,17 @@ export function plottedSeriesOf(schedule: ScheduleSnapshot | null, pinned: Sched
     const from = `pinned: ${fileNameOf(pinned.uri)}`;
     series.push({ key: 'pinnedLr', label: `lr (${from})`, axis: 'lr', values: pinned.lr, pinned: true });
     if (pinned.momentum) {
-      series.push({ key: 'pinnedMomentum', label: `momentum (${from})`, axis: 'momentum', values: pinned.momentum, pinned: true });
+      series.push({
+        key: 'pinnedMomentum',
+        label: `momentum (${from})`,
+        axis: 'momentum',
+        values: pinned.momentum,
+        pinned: true,
+      });
     }
     const beta1 = beta1Of(pinned);
-    if (beta1) series.push({ key: 'pinnedBeta1', label: `β1 (${from})`, axis: 'momentum', values: beta1, pinned: true });
+    if (beta1)
+      series.push({ key: 'pinnedBeta1', label: `β1 (${from})`, axis: 'momentum', values: beta1, pinned: true });
   }
   return series;
 }

@@ -56,12 +56,19 @@ export function scheduleSvg(input: SvgPlotInput): string {
     .filter((marker) => marker.step >= input.stepRange.min && marker.step <= input.stepRange.max)
     .map((marker) => ({ x: marker.step, label: marker.label, color: marker.color, dashed: marker.dashed }));
   const lrValues = input.series.filter((entry) => entry.axis === 'lr').flatMap((entry) => entry.values);
-  const rightLabels = [...new Set(input.series.filter((entry) => entry.axis === 'momentum').map((entry) => entry.label.replace(/ \(pinned.*$/, '')))];
+  const rightLabels = [
+    ...new Set(
+      input.series.filter((entry) => entry.axis === 'momentum').map((entry) => entry.label.replace(/ \(pinned.*$/, '')),
+    ),
+  ];
   return linePlotSvg(
     {
       title: input.title.trim() === '' ? 'Learning-rate schedule' : input.title,
       xLabel: 'step',
-      ...scheduleLrAxis(input.logScale, lrValues.every((value) => !(value !== null && value < 0))),
+      ...scheduleLrAxis(
+        input.logScale,
+        lrValues.every((value) => !(value !== null && value < 0)),
+      ),
       series,
       markers,
       ...(rightLabels.length > 0 ? { y2Label: rightLabels.join(', ') } : {}),

@@ -34,7 +34,10 @@ export function scheduleSummaryRows(data: ScheduleData): ScheduleSummaryRow[] {
   if (second && second.length > 0) {
     const finite = second.filter(Number.isFinite);
     if (finite.length > 0) {
-      rows.push({ label: data.momentum ? 'momentum range' : 'beta1 range', value: `${formatNumber(Math.min(...finite))} to ${formatNumber(Math.max(...finite))}` });
+      rows.push({
+        label: data.momentum ? 'momentum range' : 'beta1 range',
+        value: `${formatNumber(Math.min(...finite))} to ${formatNumber(Math.max(...finite))}`,
+      });
     }
   }
   return rows;

@@ -25,7 +25,11 @@ function drawItem(canvas: RgbCanvas, item: SceneItem): void {
       canvas.fillRect(item.x, item.y, item.width, item.height, parseColor(item.fill), item.opacity ?? 1);
       return;
     case 'line':
-      canvas.strokeSegments(dashSegments([item.x1, item.y1, item.x2, item.y2], item.dash), item.width, parseColor(item.color));
+      canvas.strokeSegments(
+        dashSegments([item.x1, item.y1, item.x2, item.y2], item.dash),
+        item.width,
+        parseColor(item.color),
+      );
       return;
     case 'polyline':
       canvas.strokeSegments(dashSegments(item.points, item.dash), item.width, parseColor(item.color));
@@ -38,7 +42,12 @@ function drawItem(canvas: RgbCanvas, item: SceneItem): void {
 /** `#rrggbb` (or `#rgb`) to bytes; anything else is black, which is visible and never throws. */
 export function parseColor(color: PlotColor): Rgb {
   const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/i.exec(color);
-  if (short) return [parseInt(short[1]! + short[1]!, 16), parseInt(short[2]! + short[2]!, 16), parseInt(short[3]! + short[3]!, 16)];
+  if (short)
+    return [
+      parseInt(short[1]! + short[1]!, 16),
+      parseInt(short[2]! + short[2]!, 16),
+      parseInt(short[3]! + short[3]!, 16),
+    ];
   const long = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
   if (long) return [parseInt(long[1]!, 16), parseInt(long[2]!, 16), parseInt(long[3]!, 16)];
   return [0, 0, 0];
@@ -50,7 +59,12 @@ export function parseColor(color: PlotColor): Rgb {
  */
 export function dashSegments(points: readonly number[], dash: readonly number[] | undefined): number[] {
   const segments: number[] = [];
-  const pattern = dash && dash.length > 0 && dash.every((length) => length > 0) ? (dash.length % 2 === 0 ? dash : [...dash, ...dash]) : undefined;
+  const pattern =
+    dash && dash.length > 0 && dash.every((length) => length > 0)
+      ? dash.length % 2 === 0
+        ? dash
+        : [...dash, ...dash]
+      : undefined;
   let patternIndex = 0;
   let remaining = pattern ? pattern[0]! : Infinity;
   for (let index = 0; index + 3 < points.length; index += 2) {
@@ -157,7 +171,10 @@ class RgbCanvas {
         const centreY = row + 0.5;
         for (let column = left; column <= right; column++) {
           const centreX = column + 0.5;
-          const along = lengthSquared === 0 ? 0 : Math.min(1, Math.max(0, ((centreX - x1) * dx + (centreY - y1) * dy) / lengthSquared));
+          const along =
+            lengthSquared === 0
+              ? 0
+              : Math.min(1, Math.max(0, ((centreX - x1) * dx + (centreY - y1) * dy) / lengthSquared));
           const distance = Math.hypot(centreX - (x1 + along * dx), centreY - (y1 + along * dy));
           const cover = half + 0.5 - distance;
           if (cover <= 0) continue;

@@ -8,7 +8,15 @@ import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperpara
 import type { InitialWeight } from '../taskData';
 import { GraphBuilder } from './onnxModel';
 import type { TrainingGraph } from './trainingGraph';
-import { addCrossEntropy, addOptimizerUpdates, declareParameters, declareScalars, FEATURES, LABELS, unsupportedRule } from './trainingGraph';
+import {
+  addCrossEntropy,
+  addOptimizerUpdates,
+  declareParameters,
+  declareScalars,
+  FEATURES,
+  LABELS,
+  unsupportedRule,
+} from './trainingGraph';
 
 /** The `cnn` task's image side, channels per convolution and classes (see builtInTask in taskData.ts). */
 const SIDE = 28;
@@ -17,7 +25,14 @@ const CLASSES = 10;
 const FLAT = CHANNELS[2] * (SIDE / 4) * (SIDE / 4);
 
 /** Parameter shapes in graph layout: kernels [filters, channels, 3, 3], biases, dense [784, 10], bias. */
-const CNN_SHAPES: readonly (readonly number[])[] = [[CHANNELS[1], CHANNELS[0], 3, 3], [CHANNELS[1]], [CHANNELS[2], CHANNELS[1], 3, 3], [CHANNELS[2]], [FLAT, CLASSES], [CLASSES]];
+const CNN_SHAPES: readonly (readonly number[])[] = [
+  [CHANNELS[1], CHANNELS[0], 3, 3],
+  [CHANNELS[1]],
+  [CHANNELS[2], CHANNELS[1], 3, 3],
+  [CHANNELS[2]],
+  [FLAT, CLASSES],
+  [CLASSES],
+];
 
 /**
  * The task's six weights reordered for the graph. A TensorFlow.js kernel is [9 * channels, filters] in
@@ -29,7 +44,8 @@ export function toCnnGraphLayout(weights: readonly InitialWeight[]): Float32Arra
     const out = new Float32Array(values.length);
     for (let f = 0; f < filters; f++) {
       for (let c = 0; c < channels; c++) {
-        for (let tap = 0; tap < 9; tap++) out[(f * channels + c) * 9 + tap] = values[(tap * channels + c) * filters + f]!;
+        for (let tap = 0; tap < 9; tap++)
+          out[(f * channels + c) * 9 + tap] = values[(tap * channels + c) * filters + f]!;
       }
     }
     return out;
@@ -46,8 +62,22 @@ export function toCnnGraphLayout(weights: readonly InitialWeight[]): Float32Arra
     }
     return out;
   };
-  const [k1, b1, k2, b2, w3, b3] = weights.map((weight) => weight.values) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-  return [kernel(k1, CHANNELS[0], CHANNELS[1]), Float32Array.from(b1), kernel(k2, CHANNELS[1], CHANNELS[2]), Float32Array.from(b2), dense(w3), Float32Array.from(b3)];
+  const [k1, b1, k2, b2, w3, b3] = weights.map((weight) => weight.values) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  return [
+    kernel(k1, CHANNELS[0], CHANNELS[1]),
+    Float32Array.from(b1),
+    kernel(k2, CHANNELS[1], CHANNELS[2]),
+    Float32Array.from(b2),
+    dense(w3),
+    Float32Array.from(b3),
+  ];
 }
 
 /** The shape a batch of the `cnn` task's features is fed with (the data is NHWC with one channel, so NCHW too). */
@@ -59,7 +89,11 @@ export function cnnFeatureShape(batchSize: number): number[] {
  * Builds the `cnn` task's training-step graph for batches of `batchSize` images, with `rule`'s update. Returns
  * a reason string for a rule the graph does not implement.
  */
-export function buildCnnTrainingGraph(batchSize: number, rule: UpdateRuleName, hyper: Hyperparameters): TrainingGraph | string {
+export function buildCnnTrainingGraph(
+  batchSize: number,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+): TrainingGraph | string {
   const refusal = unsupportedRule(rule);
   if (refusal) return refusal;
   const g = new GraphBuilder(`cnn_${rule}`);
@@ -87,7 +121,10 @@ export function buildCnnTrainingGraph(batchSize: number, rule: UpdateRuleName, h
   const dLogits = addCrossEntropy(g, logits, y, batchSize);
   const dW3 = g.one('Gemm', [flat, dLogits], { transA: 1 });
   const dB3 = g.one('ReduceSum', [dLogits, g.int64s([0])], { keepdims: 0 });
-  const dA2 = g.one('Reshape', [g.one('Gemm', [dLogits, w3], { transB: 1 }), g.int64s([batchSize, CHANNELS[2], SIDE / 4, SIDE / 4])]);
+  const dA2 = g.one('Reshape', [
+    g.one('Gemm', [dLogits, w3], { transB: 1 }),
+    g.int64s([batchSize, CHANNELS[2], SIDE / 4, SIDE / 4]),
+  ]);
 
   // Back through a ReLU (where the pooled value is > 0) and a 2x2 max pool: each window's gradient goes where z
   // equals the window's maximum. SpaceToDepth lays each window's four values along a new axis ([batch, 4,
@@ -102,17 +139,23 @@ export function buildCnnTrainingGraph(batchSize: number, rule: UpdateRuleName, h
     const isMaximum = g.one('Equal', [zWindows, g.one('Reshape', [l.pooled, pooledShape])]);
     const dPooled = g.one('Reshape', [g.one('Mul', [dA, g.one('Sign', [l.a])]), pooledShape]);
     const dWindows = g.one('Where', [isMaximum, dPooled, g.scalar(0)]);
-    return g.one('DepthToSpace', [g.one('Reshape', [dWindows, g.int64s([batchSize, 4 * l.channels, half, half])])], { blocksize: 2 });
+    return g.one('DepthToSpace', [g.one('Reshape', [dWindows, g.int64s([batchSize, 4 * l.channels, half, half])])], {
+      blocksize: 2,
+    });
   };
   // A convolution's kernel gradient: the output gradient as [filters, batch * h * w] times the input's nine
   // shifted copies (im2col, rows in (tap, channel) order) as [9 * channels, batch * h * w], transposed, then
   // reordered to [filters, channels, 3, 3]. One product reads the output gradient once (one product per tap reads
   // it nine times; a convolution with the batch as channels, the textbook form, was the slowest in a profile).
   const kernelGradient = (input: string, dZ: string, channels: number, filters: number, side: number) => {
-    const padded = g.one('Pad', [g.one('Transpose', [input], { perm: [1, 0, 2, 3] }), g.int64s([0, 0, 1, 1, 0, 0, 1, 1])]);
+    const padded = g.one('Pad', [
+      g.one('Transpose', [input], { perm: [1, 0, 2, 3] }),
+      g.int64s([0, 0, 1, 1, 0, 0, 1, 1]),
+    ]);
     const taps: string[] = [];
     for (let dy = 0; dy < 3; dy++) {
-      for (let dx = 0; dx < 3; dx++) taps.push(g.one('Slice', [padded, g.int64s([dy, dx]), g.int64s([dy + side, dx + side]), g.int64s([2, 3])]));
+      for (let dx = 0; dx < 3; dx++)
+        taps.push(g.one('Slice', [padded, g.int64s([dy, dx]), g.int64s([dy + side, dx + side]), g.int64s([2, 3])]));
     }
     const patches = g.one('Reshape', [g.one('Concat', taps, { axis: 0 }), g.int64s([9 * channels, -1])]);
     const dZRows = g.one('Reshape', [g.one('Transpose', [dZ], { perm: [1, 0, 2, 3] }), g.int64s([filters, -1])]);
@@ -127,7 +170,13 @@ export function buildCnnTrainingGraph(batchSize: number, rule: UpdateRuleName, h
   // The input gradient of a same-padded convolution is the transposed convolution with the same kernel, which
   // is a plain convolution with the kernel's filters and channels swapped and its taps flipped (for this shape
   // ONNX Runtime's Conv took about 1.0 ms against 1.3 ms for its ConvTranspose, with the same result).
-  const flippedK2 = g.one('Slice', [g.one('Transpose', [k2], { perm: [1, 0, 2, 3] }), g.int64s([-1, -1]), g.int64s([-4, -4]), g.int64s([2, 3]), g.int64s([-1, -1])]);
+  const flippedK2 = g.one('Slice', [
+    g.one('Transpose', [k2], { perm: [1, 0, 2, 3] }),
+    g.int64s([-1, -1]),
+    g.int64s([-4, -4]),
+    g.int64s([2, 3]),
+    g.int64s([-1, -1]),
+  ]);
   const dA1 = g.one('Conv', [dZ2, flippedK2], same);
   const dZ1 = unpool(dA1, l1);
   const dK1 = kernelGradient(x, dZ1, CHANNELS[0], CHANNELS[1], SIDE);

@@ -11,7 +11,12 @@ const ONNX_SCHEMA = {
     onnx: {
       nested: {
         ModelProto: {
-          fields: { irVersion: { type: 'int64', id: 1 }, producerName: { type: 'string', id: 2 }, graph: { type: 'GraphProto', id: 7 }, opsetImport: repeated('OperatorSetIdProto', 8) },
+          fields: {
+            irVersion: { type: 'int64', id: 1 },
+            producerName: { type: 'string', id: 2 },
+            graph: { type: 'GraphProto', id: 7 },
+            opsetImport: repeated('OperatorSetIdProto', 8),
+          },
         },
         OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
         GraphProto: {
@@ -24,22 +29,44 @@ const ONNX_SCHEMA = {
           },
         },
         NodeProto: {
-          fields: { input: repeated('string', 1), output: repeated('string', 2), name: { type: 'string', id: 3 }, opType: { type: 'string', id: 4 }, attribute: repeated('AttributeProto', 5) },
+          fields: {
+            input: repeated('string', 1),
+            output: repeated('string', 2),
+            name: { type: 'string', id: 3 },
+            opType: { type: 'string', id: 4 },
+            attribute: repeated('AttributeProto', 5),
+          },
         },
         AttributeProto: {
-          fields: { name: { type: 'string', id: 1 }, f: { type: 'float', id: 2 }, i: { type: 'int64', id: 3 }, ints: repeated('int64', 8), type: { type: 'int32', id: 20 } },
+          fields: {
+            name: { type: 'string', id: 1 },
+            f: { type: 'float', id: 2 },
+            i: { type: 'int64', id: 3 },
+            ints: repeated('int64', 8),
+            type: { type: 'int32', id: 20 },
+          },
         },
         TensorProto: {
-          fields: { dims: repeated('int64', 1), dataType: { type: 'int32', id: 2 }, floatData: repeated('float', 4), int64Data: repeated('int64', 7), name: { type: 'string', id: 8 } },
+          fields: {
+            dims: repeated('int64', 1),
+            dataType: { type: 'int32', id: 2 },
+            floatData: repeated('float', 4),
+            int64Data: repeated('int64', 7),
+            name: { type: 'string', id: 8 },
+          },
         },
         ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
         TypeProto: {
           fields: { tensorType: { type: 'Tensor', id: 1 } },
-          nested: { Tensor: { fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } } } },
+          nested: {
+            Tensor: { fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } } },
+          },
         },
         TensorShapeProto: {
           fields: { dim: repeated('Dimension', 1) },
-          nested: { Dimension: { fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } } } },
+          nested: {
+            Dimension: { fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } } },
+          },
         },
       },
     },
@@ -67,7 +94,9 @@ interface NodeRecord {
 }
 
 function attribute(name: string, value: AttributeValue): NodeRecord['attribute'][number] {
-  return typeof value === 'number' ? { name, type: ATTRIBUTE_INT, i: value } : { name, type: ATTRIBUTE_INTS, ints: [...value] };
+  return typeof value === 'number'
+    ? { name, type: ATTRIBUTE_INT, i: value }
+    : { name, type: ATTRIBUTE_INTS, ints: [...value] };
 }
 
 function valueInfo(name: string, dims: readonly Dimension[]) {
@@ -105,7 +134,8 @@ export class GraphBuilder {
     const value = this.renamed.get(given) ?? given;
     if (value !== name) {
       const producer = this.nodes.find((node) => node.output.includes(value));
-      const isGraphValue = this.inputs.some((input) => input.name === value) || this.outputs.some((output) => output.name === value);
+      const isGraphValue =
+        this.inputs.some((input) => input.name === value) || this.outputs.some((output) => output.name === value);
       if (producer && !isGraphValue) {
         for (const node of this.nodes) {
           node.input = node.input.map((input) => (input === value ? name : input));
@@ -119,9 +149,22 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, dims));
   }
 
-  op(opType: string, input: readonly string[], attributes: Record<string, AttributeValue> = {}, outputs?: readonly string[], outputCount = 1): string[] {
-    const output = outputs ? [...outputs] : Array.from({ length: outputCount }, () => `${opType.toLowerCase()}_${this.counter++}`);
-    this.nodes.push({ opType, input: input.map((value) => this.renamed.get(value) ?? value), output, attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)) });
+  op(
+    opType: string,
+    input: readonly string[],
+    attributes: Record<string, AttributeValue> = {},
+    outputs?: readonly string[],
+    outputCount = 1,
+  ): string[] {
+    const output = outputs
+      ? [...outputs]
+      : Array.from({ length: outputCount }, () => `${opType.toLowerCase()}_${this.counter++}`);
+    this.nodes.push({
+      opType,
+      input: input.map((value) => this.renamed.get(value) ?? value),
+      output,
+      attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),
+    });
     return output;
   }
 
@@ -141,8 +184,13 @@ export class GraphBuilder {
     const value = this.renamed.get(given) ?? given;
     const term = addend && addend.factor !== 0 ? addend : undefined;
     const producer = this.nodes.find((node) => node.output.includes(value));
-    const isRead = this.nodes.some((node) => node.input.includes(value)) || this.outputs.some((output) => output.name === value);
-    const foldable = producer?.opType === 'Gemm' && producer.input.length === 2 && !isRead && !producer.attribute.some((a) => a.name === 'alpha' || a.name === 'beta');
+    const isRead =
+      this.nodes.some((node) => node.input.includes(value)) || this.outputs.some((output) => output.name === value);
+    const foldable =
+      producer?.opType === 'Gemm' &&
+      producer.input.length === 2 &&
+      !isRead &&
+      !producer.attribute.some((a) => a.name === 'alpha' || a.name === 'beta');
     if (producer && foldable) {
       const name = `gemm_${this.counter++}`;
       producer.output = [name];
@@ -154,7 +202,12 @@ export class GraphBuilder {
       return name;
     }
     const scaled = factor === 1 ? value : this.one('Mul', [value, this.scalar(factor)]);
-    return term ? this.one('Add', [scaled, term.factor === 1 ? term.value : this.one('Mul', [term.value, this.scalar(term.factor)])]) : scaled;
+    return term
+      ? this.one('Add', [
+          scaled,
+          term.factor === 1 ? term.value : this.one('Mul', [term.value, this.scalar(term.factor)]),
+        ])
+      : scaled;
   }
 
   /** A float32 scalar constant (shared between uses of the same value). */
@@ -187,7 +240,13 @@ export class GraphBuilder {
       irVersion: 8,
       producerName: 'optimizer-lens',
       opsetImport: [{ domain: '', version: opset }],
-      graph: { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+      graph: {
+        name: this.name,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
     };
     return Model.encode(Model.fromObject(model)).finish();
   }

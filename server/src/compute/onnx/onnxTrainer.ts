@@ -55,7 +55,12 @@ export interface GraphTask {
   readonly graph: TrainingGraph | string;
   readonly weights: readonly Float32Array[];
   readonly order: BatchOrder;
-  batch(index: number): { features: Float32Array; featureShape: readonly number[]; labels: Float32Array; labelShape: readonly number[] };
+  batch(index: number): {
+    features: Float32Array;
+    featureShape: readonly number[];
+    labels: Float32Array;
+    labelShape: readonly number[];
+  };
 }
 
 /**
@@ -77,9 +82,19 @@ function taskGraph(task: BuiltInTask, rule: UpdateRuleName, hyper: Hyperparamete
     return { features, featureShape, labels: oneHot, labelShape: [order.size, dataset.classes] };
   };
   if (mlpSizes) {
-    return { graph: buildMlpTrainingGraph(mlpSizes, order.size, rule, hyper, steps), weights: task.weights.map((weight) => Float32Array.from(weight.values)), order, batch };
+    return {
+      graph: buildMlpTrainingGraph(mlpSizes, order.size, rule, hyper, steps),
+      weights: task.weights.map((weight) => Float32Array.from(weight.values)),
+      order,
+      batch,
+    };
   }
-  return { graph: buildCnnTrainingGraph(order.size, rule, hyper), weights: toCnnGraphLayout(task.weights), order, batch };
+  return {
+    graph: buildCnnTrainingGraph(order.size, rule, hyper),
+    weights: toCnnGraphLayout(task.weights),
+    order,
+    batch,
+  };
 }
 
 /**
@@ -96,7 +111,8 @@ export async function createTrainer(
   learningRates?: readonly number[],
 ): Promise<OnnxTrainer | string> {
   const large = task.weights.some((weight) => weight.values.length > MULTI_STEP_MIN_WEIGHT);
-  const steps = learningRates && task.mlpSizes && large ? Math.max(1, Math.min(MLP_STEPS_PER_RUN, learningRates.length)) : 1;
+  const steps =
+    learningRates && task.mlpSizes && large ? Math.max(1, Math.min(MLP_STEPS_PER_RUN, learningRates.length)) : 1;
   return createGraphTrainer(ort, taskGraph(task, rule, hyper, steps), rule, hyper, learningRates);
 }
 
@@ -111,11 +127,15 @@ export async function createGraphTrainer(
   const { graph, weights, order } = task;
   if (typeof graph === 'string') return graph;
   const stepsPerRun = graph.steps ?? 1;
-  if (stepsPerRun > 1 && !learningRates) throw new Error('A multi-step training graph needs the learning rates in advance.');
+  if (stepsPerRun > 1 && !learningRates)
+    throw new Error('A multi-step training graph needs the learning rates in advance.');
   const session = await ort.InferenceSession.create(graph.model, onnxSessionOptions());
   const batches = Array.from({ length: order.batchCount }, (_, b) => {
     const { features, featureShape, labels, labelShape } = task.batch(b);
-    return { features: new ort.Tensor('float32', features, featureShape), labels: new ort.Tensor('float32', labels, labelShape) };
+    return {
+      features: new ort.Tensor('float32', features, featureShape),
+      labels: new ort.Tensor('float32', labels, labelShape),
+    };
   });
   // Weights and optimizer state go in every step and come back updated as `${name}.next`, written by ONNX
   // Runtime into preallocated tensors: two per value, fed and fetched in turn, so a step allocates no weight-sized
@@ -131,10 +151,17 @@ export async function createGraphTrainer(
   });
   const carried = [
     ...graph.groups.map((group, index) => ({ name: group.name, shape: group.shape, initial: groupValues[index]! })),
-    ...graph.state.map((slot) => ({ name: slot.name, shape: graph.groups[slot.group]!.shape, initial: new Float32Array(groupValues[slot.group]!.length).fill(slot.initial) })),
+    ...graph.state.map((slot) => ({
+      name: slot.name,
+      shape: graph.groups[slot.group]!.shape,
+      initial: new Float32Array(groupValues[slot.group]!.length).fill(slot.initial),
+    })),
   ].map(({ name, shape, initial }) => ({
     name,
-    buffers: [new ort.Tensor('float32', initial, shape), new ort.Tensor('float32', new Float32Array(initial.length), shape)] as const,
+    buffers: [
+      new ort.Tensor('float32', initial, shape),
+      new ort.Tensor('float32', new Float32Array(initial.length), shape),
+    ] as const,
   }));
   // The per-step scalars are tensors over one-value arrays rewritten before each run, and the feeds and fetches
   // of even and odd steps are built once. (What a step still allocates is onnxruntime-node's: 1.30 returns every
@@ -142,12 +169,22 @@ export async function createGraphTrainer(
   const runSteps = Array.from({ length: stepsPerRun }, (_, k) => k);
   const scalarValues = runSteps.map(() => graph.scalars.map(() => new Float32Array(1)));
   const scalarTensors = Object.fromEntries(
-    runSteps.flatMap((k) => graph.scalars.map((name, index) => [stepName(name, k), new ort.Tensor('float32', scalarValues[k]![index]!, [])] as const)),
+    runSteps.flatMap((k) =>
+      graph.scalars.map(
+        (name, index) => [stepName(name, k), new ort.Tensor('float32', scalarValues[k]![index]!, [])] as const,
+      ),
+    ),
   );
   const losses = Object.fromEntries(runSteps.map((k) => [stepName(LOSS, k), null]));
   const parities = [0, 1].map((current) => ({
-    feeds: { ...scalarTensors, ...Object.fromEntries(carried.map((tensor) => [tensor.name, tensor.buffers[current]!])) } as Record<string, OrtTensor>,
-    fetches: { ...losses, ...Object.fromEntries(carried.map((tensor) => [`${tensor.name}.next`, tensor.buffers[1 - current]!])) } as Record<string, OrtTensor | null>,
+    feeds: {
+      ...scalarTensors,
+      ...Object.fromEntries(carried.map((tensor) => [tensor.name, tensor.buffers[current]!])),
+    } as Record<string, OrtTensor>,
+    fetches: {
+      ...losses,
+      ...Object.fromEntries(carried.map((tensor) => [`${tensor.name}.next`, tensor.buffers[1 - current]!])),
+    } as Record<string, OrtTensor | null>,
   }));
   let runs = 0;
   let taken = 0;
@@ -172,7 +209,10 @@ export async function createGraphTrainer(
         const out = await session.run(feeds, fetches);
         pending = runSteps.map((k) => out[stepName(LOSS, k)]!.data[0]!);
       }
-      if (stepsPerRun > 1 && lr !== learningRates![taken]) throw new Error(`Step ${taken + 1} ran at ${learningRates![taken]}, not at ${lr}: the schedule given in advance was not followed.`);
+      if (stepsPerRun > 1 && lr !== learningRates![taken])
+        throw new Error(
+          `Step ${taken + 1} ran at ${learningRates![taken]}, not at ${lr}: the schedule given in advance was not followed.`,
+        );
       taken += 1;
       return pending.shift()!;
     },

@@ -59,7 +59,12 @@ export function stepName(name: string, k: number): string {
  * The per-step scalars of `rule` at 1-based `step` and learning rate `lr`, computed in double precision as
  * torch.optim does in Python, then fed as float32.
  */
-export function stepScalars(rule: UpdateRuleName, hyper: Hyperparameters, step: number, lr: number): Record<string, number> {
+export function stepScalars(
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+  step: number,
+  lr: number,
+): Record<string, number> {
   // A rule outside the range test has no graph (the builders refuse it first), hence no scalars.
   return isRangeTestRule(rule) ? ONNX_UPDATES[rule].scalars(hyper, step, lr) : {};
 }
@@ -71,7 +76,12 @@ export function unsupportedRule(rule: UpdateRuleName): string | undefined {
 }
 
 /** The per-step scalar inputs of `rule` for step `k`, declared on `g`; the names are whatever `stepScalars` computes. */
-export function declareScalars(g: GraphBuilder, rule: UpdateRuleName, hyper: Hyperparameters, k = 0): { names: string[]; inputs: Record<string, string> } {
+export function declareScalars(
+  g: GraphBuilder,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+  k = 0,
+): { names: string[]; inputs: Record<string, string> } {
   const names = Object.keys(stepScalars(rule, hyper, 1, 1));
   return { names, inputs: Object.fromEntries(names.map((name) => [name, g.input(stepName(name, k), [])])) };
 }
@@ -80,11 +90,21 @@ export function declareScalars(g: GraphBuilder, rule: UpdateRuleName, hyper: Hyp
  * Adds the mean over the batch of -sum(y * log_softmax(logits)) (F.cross_entropy with one-hot targets) as the
  * `loss` output, and returns its gradient with respect to the logits: (softmax - y) / batch.
  */
-export function addCrossEntropy(g: GraphBuilder, logits: string, labels: string, batchSize: number, loss = LOSS): string {
+export function addCrossEntropy(
+  g: GraphBuilder,
+  logits: string,
+  labels: string,
+  batchSize: number,
+  loss = LOSS,
+): string {
   const logProbabilities = g.one('LogSoftmax', [logits], { axis: 1 });
   const perRow = g.one('ReduceSum', [g.one('Mul', [labels, logProbabilities]), g.int64s([1])], { keepdims: 0 });
   const rows = g.scalar(batchSize);
-  g.output(g.one('Div', [g.one('Neg', [g.one('ReduceSum', [perRow, g.int64s([0])], { keepdims: 0 })]), rows]), loss, []);
+  g.output(
+    g.one('Div', [g.one('Neg', [g.one('ReduceSum', [perRow, g.int64s([0])], { keepdims: 0 })]), rows]),
+    loss,
+    [],
+  );
   return g.one('Div', [g.one('Sub', [g.one('Exp', [logProbabilities]), labels]), rows]);
 }
 
@@ -95,7 +115,11 @@ const PACK_LIMIT = 65536;
  * Declares the trainable inputs for weights `names` of `shapes`: each large one alone, the small ones in one
  * flat `packed` input, sliced back into their shapes. Returns the value name of each weight and the groups.
  */
-export function declareParameters(g: GraphBuilder, names: readonly string[], shapes: readonly (readonly number[])[]): { values: string[]; groups: ParameterGroup[] } {
+export function declareParameters(
+  g: GraphBuilder,
+  names: readonly string[],
+  shapes: readonly (readonly number[])[],
+): { values: string[]; groups: ParameterGroup[] } {
   const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
   const small = shapes.map((shape, index) => (size(shape) <= PACK_LIMIT ? index : -1)).filter((index) => index >= 0);
   const packed = small.length > 1 ? small : [];
@@ -110,11 +134,24 @@ export function declareParameters(g: GraphBuilder, names: readonly string[], sha
     const total = packed.reduce((sum, index) => sum + size(shapes[index]!), 0);
     groups.push({ name: g.input('packed', [total]), shape: [total], members: packed });
   }
-  return { values: unpackParameters(g, groups, groups.map((group) => group.name), shapes), groups };
+  return {
+    values: unpackParameters(
+      g,
+      groups,
+      groups.map((group) => group.name),
+      shapes,
+    ),
+    groups,
+  };
 }
 
 /** Each weight's value, from the values of the groups (a packed group sliced back into its members' shapes). */
-function unpackParameters(g: GraphBuilder, groups: readonly ParameterGroup[], groupValues: readonly string[], shapes: readonly (readonly number[])[]): string[] {
+function unpackParameters(
+  g: GraphBuilder,
+  groups: readonly ParameterGroup[],
+  groupValues: readonly string[],
+  shapes: readonly (readonly number[])[],
+): string[] {
   const values = new Array<string>(shapes.length);
   groups.forEach((group, index) => {
     const flat = groupValues[index]!;
@@ -145,7 +182,10 @@ export function addOptimizerUpdates(
   gradients: readonly string[],
   scalars: Record<string, string>,
 ): StateSlot[] {
-  return addOptimizerStep(g, rule, hyper, groups, gradients, scalars, { parameters: groups.map((group) => group.name), last: true }).state;
+  return addOptimizerStep(g, rule, hyper, groups, gradients, scalars, {
+    parameters: groups.map((group) => group.name),
+    last: true,
+  }).state;
 }
 
 /** Where one step of a multi-step graph takes its weights and state from, and whether it is the run's last. */
@@ -186,7 +226,13 @@ function addOptimizerStep(
       stateValues.set(name, value);
     };
     const gradient =
-      group.members.length === 1 ? gradients[group.members[0]!]! : g.one('Concat', group.members.map((member) => g.one('Reshape', [gradients[member]!, g.int64s([-1])])), { axis: 0 });
+      group.members.length === 1
+        ? gradients[group.members[0]!]!
+        : g.one(
+            'Concat',
+            group.members.map((member) => g.one('Reshape', [gradients[member]!, g.int64s([-1])])),
+            { axis: 0 },
+          );
     const updated = applyUpdate(g, rule, hyper, links.parameters[index]!, gradient, scalars, slot, emit);
     emit(updated, links.parameters[index]!);
     return updated;
@@ -199,7 +245,13 @@ function addOptimizerStep(
  * rows, with `rule`'s update: `steps` training steps one after the other in one run (see `TrainingGraph.steps`).
  * Returns a reason string for a rule the graph does not implement.
  */
-export function buildMlpTrainingGraph(sizes: readonly number[], batchSize: number, rule: UpdateRuleName, hyper: Hyperparameters, steps = 1): TrainingGraph | string {
+export function buildMlpTrainingGraph(
+  sizes: readonly number[],
+  batchSize: number,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+  steps = 1,
+): TrainingGraph | string {
   const refusal = unsupportedRule(rule);
   if (refusal) return refusal;
   const g = new GraphBuilder(`mlp_${sizes.join('_')}_${rule}_${steps}`);
@@ -229,7 +281,14 @@ export function buildMlpTrainingGraph(sizes: readonly number[], batchSize: numbe
 }
 
 /** One forward and backward pass of the MLP with weights `parameters` on batch `x`, `y`; returns the gradients. */
-function addMlpGradients(g: GraphBuilder, parameters: readonly string[], x: string, y: string, batchSize: number, loss: string): string[] {
+function addMlpGradients(
+  g: GraphBuilder,
+  parameters: readonly string[],
+  x: string,
+  y: string,
+  batchSize: number,
+  loss: string,
+): string[] {
   // Forward: activations[l] is the input of layer l; the last layer gives logits.
   const layers = parameters.length / 2;
   const activations: string[] = [x];
@@ -278,7 +337,8 @@ function applyUpdate(
   // torch.optim negates the gradient for `maximize`, then adds the L2 term; both, and the rule's own constant
   // factor, go into the gradient's Gemm where it has one (no element-wise pass for any of them).
   const scale = update.gradientScale?.(hyper) ?? 1;
-  const decay = hyper.weightDecay !== 0 && !update.decoupled ? { value: parameter, factor: hyper.weightDecay * scale } : undefined;
+  const decay =
+    hyper.weightDecay !== 0 && !update.decoupled ? { value: parameter, factor: hyper.weightDecay * scale } : undefined;
   const grad = g.scaledSum(gradient, hyper.maximize ? -scale : scale, decay);
   return update.apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c });
 }
@@ -330,7 +390,11 @@ function adamUpdate(decoupled: boolean): OnnxUpdate {
     scalars(hyper, step, lr) {
       const correction1 = 1 - Math.pow(hyper.beta1, step);
       const correction2Root = Math.sqrt(1 - Math.pow(hyper.beta2, step));
-      return { stepSize: (lr / correction1) * correction2Root * firstMomentScale(hyper), epsilon: hyper.eps * correction2Root, decay: 1 - lr * hyper.weightDecay };
+      return {
+        stepSize: (lr / correction1) * correction2Root * firstMomentScale(hyper),
+        epsilon: hyper.eps * correction2Root,
+        decay: 1 - lr * hyper.weightDecay,
+      };
     },
     apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
       const decayed = decoupled && hyper.weightDecay !== 0 ? mul(parameter, scalars.decay!) : parameter;
@@ -360,7 +424,10 @@ const ONNX_UPDATES: Readonly<Record<RangeTestUpdateRule, OnnxUpdate>> = {
   SGD: {
     decoupled: false,
     // PyTorch starts the momentum buffer as a copy of the first gradient (no dampening on step 1).
-    scalars: (hyper, step, lr) => (step === 1 ? { lr, bufferScale: 0, gradientScale: 1 } : { lr, bufferScale: hyper.momentum, gradientScale: 1 - hyper.dampening }),
+    scalars: (hyper, step, lr) =>
+      step === 1
+        ? { lr, bufferScale: 0, gradientScale: 1 }
+        : { lr, bufferScale: hyper.momentum, gradientScale: 1 - hyper.dampening },
     apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
       let direction = grad;
       if (hyper.momentum !== 0) {
@@ -386,7 +453,10 @@ const ONNX_UPDATES: Readonly<Record<RangeTestUpdateRule, OnnxUpdate>> = {
         const gaName = slot('grad_avg');
         const gradientAverage = add(mul(gaName, c(hyper.alpha)), mul(grad, c(1 - hyper.alpha)));
         emit(gradientAverage, gaName);
-        average = add(g.one('Sqrt', [g.one('Sub', [squareAverage, mul(gradientAverage, gradientAverage)])]), c(hyper.eps));
+        average = add(
+          g.one('Sqrt', [g.one('Sub', [squareAverage, mul(gradientAverage, gradientAverage)])]),
+          c(hyper.eps),
+        );
       } else {
         average = add(g.one('Sqrt', [squareAverage]), c(hyper.eps));
       }

@@ -15,7 +15,16 @@ import { checkWorkspaceFile, formatBytes, type WorkspaceFileRequest } from '../w
 import { GraphBuilder } from './onnxModel';
 import type { GraphTask } from './onnxTrainer';
 import type { TrainingGraph } from './trainingGraph';
-import { addCrossEntropy, addOptimizerUpdates, declareParameters, declareScalars, FEATURES, LABELS, LOSS, unsupportedRule } from './trainingGraph';
+import {
+  addCrossEntropy,
+  addOptimizerUpdates,
+  declareParameters,
+  declareScalars,
+  FEATURES,
+  LABELS,
+  LOSS,
+  unsupportedRule,
+} from './trainingGraph';
 
 /** The activations the graph builder writes out, forward and backward (softmax on Dense layers only). */
 const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;
@@ -25,7 +34,13 @@ type Activation = (typeof ACTIVATIONS)[number];
 const BUILT_LAYERS = ['Dense', 'Conv2D', 'MaxPooling2D', 'Flatten'] as const;
 
 /** Keys of a Dense or Conv2D layer's config that change training when set; the graph has none of them. */
-const WEIGHT_EXTRAS = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'] as const;
+const WEIGHT_EXTRAS = [
+  'kernel_regularizer',
+  'bias_regularizer',
+  'activity_regularizer',
+  'kernel_constraint',
+  'bias_constraint',
+] as const;
 
 /** A layer with weights: its activation and its weights' manifest names. */
 interface WeightedLayer {
@@ -91,12 +106,15 @@ export interface UserModelPlan {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A Keras pair such as `kernel_size`: `[a, b]`, or one integer for both. */
 function pair(value: unknown): [number, number] | undefined {
   if (Number.isInteger(value)) return [value as number, value as number];
-  return Array.isArray(value) && value.length === 2 && value.every((v) => Number.isInteger(v) && (v as number) > 0) ? [value[0] as number, value[1] as number] : undefined;
+  return Array.isArray(value) && value.length === 2 && value.every((v) => Number.isInteger(v) && (v as number) > 0)
+    ? [value[0] as number, value[1] as number]
+    : undefined;
 }
 
 /**
@@ -115,16 +133,27 @@ export function userLoss(outputs: number, lastActivation: Activation): UserLoss 
  */
 export function planUserModel(modelJson: unknown): UserModelPlan | string {
   if (!isObject(modelJson) || !isObject(modelJson.modelTopology)) return 'it has no Layers model topology';
-  const topology = isObject(modelJson.modelTopology.model_config) ? modelJson.modelTopology.model_config : modelJson.modelTopology;
+  const topology = isObject(modelJson.modelTopology.model_config)
+    ? modelJson.modelTopology.model_config
+    : modelJson.modelTopology;
   const className = topology.class_name;
-  if (className !== 'Sequential') return `it is a ${typeof className === 'string' ? className : 'non-Sequential'} model; only Sequential stacks are built`;
+  if (className !== 'Sequential')
+    return `it is a ${typeof className === 'string' ? className : 'non-Sequential'} model; only Sequential stacks are built`;
   const config = topology.config;
-  const layers: unknown[] | undefined = Array.isArray(config) ? config : isObject(config) && Array.isArray(config.layers) ? config.layers : undefined;
+  const layers: unknown[] | undefined = Array.isArray(config)
+    ? config
+    : isObject(config) && Array.isArray(config.layers)
+      ? config.layers
+      : undefined;
   if (!layers || layers.length === 0) return 'its topology lists no layers';
 
   const first = layers[0];
   const batchInputShape = isObject(first) && isObject(first.config) ? first.config.batch_input_shape : undefined;
-  if (!Array.isArray(batchInputShape) || batchInputShape.length < 2 || !batchInputShape.slice(1).every((d) => Number.isInteger(d) && (d as number) > 0)) {
+  if (
+    !Array.isArray(batchInputShape) ||
+    batchInputShape.length < 2 ||
+    !batchInputShape.slice(1).every((d) => Number.isInteger(d) && (d as number) > 0)
+  ) {
     return 'its first layer has no fixed input shape (batch_input_shape)';
   }
   const inputShape = batchInputShape.slice(1) as number[];
@@ -132,16 +161,19 @@ export function planUserModel(modelJson: unknown): UserModelPlan | string {
   const planned: UserLayer[] = [];
   let lastActivation: Activation | undefined;
   for (const [index, layer] of layers.entries()) {
-    if (!isObject(layer) || !isObject(layer.config) || typeof layer.class_name !== 'string') return `layer ${index + 1} is not a layer config`;
+    if (!isObject(layer) || !isObject(layer.config) || typeof layer.class_name !== 'string')
+      return `layer ${index + 1} is not a layer config`;
     const layerConfig = layer.config;
     const name = typeof layerConfig.name === 'string' ? layerConfig.name : `#${index + 1}`;
     const kind = layer.class_name;
     lastActivation = undefined;
     if (kind === 'InputLayer' && index === 0) continue;
     if (layerConfig.trainable === false) return `layer ${name} is frozen (trainable: false)`;
-    if (layerConfig.dtype !== undefined && layerConfig.dtype !== 'float32') return `layer ${name} is ${String(layerConfig.dtype)}, not float32`;
+    if (layerConfig.dtype !== undefined && layerConfig.dtype !== 'float32')
+      return `layer ${name} is ${String(layerConfig.dtype)}, not float32`;
     if (/Dropout|Noise/.test(kind)) return `layer ${name} is a ${kind} layer, random at train time`;
-    if (!(BUILT_LAYERS as readonly string[]).includes(kind)) return `layer ${name} is a ${kind} layer; the graph builder expresses ${BUILT_LAYERS.join(', ')} layers`;
+    if (!(BUILT_LAYERS as readonly string[]).includes(kind))
+      return `layer ${name} is a ${kind} layer; the graph builder expresses ${BUILT_LAYERS.join(', ')} layers`;
     if (layerConfig.data_format === 'channels_first') return `layer ${name} is channels first`;
     const [height, width, channels] = shape as [number, number, number];
     if (kind === 'Flatten') {
@@ -152,9 +184,11 @@ export function planUserModel(modelJson: unknown): UserModelPlan | string {
     }
     if (kind === 'MaxPooling2D') {
       const pool = pair(layerConfig.pool_size);
-      const strides = layerConfig.strides === null || layerConfig.strides === undefined ? pool : pair(layerConfig.strides);
+      const strides =
+        layerConfig.strides === null || layerConfig.strides === undefined ? pool : pair(layerConfig.strides);
       if (shape.length !== 3) return `layer ${name} is a MaxPooling2D layer on an input of rank ${shape.length + 1}`;
-      if (pool?.[0] !== 2 || pool[1] !== 2 || strides?.[0] !== 2 || strides[1] !== 2) return `layer ${name} pools other than 2x2 windows with stride 2`;
+      if (pool?.[0] !== 2 || pool[1] !== 2 || strides?.[0] !== 2 || strides[1] !== 2)
+        return `layer ${name} pools other than 2x2 windows with stride 2`;
       if (height % 2 !== 0 || width % 2 !== 0) return `layer ${name} pools a ${height}x${width} map (odd side)`;
       planned.push({ kind: 'pool', height, width, channels });
       shape = [height / 2, width / 2, channels];
@@ -166,24 +200,45 @@ export function planUserModel(modelJson: unknown): UserModelPlan | string {
     }
     const extra = WEIGHT_EXTRAS.find((key) => layerConfig[key] !== undefined && layerConfig[key] !== null);
     if (extra) return `layer ${name} has a ${extra}`;
-    const weighted = { name, activation: activation as Activation, kernel: `${name}/kernel`, ...(layerConfig.use_bias !== false ? { bias: `${name}/bias` } : {}) };
+    const weighted = {
+      name,
+      activation: activation as Activation,
+      kernel: `${name}/kernel`,
+      ...(layerConfig.use_bias !== false ? { bias: `${name}/bias` } : {}),
+    };
     if (kind === 'Conv2D') {
       const kernelSize = pair(layerConfig.kernel_size);
       const filters = layerConfig.filters;
       if (shape.length !== 3) return `layer ${name} is a Conv2D layer on an input of rank ${shape.length + 1}`;
-      if (!kernelSize || !Number.isInteger(filters) || (filters as number) < 1) return `layer ${name} has no valid kernel_size or filters`;
-      if (pair(layerConfig.strides)?.some((s) => s !== 1) !== false || pair(layerConfig.dilation_rate ?? 1)?.some((d) => d !== 1) !== false) return `layer ${name} has strides or dilation other than 1`;
+      if (!kernelSize || !Number.isInteger(filters) || (filters as number) < 1)
+        return `layer ${name} has no valid kernel_size or filters`;
+      if (
+        pair(layerConfig.strides)?.some((s) => s !== 1) !== false ||
+        pair(layerConfig.dilation_rate ?? 1)?.some((d) => d !== 1) !== false
+      )
+        return `layer ${name} has strides or dilation other than 1`;
       const padding = layerConfig.padding;
       if (padding !== 'same' && padding !== 'valid') return `layer ${name} has padding ${String(padding)}`;
-      if (padding === 'same' && kernelSize.some((k) => k % 2 === 0)) return `layer ${name} pads an even kernel (same padding, uneven sides)`;
+      if (padding === 'same' && kernelSize.some((k) => k % 2 === 0))
+        return `layer ${name} pads an even kernel (same padding, uneven sides)`;
       const pads: [number, number] = padding === 'same' ? [(kernelSize[0] - 1) / 2, (kernelSize[1] - 1) / 2] : [0, 0];
       const outHeight = height + 2 * pads[0] - kernelSize[0] + 1;
       const outWidth = width + 2 * pads[1] - kernelSize[1] + 1;
       if (outHeight < 1 || outWidth < 1) return `layer ${name}'s kernel is larger than its input`;
-      planned.push({ kind: 'conv', ...weighted, height, width, channels, filters: filters as number, kernelSize, pads });
+      planned.push({
+        kind: 'conv',
+        ...weighted,
+        height,
+        width,
+        channels,
+        filters: filters as number,
+        kernelSize,
+        pads,
+      });
       shape = [outHeight, outWidth, filters as number];
     } else {
-      if (shape.length !== 1) return `layer ${name} is a Dense layer on an input of rank ${shape.length + 1} (no Flatten before it)`;
+      if (shape.length !== 1)
+        return `layer ${name} is a Dense layer on an input of rank ${shape.length + 1} (no Flatten before it)`;
       const units = layerConfig.units;
       if (!Number.isInteger(units) || (units as number) < 1) return `layer ${name} has no valid units`;
       planned.push({ kind: 'dense', ...weighted, inputs: shape[0]!, units: units as number });
@@ -199,21 +254,33 @@ export function planUserModel(modelJson: unknown): UserModelPlan | string {
   if (!Array.isArray(manifest)) return 'it has no weights manifest';
   const specs = new Map<string, readonly number[]>();
   for (const group of manifest) {
-    if (!isObject(group) || !Array.isArray(group.weights) || !Array.isArray(group.paths) || !group.paths.every((file) => typeof file === 'string')) {
+    if (
+      !isObject(group) ||
+      !Array.isArray(group.weights) ||
+      !Array.isArray(group.paths) ||
+      !group.paths.every((file) => typeof file === 'string')
+    ) {
       return 'its weights manifest is not a list of groups with paths and weights';
     }
     for (const spec of group.weights) {
-      if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+      if (
+        !isObject(spec) ||
+        typeof spec.name !== 'string' ||
+        !Array.isArray(spec.shape) ||
+        !spec.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)
+      ) {
         return 'its weights manifest has an entry without a name or shape';
       }
-      if (spec.dtype !== 'float32' || spec.quantization !== undefined) return `weight ${spec.name} is stored as ${spec.quantization !== undefined ? 'quantized' : String(spec.dtype)} values, not plain float32`;
+      if (spec.dtype !== 'float32' || spec.quantization !== undefined)
+        return `weight ${spec.name} is stored as ${spec.quantization !== undefined ? 'quantized' : String(spec.dtype)} values, not plain float32`;
       specs.set(spec.name, spec.shape as number[]);
     }
   }
   for (const { manifestName: weight, modelShape } of parameterList(planned)) {
     const found = specs.get(weight);
     if (!found) return `its weights manifest has no ${weight}`;
-    if (found.length !== modelShape.length || found.some((d, i) => d !== modelShape[i])) return `weight ${weight} has shape [${found.join(', ')}], not [${modelShape.join(', ')}]`;
+    if (found.length !== modelShape.length || found.some((d, i) => d !== modelShape[i]))
+      return `weight ${weight} has shape [${found.join(', ')}], not [${modelShape.join(', ')}]`;
   }
   return { inputShape, layers: planned, outputs: last.units, loss: userLoss(last.units, lastActivation) };
 }
@@ -274,8 +341,16 @@ function addUserLoss(g: GraphBuilder, loss: UserLoss, prediction: string, labels
   const high = g.scalar(1);
   const clipped = g.one('Clip', [prediction, low, high]);
   const perRow = g.one('ReduceSum', [g.one('Mul', [labels, g.one('Log', [clipped])]), g.int64s([-1])], { keepdims: 0 });
-  g.output(g.one('Div', [g.one('Neg', [g.one('ReduceSum', [perRow, g.int64s([0])], { keepdims: 0 })]), rows]), LOSS, []);
-  const inside = g.one('Cast', [g.one('And', [g.one('GreaterOrEqual', [prediction, low]), g.one('LessOrEqual', [prediction, high])])], { to: 1 });
+  g.output(
+    g.one('Div', [g.one('Neg', [g.one('ReduceSum', [perRow, g.int64s([0])], { keepdims: 0 })]), rows]),
+    LOSS,
+    [],
+  );
+  const inside = g.one(
+    'Cast',
+    [g.one('And', [g.one('GreaterOrEqual', [prediction, low]), g.one('LessOrEqual', [prediction, high])])],
+    { to: 1 },
+  );
   return g.one('Div', [g.one('Neg', [g.one('Mul', [g.one('Div', [labels, clipped]), inside])]), rows]);
 }
 
@@ -298,8 +373,20 @@ function parameterList(layers: readonly UserLayer[]): UserParameter[] {
   return layers.flatMap((layer): UserParameter[] => {
     if (layer.kind === 'pool' || layer.kind === 'flatten') return [];
     const units = layer.kind === 'dense' ? layer.units : layer.filters;
-    const bias: UserParameter[] = layer.bias !== undefined ? [{ manifestName: layer.bias, modelShape: [units], graphShape: [units], toGraph: same }] : [];
-    if (layer.kind === 'dense') return [{ manifestName: layer.kernel, modelShape: [layer.inputs, layer.units], graphShape: [layer.inputs, layer.units], toGraph: same }, ...bias];
+    const bias: UserParameter[] =
+      layer.bias !== undefined
+        ? [{ manifestName: layer.bias, modelShape: [units], graphShape: [units], toGraph: same }]
+        : [];
+    if (layer.kind === 'dense')
+      return [
+        {
+          manifestName: layer.kernel,
+          modelShape: [layer.inputs, layer.units],
+          graphShape: [layer.inputs, layer.units],
+          toGraph: same,
+        },
+        ...bias,
+      ];
     const [kh, kw] = layer.kernelSize;
     const { channels, filters } = layer;
     const toGraph = (values: Float32Array) => {
@@ -307,13 +394,22 @@ function parameterList(layers: readonly UserLayer[]): UserParameter[] {
       for (let y = 0; y < kh; y++) {
         for (let x = 0; x < kw; x++) {
           for (let c = 0; c < channels; c++) {
-            for (let f = 0; f < filters; f++) out[((f * channels + c) * kh + y) * kw + x] = values[((y * kw + x) * channels + c) * filters + f]!;
+            for (let f = 0; f < filters; f++)
+              out[((f * channels + c) * kh + y) * kw + x] = values[((y * kw + x) * channels + c) * filters + f]!;
           }
         }
       }
       return out;
     };
-    return [{ manifestName: layer.kernel, modelShape: [kh, kw, channels, filters], graphShape: [filters, channels, kh, kw], toGraph }, ...bias];
+    return [
+      {
+        manifestName: layer.kernel,
+        modelShape: [kh, kw, channels, filters],
+        graphShape: [filters, channels, kh, kw],
+        toGraph,
+      },
+      ...bias,
+    ];
   });
 }
 
@@ -328,7 +424,12 @@ export function userFeatureShape(plan: UserModelPlan, batchSize: number): number
  * Builds the training-step graph of `plan` for batches of `batchSize` rows, with `rule`'s update. Returns a
  * reason string for a rule the graph does not implement.
  */
-export function buildUserTrainingGraph(plan: UserModelPlan, batchSize: number, rule: UpdateRuleName, hyper: Hyperparameters): TrainingGraph | string {
+export function buildUserTrainingGraph(
+  plan: UserModelPlan,
+  batchSize: number,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+): TrainingGraph | string {
   const refusal = unsupportedRule(rule);
   if (refusal) return refusal;
   const g = new GraphBuilder(`user_${rule}`);
@@ -359,7 +460,11 @@ export function buildUserTrainingGraph(plan: UserModelPlan, batchSize: number, r
     switch (layer.kind) {
       case 'dense':
       case 'conv': {
-        const weights = [h, values[kernelIndex[l]!]!, ...(layer.bias !== undefined ? [values[kernelIndex[l]! + 1]!] : [])];
+        const weights = [
+          h,
+          values[kernelIndex[l]!]!,
+          ...(layer.bias !== undefined ? [values[kernelIndex[l]! + 1]!] : []),
+        ];
         const z = layer.kind === 'dense' ? g.one('Gemm', weights) : g.one('Conv', weights, convAttributes(layer));
         h = activate(g, layer.activation, z);
         break;
@@ -386,14 +491,16 @@ export function buildUserTrainingGraph(plan: UserModelPlan, batchSize: number, r
       case 'dense': {
         const dz = activationGradient(g, layer.activation, outputs[l]!, upstream);
         gradients[kernelIndex[l]!] = g.one('Gemm', [input, dz], { transA: 1 });
-        if (layer.bias !== undefined) gradients[kernelIndex[l]! + 1] = g.one('ReduceSum', [dz, g.int64s([0])], { keepdims: 0 });
+        if (layer.bias !== undefined)
+          gradients[kernelIndex[l]! + 1] = g.one('ReduceSum', [dz, g.int64s([0])], { keepdims: 0 });
         if (needsInput) upstream = g.one('Gemm', [dz, values[kernelIndex[l]!]!], { transB: 1 });
         break;
       }
       case 'conv': {
         const dz = activationGradient(g, layer.activation, outputs[l]!, upstream);
         gradients[kernelIndex[l]!] = convKernelGradient(g, layer, input, dz);
-        if (layer.bias !== undefined) gradients[kernelIndex[l]! + 1] = g.one('ReduceSum', [dz, g.int64s([0, 2, 3])], { keepdims: 0 });
+        if (layer.bias !== undefined)
+          gradients[kernelIndex[l]! + 1] = g.one('ReduceSum', [dz, g.int64s([0, 2, 3])], { keepdims: 0 });
         if (needsInput) upstream = convInputGradient(g, layer, values[kernelIndex[l]!]!, dz);
         break;
       }
@@ -401,7 +508,11 @@ export function buildUserTrainingGraph(plan: UserModelPlan, batchSize: number, r
         upstream = maxPoolGradient(g, layer, input, outputs[l]!, upstream, batchSize);
         break;
       case 'flatten':
-        upstream = g.one('Transpose', [g.one('Reshape', [upstream, g.int64s([batchSize, layer.height, layer.width, layer.channels])])], { perm: [0, 3, 1, 2] });
+        upstream = g.one(
+          'Transpose',
+          [g.one('Reshape', [upstream, g.int64s([batchSize, layer.height, layer.width, layer.channels])])],
+          { perm: [0, 3, 1, 2] },
+        );
         break;
     }
   }
@@ -429,11 +540,17 @@ function convKernelGradient(g: GraphBuilder, layer: UserConvLayer, input: string
   const padded = ph === 0 && pw === 0 ? transposed : g.one('Pad', [transposed, g.int64s([0, 0, ph, pw, 0, 0, ph, pw])]);
   const taps: string[] = [];
   for (let dy = 0; dy < kh; dy++) {
-    for (let dx = 0; dx < kw; dx++) taps.push(g.one('Slice', [padded, g.int64s([dy, dx]), g.int64s([dy + outHeight, dx + outWidth]), g.int64s([2, 3])]));
+    for (let dx = 0; dx < kw; dx++)
+      taps.push(
+        g.one('Slice', [padded, g.int64s([dy, dx]), g.int64s([dy + outHeight, dx + outWidth]), g.int64s([2, 3])]),
+      );
   }
   const patches = g.one('Reshape', [g.one('Concat', taps, { axis: 0 }), g.int64s([kh * kw * channels, -1])]);
   const dzRows = g.one('Reshape', [g.one('Transpose', [dz], { perm: [1, 0, 2, 3] }), g.int64s([filters, -1])]);
-  const byTap = g.one('Reshape', [g.one('Gemm', [dzRows, patches], { transB: 1 }), g.int64s([filters, kh * kw, channels])]);
+  const byTap = g.one('Reshape', [
+    g.one('Gemm', [dzRows, patches], { transB: 1 }),
+    g.int64s([filters, kh * kw, channels]),
+  ]);
   return g.one('Reshape', [g.one('Transpose', [byTap], { perm: [0, 2, 1] }), g.int64s([filters, channels, kh, kw])]);
 }
 
@@ -444,7 +561,13 @@ function convKernelGradient(g: GraphBuilder, layer: UserConvLayer, input: string
 function convInputGradient(g: GraphBuilder, layer: UserConvLayer, kernel: string, dz: string): string {
   const [kh, kw] = layer.kernelSize;
   const [ph, pw] = layer.pads;
-  const flipped = g.one('Slice', [g.one('Transpose', [kernel], { perm: [1, 0, 2, 3] }), g.int64s([-1, -1]), g.int64s([-(kh + 1), -(kw + 1)]), g.int64s([2, 3]), g.int64s([-1, -1])]);
+  const flipped = g.one('Slice', [
+    g.one('Transpose', [kernel], { perm: [1, 0, 2, 3] }),
+    g.int64s([-1, -1]),
+    g.int64s([-(kh + 1), -(kw + 1)]),
+    g.int64s([2, 3]),
+    g.int64s([-1, -1]),
+  ]);
   const [qh, qw] = [kh - 1 - ph, kw - 1 - pw];
   return g.one('Conv', [dz, flipped], { kernel_shape: [kh, kw], pads: [qh, qw, qh, qw] });
 }
@@ -455,14 +578,26 @@ function convInputGradient(g: GraphBuilder, layer: UserConvLayer, kernel: string
  * a tie's gradient to one of the tied values and this gives it to each: the curves differ only on exact ties of
  * a maximum that has a gradient (after a ReLU, tied zeros have none).
  */
-function maxPoolGradient(g: GraphBuilder, layer: UserPoolLayer, input: string, pooled: string, dPooled: string, batchSize: number): string {
+function maxPoolGradient(
+  g: GraphBuilder,
+  layer: UserPoolLayer,
+  input: string,
+  pooled: string,
+  dPooled: string,
+  batchSize: number,
+): string {
   const { channels } = layer;
   const [half, halfWidth] = [layer.height / 2, layer.width / 2];
   const pooledShape = g.int64s([batchSize, 1, channels, half, halfWidth]);
-  const windows = g.one('Reshape', [g.one('SpaceToDepth', [input], { blocksize: 2 }), g.int64s([batchSize, 4, channels, half, halfWidth])]);
+  const windows = g.one('Reshape', [
+    g.one('SpaceToDepth', [input], { blocksize: 2 }),
+    g.int64s([batchSize, 4, channels, half, halfWidth]),
+  ]);
   const isMaximum = g.one('Equal', [windows, g.one('Reshape', [pooled, pooledShape])]);
   const routed = g.one('Where', [isMaximum, g.one('Reshape', [dPooled, pooledShape]), g.scalar(0)]);
-  return g.one('DepthToSpace', [g.one('Reshape', [routed, g.int64s([batchSize, 4 * channels, half, halfWidth])])], { blocksize: 2 });
+  return g.one('DepthToSpace', [g.one('Reshape', [routed, g.int64s([batchSize, 4 * channels, half, halfWidth])])], {
+    blocksize: 2,
+  });
 }
 
 /** The reason written in the backend attempts when the user model's graph cannot be built. */
@@ -478,7 +613,12 @@ function checkedFile(request: WorkspaceFileRequest): { path: string; bytes: numb
 }
 
 function checkedModelJson(params: RangeTestParams, workspaceRoot: string): { path: string; bytes: number } {
-  return checkedFile({ workspaceRoot, configured: params.model!, what: 'range_test.model', maxBytes: USER_TASK_LIMITS.modelJsonBytes });
+  return checkedFile({
+    workspaceRoot,
+    configured: params.model!,
+    what: 'range_test.model',
+    maxBytes: USER_TASK_LIMITS.modelJsonBytes,
+  });
 }
 
 /**
@@ -486,7 +626,8 @@ function checkedModelJson(params: RangeTestParams, workspaceRoot: string): { pat
  * when it can. A model that cannot be read at all is passed to TensorFlow.js too, which reports the problem.
  */
 export function userModelRefusal(params: RangeTestParams, workspaceRoot: string): string | undefined {
-  if (!params.model || !params.data) return passedOver(params.model ?? 'the model', 'range_test.model and range_test.data are both needed');
+  if (!params.model || !params.data)
+    return passedOver(params.model ?? 'the model', 'range_test.model and range_test.data are both needed');
   try {
     const file = checkedModelJson(params, workspaceRoot);
     const plan = planUserModel(JSON.parse(fs.readFileSync(file.path, 'utf8')));
@@ -497,14 +638,24 @@ export function userModelRefusal(params: RangeTestParams, workspaceRoot: string)
 }
 
 /** Decodes the float32 weights of a manifest, in its order, from the concatenated bytes of its files. */
-function decodeWeights(manifest: readonly { weights: readonly { name: string; shape: readonly number[] }[] }[], bytes: Buffer, model: string): Map<string, Float32Array> {
+function decodeWeights(
+  manifest: readonly { weights: readonly { name: string; shape: readonly number[] }[] }[],
+  bytes: Buffer,
+  model: string,
+): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
   let offset = 0;
   for (const spec of manifest.flatMap((group) => group.weights)) {
     const count = spec.shape.reduce((a, b) => a * b, 1);
-    if (offset + count * 4 > bytes.length) throw new RangeTestInputError(`${model}: its weight files hold ${formatBytes(bytes.length)}, fewer than its weights manifest lists.`);
+    if (offset + count * 4 > bytes.length)
+      throw new RangeTestInputError(
+        `${model}: its weight files hold ${formatBytes(bytes.length)}, fewer than its weights manifest lists.`,
+      );
     // A copy of the bytes (so aligned), read in the platform's byte order as TensorFlow.js reads them.
-    out.set(spec.name, new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * 4)));
+    out.set(
+      spec.name,
+      new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * 4)),
+    );
     offset += count * 4;
   }
   return out;
@@ -516,9 +667,15 @@ function decodeWeights(manifest: readonly { weights: readonly { name: string; sh
  * workspace checks with the TensorFlow.js task's limits; user-input problems throw RangeTestInputError with the
  * same messages as there.
  */
-export async function loadUserGraphTask(params: RangeTestParams, workspaceRoot: string, rule: UpdateRuleName, hyper: Hyperparameters): Promise<GraphTask & { readonly description: string }> {
+export async function loadUserGraphTask(
+  params: RangeTestParams,
+  workspaceRoot: string,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+): Promise<GraphTask & { readonly description: string }> {
   for (const key of ['model', 'data'] as const) {
-    if (!params[key]) throw new RangeTestInputError(`range_test.${key} is missing: task \`user\` needs a model.json and a CSV.`);
+    if (!params[key])
+      throw new RangeTestInputError(`range_test.${key} is missing: task \`user\` needs a model.json and a CSV.`);
   }
   const model = params.model!;
   const modelFile = checkedModelJson(params, workspaceRoot);
@@ -543,17 +700,27 @@ export async function loadUserGraphTask(params: RangeTestParams, workspaceRoot: 
   let total = 0;
   for (const group of modelJson.weightsManifest) {
     for (const relative of group.paths) {
-      const file = checkedFile({ workspaceRoot, base: path.dirname(modelFile.path), configured: relative, what: `weight file of ${model}`, maxBytes: USER_TASK_LIMITS.weightBytes });
+      const file = checkedFile({
+        workspaceRoot,
+        base: path.dirname(modelFile.path),
+        configured: relative,
+        what: `weight file of ${model}`,
+        maxBytes: USER_TASK_LIMITS.weightBytes,
+      });
       total += file.bytes;
       files.push(file.path);
     }
   }
   if (total > USER_TASK_LIMITS.weightBytes) {
-    throw new RangeTestInputError(`${model}: its weight files total ${formatBytes(total)}; the limit is ${formatBytes(USER_TASK_LIMITS.weightBytes)}. A range test needs a small model.`);
+    throw new RangeTestInputError(
+      `${model}: its weight files total ${formatBytes(total)}; the limit is ${formatBytes(USER_TASK_LIMITS.weightBytes)}. A range test needs a small model.`,
+    );
   }
   const bytes = Buffer.concat(await Promise.all(files.map((file) => fs.promises.readFile(file))));
   const decoded = decodeWeights(modelJson.weightsManifest, bytes, model);
-  const weights = parameterList(plan.layers).map((parameter) => parameter.toGraph(decoded.get(parameter.manifestName)!));
+  const weights = parameterList(plan.layers).map((parameter) =>
+    parameter.toGraph(decoded.get(parameter.manifestName)!),
+  );
 
   const csv = parseFeatureCsv(await fs.promises.readFile(dataFile.path, 'utf8'), params.data!);
   const expectedFeatures = plan.inputShape.reduce((a, b) => a * b, 1);
@@ -567,14 +734,18 @@ export async function loadUserGraphTask(params: RangeTestParams, workspaceRoot: 
   const classification = outputs > 1;
   if (classification) {
     const bad = csv.labels.findIndex((label) => !Number.isInteger(label) || label < 0 || label >= outputs);
-    if (bad >= 0) throw new RangeTestInputError(`${params.data}: the label in data row ${bad + 1} is ${csv.labels[bad]}, but the model has ${outputs} classes (labels 0..${outputs - 1}).`);
+    if (bad >= 0)
+      throw new RangeTestInputError(
+        `${params.data}: the label in data row ${bad + 1} is ${csv.labels[bad]}, but the model has ${outputs} classes (labels 0..${outputs - 1}).`,
+      );
   }
 
   const order = batchOrder(csv.rows, params.batchSize, createRandom(params.seed));
   const width = expectedFeatures;
   const featureShape = userFeatureShape(plan, order.size);
   // A CSV row of an image is channels last (height, width, channel); the graph takes channels first.
-  const image = featureShape.length === 4 ? { channels: featureShape[1]!, pixels: featureShape[2]! * featureShape[3]! } : undefined;
+  const image =
+    featureShape.length === 4 ? { channels: featureShape[1]!, pixels: featureShape[2]! * featureShape[3]! } : undefined;
   const copyRow = (from: Float32Array, to: Float32Array) => {
     if (!image) return to.set(from);
     for (let p = 0; p < image.pixels; p++) {

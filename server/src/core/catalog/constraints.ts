@@ -18,24 +18,36 @@ function numberOf(params: Readonly<Record<string, unknown>>, name: string, fallb
  * What the optimizer's constructor would refuse, given its resolved keyword arguments (defaults filled in).
  * Values of the wrong type are left to the type checks and read as their defaults here.
  */
-export function optimizerConstraintViolations(entry: OptimizerEntry, params: Readonly<Record<string, unknown>>): ConstraintViolation[] {
+export function optimizerConstraintViolations(
+  entry: OptimizerEntry,
+  params: Readonly<Record<string, unknown>>,
+): ConstraintViolation[] {
   const out: ConstraintViolation[] = [];
   if (entry.name === 'SGD' && params.nesterov === true) {
     const momentum = numberOf(params, 'momentum', 0);
     const dampening = numberOf(params, 'dampening', 0);
     if (momentum <= 0 || dampening !== 0) {
       const what = momentum <= 0 ? `momentum is ${momentum}` : `dampening is ${dampening}`;
-      out.push({ param: 'nesterov', message: `Nesterov momentum requires \`momentum > 0\` and \`dampening: 0\`, but ${what}: PyTorch raises ValueError.` });
+      out.push({
+        param: 'nesterov',
+        message: `Nesterov momentum requires \`momentum > 0\` and \`dampening: 0\`, but ${what}: PyTorch raises ValueError.`,
+      });
     }
   }
   if (params.amsgrad === true && (entry.name === 'FusedAdam' || entry.name === 'Lamb')) {
-    out.push({ param: 'amsgrad', message: `\`${entry.name}\` does not support \`amsgrad\` (DeepSpeed raises a RuntimeError).` });
+    out.push({
+      param: 'amsgrad',
+      message: `\`${entry.name}\` does not support \`amsgrad\` (DeepSpeed raises a RuntimeError).`,
+    });
   }
   return out;
 }
 
 /** A momentum factor that makes the optimizer diverge (PyTorch accepts it); undefined when it is fine. */
-export function divergingMomentum(entry: OptimizerEntry, params: Readonly<Record<string, unknown>>): string | undefined {
+export function divergingMomentum(
+  entry: OptimizerEntry,
+  params: Readonly<Record<string, unknown>>,
+): string | undefined {
   if (!entry.hasMomentum) return undefined;
   const momentum = params.momentum;
   if (typeof momentum !== 'number' || !(momentum >= 1)) return undefined;

@@ -16,23 +16,80 @@ export const DEEPSPEED_SCHEMA_ID = 'urn:optimizer-lens:schema:deepspeed';
  * silently ignored by DeepSpeed, which is how a typo such as `train_step_batch_size` goes unnoticed.
  */
 export const DEEPSPEED_TOP_LEVEL_KEYS: readonly string[] = [
-  'train_batch_size', 'train_micro_batch_size_per_gpu', 'gradient_accumulation_steps', 'managed_gradient_accumulation',
-  'optimizer', 'scheduler', 'fp16', 'bf16', 'bfloat16', 'amp', 'torch_autocast', 'data_types', 'gradient_clipping',
-  'prescale_gradients', 'gradient_predivide_factor', 'gradient_allreduce_op', 'sparse_gradients', 'communication_data_type',
-  'seq_parallel_communication_data_type', 'zero_optimization', 'zero_allow_untested_optimizer', 'zero_force_ds_cpu_optimizer',
-  'steps_per_print', 'wall_clock_breakdown', 'memory_breakdown', 'dump_state', 'disable_allgather', 'graph_harvesting',
-  'log_level', 'dataloader_drop_last', 'activation_checkpointing', 'flops_profiler', 'tensorboard', 'wandb', 'csv_monitor',
-  'comet', 'comms_logger', 'aio', 'elasticity', 'autotuning', 'pipeline', 'progressive_layer_drop', 'curriculum_learning',
-  'data_efficiency', 'compression_training', 'weight_quantization', 'quantize_training', 'nebula', 'checkpoint',
-  'eigenvalue', 'sparse_attention', 'hybrid_engine', 'tensor_parallel', 'timers', 'compile', 'expert_parallel',
-  'use_data_before_expert_parallelism', 'sequence_parallel_size', 'zenflow', 'vocabulary_size', 'legacy_fusion',
+  'train_batch_size',
+  'train_micro_batch_size_per_gpu',
+  'gradient_accumulation_steps',
+  'managed_gradient_accumulation',
+  'optimizer',
+  'scheduler',
+  'fp16',
+  'bf16',
+  'bfloat16',
+  'amp',
+  'torch_autocast',
+  'data_types',
+  'gradient_clipping',
+  'prescale_gradients',
+  'gradient_predivide_factor',
+  'gradient_allreduce_op',
+  'sparse_gradients',
+  'communication_data_type',
+  'seq_parallel_communication_data_type',
+  'zero_optimization',
+  'zero_allow_untested_optimizer',
+  'zero_force_ds_cpu_optimizer',
+  'steps_per_print',
+  'wall_clock_breakdown',
+  'memory_breakdown',
+  'dump_state',
+  'disable_allgather',
+  'graph_harvesting',
+  'log_level',
+  'dataloader_drop_last',
+  'activation_checkpointing',
+  'flops_profiler',
+  'tensorboard',
+  'wandb',
+  'csv_monitor',
+  'comet',
+  'comms_logger',
+  'aio',
+  'elasticity',
+  'autotuning',
+  'pipeline',
+  'progressive_layer_drop',
+  'curriculum_learning',
+  'data_efficiency',
+  'compression_training',
+  'weight_quantization',
+  'quantize_training',
+  'nebula',
+  'checkpoint',
+  'eigenvalue',
+  'sparse_attention',
+  'hybrid_engine',
+  'tensor_parallel',
+  'timers',
+  'compile',
+  'expert_parallel',
+  'use_data_before_expert_parallelism',
+  'sequence_parallel_size',
+  'zenflow',
+  'vocabulary_size',
+  'legacy_fusion',
 ];
 
 /** The batch-size keys, which DeepSpeed checks against each other: train = micro x accumulation x world size. */
-export const DEEPSPEED_BATCH_KEYS = ['train_batch_size', 'train_micro_batch_size_per_gpu', 'gradient_accumulation_steps'] as const;
+export const DEEPSPEED_BATCH_KEYS = [
+  'train_batch_size',
+  'train_micro_batch_size_per_gpu',
+  'gradient_accumulation_steps',
+] as const;
 
 /** Deprecated keys of `zero_optimization`, with what replaces them (DeepSpeed's ZeRO config still maps them, with a warning). */
-export const DEEPSPEED_DEPRECATED_ZERO_KEYS: Readonly<Record<string, { readonly replacement: string; readonly fix?: string }>> = {
+export const DEEPSPEED_DEPRECATED_ZERO_KEYS: Readonly<
+  Record<string, { readonly replacement: string; readonly fix?: string }>
+> = {
   cpu_offload: { replacement: '`offload_optimizer: {"device": "cpu"}`', fix: '"offload_optimizer": {"device": "cpu"}' },
   cpu_offload_params: { replacement: '`offload_param: {"device": "cpu"}`', fix: '"offload_param": {"device": "cpu"}' },
   cpu_offload_use_pin_memory: { replacement: '`pin_memory: true` inside `offload_optimizer` / `offload_param`' },
@@ -45,11 +102,17 @@ function deepSpeedOptimizerTypes(): { readonly type: string; readonly entry: Opt
 
 /** A case-insensitive regular expression for one type name, since DeepSpeed lower-cases optimizer types. */
 function caseInsensitive(name: string): string {
-  const letters = [...name].map((char) => (/[a-z]/i.test(char) ? `[${char.toLowerCase()}${char.toUpperCase()}]` : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const letters = [...name].map((char) =>
+    /[a-z]/i.test(char) ? `[${char.toLowerCase()}${char.toUpperCase()}]` : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
   return `^${letters.join('')}$`;
 }
 
-const AUTO: Record<string, unknown> = { const: 'auto', description: 'Filled in by the Hugging Face Trainer / Accelerate DeepSpeed integration; plain deepspeed.initialize rejects it.' };
+const AUTO: Record<string, unknown> = {
+  const: 'auto',
+  description:
+    'Filled in by the Hugging Face Trainer / Accelerate DeepSpeed integration; plain deepspeed.initialize rejects it.',
+};
 
 function autoParam(param: ParamSpec): Record<string, unknown> {
   return { anyOf: [paramSchema(param), AUTO] };
@@ -76,7 +139,10 @@ function schedulerBranch(entry: SchedulerEntry): Record<string, unknown> {
   };
 }
 
-const COUNT = (description: string): Record<string, unknown> => ({ anyOf: [{ type: 'integer', minimum: 1 }, AUTO], description });
+const COUNT = (description: string): Record<string, unknown> => ({
+  anyOf: [{ type: 'integer', minimum: 1 }, AUTO],
+  description,
+});
 
 /** The schema of the `optimizer` / `scheduler` blocks and batch-size keys of a ds_config; every other key is allowed. */
 export function generateDeepSpeedSchema(): object {
@@ -89,13 +155,19 @@ export function generateDeepSpeedSchema(): object {
     description: `Generated from the Optimizer Lens catalog by ${DEEPSPEED_SCHEMA_COMMAND}. Do not edit by hand.`,
     type: 'object',
     properties: {
-      train_batch_size: COUNT('Global batch size: train_micro_batch_size_per_gpu x gradient_accumulation_steps x number of GPUs.'),
+      train_batch_size: COUNT(
+        'Global batch size: train_micro_batch_size_per_gpu x gradient_accumulation_steps x number of GPUs.',
+      ),
       train_micro_batch_size_per_gpu: COUNT('Batch size of one forward/backward pass on one GPU.'),
       gradient_accumulation_steps: COUNT('Micro-batches accumulated before each optimizer step.'),
-      gradient_clipping: { anyOf: [{ type: 'number', minimum: 0 }, AUTO], description: 'Gradient norm clipping threshold (0 disables it).' },
+      gradient_clipping: {
+        anyOf: [{ type: 'number', minimum: 0 }, AUTO],
+        description: 'Gradient norm clipping threshold (0 disables it).',
+      },
       optimizer: {
         type: 'object',
-        description: 'The optimizer DeepSpeed builds. `type` is matched case-insensitively; names DeepSpeed does not implement fall back to torch.optim.',
+        description:
+          'The optimizer DeepSpeed builds. `type` is matched case-insensitively; names DeepSpeed does not implement fall back to torch.optim.',
         properties: {
           type: { type: 'string', examples: optimizers.map((item) => item.type) },
           params: { type: 'object' },
@@ -105,7 +177,7 @@ export function generateDeepSpeedSchema(): object {
       },
       scheduler: {
         type: 'object',
-        description: 'One of DeepSpeed\'s learning-rate schedules (deepspeed/runtime/lr_schedules.py).',
+        description: "One of DeepSpeed's learning-rate schedules (deepspeed/runtime/lr_schedules.py).",
         properties: {
           type: { enum: schedulers.map((entry) => entry.name) },
           params: { type: 'object' },

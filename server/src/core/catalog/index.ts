@@ -44,7 +44,10 @@ export function findScheduler(typeName: string): SchedulerEntry | undefined {
   return findIn(SCHEDULERS, stripPrefix(typeName.trim(), SCHEDULER_PREFIXES));
 }
 
-export function findParam(entry: EntryBase | { readonly params: readonly ParamSpec[] }, name: string): ParamSpec | undefined {
+export function findParam(
+  entry: EntryBase | { readonly params: readonly ParamSpec[] },
+  name: string,
+): ParamSpec | undefined {
   return entry.params.find((param) => param.name === name);
 }
 

@@ -79,8 +79,10 @@ export function buildOptimSchema(catalog: OptimSchemaCatalog): JsonSchema {
     optimizer: kindSchema('optimizer', catalog.optimizers, optimizerTypeSpellings),
     scheduler: kindSchema('scheduler', catalog.schedulers, schedulerTypeSpellings),
   };
-  for (const entry of catalog.optimizers) definitions[`optimizer.${entry.name}`] = branchSchema(entry, optimizerTypeSpellings(entry));
-  for (const entry of catalog.schedulers) definitions[`scheduler.${entry.name}`] = branchSchema(entry, schedulerTypeSpellings(entry));
+  for (const entry of catalog.optimizers)
+    definitions[`optimizer.${entry.name}`] = branchSchema(entry, optimizerTypeSpellings(entry));
+  for (const entry of catalog.schedulers)
+    definitions[`scheduler.${entry.name}`] = branchSchema(entry, schedulerTypeSpellings(entry));
 
   const bySection: Record<string, JsonSchema> = {
     optimizer: { $ref: '#/definitions/optimizer' },

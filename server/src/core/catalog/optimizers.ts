@@ -7,9 +7,23 @@ const BELOW_ONE: Bound = { value: 1, exclusive: true };
 
 function lrParam(defaultValue: number | undefined): ParamSpec {
   if (defaultValue === undefined) {
-    return { name: 'lr', type: 'number', required: true, min: NON_NEGATIVE, unit: 'lr', doc: 'Learning rate. Required: PyTorch 1.13 has no default for it.' };
+    return {
+      name: 'lr',
+      type: 'number',
+      required: true,
+      min: NON_NEGATIVE,
+      unit: 'lr',
+      doc: 'Learning rate. Required: PyTorch 1.13 has no default for it.',
+    };
   }
-  return { name: 'lr', type: 'number', default: defaultValue, min: NON_NEGATIVE, unit: 'lr', doc: `Learning rate (default \`${defaultValue}\`).` };
+  return {
+    name: 'lr',
+    type: 'number',
+    default: defaultValue,
+    min: NON_NEGATIVE,
+    unit: 'lr',
+    doc: `Learning rate (default \`${defaultValue}\`).`,
+  };
 }
 
 function betasParam(defaultValue: readonly [number, number] = [0.9, 0.999]): ParamSpec {
@@ -24,7 +38,13 @@ function betasParam(defaultValue: readonly [number, number] = [0.9, 0.999]): Par
 }
 
 function epsParam(defaultValue: number, where: string): ParamSpec {
-  return { name: 'eps', type: 'number', default: defaultValue, min: POSITIVE, doc: `Term for numerical stability, ${where}.` };
+  return {
+    name: 'eps',
+    type: 'number',
+    default: defaultValue,
+    min: POSITIVE,
+    doc: `Term for numerical stability, ${where}.`,
+  };
 }
 
 function weightDecayParam(kind: 'l2' | 'decoupled', defaultValue = 0): ParamSpec {
@@ -40,7 +60,8 @@ function flagParam(name: string, doc: string, defaultValue: boolean | null = fal
 }
 
 /** Implementation switches: they change how the step is computed, never its result, so the engines ignore them. */
-const SAME_MATHS = 'An implementation switch: the update is mathematically the same, so the simulator\'s numbers (PyTorch 1.13 maths) do not depend on it.';
+const SAME_MATHS =
+  "An implementation switch: the update is mathematically the same, so the simulator's numbers (PyTorch 1.13 maths) do not depend on it.";
 
 const MAXIMIZE = flagParam('maximize', 'Maximize the objective instead of minimizing it.');
 const FOREACH: ParamSpec = {
@@ -50,8 +71,14 @@ const FOREACH: ParamSpec = {
   doc: 'Use the multi-tensor (foreach) implementation; `None` picks the single-tensor path on CPU in 1.13.',
   engineNote: SAME_MATHS,
 };
-const DIFFERENTIABLE: ParamSpec = { ...flagParam('differentiable', 'Let autograd differentiate through the optimizer step (slower).'), engineNote: SAME_MATHS };
-const CAPTURABLE: ParamSpec = { ...flagParam('capturable', 'Keep state on the device so the step can be captured in a CUDA graph.'), engineNote: SAME_MATHS };
+const DIFFERENTIABLE: ParamSpec = {
+  ...flagParam('differentiable', 'Let autograd differentiate through the optimizer step (slower).'),
+  engineNote: SAME_MATHS,
+};
+const CAPTURABLE: ParamSpec = {
+  ...flagParam('capturable', 'Keep state on the device so the step can be captured in a CUDA graph.'),
+  engineNote: SAME_MATHS,
+};
 const FUSED: ParamSpec = {
   name: 'fused',
   type: 'boolean',
@@ -80,16 +107,40 @@ function decoupledWeightDecayParam(version: string, engineNote: string): ParamSp
 }
 
 function torchDocs(name: string): Reference {
-  return { title: `torch.optim.${name} (PyTorch 1.13)`, url: `https://pytorch.org/docs/1.13/generated/torch.optim.${name}.html` };
+  return {
+    title: `torch.optim.${name} (PyTorch 1.13)`,
+    url: `https://pytorch.org/docs/1.13/generated/torch.optim.${name}.html`,
+  };
 }
 
-const ADAM_PAPER: Reference = { title: 'Kingma & Ba, Adam: A Method for Stochastic Optimization (arXiv 1412.6980)', url: 'https://arxiv.org/abs/1412.6980' };
-const ADAMW_PAPER: Reference = { title: 'Loshchilov & Hutter, Decoupled Weight Decay Regularization (arXiv 1711.05101)', url: 'https://arxiv.org/abs/1711.05101' };
-const AMSGRAD_PAPER: Reference = { title: 'Reddi, Kale & Kumar, On the Convergence of Adam and Beyond (ICLR 2018)', url: 'https://openreview.net/forum?id=ryQu7f-RZ' };
-const LAMB_PAPER: Reference = { title: 'You et al., Large Batch Optimization for Deep Learning: Training BERT in 76 minutes (arXiv 1904.00962)', url: 'https://arxiv.org/abs/1904.00962' };
-const LARS_PAPER: Reference = { title: 'You, Gitman & Ginsburg, Large Batch Training of Convolutional Networks (arXiv 1708.03888)', url: 'https://arxiv.org/abs/1708.03888' };
-const LION_PAPER: Reference = { title: 'Chen et al., Symbolic Discovery of Optimization Algorithms (arXiv 2302.06675)', url: 'https://arxiv.org/abs/2302.06675' };
-const DEEPSPEED_OPTIMIZER_DOCS: Reference = { title: 'DeepSpeed configuration: optimizer parameters', url: 'https://www.deepspeed.ai/docs/config-json/#optimizer-parameters' };
+const ADAM_PAPER: Reference = {
+  title: 'Kingma & Ba, Adam: A Method for Stochastic Optimization (arXiv 1412.6980)',
+  url: 'https://arxiv.org/abs/1412.6980',
+};
+const ADAMW_PAPER: Reference = {
+  title: 'Loshchilov & Hutter, Decoupled Weight Decay Regularization (arXiv 1711.05101)',
+  url: 'https://arxiv.org/abs/1711.05101',
+};
+const AMSGRAD_PAPER: Reference = {
+  title: 'Reddi, Kale & Kumar, On the Convergence of Adam and Beyond (ICLR 2018)',
+  url: 'https://openreview.net/forum?id=ryQu7f-RZ',
+};
+const LAMB_PAPER: Reference = {
+  title: 'You et al., Large Batch Optimization for Deep Learning: Training BERT in 76 minutes (arXiv 1904.00962)',
+  url: 'https://arxiv.org/abs/1904.00962',
+};
+const LARS_PAPER: Reference = {
+  title: 'You, Gitman & Ginsburg, Large Batch Training of Convolutional Networks (arXiv 1708.03888)',
+  url: 'https://arxiv.org/abs/1708.03888',
+};
+const LION_PAPER: Reference = {
+  title: 'Chen et al., Symbolic Discovery of Optimization Algorithms (arXiv 2302.06675)',
+  url: 'https://arxiv.org/abs/2302.06675',
+};
+const DEEPSPEED_OPTIMIZER_DOCS: Reference = {
+  title: 'DeepSpeed configuration: optimizer parameters',
+  url: 'https://www.deepspeed.ai/docs/config-json/#optimizer-parameters',
+};
 
 const ADAM_MOMENTS = [
   'm = m*beta1 + (1 - beta1)*g',
@@ -107,8 +158,25 @@ function code(lines: readonly string[]): string {
  * bitsandbytes 8-bit, ...) keeps the arithmetic, and bitsandbytes' `paged_` variants too. `adamw_torch` (first) is
  * what convert writes. Other `optim` values (adafactor, galore_*, lomo, schedule_free_*, ...) stay opaque.
  */
-const HF_ADAMW_IMPLEMENTATIONS = ['adamw_torch', 'adamw', 'adamw_torch_fused', 'adamw_torch_xla', 'adamw_torch_npu_fused', 'adamw_torch_4bit', 'adamw_torch_8bit', 'adamw_apex_fused', 'adamw_bnb_8bit', 'adamw_8bit', 'adamw_32bit', 'adamw_hf', 'adamw_anyprecision'];
-const HF_ADAMW_OPTIM: readonly string[] = [...HF_ADAMW_IMPLEMENTATIONS, ...HF_ADAMW_IMPLEMENTATIONS.map((name) => `paged_${name}`)];
+const HF_ADAMW_IMPLEMENTATIONS = [
+  'adamw_torch',
+  'adamw',
+  'adamw_torch_fused',
+  'adamw_torch_xla',
+  'adamw_torch_npu_fused',
+  'adamw_torch_4bit',
+  'adamw_torch_8bit',
+  'adamw_apex_fused',
+  'adamw_bnb_8bit',
+  'adamw_8bit',
+  'adamw_32bit',
+  'adamw_hf',
+  'adamw_anyprecision',
+];
+const HF_ADAMW_OPTIM: readonly string[] = [
+  ...HF_ADAMW_IMPLEMENTATIONS,
+  ...HF_ADAMW_IMPLEMENTATIONS.map((name) => `paged_${name}`),
+];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
   {
@@ -132,11 +200,38 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       '**When to use it:** vision models (ResNets), convex problems, when the best final accuracy matters more than tuning time.',
       '**Pitfalls:** `lr` has no default up to PyTorch 2.1 and must be given there (2.2 added the default `1e-3`). Dampening is not applied on the first step. `nesterov=True` requires `momentum > 0` and `dampening == 0`. With momentum `mu` the effective step is about `lr / (1 - mu)`: 10x larger at 0.9.',
     ].join('\n\n'),
-    references: [torchDocs('SGD'), { title: 'Sutskever et al., On the importance of initialization and momentum in deep learning (ICML 2013)', url: 'https://proceedings.mlr.press/v28/sutskever13.html' }],
+    references: [
+      torchDocs('SGD'),
+      {
+        title: 'Sutskever et al., On the importance of initialization and momentum in deep learning (ICML 2013)',
+        url: 'https://proceedings.mlr.press/v28/sutskever13.html',
+      },
+    ],
     params: [
-      { name: 'lr', type: 'number', default: 1e-3, requiredUntil: '2.2', min: NON_NEGATIVE, unit: 'lr', doc: 'Learning rate. Required up to PyTorch 2.1; the default is `1e-3` from 2.2 on (the simulator, which follows 1.13, still needs it).' },
-      { name: 'momentum', type: 'number', default: 0, min: NON_NEGATIVE, doc: 'Momentum factor (0 turns momentum off; 0.9 is common).' },
-      { name: 'dampening', type: 'number', default: 0, min: NON_NEGATIVE, max: { value: 1 }, doc: 'Dampening for momentum: the new gradient enters the buffer scaled by `1 - dampening` (not on the first step).' },
+      {
+        name: 'lr',
+        type: 'number',
+        default: 1e-3,
+        requiredUntil: '2.2',
+        min: NON_NEGATIVE,
+        unit: 'lr',
+        doc: 'Learning rate. Required up to PyTorch 2.1; the default is `1e-3` from 2.2 on (the simulator, which follows 1.13, still needs it).',
+      },
+      {
+        name: 'momentum',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        doc: 'Momentum factor (0 turns momentum off; 0.9 is common).',
+      },
+      {
+        name: 'dampening',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        max: { value: 1 },
+        doc: 'Dampening for momentum: the new gradient enters the buffer scaled by `1 - dampening` (not on the first step).',
+      },
       weightDecayParam('l2'),
       flagParam('nesterov', 'Nesterov momentum; needs `momentum > 0` and `dampening == 0`.'),
       MAXIMIZE,
@@ -169,12 +264,31 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       '**Pitfalls:** the accumulator only grows, so the effective step shrinks forever and training can stall long before convergence; RMSprop and Adam fix this with a decaying average. `eps` is outside the square root.',
       'DeepSpeed also accepts `Adagrad` in ds_config (its CPU Adagrad with ZeRO-Offload).',
     ].join('\n\n'),
-    references: [torchDocs('Adagrad'), { title: 'Duchi, Hazan & Singer, Adaptive Subgradient Methods for Online Learning and Stochastic Optimization (JMLR 2011)', url: 'https://jmlr.org/papers/v12/duchi11a.html' }],
+    references: [
+      torchDocs('Adagrad'),
+      {
+        title:
+          'Duchi, Hazan & Singer, Adaptive Subgradient Methods for Online Learning and Stochastic Optimization (JMLR 2011)',
+        url: 'https://jmlr.org/papers/v12/duchi11a.html',
+      },
+    ],
     params: [
       lrParam(0.01),
-      { name: 'lr_decay', type: 'number', default: 0, min: NON_NEGATIVE, doc: 'The lr is divided by `1 + (step - 1) * lr_decay`.' },
+      {
+        name: 'lr_decay',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        doc: 'The lr is divided by `1 + (step - 1) * lr_decay`.',
+      },
       weightDecayParam('l2'),
-      { name: 'initial_accumulator_value', type: 'number', default: 0, min: NON_NEGATIVE, doc: 'Starting value of the sum of squared gradients.' },
+      {
+        name: 'initial_accumulator_value',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        doc: 'Starting value of the sum of squared gradients.',
+      },
       epsParam(1e-10, 'added to the square root of the accumulator'),
       FOREACH,
       MAXIMIZE,
@@ -211,15 +325,38 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
         '    x = x + (-lr*g)/avg',
       ]),
       '**When to use it:** recurrent networks and reinforcement learning (it was the standard for DQN/A3C).',
-      '**Pitfalls:** PyTorch adds `eps` outside the square root, TensorFlow/Keras inside, so the same `eps` means different things; Keras\' `rho` is PyTorch\'s `alpha`. There is no bias correction, so the first steps are large (the average starts at 0).',
+      "**Pitfalls:** PyTorch adds `eps` outside the square root, TensorFlow/Keras inside, so the same `eps` means different things; Keras' `rho` is PyTorch's `alpha`. There is no bias correction, so the first steps are large (the average starts at 0).",
     ].join('\n\n'),
-    references: [torchDocs('RMSprop'), { title: 'Hinton, Neural Networks for Machine Learning, lecture 6e', url: 'https://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf' }, { title: 'Graves, Generating Sequences With Recurrent Neural Networks (arXiv 1308.0850), centered variant', url: 'https://arxiv.org/abs/1308.0850' }],
+    references: [
+      torchDocs('RMSprop'),
+      {
+        title: 'Hinton, Neural Networks for Machine Learning, lecture 6e',
+        url: 'https://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf',
+      },
+      {
+        title: 'Graves, Generating Sequences With Recurrent Neural Networks (arXiv 1308.0850), centered variant',
+        url: 'https://arxiv.org/abs/1308.0850',
+      },
+    ],
     params: [
       lrParam(0.01),
-      { name: 'alpha', type: 'number', default: 0.99, min: NON_NEGATIVE, max: { value: 1 }, doc: 'Smoothing constant of the running average of squared gradients.' },
+      {
+        name: 'alpha',
+        type: 'number',
+        default: 0.99,
+        min: NON_NEGATIVE,
+        max: { value: 1 },
+        doc: 'Smoothing constant of the running average of squared gradients.',
+      },
       epsParam(1e-8, 'added outside the square root'),
       weightDecayParam('l2'),
-      { name: 'momentum', type: 'number', default: 0, min: NON_NEGATIVE, doc: 'Momentum factor applied to the normalized gradient.' },
+      {
+        name: 'momentum',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        doc: 'Momentum factor applied to the normalized gradient.',
+      },
       flagParam('centered', 'Normalize by an estimate of the gradient variance (subtracts the squared mean).'),
       FOREACH,
       MAXIMIZE,
@@ -250,10 +387,23 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       '**When to use it:** rarely today; it is a robust choice when you cannot tune the learning rate.',
       '**Pitfalls:** `eps` is inside both square roots and sets the size of the very first steps (about `sqrt(eps)`), so progress is slow at the start. `lr` scales delta and should normally stay at 1.0.',
     ].join('\n\n'),
-    references: [torchDocs('Adadelta'), { title: 'Zeiler, ADADELTA: An Adaptive Learning Rate Method (arXiv 1212.5701)', url: 'https://arxiv.org/abs/1212.5701' }],
+    references: [
+      torchDocs('Adadelta'),
+      {
+        title: 'Zeiler, ADADELTA: An Adaptive Learning Rate Method (arXiv 1212.5701)',
+        url: 'https://arxiv.org/abs/1212.5701',
+      },
+    ],
     params: [
       lrParam(1.0),
-      { name: 'rho', type: 'number', default: 0.9, min: NON_NEGATIVE, max: { value: 1 }, doc: 'Decay of the running averages of squared gradients and squared updates.' },
+      {
+        name: 'rho',
+        type: 'number',
+        default: 0.9,
+        min: NON_NEGATIVE,
+        max: { value: 1 },
+        doc: 'Decay of the running averages of squared gradients and squared updates.',
+      },
       epsParam(1e-6, 'inside both square roots'),
       weightDecayParam('l2'),
       FOREACH,
@@ -283,7 +433,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
         'x = x + (-(lr/bias_correction1)*m) / denom',
       ]),
       '**When to use it:** the default for transformers, GANs and most new architectures; forgiving of the lr.',
-      '**Pitfalls:** `weight_decay` here is coupled L2: it goes through the adaptive denominator, so large-gradient weights are barely decayed. For real weight decay use `AdamW`. `amsgrad=True` keeps the maximum of `v` and can slow training. DeepSpeed\'s `Adam` in ds_config is decoupled by default (`adam_w_mode: true`), unlike this class.',
+      "**Pitfalls:** `weight_decay` here is coupled L2: it goes through the adaptive denominator, so large-gradient weights are barely decayed. For real weight decay use `AdamW`. `amsgrad=True` keeps the maximum of `v` and can slow training. DeepSpeed's `Adam` in ds_config is decoupled by default (`adam_w_mode: true`), unlike this class.",
     ].join('\n\n'),
     references: [torchDocs('Adam'), ADAM_PAPER, AMSGRAD_PAPER],
     params: [
@@ -296,8 +446,15 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       MAXIMIZE,
       CAPTURABLE,
       DIFFERENTIABLE,
-      { ...FUSED, default: false, doc: 'Use the fused kernel (CUDA tensors only in 1.13, where the default is `False`; `None` lets PyTorch choose from 2.0 on).' },
-      decoupledWeightDecayParam('2.7', 'The simulator runs `Adam` with `decoupled_weight_decay: true` as its AdamW update rule (the same maths as torch.optim.AdamW).'),
+      {
+        ...FUSED,
+        default: false,
+        doc: 'Use the fused kernel (CUDA tensors only in 1.13, where the default is `False`; `None` lets PyTorch choose from 2.0 on).',
+      },
+      decoupledWeightDecayParam(
+        '2.7',
+        'The simulator runs `Adam` with `decoupled_weight_decay: true` as its AdamW update rule (the same maths as torch.optim.AdamW).',
+      ),
     ],
     hasMomentum: false,
     hasBetas: true,
@@ -366,13 +523,25 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       '**When to use it:** a drop-in for Adam that sometimes converges faster.',
       '**Pitfalls:** the default lr is 2e-3, not 1e-3. `weight_decay` is coupled L2 unless `decoupled_weight_decay: true` (PyTorch 2.1 and later; 1.13 has no such keyword). `momentum_decay` warms up beta1 over thousands of steps.',
     ].join('\n\n'),
-    references: [torchDocs('NAdam'), { title: 'Dozat, Incorporating Nesterov Momentum into Adam (ICLR 2016 workshop)', url: 'https://openreview.net/forum?id=OM0jvwB8jIp57ZJjtNEZ' }],
+    references: [
+      torchDocs('NAdam'),
+      {
+        title: 'Dozat, Incorporating Nesterov Momentum into Adam (ICLR 2016 workshop)',
+        url: 'https://openreview.net/forum?id=OM0jvwB8jIp57ZJjtNEZ',
+      },
+    ],
     params: [
       lrParam(2e-3),
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
       weightDecayParam('l2'),
-      { name: 'momentum_decay', type: 'number', default: 4e-3, min: NON_NEGATIVE, doc: 'psi in the momentum schedule `mu_t = beta1 * (1 - 0.5 * 0.96^(t * psi))`.' },
+      {
+        name: 'momentum_decay',
+        type: 'number',
+        default: 4e-3,
+        min: NON_NEGATIVE,
+        doc: 'psi in the momentum schedule `mu_t = beta1 * (1 - 0.5 * 0.96^(t * psi))`.',
+      },
       FOREACH,
       decoupledWeightDecayParam('2.1', DECOUPLED_NOT_SIMULATED),
       since(DIFFERENTIABLE, '2.0'),
@@ -408,7 +577,13 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       '**When to use it:** as a warm-up-free alternative to Adam.',
       '**Pitfalls:** with beta2 = 0.999 the first 5 steps are plain momentum steps of size `lr * |m_hat|`, not normalized: on steep functions they are huge (a large gradient times lr). `decoupled_weight_decay` exists from PyTorch 2.1 on (not in 1.13).',
     ].join('\n\n'),
-    references: [torchDocs('RAdam'), { title: 'Liu et al., On the Variance of the Adaptive Learning Rate and Beyond (arXiv 1908.03265)', url: 'https://arxiv.org/abs/1908.03265' }],
+    references: [
+      torchDocs('RAdam'),
+      {
+        title: 'Liu et al., On the Variance of the Adaptive Learning Rate and Beyond (arXiv 1908.03265)',
+        url: 'https://arxiv.org/abs/1908.03265',
+      },
+    ],
     params: [
       lrParam(1e-3),
       betasParam(),
@@ -440,11 +615,20 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
         'u = max(u*beta2, abs(g) + eps)       # eps inside the max',
         'x = x + (-(lr/(1 - beta1**step))*m) / u',
       ]),
-      '**When to use it:** embeddings and other sparse-ish problems where Adam\'s second moment is noisy.',
+      "**When to use it:** embeddings and other sparse-ish problems where Adam's second moment is noisy.",
       '**Pitfalls:** the default lr is 2e-3. There is no bias correction for `u`.',
     ].join('\n\n'),
     references: [torchDocs('Adamax'), ADAM_PAPER],
-    params: [lrParam(2e-3), betasParam(), epsParam(1e-8, 'added to |g| inside the max'), weightDecayParam('l2'), FOREACH, MAXIMIZE, since(DIFFERENTIABLE, '2.0'), since(CAPTURABLE, '2.3')],
+    params: [
+      lrParam(2e-3),
+      betasParam(),
+      epsParam(1e-8, 'added to |g| inside the max'),
+      weightDecayParam('l2'),
+      FOREACH,
+      MAXIMIZE,
+      since(DIFFERENTIABLE, '2.0'),
+      since(CAPTURABLE, '2.3'),
+    ],
     hasMomentum: false,
     hasBetas: true,
     weightDecay: 'l2',
@@ -455,7 +639,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     kind: 'optimizer',
     name: 'SparseAdam',
     library: 'torch',
-    summary: 'Lazy Adam for sparse gradients (nn.Embedding(sparse=True)): only the rows present in the gradient are updated.',
+    summary:
+      'Lazy Adam for sparse gradients (nn.Embedding(sparse=True)): only the rows present in the gradient are updated.',
     doc: [
       'Adam restricted to the non-zero rows of a sparse gradient: moments of absent rows are neither decayed nor used.',
       '**When to use it:** large embedding tables with `sparse=True`.',
@@ -479,12 +664,25 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       '**When to use it:** convex and online problems where averaging reduces the noise of the last iterate.',
       '**Pitfalls:** the averaged weights live in the optimizer state (`ax`), not in the model; you must copy them in yourself. The simulator does not run it.',
     ].join('\n\n'),
-    references: [torchDocs('ASGD'), { title: 'Polyak & Juditsky, Acceleration of Stochastic Approximation by Averaging (1992)', url: 'https://doi.org/10.1137/0330046' }],
+    references: [
+      torchDocs('ASGD'),
+      {
+        title: 'Polyak & Juditsky, Acceleration of Stochastic Approximation by Averaging (1992)',
+        url: 'https://doi.org/10.1137/0330046',
+      },
+    ],
     params: [
       lrParam(0.01),
       { name: 'lambd', type: 'number', default: 1e-4, min: NON_NEGATIVE, doc: 'Decay term of the step size.' },
       { name: 'alpha', type: 'number', default: 0.75, min: NON_NEGATIVE, doc: 'Power of the step-size decay.' },
-      { name: 't0', type: 'number', default: 1e6, min: NON_NEGATIVE, unit: 'steps', doc: 'Step at which averaging starts.' },
+      {
+        name: 't0',
+        type: 'number',
+        default: 1e6,
+        min: NON_NEGATIVE,
+        unit: 'steps',
+        doc: 'Step at which averaging starts.',
+      },
       weightDecayParam('l2'),
       FOREACH,
       MAXIMIZE,
@@ -501,17 +699,37 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     kind: 'optimizer',
     name: 'Rprop',
     library: 'torch',
-    summary: 'Resilient backpropagation: per-coordinate step sizes grown or shrunk by the sign agreement of successive gradients.',
+    summary:
+      'Resilient backpropagation: per-coordinate step sizes grown or shrunk by the sign agreement of successive gradients.',
     doc: [
       'Each coordinate keeps its own step size: multiplied by `etas[1]` when the gradient keeps its sign, by `etas[0]` when it flips (and that step is skipped), clamped to `step_sizes`; the update is `-sign(g)*step_size`.',
       '**When to use it:** full-batch training of small networks.',
       '**Pitfalls:** it only looks at gradient signs and does not work with mini-batches. The simulator does not run it.',
     ].join('\n\n'),
-    references: [torchDocs('Rprop'), { title: 'Riedmiller & Braun, A direct adaptive method for faster backpropagation learning: the RPROP algorithm (1993)', url: 'https://doi.org/10.1109/ICNN.1993.298623' }],
+    references: [
+      torchDocs('Rprop'),
+      {
+        title:
+          'Riedmiller & Braun, A direct adaptive method for faster backpropagation learning: the RPROP algorithm (1993)',
+        url: 'https://doi.org/10.1109/ICNN.1993.298623',
+      },
+    ],
     params: [
       lrParam(0.01),
-      { name: 'etas', type: 'numberPair', default: [0.5, 1.2], min: POSITIVE, doc: '`(etaminus, etaplus)`: step-size factors on a sign flip (< 1) and on agreement (> 1).' },
-      { name: 'step_sizes', type: 'numberPair', default: [1e-6, 50], min: NON_NEGATIVE, doc: '`(min, max)` allowed step sizes.' },
+      {
+        name: 'etas',
+        type: 'numberPair',
+        default: [0.5, 1.2],
+        min: POSITIVE,
+        doc: '`(etaminus, etaplus)`: step-size factors on a sign flip (< 1) and on agreement (> 1).',
+      },
+      {
+        name: 'step_sizes',
+        type: 'numberPair',
+        default: [1e-6, 50],
+        min: NON_NEGATIVE,
+        doc: '`(min, max)` allowed step sizes.',
+      },
       FOREACH,
       MAXIMIZE,
       since(DIFFERENTIABLE, '2.0'),
@@ -533,15 +751,50 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       '**When to use it:** full-batch, deterministic, smooth problems (style transfer, small scientific models).',
       '**Pitfalls:** `step()` needs a closure; it supports a single parameter group; it is memory-hungry (`history_size` copies of the parameters) and behaves badly with noisy mini-batch gradients. The simulator does not run it.',
     ].join('\n\n'),
-    references: [torchDocs('LBFGS'), { title: 'Nocedal & Wright, Numerical Optimization, chapter 7', url: 'https://doi.org/10.1007/978-0-387-40065-5' }],
+    references: [
+      torchDocs('LBFGS'),
+      {
+        title: 'Nocedal & Wright, Numerical Optimization, chapter 7',
+        url: 'https://doi.org/10.1007/978-0-387-40065-5',
+      },
+    ],
     params: [
       lrParam(1),
-      { name: 'max_iter', type: 'integer', default: 20, min: { value: 1 }, doc: 'Maximum inner iterations per `step()`.' },
-      { name: 'max_eval', type: 'integer', doc: 'Maximum function evaluations per `step()` (default `max_iter * 1.25`).', default: null },
-      { name: 'tolerance_grad', type: 'number', default: 1e-7, min: NON_NEGATIVE, doc: 'Stop when the max-abs gradient is below this.' },
-      { name: 'tolerance_change', type: 'number', default: 1e-9, min: NON_NEGATIVE, doc: 'Stop when the loss or parameter change is below this.' },
+      {
+        name: 'max_iter',
+        type: 'integer',
+        default: 20,
+        min: { value: 1 },
+        doc: 'Maximum inner iterations per `step()`.',
+      },
+      {
+        name: 'max_eval',
+        type: 'integer',
+        doc: 'Maximum function evaluations per `step()` (default `max_iter * 1.25`).',
+        default: null,
+      },
+      {
+        name: 'tolerance_grad',
+        type: 'number',
+        default: 1e-7,
+        min: NON_NEGATIVE,
+        doc: 'Stop when the max-abs gradient is below this.',
+      },
+      {
+        name: 'tolerance_change',
+        type: 'number',
+        default: 1e-9,
+        min: NON_NEGATIVE,
+        doc: 'Stop when the loss or parameter change is below this.',
+      },
       { name: 'history_size', type: 'integer', default: 100, min: { value: 1 }, doc: 'Number of past updates kept.' },
-      { name: 'line_search_fn', type: 'enum', values: ['strong_wolfe'], default: null, doc: '`strong_wolfe` or `None` (fixed step).' },
+      {
+        name: 'line_search_fn',
+        type: 'enum',
+        values: ['strong_wolfe'],
+        default: null,
+        doc: '`strong_wolfe` or `None` (fixed step).',
+      },
     ],
     hasMomentum: false,
     hasBetas: false,
@@ -554,7 +807,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     name: 'Adafactor',
     library: 'torch',
     since: '2.5',
-    summary: 'Adafactor: a factored (row and column) second moment instead of a full one, and no first moment; memory-light.',
+    summary:
+      'Adafactor: a factored (row and column) second moment instead of a full one, and no first moment; memory-light.',
     doc: [
       '**Update rule** (torch.optim.Adafactor, PyTorch 2.5 and later; for a matrix, per row `r` and column `c`):',
       code([
@@ -567,18 +821,35 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
         'x = x*(1 - lr*weight_decay)                       # decoupled',
         'x = x - alpha * g/max(sqrt(v), eps1) / max(1, rms(update)/d)',
       ]),
-      '**When to use it:** large models where Adam\'s second moment does not fit in memory (T5 was trained with it).',
-      '**Pitfalls:** this is PyTorch\'s own Adafactor (2.5+), not `transformers.Adafactor`: there is no `relative_step`/`scale_parameter`/`warmup_init`, and the lr is capped by `1/sqrt(step)`. `eps` is a pair `(eps1, eps2)` whose first element may be `None`. The simulator does not run it.',
+      "**When to use it:** large models where Adam's second moment does not fit in memory (T5 was trained with it).",
+      "**Pitfalls:** this is PyTorch's own Adafactor (2.5+), not `transformers.Adafactor`: there is no `relative_step`/`scale_parameter`/`warmup_init`, and the lr is capped by `1/sqrt(step)`. `eps` is a pair `(eps1, eps2)` whose first element may be `None`. The simulator does not run it.",
     ].join('\n\n'),
     references: [
-      { title: 'torch.optim.Adafactor (PyTorch stable)', url: 'https://docs.pytorch.org/docs/stable/generated/torch.optim.Adafactor.html' },
-      { title: 'Shazeer & Stern, Adafactor: Adaptive Learning Rates with Sublinear Memory Cost (arXiv 1804.04235)', url: 'https://arxiv.org/abs/1804.04235' },
+      {
+        title: 'torch.optim.Adafactor (PyTorch stable)',
+        url: 'https://docs.pytorch.org/docs/stable/generated/torch.optim.Adafactor.html',
+      },
+      {
+        title: 'Shazeer & Stern, Adafactor: Adaptive Learning Rates with Sublinear Memory Cost (arXiv 1804.04235)',
+        url: 'https://arxiv.org/abs/1804.04235',
+      },
     ],
     params: [
       lrParam(1e-2),
-      { name: 'beta2_decay', type: 'number', default: -0.8, max: { value: 0 }, doc: 'Decay rate of beta2: `beta2_t = 1 - step**beta2_decay`; must be <= 0.' },
-      { name: 'eps', type: 'any', default: [null, 1e-3], doc: '`(eps1, eps2)`: eps1 bounds the denominator (None means the dtype\'s smallest value), eps2 the relative step size.' },
-      { name: 'd', type: 'number', default: 1.0, min: POSITIVE, doc: 'Clipping threshold of the update\'s RMS.' },
+      {
+        name: 'beta2_decay',
+        type: 'number',
+        default: -0.8,
+        max: { value: 0 },
+        doc: 'Decay rate of beta2: `beta2_t = 1 - step**beta2_decay`; must be <= 0.',
+      },
+      {
+        name: 'eps',
+        type: 'any',
+        default: [null, 1e-3],
+        doc: "`(eps1, eps2)`: eps1 bounds the denominator (None means the dtype's smallest value), eps2 the relative step size.",
+      },
+      { name: 'd', type: 'number', default: 1.0, min: POSITIVE, doc: "Clipping threshold of the update's RMS." },
       weightDecayParam('decoupled', 0),
       FOREACH,
       MAXIMIZE,
@@ -605,21 +876,44 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
         'x = x - adjusted_lr*o',
       ]),
       '**When to use it:** the hidden weight matrices of transformers, with AdamW for embeddings, heads, norms and biases.',
-      '**Pitfalls:** it raises for parameters that are not 2-D, so it needs its own parameter group. `adjust_lr_fn: match_rms_adamw` rescales the lr so AdamW\'s lr and weight decay can be reused. Momentum at or above 1 diverges. The simulator does not run it.',
+      "**Pitfalls:** it raises for parameters that are not 2-D, so it needs its own parameter group. `adjust_lr_fn: match_rms_adamw` rescales the lr so AdamW's lr and weight decay can be reused. Momentum at or above 1 diverges. The simulator does not run it.",
     ].join('\n\n'),
     references: [
-      { title: 'torch.optim.Muon (PyTorch stable)', url: 'https://docs.pytorch.org/docs/stable/generated/torch.optim.Muon.html' },
-      { title: 'Jordan et al., Muon: An optimizer for hidden layers in neural networks', url: 'https://kellerjordan.github.io/posts/muon/' },
+      {
+        title: 'torch.optim.Muon (PyTorch stable)',
+        url: 'https://docs.pytorch.org/docs/stable/generated/torch.optim.Muon.html',
+      },
+      {
+        title: 'Jordan et al., Muon: An optimizer for hidden layers in neural networks',
+        url: 'https://kellerjordan.github.io/posts/muon/',
+      },
     ],
     params: [
       lrParam(1e-3),
       weightDecayParam('decoupled', 0.1),
       { name: 'momentum', type: 'number', default: 0.95, min: NON_NEGATIVE, doc: 'Momentum factor.' },
       flagParam('nesterov', 'Nesterov momentum.', true),
-      { name: 'ns_coefficients', type: 'numberList', default: [3.4445, -4.775, 2.0315], doc: 'Coefficients `(a, b, c)` of the quintic Newton-Schulz iteration.' },
-      { name: 'eps', type: 'number', default: 1e-7, min: POSITIVE, doc: 'Added to the norm before the Newton-Schulz iteration.' },
+      {
+        name: 'ns_coefficients',
+        type: 'numberList',
+        default: [3.4445, -4.775, 2.0315],
+        doc: 'Coefficients `(a, b, c)` of the quintic Newton-Schulz iteration.',
+      },
+      {
+        name: 'eps',
+        type: 'number',
+        default: 1e-7,
+        min: POSITIVE,
+        doc: 'Added to the norm before the Newton-Schulz iteration.',
+      },
       { name: 'ns_steps', type: 'integer', default: 5, min: { value: 1 }, doc: 'Newton-Schulz iterations per step.' },
-      { name: 'adjust_lr_fn', type: 'enum', values: ['original', 'match_rms_adamw'], default: null, doc: 'How the lr is scaled by the matrix shape: `original` (Keller Jordan\'s) or `match_rms_adamw` (Moonshot\'s, to reuse AdamW hyperparameters).' },
+      {
+        name: 'adjust_lr_fn',
+        type: 'enum',
+        values: ['original', 'match_rms_adamw'],
+        default: null,
+        doc: "How the lr is scaled by the matrix shape: `original` (Keller Jordan's) or `match_rms_adamw` (Moonshot's, to reuse AdamW hyperparameters).",
+      },
     ],
     hasMomentum: true,
     hasBetas: false,
@@ -647,12 +941,18 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     references: [DEEPSPEED_OPTIMIZER_DOCS, ADAM_PAPER, ADAMW_PAPER],
     params: [
       lrParam(1e-3),
-      flagParam('bias_correction', 'Apply Adam\'s bias correction.', true),
+      flagParam('bias_correction', "Apply Adam's bias correction.", true),
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
-      { name: 'weight_decay', type: 'number', default: 0, min: NON_NEGATIVE, doc: 'Weight decay; decoupled when `adam_w_mode` is true (the default), L2 otherwise.' },
+      {
+        name: 'weight_decay',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        doc: 'Weight decay; decoupled when `adam_w_mode` is true (the default), L2 otherwise.',
+      },
       flagParam('adam_w_mode', 'Decoupled (AdamW-style) weight decay. Default **true** in DeepSpeed.', true),
-      flagParam('torch_adam', 'Use torch.optim.Adam/AdamW instead of DeepSpeed\'s fused kernel.'),
+      flagParam('torch_adam', "Use torch.optim.Adam/AdamW instead of DeepSpeed's fused kernel."),
       flagParam('amsgrad', 'Not supported by FusedAdam.'),
       flagParam('set_grad_none', 'Set gradients to None in `zero_grad()`.', true),
     ],
@@ -678,17 +978,23 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
         'x = x - lr*trust*r',
       ]),
       '**When to use it:** very large batch pre-training (BERT with batch 32k+).',
-      '**Pitfalls:** the trust ratio makes each layer move about `lr * ||w||` per step regardless of the gradient scale, so lr means something different from Adam\'s. Exclude biases and norms from weight decay and from the ratio. In the simulator, blocks of coordinates stand for layers.',
+      "**Pitfalls:** the trust ratio makes each layer move about `lr * ||w||` per step regardless of the gradient scale, so lr means something different from Adam's. Exclude biases and norms from weight decay and from the ratio. In the simulator, blocks of coordinates stand for layers.",
     ].join('\n\n'),
     references: [LAMB_PAPER, DEEPSPEED_OPTIMIZER_DOCS],
     params: [
       lrParam(1e-3),
-      flagParam('bias_correction', 'Apply Adam\'s bias correction.', true),
+      flagParam('bias_correction', "Apply Adam's bias correction.", true),
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
       flagParam('eps_inside_sqrt', 'Add eps inside the square root instead.'),
       weightDecayParam('decoupled'),
-      { name: 'max_grad_norm', type: 'number', default: 0, min: NON_NEGATIVE, doc: 'Global gradient-norm clipping threshold (0 disables it).' },
+      {
+        name: 'max_grad_norm',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        doc: 'Global gradient-norm clipping threshold (0 disables it).',
+      },
       { name: 'max_coeff', type: 'number', default: 10.0, min: POSITIVE, doc: 'Upper clamp of the trust ratio.' },
       { name: 'min_coeff', type: 'number', default: 0.01, min: NON_NEGATIVE, doc: 'Lower clamp of the trust ratio.' },
       flagParam('amsgrad', 'Not supported by FusedLamb.'),
@@ -710,19 +1016,41 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       'Runs plain Adam for `freeze_step` steps, then freezes the second moment and communicates the momentum compressed to one bit per value with error feedback.',
       '**Pitfalls:** `freeze_step` must cover the phase where the variance is still changing (typically 15-25% of training); too small hurts convergence. `amsgrad` is not supported. Needs NCCL or MPI. The simulator does not run it.',
     ].join('\n\n'),
-    references: [{ title: 'Tang et al., 1-bit Adam (arXiv 2102.02888)', url: 'https://arxiv.org/abs/2102.02888' }, DEEPSPEED_OPTIMIZER_DOCS],
+    references: [
+      { title: 'Tang et al., 1-bit Adam (arXiv 2102.02888)', url: 'https://arxiv.org/abs/2102.02888' },
+      DEEPSPEED_OPTIMIZER_DOCS,
+    ],
     params: [
       lrParam(1e-3),
-      { name: 'freeze_step', type: 'integer', default: 100000, min: NON_NEGATIVE, unit: 'steps', doc: 'Uncompressed warm-up steps before compression starts.' },
-      flagParam('bias_correction', 'Apply Adam\'s bias correction.', true),
+      {
+        name: 'freeze_step',
+        type: 'integer',
+        default: 100000,
+        min: NON_NEGATIVE,
+        unit: 'steps',
+        doc: 'Uncompressed warm-up steps before compression starts.',
+      },
+      flagParam('bias_correction', "Apply Adam's bias correction.", true),
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
       flagParam('eps_inside_sqrt', 'Add eps inside the square root instead.'),
       weightDecayParam('decoupled'),
-      { name: 'max_grad_norm', type: 'number', default: 0, min: NON_NEGATIVE, doc: 'Gradient-norm clipping threshold (0 disables it).' },
+      {
+        name: 'max_grad_norm',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        doc: 'Gradient-norm clipping threshold (0 disables it).',
+      },
       flagParam('amsgrad', 'Not supported.'),
       flagParam('cuda_aware', 'The MPI library is CUDA-aware.'),
-      { name: 'comm_backend_name', type: 'enum', values: ['nccl', 'mpi', 'hccl', 'compressed'], default: 'nccl', doc: 'Communication backend.' },
+      {
+        name: 'comm_backend_name',
+        type: 'enum',
+        values: ['nccl', 'mpi', 'hccl', 'compressed'],
+        default: 'nccl',
+        doc: 'Communication backend.',
+      },
     ],
     hasMomentum: false,
     hasBetas: true,
@@ -740,22 +1068,66 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       'A successor of 1-bit Adam that updates the variance only at growing intervals and skips communication with local steps.',
       '**Pitfalls:** `var_freeze_step`, `var_update_scaler`, `local_step_scaler` and `local_step_clipper` interact; start from the tutorial values. The simulator does not run it.',
     ].join('\n\n'),
-    references: [{ title: 'Lu et al., Maximizing Communication Efficiency for Large-scale Training via 0/1 Adam (arXiv 2202.06009)', url: 'https://arxiv.org/abs/2202.06009' }, DEEPSPEED_OPTIMIZER_DOCS],
+    references: [
+      {
+        title:
+          'Lu et al., Maximizing Communication Efficiency for Large-scale Training via 0/1 Adam (arXiv 2202.06009)',
+        url: 'https://arxiv.org/abs/2202.06009',
+      },
+      DEEPSPEED_OPTIMIZER_DOCS,
+    ],
     params: [
       lrParam(1e-3),
-      flagParam('bias_correction', 'Apply Adam\'s bias correction.', true),
+      flagParam('bias_correction', "Apply Adam's bias correction.", true),
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
       flagParam('eps_inside_sqrt', 'Add eps inside the square root instead.'),
       weightDecayParam('decoupled'),
-      { name: 'max_grad_norm', type: 'number', default: 0, min: NON_NEGATIVE, doc: 'Gradient-norm clipping threshold (0 disables it).' },
-      { name: 'var_freeze_step', type: 'integer', default: 100000, min: NON_NEGATIVE, unit: 'steps', doc: 'Step after which the variance is frozen.' },
-      { name: 'var_update_scaler', type: 'integer', default: 16, min: { value: 1 }, doc: 'Growth of the interval between variance updates.' },
-      { name: 'local_step_scaler', type: 'integer', default: 32678, min: { value: 1 }, doc: 'Growth of the interval between synchronizations.' },
-      { name: 'local_step_clipper', type: 'integer', default: 16, min: { value: 1 }, doc: 'Maximum interval between synchronizations.' },
+      {
+        name: 'max_grad_norm',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        doc: 'Gradient-norm clipping threshold (0 disables it).',
+      },
+      {
+        name: 'var_freeze_step',
+        type: 'integer',
+        default: 100000,
+        min: NON_NEGATIVE,
+        unit: 'steps',
+        doc: 'Step after which the variance is frozen.',
+      },
+      {
+        name: 'var_update_scaler',
+        type: 'integer',
+        default: 16,
+        min: { value: 1 },
+        doc: 'Growth of the interval between variance updates.',
+      },
+      {
+        name: 'local_step_scaler',
+        type: 'integer',
+        default: 32678,
+        min: { value: 1 },
+        doc: 'Growth of the interval between synchronizations.',
+      },
+      {
+        name: 'local_step_clipper',
+        type: 'integer',
+        default: 16,
+        min: { value: 1 },
+        doc: 'Maximum interval between synchronizations.',
+      },
       flagParam('amsgrad', 'Not supported.'),
       flagParam('cuda_aware', 'The MPI library is CUDA-aware.'),
-      { name: 'comm_backend_name', type: 'enum', values: ['nccl', 'mpi', 'hccl', 'compressed'], default: 'nccl', doc: 'Communication backend.' },
+      {
+        name: 'comm_backend_name',
+        type: 'enum',
+        values: ['nccl', 'mpi', 'hccl', 'compressed'],
+        default: 'nccl',
+        doc: 'Communication backend.',
+      },
     ],
     hasMomentum: false,
     hasBetas: true,
@@ -769,30 +1141,79 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     library: 'deepspeed',
     deepspeed: { types: ['OneBitLamb'], write: 'OneBitLamb' },
     aliases: ['OnebitLamb'],
-    summary: 'DeepSpeed 1-bit LAMB: LAMB warm-up, then compressed momentum communication with frozen layer-wise scaling.',
+    summary:
+      'DeepSpeed 1-bit LAMB: LAMB warm-up, then compressed momentum communication with frozen layer-wise scaling.',
     doc: [
       'LAMB for `freeze_step` steps, then 1-bit compressed communication with the trust-ratio scaling factors frozen and adjusted within `[factor_min, factor_max]`.',
       '**Pitfalls:** as for 1-bit Adam, `freeze_step` must cover the warm-up. The simulator does not run it.',
     ].join('\n\n'),
-    references: [{ title: 'Li et al., 1-bit LAMB (arXiv 2104.06069)', url: 'https://arxiv.org/abs/2104.06069' }, LAMB_PAPER, DEEPSPEED_OPTIMIZER_DOCS],
+    references: [
+      { title: 'Li et al., 1-bit LAMB (arXiv 2104.06069)', url: 'https://arxiv.org/abs/2104.06069' },
+      LAMB_PAPER,
+      DEEPSPEED_OPTIMIZER_DOCS,
+    ],
     params: [
       lrParam(1e-3),
-      { name: 'freeze_step', type: 'integer', default: 100000, min: NON_NEGATIVE, unit: 'steps', doc: 'Uncompressed warm-up steps before compression starts.' },
-      flagParam('bias_correction', 'Apply Adam\'s bias correction.', true),
+      {
+        name: 'freeze_step',
+        type: 'integer',
+        default: 100000,
+        min: NON_NEGATIVE,
+        unit: 'steps',
+        doc: 'Uncompressed warm-up steps before compression starts.',
+      },
+      flagParam('bias_correction', "Apply Adam's bias correction.", true),
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
       flagParam('eps_inside_sqrt', 'Add eps inside the square root instead.'),
       weightDecayParam('decoupled'),
-      { name: 'max_grad_norm', type: 'number', default: 0, min: NON_NEGATIVE, doc: 'Gradient-norm clipping threshold (0 disables it).' },
+      {
+        name: 'max_grad_norm',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        doc: 'Gradient-norm clipping threshold (0 disables it).',
+      },
       { name: 'max_coeff', type: 'number', default: 10.0, min: POSITIVE, doc: 'Upper clamp of the trust ratio.' },
       { name: 'min_coeff', type: 'number', default: 0.01, min: NON_NEGATIVE, doc: 'Lower clamp of the trust ratio.' },
       flagParam('amsgrad', 'Not supported.'),
       flagParam('cuda_aware', 'The MPI library is CUDA-aware.'),
-      { name: 'comm_backend_name', type: 'enum', values: ['nccl', 'mpi', 'hccl', 'compressed'], default: 'nccl', doc: 'Communication backend.' },
-      { name: 'coeff_beta', type: 'number', default: 0.9, min: NON_NEGATIVE, max: BELOW_ONE, doc: 'Decay of the running average of the trust ratio during warm-up.' },
-      { name: 'factor_max', type: 'number', default: 4.0, min: POSITIVE, doc: 'Upper bound of the scaling-factor adjustment after the freeze.' },
-      { name: 'factor_min', type: 'number', default: 0.5, min: POSITIVE, doc: 'Lower bound of the scaling-factor adjustment after the freeze.' },
-      { name: 'factor_threshold', type: 'number', default: 0.1, min: NON_NEGATIVE, doc: 'Threshold on the change of the scaling factor between steps.' },
+      {
+        name: 'comm_backend_name',
+        type: 'enum',
+        values: ['nccl', 'mpi', 'hccl', 'compressed'],
+        default: 'nccl',
+        doc: 'Communication backend.',
+      },
+      {
+        name: 'coeff_beta',
+        type: 'number',
+        default: 0.9,
+        min: NON_NEGATIVE,
+        max: BELOW_ONE,
+        doc: 'Decay of the running average of the trust ratio during warm-up.',
+      },
+      {
+        name: 'factor_max',
+        type: 'number',
+        default: 4.0,
+        min: POSITIVE,
+        doc: 'Upper bound of the scaling-factor adjustment after the freeze.',
+      },
+      {
+        name: 'factor_min',
+        type: 'number',
+        default: 0.5,
+        min: POSITIVE,
+        doc: 'Lower bound of the scaling-factor adjustment after the freeze.',
+      },
+      {
+        name: 'factor_threshold',
+        type: 'number',
+        default: 0.1,
+        min: NON_NEGATIVE,
+        doc: 'Threshold on the change of the scaling factor between steps.',
+      },
     ],
     hasMomentum: false,
     hasBetas: true,
@@ -810,16 +1231,17 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     summary: 'Lion: the sign of an interpolated momentum, with decoupled weight decay (DeepSpeed FusedLion).',
     doc: [
       '**Update rule:**',
-      code([
-        'c = beta1*m + (1 - beta1)*g',
-        'x = x*(1 - lr*weight_decay) - lr*sign(c)',
-        'm = beta2*m + (1 - beta2)*g',
-      ]),
+      code(['c = beta1*m + (1 - beta1)*g', 'x = x*(1 - lr*weight_decay) - lr*sign(c)', 'm = beta2*m + (1 - beta2)*g']),
       '**When to use it:** memory-light alternative to AdamW (one state tensor) for large vision and language models.',
-      '**Pitfalls:** every coordinate moves by exactly `lr` per step, so the lr must be 3-10x smaller than AdamW\'s and the weight decay 3-10x larger. DeepSpeed\'s default betas are (0.9, 0.999); the paper recommends (0.9, 0.99).',
+      "**Pitfalls:** every coordinate moves by exactly `lr` per step, so the lr must be 3-10x smaller than AdamW's and the weight decay 3-10x larger. DeepSpeed's default betas are (0.9, 0.999); the paper recommends (0.9, 0.99).",
     ].join('\n\n'),
     references: [LION_PAPER, DEEPSPEED_OPTIMIZER_DOCS],
-    params: [lrParam(1e-3), betasParam([0.9, 0.999]), weightDecayParam('decoupled'), flagParam('set_grad_none', 'Set gradients to None in `zero_grad()`.', true)],
+    params: [
+      lrParam(1e-3),
+      betasParam([0.9, 0.999]),
+      weightDecayParam('decoupled'),
+      flagParam('set_grad_none', 'Set gradients to None in `zero_grad()`.', true),
+    ],
     hasMomentum: false,
     hasBetas: true,
     weightDecay: 'decoupled',
@@ -836,7 +1258,12 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       code(['x = x - lr*g']),
       'The baseline every other method is compared with. On a quadratic with curvatures `d_i` it converges only when `lr < 2 / max(d_i)`, and the slowest direction then contracts by `1 - lr*min(d_i)` per step: the condition number sets the speed.',
     ].join('\n\n'),
-    references: [{ title: 'Boyd & Vandenberghe, Convex Optimization, section 9.3', url: 'https://web.stanford.edu/~boyd/cvxbook/' }],
+    references: [
+      {
+        title: 'Boyd & Vandenberghe, Convex Optimization, section 9.3',
+        url: 'https://web.stanford.edu/~boyd/cvxbook/',
+      },
+    ],
     params: [lrParam(0.01)],
     hasMomentum: false,
     hasBetas: false,
@@ -848,12 +1275,19 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     kind: 'optimizer',
     name: 'NormalizedGD',
     library: 'other',
-    summary: 'Normalized gradient descent: a step of length exactly `lr` along the negative gradient (simulator teaching optimizer).',
+    summary:
+      'Normalized gradient descent: a step of length exactly `lr` along the negative gradient (simulator teaching optimizer).',
     doc: [
       code(['x = x - lr * g / norm(g)     # no step when g == 0']),
       'The step length does not depend on the gradient size, so it crosses plateaus as fast as steep regions, but it never settles: near a minimum it oscillates with amplitude about `lr` unless the lr decays.',
     ].join('\n\n'),
-    references: [{ title: 'Hazan, Levy & Shalev-Shwartz, Beyond Convexity: Stochastic Quasi-Convex Optimization (arXiv 1507.02030)', url: 'https://arxiv.org/abs/1507.02030' }],
+    references: [
+      {
+        title:
+          'Hazan, Levy & Shalev-Shwartz, Beyond Convexity: Stochastic Quasi-Convex Optimization (arXiv 1507.02030)',
+        url: 'https://arxiv.org/abs/1507.02030',
+      },
+    ],
     params: [lrParam(0.01)],
     hasMomentum: false,
     hasBetas: false,
@@ -869,9 +1303,14 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     summary: 'Sign descent `x -= lr * sign(g)`: every coordinate moves by exactly lr (simulator teaching optimizer).',
     doc: [
       code(['x = x - lr*sign(g)']),
-      'The limit of Adam with `betas=(0, 0)` and `eps -> 0`: the per-coordinate normalization of adaptive methods in its purest form. Shows why Adam ignores the scale of each coordinate\'s gradient.',
+      "The limit of Adam with `betas=(0, 0)` and `eps -> 0`: the per-coordinate normalization of adaptive methods in its purest form. Shows why Adam ignores the scale of each coordinate's gradient.",
     ].join('\n\n'),
-    references: [{ title: 'Bernstein et al., signSGD: Compressed Optimisation for Non-Convex Problems (arXiv 1802.04434)', url: 'https://arxiv.org/abs/1802.04434' }],
+    references: [
+      {
+        title: 'Bernstein et al., signSGD: Compressed Optimisation for Non-Convex Problems (arXiv 1802.04434)',
+        url: 'https://arxiv.org/abs/1802.04434',
+      },
+    ],
     params: [lrParam(0.01)],
     hasMomentum: false,
     hasBetas: false,
@@ -883,7 +1322,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     kind: 'optimizer',
     name: 'LARS',
     library: 'other',
-    summary: 'LARS: SGD with momentum and a layer-wise learning rate `trust_coefficient * ||w|| / ||g + wd*w||` (simulator teaching optimizer).',
+    summary:
+      'LARS: SGD with momentum and a layer-wise learning rate `trust_coefficient * ||w|| / ||g + wd*w||` (simulator teaching optimizer).',
     doc: [
       '**Update rule** (per layer / block of coordinates):',
       code([
@@ -900,7 +1340,13 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       lrParam(0.1),
       { name: 'momentum', type: 'number', default: 0.9, min: NON_NEGATIVE, doc: 'Momentum factor.' },
       weightDecayParam('l2'),
-      { name: 'trust_coefficient', type: 'number', default: 0.001, min: POSITIVE, doc: 'eta: scale of the layer-wise trust ratio.' },
+      {
+        name: 'trust_coefficient',
+        type: 'number',
+        default: 0.001,
+        min: POSITIVE,
+        doc: 'eta: scale of the layer-wise trust ratio.',
+      },
     ],
     hasMomentum: true,
     hasBetas: false,
@@ -915,7 +1361,9 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
  * else goes to torch.optim by name. Keys are the lower-cased ds_config names, values the catalog entry names.
  */
 export const DEEPSPEED_OPTIMIZER_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
-  OPTIMIZERS.flatMap((entry) => (entry.deepspeed?.types ?? []).map((type) => [type.toLowerCase(), entry.name] as const)),
+  OPTIMIZERS.flatMap((entry) =>
+    (entry.deepspeed?.types ?? []).map((type) => [type.toLowerCase(), entry.name] as const),
+  ),
 );
 
 /** The catalog entry DeepSpeed would build for a ds_config `optimizer.type` (DeepSpeed's own classes first, then torch.optim). */

@@ -8,7 +8,10 @@ const DEEPSPEED_DOCS = 'https://deepspeed.readthedocs.io/en/latest/schedulers.ht
 const DEEPSPEED_SOURCE = 'https://github.com/deepspeedai/DeepSpeed/blob/master/deepspeed/runtime/lr_schedules.py';
 
 function torchDoc(className: string): Reference {
-  return { title: `PyTorch 1.13: torch.optim.lr_scheduler.${className}`, url: `${TORCH_DOCS}lr_scheduler.${className}.html` };
+  return {
+    title: `PyTorch 1.13: torch.optim.lr_scheduler.${className}`,
+    url: `${TORCH_DOCS}lr_scheduler.${className}.html`,
+  };
 }
 
 const HF_REFERENCE: Reference = { title: 'Hugging Face transformers: schedules', url: HF_DOCS };
@@ -16,20 +19,39 @@ const DEEPSPEED_REFERENCES: readonly Reference[] = [
   { title: 'DeepSpeed: learning rate schedulers', url: DEEPSPEED_DOCS },
   { title: 'DeepSpeed source: deepspeed/runtime/lr_schedules.py', url: DEEPSPEED_SOURCE },
 ];
-const SGDR: Reference = { title: 'Loshchilov & Hutter, SGDR: Stochastic Gradient Descent with Warm Restarts (arXiv 1608.03983)', url: 'https://arxiv.org/abs/1608.03983' };
-const CLR: Reference = { title: 'Smith, Cyclical Learning Rates for Training Neural Networks (arXiv 1506.01186)', url: 'https://arxiv.org/abs/1506.01186' };
+const SGDR: Reference = {
+  title: 'Loshchilov & Hutter, SGDR: Stochastic Gradient Descent with Warm Restarts (arXiv 1608.03983)',
+  url: 'https://arxiv.org/abs/1608.03983',
+};
+const CLR: Reference = {
+  title: 'Smith, Cyclical Learning Rates for Training Neural Networks (arXiv 1506.01186)',
+  url: 'https://arxiv.org/abs/1506.01186',
+};
 const SUPER_CONVERGENCE: Reference = {
-  title: 'Smith & Topin, Super-Convergence: Very Fast Training of Neural Networks Using Large Learning Rates (arXiv 1708.07120)',
+  title:
+    'Smith & Topin, Super-Convergence: Very Fast Training of Neural Networks Using Large Learning Rates (arXiv 1708.07120)',
   url: 'https://arxiv.org/abs/1708.07120',
 };
 const DISCIPLINED: Reference = {
   title: 'Smith, A disciplined approach to neural network hyper-parameters: Part 1 (arXiv 1803.09820)',
   url: 'https://arxiv.org/abs/1803.09820',
 };
-const GOYAL: Reference = { title: 'Goyal et al., Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour (arXiv 1706.02677)', url: 'https://arxiv.org/abs/1706.02677' };
-const TRANSFORMER: Reference = { title: 'Vaswani et al., Attention Is All You Need (arXiv 1706.03762)', url: 'https://arxiv.org/abs/1706.03762' };
-const WSD: Reference = { title: 'Hu et al., MiniCPM: warmup-stable-decay schedule (arXiv 2404.06395)', url: 'https://arxiv.org/abs/2404.06395' };
-const HOW_TO_ADJUST: Reference = { title: 'PyTorch: How to adjust learning rate', url: 'https://pytorch.org/docs/1.13/optim.html#how-to-adjust-learning-rate' };
+const GOYAL: Reference = {
+  title: 'Goyal et al., Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour (arXiv 1706.02677)',
+  url: 'https://arxiv.org/abs/1706.02677',
+};
+const TRANSFORMER: Reference = {
+  title: 'Vaswani et al., Attention Is All You Need (arXiv 1706.03762)',
+  url: 'https://arxiv.org/abs/1706.03762',
+};
+const WSD: Reference = {
+  title: 'Hu et al., MiniCPM: warmup-stable-decay schedule (arXiv 2404.06395)',
+  url: 'https://arxiv.org/abs/2404.06395',
+};
+const HOW_TO_ADJUST: Reference = {
+  title: 'PyTorch: How to adjust learning rate',
+  url: 'https://pytorch.org/docs/1.13/optim.html#how-to-adjust-learning-rate',
+};
 
 const NON_NEGATIVE = { value: 0 } as const;
 const POSITIVE = { value: 0, exclusive: true } as const;
@@ -47,7 +69,8 @@ const VERBOSE: ParamSpec = {
   type: 'boolean',
   default: false,
   doc: 'Print a message on every lr update. Deprecated in PyTorch 2.2 and removed in 2.7.',
-  deprecated: '`verbose` is deprecated since PyTorch 2.2 (it warns) and removed in 2.7 (TypeError); use `get_last_lr()` to see the lr.',
+  deprecated:
+    '`verbose` is deprecated since PyTorch 2.2 (it warns) and removed in 2.7 (TypeError); use `get_last_lr()` to see the lr.',
   deprecatedIn: '2.2',
   removedIn: '2.7',
 };
@@ -106,8 +129,22 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('StepLR'), HOW_TO_ADJUST],
     params: [
-      { name: 'step_size', type: 'integer', required: true, min: ONE, unit: 'steps', stepRole: 'period', doc: 'Period of the decay, in scheduler steps.' },
-      { name: 'gamma', type: 'number', default: 0.1, min: NON_NEGATIVE, doc: 'Multiplicative factor applied every `step_size` steps.' },
+      {
+        name: 'step_size',
+        type: 'integer',
+        required: true,
+        min: ONE,
+        unit: 'steps',
+        stepRole: 'period',
+        doc: 'Period of the decay, in scheduler steps.',
+      },
+      {
+        name: 'gamma',
+        type: 'number',
+        default: 0.1,
+        min: NON_NEGATIVE,
+        doc: 'Multiplicative factor applied every `step_size` steps.',
+      },
       ...TORCH_TAIL,
     ],
     decays: true,
@@ -134,8 +171,22 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('MultiStepLR')],
     params: [
-      { name: 'milestones', type: 'integerList', required: true, min: NON_NEGATIVE, unit: 'steps', stepRole: 'milestone', doc: 'Steps at which the lr is multiplied by `gamma`.' },
-      { name: 'gamma', type: 'number', default: 0.1, min: NON_NEGATIVE, doc: 'Multiplicative factor applied at each milestone.' },
+      {
+        name: 'milestones',
+        type: 'integerList',
+        required: true,
+        min: NON_NEGATIVE,
+        unit: 'steps',
+        stepRole: 'milestone',
+        doc: 'Steps at which the lr is multiplied by `gamma`.',
+      },
+      {
+        name: 'gamma',
+        type: 'number',
+        default: 0.1,
+        min: NON_NEGATIVE,
+        doc: 'Multiplicative factor applied at each milestone.',
+      },
       ...TORCH_TAIL,
     ],
     decays: true,
@@ -163,8 +214,23 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('ConstantLR')],
     params: [
-      { name: 'factor', type: 'number', default: 1 / 3, min: NON_NEGATIVE, max: ONE, doc: 'Factor applied until `total_iters`; must be in [0, 1].' },
-      { name: 'total_iters', type: 'integer', default: 5, min: NON_NEGATIVE, unit: 'steps', stepRole: 'milestone', doc: 'Number of steps during which the factor applies.' },
+      {
+        name: 'factor',
+        type: 'number',
+        default: 1 / 3,
+        min: NON_NEGATIVE,
+        max: ONE,
+        doc: 'Factor applied until `total_iters`; must be in [0, 1].',
+      },
+      {
+        name: 'total_iters',
+        type: 'integer',
+        default: 5,
+        min: NON_NEGATIVE,
+        unit: 'steps',
+        stepRole: 'milestone',
+        doc: 'Number of steps during which the factor applies.',
+      },
       ...TORCH_TAIL,
     ],
     decays: false,
@@ -188,14 +254,36 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
       '**When to use:** linear warm-up (start_factor < 1, end_factor 1) or linear decay, alone or inside SequentialLR.',
       '',
       '**Pitfalls:** `start_factor: 0` raises ZeroDivisionError at the first step (the recursion divides by `total_iters*start_factor`); use a small',
-      'positive value. Inside SequentialLR with milestone = total_iters, the warm-up\'s last value is never used.',
+      "positive value. Inside SequentialLR with milestone = total_iters, the warm-up's last value is never used.",
       STEP_NOTE,
     ].join('\n'),
     references: [torchDoc('LinearLR'), GOYAL],
     params: [
-      { name: 'start_factor', type: 'number', default: 1 / 3, min: POSITIVE, max: ONE, doc: 'Factor at step 0; in (0, 1] (0 raises ZeroDivisionError at the first step).' },
-      { name: 'end_factor', type: 'number', default: 1.0, min: NON_NEGATIVE, max: ONE, doc: 'Factor reached at `total_iters`; in [0, 1].' },
-      { name: 'total_iters', type: 'integer', default: 5, min: NON_NEGATIVE, unit: 'steps', stepRole: 'warmup', doc: 'Number of steps of the ramp.' },
+      {
+        name: 'start_factor',
+        type: 'number',
+        default: 1 / 3,
+        min: POSITIVE,
+        max: ONE,
+        doc: 'Factor at step 0; in (0, 1] (0 raises ZeroDivisionError at the first step).',
+      },
+      {
+        name: 'end_factor',
+        type: 'number',
+        default: 1.0,
+        min: NON_NEGATIVE,
+        max: ONE,
+        doc: 'Factor reached at `total_iters`; in [0, 1].',
+      },
+      {
+        name: 'total_iters',
+        type: 'integer',
+        default: 5,
+        min: NON_NEGATIVE,
+        unit: 'steps',
+        stepRole: 'warmup',
+        doc: 'Number of steps of the ramp.',
+      },
       ...TORCH_TAIL,
     ],
     decays: false,
@@ -219,7 +307,16 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
       STEP_NOTE,
     ].join('\n'),
     references: [torchDoc('ExponentialLR')],
-    params: [{ name: 'gamma', type: 'number', required: true, min: NON_NEGATIVE, doc: 'Multiplicative factor applied at every step.' }, ...TORCH_TAIL],
+    params: [
+      {
+        name: 'gamma',
+        type: 'number',
+        required: true,
+        min: NON_NEGATIVE,
+        doc: 'Multiplicative factor applied at every step.',
+      },
+      ...TORCH_TAIL,
+    ],
     decays: true,
     cyclesMomentum: false,
     composite: false,
@@ -242,7 +339,15 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('PolynomialLR')],
     params: [
-      { name: 'total_iters', type: 'integer', default: 5, min: NON_NEGATIVE, unit: 'steps', stepRole: 'milestone', doc: 'Steps until the lr reaches 0.' },
+      {
+        name: 'total_iters',
+        type: 'integer',
+        default: 5,
+        min: NON_NEGATIVE,
+        unit: 'steps',
+        stepRole: 'milestone',
+        doc: 'Steps until the lr reaches 0.',
+      },
       { name: 'power', type: 'number', default: 1.0, min: NON_NEGATIVE, doc: 'Exponent of the polynomial.' },
       ...TORCH_TAIL,
     ],
@@ -271,8 +376,23 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('CosineAnnealingLR'), SGDR],
     params: [
-      { name: 'T_max', type: 'integer', required: true, min: ONE, unit: 'steps', stepRole: 'total', doc: 'Half period: steps from the base lr down to `eta_min`.' },
-      { name: 'eta_min', type: 'number', default: 0, min: NON_NEGATIVE, unit: 'lr', doc: 'Minimum lr, reached at `T_max`.' },
+      {
+        name: 'T_max',
+        type: 'integer',
+        required: true,
+        min: ONE,
+        unit: 'steps',
+        stepRole: 'total',
+        doc: 'Half period: steps from the base lr down to `eta_min`.',
+      },
+      {
+        name: 'eta_min',
+        type: 'number',
+        default: 0,
+        min: NON_NEGATIVE,
+        unit: 'lr',
+        doc: 'Minimum lr, reached at `T_max`.',
+      },
       ...TORCH_TAIL,
     ],
     decays: true,
@@ -301,7 +421,13 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     references: [torchDoc('CosineAnnealingWarmRestarts'), SGDR],
     params: [
       { name: 'T_0', type: 'integer', required: true, min: ONE, unit: 'steps', doc: 'Length of the first period.' },
-      { name: 'T_mult', type: 'integer', default: 1, min: ONE, doc: 'Factor by which the period grows after each restart (an integer >= 1).' },
+      {
+        name: 'T_mult',
+        type: 'integer',
+        default: 1,
+        min: ONE,
+        doc: 'Factor by which the period grows after each restart (an integer >= 1).',
+      },
       { name: 'eta_min', type: 'number', default: 0, min: NON_NEGATIVE, unit: 'lr', doc: 'Minimum lr.' },
       ...TORCH_TAIL,
     ],
@@ -315,7 +441,8 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     kind: 'scheduler',
     family: 'torch',
     name: 'CyclicLR',
-    summary: 'Cyclical learning rate (CLR): triangles between base_lr and max_lr, optionally cycling momentum inversely.',
+    summary:
+      'Cyclical learning rate (CLR): triangles between base_lr and max_lr, optionally cycling momentum inversely.',
     doc: [
       '```',
       'cycle = floor(1 + t / (up + down));  x = position in the cycle',
@@ -332,13 +459,58 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('CyclicLR'), CLR],
     params: [
-      { name: 'base_lr', type: 'numberOrList', required: true, min: NON_NEGATIVE, unit: 'lr', doc: 'Lower bound of the cycle; replaces the optimizer lr.' },
-      { name: 'max_lr', type: 'numberOrList', required: true, min: NON_NEGATIVE, unit: 'lr', doc: 'Upper bound of the cycle (amplitude = max_lr - base_lr).' },
-      { name: 'step_size_up', type: 'integer', default: 2000, min: ONE, unit: 'steps', doc: 'Steps in the increasing half of a cycle.' },
-      { name: 'step_size_down', type: 'integer', default: null, min: ONE, unit: 'steps', doc: 'Steps in the decreasing half; None means equal to `step_size_up`.' },
-      { name: 'mode', type: 'enum', values: ['triangular', 'triangular2', 'exp_range'], default: 'triangular', doc: 'Amplitude policy.' },
-      { name: 'gamma', type: 'number', default: 1.0, min: NON_NEGATIVE, doc: 'Per-step amplitude factor in `exp_range` mode.' },
-      { name: 'scale_fn', type: 'any', default: null, doc: 'Custom Python scaling function (overrides `mode`); cannot be evaluated here.' },
+      {
+        name: 'base_lr',
+        type: 'numberOrList',
+        required: true,
+        min: NON_NEGATIVE,
+        unit: 'lr',
+        doc: 'Lower bound of the cycle; replaces the optimizer lr.',
+      },
+      {
+        name: 'max_lr',
+        type: 'numberOrList',
+        required: true,
+        min: NON_NEGATIVE,
+        unit: 'lr',
+        doc: 'Upper bound of the cycle (amplitude = max_lr - base_lr).',
+      },
+      {
+        name: 'step_size_up',
+        type: 'integer',
+        default: 2000,
+        min: ONE,
+        unit: 'steps',
+        doc: 'Steps in the increasing half of a cycle.',
+      },
+      {
+        name: 'step_size_down',
+        type: 'integer',
+        default: null,
+        min: ONE,
+        unit: 'steps',
+        doc: 'Steps in the decreasing half; None means equal to `step_size_up`.',
+      },
+      {
+        name: 'mode',
+        type: 'enum',
+        values: ['triangular', 'triangular2', 'exp_range'],
+        default: 'triangular',
+        doc: 'Amplitude policy.',
+      },
+      {
+        name: 'gamma',
+        type: 'number',
+        default: 1.0,
+        min: NON_NEGATIVE,
+        doc: 'Per-step amplitude factor in `exp_range` mode.',
+      },
+      {
+        name: 'scale_fn',
+        type: 'any',
+        default: null,
+        doc: 'Custom Python scaling function (overrides `mode`); cannot be evaluated here.',
+      },
       {
         name: 'scale_mode',
         type: 'enum',
@@ -346,9 +518,28 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
         default: 'cycle',
         doc: 'Argument of a custom `scale_fn`: the cycle number or the step. Ignored by the built-in modes.',
       },
-      { name: 'cycle_momentum', type: 'boolean', default: true, doc: 'Cycle momentum inversely to the lr (needs an optimizer with `momentum`).' },
-      { name: 'base_momentum', type: 'numberOrList', default: 0.8, min: NON_NEGATIVE, max: ONE, doc: 'Momentum at the lr peak.' },
-      { name: 'max_momentum', type: 'numberOrList', default: 0.9, min: NON_NEGATIVE, max: ONE, doc: 'Momentum at the cycle start (lowest lr).' },
+      {
+        name: 'cycle_momentum',
+        type: 'boolean',
+        default: true,
+        doc: 'Cycle momentum inversely to the lr (needs an optimizer with `momentum`).',
+      },
+      {
+        name: 'base_momentum',
+        type: 'numberOrList',
+        default: 0.8,
+        min: NON_NEGATIVE,
+        max: ONE,
+        doc: 'Momentum at the lr peak.',
+      },
+      {
+        name: 'max_momentum',
+        type: 'numberOrList',
+        default: 0.9,
+        min: NON_NEGATIVE,
+        max: ONE,
+        doc: 'Momentum at the cycle start (lowest lr).',
+      },
       ...TORCH_TAIL,
     ],
     decays: false,
@@ -369,7 +560,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
       'phase 2 (.. total_steps - 1):                    max_lr -> min_lr',
       '```',
       'Each phase follows `anneal_strategy` (cos or linear). `three_phase` adds a symmetric return to initial_lr before the final anneal.',
-      'Momentum (or Adam\'s beta1) goes `max_momentum -> base_momentum -> max_momentum`.',
+      "Momentum (or Adam's beta1) goes `max_momentum -> base_momentum -> max_momentum`.",
       '',
       '**When to use:** fast training with a known number of steps; step it every batch.',
       '',
@@ -380,17 +571,76 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     references: [torchDoc('OneCycleLR'), SUPER_CONVERGENCE, DISCIPLINED],
     params: [
       { name: 'max_lr', type: 'numberOrList', required: true, min: POSITIVE, unit: 'lr', doc: 'Peak lr.' },
-      { name: 'total_steps', type: 'integer', default: null, min: ONE, unit: 'steps', stepRole: 'total', doc: 'Length of the cycle; or give `epochs` and `steps_per_epoch`.' },
-      { name: 'epochs', type: 'integer', default: null, min: ONE, doc: 'Used with `steps_per_epoch` when `total_steps` is None.' },
-      { name: 'steps_per_epoch', type: 'integer', default: null, min: ONE, unit: 'steps', doc: 'Used with `epochs` when `total_steps` is None.' },
-      { name: 'pct_start', type: 'number', default: 0.3, min: NON_NEGATIVE, max: ONE, unit: 'ratio', doc: 'Fraction of the cycle spent increasing the lr.' },
+      {
+        name: 'total_steps',
+        type: 'integer',
+        default: null,
+        min: ONE,
+        unit: 'steps',
+        stepRole: 'total',
+        doc: 'Length of the cycle; or give `epochs` and `steps_per_epoch`.',
+      },
+      {
+        name: 'epochs',
+        type: 'integer',
+        default: null,
+        min: ONE,
+        doc: 'Used with `steps_per_epoch` when `total_steps` is None.',
+      },
+      {
+        name: 'steps_per_epoch',
+        type: 'integer',
+        default: null,
+        min: ONE,
+        unit: 'steps',
+        doc: 'Used with `epochs` when `total_steps` is None.',
+      },
+      {
+        name: 'pct_start',
+        type: 'number',
+        default: 0.3,
+        min: NON_NEGATIVE,
+        max: ONE,
+        unit: 'ratio',
+        doc: 'Fraction of the cycle spent increasing the lr.',
+      },
       { name: 'anneal_strategy', type: 'enum', values: ['cos', 'linear'], default: 'cos', doc: 'Shape of each phase.' },
-      { name: 'cycle_momentum', type: 'boolean', default: true, doc: 'Cycle momentum (SGD) or beta1 (Adam family) inversely to the lr.' },
-      { name: 'base_momentum', type: 'numberOrList', default: 0.85, min: NON_NEGATIVE, max: ONE, doc: 'Momentum at the lr peak.' },
-      { name: 'max_momentum', type: 'numberOrList', default: 0.95, min: NON_NEGATIVE, max: ONE, doc: 'Momentum at the start and end.' },
+      {
+        name: 'cycle_momentum',
+        type: 'boolean',
+        default: true,
+        doc: 'Cycle momentum (SGD) or beta1 (Adam family) inversely to the lr.',
+      },
+      {
+        name: 'base_momentum',
+        type: 'numberOrList',
+        default: 0.85,
+        min: NON_NEGATIVE,
+        max: ONE,
+        doc: 'Momentum at the lr peak.',
+      },
+      {
+        name: 'max_momentum',
+        type: 'numberOrList',
+        default: 0.95,
+        min: NON_NEGATIVE,
+        max: ONE,
+        doc: 'Momentum at the start and end.',
+      },
       { name: 'div_factor', type: 'number', default: 25.0, min: POSITIVE, doc: 'initial_lr = max_lr / div_factor.' },
-      { name: 'final_div_factor', type: 'number', default: 1e4, min: POSITIVE, doc: 'min_lr = initial_lr / final_div_factor.' },
-      { name: 'three_phase', type: 'boolean', default: false, doc: 'Use the three-phase variant (up, back down to initial_lr, then anneal to min_lr).' },
+      {
+        name: 'final_div_factor',
+        type: 'number',
+        default: 1e4,
+        min: POSITIVE,
+        doc: 'min_lr = initial_lr / final_div_factor.',
+      },
+      {
+        name: 'three_phase',
+        type: 'boolean',
+        default: false,
+        doc: 'Use the three-phase variant (up, back down to initial_lr, then anneal to min_lr).',
+      },
       ...TORCH_TAIL,
     ],
     decays: true,
@@ -411,14 +661,33 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
       '',
       '**Pitfalls (PyTorch 1.13):** at each milestone the incoming scheduler is called as `step(0)`, so it restarts from its own',
       'base lr whatever the previous one left (the docstring example is wrong: it gives 0.1, 0.1, 1.0, 0.9, ...). With milestone = warm-up',
-      'length the warm-up\'s final value is never used. `milestones: [0]` is broken (the second scheduler decays from the first one\'s lr).',
-      'Set each inner scheduler\'s length relative to its own start (e.g. `T_max = total - warmup`). ReduceLROnPlateau cannot be nested.',
+      "length the warm-up's final value is never used. `milestones: [0]` is broken (the second scheduler decays from the first one's lr).",
+      "Set each inner scheduler's length relative to its own start (e.g. `T_max = total - warmup`). ReduceLROnPlateau cannot be nested.",
       STEP_NOTE,
     ].join('\n'),
-    references: [torchDoc('SequentialLR'), { title: 'pytorch/pytorch issues: SequentialLR milestone behaviour', url: 'https://github.com/pytorch/pytorch/issues?q=SequentialLR+milestone' }],
+    references: [
+      torchDoc('SequentialLR'),
+      {
+        title: 'pytorch/pytorch issues: SequentialLR milestone behaviour',
+        url: 'https://github.com/pytorch/pytorch/issues?q=SequentialLR+milestone',
+      },
+    ],
     params: [
-      { name: 'schedulers', type: 'schedulerList', required: true, doc: 'The schedulers, constructed in list order on the same optimizer.' },
-      { name: 'milestones', type: 'integerList', required: true, min: ONE, unit: 'steps', stepRole: 'milestone', doc: 'Steps at which the next scheduler takes over; one fewer than `schedulers`.' },
+      {
+        name: 'schedulers',
+        type: 'schedulerList',
+        required: true,
+        doc: 'The schedulers, constructed in list order on the same optimizer.',
+      },
+      {
+        name: 'milestones',
+        type: 'integerList',
+        required: true,
+        min: ONE,
+        unit: 'steps',
+        stepRole: 'milestone',
+        doc: 'Steps at which the next scheduler takes over; one fewer than `schedulers`.',
+      },
       ...TORCH_TAIL,
     ],
     decays: true,
@@ -444,9 +713,20 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('ChainedScheduler')],
     params: [
-      { name: 'schedulers', type: 'schedulerList', required: true, doc: 'The schedulers to step together, constructed in list order.' },
+      {
+        name: 'schedulers',
+        type: 'schedulerList',
+        required: true,
+        doc: 'The schedulers to step together, constructed in list order.',
+      },
       // In the 2.4 docs and later; PR #121633 (March 2024) puts it at the 2.3 branch cut, so 2.3 is taken to avoid a false alarm.
-      { name: 'optimizer', type: 'any', default: null, since: '2.3', doc: 'The wrapped optimizer (optional; default: the schedulers\' own). In a native config the file\'s optimizer is meant; Hydra passes a reference.' },
+      {
+        name: 'optimizer',
+        type: 'any',
+        default: null,
+        since: '2.3',
+        doc: "The wrapped optimizer (optional; default: the schedulers' own). In a native config the file's optimizer is meant; Hydra passes a reference.",
+      },
     ],
     decays: true,
     cyclesMomentum: false,
@@ -475,14 +755,66 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     ].join('\n'),
     references: [torchDoc('ReduceLROnPlateau')],
     params: [
-      { name: 'mode', type: 'enum', values: ['min', 'max'], default: 'min', doc: '`min` for losses, `max` for accuracy-like metrics.' },
-      { name: 'factor', type: 'number', default: 0.1, min: NON_NEGATIVE, max: { value: 1, exclusive: true }, doc: 'new_lr = lr * factor; must be < 1.' },
-      { name: 'patience', type: 'integer', default: 10, min: NON_NEGATIVE, unit: 'steps', doc: 'Steps without improvement tolerated before reducing.' },
-      { name: 'threshold', type: 'number', default: 1e-4, min: NON_NEGATIVE, doc: 'Minimum change that counts as an improvement.' },
-      { name: 'threshold_mode', type: 'enum', values: ['rel', 'abs'], default: 'rel', doc: 'Whether `threshold` is relative to the best value or absolute.' },
-      { name: 'cooldown', type: 'integer', default: 0, min: NON_NEGATIVE, unit: 'steps', doc: 'Steps to wait after a reduction before counting bad steps again.' },
-      { name: 'min_lr', type: 'numberOrList', default: 0, min: NON_NEGATIVE, unit: 'lr', doc: 'Lower bound of the lr.' },
-      { name: 'eps', type: 'number', default: 1e-8, min: NON_NEGATIVE, doc: 'A reduction smaller than or equal to eps is skipped.' },
+      {
+        name: 'mode',
+        type: 'enum',
+        values: ['min', 'max'],
+        default: 'min',
+        doc: '`min` for losses, `max` for accuracy-like metrics.',
+      },
+      {
+        name: 'factor',
+        type: 'number',
+        default: 0.1,
+        min: NON_NEGATIVE,
+        max: { value: 1, exclusive: true },
+        doc: 'new_lr = lr * factor; must be < 1.',
+      },
+      {
+        name: 'patience',
+        type: 'integer',
+        default: 10,
+        min: NON_NEGATIVE,
+        unit: 'steps',
+        doc: 'Steps without improvement tolerated before reducing.',
+      },
+      {
+        name: 'threshold',
+        type: 'number',
+        default: 1e-4,
+        min: NON_NEGATIVE,
+        doc: 'Minimum change that counts as an improvement.',
+      },
+      {
+        name: 'threshold_mode',
+        type: 'enum',
+        values: ['rel', 'abs'],
+        default: 'rel',
+        doc: 'Whether `threshold` is relative to the best value or absolute.',
+      },
+      {
+        name: 'cooldown',
+        type: 'integer',
+        default: 0,
+        min: NON_NEGATIVE,
+        unit: 'steps',
+        doc: 'Steps to wait after a reduction before counting bad steps again.',
+      },
+      {
+        name: 'min_lr',
+        type: 'numberOrList',
+        default: 0,
+        min: NON_NEGATIVE,
+        unit: 'lr',
+        doc: 'Lower bound of the lr.',
+      },
+      {
+        name: 'eps',
+        type: 'number',
+        default: 1e-8,
+        min: NON_NEGATIVE,
+        doc: 'A reduction smaller than or equal to eps is skipped.',
+      },
       VERBOSE,
     ],
     decays: true,
@@ -514,7 +846,15 @@ export const HF_SCHEDULER_TYPE_NAMES = [
   'warmup_stable_decay',
 ] as const;
 
-function huggingFace(name: string, fn: string, summary: string, body: readonly string[], params: readonly ParamSpec[], decays: boolean, extra: readonly Reference[] = []): SchedulerEntry {
+function huggingFace(
+  name: string,
+  fn: string,
+  summary: string,
+  body: readonly string[],
+  params: readonly ParamSpec[],
+  decays: boolean,
+  extra: readonly Reference[] = [],
+): SchedulerEntry {
   return {
     kind: 'scheduler',
     family: 'hf',
@@ -539,7 +879,13 @@ function huggingFace(name: string, fn: string, summary: string, body: readonly s
 
 function huggingFaceEntries(): SchedulerEntry[] {
   const warmupLine = 'factor(t) = t / max(1, num_warmup_steps)                      for t < num_warmup_steps';
-  const cycles = (fallback: number, doc: string): ParamSpec => ({ name: 'num_cycles', type: 'number', default: fallback, min: NON_NEGATIVE, doc });
+  const cycles = (fallback: number, doc: string): ParamSpec => ({
+    name: 'num_cycles',
+    type: 'number',
+    default: fallback,
+    min: NON_NEGATIVE,
+    doc,
+  });
   return [
     huggingFace(
       'linear',
@@ -602,14 +948,21 @@ function huggingFaceEntries(): SchedulerEntry[] {
         'lr(t) = (lr_init - lr_end) * (1 - (t - num_warmup_steps) / (num_training_steps - num_warmup_steps)) ** power + lr_end',
         'lr(t) = lr_end                                                 for t > num_training_steps',
         '```',
-        '`lr_init` is the optimizer\'s lr.',
+        "`lr_init` is the optimizer's lr.",
         '',
         '**Pitfalls:** `lr_end` must be smaller than the optimizer lr (transformers raises ValueError); `power: 1.0` is linear (BERT).',
       ],
       [
         NUM_WARMUP_STEPS,
         NUM_TRAINING_STEPS,
-        { name: 'lr_end', type: 'number', default: 1e-7, min: NON_NEGATIVE, unit: 'lr', doc: 'Final lr; must be below the optimizer lr.' },
+        {
+          name: 'lr_end',
+          type: 'number',
+          default: 1e-7,
+          min: NON_NEGATIVE,
+          unit: 'lr',
+          doc: 'Final lr; must be below the optimizer lr.',
+        },
         { name: 'power', type: 'number', default: 1.0, min: NON_NEGATIVE, doc: 'Exponent of the decay (1 = linear).' },
       ],
       true,
@@ -618,7 +971,12 @@ function huggingFaceEntries(): SchedulerEntry[] {
       'constant',
       'get_constant_schedule',
       'Keeps the optimizer lr constant.',
-      ['```', 'factor(t) = 1', '```', '**When to use:** a baseline, or with an optimizer that adapts its own step size.'],
+      [
+        '```',
+        'factor(t) = 1',
+        '```',
+        '**When to use:** a baseline, or with an optimizer that adapts its own step size.',
+      ],
       [],
       false,
     ),
@@ -626,7 +984,13 @@ function huggingFaceEntries(): SchedulerEntry[] {
       'constant_with_warmup',
       'get_constant_schedule_with_warmup',
       'Linear warm-up from 0, then constant.',
-      ['```', 'factor(t) = t / max(1, num_warmup_steps)   for t < num_warmup_steps', 'factor(t) = 1                             otherwise', '```', '**When to use:** warm-up without decay.'],
+      [
+        '```',
+        'factor(t) = t / max(1, num_warmup_steps)   for t < num_warmup_steps',
+        'factor(t) = 1                             otherwise',
+        '```',
+        '**When to use:** warm-up without decay.',
+      ],
       [NUM_WARMUP_STEPS],
       false,
     ),
@@ -647,7 +1011,14 @@ function huggingFaceEntries(): SchedulerEntry[] {
       ],
       [
         NUM_WARMUP_STEPS,
-        { name: 'timescale', type: 'integer', default: null, min: ONE, unit: 'steps', doc: 'Decay time scale; None means `num_warmup_steps or 10000`.' },
+        {
+          name: 'timescale',
+          type: 'integer',
+          default: null,
+          min: ONE,
+          unit: 'steps',
+          doc: 'Decay time scale; None means `num_warmup_steps or 10000`.',
+        },
       ],
       true,
       [TRANSFORMER],
@@ -671,12 +1042,51 @@ function huggingFaceEntries(): SchedulerEntry[] {
       ],
       [
         NUM_WARMUP_STEPS,
-        { name: 'num_decay_steps', type: 'integer', required: true, min: NON_NEGATIVE, unit: 'steps', doc: 'Length of the decay phase.' },
-        { ...NUM_TRAINING_STEPS, required: false, default: null, doc: 'Total steps; the stable phase is what remains after warm-up and decay.' },
-        { name: 'num_stable_steps', type: 'integer', default: null, min: NON_NEGATIVE, unit: 'steps', doc: 'Length of the stable phase (wins over `num_training_steps`).' },
-        { name: 'warmup_type', type: 'enum', values: ['linear', 'cosine', '1-sqrt'], default: 'linear', doc: 'Shape of the warm-up.' },
-        { name: 'decay_type', type: 'enum', values: ['linear', 'cosine', '1-sqrt'], default: 'cosine', doc: 'Shape of the decay.' },
-        { name: 'min_lr_ratio', type: 'number', default: 0, min: NON_NEGATIVE, max: ONE, unit: 'ratio', doc: 'Start and end lr as a fraction of the optimizer lr.' },
+        {
+          name: 'num_decay_steps',
+          type: 'integer',
+          required: true,
+          min: NON_NEGATIVE,
+          unit: 'steps',
+          doc: 'Length of the decay phase.',
+        },
+        {
+          ...NUM_TRAINING_STEPS,
+          required: false,
+          default: null,
+          doc: 'Total steps; the stable phase is what remains after warm-up and decay.',
+        },
+        {
+          name: 'num_stable_steps',
+          type: 'integer',
+          default: null,
+          min: NON_NEGATIVE,
+          unit: 'steps',
+          doc: 'Length of the stable phase (wins over `num_training_steps`).',
+        },
+        {
+          name: 'warmup_type',
+          type: 'enum',
+          values: ['linear', 'cosine', '1-sqrt'],
+          default: 'linear',
+          doc: 'Shape of the warm-up.',
+        },
+        {
+          name: 'decay_type',
+          type: 'enum',
+          values: ['linear', 'cosine', '1-sqrt'],
+          default: 'cosine',
+          doc: 'Shape of the decay.',
+        },
+        {
+          name: 'min_lr_ratio',
+          type: 'number',
+          default: 0,
+          min: NON_NEGATIVE,
+          max: ONE,
+          unit: 'ratio',
+          doc: 'Start and end lr as a fraction of the optimizer lr.',
+        },
         cycles(0.5, 'Waves of the cosine decay (0.5 = one half cosine).'),
       ],
       true,
@@ -699,15 +1109,33 @@ function huggingFaceEntries(): SchedulerEntry[] {
         NUM_WARMUP_STEPS,
         NUM_TRAINING_STEPS,
         cycles(0.5, 'Number of cosine waves (0.5 = decrease once).'),
-        { name: 'min_lr', type: 'number', default: null, min: NON_NEGATIVE, unit: 'lr', doc: 'Final lr (absolute); alternative to `min_lr_rate`.' },
-        { name: 'min_lr_rate', type: 'number', default: null, min: NON_NEGATIVE, max: ONE, unit: 'ratio', doc: 'Final lr as a fraction of the optimizer lr.' },
+        {
+          name: 'min_lr',
+          type: 'number',
+          default: null,
+          min: NON_NEGATIVE,
+          unit: 'lr',
+          doc: 'Final lr (absolute); alternative to `min_lr_rate`.',
+        },
+        {
+          name: 'min_lr_rate',
+          type: 'number',
+          default: null,
+          min: NON_NEGATIVE,
+          max: ONE,
+          unit: 'ratio',
+          doc: 'Final lr as a fraction of the optimizer lr.',
+        },
       ],
       true,
     ),
   ];
 }
 
-function deepSpeed(entry: Omit<SchedulerEntry, 'kind' | 'family' | 'references' | 'composite' | 'needsMetric'>, extra: readonly Reference[] = []): SchedulerEntry {
+function deepSpeed(
+  entry: Omit<SchedulerEntry, 'kind' | 'family' | 'references' | 'composite' | 'needsMetric'>,
+  extra: readonly Reference[] = [],
+): SchedulerEntry {
   return {
     kind: 'scheduler',
     family: 'deepspeed',
@@ -720,7 +1148,15 @@ function deepSpeed(entry: Omit<SchedulerEntry, 'kind' | 'family' | 'references' 
 }
 
 function deepSpeedEntries(): SchedulerEntry[] {
-  const warmupMinLr: ParamSpec = { name: 'warmup_min_lr', type: 'numberOrList', default: 0.0, min: NON_NEGATIVE, unit: 'lr', doc: 'lr at the start of the warm-up.', synonyms: ['min_lr'] };
+  const warmupMinLr: ParamSpec = {
+    name: 'warmup_min_lr',
+    type: 'numberOrList',
+    default: 0.0,
+    min: NON_NEGATIVE,
+    unit: 'lr',
+    doc: 'lr at the start of the warm-up.',
+    synonyms: ['min_lr'],
+  };
   const warmupNumSteps: ParamSpec = {
     name: 'warmup_num_steps',
     type: 'integer',
@@ -754,7 +1190,8 @@ function deepSpeedEntries(): SchedulerEntry[] {
     'gamma(i) = i / warmup_num_steps                 (warmup_type linear)',
     '```',
   ];
-  const lagNote = 'The constructor sets the lr for iteration -1 and each `step()` moves to the next iteration, so `lr[i]` uses iteration `i - 1`.';
+  const lagNote =
+    'The constructor sets the lr for iteration -1 and each `step()` moves to the next iteration, so `lr[i]` uses iteration `i - 1`.';
   return [
     deepSpeed({
       name: 'WarmupLR',
@@ -771,7 +1208,15 @@ function deepSpeedEntries(): SchedulerEntry[] {
       ].join('\n'),
       params: [
         warmupMinLr,
-        { name: 'warmup_max_lr', type: 'numberOrList', default: null, min: NON_NEGATIVE, unit: 'lr', doc: 'lr after the warm-up; None means the optimizer lr.', synonyms: ['max_lr', 'peak_lr'] },
+        {
+          name: 'warmup_max_lr',
+          type: 'numberOrList',
+          default: null,
+          min: NON_NEGATIVE,
+          unit: 'lr',
+          doc: 'lr after the warm-up; None means the optimizer lr.',
+          synonyms: ['max_lr', 'peak_lr'],
+        },
         warmupNumSteps,
         warmupType,
       ],
@@ -796,7 +1241,15 @@ function deepSpeedEntries(): SchedulerEntry[] {
       params: [
         totalNumSteps,
         warmupMinLr,
-        { name: 'warmup_max_lr', type: 'numberOrList', default: 0.001, min: NON_NEGATIVE, unit: 'lr', doc: 'Peak lr after the warm-up.', synonyms: ['max_lr', 'peak_lr'] },
+        {
+          name: 'warmup_max_lr',
+          type: 'numberOrList',
+          default: 0.001,
+          min: NON_NEGATIVE,
+          unit: 'lr',
+          doc: 'Peak lr after the warm-up.',
+          synonyms: ['max_lr', 'peak_lr'],
+        },
         warmupNumSteps,
         warmupType,
       ],
@@ -822,9 +1275,25 @@ function deepSpeedEntries(): SchedulerEntry[] {
         ].join('\n'),
         params: [
           totalNumSteps,
-          { name: 'warmup_min_ratio', type: 'number', default: 0.0, min: NON_NEGATIVE, max: ONE, unit: 'ratio', doc: 'Start of the warm-up as a fraction of the optimizer lr.' },
+          {
+            name: 'warmup_min_ratio',
+            type: 'number',
+            default: 0.0,
+            min: NON_NEGATIVE,
+            max: ONE,
+            unit: 'ratio',
+            doc: 'Start of the warm-up as a fraction of the optimizer lr.',
+          },
           warmupNumSteps,
-          { name: 'cos_min_ratio', type: 'number', default: 0.0001, min: NON_NEGATIVE, max: ONE, unit: 'ratio', doc: 'End of the cosine as a fraction of the optimizer lr.' },
+          {
+            name: 'cos_min_ratio',
+            type: 'number',
+            default: 0.0001,
+            min: NON_NEGATIVE,
+            max: ONE,
+            unit: 'ratio',
+            doc: 'End of the cosine as a fraction of the optimizer lr.',
+          },
           warmupType,
         ],
         decays: true,
@@ -837,7 +1306,8 @@ function deepSpeedEntries(): SchedulerEntry[] {
       {
         name: 'OneCycle',
         aliases: ['one_cycle'],
-        summary: 'DeepSpeed 1Cycle: a triangle between cycle_min_lr and cycle_max_lr, then optional decay; cycles beta1.',
+        summary:
+          'DeepSpeed 1Cycle: a triangle between cycle_min_lr and cycle_max_lr, then optional decay; cycles beta1.',
         doc: [
           '```',
           'lr = cycle_min_lr + (cycle_max_lr - cycle_min_lr) * triangle(i + 1)         during the cycle',
@@ -849,18 +1319,97 @@ function deepSpeedEntries(): SchedulerEntry[] {
           '**Pitfalls:** it overrides the optimizer lr and, with momentum cycling, sets beta2 to 0.99. Decay needs both `decay_lr_rate` and `decay_step_size` > 0.',
         ].join('\n'),
         params: [
-          { name: 'cycle_min_lr', type: 'number', required: true, min: NON_NEGATIVE, unit: 'lr', doc: 'Lower bound of the cycle (and start lr).' },
-          { name: 'cycle_max_lr', type: 'number', required: true, min: NON_NEGATIVE, unit: 'lr', doc: 'Upper bound of the cycle.' },
-          { name: 'decay_lr_rate', type: 'number', default: 0.0, min: NON_NEGATIVE, doc: 'Post-cycle decay rate of the lr (0 = none).' },
-          { name: 'cycle_first_step_size', type: 'integer', default: 2000, min: ONE, unit: 'steps', doc: 'Steps of the increasing half.' },
-          { name: 'cycle_second_step_size', type: 'integer', default: null, min: ONE, unit: 'steps', doc: 'Steps of the decreasing half; None means equal to the first.' },
-          { name: 'cycle_first_stair_count', type: 'integer', default: 0, min: NON_NEGATIVE, doc: 'Stairs in the first half (0 = continuous).' },
-          { name: 'cycle_second_stair_count', type: 'integer', default: null, min: NON_NEGATIVE, doc: 'Stairs in the second half; None means the first count.' },
-          { name: 'decay_step_size', type: 'integer', default: 0, min: NON_NEGATIVE, unit: 'steps', stepRole: 'period', doc: 'Interval of the post-cycle decay (0 = no decay).' },
-          { name: 'cycle_momentum', type: 'boolean', default: true, doc: 'Cycle beta1 inversely to the lr (Adam-style optimizers only).' },
-          { name: 'cycle_min_mom', type: 'number', default: 0.8, min: NON_NEGATIVE, max: ONE, doc: 'beta1 at the lr peak.' },
-          { name: 'cycle_max_mom', type: 'number', default: 0.9, min: NON_NEGATIVE, max: ONE, doc: 'beta1 at the cycle ends.' },
-          { name: 'decay_mom_rate', type: 'number', default: 0.0, min: NON_NEGATIVE, doc: 'Post-cycle growth rate of beta1 (0 = none).' },
+          {
+            name: 'cycle_min_lr',
+            type: 'number',
+            required: true,
+            min: NON_NEGATIVE,
+            unit: 'lr',
+            doc: 'Lower bound of the cycle (and start lr).',
+          },
+          {
+            name: 'cycle_max_lr',
+            type: 'number',
+            required: true,
+            min: NON_NEGATIVE,
+            unit: 'lr',
+            doc: 'Upper bound of the cycle.',
+          },
+          {
+            name: 'decay_lr_rate',
+            type: 'number',
+            default: 0.0,
+            min: NON_NEGATIVE,
+            doc: 'Post-cycle decay rate of the lr (0 = none).',
+          },
+          {
+            name: 'cycle_first_step_size',
+            type: 'integer',
+            default: 2000,
+            min: ONE,
+            unit: 'steps',
+            doc: 'Steps of the increasing half.',
+          },
+          {
+            name: 'cycle_second_step_size',
+            type: 'integer',
+            default: null,
+            min: ONE,
+            unit: 'steps',
+            doc: 'Steps of the decreasing half; None means equal to the first.',
+          },
+          {
+            name: 'cycle_first_stair_count',
+            type: 'integer',
+            default: 0,
+            min: NON_NEGATIVE,
+            doc: 'Stairs in the first half (0 = continuous).',
+          },
+          {
+            name: 'cycle_second_stair_count',
+            type: 'integer',
+            default: null,
+            min: NON_NEGATIVE,
+            doc: 'Stairs in the second half; None means the first count.',
+          },
+          {
+            name: 'decay_step_size',
+            type: 'integer',
+            default: 0,
+            min: NON_NEGATIVE,
+            unit: 'steps',
+            stepRole: 'period',
+            doc: 'Interval of the post-cycle decay (0 = no decay).',
+          },
+          {
+            name: 'cycle_momentum',
+            type: 'boolean',
+            default: true,
+            doc: 'Cycle beta1 inversely to the lr (Adam-style optimizers only).',
+          },
+          {
+            name: 'cycle_min_mom',
+            type: 'number',
+            default: 0.8,
+            min: NON_NEGATIVE,
+            max: ONE,
+            doc: 'beta1 at the lr peak.',
+          },
+          {
+            name: 'cycle_max_mom',
+            type: 'number',
+            default: 0.9,
+            min: NON_NEGATIVE,
+            max: ONE,
+            doc: 'beta1 at the cycle ends.',
+          },
+          {
+            name: 'decay_mom_rate',
+            type: 'number',
+            default: 0.0,
+            min: NON_NEGATIVE,
+            doc: 'Post-cycle growth rate of beta1 (0 = none).',
+          },
         ],
         decays: false,
         cyclesMomentum: true,
@@ -883,10 +1432,35 @@ function deepSpeedEntries(): SchedulerEntry[] {
           '**Pitfalls:** the growth is linear, not exponential; it never stops growing, so end the run yourself.',
         ].join('\n'),
         params: [
-          { name: 'lr_range_test_min_lr', type: 'numberOrList', default: 1e-3, min: POSITIVE, unit: 'lr', doc: 'Starting lr.' },
-          { name: 'lr_range_test_step_size', type: 'integer', default: 2000, min: ONE, unit: 'steps', doc: 'Steps per unit of `interval`.' },
-          { name: 'lr_range_test_step_rate', type: 'number', default: 1.0, min: NON_NEGATIVE, doc: 'Growth per interval, relative to the starting lr.' },
-          { name: 'lr_range_test_staircase', type: 'boolean', default: false, doc: 'Grow in stairs instead of continuously.' },
+          {
+            name: 'lr_range_test_min_lr',
+            type: 'numberOrList',
+            default: 1e-3,
+            min: POSITIVE,
+            unit: 'lr',
+            doc: 'Starting lr.',
+          },
+          {
+            name: 'lr_range_test_step_size',
+            type: 'integer',
+            default: 2000,
+            min: ONE,
+            unit: 'steps',
+            doc: 'Steps per unit of `interval`.',
+          },
+          {
+            name: 'lr_range_test_step_rate',
+            type: 'number',
+            default: 1.0,
+            min: NON_NEGATIVE,
+            doc: 'Growth per interval, relative to the starting lr.',
+          },
+          {
+            name: 'lr_range_test_staircase',
+            type: 'boolean',
+            default: false,
+            doc: 'Grow in stairs instead of continuously.',
+          },
         ],
         decays: false,
         cyclesMomentum: false,

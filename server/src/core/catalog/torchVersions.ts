@@ -1,7 +1,19 @@
 // The PyTorch releases the catalog knows, and how a keyword's or class's lifetime compares with the user's version.
 
 /** Every PyTorch minor release the catalog describes, oldest first. The last one is the default of `optimizerLens.torchVersion`. */
-export const TORCH_VERSIONS: readonly string[] = ['1.13', '2.0', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6', '2.7', '2.8', '2.9'];
+export const TORCH_VERSIONS: readonly string[] = [
+  '1.13',
+  '2.0',
+  '2.1',
+  '2.2',
+  '2.3',
+  '2.4',
+  '2.5',
+  '2.6',
+  '2.7',
+  '2.8',
+  '2.9',
+];
 
 export const LATEST_TORCH_VERSION = '2.9';
 

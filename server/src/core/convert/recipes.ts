@@ -9,8 +9,20 @@ import type { SchedulerBlock } from '../model';
  * optimizer's lr, as in torch.optim.
  */
 export type Recipe =
-  | { readonly kind: 'warmup-cosine'; readonly startFactor: number; readonly warmup: number; readonly cosineSteps: number; readonly etaMin: number }
-  | { readonly kind: 'warmup-linear'; readonly startFactor: number; readonly warmup: number; readonly decaySteps: number; readonly endFactor: number }
+  | {
+      readonly kind: 'warmup-cosine';
+      readonly startFactor: number;
+      readonly warmup: number;
+      readonly cosineSteps: number;
+      readonly etaMin: number;
+    }
+  | {
+      readonly kind: 'warmup-linear';
+      readonly startFactor: number;
+      readonly warmup: number;
+      readonly decaySteps: number;
+      readonly endFactor: number;
+    }
   | { readonly kind: 'warmup-constant'; readonly startFactor: number; readonly warmup: number };
 
 function paramsOf(block: SchedulerBlock): Record<string, unknown> | undefined {
@@ -31,7 +43,8 @@ const isNumber = (value: unknown): value is number => typeof value === 'number' 
 function linearWarmup(block: SchedulerBlock): { startFactor: number; warmup: number } | undefined {
   if (block.entry?.name !== 'LinearLR') return undefined;
   const params = paramsOf(block);
-  if (!params || !isNumber(params.start_factor) || !isNumber(params.total_iters) || params.end_factor !== 1) return undefined;
+  if (!params || !isNumber(params.start_factor) || !isNumber(params.total_iters) || params.end_factor !== 1)
+    return undefined;
   if (params.start_factor > 1 || params.total_iters < 1) return undefined;
   return { startFactor: params.start_factor, warmup: params.total_iters };
 }
@@ -49,16 +62,28 @@ export function recognizeRecipe(block: SchedulerBlock): Recipe | undefined {
   }
   if (name !== 'SequentialLR' || block.children.length !== 2) return undefined;
   const milestones = block.params.get('milestones');
-  if (!milestones || milestones.opaque || !Array.isArray(milestones.value) || milestones.value.length !== 1) return undefined;
+  if (!milestones || milestones.opaque || !Array.isArray(milestones.value) || milestones.value.length !== 1)
+    return undefined;
   const [first, second] = block.children as [SchedulerBlock, SchedulerBlock];
   const warmup = linearWarmup(first);
   if (!warmup || milestones.value[0] !== warmup.warmup) return undefined;
   const params = paramsOf(second);
   if (!params) return undefined;
-  if (second.entry?.name === 'CosineAnnealingLR' && isNumber(params.T_max) && isNumber(params.eta_min) && params.T_max >= 1) {
+  if (
+    second.entry?.name === 'CosineAnnealingLR' &&
+    isNumber(params.T_max) &&
+    isNumber(params.eta_min) &&
+    params.T_max >= 1
+  ) {
     return { kind: 'warmup-cosine', ...warmup, cosineSteps: params.T_max, etaMin: params.eta_min };
   }
-  if (second.entry?.name === 'LinearLR' && params.start_factor === 1 && isNumber(params.end_factor) && isNumber(params.total_iters) && params.total_iters >= 1) {
+  if (
+    second.entry?.name === 'LinearLR' &&
+    params.start_factor === 1 &&
+    isNumber(params.end_factor) &&
+    isNumber(params.total_iters) &&
+    params.total_iters >= 1
+  ) {
     return { kind: 'warmup-linear', ...warmup, decaySteps: params.total_iters, endFactor: params.end_factor };
   }
   return undefined;
@@ -76,18 +101,38 @@ export function deepSpeedRecipe(recipe: Recipe, lr: number | undefined): Record<
       if (lr === undefined || lr <= 0) return undefined;
       return {
         type: 'WarmupCosineLR',
-        params: { total_num_steps: recipe.warmup + recipe.cosineSteps, warmup_min_ratio: recipe.startFactor, warmup_num_steps: recipe.warmup, cos_min_ratio: tidy(recipe.etaMin / lr), warmup_type: 'linear' },
+        params: {
+          total_num_steps: recipe.warmup + recipe.cosineSteps,
+          warmup_min_ratio: recipe.startFactor,
+          warmup_num_steps: recipe.warmup,
+          cos_min_ratio: tidy(recipe.etaMin / lr),
+          warmup_type: 'linear',
+        },
       };
     case 'warmup-linear':
       if (lr === undefined) return undefined;
       // WarmupDecayLR decays back to warmup_min_lr; the measured difference says how far that is from end_factor.
       return {
         type: 'WarmupDecayLR',
-        params: { total_num_steps: recipe.warmup + recipe.decaySteps, warmup_min_lr: tidy(recipe.startFactor * lr), warmup_max_lr: lr, warmup_num_steps: recipe.warmup, warmup_type: 'linear' },
+        params: {
+          total_num_steps: recipe.warmup + recipe.decaySteps,
+          warmup_min_lr: tidy(recipe.startFactor * lr),
+          warmup_max_lr: lr,
+          warmup_num_steps: recipe.warmup,
+          warmup_type: 'linear',
+        },
       };
     case 'warmup-constant':
       if (lr === undefined) return undefined;
-      return { type: 'WarmupLR', params: { warmup_min_lr: tidy(recipe.startFactor * lr), warmup_max_lr: lr, warmup_num_steps: recipe.warmup, warmup_type: 'linear' } };
+      return {
+        type: 'WarmupLR',
+        params: {
+          warmup_min_lr: tidy(recipe.startFactor * lr),
+          warmup_max_lr: lr,
+          warmup_num_steps: recipe.warmup,
+          warmup_type: 'linear',
+        },
+      };
   }
 }
 
@@ -103,7 +148,11 @@ export function huggingFaceRecipe(recipe: Recipe, runSteps: number | undefined):
         ...maxSteps(recipe.warmup + recipe.cosineSteps),
       };
     case 'warmup-linear':
-      return { lr_scheduler_type: 'linear', warmup_steps: recipe.warmup, ...maxSteps(recipe.warmup + recipe.decaySteps) };
+      return {
+        lr_scheduler_type: 'linear',
+        warmup_steps: recipe.warmup,
+        ...maxSteps(recipe.warmup + recipe.decaySteps),
+      };
     case 'warmup-constant':
       return { lr_scheduler_type: 'constant_with_warmup', warmup_steps: recipe.warmup };
   }

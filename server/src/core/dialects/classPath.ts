@@ -30,22 +30,32 @@ function closedModuleOf(path: string, kind: ClosedModule['kind']): { module: Clo
 }
 
 /** The last dotted component, which is what the catalog is keyed by for bare and short paths. */
-function exactlyNamed<E extends { readonly name: string; readonly aliases?: readonly string[] }>(entry: E | undefined, written: string, bare: string): E | undefined {
+function exactlyNamed<E extends { readonly name: string; readonly aliases?: readonly string[] }>(
+  entry: E | undefined,
+  written: string,
+  bare: string,
+): E | undefined {
   if (!entry) return undefined;
   const spellings = [entry.name, ...(entry.aliases ?? [])];
   return spellings.includes(bare) || spellings.includes(written) ? entry : undefined;
 }
 
-function resolve<E extends { readonly name: string; readonly aliases?: readonly string[] }>(path: string, kind: ClosedModule['kind'], find: (name: string) => E | undefined): Resolved<E> {
+function resolve<E extends { readonly name: string; readonly aliases?: readonly string[] }>(
+  path: string,
+  kind: ClosedModule['kind'],
+  find: (name: string) => E | undefined,
+): Resolved<E> {
   const written = path.trim();
   const normalised = written.replace(/^transformers\.optimization\./, 'transformers.');
   const bare = normalised.slice(normalised.lastIndexOf('.') + 1);
   const closed = closedModuleOf(normalised, kind);
   if (closed) {
-    if (closed.module.label === 'torch.optim' && TORCH_OPTIM_SUBMODULES.includes(closed.name)) return { kind: 'external' };
+    if (closed.module.label === 'torch.optim' && TORCH_OPTIM_SUBMODULES.includes(closed.name))
+      return { kind: 'external' };
     // A helper that computes the class (`torch.optim.__getattribute__` with `_args_: [AdamW]`): not a class name.
     if (closed.name.startsWith('__')) return { kind: 'external' };
-    if (!closed.module.names.includes(closed.name)) return { kind: 'missing', module: closed.module, name: closed.name };
+    if (!closed.module.names.includes(closed.name))
+      return { kind: 'missing', module: closed.module, name: closed.name };
     const entry = exactlyNamed(find(normalised), normalised, bare);
     return entry ? { kind: 'catalog', entry } : { kind: 'external' };
   }
@@ -55,7 +65,9 @@ function resolve<E extends { readonly name: string; readonly aliases?: readonly 
     const loose = find(normalised);
     const entry = exactlyNamed(loose, normalised, bare);
     if (entry) return { kind: 'catalog', entry };
-    const module = CLOSED_MODULES.find((candidate) => candidate.kind === kind && candidate.prefixes[0]?.startsWith('torch.'));
+    const module = CLOSED_MODULES.find(
+      (candidate) => candidate.kind === kind && candidate.prefixes[0]?.startsWith('torch.'),
+    );
     return loose && module ? { kind: 'missing', module, name: normalised } : { kind: 'external' };
   }
   return { kind: 'external' };

@@ -21,7 +21,9 @@ export function stringOf(node: Node | null | undefined): string | undefined {
 
 /** A finite number, or undefined (strings such as "auto" are not numbers). */
 export function numberOf(node: Node | null | undefined): number | undefined {
-  return node?.kind === 'scalar' && typeof node.value === 'number' && Number.isFinite(node.value) ? node.value : undefined;
+  return node?.kind === 'scalar' && typeof node.value === 'number' && Number.isFinite(node.value)
+    ? node.value
+    : undefined;
 }
 
 /** A positive count (steps, epochs): the `-1` and `0` that trainers use for "not set" read as undefined. */
@@ -48,11 +50,22 @@ export function opaqueKind(node: Node | null, dialect: 'deepspeed' | 'hydra' | '
 
 /** A parameter read from one entry of the file, under its catalog name. */
 export function paramOf(entry: MapEntry, name: string, opaque: ParamValue['opaque']): ParamValue {
-  return { name, key: entry.key, keySpan: entry.keySpan, node: entry.value, value: toPlain(entry.value), ...(opaque ? { opaque } : {}) };
+  return {
+    name,
+    key: entry.key,
+    keySpan: entry.keySpan,
+    node: entry.value,
+    value: toPlain(entry.value),
+    ...(opaque ? { opaque } : {}),
+  };
 }
 
 /** Every entry of a mapping as a parameter under its own name. */
-export function paramsOf(map: MapNode | null, dialect: 'deepspeed' | 'hydra' | 'other', skip: (key: string) => boolean = () => false): Map<string, ParamValue> {
+export function paramsOf(
+  map: MapNode | null,
+  dialect: 'deepspeed' | 'hydra' | 'other',
+  skip: (key: string) => boolean = () => false,
+): Map<string, ParamValue> {
   const params = new Map<string, ParamValue>();
   for (const entry of map?.entries ?? []) {
     if (skip(entry.key)) continue;
@@ -62,12 +75,28 @@ export function paramsOf(map: MapNode | null, dialect: 'deepspeed' | 'hydra' | '
 }
 
 /** A run-length block that rules read; `node` stays null so the native `training:` key checks never run on it. */
-export function trainingOf(params: Map<string, ParamValue>, keySpan: Span, totalSteps: number | undefined, totalStepsSpan: Span | undefined): TrainingBlock {
-  return { params, node: null, keySpan, totalSteps: totalSteps === undefined ? undefined : Math.floor(totalSteps), totalStepsSpan };
+export function trainingOf(
+  params: Map<string, ParamValue>,
+  keySpan: Span,
+  totalSteps: number | undefined,
+  totalStepsSpan: Span | undefined,
+): TrainingBlock {
+  return {
+    params,
+    node: null,
+    keySpan,
+    totalSteps: totalSteps === undefined ? undefined : Math.floor(totalSteps),
+    totalStepsSpan,
+  };
 }
 
 /** Depth-first visit of every mapping in the tree with its key path. */
-export function walkMaps(node: Node | null, visit: (map: MapNode, path: readonly string[], keySpan: Span | undefined) => void, path: readonly string[] = [], keySpan?: Span): void {
+export function walkMaps(
+  node: Node | null,
+  visit: (map: MapNode, path: readonly string[], keySpan: Span | undefined) => void,
+  path: readonly string[] = [],
+  keySpan?: Span,
+): void {
   if (!node) return;
   if (node.kind === 'map') {
     visit(node, path, keySpan);

@@ -13,13 +13,32 @@ export function buildDeepSpeedModel(tree: SyntaxTree): ConfigModel {
   const schedulerEntry = root ? entryOf(root, 'scheduler') : undefined;
   const optimizer = optimizerEntry ? typedBlock(optimizerEntry) : null;
   const scheduler = schedulerEntry ? typedBlock(schedulerEntry) : null;
-  const optimizerBlock: OptimizerBlock | null = optimizer && optimizerEntry
-    ? { ...optimizer, entry: optimizer.typeName ? findDeepSpeedOptimizer(optimizer.typeName) : undefined, keySpan: optimizerEntry.keySpan }
-    : null;
-  const schedulerBlock: SchedulerBlock | null = scheduler && schedulerEntry
-    ? { ...scheduler, entry: scheduler.typeName ? findScheduler(scheduler.typeName) : undefined, children: [], keySpan: schedulerEntry.keySpan }
-    : null;
-  return { dialect: 'deepspeed', tree, optimizer: optimizerBlock, scheduler: schedulerBlock, training: training(root, schedulerBlock), rangeTest: null, simulate: null };
+  const optimizerBlock: OptimizerBlock | null =
+    optimizer && optimizerEntry
+      ? {
+          ...optimizer,
+          entry: optimizer.typeName ? findDeepSpeedOptimizer(optimizer.typeName) : undefined,
+          keySpan: optimizerEntry.keySpan,
+        }
+      : null;
+  const schedulerBlock: SchedulerBlock | null =
+    scheduler && schedulerEntry
+      ? {
+          ...scheduler,
+          entry: scheduler.typeName ? findScheduler(scheduler.typeName) : undefined,
+          children: [],
+          keySpan: schedulerEntry.keySpan,
+        }
+      : null;
+  return {
+    dialect: 'deepspeed',
+    tree,
+    optimizer: optimizerBlock,
+    scheduler: schedulerBlock,
+    training: training(root, schedulerBlock),
+    rangeTest: null,
+    simulate: null,
+  };
 }
 
 interface TypedBlock {
@@ -53,5 +72,10 @@ function training(root: MapNode | null, scheduler: SchedulerBlock | null): Train
   const total = scheduler?.params.get('total_num_steps');
   const steps = total && !total.opaque ? positiveOf(total.node) : undefined;
   if (params.size === 0 && steps === undefined) return null;
-  return trainingOf(params, total?.keySpan ?? root, steps, steps !== undefined ? total?.node ?? undefined : undefined);
+  return trainingOf(
+    params,
+    total?.keySpan ?? root,
+    steps,
+    steps !== undefined ? (total?.node ?? undefined) : undefined,
+  );
 }

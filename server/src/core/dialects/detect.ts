@@ -11,7 +11,12 @@ export const NATIVE_FILE_NAME = /\.optim\.(ya?ml|json)$/i;
 const DEEPSPEED_FILE_NAME = /(^|[\\/])[^\\/]*(ds_?config|deepspeed|zero[_-]?[0-3]?)[^\\/]*\.json$/i;
 
 /** Top-level keys that only DeepSpeed configs have. */
-const DEEPSPEED_MARKERS = ['zero_optimization', 'train_micro_batch_size_per_gpu', 'zero_allow_untested_optimizer', 'zero_force_ds_cpu_optimizer'];
+const DEEPSPEED_MARKERS = [
+  'zero_optimization',
+  'train_micro_batch_size_per_gpu',
+  'zero_allow_untested_optimizer',
+  'zero_force_ds_cpu_optimizer',
+];
 
 /** Keys of TrainingArguments (and of axolotl / LLaMA-Factory recipes built on it) that say "a training recipe". */
 const HUGGING_FACE_MARKERS = [
@@ -56,13 +61,23 @@ function looksLikeDeepSpeed(tree: SyntaxTree, root: MapNode, fileName: string): 
   const optimizer = entryOf(root, 'optimizer')?.value;
   const scheduler = entryOf(root, 'scheduler')?.value;
   // `{"type": ..., "params": {...}}` is DeepSpeed's block shape; a bare `type` would also match the native format.
-  const dsBlock = (node: Node | null | undefined): boolean => isTypedBlock(node) && node?.kind === 'map' && mapAt(node, 'params') !== null;
+  const dsBlock = (node: Node | null | undefined): boolean =>
+    isTypedBlock(node) && node?.kind === 'map' && mapAt(node, 'params') !== null;
   if (dsBlock(optimizer) || dsBlock(scheduler)) return true;
-  return DEEPSPEED_FILE_NAME.test(fileName) && (isTypedBlock(optimizer) || isTypedBlock(scheduler) || entryOf(root, 'train_batch_size') !== undefined);
+  return (
+    DEEPSPEED_FILE_NAME.test(fileName) &&
+    (isTypedBlock(optimizer) || isTypedBlock(scheduler) || entryOf(root, 'train_batch_size') !== undefined)
+  );
 }
 
 /** `_target_` prefixes of optimizers and schedulers: torch.optim, transformers' schedule factories, timm's schedulers. */
-const TARGET_PREFIXES: readonly string[] = ['torch.optim.', 'torch.distributed.optim.', 'transformers.get_', 'transformers.optimization.get_', 'timm.scheduler.'];
+const TARGET_PREFIXES: readonly string[] = [
+  'torch.optim.',
+  'torch.distributed.optim.',
+  'transformers.get_',
+  'transformers.optimization.get_',
+  'timm.scheduler.',
+];
 
 /** A Hydra `_target_` naming an optimizer or scheduler anywhere in the tree. */
 function hasTorchTarget(root: MapNode): boolean {
@@ -92,11 +107,21 @@ function looksLikeLightning(root: MapNode): boolean {
 function looksLikeHydra(tree: SyntaxTree, root: MapNode): boolean {
   const header = /^\s*#\s*@package\s/m.test(tree.text.slice(0, 2000));
   const defaults = entryOf(root, 'defaults')?.value;
-  const overrides = defaults?.kind === 'seq' && defaults.items.some((item) => /^override\s/.test(stringOf(item) ?? '') || (item.kind === 'map' && item.entries.some((entry) => entry.key.startsWith('override '))));
+  const overrides =
+    defaults?.kind === 'seq' &&
+    defaults.items.some(
+      (item) =>
+        /^override\s/.test(stringOf(item) ?? '') ||
+        (item.kind === 'map' && item.entries.some((entry) => entry.key.startsWith('override '))),
+    );
   if (!header && !overrides) return false;
   let optimizerish = false;
   walkMaps(root, (map, path) => {
-    if (map.entries.some((entry) => /(^|\.)optimizer(\.|$)|(^|\.)scheduler(\.|$)/.test(entry.key)) || path.some((key) => key === 'optimizer' || key === 'scheduler')) optimizerish = true;
+    if (
+      map.entries.some((entry) => /(^|\.)optimizer(\.|$)|(^|\.)scheduler(\.|$)/.test(entry.key)) ||
+      path.some((key) => key === 'optimizer' || key === 'scheduler')
+    )
+      optimizerish = true;
   });
   return optimizerish || header;
 }

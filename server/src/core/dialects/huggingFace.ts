@@ -45,16 +45,39 @@ function firstEntry(root: MapNode, keys: readonly string[]): MapEntry | undefine
 
 export function buildHuggingFaceModel(tree: SyntaxTree): ConfigModel {
   const root = rootMap(tree);
-  if (!root) return { dialect: 'hf', tree, optimizer: null, scheduler: null, training: null, rangeTest: null, simulate: null };
+  if (!root)
+    return { dialect: 'hf', tree, optimizer: null, scheduler: null, training: null, rangeTest: null, simulate: null };
   const maxStepsEntry = entryOf(root, 'max_steps');
   const totalSteps = positiveOf(maxStepsEntry?.value);
   const program = detectHfProgram(root);
   const optimizer = optimizerOf(root, program);
   const scheduler = schedulerOf(root, totalSteps, maxStepsEntry);
-  const runKeys = ['max_steps', 'num_train_epochs', 'num_epochs', 'per_device_train_batch_size', 'micro_batch_size', 'gradient_accumulation_steps', 'max_grad_norm'];
+  const runKeys = [
+    'max_steps',
+    'num_train_epochs',
+    'num_epochs',
+    'per_device_train_batch_size',
+    'micro_batch_size',
+    'gradient_accumulation_steps',
+    'max_grad_norm',
+  ];
   const runParams = paramsOf(root, 'other', (key) => !runKeys.includes(key));
-  const training = trainingOf(runParams, maxStepsEntry?.keySpan ?? root, totalSteps, totalSteps !== undefined ? maxStepsEntry?.value ?? undefined : undefined);
-  return { dialect: 'hf', tree, optimizer, scheduler, training, rangeTest: null, simulate: null, reader: program.label };
+  const training = trainingOf(
+    runParams,
+    maxStepsEntry?.keySpan ?? root,
+    totalSteps,
+    totalSteps !== undefined ? (maxStepsEntry?.value ?? undefined) : undefined,
+  );
+  return {
+    dialect: 'hf',
+    tree,
+    optimizer,
+    scheduler,
+    training,
+    rangeTest: null,
+    simulate: null,
+    reader: program.label,
+  };
 }
 
 /** The program, for rules: recomputed from the keys (cheap), so the model stays plain data. */
@@ -84,7 +107,8 @@ function optimizerOf(root: MapNode, program: HfProgram): OptimizerBlock | null {
   }
   if (lrEntry) params.set('lr', paramOf(lrEntry, 'lr', undefined));
   const decay = entryOf(root, 'weight_decay');
-  if (decay && entry.params.some((param) => param.name === 'weight_decay')) params.set('weight_decay', paramOf(decay, 'weight_decay', undefined));
+  if (decay && entry.params.some((param) => param.name === 'weight_decay'))
+    params.set('weight_decay', paramOf(decay, 'weight_decay', undefined));
   const beta1 = entryOf(root, 'adam_beta1');
   const beta2 = entryOf(root, 'adam_beta2');
   if ((beta1 || beta2) && entry.hasBetas) {
@@ -94,15 +118,27 @@ function optimizerOf(root: MapNode, program: HfProgram): OptimizerBlock | null {
     params.set('betas', { name: 'betas', key: first.key, keySpan: first.keySpan, node: null, value });
   }
   const epsilon = entryOf(root, 'adam_epsilon');
-  if (epsilon && entry.params.some((param) => param.name === 'eps')) params.set('eps', paramOf(epsilon, 'eps', undefined));
-  return { typeName: optim ?? HF_DEFAULT_OPTIM, typeSpan: optimEntry?.value ?? keySpan, entry, params, node: null, keySpan };
+  if (epsilon && entry.params.some((param) => param.name === 'eps'))
+    params.set('eps', paramOf(epsilon, 'eps', undefined));
+  return {
+    typeName: optim ?? HF_DEFAULT_OPTIM,
+    typeSpan: optimEntry?.value ?? keySpan,
+    entry,
+    params,
+    node: null,
+    keySpan,
+  };
 }
 
 /**
  * The schedule transformers builds with `get_scheduler`: `num_warmup_steps` and `num_training_steps` are derived from the
  * arguments, and `lr_scheduler_kwargs` are passed through under their own names (so their positions are the user's keys).
  */
-function schedulerOf(root: MapNode, totalSteps: number | undefined, maxStepsEntry: MapEntry | undefined): SchedulerBlock | null {
+function schedulerOf(
+  root: MapNode,
+  totalSteps: number | undefined,
+  maxStepsEntry: MapEntry | undefined,
+): SchedulerBlock | null {
   const typeEntry = firstEntry(root, KEYS.scheduler);
   const typeName = stringOf(typeEntry?.value);
   if (!typeEntry || typeName === undefined || AXOLOTL_SCHEDULERS.includes(typeName)) return null;
@@ -117,11 +153,26 @@ function schedulerOf(root: MapNode, totalSteps: number | undefined, maxStepsEntr
   const has = (name: string): boolean => entry.params.some((param) => param.name === name);
   if (has('num_training_steps')) {
     const epochsEntry = firstEntry(root, KEYS.epochs);
-    if (totalSteps !== undefined && maxStepsEntry) params.set('num_training_steps', paramOf(maxStepsEntry, 'num_training_steps', undefined));
-    else params.set('num_training_steps', { ...paramOf(epochsEntry ?? typeEntry, 'num_training_steps', 'derived'), node: null, value: undefined });
+    if (totalSteps !== undefined && maxStepsEntry)
+      params.set('num_training_steps', paramOf(maxStepsEntry, 'num_training_steps', undefined));
+    else
+      params.set('num_training_steps', {
+        ...paramOf(epochsEntry ?? typeEntry, 'num_training_steps', 'derived'),
+        node: null,
+        value: undefined,
+      });
   }
   if (has('num_warmup_steps')) params.set('num_warmup_steps', warmupParam(root, typeEntry, totalSteps));
-  return { typeName, typeSpan, entry, params, children: [], node: kwargs, keySpan: typeEntry.keySpan, interval: 'step' };
+  return {
+    typeName,
+    typeSpan,
+    entry,
+    params,
+    children: [],
+    node: kwargs,
+    keySpan: typeEntry.keySpan,
+    interval: 'step',
+  };
 }
 
 /** `warmup_steps` (an int, or a float below 1 meaning a ratio) or else `warmup_ratio`, as transformers resolves them. */
@@ -133,10 +184,13 @@ function warmupParam(root: MapNode, typeEntry: MapEntry, totalSteps: number | un
   const ratioSource = stepsEntry && steps !== undefined && steps > 0 ? stepsEntry : ratioEntry;
   const ratio = numberOf(ratioSource?.value);
   if (ratioSource && ratio !== undefined && ratio > 0) {
-    if (totalSteps === undefined) return { ...paramOf(ratioSource, 'num_warmup_steps', 'derived'), node: null, value: undefined };
+    if (totalSteps === undefined)
+      return { ...paramOf(ratioSource, 'num_warmup_steps', 'derived'), node: null, value: undefined };
     return { ...paramOf(ratioSource, 'num_warmup_steps', undefined), node: null, value: Math.ceil(totalSteps * ratio) };
   }
   // No warm-up given: transformers uses 0 steps.
   const source = stepsEntry ?? ratioEntry;
-  return source ? { ...paramOf(source, 'num_warmup_steps', undefined), node: null, value: 0 } : { name: 'num_warmup_steps', key: typeEntry.key, keySpan: typeEntry.keySpan, node: null, value: 0 };
+  return source
+    ? { ...paramOf(source, 'num_warmup_steps', undefined), node: null, value: 0 }
+    : { name: 'num_warmup_steps', key: typeEntry.key, keySpan: typeEntry.keySpan, node: null, value: 0 };
 }

@@ -12,10 +12,24 @@ import { paramsOf, rootMap, stringOf, walkMaps } from './common';
 export const HYDRA_RESERVED_KEYS: readonly string[] = ['_target_', '_partial_', '_recursive_', '_convert_', '_args_'];
 
 const OPTIMIZER_PREFIXES = ['torch.optim.', 'deepspeed.ops.'];
-const SCHEDULER_PREFIXES = ['torch.optim.lr_scheduler.', 'transformers.get_', 'transformers.optimization.get_', 'timm.scheduler.'];
+const SCHEDULER_PREFIXES = [
+  'torch.optim.lr_scheduler.',
+  'transformers.get_',
+  'transformers.optimization.get_',
+  'timm.scheduler.',
+];
 
 /** Keys of a wrapper optimizer that are its own, not the wrapped optimizer's (ZeroRedundancyOptimizer's signature). */
-const WRAPPER_OWN_KEYS: readonly string[] = [...OPTIMIZER_CLASS_KEYS, 'params', 'process_group', 'parameters_as_bucket_view', 'overlap_with_ddp', 'k', 'alpha', 'pad_values'];
+const WRAPPER_OWN_KEYS: readonly string[] = [
+  ...OPTIMIZER_CLASS_KEYS,
+  'params',
+  'process_group',
+  'parameters_as_bucket_view',
+  'overlap_with_ddp',
+  'k',
+  'alpha',
+  'pad_values',
+];
 
 /** A `_target_` block with the span of the key that holds it. */
 interface TargetBlock {
@@ -34,7 +48,10 @@ function wrappedClass(map: MapNode): { name: string; span: Span } | undefined {
     const value: Node | null | undefined = entryOf(map, key)?.value;
     const text = stringOf(value);
     if (text && value) return { name: text, span: value };
-    if (value?.kind === 'map' && /get_class|get_method|get_object/.test(stringOf(entryOf(value, '_target_')?.value) ?? '')) {
+    if (
+      value?.kind === 'map' &&
+      /get_class|get_method|get_object/.test(stringOf(entryOf(value, '_target_')?.value) ?? '')
+    ) {
       const pathNode = entryOf(value, 'path')?.value;
       const path = stringOf(pathNode);
       if (path && pathNode) return { name: path, span: pathNode };
@@ -51,7 +68,13 @@ export function buildHydraModel(tree: SyntaxTree): ConfigModel {
     const targetEntry = entryOf(map, '_target_');
     const target = stringOf(targetEntry?.value)?.trim();
     if (!target || !targetEntry?.value) return;
-    const block: TargetBlock = { target, targetSpan: targetEntry.value, map, keySpan: keySpan ?? targetEntry.keySpan, path };
+    const block: TargetBlock = {
+      target,
+      targetSpan: targetEntry.value,
+      map,
+      keySpan: keySpan ?? targetEntry.keySpan,
+      path,
+    };
     if (SCHEDULER_PREFIXES.some((prefix) => target.startsWith(prefix))) {
       // Modelled schedulers (torch, transformers factories, timm classes) and misspelt names are kept; real ones the
       // engine does not model (timm's factories, LambdaLR's siblings) are recognised and left out, so they are neither
@@ -67,7 +90,8 @@ export function buildHydraModel(tree: SyntaxTree): ConfigModel {
     }
   });
   // With several blocks, the one under a key named like an optimizer / scheduler is the one the training code uses.
-  const pick = (blocks: TargetBlock[], word: RegExp): TargetBlock | undefined => blocks.find((block) => word.test(block.path.join('.'))) ?? blocks[0];
+  const pick = (blocks: TargetBlock[], word: RegExp): TargetBlock | undefined =>
+    blocks.find((block) => word.test(block.path.join('.'))) ?? blocks[0];
   const optimizerTarget = pick(optimizers, /optim/i);
   const schedulerTarget = pick(schedulers, /sched/i);
   const skip = (key: string): boolean => HYDRA_RESERVED_KEYS.includes(key);
@@ -75,20 +99,53 @@ export function buildHydraModel(tree: SyntaxTree): ConfigModel {
   const schedulerEntry = schedulerTarget ? catalogEntry(resolveSchedulerPath(schedulerTarget.target)) : undefined;
   // `optimizer` is the scheduler's positional argument (MONAI passes it by reference), not a keyword to check.
   const scheduler: SchedulerBlock | null = schedulerTarget
-    ? { typeName: schedulerTarget.target, typeSpan: schedulerTarget.targetSpan, entry: schedulerEntry, params: withCallerArguments(paramsOf(schedulerTarget.map, 'hydra', (key) => skip(key) || key === 'optimizer'), schedulerEntry?.params ?? [], schedulerTarget.targetSpan), children: [], node: schedulerTarget.map, keySpan: schedulerTarget.keySpan }
+    ? {
+        typeName: schedulerTarget.target,
+        typeSpan: schedulerTarget.targetSpan,
+        entry: schedulerEntry,
+        params: withCallerArguments(
+          paramsOf(schedulerTarget.map, 'hydra', (key) => skip(key) || key === 'optimizer'),
+          schedulerEntry?.params ?? [],
+          schedulerTarget.targetSpan,
+        ),
+        children: [],
+        node: schedulerTarget.map,
+        keySpan: schedulerTarget.keySpan,
+      }
     : null;
   // No run length: a Hydra file's scheduler interval (step or epoch) lives in the training code, so comparing schedule
   // lengths with `trainer.max_steps` or `max_epochs` would raise false alarms.
-  return { dialect: 'hydra', tree, optimizer, scheduler, training: null, rangeTest: null, simulate: null, reader: 'hydra.utils.instantiate' };
+  return {
+    dialect: 'hydra',
+    tree,
+    optimizer,
+    scheduler,
+    training: null,
+    rangeTest: null,
+    simulate: null,
+    reader: 'hydra.utils.instantiate',
+  };
 }
 
 /**
  * Required arguments the block leaves out are passed by the code that calls `instantiate(cfg, ...)` (or set by the
  * experiment a `@package` fragment is merged into): they count as given, with values known only at run time.
  */
-function withCallerArguments(params: Map<string, ParamValue>, specs: readonly { readonly name: string; readonly required?: boolean }[], span: Span): Map<string, ParamValue> {
+function withCallerArguments(
+  params: Map<string, ParamValue>,
+  specs: readonly { readonly name: string; readonly required?: boolean }[],
+  span: Span,
+): Map<string, ParamValue> {
   for (const spec of specs) {
-    if (spec.required && !params.has(spec.name)) params.set(spec.name, { name: spec.name, key: spec.name, keySpan: span, node: null, value: undefined, opaque: 'derived' });
+    if (spec.required && !params.has(spec.name))
+      params.set(spec.name, {
+        name: spec.name,
+        key: spec.name,
+        keySpan: span,
+        node: null,
+        value: undefined,
+        opaque: 'derived',
+      });
   }
   return params;
 }
@@ -100,11 +157,25 @@ function catalogEntry<E>(resolved: { readonly kind: string; readonly entry?: E }
 function optimizerOf(block: TargetBlock, skip: (key: string) => boolean): OptimizerBlock {
   if (block.wrapped) {
     const params = paramsOf(block.map, 'hydra', (key) => skip(key) || WRAPPER_OWN_KEYS.includes(key));
-    return { typeName: block.wrapped.name, typeSpan: block.wrapped.span, entry: catalogEntry(resolveOptimizerPath(block.wrapped.name)), params, node: block.map, keySpan: block.keySpan };
+    return {
+      typeName: block.wrapped.name,
+      typeSpan: block.wrapped.span,
+      entry: catalogEntry(resolveOptimizerPath(block.wrapped.name)),
+      params,
+      node: block.map,
+      keySpan: block.keySpan,
+    };
   }
   const resolved = resolveOptimizerPath(block.target);
   // DeepSpeed's ops keep the catalog's loose look-up (DeepSpeed lower-cases its own optimizer names).
   const entry = block.target.startsWith('deepspeed.') ? findOptimizer(block.target) : catalogEntry(resolved);
   // `params` (the model parameters, given by reference) is the positional argument, not a keyword to check.
-  return { typeName: block.target, typeSpan: block.targetSpan, entry, params: paramsOf(block.map, 'hydra', (key) => skip(key) || key === 'params'), node: block.map, keySpan: block.keySpan };
+  return {
+    typeName: block.target,
+    typeSpan: block.targetSpan,
+    entry,
+    params: paramsOf(block.map, 'hydra', (key) => skip(key) || key === 'params'),
+    node: block.map,
+    keySpan: block.keySpan,
+  };
 }

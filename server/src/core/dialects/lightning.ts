@@ -24,9 +24,20 @@ export function buildLightningModel(tree: SyntaxTree): ConfigModel {
   const schedulerEntry = holder ? entryOf(holder, 'lr_scheduler') : undefined;
   const optimizer = optimizerEntry ? optimizerBlock(optimizerEntry) : null;
   const litgpt = root && !schedulerEntry ? litgptSchedule(root) : null;
-  const scheduler = schedulerEntry ? schedulerBlock(schedulerEntry) : litgpt?.scheduler ?? null;
-  const reader = litgpt ? 'litgpt (its `train:` section drives a warm-up + cosine schedule in code)' : 'LightningCLI (jsonargparse)';
-  return { dialect: 'lightning', tree, optimizer, scheduler, training: litgpt?.training ?? trainerRun(root, scheduler), rangeTest: null, simulate: null, reader };
+  const scheduler = schedulerEntry ? schedulerBlock(schedulerEntry) : (litgpt?.scheduler ?? null);
+  const reader = litgpt
+    ? 'litgpt (its `train:` section drives a warm-up + cosine schedule in code)'
+    : 'LightningCLI (jsonargparse)';
+  return {
+    dialect: 'lightning',
+    tree,
+    optimizer,
+    scheduler,
+    training: litgpt?.training ?? trainerRun(root, scheduler),
+    rangeTest: null,
+    simulate: null,
+    reader,
+  };
 }
 
 /** Where the optimizer blocks are: at the top level (LightningCLI auto-configuration) or in `model.init_args`. */
@@ -46,11 +57,17 @@ interface ClassBlock {
 /** `class_path` + `init_args`, or a bare class path (`optimizer: Adam`), which jsonargparse also accepts. */
 function classBlock(entry: MapEntry, skip: (key: string) => boolean): ClassBlock {
   const value = entry.value;
-  if (value?.kind === 'scalar') return { typeName: stringOf(value) ?? '', typeSpan: value, params: new Map(), node: null };
+  if (value?.kind === 'scalar')
+    return { typeName: stringOf(value) ?? '', typeSpan: value, params: new Map(), node: null };
   const map = value?.kind === 'map' ? value : null;
   const classEntry = map ? entryOf(map, 'class_path') : undefined;
   const initArgs = mapAt(map, 'init_args');
-  return { typeName: stringOf(classEntry?.value) ?? '', typeSpan: classEntry?.value ?? entry.keySpan, params: paramsOf(initArgs, 'other', skip), node: initArgs };
+  return {
+    typeName: stringOf(classEntry?.value) ?? '',
+    typeSpan: classEntry?.value ?? entry.keySpan,
+    params: paramsOf(initArgs, 'other', skip),
+    node: initArgs,
+  };
 }
 
 /**
@@ -63,7 +80,8 @@ function optimizerBlock(entry: MapEntry): OptimizerBlock | null {
   if (!block.typeName && block.node === null) return null;
   if (!block.typeName) return { ...block, entry: undefined, keySpan: entry.keySpan };
   const resolved = resolveOptimizerPath(block.typeName);
-  if (resolved.kind === 'external') return { ...block, typeName: '', node: null, entry: undefined, keySpan: entry.keySpan };
+  if (resolved.kind === 'external')
+    return { ...block, typeName: '', node: null, entry: undefined, keySpan: entry.keySpan };
   return { ...block, entry: resolved.kind === 'catalog' ? resolved.entry : undefined, keySpan: entry.keySpan };
 }
 
@@ -75,7 +93,13 @@ function schedulerBlock(entry: MapEntry): SchedulerBlock | null {
   if (resolved.kind === 'external' && !/(^|\.)(LambdaLR|MultiplicativeLR)$/.test(block.typeName)) return null;
   // LightningCLI returns `[optimizer], [scheduler]` (or, for ReduceLROnPlateau, `{"scheduler", "monitor"}`) with no
   // interval, and its `lr_scheduler:` block cannot set one: Lightning steps the scheduler once per epoch.
-  return { ...block, entry: resolved.kind === 'catalog' ? resolved.entry : undefined, children: [], keySpan: entry.keySpan, interval: 'epoch' };
+  return {
+    ...block,
+    entry: resolved.kind === 'catalog' ? resolved.entry : undefined,
+    children: [],
+    keySpan: entry.keySpan,
+    interval: 'epoch',
+  };
 }
 
 /** Lightning's default when neither `max_epochs` nor `max_steps` is set (lightning.pytorch.loops.utilities). */
@@ -97,8 +121,13 @@ export function lightningEpochs(root: MapNode | null): LightningEpochs {
   const epochsEntry = trainer ? entryOf(trainer, 'max_epochs') : undefined;
   const maxEpochs = numberOf(epochsEntry?.value);
   const maxSteps = positiveOf(trainer ? entryOf(trainer, 'max_steps')?.value : undefined);
-  if (maxEpochs !== undefined && maxEpochs >= 0) return { epochs: maxEpochs, source: 'max_epochs', epochsNode: epochsEntry?.value ?? undefined, maxSteps };
-  if (maxEpochs === undefined && maxSteps === undefined && !(epochsEntry && epochsEntry.value !== null && stringOf(epochsEntry.value) !== undefined)) {
+  if (maxEpochs !== undefined && maxEpochs >= 0)
+    return { epochs: maxEpochs, source: 'max_epochs', epochsNode: epochsEntry?.value ?? undefined, maxSteps };
+  if (
+    maxEpochs === undefined &&
+    maxSteps === undefined &&
+    !(epochsEntry && epochsEntry.value !== null && stringOf(epochsEntry.value) !== undefined)
+  ) {
     return { epochs: LIGHTNING_DEFAULT_MAX_EPOCHS, source: 'default', epochsNode: undefined, maxSteps };
   }
   return { epochs: undefined, source: 'unbounded', epochsNode: undefined, maxSteps };
@@ -108,18 +137,26 @@ export function lightningEpochs(root: MapNode | null): LightningEpochs {
  * How many scheduler steps a scheduler is sized for, and the argument that says it: the length after which it is
  * finished, periodic or raises. Undefined for schedulers without a length (ExponentialLR, ReduceLROnPlateau, ...).
  */
-export function scheduledLength(scheduler: SchedulerBlock): { readonly length: number; readonly param: ParamValue | undefined; readonly perBatch: boolean } | undefined {
+export function scheduledLength(
+  scheduler: SchedulerBlock,
+): { readonly length: number; readonly param: ParamValue | undefined; readonly perBatch: boolean } | undefined {
   const param = (key: string): ParamValue | undefined => scheduler.params.get(key);
   const value = (key: string): number | undefined => {
     const given = param(key);
-    return given && !given.opaque && typeof given.value === 'number' && Number.isFinite(given.value) ? given.value : undefined;
+    return given && !given.opaque && typeof given.value === 'number' && Number.isFinite(given.value)
+      ? given.value
+      : undefined;
   };
   switch (scheduler.entry?.name) {
     case 'StepLR':
-      return value('step_size') !== undefined ? { length: value('step_size')!, param: param('step_size'), perBatch: false } : undefined;
+      return value('step_size') !== undefined
+        ? { length: value('step_size')!, param: param('step_size'), perBatch: false }
+        : undefined;
     case 'MultiStepLR': {
       const milestones = param('milestones');
-      const list = Array.isArray(milestones?.value) ? (milestones.value as unknown[]).filter((item): item is number => typeof item === 'number') : [];
+      const list = Array.isArray(milestones?.value)
+        ? (milestones.value as unknown[]).filter((item): item is number => typeof item === 'number')
+        : [];
       return list.length > 0 ? { length: Math.max(...list), param: milestones, perBatch: false } : undefined;
     }
     case 'LinearLR':
@@ -130,16 +167,20 @@ export function scheduledLength(scheduler: SchedulerBlock): { readonly length: n
       return { length, param: param('total_iters'), perBatch: false };
     }
     case 'CosineAnnealingLR':
-      return value('T_max') !== undefined ? { length: value('T_max')!, param: param('T_max'), perBatch: false } : undefined;
+      return value('T_max') !== undefined
+        ? { length: value('T_max')!, param: param('T_max'), perBatch: false }
+        : undefined;
     case 'CosineAnnealingWarmRestarts':
       return value('T_0') !== undefined ? { length: value('T_0')!, param: param('T_0'), perBatch: false } : undefined;
     case 'OneCycleLR': {
       const perEpoch = value('steps_per_epoch');
       const epochs = value('epochs');
-      const total = value('total_steps') ?? (perEpoch !== undefined && epochs !== undefined ? perEpoch * epochs : undefined);
+      const total =
+        value('total_steps') ?? (perEpoch !== undefined && epochs !== undefined ? perEpoch * epochs : undefined);
       if (total === undefined) return undefined;
       // `steps_per_epoch` > 1 says in so many words that it expects to be stepped per batch.
-      if (perEpoch !== undefined && perEpoch > 1 && value('total_steps') === undefined) return { length: total, param: param('steps_per_epoch'), perBatch: true };
+      if (perEpoch !== undefined && perEpoch > 1 && value('total_steps') === undefined)
+        return { length: total, param: param('steps_per_epoch'), perBatch: true };
       return { length: total, param: param('total_steps') ?? param('epochs'), perBatch: false };
     }
     case 'CyclicLR': {
@@ -173,7 +214,11 @@ export function sizedInSteps(scheduler: SchedulerBlock, run: LightningEpochs): b
 function trainerRun(root: MapNode | null, scheduler: SchedulerBlock | null): TrainingBlock | null {
   const trainer = mapAt(root, 'trainer');
   if (!trainer) return null;
-  const params = paramsOf(trainer, 'other', (key) => key !== 'max_epochs' && key !== 'max_steps' && key !== 'min_epochs');
+  const params = paramsOf(
+    trainer,
+    'other',
+    (key) => key !== 'max_epochs' && key !== 'max_steps' && key !== 'min_epochs',
+  );
   const epochsEntry = entryOf(trainer, 'max_epochs');
   // A scheduler sized in optimizer steps but stepped per epoch is reported once, in epochs, by the Lightning rule
   // (OL310); comparing its length with the epoch count again would report the same mistake under another code.
@@ -181,8 +226,13 @@ function trainerRun(root: MapNode | null, scheduler: SchedulerBlock | null): Tra
   const epochs = stepSized ? undefined : positiveOf(epochsEntry?.value);
   const perEpoch = scheduler === null || scheduler.interval === 'epoch';
   const total = perEpoch ? epochs : positiveOf(entryOf(trainer, 'max_steps')?.value);
-  const span = perEpoch ? epochsEntry?.value ?? undefined : entryOf(trainer, 'max_steps')?.value ?? undefined;
-  return trainingOf(params, entryOf(root as MapNode, 'trainer')?.keySpan ?? trainer, total, total !== undefined ? span : undefined);
+  const span = perEpoch ? (epochsEntry?.value ?? undefined) : (entryOf(trainer, 'max_steps')?.value ?? undefined);
+  return trainingOf(
+    params,
+    entryOf(root as MapNode, 'trainer')?.keySpan ?? trainer,
+    total,
+    total !== undefined ? span : undefined,
+  );
 }
 
 /** litgpt: `train.lr_warmup_steps`, `train.max_steps`, `train.min_lr` become the schedule litgpt builds in code. */
@@ -199,10 +249,36 @@ function litgptSchedule(root: MapNode): { scheduler: SchedulerBlock; training: T
   params.set('num_warmup_steps', paramOf(warmup, 'num_warmup_steps', undefined));
   const steps = positiveOf(maxSteps?.value);
   // Without `max_steps` litgpt derives the length from epochs and the dataset size, which the file does not hold.
-  params.set('num_training_steps', steps !== undefined && maxSteps ? paramOf(maxSteps, 'num_training_steps', undefined) : { ...paramOf(maxSteps ?? warmup, 'num_training_steps', 'derived'), value: undefined });
+  params.set(
+    'num_training_steps',
+    steps !== undefined && maxSteps
+      ? paramOf(maxSteps, 'num_training_steps', undefined)
+      : { ...paramOf(maxSteps ?? warmup, 'num_training_steps', 'derived'), value: undefined },
+  );
   if (minLr && numberOf(minLr.value) !== undefined) params.set('min_lr', paramOf(minLr, 'min_lr', undefined));
   else params.set('min_lr_rate', { ...paramOf(warmup, 'min_lr_rate', undefined), node: null, value: 0 });
-  const scheduler: SchedulerBlock = { typeName: LITGPT_SCHEDULE, typeSpan: trainEntry.keySpan, entry, params, children: [], node: null, keySpan: trainEntry.keySpan, interval: 'step' };
-  const runParams = paramsOf(train, 'other', (key) => key !== 'max_steps' && key !== 'epochs' && key !== 'global_batch_size' && key !== 'micro_batch_size');
-  return { scheduler, training: trainingOf(runParams, trainEntry.keySpan, steps, steps !== undefined ? maxSteps?.value ?? undefined : undefined) };
+  const scheduler: SchedulerBlock = {
+    typeName: LITGPT_SCHEDULE,
+    typeSpan: trainEntry.keySpan,
+    entry,
+    params,
+    children: [],
+    node: null,
+    keySpan: trainEntry.keySpan,
+    interval: 'step',
+  };
+  const runParams = paramsOf(
+    train,
+    'other',
+    (key) => key !== 'max_steps' && key !== 'epochs' && key !== 'global_batch_size' && key !== 'micro_batch_size',
+  );
+  return {
+    scheduler,
+    training: trainingOf(
+      runParams,
+      trainEntry.keySpan,
+      steps,
+      steps !== undefined ? (maxSteps?.value ?? undefined) : undefined,
+    ),
+  };
 }

@@ -22,10 +22,23 @@ export function codeActions(analysis: Analysis, range: Span): CodeAction[] {
   for (const problem of analysis.problems) {
     if (!overlaps(problem, range)) continue;
     for (const fix of problem.fixes ?? []) {
-      actions.push({ title: fix.title, edits: fix.edits, problem, preferred: fix.preferred === true, kind: 'quickfix' });
+      actions.push({
+        title: fix.title,
+        edits: fix.edits,
+        problem,
+        preferred: fix.preferred === true,
+        kind: 'quickfix',
+      });
     }
     const suppress = suppressionEdit(text, problem, analysis.tree.format === 'json');
-    if (suppress) actions.push({ title: `Suppress ${problem.code} on this line`, edits: [suppress], problem, preferred: false, kind: 'quickfix' });
+    if (suppress)
+      actions.push({
+        title: `Suppress ${problem.code} on this line`,
+        edits: [suppress],
+        problem,
+        preferred: false,
+        kind: 'quickfix',
+      });
   }
   return actions;
 }

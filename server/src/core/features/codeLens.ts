@@ -22,8 +22,14 @@ export function codeLenses(analysis: Analysis): Lens[] {
     if (facts && summary) {
       const peak = `peak ${formatNumber(summary.peak)} @ ${facts.series.unit ?? 'step'} ${summary.peakStep}`;
       const final = `final ${formatNumber(summary.final)}`;
-      const truncated = facts.located.some((issue) => issue.severity === 'error') ? ' · stops early (see problems)' : '';
-      lenses.push({ span: scheduler.keySpan, title: `${facts.title}: start ${formatNumber(summary.start)} · ${peak} · ${final}${truncated}`, command: 'optimizerLens.showSchedule' });
+      const truncated = facts.located.some((issue) => issue.severity === 'error')
+        ? ' · stops early (see problems)'
+        : '';
+      lenses.push({
+        span: scheduler.keySpan,
+        title: `${facts.title}: start ${formatNumber(summary.start)} · ${peak} · ${final}${truncated}`,
+        command: 'optimizerLens.showSchedule',
+      });
     } else if (scheduler.entry) {
       lenses.push({ span: scheduler.keySpan, title: 'Show schedule', command: 'optimizerLens.showSchedule' });
     }
@@ -31,6 +37,11 @@ export function codeLenses(analysis: Analysis): Lens[] {
   if (model.optimizer?.entry) {
     lenses.push({ span: model.optimizer.keySpan, title: 'Run LR range test', command: 'optimizerLens.runRangeTest' });
   }
-  if (model.simulate) lenses.push({ span: model.simulate.keySpan, title: 'Simulate on the landscape', command: 'optimizerLens.simulate' });
+  if (model.simulate)
+    lenses.push({
+      span: model.simulate.keySpan,
+      title: 'Simulate on the landscape',
+      command: 'optimizerLens.simulate',
+    });
   return lenses;
 }

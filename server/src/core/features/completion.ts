@@ -27,7 +27,11 @@ export interface CompletionItem {
   readonly filterText?: string;
 }
 
-export function complete(analysis: Analysis, offset: number, sections: readonly SectionEntry[] = [TRAINING_SECTION]): CompletionItem[] {
+export function complete(
+  analysis: Analysis,
+  offset: number,
+  sections: readonly SectionEntry[] = [TRAINING_SECTION],
+): CompletionItem[] {
   const { tree, model } = analysis;
   const text = tree.text;
   if (model && model.dialect !== 'optim') return dialectCompletion(analysis, offset);
@@ -39,18 +43,29 @@ export function complete(analysis: Analysis, offset: number, sections: readonly 
 
   if (path.length === 0) {
     if (context.position === 'value') return [];
-    const items: CompletionItem[] = TOP_LEVEL_SECTIONS.filter((section) => !existing.has(section.name)).map((section, index) => ({
-      label: section.name,
-      kind: 'section' as const,
-      documentation: section.summary,
-      insertText: keyInsert(format, context, section.name, format === 'json' ? '{$0}' : '\n  $0'),
-      snippet: true,
-      replace,
-      sortText: `0${index}`,
-    }));
+    const items: CompletionItem[] = TOP_LEVEL_SECTIONS.filter((section) => !existing.has(section.name)).map(
+      (section, index) => ({
+        label: section.name,
+        kind: 'section' as const,
+        documentation: section.summary,
+        insertText: keyInsert(format, context, section.name, format === 'json' ? '{$0}' : '\n  $0'),
+        snippet: true,
+        replace,
+        sortText: `0${index}`,
+      }),
+    );
     if (!existing.has('optimizer') && !existing.has('scheduler')) {
       CONFIG_SNIPPETS.forEach((snippet, index) => {
-        items.push({ label: snippet.label, kind: 'snippet', detail: 'Optimizer Lens setup', documentation: snippet.description, insertText: format === 'json' ? snippet.json : snippet.yaml, snippet: true, replace, sortText: `1${index}` });
+        items.push({
+          label: snippet.label,
+          kind: 'snippet',
+          detail: 'Optimizer Lens setup',
+          documentation: snippet.description,
+          insertText: format === 'json' ? snippet.json : snippet.yaml,
+          snippet: true,
+          replace,
+          sortText: `1${index}`,
+        });
       });
     }
     return items;
@@ -61,28 +76,56 @@ export function complete(analysis: Analysis, offset: number, sections: readonly 
     const entry = model?.optimizer?.entry;
     if (context.position === 'value') {
       if (context.valueKey === 'type') return names(OPTIMIZERS, 'optimizer', replace, 'torch.optim optimizer');
-      return entry ? valueItems(entry.params.find((param) => param.name === context.valueKey), replace, format) : [];
+      return entry
+        ? valueItems(
+            entry.params.find((param) => param.name === context.valueKey),
+            replace,
+            format,
+          )
+        : [];
     }
     return keyItems(entry, existing, format, context, 'optimizer');
   }
   if (section === 'scheduler' && (path.length === 1 || path.at(-1) === '-')) {
-    const block = model?.scheduler ? (path.length === 1 ? model.scheduler : innermostScheduler(model.scheduler, offset, text)) : undefined;
+    const block = model?.scheduler
+      ? path.length === 1
+        ? model.scheduler
+        : innermostScheduler(model.scheduler, offset, text)
+      : undefined;
     const entry = block?.entry;
     if (context.position === 'value') {
       if (context.valueKey === 'type') return names(SCHEDULERS, 'scheduler', replace, 'scheduler');
-      return entry ? valueItems(entry.params.find((param) => param.name === context.valueKey), replace, format) : [];
+      return entry
+        ? valueItems(
+            entry.params.find((param) => param.name === context.valueKey),
+            replace,
+            format,
+          )
+        : [];
     }
     return keyItems(entry, existing, format, context, 'scheduler');
   }
   const sectionEntry = sections.find((candidate) => candidate.name === section);
   if (sectionEntry && path.length === 1) {
-    if (context.position === 'value') return valueItems(sectionEntry.params.find((param) => param.name === context.valueKey), replace, format);
-    return sectionEntry.params.filter((param) => !existing.has(param.name)).map((param, index) => paramItem(param, `\`${sectionEntry.name}:\``, format, context, index));
+    if (context.position === 'value')
+      return valueItems(
+        sectionEntry.params.find((param) => param.name === context.valueKey),
+        replace,
+        format,
+      );
+    return sectionEntry.params
+      .filter((param) => !existing.has(param.name))
+      .map((param, index) => paramItem(param, `\`${sectionEntry.name}:\``, format, context, index));
   }
   return [];
 }
 
-function names(entries: readonly EntryBase[], kind: 'optimizer' | 'scheduler', replace: Span, what: string): CompletionItem[] {
+function names(
+  entries: readonly EntryBase[],
+  kind: 'optimizer' | 'scheduler',
+  replace: Span,
+  what: string,
+): CompletionItem[] {
   return entries.map((entry, index) => ({
     label: entry.name,
     kind,
@@ -95,10 +138,24 @@ function names(entries: readonly EntryBase[], kind: 'optimizer' | 'scheduler', r
   }));
 }
 
-function keyItems(entry: EntryBase | undefined, existing: ReadonlySet<string>, format: SourceFormat, context: CompletionContext, kind: string): CompletionItem[] {
+function keyItems(
+  entry: EntryBase | undefined,
+  existing: ReadonlySet<string>,
+  format: SourceFormat,
+  context: CompletionContext,
+  kind: string,
+): CompletionItem[] {
   const items: CompletionItem[] = [];
   if (!existing.has('type')) {
-    items.push({ label: 'type', kind: 'param', documentation: `The ${kind} class name.`, insertText: keyInsert(format, context, 'type', '$0'), snippet: true, replace: context.word, sortText: '000' });
+    items.push({
+      label: 'type',
+      kind: 'param',
+      documentation: `The ${kind} class name.`,
+      insertText: keyInsert(format, context, 'type', '$0'),
+      snippet: true,
+      replace: context.word,
+      sortText: '000',
+    });
   }
   if (!entry) return items;
   entry.params.forEach((param, index) => {
@@ -107,11 +164,21 @@ function keyItems(entry: EntryBase | undefined, existing: ReadonlySet<string>, f
   return items;
 }
 
-function paramItem(param: ParamSpec, owner: string, format: SourceFormat, context: CompletionContext, index: number): CompletionItem {
+function paramItem(
+  param: ParamSpec,
+  owner: string,
+  format: SourceFormat,
+  context: CompletionContext,
+  index: number,
+): CompletionItem {
   return {
     label: param.name,
     kind: 'param',
-    detail: param.required ? 'required' : param.default !== undefined ? `default ${literal(param.default, format)}` : undefined,
+    detail: param.required
+      ? 'required'
+      : param.default !== undefined
+        ? `default ${literal(param.default, format)}`
+        : undefined,
     documentation: paramMarkdown(param, owner, undefined, false),
     insertText: keyInsert(format, context, param.name, placeholder(param, format)),
     snippet: true,
@@ -123,7 +190,7 @@ function paramItem(param: ParamSpec, owner: string, format: SourceFormat, contex
 
 function valueItems(param: ParamSpec | undefined, replace: Span, format: SourceFormat): CompletionItem[] {
   if (!param) return [];
-  const values = param.type === 'enum' ? param.values ?? [] : param.type === 'boolean' ? ['true', 'false'] : [];
+  const values = param.type === 'enum' ? (param.values ?? []) : param.type === 'boolean' ? ['true', 'false'] : [];
   return values.map((value, index) => ({
     label: value,
     kind: 'value' as const,
@@ -164,7 +231,12 @@ function placeholder(param: ParamSpec, format: SourceFormat): string {
 /** A value as it should be written in the file: floats in a form every YAML loader reads as a float. */
 export function literal(value: unknown, format: SourceFormat): string {
   if (typeof value === 'number') {
-    if (format === 'yaml' && value !== 0 && Number.isFinite(value) && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e6)) {
+    if (
+      format === 'yaml' &&
+      value !== 0 &&
+      Number.isFinite(value) &&
+      (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e6)
+    ) {
       const [mantissa = '', exponent = ''] = value.toExponential().split('e');
       return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}e${exponent.startsWith('-') ? exponent : `+${exponent.replace('+', '')}`}`;
     }
@@ -192,20 +264,33 @@ function existingKeys(analysis: Analysis, path: readonly string[], offset: numbe
   const root = analysis.tree.root;
   if (path.length === 0) return new Set(root?.kind === 'map' ? root.entries.map((entry) => entry.key) : []);
   if (!model) return new Set();
-  if (path[0] === 'optimizer' && model.optimizer) return new Set(['type', ...model.optimizer.params.keys()].filter((key) => key !== 'type' || model.optimizer?.typeName));
+  if (path[0] === 'optimizer' && model.optimizer)
+    return new Set(
+      ['type', ...model.optimizer.params.keys()].filter((key) => key !== 'type' || model.optimizer?.typeName),
+    );
   if (path[0] === 'scheduler' && model.scheduler) {
     const block = path.length === 1 ? model.scheduler : innermostScheduler(model.scheduler, offset, analysis.tree.text);
     if (!block) return new Set();
     return new Set([...(block.typeName ? ['type'] : []), ...block.params.keys()]);
   }
   if (path[0] === 'training' && model.training) return new Set(model.training.params.keys());
-  const section = path[0] === 'range_test' ? model.rangeTest?.node : path[0] === 'simulate' ? model.simulate?.node : undefined;
+  const section =
+    path[0] === 'range_test' ? model.rangeTest?.node : path[0] === 'simulate' ? model.simulate?.node : undefined;
   if (section?.kind === 'map') return new Set(section.entries.map((entry) => entry.key));
   return new Set();
 }
 
 /** The blocks a dialect file maps onto the model, innermost last: the optimizer, the scheduler and its children. */
-function blocksOf(analysis: Analysis): { kind: 'optimizer' | 'scheduler'; block: { readonly node: MapNode | null; readonly typeSpan: Span; readonly typeName: string; readonly params: ReadonlyMap<string, unknown>; readonly entry?: EntryBase | undefined } }[] {
+function blocksOf(analysis: Analysis): {
+  kind: 'optimizer' | 'scheduler';
+  block: {
+    readonly node: MapNode | null;
+    readonly typeSpan: Span;
+    readonly typeName: string;
+    readonly params: ReadonlyMap<string, unknown>;
+    readonly entry?: EntryBase | undefined;
+  };
+}[] {
   const out: ReturnType<typeof blocksOf> = [];
   const model = analysis.model;
   if (model?.optimizer) out.push({ kind: 'optimizer', block: model.optimizer });
@@ -242,8 +327,14 @@ function dialectCompletion(analysis: Analysis, offset: number): CompletionItem[]
   const blocks = blocksOf(analysis);
   for (const { kind, block } of blocks) {
     if (block.typeName && offset >= block.typeSpan.start && offset <= block.typeSpan.end) {
-      return names(kind === 'optimizer' ? OPTIMIZERS : SCHEDULERS, kind, word, kind === 'optimizer' ? 'optimizer' : 'scheduler')
-        .map((item) => (format === 'json' ? { ...item, insertText: `"${item.insertText}"`, replace: block.typeSpan } : item));
+      return names(
+        kind === 'optimizer' ? OPTIMIZERS : SCHEDULERS,
+        kind,
+        word,
+        kind === 'optimizer' ? 'optimizer' : 'scheduler',
+      ).map((item) =>
+        format === 'json' ? { ...item, insertText: `"${item.insertText}"`, replace: block.typeSpan } : item,
+      );
     }
   }
   for (const { block } of [...blocks].reverse()) {
@@ -254,7 +345,9 @@ function dialectCompletion(analysis: Analysis, offset: number): CompletionItem[]
     if (!/^[\s{,]*"?[\w]*$/.test(before)) return [];
     const present = new Set(block.node.entries.map((entry) => entry.key));
     const context: CompletionContext = { path: [], position: 'key', word, inFlow: block.node.flow };
-    return block.entry.params.filter((param) => !present.has(param.name)).map((param, index) => paramItem(param, block.entry!.name, format, context, index));
+    return block.entry.params
+      .filter((param) => !present.has(param.name))
+      .map((param, index) => paramItem(param, block.entry!.name, format, context, index));
   }
   return [];
 }

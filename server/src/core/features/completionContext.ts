@@ -71,7 +71,13 @@ function readLine(line: string): Line | undefined {
   const keyMatch = /^(["']?)([^:"'{}[\],#]+)\1\s*:(\s|$)(.*)$/.exec(rest);
   const key = keyMatch?.[2]?.trim();
   const after = (keyMatch?.[4] ?? '').trim();
-  return { indent, dash, contentIndent: indent + (match[2]?.length ?? 0), key, opensBlock: key !== undefined && after === '' };
+  return {
+    indent,
+    dash,
+    contentIndent: indent + (match[2]?.length ?? 0),
+    key,
+    opensBlock: key !== undefined && after === '',
+  };
 }
 
 function yamlContext(text: string, offset: number): CompletionContext {
@@ -128,7 +134,7 @@ function yamlContext(text: string, offset: number): CompletionContext {
 
   if (flow) {
     if (lineKey !== undefined) path.push(lineKey);
-    else if (dash && !path.includes('-') ) path.push('-');
+    else if (dash && !path.includes('-')) path.push('-');
     else if (dash && path.at(-1) !== '-') path.push('-');
     path.push(...flow.path);
     if (flow.valueKey !== undefined) return { path, position: 'value', valueKey: flow.valueKey, word, inFlow: true };

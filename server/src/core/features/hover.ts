@@ -14,7 +14,11 @@ export interface HoverResult {
   readonly span: Span;
 }
 
-export function hover(analysis: Analysis, offset: number, sections: readonly SectionEntry[] = [TRAINING_SECTION]): HoverResult | null {
+export function hover(
+  analysis: Analysis,
+  offset: number,
+  sections: readonly SectionEntry[] = [TRAINING_SECTION],
+): HoverResult | null {
   const model = analysis.model;
   if (!model) return null;
   const target = queryAt(model, offset, sections);
@@ -26,33 +30,48 @@ export function hover(analysis: Analysis, offset: number, sections: readonly Sec
       const parts = [`**${section.name}**: ${section.summary}`];
       // What this file's schedule does is what the user came for; the reference text follows it.
       if (section.name === 'scheduler' && analysis.schedule) parts.unshift(scheduleSummaryMarkdown(analysis.schedule));
-      if (section.name === 'optimizer' && model.optimizer?.entry) parts.push(`**${model.optimizer.entry.name}**: ${model.optimizer.entry.summary}`);
-      if (section.name === 'training' && model.training?.totalSteps !== undefined) parts.push(`Run length: **${model.training.totalSteps}** optimizer updates.`);
+      if (section.name === 'optimizer' && model.optimizer?.entry)
+        parts.push(`**${model.optimizer.entry.name}**: ${model.optimizer.entry.summary}`);
+      if (section.name === 'training' && model.training?.totalSteps !== undefined)
+        parts.push(`Run length: **${model.training.totalSteps}** optimizer updates.`);
       return { markdown: parts.join('\n\n'), span: target.span };
     }
     case 'optimizerType': {
       const entry = target.block.entry;
       if (!entry) return null;
-      return { markdown: [entryMarkdown(entry, OPTIMIZER_ORIGINS[entry.library]), ...readAs(model.reader)].join('\n\n'), span: target.span };
+      return {
+        markdown: [entryMarkdown(entry, OPTIMIZER_ORIGINS[entry.library]), ...readAs(model.reader)].join('\n\n'),
+        span: target.span,
+      };
     }
     case 'schedulerType': {
       const entry = target.block.entry;
       if (!entry) return null;
       const parts = [entryMarkdown(entry, `${SCHEDULER_ORIGINS[entry.family]} scheduler`)];
-      if (analysis.schedule && target.block === model.scheduler) parts.unshift(scheduleSummaryMarkdown(analysis.schedule));
+      if (analysis.schedule && target.block === model.scheduler)
+        parts.unshift(scheduleSummaryMarkdown(analysis.schedule));
       return { markdown: parts.join('\n\n'), span: target.span };
     }
     case 'param': {
       const spec = target.spec;
       if (!spec) return null;
-      const owner = target.owner.kind === 'section' ? `\`${target.owner.section.name}:\`` : target.owner.block.entry?.name ?? '';
-      return { markdown: paramMarkdown(spec, owner, target.param.value, target.param.node !== null), span: target.span };
+      const owner =
+        target.owner.kind === 'section' ? `\`${target.owner.section.name}:\`` : (target.owner.block.entry?.name ?? '');
+      return {
+        markdown: paramMarkdown(spec, owner, target.param.value, target.param.node !== null),
+        span: target.span,
+      };
     }
   }
 }
 
 /** Where a scheduler comes from, by the catalog's `family`. */
-const SCHEDULER_ORIGINS: Readonly<Record<SchedulerEntry['family'], string>> = { torch: 'torch.optim.lr_scheduler', hf: 'Hugging Face', deepspeed: 'DeepSpeed', timm: 'timm.scheduler' };
+const SCHEDULER_ORIGINS: Readonly<Record<SchedulerEntry['family'], string>> = {
+  torch: 'torch.optim.lr_scheduler',
+  hf: 'Hugging Face',
+  deepspeed: 'DeepSpeed',
+  timm: 'timm.scheduler',
+};
 
 /** Where an optimizer class comes from, by the catalog's `library` (every library has its line). */
 const OPTIMIZER_ORIGINS: Readonly<Record<OptimizerEntry['library'], string>> = {
@@ -71,10 +90,17 @@ export function entryMarkdown(entry: EntryBase, what: string): string {
   const defaults = entry.params.filter((param) => param.default !== undefined || param.required);
   if (defaults.length > 0) {
     parts.push(
-      ['| parameter | default |', '| --- | --- |', ...defaults.map((param) => `| \`${param.name}\` | ${param.required ? '*required*' : `\`${showValue(param.default)}\``} |`)].join('\n'),
+      [
+        '| parameter | default |',
+        '| --- | --- |',
+        ...defaults.map(
+          (param) => `| \`${param.name}\` | ${param.required ? '*required*' : `\`${showValue(param.default)}\``} |`,
+        ),
+      ].join('\n'),
     );
   }
-  if (entry.references.length > 0) parts.push(`References: ${entry.references.map((ref) => `[${ref.title}](${ref.url})`).join(' · ')}`);
+  if (entry.references.length > 0)
+    parts.push(`References: ${entry.references.map((ref) => `[${ref.title}](${ref.url})`).join(' · ')}`);
   return parts.join('\n\n');
 }
 
@@ -85,17 +111,23 @@ export function paramMarkdown(spec: ParamSpec, owner: string, value: unknown, gi
   if (spec.min || spec.max) facts.push(describeRange(spec.min, spec.max));
   const lines = [`**${spec.name}** of ${owner}: ${facts.join(' · ')}`, spec.doc];
   const effective = given && value !== null && value !== undefined ? value : spec.default;
-  if (effective !== undefined) lines.push(`Effective value: \`${showValue(effective)}\`${given ? '' : ' (the default)'}`);
+  if (effective !== undefined)
+    lines.push(`Effective value: \`${showValue(effective)}\`${given ? '' : ' (the default)'}`);
   if (spec.deprecated) lines.push(`**Deprecated:** ${spec.deprecated}`);
-  const lifetime = [spec.since ? `added in PyTorch ${spec.since}` : '', spec.removedIn ? `removed in PyTorch ${spec.removedIn}` : ''].filter(Boolean);
-  if (lifetime.length > 0) lines.push(`*PyTorch versions:* ${lifetime.join(', ')} (checked against \`optimizerLens.torchVersion\`).`);
+  const lifetime = [
+    spec.since ? `added in PyTorch ${spec.since}` : '',
+    spec.removedIn ? `removed in PyTorch ${spec.removedIn}` : '',
+  ].filter(Boolean);
+  if (lifetime.length > 0)
+    lines.push(`*PyTorch versions:* ${lifetime.join(', ')} (checked against \`optimizerLens.torchVersion\`).`);
   if (spec.engineNote) lines.push(`*Simulator:* ${spec.engineNote}`);
   return lines.join('\n\n');
 }
 
 export function scheduleSummaryMarkdown(facts: ScheduleFacts): string {
   const summary = facts.summary;
-  if (!summary) return `**Schedule:** ${[...facts.located.map((issue) => issue.message), ...facts.notes].join(' ') || 'empty'}`;
+  if (!summary)
+    return `**Schedule:** ${[...facts.located.map((issue) => issue.message), ...facts.notes].join(' ') || 'empty'}`;
   const unit = facts.series.unit ?? 'step';
   const lines = [
     `**Schedule** over ${facts.series.lr.length} ${unit}s${facts.stepsFromRun ? '' : ' (preview)'}: starts at \`${formatNumber(summary.start)}\`, peaks at \`${formatNumber(summary.peak)}\` at ${unit} ${summary.peakStep}, ends at \`${formatNumber(summary.final)}\`${summary.minStep !== facts.series.lr.length - 1 && summary.min < summary.final ? `; lowest \`${formatNumber(summary.min)}\` at ${unit} ${summary.minStep}` : ''}.`,

@@ -27,10 +27,18 @@ function mapSymbols(map: MapNode, depth: number, top: boolean): OutlineSymbol[] 
     const value = entry.value;
     const type = value?.kind === 'map' ? value.entries.find((item) => item.key === 'type')?.value : undefined;
     const typeName = type?.kind === 'scalar' && type.value !== null ? String(type.value) : undefined;
-    const detail = typeName ?? (value?.kind === 'scalar' ? value.source : value?.kind === 'seq' ? `${value.items.length} items` : '');
+    const detail =
+      typeName ??
+      (value?.kind === 'scalar' ? value.source : value?.kind === 'seq' ? `${value.items.length} items` : '');
     const kind: OutlineSymbol['kind'] = top
-      ? entry.key === 'optimizer' ? 'optimizer' : entry.key === 'scheduler' ? 'scheduler' : 'section'
-      : value?.kind === 'seq' ? 'list' : 'key';
+      ? entry.key === 'optimizer'
+        ? 'optimizer'
+        : entry.key === 'scheduler'
+          ? 'scheduler'
+          : 'section'
+      : value?.kind === 'seq'
+        ? 'list'
+        : 'key';
     return {
       name: entry.key,
       detail,
@@ -50,7 +58,16 @@ function childSymbols(node: Node | null, depth: number): OutlineSymbol[] {
       if (item.kind !== 'map') return [];
       const type = item.entries.find((entry) => entry.key === 'type')?.value;
       const name = type?.kind === 'scalar' && type.value !== null ? String(type.value) : `[${index}]`;
-      return [{ name, detail: `[${index}]`, kind: 'scheduler' as const, span: item, selection: type ?? item, children: mapSymbols(item, depth + 1, false) }];
+      return [
+        {
+          name,
+          detail: `[${index}]`,
+          kind: 'scheduler' as const,
+          span: item,
+          selection: type ?? item,
+          children: mapSymbols(item, depth + 1, false),
+        },
+      ];
     });
   }
   return [];

@@ -29,7 +29,11 @@ function inside(span: Span | null | undefined, offset: number): boolean {
   return span !== null && span !== undefined && offset >= span.start && offset <= span.end;
 }
 
-export function queryAt(model: ConfigModel, offset: number, sections: readonly SectionEntry[] = [TRAINING_SECTION]): Target | undefined {
+export function queryAt(
+  model: ConfigModel,
+  offset: number,
+  sections: readonly SectionEntry[] = [TRAINING_SECTION],
+): Target | undefined {
   const root = model.tree.root;
   if (root?.kind !== 'map') return undefined;
   const optimizer = model.optimizer;
@@ -38,26 +42,56 @@ export function queryAt(model: ConfigModel, offset: number, sections: readonly S
       return { kind: 'optimizerType', block: optimizer, span: optimizer.typeSpan };
     }
     const hit = paramAt(optimizer.params, offset);
-    if (hit) return { kind: 'param', owner: { kind: 'optimizer', block: optimizer }, param: hit.param, onKey: hit.onKey, span: hit.span, spec: optimizer.entry ? findParam(optimizer.entry, hit.param.name) : undefined };
+    if (hit)
+      return {
+        kind: 'param',
+        owner: { kind: 'optimizer', block: optimizer },
+        param: hit.param,
+        onKey: hit.onKey,
+        span: hit.span,
+        spec: optimizer.entry ? findParam(optimizer.entry, hit.param.name) : undefined,
+      };
   }
   if (model.scheduler) {
     const found = schedulerTarget(model.scheduler, offset);
     if (found) return found;
   }
-  const sectionBlocks: [SectionEntry | undefined, ReadonlyMap<string, ParamValue> | undefined][] = [[TRAINING_SECTION, model.training?.params]];
+  const sectionBlocks: [SectionEntry | undefined, ReadonlyMap<string, ParamValue> | undefined][] = [
+    [TRAINING_SECTION, model.training?.params],
+  ];
   for (const section of sections) {
     if (section.name === 'training') continue;
-    const node = section.name === 'range_test' ? model.rangeTest?.node : section.name === 'simulate' ? model.simulate?.node : undefined;
+    const node =
+      section.name === 'range_test'
+        ? model.rangeTest?.node
+        : section.name === 'simulate'
+          ? model.simulate?.node
+          : undefined;
     if (node?.kind !== 'map') continue;
     const params = new Map<string, ParamValue>();
     // A scalar's value as written, so that the hover's "Effective value" is the file's (`task: pytorch`), not the default.
-    for (const item of node.entries) params.set(item.key, { name: item.key, key: item.key, keySpan: item.keySpan, node: item.value, value: item.value?.kind === 'scalar' ? item.value.value : undefined });
+    for (const item of node.entries)
+      params.set(item.key, {
+        name: item.key,
+        key: item.key,
+        keySpan: item.keySpan,
+        node: item.value,
+        value: item.value?.kind === 'scalar' ? item.value.value : undefined,
+      });
     sectionBlocks.push([section, params]);
   }
   for (const [section, params] of sectionBlocks) {
     if (!section || !params) continue;
     const hit = paramAt(params, offset);
-    if (hit) return { kind: 'param', owner: { kind: 'section', section }, param: hit.param, onKey: hit.onKey, span: hit.span, spec: findParam(section, hit.param.name) };
+    if (hit)
+      return {
+        kind: 'param',
+        owner: { kind: 'section', section },
+        param: hit.param,
+        onKey: hit.onKey,
+        span: hit.span,
+        spec: findParam(section, hit.param.name),
+      };
   }
   // Top-level keys last: in other dialects a top-level key can be a parameter (Hugging Face `learning_rate`).
   for (const entry of root.entries) {
@@ -77,16 +111,31 @@ function schedulerTarget(block: SchedulerBlock, offset: number): Target | undefi
     }
   }
   const hit = paramAt(block.params, offset);
-  if (hit) return { kind: 'param', owner: { kind: 'scheduler', block }, param: hit.param, onKey: hit.onKey, span: hit.span, spec: block.entry ? findParam(block.entry, hit.param.name) : undefined };
+  if (hit)
+    return {
+      kind: 'param',
+      owner: { kind: 'scheduler', block },
+      param: hit.param,
+      onKey: hit.onKey,
+      span: hit.span,
+      spec: block.entry ? findParam(block.entry, hit.param.name) : undefined,
+    };
   return undefined;
 }
 
-function paramAt(params: ReadonlyMap<string, ParamValue>, offset: number): { param: ParamValue; onKey: boolean; span: Span } | undefined {
+function paramAt(
+  params: ReadonlyMap<string, ParamValue>,
+  offset: number,
+): { param: ParamValue; onKey: boolean; span: Span } | undefined {
   for (const param of params.values()) {
     if (inside(param.keySpan, offset)) return { param, onKey: true, span: param.keySpan };
     // Only scalar values count as "on the value": a nested list of schedulers is searched separately.
     if (param.node?.kind === 'scalar' && inside(param.node, offset)) return { param, onKey: false, span: param.node };
-    if (param.node?.kind === 'seq' && param.node.items.every((item) => item.kind === 'scalar') && inside(param.node, offset)) {
+    if (
+      param.node?.kind === 'seq' &&
+      param.node.items.every((item) => item.kind === 'scalar') &&
+      inside(param.node, offset)
+    ) {
       return { param, onKey: false, span: param.node };
     }
   }

@@ -6,7 +6,13 @@ import type { OptimizerEntry } from '../catalog/types';
 import { formatNumber } from '../rules/context';
 import type { ParamValue } from '../model';
 import { parseRangeTestSection, rangeTestParamsIssues } from '../rangeTest/section';
-import { PROXY_TASKS, type RangeTestParams, type RangeTestStop, type RangeTestSuggestions, type RangeTestTaskName } from '../rangeTest/types';
+import {
+  PROXY_TASKS,
+  type RangeTestParams,
+  type RangeTestStop,
+  type RangeTestSuggestions,
+  type RangeTestTaskName,
+} from '../rangeTest/types';
 import { toPlain } from '../syntax/tree';
 import { applyTarget } from './applyLearningRate';
 import type { RangeTestRuntime, RangeTestView } from '../views';
@@ -107,7 +113,10 @@ export const PYTORCH_RANGE_TEST_SNIPPET = [
 function label(entryName: string, params: ReadonlyMap<string, ParamValue>): string {
   const shown = [...params.values()]
     .filter((param) => param.name !== 'lr')
-    .map((param) => `${param.name}=${typeof param.value === 'number' ? formatNumber(param.value) : JSON.stringify(param.value)}`);
+    .map(
+      (param) =>
+        `${param.name}=${typeof param.value === 'number' ? formatNumber(param.value) : JSON.stringify(param.value)}`,
+    );
   return `${entryName}(${shown.join(', ')})`;
 }
 
@@ -118,18 +127,27 @@ const FUSED_ADAM_ONLY = new Set(['adam_w_mode', 'bias_correction', 'torch_adam',
  * The torch class and keywords of a catalog optimizer, as written in the file (opaque values dropped with a note).
  * A DeepSpeed FusedAdam is run as `torch.optim.AdamW` (or `Adam` when `adam_w_mode: false`): the same update rule.
  */
-export function torchOptimizer(entry: OptimizerEntry, params: ReadonlyMap<string, ParamValue>, writtenType: string): { spec: TorchOptimizerSpec | null; notes: string[]; reason?: string } {
+export function torchOptimizer(
+  entry: OptimizerEntry,
+  params: ReadonlyMap<string, ParamValue>,
+  writtenType: string,
+): { spec: TorchOptimizerSpec | null; notes: string[]; reason?: string } {
   const notes: string[] = [];
   const kwargs: Record<string, unknown> = {};
   for (const param of params.values()) {
     if (param.opaque) {
-      notes.push(`\`${param.key}\` is only known at run time (${param.opaque}); the range test leaves it at torch's default.`);
+      notes.push(
+        `\`${param.key}\` is only known at run time (${param.opaque}); the range test leaves it at torch's default.`,
+      );
       continue;
     }
     kwargs[param.name] = param.value;
   }
   if (entry.library === 'torch') {
-    const dotted = /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)+$/.test(writtenType) && writtenType.endsWith(`.${entry.name}`) ? writtenType : `torch.optim.${entry.name}`;
+    const dotted =
+      /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)+$/.test(writtenType) && writtenType.endsWith(`.${entry.name}`)
+        ? writtenType
+        : `torch.optim.${entry.name}`;
     return { spec: { classPath: dotted, kwargs }, notes };
   }
   if (entry.name === 'FusedAdam') {
@@ -139,8 +157,15 @@ export function torchOptimizer(entry: OptimizerEntry, params: ReadonlyMap<string
     notes.push(`DeepSpeed's ${writtenType} runs as ${classPath} (the same update rule) in the range test.`);
     return { spec: { classPath, kwargs }, notes };
   }
-  const where = entry.library === 'deepspeed' ? 'a DeepSpeed optimizer that needs the DeepSpeed engine' : 'not a torch.optim optimizer';
-  return { spec: null, notes, reason: `\`${writtenType}\` is ${where}; the range test on your model builds the optimizer with torch.optim, and ${entry.name} has no torch equivalent.` };
+  const where =
+    entry.library === 'deepspeed'
+      ? 'a DeepSpeed optimizer that needs the DeepSpeed engine'
+      : 'not a torch.optim optimizer';
+  return {
+    spec: null,
+    notes,
+    reason: `\`${writtenType}\` is ${where}; the range test on your model builds the optimizer with torch.optim, and ${entry.name} has no torch equivalent.`,
+  };
 }
 
 function classSpec(value: unknown): ClassSpec | null {
@@ -149,7 +174,11 @@ function classSpec(value: unknown): ClassSpec | null {
   const classPath = record['class_path'];
   if (typeof classPath !== 'string' || classPath.trim() === '') return null;
   const initArgs = record['init_args'];
-  return { class_path: classPath, init_args: initArgs && typeof initArgs === 'object' && !Array.isArray(initArgs) ? (initArgs as Record<string, unknown>) : {} };
+  return {
+    class_path: classPath,
+    init_args:
+      initArgs && typeof initArgs === 'object' && !Array.isArray(initArgs) ? (initArgs as Record<string, unknown>) : {},
+  };
 }
 
 function withOverrides(params: RangeTestParams, overrides: RangeTestOverrides): RangeTestParams {
@@ -164,9 +193,20 @@ function withOverrides(params: RangeTestParams, overrides: RangeTestOverrides): 
 
 /** The `given` map for the cross-field checks, in the section's key names. */
 function givenKeys(overrides: RangeTestOverrides, section: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const names: Record<string, string> = { task: 'task', startLr: 'start_lr', endLr: 'end_lr', numIter: 'num_iter', seed: 'seed', model: 'model', data: 'data', loss: 'loss', device: 'device' };
+  const names: Record<string, string> = {
+    task: 'task',
+    startLr: 'start_lr',
+    endLr: 'end_lr',
+    numIter: 'num_iter',
+    seed: 'seed',
+    model: 'model',
+    data: 'data',
+    loss: 'loss',
+    device: 'device',
+  };
   const given: Record<string, unknown> = { ...section };
-  for (const [key, value] of Object.entries(overrides)) if (value !== undefined && value !== null) given[names[key] ?? key] = value;
+  for (const [key, value] of Object.entries(overrides))
+    if (value !== undefined && value !== null) given[names[key] ?? key] = value;
   return given;
 }
 
@@ -176,38 +216,65 @@ function givenKeys(overrides: RangeTestOverrides, section: Readonly<Record<strin
  */
 export function planRangeTest(analysis: Analysis, overrides: RangeTestOverrides = {}): RangeTestPlan {
   const model = analysis.model;
-  if (!model) return { kind: 'refused', reason: 'The document is not an optimizer config that Optimizer Lens recognises.' };
+  if (!model)
+    return { kind: 'refused', reason: 'The document is not an optimizer config that Optimizer Lens recognises.' };
   const optimizer = model.optimizer;
   const lightning = model.dialect === 'lightning';
   if (!optimizer && !lightning) return { kind: 'refused', reason: 'The file has no optimizer to test.' };
-  if (optimizer && !optimizer.entry) return { kind: 'refused', reason: `Unknown optimizer \`${optimizer.typeName}\`: fix it before running a range test.` };
+  if (optimizer && !optimizer.entry)
+    return {
+      kind: 'refused',
+      reason: `Unknown optimizer \`${optimizer.typeName}\`: fix it before running a range test.`,
+    };
 
   const sectionPlain = model.rangeTest ? toPlain(model.rangeTest.node) : undefined;
   const section = parseRangeTestSection(sectionPlain ?? {});
-  const sectionGiven = sectionPlain && typeof sectionPlain === 'object' && !Array.isArray(sectionPlain) ? (sectionPlain as Record<string, unknown>) : {};
+  const sectionGiven =
+    sectionPlain && typeof sectionPlain === 'object' && !Array.isArray(sectionPlain)
+      ? (sectionPlain as Record<string, unknown>)
+      : {};
   const blocking = section.issues.filter((issue) => issue.severity === 'error');
-  if (!section.params || blocking.length > 0) return { kind: 'refused', reason: `The range_test section has problems: ${blocking.map((issue) => issue.message).join(' ')}` };
+  if (!section.params || blocking.length > 0)
+    return {
+      kind: 'refused',
+      reason: `The range_test section has problems: ${blocking.map((issue) => issue.message).join(' ')}`,
+    };
 
   const foreign = model.dialect !== 'optim';
   const hasCommandModel = overrides.model !== undefined || overrides.data !== undefined;
   // Another tool's file, or a command that names a model: the user's own model.
-  const task: RangeTestTaskName = overrides.task ?? (lightning || hasCommandModel || (foreign && section.params.task !== 'pytorch') ? 'pytorch' : section.params.task);
+  const task: RangeTestTaskName =
+    overrides.task ??
+    (lightning || hasCommandModel || (foreign && section.params.task !== 'pytorch') ? 'pytorch' : section.params.task);
   const params = withOverrides({ ...section.params, task }, overrides);
   const optimizerLabel = optimizer?.entry ? label(optimizer.entry.name, optimizer.params) : 'configure_optimizers()';
 
   if (task !== 'pytorch') {
-    const crossField = rangeTestParamsIssues(params, givenKeys(overrides, sectionGiven)).filter((issue) => issue.severity === 'error');
+    const crossField = rangeTestParamsIssues(params, givenKeys(overrides, sectionGiven)).filter(
+      (issue) => issue.severity === 'error',
+    );
     if (crossField.length > 0) return { kind: 'refused', reason: crossField.map((issue) => issue.message).join(' ') };
     const proxy = (PROXY_TASKS as readonly string[]).includes(task);
-    if (!optimizer?.entry) return { kind: 'refused', reason: 'The file has no `optimizer:` block for the test to train with.' };
+    if (!optimizer?.entry)
+      return { kind: 'refused', reason: 'The file has no `optimizer:` block for the test to train with.' };
     const entry = optimizer.entry;
     return {
       kind: 'worker',
       params,
       proxy,
-      ...(proxy ? { proxyReason: overrides.task !== undefined || sectionGiven['task'] !== undefined ? 'built-in-task' as const : 'no-section' as const } : {}),
+      ...(proxy
+        ? {
+            proxyReason:
+              overrides.task !== undefined || sectionGiven['task'] !== undefined
+                ? ('built-in-task' as const)
+                : ('no-section' as const),
+          }
+        : {}),
       taskDescription: TASK_DESCRIPTIONS[task],
-      optimizer: { type: entry.name, params: Object.fromEntries([...optimizer.params.values()].map((param) => [param.name, param.value])) },
+      optimizer: {
+        type: entry.name,
+        params: Object.fromEntries([...optimizer.params.values()].map((param) => [param.name, param.value])),
+      },
       optimizerLabel,
     };
   }
@@ -216,7 +283,8 @@ export function planRangeTest(analysis: Analysis, overrides: RangeTestOverrides 
   let torch: TorchOptimizerSpec | null = null;
   if (optimizer?.entry) {
     const mapped = torchOptimizer(optimizer.entry, optimizer.params, optimizer.typeName);
-    if (!mapped.spec) return { kind: 'refused', reason: mapped.reason ?? `\`${optimizer.typeName}\` cannot be built with torch.` };
+    if (!mapped.spec)
+      return { kind: 'refused', reason: mapped.reason ?? `\`${optimizer.typeName}\` cannot be built with torch.` };
     torch = mapped.spec;
     notes.push(...mapped.notes);
   }
@@ -237,11 +305,16 @@ export function planRangeTest(analysis: Analysis, overrides: RangeTestOverrides 
     }
     const dataBlock = root && typeof root === 'object' ? root['data'] : undefined;
     if (dataBlock !== undefined && dataBlock !== null && !classSpec(dataBlock)) {
-      return { kind: 'refused', reason: 'The `data:` block has no `class_path`, so the range test cannot build your data module from this file.' };
+      return {
+        kind: 'refused',
+        reason:
+          'The `data:` block has no `class_path`, so the range test cannot build your data module from this file.',
+      };
     }
     models = { mode: 'lightning', model: spec, data: classSpec(dataBlock) };
     source = 'lightning';
-    if (!torch) notes.push("The file has no `optimizer:` block: the module's own `configure_optimizers()` builds the optimizer.");
+    if (!torch)
+      notes.push("The file has no `optimizer:` block: the module's own `configure_optimizers()` builds the optimizer.");
   } else {
     const missing = (['model', 'data'] as const).filter((key) => params[key] === undefined);
     if (missing.length > 0) {
@@ -257,7 +330,11 @@ export function planRangeTest(analysis: Analysis, overrides: RangeTestOverrides 
     models = { mode: 'entrypoints', model: params.model!, data: params.data!, loss: params.loss ?? null };
     source = model.rangeTest && sectionGiven['task'] === 'pytorch' && !hasCommandModel ? 'section' : 'command';
   }
-  const crossField = rangeTestParamsIssues(params, givenKeys(overrides, sectionGiven)).filter((issue) => issue.severity === 'error' && !(lightning && (issue.path[1] === 'model' || issue.path[1] === 'data' || issue.path[1] === 'task')));
+  const crossField = rangeTestParamsIssues(params, givenKeys(overrides, sectionGiven)).filter(
+    (issue) =>
+      issue.severity === 'error' &&
+      !(lightning && (issue.path[1] === 'model' || issue.path[1] === 'data' || issue.path[1] === 'task')),
+  );
   if (crossField.length > 0) return { kind: 'refused', reason: crossField.map((issue) => issue.message).join(' ') };
   return { kind: 'pytorch', params, source, models, optimizer: torch, optimizerLabel, notes };
 }
@@ -295,15 +372,26 @@ export function fileNameOf(uri: string): string {
 }
 
 /** Maps a run of any engine to its view; `measuredOn` comes from the plan, never guessed from the result. */
-export function toRangeTestView(analysis: Analysis, uri: string, run: RangeTestRun, measuredOn: 'your-model' | 'proxy', optimizerLabel: string): RangeTestViewData {
+export function toRangeTestView(
+  analysis: Analysis,
+  uri: string,
+  run: RangeTestRun,
+  measuredOn: 'your-model' | 'proxy',
+  optimizerLabel: string,
+): RangeTestViewData {
   const target = applyTarget(analysis);
   const model = analysis.model;
-  const current = (target === 'lr' ? model?.optimizer?.params.get('lr') : model?.scheduler?.params.get('max_lr'))?.value;
+  const current = (target === 'lr' ? model?.optimizer?.params.get('lr') : model?.scheduler?.params.get('max_lr'))
+    ?.value;
   return {
     uri,
     fileName: fileNameOf(uri),
     backend: run.backend,
-    backendAttempts: run.backendAttempts.map((attempt) => ({ name: attempt.name, loaded: attempt.loaded, ...(attempt.reason ? { reason: attempt.reason } : {}) })),
+    backendAttempts: run.backendAttempts.map((attempt) => ({
+      name: attempt.name,
+      loaded: attempt.loaded,
+      ...(attempt.reason ? { reason: attempt.reason } : {}),
+    })),
     task: run.task,
     measuredOn,
     ...(run.runtime ? { runtime: run.runtime } : {}),

@@ -19,7 +19,12 @@ export interface ScheduleFacts {
   readonly stepsFromRun: boolean;
   readonly title: string;
   /** Issues located in the file. */
-  readonly located: readonly { readonly span: Span; readonly message: string; readonly severity: 'error' | 'warning'; readonly path?: readonly (string | number)[] }[];
+  readonly located: readonly {
+    readonly span: Span;
+    readonly message: string;
+    readonly severity: 'error' | 'warning';
+    readonly path?: readonly (string | number)[];
+  }[];
   /** Notes about assumptions made (default lr, default length). */
   readonly notes: readonly string[];
 }
@@ -39,18 +44,29 @@ export function optimizerContext(model: ConfigModel, notes: string[]): Optimizer
   }
   const resolved = resolvedOptimizerParams(model) ?? {};
   const lr = typeof resolved.lr === 'number' ? resolved.lr : 1e-3;
-  if (typeof resolved.lr !== 'number') notes.push(`${entry.name} has no lr in the file: the schedule is drawn from a base lr of 1e-3.`);
-  const momentum = entry.hasMomentum && typeof resolved.momentum === 'number' ? resolved.momentum : entry.hasMomentum ? 0 : undefined;
+  if (typeof resolved.lr !== 'number')
+    notes.push(`${entry.name} has no lr in the file: the schedule is drawn from a base lr of 1e-3.`);
+  const momentum =
+    entry.hasMomentum && typeof resolved.momentum === 'number' ? resolved.momentum : entry.hasMomentum ? 0 : undefined;
   const betasValue = resolved.betas;
-  const betas = entry.hasBetas && Array.isArray(betasValue) && betasValue.length === 2 && betasValue.every((b) => typeof b === 'number')
-    ? [betasValue[0] as number, betasValue[1] as number] as const
-    : entry.hasBetas ? [0.9, 0.999] as const : undefined;
+  const betas =
+    entry.hasBetas &&
+    Array.isArray(betasValue) &&
+    betasValue.length === 2 &&
+    betasValue.every((b) => typeof b === 'number')
+      ? ([betasValue[0] as number, betasValue[1] as number] as const)
+      : entry.hasBetas
+        ? ([0.9, 0.999] as const)
+        : undefined;
   return { lr, ...(momentum !== undefined ? { momentum } : {}), ...(betas ? { betas } : {}) };
 }
 
 /** Parameters of the block (and its children) whose values are only known at run time. */
 function opaqueParams(block: SchedulerBlock): ParamValue[] {
-  return [...[...block.params.values()].filter((param) => param.opaque !== undefined), ...block.children.flatMap(opaqueParams)];
+  return [
+    ...[...block.params.values()].filter((param) => param.opaque !== undefined),
+    ...block.children.flatMap(opaqueParams),
+  ];
 }
 
 export function scheduleTitle(block: SchedulerBlock): string {
@@ -59,16 +75,24 @@ export function scheduleTitle(block: SchedulerBlock): string {
 }
 
 /** Evaluate the file's schedule. `undefined` when there is no scheduler or its type is unknown. */
-export function computeSchedule(model: ConfigModel, options: { steps?: number; metrics?: ArrayLike<number> } = {}): ScheduleFacts | undefined {
+export function computeSchedule(
+  model: ConfigModel,
+  options: { steps?: number; metrics?: ArrayLike<number> } = {},
+): ScheduleFacts | undefined {
   const block = model.scheduler;
   if (!block?.entry) return undefined;
   const notes: string[] = [];
   const runSteps = model.training?.totalSteps;
   let steps = options.steps ?? runSteps ?? DEFAULT_PREVIEW_STEPS;
-  if (options.steps === undefined && runSteps === undefined) notes.push(`The file gives no run length${model.dialect === 'optim' ? ' (`training.steps`)' : ''}: showing ${DEFAULT_PREVIEW_STEPS} steps.`);
+  if (options.steps === undefined && runSteps === undefined)
+    notes.push(
+      `The file gives no run length${model.dialect === 'optim' ? ' (`training.steps`)' : ''}: showing ${DEFAULT_PREVIEW_STEPS} steps.`,
+    );
   if (!Number.isFinite(steps) || steps < 1) steps = DEFAULT_PREVIEW_STEPS;
   if (steps > MAX_SCHEDULE_STEPS) {
-    notes.push(`${steps} steps is more than the ${MAX_SCHEDULE_STEPS} that are evaluated; showing the first ${MAX_SCHEDULE_STEPS}.`);
+    notes.push(
+      `${steps} steps is more than the ${MAX_SCHEDULE_STEPS} that are evaluated; showing the first ${MAX_SCHEDULE_STEPS}.`,
+    );
     steps = MAX_SCHEDULE_STEPS;
   }
   const opaque = opaqueParams(block);
@@ -81,7 +105,10 @@ export function computeSchedule(model: ConfigModel, options: { steps?: number; m
       stepsFromRun: options.steps === undefined && runSteps !== undefined,
       title: scheduleTitle(block),
       located: [],
-      notes: [...notes, `The schedule depends on values only known at run time (${opaque.map((param) => `\`${param.key}\``).join(', ')}), so it cannot be drawn from the file alone.`],
+      notes: [
+        ...notes,
+        `The schedule depends on values only known at run time (${opaque.map((param) => `\`${param.key}\``).join(', ')}), so it cannot be drawn from the file alone.`,
+      ],
     };
   }
   if (block.entry.needsMetric && !options.metrics) {
@@ -93,7 +120,10 @@ export function computeSchedule(model: ConfigModel, options: { steps?: number; m
       stepsFromRun: options.steps === undefined && runSteps !== undefined,
       title: scheduleTitle(block),
       located: [],
-      notes: [...notes, `${block.entry.name} lowers the lr when the monitored metric stops improving, so its curve depends on your metrics: type them in the schedule panel (or give them to \`optlens schedule --metrics\`) to draw it.`],
+      notes: [
+        ...notes,
+        `${block.entry.name} lowers the lr when the monitored metric stops improving, so its curve depends on your metrics: type them in the schedule panel (or give them to \`optlens schedule --metrics\`) to draw it.`,
+      ],
     };
   }
   const series = evaluateSchedule({

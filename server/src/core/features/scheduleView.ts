@@ -29,9 +29,12 @@ export function scheduleForQuery(analysis: Analysis, query: ScheduleQuery): Sche
   const run = model.training?.totalSteps;
   const needsMetrics = model.scheduler?.entry?.needsMetric === true;
   const metrics = needsMetrics && query.metrics && query.metrics.length > 0 ? query.metrics : undefined;
-  const reusable = query.steps === undefined && metrics === undefined && (run === undefined || run <= LINT_SCHEDULE_STEPS);
+  const reusable =
+    query.steps === undefined && metrics === undefined && (run === undefined || run <= LINT_SCHEDULE_STEPS);
   const steps = query.steps ?? (metrics ? Math.min(metrics.length + 1, run ?? Infinity) : undefined);
-  const facts = reusable ? analysis.schedule : computeSchedule(model, { ...(steps !== undefined ? { steps } : {}), ...(metrics ? { metrics } : {}) });
+  const facts = reusable
+    ? analysis.schedule
+    : computeSchedule(model, { ...(steps !== undefined ? { steps } : {}), ...(metrics ? { metrics } : {}) });
   return { facts, metrics };
 }
 
@@ -52,10 +55,21 @@ export interface ScheduleViewTarget {
  * The schedule as the panel and the CLI see it. `null` when the file has no scheduler; a scheduler of an unknown
  * type gives an empty curve with one error.
  */
-export function toScheduleData(model: ConfigModel, facts: ScheduleFacts | undefined, target: ScheduleViewTarget): ScheduleData | null {
+export function toScheduleData(
+  model: ConfigModel,
+  facts: ScheduleFacts | undefined,
+  target: ScheduleViewTarget,
+): ScheduleData | null {
   if (!facts) {
     if (!model.scheduler) return null;
-    return { uri: target.uri, version: target.version, title: model.scheduler.typeName || 'scheduler', lr: [], markers: [], errors: [`Unknown scheduler \`${model.scheduler.typeName}\`.`] };
+    return {
+      uri: target.uri,
+      version: target.version,
+      title: model.scheduler.typeName || 'scheduler',
+      lr: [],
+      markers: [],
+      errors: [`Unknown scheduler \`${model.scheduler.typeName}\`.`],
+    };
   }
   const { series } = facts;
   const run = model.training?.totalSteps;
@@ -82,8 +96,16 @@ export function toScheduleData(model: ConfigModel, facts: ScheduleFacts | undefi
 }
 
 /** The CLI's `schedule --json` contract, `{"lr": [...], "momentum"?: [...], "betas"?: [[b1, b2], ...]}`: the view's series. */
-export function scheduleSeriesJson(data: ScheduleData): { lr: readonly number[]; momentum?: readonly number[]; betas?: readonly (readonly [number, number])[] } {
-  return { lr: data.lr, ...(data.momentum ? { momentum: data.momentum } : {}), ...(data.betas ? { betas: data.betas } : {}) };
+export function scheduleSeriesJson(data: ScheduleData): {
+  lr: readonly number[];
+  momentum?: readonly number[];
+  betas?: readonly (readonly [number, number])[];
+} {
+  return {
+    lr: data.lr,
+    ...(data.momentum ? { momentum: data.momentum } : {}),
+    ...(data.betas ? { betas: data.betas } : {}),
+  };
 }
 
 function metricNotes(metrics: readonly number[] | undefined, run: number | undefined): string[] {

@@ -3,7 +3,14 @@
 
 import type { ConfigModel } from '../model';
 import { optimizerConfigOf } from '../modelValues';
-import { parseSimulateSection, runStatements, simulate, type RunStatement, type SimulateRequest, type SimulateResult } from '../simulate/index';
+import {
+  parseSimulateSection,
+  runStatements,
+  simulate,
+  type RunStatement,
+  type SimulateRequest,
+  type SimulateResult,
+} from '../simulate/index';
 import { builtinLandscape } from '../landscape/index';
 import { nodeAt, toPlain, type Span } from '../syntax/tree';
 import { computeSchedule } from './scheduleFacts';
@@ -15,7 +22,10 @@ export interface LocatedIssue {
 }
 
 /** The simulation the file asks for, with the configured optimizer first and its schedule as lr factors. */
-export function simulationRequest(model: ConfigModel, options: { readonly withSchedule?: boolean } = {}): { request: SimulateRequest | null; issues: LocatedIssue[] } {
+export function simulationRequest(
+  model: ConfigModel,
+  options: { readonly withSchedule?: boolean } = {},
+): { request: SimulateRequest | null; issues: LocatedIssue[] } {
   const section = model.simulate;
   if (!section) return { request: null, issues: [] };
   const optimizer = optimizerConfigOf(model.optimizer);
@@ -47,7 +57,11 @@ export interface SimulationSummary {
 }
 
 /** Runs a request in-process (the CLI; the language server runs the same function in its compute worker). */
-export function runSimulation(request: SimulateRequest, progress?: (fraction: number) => void, isCancelled?: () => boolean): SimulationSummary {
+export function runSimulation(
+  request: SimulateRequest,
+  progress?: (fraction: number) => void,
+  isCancelled?: () => boolean,
+): SimulationSummary {
   const result = simulate(request, progress, isCancelled);
   // The landscape knows its own Hessian where it is constant (diagonal quadratics); nothing here names functions.
   const eigenvalues = builtinLandscape(request.function).landscape?.eigenvalues;
@@ -70,7 +84,11 @@ export function toSimulationView(uri: string, summary: SimulationSummary, second
   const heatmap = result.heatmap;
   return {
     uri,
-    functionLabel: result.landscape ? (result.landscape.id === 'expression' ? result.landscape.formula : result.landscape.id) : 'landscape',
+    functionLabel: result.landscape
+      ? result.landscape.id === 'expression'
+        ? result.landscape.formula
+        : result.landscape.id
+      : 'landscape',
     dim: result.landscape?.dim ?? result.runs[0]?.x[0]?.length ?? 0,
     ...(surface ? { grid: { xs: surface.x, ys: surface.y, values: surface.values.flat() } } : {}),
     minima: result.landscape?.minima ?? [],
@@ -82,25 +100,29 @@ export function toSimulationView(uri: string, summary: SimulationSummary, second
       ...(run.stepSize ? { stepSize: run.stepSize } : {}),
       ...(run.divergedAt !== undefined ? { stoppedEarly: `diverged at step ${run.divergedAt}` } : {}),
     })),
-    ...(statements.length > 0 ? {
-      stability: statements.map((statement) => ({
-        run: statement.label,
-        basis: statement.basis,
-        verdict: statement.verdict,
-        text: statement.text,
-        ...(statement.bound ? { bound: statement.bound } : {}),
-      })),
-    } : {}),
-    ...(heatmap ? {
-      heatmap: {
-        xLabel: heatmap.xAxis.name,
-        yLabel: heatmap.yAxis.name,
-        xs: heatmap.xAxis.values,
-        ys: heatmap.yAxis.values,
-        values: heatmap.values.flat(),
-        metric: heatmap.metric,
-      },
-    } : {}),
+    ...(statements.length > 0
+      ? {
+          stability: statements.map((statement) => ({
+            run: statement.label,
+            basis: statement.basis,
+            verdict: statement.verdict,
+            text: statement.text,
+            ...(statement.bound ? { bound: statement.bound } : {}),
+          })),
+        }
+      : {}),
+    ...(heatmap
+      ? {
+          heatmap: {
+            xLabel: heatmap.xAxis.name,
+            yLabel: heatmap.yAxis.name,
+            xs: heatmap.xAxis.values,
+            ys: heatmap.yAxis.values,
+            values: heatmap.values.flat(),
+            metric: heatmap.metric,
+          },
+        }
+      : {}),
     notes: result.issues.map((issue) => issue.message),
     backend: 'float64-js (plain Float64Array loops)',
     seconds,

@@ -33,7 +33,9 @@ export function landscapeFromPointFunction(f: PointFunction): Landscape {
       f.evaluateRows ??
       ((xs, count, values, gradients) => {
         // Separate loops keep each loop body free of branches; simulations ask for gradients every update.
-        if (gradients) for (let offset = 0, end = count * dim; offset < end; offset += dim) gradientAt(xs, offset, gradients, offset);
+        if (gradients)
+          for (let offset = 0, end = count * dim; offset < end; offset += dim)
+            gradientAt(xs, offset, gradients, offset);
         if (values) for (let p = 0; p < count; p++) values[p] = valueAt(xs, p * dim);
       }),
     minima: f.minima,
@@ -55,14 +57,28 @@ function rosenbrockValue(a: number, b: number, x: ArrayLike<number>, o: number):
   return (a - x0) * (a - x0) + b * r * r;
 }
 
-function rosenbrockGradient(a: number, b: number, x: ArrayLike<number>, o: number, out: Float64Array, oo: number): void {
+function rosenbrockGradient(
+  a: number,
+  b: number,
+  x: ArrayLike<number>,
+  o: number,
+  out: Float64Array,
+  oo: number,
+): void {
   const x0 = x[o]!;
   const r = x[o + 1]! - x0 * x0;
   out[oo] = -2 * (a - x0) - 4 * b * x0 * r;
   out[oo + 1] = 2 * b * r;
 }
 
-function rosenbrockRows(a: number, b: number, xs: Float64Array, count: number, values: Values, gradients: Values): void {
+function rosenbrockRows(
+  a: number,
+  b: number,
+  xs: Float64Array,
+  count: number,
+  values: Values,
+  gradients: Values,
+): void {
   if (gradients) for (let o = 0, end = 2 * count; o < end; o += 2) rosenbrockGradient(a, b, xs, o, gradients, o);
   if (values) for (let p = 0; p < count; p++) values[p] = rosenbrockValue(a, b, xs, 2 * p);
 }
@@ -75,7 +91,10 @@ function rosenbrock(a: number, b: number): PointFunction {
     gradientAt: (x, o, out, oo) => rosenbrockGradient(a, b, x, o, out, oo),
     evaluateRows: (xs, count, values, gradients) => rosenbrockRows(a, b, xs, count, values, gradients),
     minima: [[a, a * a]],
-    bounds: [[-2, 2], [-1, 3]],
+    bounds: [
+      [-2, 2],
+      [-1, 3],
+    ],
     formula: `(${a} - x)^2 + ${b}*(y - x^2)^2`,
     defaultStart: [-1.5, 2],
   };
@@ -97,7 +116,12 @@ function quadraticRows(d: Float64Array, xs: Float64Array, count: number, values:
   if (values) for (let p = 0; p < count; p++) values[p] = quadraticValue(d, xs, dim * p);
 }
 
-function diagonalQuadratic(id: string, diag: readonly number[], formula: string, bounds?: readonly (readonly [number, number])[]): PointFunction {
+function diagonalQuadratic(
+  id: string,
+  diag: readonly number[],
+  formula: string,
+  bounds?: readonly (readonly [number, number])[],
+): PointFunction {
   const d = Float64Array.from(diag);
   const dim = d.length;
   return {
@@ -140,7 +164,10 @@ function plateauBasin(w: number, k: number): PointFunction {
     gradientAt: (x, o, out, oo) => plateauGradient(w, k, x, o, out, oo),
     evaluateRows: (xs, count, values, gradients) => plateauRows(w, k, xs, count, values, gradients),
     minima: [[0, 0]],
-    bounds: [[-1, 1], [-1, 1]],
+    bounds: [
+      [-1, 1],
+      [-1, 1],
+    ],
     formula: `1 - exp(-(x^2 + y^2)/${w}) + ${k}*(x^2 + y^2)`,
     defaultStart: [0.4, -0.3],
   };
@@ -160,7 +187,10 @@ function rastrigin(A: number, dim: number): PointFunction {
     },
     minima: [new Array<number>(dim).fill(0)],
     bounds: Array.from({ length: dim }, (): [number, number] => [-5.12, 5.12]),
-    formula: dim === 2 ? `${A}*2 + (x^2 - ${A}*cos(2*pi*x)) + (y^2 - ${A}*cos(2*pi*y))` : `${A}*${dim} + sum_i (x[i]^2 - ${A}*cos(2*pi*x[i]))`,
+    formula:
+      dim === 2
+        ? `${A}*2 + (x^2 - ${A}*cos(2*pi*x)) + (y^2 - ${A}*cos(2*pi*y))`
+        : `${A}*${dim} + sum_i (x[i]^2 - ${A}*cos(2*pi*x[i]))`,
     defaultStart: dim === 2 ? [2.2, -1.7] : new Array<number>(dim).fill(2.2),
   };
 }
@@ -188,7 +218,10 @@ const BEALE: PointFunction = {
     out[oo + 1] = 2 * t1 * x0 + 2 * t2 * 2 * x0 * x1 + 2 * t3 * 3 * x0 * y2;
   },
   minima: [[3, 0.5]],
-  bounds: [[-4.5, 4.5], [-4.5, 4.5]],
+  bounds: [
+    [-4.5, 4.5],
+    [-4.5, 4.5],
+  ],
   formula: '(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2',
   defaultStart: [1, 1],
 };
@@ -210,8 +243,16 @@ const HIMMELBLAU: PointFunction = {
     out[oo + 1] = 2 * a + 4 * x1 * b;
   },
   // The four global minima, all with value 0; the three irrational ones to 10 significant digits.
-  minima: [[3, 2], [-2.805118087, 3.131312518], [-3.779310253, -3.283185991], [3.584428340, -1.848126527]],
-  bounds: [[-5, 5], [-5, 5]],
+  minima: [
+    [3, 2],
+    [-2.805118087, 3.131312518],
+    [-3.779310253, -3.283185991],
+    [3.58442834, -1.848126527],
+  ],
+  bounds: [
+    [-5, 5],
+    [-5, 5],
+  ],
   formula: '(x^2 + y - 11)^2 + (x + y^2 - 7)^2',
   defaultStart: [0, 0],
 };
@@ -225,14 +266,24 @@ const SADDLE: PointFunction = {
     out[oo + 1] = -2 * x[o + 1]!;
   },
   minima: [],
-  bounds: [[-2, 2], [-2, 2]],
+  bounds: [
+    [-2, 2],
+    [-2, 2],
+  ],
   formula: 'x^2 - y^2',
   defaultStart: [1, 1e-3],
 };
 
 /** The ids `builtinLandscape` accepts as a plain string. */
 export const BUILTIN_LANDSCAPE_IDS: readonly string[] = [
-  'rosenbrock', 'quadratic_ill', 'plateau_basin', 'rastrigin', 'beale', 'himmelblau', 'saddle', 'quadratic10',
+  'rosenbrock',
+  'quadratic_ill',
+  'plateau_basin',
+  'rastrigin',
+  'beale',
+  'himmelblau',
+  'saddle',
+  'quadratic10',
 ];
 
 /** `10^(3 i / 9)` for i = 0..9: the eigenvalues of the `quadratic10` test problem (condition number 1000). */
@@ -240,7 +291,13 @@ function logspaceDiagonal(): number[] {
   return Array.from({ length: 10 }, (_, i) => Math.pow(10, (3 * i) / 9));
 }
 
-function constant(spec: Readonly<Record<string, unknown>>, name: string, fallback: number, issues: LandscapeIssue[], check?: (value: number) => string | null): number {
+function constant(
+  spec: Readonly<Record<string, unknown>>,
+  name: string,
+  fallback: number,
+  issues: LandscapeIssue[],
+  check?: (value: number) => string | null,
+): number {
   const value = spec[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -256,12 +313,18 @@ function constant(spec: Readonly<Record<string, unknown>>, name: string, fallbac
 }
 
 /** A built-in landscape by id (`rosenbrock`) or by object with constants (`{type: rosenbrock, a: 1, b: 100}`, `{type: quadratic, diag: [...]}`). */
-export function builtinPointFunction(spec: string | Readonly<Record<string, unknown>>): { pointFunction: PointFunction | null; issues: LandscapeIssue[] } {
+export function builtinPointFunction(spec: string | Readonly<Record<string, unknown>>): {
+  pointFunction: PointFunction | null;
+  issues: LandscapeIssue[];
+} {
   const issues: LandscapeIssue[] = [];
   const object: Readonly<Record<string, unknown>> = typeof spec === 'string' ? { type: spec } : spec;
   const type = object['type'];
   if (typeof type !== 'string') {
-    issues.push({ path: ['type'], message: `A function needs a \`type\`: one of ${BUILTIN_LANDSCAPE_IDS.join(', ')}, quadratic, or an \`expression\`.` });
+    issues.push({
+      path: ['type'],
+      message: `A function needs a \`type\`: one of ${BUILTIN_LANDSCAPE_IDS.join(', ')}, quadratic, or an \`expression\`.`,
+    });
     return { pointFunction: null, issues };
   }
   const positive = (value: number): string | null => (value > 0 ? null : 'must be > 0');
@@ -271,13 +334,18 @@ export function builtinPointFunction(spec: string | Readonly<Record<string, unkn
       pointFunction = rosenbrock(constant(object, 'a', 1, issues), constant(object, 'b', 100, issues));
       break;
     case 'quadratic_ill':
-      pointFunction = diagonalQuadratic('quadratic_ill', [1, 100], '0.5*(x^2 + 100*y^2)', [[-2, 2], [-1.5, 1.5]]);
+      pointFunction = diagonalQuadratic('quadratic_ill', [1, 100], '0.5*(x^2 + 100*y^2)', [
+        [-2, 2],
+        [-1.5, 1.5],
+      ]);
       break;
     case 'plateau_basin':
       pointFunction = plateauBasin(constant(object, 'w', 0.05, issues, positive), constant(object, 'k', 0.01, issues));
       break;
     case 'rastrigin': {
-      const n = constant(object, 'n', 2, issues, (value) => (Number.isInteger(value) && value >= 1 && value <= 1000 ? null : 'must be a whole number in [1, 1000]'));
+      const n = constant(object, 'n', 2, issues, (value) =>
+        Number.isInteger(value) && value >= 1 && value <= 1000 ? null : 'must be a whole number in [1, 1000]',
+      );
       pointFunction = rastrigin(constant(object, 'A', 10, issues), n);
       break;
     }
@@ -291,12 +359,19 @@ export function builtinPointFunction(spec: string | Readonly<Record<string, unkn
       pointFunction = SADDLE;
       break;
     case 'quadratic10':
-      pointFunction = diagonalQuadratic('quadratic10', logspaceDiagonal(), '0.5*sum_i d[i]*x[i]^2, d = logspace(0, 3, 10)');
+      pointFunction = diagonalQuadratic(
+        'quadratic10',
+        logspaceDiagonal(),
+        '0.5*sum_i d[i]*x[i]^2, d = logspace(0, 3, 10)',
+      );
       break;
     case 'quadratic': {
       const diag = object['diag'];
       if (!Array.isArray(diag) || diag.length === 0 || diag.length > 100000) {
-        issues.push({ path: ['diag'], message: '`quadratic` needs `diag`: a non-empty list of eigenvalues, e.g. [1, 10, 100].' });
+        issues.push({
+          path: ['diag'],
+          message: '`quadratic` needs `diag`: a non-empty list of eigenvalues, e.g. [1, 10, 100].',
+        });
         break;
       }
       const bad = diag.findIndex((value: unknown) => typeof value !== 'number' || !Number.isFinite(value));
@@ -304,11 +379,18 @@ export function builtinPointFunction(spec: string | Readonly<Record<string, unkn
         issues.push({ path: ['diag', bad], message: 'Every eigenvalue must be a finite number.' });
         break;
       }
-      pointFunction = diagonalQuadratic('quadratic', diag as number[], `0.5*sum_i d[i]*x[i]^2, d = [${diag.join(', ')}]`);
+      pointFunction = diagonalQuadratic(
+        'quadratic',
+        diag as number[],
+        `0.5*sum_i d[i]*x[i]^2, d = [${diag.join(', ')}]`,
+      );
       break;
     }
     default:
-      issues.push({ path: ['type'], message: `Unknown function \`${type}\`; built-ins are ${BUILTIN_LANDSCAPE_IDS.join(', ')} and quadratic (with diag).` });
+      issues.push({
+        path: ['type'],
+        message: `Unknown function \`${type}\`; built-ins are ${BUILTIN_LANDSCAPE_IDS.join(', ')} and quadratic (with diag).`,
+      });
   }
   if (issues.length > 0) return { pointFunction: null, issues };
   return { pointFunction, issues };

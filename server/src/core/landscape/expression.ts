@@ -22,8 +22,21 @@ type Node =
   | { readonly kind: 'number'; readonly value: number; readonly start: number; readonly end: number }
   | { readonly kind: 'variable'; readonly index: number; readonly start: number; readonly end: number }
   | { readonly kind: 'negate'; readonly argument: Node; readonly start: number; readonly end: number }
-  | { readonly kind: 'binary'; readonly operator: '+' | '-' | '*' | '/' | '^'; readonly left: Node; readonly right: Node; readonly start: number; readonly end: number }
-  | { readonly kind: 'call'; readonly name: FunctionName; readonly argument: Node; readonly start: number; readonly end: number };
+  | {
+      readonly kind: 'binary';
+      readonly operator: '+' | '-' | '*' | '/' | '^';
+      readonly left: Node;
+      readonly right: Node;
+      readonly start: number;
+      readonly end: number;
+    }
+  | {
+      readonly kind: 'call';
+      readonly name: FunctionName;
+      readonly argument: Node;
+      readonly start: number;
+      readonly end: number;
+    };
 
 /** Raised inside the parser only; `parseExpression` turns it into an issue, so nothing escapes. */
 class ParseError {
@@ -75,7 +88,11 @@ function tokenize(source: string): Token[] {
       i++;
       continue;
     }
-    throw new ParseError({ start, end: start + 1, message: `Unexpected character \`${c}\` at column ${column(start)}: use numbers, x, y, + - * / ^ and parentheses.` });
+    throw new ParseError({
+      start,
+      end: start + 1,
+      message: `Unexpected character \`${c}\` at column ${column(start)}: use numbers, x, y, + - * / ^ and parentheses.`,
+    });
   }
   tokens.push({ kind: 'end', text: '', start: source.length, end: source.length });
   return tokens;
@@ -99,7 +116,10 @@ class Parser {
     const next = this.peek();
     if (next.kind !== 'end') {
       if (next.kind === 'close') throw this.error(next, `Unmatched \`)\` at column ${column(next.start)}.`);
-      throw this.error(next, `Expected an operator before ${quote(next)} at column ${column(next.start)} (write \`2*x\`, not \`2x\`).`);
+      throw this.error(
+        next,
+        `Expected an operator before ${quote(next)} at column ${column(next.start)} (write \`2*x\`, not \`2x\`).`,
+      );
     }
     return node;
   }
@@ -176,7 +196,10 @@ class Parser {
     this.depth--;
     const close = this.peek();
     if (close.kind !== 'close') {
-      throw this.error(close, `Expected \`)\` at column ${column(close.start)} to close the \`(\` at column ${column(open.start)}, found ${quote(close)}.`);
+      throw this.error(
+        close,
+        `Expected \`)\` at column ${column(close.start)} to close the \`(\` at column ${column(open.start)}, found ${quote(close)}.`,
+      );
     }
     this.advance();
     return inner;
@@ -187,7 +210,8 @@ class Parser {
     switch (token.kind) {
       case 'number': {
         const value = Number(token.text);
-        if (!Number.isFinite(value)) throw this.error(token, `The number \`${token.text}\` at column ${column(token.start)} is too large.`);
+        if (!Number.isFinite(value))
+          throw this.error(token, `The number \`${token.text}\` at column ${column(token.start)} is too large.`);
         return { kind: 'number', value, start: token.start, end: token.end };
       }
       case 'open': {
@@ -198,24 +222,46 @@ class Parser {
         const name = token.text;
         if ((FUNCTIONS as readonly string[]).includes(name)) {
           const open = this.peek();
-          if (open.kind !== 'open') throw this.error(token, `\`${name}\` is a function: write \`${name}(...)\` (column ${column(token.start)}).`);
+          if (open.kind !== 'open')
+            throw this.error(
+              token,
+              `\`${name}\` is a function: write \`${name}(...)\` (column ${column(token.start)}).`,
+            );
           this.advance();
           const argument = this.parenthesized(open);
-          return { kind: 'call', name: name as FunctionName, argument, start: token.start, end: this.tokens[this.position - 1]!.end };
+          return {
+            kind: 'call',
+            name: name as FunctionName,
+            argument,
+            start: token.start,
+            end: this.tokens[this.position - 1]!.end,
+          };
         }
         if (this.peek().kind === 'open') {
-          throw this.error(token, `Unknown function \`${name}\` at column ${column(token.start)}; available: ${FUNCTIONS.join(', ')}.`);
+          throw this.error(
+            token,
+            `Unknown function \`${name}\` at column ${column(token.start)}; available: ${FUNCTIONS.join(', ')}.`,
+          );
         }
         const variable = VARIABLES[name];
         if (variable !== undefined) return { kind: 'variable', index: variable, start: token.start, end: token.end };
         const constant = CONSTANTS[name];
         if (constant !== undefined) return { kind: 'number', value: constant, start: token.start, end: token.end };
-        throw this.error(token, `Unknown symbol \`${name}\` at column ${column(token.start)}: the variables are x and y, the constants pi and e.`);
+        throw this.error(
+          token,
+          `Unknown symbol \`${name}\` at column ${column(token.start)}: the variables are x and y, the constants pi and e.`,
+        );
       }
       case 'end':
-        throw this.error(token, `Expected a number, x, y or \`(\` at column ${column(token.start)}, but the expression ends.`);
+        throw this.error(
+          token,
+          `Expected a number, x, y or \`(\` at column ${column(token.start)}, but the expression ends.`,
+        );
       default:
-        throw this.error(token, `Expected a number, x, y or \`(\` at column ${column(token.start)}, found ${quote(token)}.`);
+        throw this.error(
+          token,
+          `Expected a number, x, y or \`(\` at column ${column(token.start)}, found ${quote(token)}.`,
+        );
     }
   }
 }
@@ -241,7 +287,14 @@ const enum Op {
 }
 
 const CALL_OPS: Readonly<Record<FunctionName, Op>> = {
-  sin: Op.Sin, cos: Op.Cos, tan: Op.Tan, exp: Op.Exp, log: Op.Log, sqrt: Op.Sqrt, abs: Op.Abs, tanh: Op.Tanh,
+  sin: Op.Sin,
+  cos: Op.Cos,
+  tan: Op.Tan,
+  exp: Op.Exp,
+  log: Op.Log,
+  sqrt: Op.Sqrt,
+  abs: Op.Abs,
+  tanh: Op.Tanh,
 };
 
 /** A compiled expression: instruction `k` writes register `k` from earlier registers (`a`, `b`) or a constant. */
@@ -283,7 +336,12 @@ function compile(root: Node): Tape {
     }
   };
   visit(root);
-  return { ops: Uint8Array.from(ops), a: Int32Array.from(a), b: Int32Array.from(b), constants: Float64Array.from(constants) };
+  return {
+    ops: Uint8Array.from(ops),
+    a: Int32Array.from(a),
+    b: Int32Array.from(b),
+    constants: Float64Array.from(constants),
+  };
 }
 
 /**
@@ -408,17 +466,34 @@ function runTape(tape: Tape, value: Float64Array, dx: Float64Array, dy: Float64A
  */
 export function parseExpression(source: string): { landscape: Landscape | null; issues: ExpressionIssue[] } {
   if (typeof source !== 'string' || source.trim() === '') {
-    return { landscape: null, issues: [{ start: 0, end: 0, message: 'The expression is empty: write a function of x and y, e.g. `x^2 + 10*y^2`.' }] };
+    return {
+      landscape: null,
+      issues: [
+        { start: 0, end: 0, message: 'The expression is empty: write a function of x and y, e.g. `x^2 + 10*y^2`.' },
+      ],
+    };
   }
   if (source.length > MAX_SOURCE_LENGTH) {
-    return { landscape: null, issues: [{ start: MAX_SOURCE_LENGTH, end: source.length, message: `The expression is longer than ${MAX_SOURCE_LENGTH} characters.` }] };
+    return {
+      landscape: null,
+      issues: [
+        {
+          start: MAX_SOURCE_LENGTH,
+          end: source.length,
+          message: `The expression is longer than ${MAX_SOURCE_LENGTH} characters.`,
+        },
+      ],
+    };
   }
   let tape: Tape;
   try {
     tape = compile(new Parser(tokenize(source)).parse());
   } catch (error) {
     if (error instanceof ParseError) return { landscape: null, issues: [error.issue] };
-    return { landscape: null, issues: [{ start: 0, end: source.length, message: 'The expression could not be read.' }] };
+    return {
+      landscape: null,
+      issues: [{ start: 0, end: source.length, message: 'The expression could not be read.' }],
+    };
   }
   const value = new Float64Array(tape.ops.length);
   const dx = new Float64Array(tape.ops.length);
@@ -433,7 +508,10 @@ export function parseExpression(source: string): { landscape: Landscape | null; 
       out[oo + 1] = dy[tape.ops.length - 1]!;
     },
     minima: [],
-    bounds: [[-3, 3], [-3, 3]],
+    bounds: [
+      [-3, 3],
+      [-3, 3],
+    ],
     formula: source.trim(),
   });
   return { landscape, issues: [] };

@@ -19,7 +19,15 @@ export function builtinLandscape(spec: LandscapeSpec): { landscape: Landscape | 
     return { landscape, issues: issues.map((issue) => ({ path: ['expression'], message: issue.message })) };
   }
   if (typeof spec !== 'string' && (spec === null || typeof spec !== 'object')) {
-    return { landscape: null, issues: [{ path: [], message: 'A function is a built-in name (e.g. `rosenbrock`), an object with `type`, or `{expression: ...}`.' }] };
+    return {
+      landscape: null,
+      issues: [
+        {
+          path: [],
+          message: 'A function is a built-in name (e.g. `rosenbrock`), an object with `type`, or `{expression: ...}`.',
+        },
+      ],
+    };
   }
   const { pointFunction, issues } = builtinPointFunction(spec as string | Readonly<Record<string, unknown>>);
   return { landscape: pointFunction ? landscapeFromPointFunction(pointFunction) : null, issues };

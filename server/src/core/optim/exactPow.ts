@@ -72,7 +72,8 @@ function logarithm(x: number): DoubleDouble {
 
 /** `base ** exponent` rounded once, for the positive finite bases optimizers use; other cases fall back to Math.pow. */
 export function exactPow(base: number, exponent: number): number {
-  if (!(base > 0) || !Number.isFinite(base) || !Number.isFinite(exponent) || base === 1 || exponent === 0) return Math.pow(base, exponent);
+  if (!(base > 0) || !Number.isFinite(base) || !Number.isFinite(exponent) || base === 1 || exponent === 0)
+    return Math.pow(base, exponent);
   const t = multiply(logarithm(base), [exponent, 0]);
   if (!(Math.abs(t[0]) < 700)) return Math.pow(base, exponent);
   const [high, low] = exponential(t);
@@ -116,7 +117,15 @@ export function fusedMultiplyAdd(a: number, b: number, c: number): number {
 /** The rare cases: zero, tiny (possibly subnormal) or huge products, non-finite values. */
 function fusedMultiplyAddCareful(a: number, b: number, c: number): number {
   const p = a * b;
-  if (p === 0 || !Number.isFinite(p) || !Number.isFinite(c) || Math.abs(a) >= HUGE || Math.abs(b) >= HUGE || Math.abs(c) >= HUGE) return p + c;
+  if (
+    p === 0 ||
+    !Number.isFinite(p) ||
+    !Number.isFinite(c) ||
+    Math.abs(a) >= HUGE ||
+    Math.abs(b) >= HUGE ||
+    Math.abs(c) >= HUGE
+  )
+    return p + c;
   // Only products below 2^-900 remain: negligible next to any c above 2^300, whose ulp is vastly larger.
   if (Math.abs(c) > UP) return c;
   const [product, error] = twoProduct(a * UP, b);

@@ -52,7 +52,13 @@ function boundText(bound: Bound, side: 'min' | 'max'): string {
   return bound.exclusive ? `< ${bound.value}` : `<= ${bound.value}`;
 }
 
-function checkNumber(spec: ParamSpec, value: number, path: readonly (string | number)[], label: string, issues: OptimizerIssue[]): void {
+function checkNumber(
+  spec: ParamSpec,
+  value: number,
+  path: readonly (string | number)[],
+  label: string,
+  issues: OptimizerIssue[],
+): void {
   if (!Number.isFinite(value)) {
     issues.push({ path, message: `${label} must be a finite number, got ${value}.` });
     return;
@@ -90,12 +96,18 @@ function checkParam(spec: ParamSpec, value: unknown, issues: OptimizerIssue[]): 
       return;
     case 'numberPair': {
       if (!Array.isArray(value) || value.length !== 2) {
-        issues.push({ path, message: `\`${spec.name}\` expects a pair of numbers like [0.9, 0.999], got ${describe(value)}.` });
+        issues.push({
+          path,
+          message: `\`${spec.name}\` expects a pair of numbers like [0.9, 0.999], got ${describe(value)}.`,
+        });
         return;
       }
       value.forEach((element: unknown, index: number) => {
         if (typeof element !== 'number') {
-          issues.push({ path: [spec.name, index], message: `\`${spec.name}[${index}]\` expects a number, got ${describe(element)}.` });
+          issues.push({
+            path: [spec.name, index],
+            message: `\`${spec.name}[${index}]\` expects a number, got ${describe(element)}.`,
+          });
         } else {
           checkNumber(spec, element, [spec.name, index], `\`${spec.name}[${index}]\``, issues);
         }
@@ -104,7 +116,10 @@ function checkParam(spec: ParamSpec, value: unknown, issues: OptimizerIssue[]): 
     }
     case 'enum':
       if (value !== null && (typeof value !== 'string' || !(spec.values ?? []).includes(value))) {
-        issues.push({ path, message: `\`${spec.name}\` must be one of ${(spec.values ?? []).map((v) => `"${v}"`).join(', ')}, got ${describe(value)}.` });
+        issues.push({
+          path,
+          message: `\`${spec.name}\` must be one of ${(spec.values ?? []).map((v) => `"${v}"`).join(', ')}, got ${describe(value)}.`,
+        });
       }
       return;
     default:
@@ -122,9 +137,14 @@ function flagOf(params: Readonly<Record<string, unknown>>, name: string, fallbac
   return typeof value === 'boolean' ? value : fallback;
 }
 
-function pairOf(params: Readonly<Record<string, unknown>>, name: string, fallback: readonly [number, number]): [number, number] {
+function pairOf(
+  params: Readonly<Record<string, unknown>>,
+  name: string,
+  fallback: readonly [number, number],
+): [number, number] {
   const value = params[name];
-  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number') return [value[0], value[1]];
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number')
+    return [value[0], value[1]];
   return [fallback[0], fallback[1]];
 }
 
@@ -133,22 +153,32 @@ function pairOf(params: Readonly<Record<string, unknown>>, name: string, fallbac
  * ranges, PyTorch's own constructor checks) and fills the defaults. Returns `resolved: null` when the config
  * cannot be run; issues never throw.
  */
-export function resolveOptimizer(config: OptimizerConfig): { resolved: ResolvedOptimizer | null; issues: OptimizerIssue[] } {
+export function resolveOptimizer(config: OptimizerConfig): {
+  resolved: ResolvedOptimizer | null;
+  issues: OptimizerIssue[];
+} {
   const issues: OptimizerIssue[] = [];
   const typeName = typeof config?.type === 'string' ? config.type : '';
   const entry = typeName === '' ? undefined : findOptimizer(typeName);
   if (!entry) {
     issues.push({
       path: ['type'],
-      message: typeName === '' ? 'The optimizer has no `type`: write e.g. `type: AdamW`.' : `Unknown optimizer \`${typeName}\`: not a torch.optim, DeepSpeed or simulator optimizer.`,
+      message:
+        typeName === ''
+          ? 'The optimizer has no `type`: write e.g. `type: AdamW`.'
+          : `Unknown optimizer \`${typeName}\`: not a torch.optim, DeepSpeed or simulator optimizer.`,
     });
     return { resolved: null, issues };
   }
-  const given: Readonly<Record<string, unknown>> = config.params !== null && typeof config.params === 'object' ? config.params : {};
+  const given: Readonly<Record<string, unknown>> =
+    config.params !== null && typeof config.params === 'object' ? config.params : {};
   for (const [name, value] of Object.entries(given)) {
     const spec = entry.params.find((param) => param.name === name);
     if (!spec) {
-      issues.push({ path: [name], message: `\`${entry.name}\` has no parameter \`${name}\`; it takes ${entry.params.map((p) => `\`${p.name}\``).join(', ')}.` });
+      issues.push({
+        path: [name],
+        message: `\`${entry.name}\` has no parameter \`${name}\`; it takes ${entry.params.map((p) => `\`${p.name}\``).join(', ')}.`,
+      });
       continue;
     }
     checkParam(spec, value, issues);
@@ -156,7 +186,10 @@ export function resolveOptimizer(config: OptimizerConfig): { resolved: ResolvedO
   for (const spec of entry.params) {
     // The engines follow PyTorch 1.13, so an argument that only later releases default (SGD's lr) is still needed.
     if ((spec.required === true || spec.requiredUntil !== undefined) && given[spec.name] === undefined) {
-      issues.push({ path: [spec.name], message: `\`${entry.name}\` needs \`${spec.name}\`: PyTorch 1.13 has no default for it.` });
+      issues.push({
+        path: [spec.name],
+        message: `\`${entry.name}\` needs \`${spec.name}\`: PyTorch 1.13 has no default for it.`,
+      });
     }
   }
   const params = resolveParams(entry, given);
@@ -164,18 +197,25 @@ export function resolveOptimizer(config: OptimizerConfig): { resolved: ResolvedO
   const dampening = numberOf(params, 'dampening', 0);
   const nesterov = flagOf(params, 'nesterov', false);
   // The same check as the lint rule OL226, so lint reports first whatever the engines refuse here.
-  for (const violation of optimizerConstraintViolations(entry, params)) issues.push({ path: [violation.param], message: violation.message });
+  for (const violation of optimizerConstraintViolations(entry, params))
+    issues.push({ path: [violation.param], message: violation.message });
   let rule: string = entry.name;
   if (params.decoupled_weight_decay === true) {
     // PyTorch 2.7's Adam(decoupled_weight_decay=True) is AdamW's update. NAdam and RAdam (2.1) have their own
     // decoupled variants, which the engines (PyTorch 1.13's update rules) do not implement.
     if (rule === 'Adam') rule = 'AdamW';
     else if (numberOf(params, 'weight_decay', 0) !== 0) {
-      issues.push({ path: ['decoupled_weight_decay'], message: `The simulator reproduces PyTorch 1.13's \`${entry.name}\`, which has no decoupled weight decay; set \`decoupled_weight_decay: false\` or \`weight_decay: 0\` to simulate it.` });
+      issues.push({
+        path: ['decoupled_weight_decay'],
+        message: `The simulator reproduces PyTorch 1.13's \`${entry.name}\`, which has no decoupled weight decay; set \`decoupled_weight_decay: false\` or \`weight_decay: 0\` to simulate it.`,
+      });
     }
   }
   if (!isUpdateRule(rule)) {
-    issues.push({ path: ['type'], message: `\`${entry.name}\` is catalogued for validation and hover, but the simulator does not run it.` });
+    issues.push({
+      path: ['type'],
+      message: `\`${entry.name}\` is catalogued for validation and hover, but the simulator does not run it.`,
+    });
     return { resolved: null, issues };
   }
   let updateRule: UpdateRuleName = rule;

@@ -8,13 +8,20 @@ export type { BatchedOptimizer, Optimizer, OptimizerConfig, OptimizerIssue, Opti
 export { resolveOptimizer } from './hyperparameters';
 export type { Hyperparameters, ResolvedOptimizer, UpdateRuleName } from './hyperparameters';
 
-function checkBlocks(dim: number, options: OptimizerOptions | undefined, issues: OptimizerIssue[]): readonly number[] | null {
+function checkBlocks(
+  dim: number,
+  options: OptimizerOptions | undefined,
+  issues: OptimizerIssue[],
+): readonly number[] | null {
   const blocks = options?.blocks;
   if (blocks === undefined || blocks.length === 0) return [dim];
   const valid = blocks.every((length) => Number.isInteger(length) && length > 0);
   const total = blocks.reduce((sum, length) => sum + length, 0);
   if (!valid || total !== dim) {
-    issues.push({ path: ['blocks'], message: `Blocks must be positive whole lengths that add up to the dimension ${dim}; got [${blocks.join(', ')}].` });
+    issues.push({
+      path: ['blocks'],
+      message: `Blocks must be positive whole lengths that add up to the dimension ${dim}; got [${blocks.join(', ')}].`,
+    });
     return null;
   }
   return blocks;
@@ -74,14 +81,23 @@ export function createBatchedOptimizer(
     for (const issue of result.issues) issues.push({ path: [...prefix, ...issue.path], message: issue.message });
     if (!result.resolved) return;
     if (rule !== undefined && result.resolved.rule !== rule) {
-      issues.push({ path: [...prefix, 'type'], message: `A batch runs one update rule; \`${result.resolved.rule}\` differs from \`${rule}\`.` });
+      issues.push({
+        path: [...prefix, 'type'],
+        message: `A batch runs one update rule; \`${result.resolved.rule}\` differs from \`${rule}\`.`,
+      });
       return;
     }
     rule = result.resolved.rule;
     hyper.push(result.resolved.hyperparameters);
   });
   if (issues.length > 0 || rule === undefined || blocks === null) return { optimizer: null, issues };
-  const kernel = createKernel(rule as Parameters<typeof createKernel>[0], hyper, dim, blocks, options?.arithmetic ?? 'fused');
+  const kernel = createKernel(
+    rule as Parameters<typeof createKernel>[0],
+    hyper,
+    dim,
+    blocks,
+    options?.arithmetic ?? 'fused',
+  );
   const count = configs.length;
   return {
     optimizer: {

@@ -343,7 +343,8 @@ function adamElements(
   anyAmsgrad: boolean,
   columns: AdamColumns,
 ): void {
-  const { decay, sign, l2, beta1, beta2, amsgrad, eps, stepSize, biasCorrection2Sqrt, inverseBiasCorrection2Sqrt } = columns;
+  const { decay, sign, l2, beta1, beta2, amsgrad, eps, stepSize, biasCorrection2Sqrt, inverseBiasCorrection2Sqrt } =
+    columns;
   for (let i = 0, t = 0, j = 0; i < n; i++) {
     let xi = x[i]!;
     if (decoupled) xi = xi * decay[t]!;
@@ -420,11 +421,51 @@ function adam({ hyper, dim, count, fma }: KernelContext, decoupled: boolean): Up
         if (decoupled) decay[t] = 1 - lr * h.weightDecay;
       }
       if (uniform && !fused && !anyAmsgrad && decay[0] === 1 && sign[0] === 1 && l2[0] === 0) {
-        adamElementsPlain(x, grad, m, v, n, beta1[0]!, beta2[0]!, eps[0]!, stepSize[0]!, inverseBiasCorrection2Sqrt[0]!);
+        adamElementsPlain(
+          x,
+          grad,
+          m,
+          v,
+          n,
+          beta1[0]!,
+          beta2[0]!,
+          eps[0]!,
+          stepSize[0]!,
+          inverseBiasCorrection2Sqrt[0]!,
+        );
       } else if (uniform) {
-        adamElementsUniform(x, grad, m, v, vMax, n, fused, anyAmsgrad, decay[0]!, sign[0]!, l2[0]!, beta1[0]!, beta2[0]!, eps[0]!, stepSize[0]!, biasCorrection2Sqrt[0]!, inverseBiasCorrection2Sqrt[0]!);
+        adamElementsUniform(
+          x,
+          grad,
+          m,
+          v,
+          vMax,
+          n,
+          fused,
+          anyAmsgrad,
+          decay[0]!,
+          sign[0]!,
+          l2[0]!,
+          beta1[0]!,
+          beta2[0]!,
+          eps[0]!,
+          stepSize[0]!,
+          biasCorrection2Sqrt[0]!,
+          inverseBiasCorrection2Sqrt[0]!,
+        );
       } else {
-        adamElements(x, grad, m, v, vMax, n, dim, decoupled, fused, anyAmsgrad, { decay, sign, l2, beta1, beta2, amsgrad, eps, stepSize, biasCorrection2Sqrt, inverseBiasCorrection2Sqrt });
+        adamElements(x, grad, m, v, vMax, n, dim, decoupled, fused, anyAmsgrad, {
+          decay,
+          sign,
+          l2,
+          beta1,
+          beta2,
+          amsgrad,
+          eps,
+          stepSize,
+          biasCorrection2Sqrt,
+          inverseBiasCorrection2Sqrt,
+        });
       }
     },
   };
@@ -659,7 +700,8 @@ function lamb({ hyper, dim, count, blocks }: KernelContext): UpdateKernel {
           const end = start + length;
           const weightNorm = norm(x, start, end);
           const updateNorm = norm(update, start, end);
-          const trust = weightNorm > 0 && updateNorm > 0 ? Math.min(h.maxCoeff, Math.max(h.minCoeff, weightNorm / updateNorm)) : 1;
+          const trust =
+            weightNorm > 0 && updateNorm > 0 ? Math.min(h.maxCoeff, Math.max(h.minCoeff, weightNorm / updateNorm)) : 1;
           for (let i = start; i < end; i++) x[i] = x[i]! - lr * trust * update[i]!;
           start = end;
         }
@@ -765,5 +807,11 @@ export function createKernel(
   blocks: readonly number[],
   arithmetic: 'fused' | 'plain' = 'fused',
 ): UpdateKernel {
-  return UPDATE_RULES[rule].kernel({ hyper, dim, count: hyper.length, blocks, fma: arithmetic === 'fused' ? fusedMultiplyAdd : plainMultiplyAdd });
+  return UPDATE_RULES[rule].kernel({
+    hyper,
+    dim,
+    count: hyper.length,
+    blocks,
+    fma: arithmetic === 'fused' ? fusedMultiplyAdd : plainMultiplyAdd,
+  });
 }

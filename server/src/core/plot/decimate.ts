@@ -7,7 +7,11 @@
  * `2 * columnCount` points are kept whole. Each piece is a flat list x0, y0, x1, y1, ...
  * Invariant: every column's extreme y values in the input appear in the output.
  */
-export function decimateByPixelColumn(pixelX: ArrayLike<number>, pixelY: ArrayLike<number>, columnCount: number): number[][] {
+export function decimateByPixelColumn(
+  pixelX: ArrayLike<number>,
+  pixelY: ArrayLike<number>,
+  columnCount: number,
+): number[][] {
   const count = Math.min(pixelX.length, pixelY.length);
   const thin = count > 2 * Math.max(1, columnCount);
   const pieces: number[][] = [];

@@ -92,9 +92,22 @@ export function linePlotScene(spec: LinePlotSpec): Scene {
   const top = 58;
   const bottom = height - 40 - notes.length * 13;
   const yTickCount = spec.yTickCount ?? Math.max(2, Math.floor((bottom - top) / 55));
-  const yScale = valueScale(spec.series.filter((series) => series.axis !== 'right'), spec.logY === true, spec.yDomain, yTickCount);
-  const y2Scale = hasRight ? valueScale(spec.series.filter((series) => series.axis === 'right'), false, spec.y2Domain, yTickCount) : undefined;
-  const widest = (scale: AxisScale | undefined) => Math.max(0, ...(scale?.ticks ?? []).map((tick) => textWidth(formatTick(tick), 1)));
+  const yScale = valueScale(
+    spec.series.filter((series) => series.axis !== 'right'),
+    spec.logY === true,
+    spec.yDomain,
+    yTickCount,
+  );
+  const y2Scale = hasRight
+    ? valueScale(
+        spec.series.filter((series) => series.axis === 'right'),
+        false,
+        spec.y2Domain,
+        yTickCount,
+      )
+    : undefined;
+  const widest = (scale: AxisScale | undefined) =>
+    Math.max(0, ...(scale?.ticks ?? []).map((tick) => textWidth(formatTick(tick), 1)));
   const left = Math.round(26 + widest(yScale) + 8);
   const right = Math.round(hasRight ? width - (26 + widest(y2Scale) + 8) : width - 18);
   const area: PlotArea = { left, right, top, bottom };
@@ -103,19 +116,33 @@ export function linePlotScene(spec: LinePlotSpec): Scene {
 
   const items: SceneItem[] = [];
   const toPixelX = (value: number) => left + clampUnit(scaleFraction(xScale, value)) * (right - left);
-  const toPixelY = (scale: AxisScale, value: number) => bottom - clampUnit(scaleFraction(scale, value)) * (bottom - top);
+  const toPixelY = (scale: AxisScale, value: number) =>
+    bottom - clampUnit(scaleFraction(scale, value)) * (bottom - top);
 
   items.push({ kind: 'rect', x: 0, y: 0, width, height, fill: theme.background, role: 'background' });
   drawGrid(items, theme, area, xScale, yScale, toPixelX, (value) => toPixelY(yScale, value));
 
   const pixels: SeriesPixels[] = spec.series.map((series, index) => {
     const scale = series.axis === 'right' && y2Scale ? y2Scale : yScale;
-    return { series, color: series.color ?? theme.palette[index % theme.palette.length]!, pieces: seriesPieces(series, xScale, scale, area, spec.logY === true && series.axis !== 'right') };
+    return {
+      series,
+      color: series.color ?? theme.palette[index % theme.palette.length]!,
+      pieces: seriesPieces(series, xScale, scale, area, spec.logY === true && series.axis !== 'right'),
+    };
   });
   const markerLabels = drawMarkers(items, theme, area, spec.markers ?? [], xScale, toPixelX);
   for (const { series, color, pieces } of pixels) {
     for (const points of pieces) {
-      items.push({ kind: 'polyline', points, color, width: series.width ?? 2, ...(series.opacity !== undefined ? { opacity: series.opacity } : {}), ...(series.dashed ? { dash: [6, 4] } : {}), role: 'series', label: series.label });
+      items.push({
+        kind: 'polyline',
+        points,
+        color,
+        width: series.width ?? 2,
+        ...(series.opacity !== undefined ? { opacity: series.opacity } : {}),
+        ...(series.dashed ? { dash: [6, 4] } : {}),
+        role: 'series',
+        label: series.label,
+      });
     }
   }
   // Marker labels go over the curves, marker lines under them.
@@ -124,10 +151,28 @@ export function linePlotScene(spec: LinePlotSpec): Scene {
   drawAxisLabels(items, theme, area, spec, xScale, yScale, y2Scale, toPixelX, toPixelY, width);
   drawHeader(items, theme, spec, pixels, width);
   notes.forEach((note, index) => {
-    items.push({ kind: 'text', x: 16, y: height - 8 - (notes.length - 1 - index) * 13, text: fitText(note, 1, width - 32), scale: 1, color: theme.error, anchor: 'start', role: 'note' });
+    items.push({
+      kind: 'text',
+      x: 16,
+      y: height - 8 - (notes.length - 1 - index) * 13,
+      text: fitText(note, 1, width - 32),
+      scale: 1,
+      color: theme.error,
+      anchor: 'start',
+      role: 'note',
+    });
   });
   if (pixels.every((entry) => entry.pieces.length === 0)) {
-    items.push({ kind: 'text', x: (left + right) / 2, y: (top + bottom) / 2, text: 'no data to plot', scale: 1, color: theme.mutedText, anchor: 'middle', role: 'empty' });
+    items.push({
+      kind: 'text',
+      x: (left + right) / 2,
+      y: (top + bottom) / 2,
+      text: 'no data to plot',
+      scale: 1,
+      color: theme.mutedText,
+      anchor: 'middle',
+      role: 'empty',
+    });
   }
   return { width, height, background: theme.background, title: spec.title, items };
 }
@@ -154,7 +199,12 @@ function finiteRange(values: ArrayLike<number>, positiveOnly: boolean): { min: n
   return { min, max };
 }
 
-function valueScale(series: readonly LinePlotSeries[], log: boolean, domain: AxisDomain | undefined, tickCount: number): AxisScale {
+function valueScale(
+  series: readonly LinePlotSeries[],
+  log: boolean,
+  domain: AxisDomain | undefined,
+  tickCount: number,
+): AxisScale {
   let min = Infinity;
   let max = -Infinity;
   for (const entry of series) {
@@ -164,7 +214,8 @@ function valueScale(series: readonly LinePlotSeries[], log: boolean, domain: Axi
   }
   if (domain?.min !== undefined && (!log || domain.min > 0)) min = domain.min;
   if (domain?.max !== undefined && (!log || domain.max > 0)) max = domain.max;
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return log ? logScale(0.1, 1, tickCount) : linearScale(0, 1, tickCount);
+  if (!Number.isFinite(min) || !Number.isFinite(max))
+    return log ? logScale(0.1, 1, tickCount) : linearScale(0, 1, tickCount);
   if (log) return logScale(min, max, tickCount);
   // A little headroom keeps a peak that lands on a nice number off the frame.
   if (domain?.max === undefined && max > min) max += (max - min) * 0.03;
@@ -191,14 +242,22 @@ function positionScale(spec: LinePlotSpec, tickCount: number): AxisScale {
   }
   if (spec.xDomain?.min !== undefined) min = spec.xDomain.min;
   if (spec.xDomain?.max !== undefined) max = spec.xDomain.max;
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return log ? logScale(1, 10, tickCount) : linearScale(0, 1, tickCount);
+  if (!Number.isFinite(min) || !Number.isFinite(max))
+    return log ? logScale(1, 10, tickCount) : linearScale(0, 1, tickCount);
   if (max <= min) return log ? logScale(min, max, tickCount) : linearScale(min, max, tickCount);
   const nice = log ? logScale(min, max, tickCount) : linearScale(min, max, tickCount);
-  const inside = (tick: number) => tick >= min * (1 - 1e-9) - 1e-9 * (max - min) && tick <= max * (1 + 1e-9) + 1e-9 * (max - min);
+  const inside = (tick: number) =>
+    tick >= min * (1 - 1e-9) - 1e-9 * (max - min) && tick <= max * (1 + 1e-9) + 1e-9 * (max - min);
   return { ...nice, min, max, ticks: nice.ticks.filter(inside), minorTicks: nice.minorTicks.filter(inside) };
 }
 
-function seriesPieces(series: LinePlotSeries, xScale: AxisScale, yScale: AxisScale, area: PlotArea, logY: boolean): number[][] {
+function seriesPieces(
+  series: LinePlotSeries,
+  xScale: AxisScale,
+  yScale: AxisScale,
+  area: PlotArea,
+  logY: boolean,
+): number[][] {
   const count = series.x ? Math.min(series.x.length, series.y.length) : series.y.length;
   const pixelX = new Float64Array(count);
   const pixelY = new Float64Array(count);
@@ -221,23 +280,67 @@ function roundPixel(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function drawGrid(items: SceneItem[], theme: PlotTheme, area: PlotArea, xScale: AxisScale, yScale: AxisScale, toPixelX: (value: number) => number, toPixelY: (value: number) => number): void {
+function drawGrid(
+  items: SceneItem[],
+  theme: PlotTheme,
+  area: PlotArea,
+  xScale: AxisScale,
+  yScale: AxisScale,
+  toPixelX: (value: number) => number,
+  toPixelY: (value: number) => number,
+): void {
   const crisp = (value: number) => Math.round(value) + 0.5;
   for (const tick of xScale.minorTicks) {
     const x = crisp(toPixelX(tick));
-    items.push({ kind: 'line', x1: x, y1: area.top, x2: x, y2: area.bottom, color: theme.minorGrid, width: 1, role: 'grid-minor' });
+    items.push({
+      kind: 'line',
+      x1: x,
+      y1: area.top,
+      x2: x,
+      y2: area.bottom,
+      color: theme.minorGrid,
+      width: 1,
+      role: 'grid-minor',
+    });
   }
   for (const tick of yScale.minorTicks) {
     const y = crisp(toPixelY(tick));
-    items.push({ kind: 'line', x1: area.left, y1: y, x2: area.right, y2: y, color: theme.minorGrid, width: 1, role: 'grid-minor' });
+    items.push({
+      kind: 'line',
+      x1: area.left,
+      y1: y,
+      x2: area.right,
+      y2: y,
+      color: theme.minorGrid,
+      width: 1,
+      role: 'grid-minor',
+    });
   }
   for (const tick of xScale.ticks) {
     const x = crisp(toPixelX(tick));
-    items.push({ kind: 'line', x1: x, y1: area.top, x2: x, y2: area.bottom, color: theme.grid, width: 1, role: 'grid' });
+    items.push({
+      kind: 'line',
+      x1: x,
+      y1: area.top,
+      x2: x,
+      y2: area.bottom,
+      color: theme.grid,
+      width: 1,
+      role: 'grid',
+    });
   }
   for (const tick of yScale.ticks) {
     const y = crisp(toPixelY(tick));
-    items.push({ kind: 'line', x1: area.left, y1: y, x2: area.right, y2: y, color: theme.grid, width: 1, role: 'grid' });
+    items.push({
+      kind: 'line',
+      x1: area.left,
+      y1: y,
+      x2: area.right,
+      y2: y,
+      color: theme.grid,
+      width: 1,
+      role: 'grid',
+    });
   }
 }
 
@@ -248,7 +351,16 @@ function drawFrame(items: SceneItem[], theme: PlotTheme, area: PlotArea, hasRigh
   const top = area.top + 0.5;
   items.push({ kind: 'line', x1: left, y1: top, x2: left, y2: bottom, color: theme.axis, width: 1, role: 'axis' });
   items.push({ kind: 'line', x1: left, y1: bottom, x2: right, y2: bottom, color: theme.axis, width: 1, role: 'axis' });
-  items.push({ kind: 'line', x1: right, y1: top, x2: right, y2: bottom, color: hasRight ? theme.axis : theme.grid, width: 1, role: 'axis' });
+  items.push({
+    kind: 'line',
+    x1: right,
+    y1: top,
+    x2: right,
+    y2: bottom,
+    color: hasRight ? theme.axis : theme.grid,
+    width: 1,
+    role: 'axis',
+  });
   items.push({ kind: 'line', x1: left, y1: top, x2: right, y2: top, color: theme.grid, width: 1, role: 'axis' });
 }
 
@@ -257,14 +369,34 @@ function drawFrame(items: SceneItem[], theme: PlotTheme, area: PlotArea, hasRigh
  * left of it near the right edge, into the first of three rows where they overlap nothing;
  * a label that fits nowhere is left out, its line stays. Pushes the lines; returns the labels.
  */
-function drawMarkers(items: SceneItem[], theme: PlotTheme, area: PlotArea, markers: readonly LinePlotMarker[], xScale: AxisScale, toPixelX: (value: number) => number): SceneItem[] {
+function drawMarkers(
+  items: SceneItem[],
+  theme: PlotTheme,
+  area: PlotArea,
+  markers: readonly LinePlotMarker[],
+  xScale: AxisScale,
+  toPixelX: (value: number) => number,
+): SceneItem[] {
   const occupied: { from: number; to: number }[][] = Array.from({ length: MARKER_LABEL_ROWS }, () => []);
-  const ordered = markers.filter((marker) => Number.isFinite(marker.x) && !(xScale.log && marker.x <= 0)).slice().sort((a, b) => a.x - b.x);
+  const ordered = markers
+    .filter((marker) => Number.isFinite(marker.x) && !(xScale.log && marker.x <= 0))
+    .slice()
+    .sort((a, b) => a.x - b.x);
   const labels: SceneItem[] = [];
   for (const marker of ordered) {
     const color = marker.color ?? theme.marker;
     const x = Math.round(toPixelX(marker.x)) + 0.5;
-    items.push({ kind: 'line', x1: x, y1: area.top, x2: x, y2: area.bottom, color, width: 1, ...(marker.dashed === false ? {} : { dash: [4, 3] }), role: 'marker' });
+    items.push({
+      kind: 'line',
+      x1: x,
+      y1: area.top,
+      x2: x,
+      y2: area.bottom,
+      color,
+      width: 1,
+      ...(marker.dashed === false ? {} : { dash: [4, 3] }),
+      role: 'marker',
+    });
     const text = fitText(marker.label, 1, (area.right - area.left) / 2);
     if (text === '') continue;
     const labelWidth = textWidth(text, 1);
@@ -276,8 +408,26 @@ function drawMarkers(items: SceneItem[], theme: PlotTheme, area: PlotArea, marke
     if (row < 0) continue;
     occupied[row]!.push({ from, to });
     const baseline = area.top + 12 + row * 12;
-    labels.push({ kind: 'rect', x: from, y: baseline - 9, width: to - from, height: 11, fill: theme.background, opacity: 0.85, role: 'marker-label-background' });
-    labels.push({ kind: 'text', x: placeRight ? x + 4 : x - 4, y: baseline, text, scale: 1, color, anchor: placeRight ? 'start' : 'end', role: 'marker-label' });
+    labels.push({
+      kind: 'rect',
+      x: from,
+      y: baseline - 9,
+      width: to - from,
+      height: 11,
+      fill: theme.background,
+      opacity: 0.85,
+      role: 'marker-label-background',
+    });
+    labels.push({
+      kind: 'text',
+      x: placeRight ? x + 4 : x - 4,
+      y: baseline,
+      text,
+      scale: 1,
+      color,
+      anchor: placeRight ? 'start' : 'end',
+      role: 'marker-label',
+    });
   }
   return labels;
 }
@@ -299,11 +449,29 @@ function drawAxisLabels(
     const x = Math.round(toPixelX(tick)) + 0.5;
     const text = formatTick(tick);
     const half = textWidth(text, 1) / 2;
-    items.push({ kind: 'line', x1: x, y1: area.bottom, x2: x, y2: area.bottom + 4, color: theme.axis, width: 1, role: 'tick' });
+    items.push({
+      kind: 'line',
+      x1: x,
+      y1: area.bottom,
+      x2: x,
+      y2: area.bottom + 4,
+      color: theme.axis,
+      width: 1,
+      role: 'tick',
+    });
     // Tick labels that would touch their neighbour are skipped rather than overlapped.
     if (x - half < lastEnd + 6) continue;
     lastEnd = x + half;
-    items.push({ kind: 'text', x, y: area.bottom + 15, text, scale: 1, color: theme.mutedText, anchor: 'middle', role: 'x-tick' });
+    items.push({
+      kind: 'text',
+      x,
+      y: area.bottom + 15,
+      text,
+      scale: 1,
+      color: theme.mutedText,
+      anchor: 'middle',
+      role: 'x-tick',
+    });
   }
   const yTicks = (scale: AxisScale, side: 'left' | 'right') => {
     for (const tick of scale.ticks) {
@@ -311,24 +479,86 @@ function drawAxisLabels(
       const y = Math.round(exact) + 0.5;
       const edge = side === 'left' ? area.left : area.right;
       const outward = side === 'left' ? -1 : 1;
-      items.push({ kind: 'line', x1: edge, y1: y, x2: edge + outward * 4, y2: y, color: theme.axis, width: 1, role: 'tick' });
+      items.push({
+        kind: 'line',
+        x1: edge,
+        y1: y,
+        x2: edge + outward * 4,
+        y2: y,
+        color: theme.axis,
+        width: 1,
+        role: 'tick',
+      });
       // The label sits at the exact value (its baseline 3.5 px below), so readers can map pixels back to values.
-      items.push({ kind: 'text', x: edge + outward * 7, y: exact + 3.5, text: formatTick(tick), scale: 1, color: theme.mutedText, anchor: side === 'left' ? 'end' : 'start', role: `${side === 'left' ? 'y' : 'y2'}-tick` });
+      items.push({
+        kind: 'text',
+        x: edge + outward * 7,
+        y: exact + 3.5,
+        text: formatTick(tick),
+        scale: 1,
+        color: theme.mutedText,
+        anchor: side === 'left' ? 'end' : 'start',
+        role: `${side === 'left' ? 'y' : 'y2'}-tick`,
+      });
     }
   };
   yTicks(yScale, 'left');
   if (y2Scale) yTicks(y2Scale, 'right');
   const middleY = (area.top + area.bottom) / 2;
-  items.push({ kind: 'text', x: (area.left + area.right) / 2, y: area.bottom + 31, text: fitText(spec.xLabel, 1, area.right - area.left), scale: 1, color: theme.text, anchor: 'middle', role: 'x-label' });
-  items.push({ kind: 'text', x: 16, y: middleY, text: fitText(spec.yLabel, 1, area.bottom - area.top), scale: 1, color: theme.text, anchor: 'middle', rotate: -90, role: 'y-label' });
+  items.push({
+    kind: 'text',
+    x: (area.left + area.right) / 2,
+    y: area.bottom + 31,
+    text: fitText(spec.xLabel, 1, area.right - area.left),
+    scale: 1,
+    color: theme.text,
+    anchor: 'middle',
+    role: 'x-label',
+  });
+  items.push({
+    kind: 'text',
+    x: 16,
+    y: middleY,
+    text: fitText(spec.yLabel, 1, area.bottom - area.top),
+    scale: 1,
+    color: theme.text,
+    anchor: 'middle',
+    rotate: -90,
+    role: 'y-label',
+  });
   if (y2Scale && spec.y2Label) {
-    items.push({ kind: 'text', x: width - 16, y: middleY, text: fitText(spec.y2Label, 1, area.bottom - area.top), scale: 1, color: theme.text, anchor: 'middle', rotate: 90, role: 'y2-label' });
+    items.push({
+      kind: 'text',
+      x: width - 16,
+      y: middleY,
+      text: fitText(spec.y2Label, 1, area.bottom - area.top),
+      scale: 1,
+      color: theme.text,
+      anchor: 'middle',
+      rotate: 90,
+      role: 'y2-label',
+    });
   }
 }
 
 /** The title on the first line; the legend, one swatch per distinct series label, on the second. */
-function drawHeader(items: SceneItem[], theme: PlotTheme, spec: LinePlotSpec, pixels: readonly SeriesPixels[], width: number): void {
-  items.push({ kind: 'text', x: 16, y: 24, text: fitText(spec.title, 2, width - 32), scale: 2, color: theme.text, anchor: 'start', role: 'title' });
+function drawHeader(
+  items: SceneItem[],
+  theme: PlotTheme,
+  spec: LinePlotSpec,
+  pixels: readonly SeriesPixels[],
+  width: number,
+): void {
+  items.push({
+    kind: 'text',
+    x: 16,
+    y: 24,
+    text: fitText(spec.title, 2, width - 32),
+    scale: 2,
+    color: theme.text,
+    anchor: 'start',
+    role: 'title',
+  });
   let x = 16;
   const seen = new Set<string>();
   for (const { series, color } of pixels) {
@@ -337,8 +567,27 @@ function drawHeader(items: SceneItem[], theme: PlotTheme, spec: LinePlotSpec, pi
     const label = series.axis === 'right' ? `${series.label} (right axis)` : series.label;
     const labelWidth = textWidth(label, 1);
     if (x + 22 + labelWidth > width - 16) break;
-    items.push({ kind: 'line', x1: x, y1: 40.5, x2: x + 16, y2: 40.5, color, width: 2, ...(series.dashed ? { dash: [6, 4] } : {}), role: 'legend' });
-    items.push({ kind: 'text', x: x + 21, y: 44, text: label, scale: 1, color: theme.text, anchor: 'start', role: 'legend' });
+    items.push({
+      kind: 'line',
+      x1: x,
+      y1: 40.5,
+      x2: x + 16,
+      y2: 40.5,
+      color,
+      width: 2,
+      ...(series.dashed ? { dash: [6, 4] } : {}),
+      role: 'legend',
+    });
+    items.push({
+      kind: 'text',
+      x: x + 21,
+      y: 44,
+      text: label,
+      scale: 1,
+      color: theme.text,
+      anchor: 'start',
+      role: 'legend',
+    });
     x += 21 + labelWidth + 18;
   }
 }

@@ -23,16 +23,26 @@ export function scheduleLinePlotSpec(data: ScheduleData, options: SchedulePlotOp
     series.push({ label: 'beta1', y: data.betas.map((pair) => pair[0]), axis: 'right', color: theme.palette[1]! });
     y2Label = 'beta1';
   }
-  const markers: LinePlotMarker[] = data.markers.map((marker) => ({ x: marker.step, label: marker.label, color: markerColor(marker.kind, theme) }));
+  const markers: LinePlotMarker[] = data.markers.map((marker) => ({
+    x: marker.step,
+    label: marker.label,
+    color: markerColor(marker.kind, theme),
+  }));
   const total = data.totalSteps;
   if (total !== undefined && Number.isFinite(total) && total > 0) {
-    const alreadyMarked = data.markers.some((marker) => (marker.kind === 'end' || marker.kind === 'run-end') && marker.step === total);
-    if (!alreadyMarked) markers.push({ x: total, label: `run end (${total} steps)`, color: markerColor('run-end', theme) });
+    const alreadyMarked = data.markers.some(
+      (marker) => (marker.kind === 'end' || marker.kind === 'run-end') && marker.step === total,
+    );
+    if (!alreadyMarked)
+      markers.push({ x: total, label: `run end (${total} steps)`, color: markerColor('run-end', theme) });
   }
   return {
     title: data.title.trim() === '' ? 'Learning-rate schedule' : data.title,
     xLabel: 'step',
-    ...scheduleLrAxis(logY, data.lr.every((value) => !(value < 0))),
+    ...scheduleLrAxis(
+      logY,
+      data.lr.every((value) => !(value < 0)),
+    ),
     series,
     markers,
     ...(y2Label !== undefined ? { y2Label } : {}),
@@ -44,7 +54,10 @@ export function scheduleLinePlotSpec(data: ScheduleData, options: SchedulePlotOp
 }
 
 /** The lr axis of every schedule plot (CLI and panel export): its title, scale, and where it starts. */
-export function scheduleLrAxis(logY: boolean, lrAllNonNegative: boolean): Pick<LinePlotSpec, 'yLabel' | 'logY' | 'yDomain'> {
+export function scheduleLrAxis(
+  logY: boolean,
+  lrAllNonNegative: boolean,
+): Pick<LinePlotSpec, 'yLabel' | 'logY' | 'yDomain'> {
   return {
     yLabel: logY ? 'learning rate (log scale)' : 'learning rate',
     logY,

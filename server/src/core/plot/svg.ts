@@ -27,7 +27,13 @@ export function sceneSvg(scene: Scene, options: SvgOptions = {}): string {
 }
 
 /** An SVG document of the given size holding `bodies` (from `sceneSvgElements`), for composing several scenes. */
-export function svgDocument(width: number, height: number, title: string, bodies: readonly string[], options: SvgOptions = {}): string {
+export function svgDocument(
+  width: number,
+  height: number,
+  title: string,
+  bodies: readonly string[],
+  options: SvgOptions = {},
+): string {
   const lines = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${number(width)}" height="${number(height)}" viewBox="0 0 ${number(width)} ${number(height)}" font-family="${escapeXml(options.fontFamily ?? DEFAULT_FONT_FAMILY)}">`,
     `<title>${escapeXml(title)}</title>`,
@@ -56,7 +62,9 @@ export function sceneSvgElements(scene: Scene, offsetX = 0, offsetY = 0): string
     lines.push(curveSvg(pieces));
   }
   const body = lines.join('\n');
-  return offsetX === 0 && offsetY === 0 ? body : `<g transform="translate(${number(offsetX)} ${number(offsetY)})">\n${body}\n</g>`;
+  return offsetX === 0 && offsetY === 0
+    ? body
+    : `<g transform="translate(${number(offsetX)} ${number(offsetY)})">\n${body}\n</g>`;
 }
 
 function sameCurve(first: ScenePolyline, next: SceneItem): boolean {
@@ -84,7 +92,9 @@ function curveSvg(pieces: readonly ScenePolyline[]): string {
   const label = first.label !== undefined ? ` data-label="${escapeXml(first.label)}"` : '';
   const opacity = first.opacity !== undefined && first.opacity < 1 ? ` stroke-opacity="${number(first.opacity)}"` : '';
   const attributes = `d="${data.join('')}"${role}${label} fill="none" stroke="${escapeXml(first.color)}" stroke-width="${number(first.width)}"${opacity} stroke-linejoin="round" stroke-linecap="round"${dash(first.dash)}`;
-  return first.label !== undefined ? `<path ${attributes}><title>${escapeXml(first.label)}</title></path>` : `<path ${attributes}/>`;
+  return first.label !== undefined
+    ? `<path ${attributes}><title>${escapeXml(first.label)}</title></path>`
+    : `<path ${attributes}/>`;
 }
 
 function itemSvg(item: Exclude<SceneItem, ScenePolyline>): string {

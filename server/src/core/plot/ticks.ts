@@ -133,7 +133,11 @@ export function formatTick(value: number, significantDigits = 3): string {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
   if (magnitude >= 1e4 && magnitude < 1e12) {
-    for (const [unit, suffix] of [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) {
+    for (const [unit, suffix] of [
+      [1e9, 'G'],
+      [1e6, 'M'],
+      [1e3, 'k'],
+    ] as const) {
       if (magnitude >= unit) return `${trimDecimal((value / unit).toPrecision(significantDigits))}${suffix}`;
     }
   }

@@ -12,8 +12,13 @@ export function entryPointProblem(text: string): string | null {
   const value = text.trim();
   if (value.length === 0) return 'is empty; write `module:callable`, e.g. `train.models:build_model`.';
   if (/[\\/]|\.py(?::|$)/.test(value)) {
-    const guess = value.replace(/\.py(?=:|$)/, '').replace(/^\.?[\\/]+/, '').replace(/[\\/]+/g, '.');
-    const suggestion = DOTTED.test(guess.split(':')[0] ?? '') ? ` (e.g. \`${guess.includes(':') ? guess : `${guess}:build_model`}\`)` : '';
+    const guess = value
+      .replace(/\.py(?=:|$)/, '')
+      .replace(/^\.?[\\/]+/, '')
+      .replace(/[\\/]+/g, '.');
+    const suggestion = DOTTED.test(guess.split(':')[0] ?? '')
+      ? ` (e.g. \`${guess.includes(':') ? guess : `${guess}:build_model`}\`)`
+      : '';
     return `is a file path; it must be a Python entry point \`module:callable\`, imported from the workspace folder${suggestion}.`;
   }
   const parts = value.split(':');

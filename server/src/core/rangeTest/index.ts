@@ -4,7 +4,13 @@ export * from './types';
 export { rangeTestLearningRates } from './ramp';
 export { advanceSmoothing, smoothLosses, INITIAL_SMOOTHING_STATE } from './smoothing';
 export type { SmoothingState, SmoothingStep } from './smoothing';
-export { suggestLearningRates, valleyIndex, gradientAlong, formatLearningRate, MINIMUM_USABLE_POINTS } from './suggestions';
+export {
+  suggestLearningRates,
+  valleyIndex,
+  gradientAlong,
+  formatLearningRate,
+  MINIMUM_USABLE_POINTS,
+} from './suggestions';
 export type { SuggestionInput, SuggestionOutcome } from './suggestions';
 export { parseRangeTestSection, rangeTestParamsIssues } from './section';
 export { RangeTestRecorder } from './recorder';

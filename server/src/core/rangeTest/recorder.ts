@@ -81,9 +81,26 @@ export class RangeTestRecorder {
    */
   finish(ended: 'completed' | 'cancelled', numIter: number): RangeTestCurve {
     const stopped: RangeTestStop = this.diverged ? 'diverged' : ended;
-    const outcome = suggestLearningRates({ lrs: this.lrs, smoothed: this.smoothed, losses: this.losses, stopped, numIter, divergeThreshold: this.settings.divergeThreshold });
+    const outcome = suggestLearningRates({
+      lrs: this.lrs,
+      smoothed: this.smoothed,
+      losses: this.losses,
+      stopped,
+      numIter,
+      divergeThreshold: this.settings.divergeThreshold,
+    });
     const notes = [...outcome.notes];
-    if (this.nonFiniteAt !== null) notes.unshift(`The loss became NaN or infinite at lr = ${formatLearningRate(this.nonFiniteAt)}; the test stopped there.`);
-    return { lrs: [...this.lrs], losses: [...this.losses], smoothed: [...this.smoothed], stopped, suggestions: outcome.suggestions, notes };
+    if (this.nonFiniteAt !== null)
+      notes.unshift(
+        `The loss became NaN or infinite at lr = ${formatLearningRate(this.nonFiniteAt)}; the test stopped there.`,
+      );
+    return {
+      lrs: [...this.lrs],
+      losses: [...this.losses],
+      smoothed: [...this.smoothed],
+      stopped,
+      suggestions: outcome.suggestions,
+      notes,
+    };
   }
 }

@@ -4,7 +4,13 @@ import { RANGE_TEST_SECTION } from '../catalog/rangeTestSection';
 import type { ParamSpec } from '../catalog/types';
 import { checkParamValue } from '../rules/values';
 import { entryPointProblem } from './entryPoint';
-import { BUILT_IN_LOSSES, type RangeTestIssue, type RangeTestParams, type RangeTestStepMode, type RangeTestTaskName } from './types';
+import {
+  BUILT_IN_LOSSES,
+  type RangeTestIssue,
+  type RangeTestParams,
+  type RangeTestStepMode,
+  type RangeTestTaskName,
+} from './types';
 
 const SECTION_KEY = 'range_test';
 
@@ -25,7 +31,10 @@ function specDefault<T>(name: string): T {
  */
 function checkValue(spec: ParamSpec, value: unknown, issues: RangeTestIssue[]): unknown {
   const before = issues.length;
-  const collect = { report: (_code: string, _span: unknown, message: string) => void issues.push({ path: [SECTION_KEY, spec.name], message, severity: 'error' }) };
+  const collect = {
+    report: (_code: string, _span: unknown, message: string) =>
+      void issues.push({ path: [SECTION_KEY, spec.name], message, severity: 'error' }),
+  };
   checkParamValue(collect, spec, value, null, { start: 0, end: 0 }, '`range_test:`');
   return issues.length === before ? value : undefined;
 }
@@ -41,14 +50,22 @@ export function parseRangeTestSection(section: unknown): { params: RangeTestPara
   const given: Record<string, unknown> = {};
   if (section !== null && section !== undefined) {
     if (typeof section !== 'object' || Array.isArray(section)) {
-      issues.push({ path: [SECTION_KEY], message: `\`range_test\` must be a mapping of settings, got ${describe(section)}.`, severity: 'error' });
+      issues.push({
+        path: [SECTION_KEY],
+        message: `\`range_test\` must be a mapping of settings, got ${describe(section)}.`,
+        severity: 'error',
+      });
       return { params: null, issues };
     }
     for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
       const spec = RANGE_TEST_SECTION.params.find((param) => param.name === key);
       if (!spec) {
         const known = RANGE_TEST_SECTION.params.map((param) => param.name).join(', ');
-        issues.push({ path: [SECTION_KEY, key], message: `Unknown range_test setting \`${key}\`; the settings are ${known}.`, severity: 'warning' });
+        issues.push({
+          path: [SECTION_KEY, key],
+          message: `Unknown range_test setting \`${key}\`; the settings are ${known}.`,
+          severity: 'warning',
+        });
         continue;
       }
       const checked = checkValue(spec, value, issues);
@@ -83,7 +100,10 @@ export function parseRangeTestSection(section: unknown): { params: RangeTestPara
  * and nothing it ignores. `given` holds the keys the user wrote (to blame the right one); the same checks run on
  * settings that come from the command (a quick pick, CLI flags) instead of a section.
  */
-export function rangeTestParamsIssues(params: RangeTestParams, given: Readonly<Record<string, unknown>>): RangeTestIssue[] {
+export function rangeTestParamsIssues(
+  params: RangeTestParams,
+  given: Readonly<Record<string, unknown>>,
+): RangeTestIssue[] {
   const issues: RangeTestIssue[] = [];
   if (params.endLr <= params.startLr) {
     issues.push({
@@ -96,8 +116,13 @@ export function rangeTestParamsIssues(params: RangeTestParams, given: Readonly<R
     for (const key of ['model', 'data'] as const) {
       const value = params[key];
       if (value === undefined) {
-        const what = key === 'model' ? 'returning a `torch.nn.Module`' : 'returning an iterable of batches (e.g. a DataLoader)';
-        issues.push({ path: [SECTION_KEY, given['task'] !== undefined ? 'task' : key], message: `Task \`pytorch\` needs \`${key}:\`, a Python entry point \`module:callable\` ${what}.`, severity: 'error' });
+        const what =
+          key === 'model' ? 'returning a `torch.nn.Module`' : 'returning an iterable of batches (e.g. a DataLoader)';
+        issues.push({
+          path: [SECTION_KEY, given['task'] !== undefined ? 'task' : key],
+          message: `Task \`pytorch\` needs \`${key}:\`, a Python entry point \`module:callable\` ${what}.`,
+          severity: 'error',
+        });
         continue;
       }
       const problem = entryPointProblem(value);
@@ -115,28 +140,50 @@ export function rangeTestParamsIssues(params: RangeTestParams, given: Readonly<R
     }
     const device = params.device.trim();
     if (device !== 'auto' && !/^(cpu|cuda|mps|xpu|hpu|npu|meta)(:\d+)?$/.test(device)) {
-      issues.push({ path: [SECTION_KEY, 'device'], message: `\`device\` must be \`auto\` or a torch device such as \`cpu\`, \`cuda\`, \`cuda:1\` or \`mps\` (got \`${device}\`).`, severity: 'error' });
+      issues.push({
+        path: [SECTION_KEY, 'device'],
+        message: `\`device\` must be \`auto\` or a torch device such as \`cpu\`, \`cuda\`, \`cuda:1\` or \`mps\` (got \`${device}\`).`,
+        severity: 'error',
+      });
     }
     if (given['batch_size'] !== undefined) {
-      issues.push({ path: [SECTION_KEY, 'batch_size'], message: '`batch_size` is not read by task `pytorch`: the batches come from your data loader.', severity: 'warning' });
+      issues.push({
+        path: [SECTION_KEY, 'batch_size'],
+        message: '`batch_size` is not read by task `pytorch`: the batches come from your data loader.',
+        severity: 'warning',
+      });
     }
   } else if (params.task === 'user') {
     for (const key of ['model', 'data'] as const) {
       if (params[key] === undefined && given[key] === undefined) {
-        const what = key === 'model' ? 'a TensorFlow.js Layers model.json' : 'a CSV of features with the label in the last column';
-        issues.push({ path: [SECTION_KEY, 'task'], message: `Task \`user\` needs \`${key}:\`, the workspace path of ${what}.`, severity: 'error' });
+        const what =
+          key === 'model' ? 'a TensorFlow.js Layers model.json' : 'a CSV of features with the label in the last column';
+        issues.push({
+          path: [SECTION_KEY, 'task'],
+          message: `Task \`user\` needs \`${key}:\`, the workspace path of ${what}.`,
+          severity: 'error',
+        });
       }
     }
   } else {
     for (const key of ['model', 'data'] as const) {
       if (given[key] !== undefined) {
-        issues.push({ path: [SECTION_KEY, key], message: `\`${key}\` is only read by \`task: pytorch\` (and \`task: user\`); task \`${params.task}\` ignores it.`, severity: 'warning' });
+        issues.push({
+          path: [SECTION_KEY, key],
+          message: `\`${key}\` is only read by \`task: pytorch\` (and \`task: user\`); task \`${params.task}\` ignores it.`,
+          severity: 'warning',
+        });
       }
     }
   }
   if (params.task !== 'pytorch') {
     for (const key of ['loss', 'device'] as const) {
-      if (given[key] !== undefined) issues.push({ path: [SECTION_KEY, key], message: `\`${key}\` is only read by \`task: pytorch\`; task \`${params.task}\` ignores it.`, severity: 'warning' });
+      if (given[key] !== undefined)
+        issues.push({
+          path: [SECTION_KEY, key],
+          message: `\`${key}\` is only read by \`task: pytorch\`; task \`${params.task}\` ignores it.`,
+          severity: 'warning',
+        });
     }
   }
   return issues;

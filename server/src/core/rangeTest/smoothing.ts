@@ -24,7 +24,12 @@ export interface SmoothingStep {
  * Adds one raw loss. The average starts at 0, so it is divided by `1 - beta^count` (Adam's bias correction),
  * which makes the first smoothed value equal the first loss.
  */
-export function advanceSmoothing(state: SmoothingState, loss: number, beta: number, divergeThreshold: number): SmoothingStep {
+export function advanceSmoothing(
+  state: SmoothingState,
+  loss: number,
+  beta: number,
+  divergeThreshold: number,
+): SmoothingStep {
   if (!Number.isFinite(loss)) return { state, smoothed: NaN, stop: 'diverged' };
   const count = state.count + 1;
   const average = beta * state.average + (1 - beta) * loss;

@@ -132,12 +132,15 @@ export function suggestLearningRates(input: SuggestionInput): SuggestionOutcome 
       );
     }
   }
-  if (stopped === 'cancelled') notes.push('The test was cancelled; the suggestions use only the part of the curve that ran.');
+  if (stopped === 'cancelled')
+    notes.push('The test was cancelled; the suggestions use only the part of the curve that ran.');
   if (usable < MINIMUM_USABLE_POINTS) {
     notes.push(
       `Too short to suggest anything: ${Math.max(0, usable)} usable point${usable === 1 ? '' : 's'} after dropping the first ${skipStart} ` +
         `and the last ${SKIPPED_AT_END} (at least ${MINIMUM_USABLE_POINTS} are needed). ` +
-        (stopped === 'diverged' ? 'The loss diverged early: lower start_lr or raise diverge_threshold.' : 'Raise num_iter.'),
+        (stopped === 'diverged'
+          ? 'The loss diverged early: lower start_lr or raise diverge_threshold.'
+          : 'Raise num_iter.'),
     );
     return { suggestions: NO_SUGGESTIONS, notes };
   }
@@ -164,7 +167,9 @@ export function suggestLearningRates(input: SuggestionInput): SuggestionOutcome 
         '(the derivative is taken against log10(lr), not the iteration, and only left of the minimum).',
     };
   } else {
-    notes.push('No steepest-descent suggestion: the smoothed loss never falls as the lr grows. Lower start_lr or check the task.');
+    notes.push(
+      'No steepest-descent suggestion: the smoothed loss never falls as the lr grows. Lower start_lr or check the task.',
+    );
   }
 
   let valley: LearningRateSuggestion | null = null;
@@ -183,7 +188,9 @@ export function suggestLearningRates(input: SuggestionInput): SuggestionOutcome 
 
   let minimum: LearningRateSuggestion | null = null;
   if (stopped === 'completed' && minimumAt === windowLosses.length - 1) {
-    notes.push('No minimum / 10 suggestion: the smoothed loss was still falling at the end of the ramp, so its minimum was not reached.');
+    notes.push(
+      'No minimum / 10 suggestion: the smoothed loss was still falling at the end of the ramp, so its minimum was not reached.',
+    );
   } else {
     const atMinimum = windowLrs[minimumAt]!;
     minimum = {

@@ -12,21 +12,28 @@ import type { Rule, RuleContext } from './context';
 import { renameKeyEdit } from './edits';
 import { checkParamValue } from './values';
 
-
 /** The native format's top level: a mapping of known sections, each of the right shape. */
 export const nativeStructure: Rule = (context) => {
   const { tree } = context.model;
   const root = tree.root;
   if (root === null) return;
   if (root.kind !== 'map') {
-    context.report('OL005', root, 'The top level of an optimizer config must be a mapping with `optimizer:`, `scheduler:` and `training:` sections.');
+    context.report(
+      'OL005',
+      root,
+      'The top level of an optimizer config must be a mapping with `optimizer:`, `scheduler:` and `training:` sections.',
+    );
     return;
   }
   const known = TOP_LEVEL_SECTIONS.map((section) => section.name);
   for (const entry of root.entries) {
     if (entry.key === '$schema' || known.includes(entry.key)) {
-      const shapeOk = entry.value === null || entry.value.kind === 'map' || (entry.key === 'optimizer' && entry.value.kind === 'scalar');
-      if (!shapeOk && entry.key !== '$schema') context.report('OL005', entry.value ?? entry.keySpan, `\`${entry.key}:\` must be a mapping.`);
+      const shapeOk =
+        entry.value === null ||
+        entry.value.kind === 'map' ||
+        (entry.key === 'optimizer' && entry.value.kind === 'scalar');
+      if (!shapeOk && entry.key !== '$schema')
+        context.report('OL005', entry.value ?? entry.keySpan, `\`${entry.key}:\` must be a mapping.`);
       continue;
     }
     const guess = closestMatch(entry.key, known);
@@ -34,7 +41,15 @@ export const nativeStructure: Rule = (context) => {
       'OL100',
       entry.keySpan,
       `Unknown section \`${entry.key.length > 40 ? `${entry.key.slice(0, 40)}…` : entry.key}\`${guess ? `; did you mean \`${guess}\`?` : `. Known sections: ${known.join(', ')}.`}`,
-      guess ? [{ title: `Rename to \`${guess}\``, edits: [renameKeyEdit(context.model.tree.text, entry.keySpan, guess)], preferred: true }] : [],
+      guess
+        ? [
+            {
+              title: `Rename to \`${guess}\``,
+              edits: [renameKeyEdit(context.model.tree.text, entry.keySpan, guess)],
+              preferred: true,
+            },
+          ]
+        : [],
     );
   }
 };
@@ -43,18 +58,30 @@ export const optimizerBlock: Rule = (context) => {
   const optimizer = context.model.optimizer;
   if (!optimizer) return;
   if (!optimizer.typeName) {
-    if (optimizer.node) context.report('OL106', optimizer.keySpan, 'The optimizer has no `type:` (e.g. `type: AdamW`).');
+    if (optimizer.node)
+      context.report('OL106', optimizer.keySpan, 'The optimizer has no `type:` (e.g. `type: AdamW`).');
     return;
   }
   if (!optimizer.entry) {
-    reportUnknownType(context, 'OL101', 'optimizer', optimizer.typeName, optimizer.typeSpan, OPTIMIZERS.map((entry) => entry.name));
+    reportUnknownType(
+      context,
+      'OL101',
+      'optimizer',
+      optimizer.typeName,
+      optimizer.typeSpan,
+      OPTIMIZERS.map((entry) => entry.name),
+    );
     return;
   }
   checkClassVersion(context, optimizer.entry, `torch.optim.${optimizer.entry.name}`, optimizer.typeSpan);
   checkParams(context, optimizer, optimizer.entry.name, optimizer.entry.params, (param) => {
     if (param.key === 'momentum' && !optimizer.entry?.hasMomentum) {
       const hint = optimizer.entry?.hasBetas ? ' Its momentum is `betas[0]`.' : '';
-      context.report('OL209', param.keySpan, `${optimizer.entry?.name} has no \`momentum\` parameter; PyTorch raises TypeError.${hint}`);
+      context.report(
+        'OL209',
+        param.keySpan,
+        `${optimizer.entry?.name} has no \`momentum\` parameter; PyTorch raises TypeError.${hint}`,
+      );
       return true;
     }
     return false;
@@ -68,26 +95,47 @@ export const schedulerBlock: Rule = (context) => {
 
 function checkScheduler(context: RuleContext, block: SchedulerBlock, topLevel: boolean): void {
   if (!block.typeName) {
-    context.report('OL106', topLevel ? block.keySpan : block.typeSpan, 'The scheduler has no `type:` (e.g. `type: CosineAnnealingLR`).');
+    context.report(
+      'OL106',
+      topLevel ? block.keySpan : block.typeSpan,
+      'The scheduler has no `type:` (e.g. `type: CosineAnnealingLR`).',
+    );
     return;
   }
   if (!block.entry) {
     if (isCodeOnlyScheduler(block.typeName)) {
-      context.report('OL214', block.typeSpan, `${block.typeName} takes a Python function and cannot be written in a config; use a named scheduler or an \`hf.*\` schedule.`);
+      context.report(
+        'OL214',
+        block.typeSpan,
+        `${block.typeName} takes a Python function and cannot be written in a config; use a named scheduler or an \`hf.*\` schedule.`,
+      );
       return;
     }
-    reportUnknownType(context, 'OL102', 'scheduler', block.typeName, block.typeSpan, SCHEDULERS.map((entry) => entry.name));
+    reportUnknownType(
+      context,
+      'OL102',
+      'scheduler',
+      block.typeName,
+      block.typeSpan,
+      SCHEDULERS.map((entry) => entry.name),
+    );
     return;
   }
   checkClassVersion(context, block.entry, `torch.optim.lr_scheduler.${block.entry.name}`, block.typeSpan);
   checkParams(context, block, block.entry.name, block.entry.params, () => false);
   if (block.entry.composite) {
     const list = block.params.get('schedulers');
-    if (!list) context.report('OL106', block.typeSpan, `${block.entry.name} needs \`schedulers:\`, a list of scheduler blocks.`);
-    else if (list.node?.kind !== 'seq') context.report('OL104', list.node ?? list.keySpan, '`schedulers` must be a list of scheduler blocks.');
+    if (!list)
+      context.report('OL106', block.typeSpan, `${block.entry.name} needs \`schedulers:\`, a list of scheduler blocks.`);
+    else if (list.node?.kind !== 'seq')
+      context.report('OL104', list.node ?? list.keySpan, '`schedulers` must be a list of scheduler blocks.');
     for (const child of block.children) {
       if (child.entry?.needsMetric) {
-        context.report('OL212', child.typeSpan, `${child.entry.name} cannot be nested in ${block.entry.name}: it is stepped with a metric, and PyTorch rejects it here.`);
+        context.report(
+          'OL212',
+          child.typeSpan,
+          `${child.entry.name} cannot be nested in ${block.entry.name}: it is stepped with a metric, and PyTorch rejects it here.`,
+        );
       }
       checkScheduler(context, child, false);
     }
@@ -97,10 +145,24 @@ function checkScheduler(context: RuleContext, block: SchedulerBlock, topLevel: b
 export const trainingBlock: Rule = (context) => {
   const training = context.model.training;
   if (!training?.node) return;
-  checkParams(context, { params: training.params, typeSpan: training.keySpan }, '`training:`', TRAINING_SECTION.params, () => false, 'warning');
+  checkParams(
+    context,
+    { params: training.params, typeSpan: training.keySpan },
+    '`training:`',
+    TRAINING_SECTION.params,
+    () => false,
+    'warning',
+  );
 };
 
-function reportUnknownType(context: RuleContext, code: RuleCode, kind: string, typeName: string, span: Span, names: readonly string[]): void {
+function reportUnknownType(
+  context: RuleContext,
+  code: RuleCode,
+  kind: string,
+  typeName: string,
+  span: Span,
+  names: readonly string[],
+): void {
   const bare = typeName.replace(/^torch\.optim\.(lr_scheduler\.)?/, '');
   const guess = closestMatch(bare, names);
   const prefix = typeName.slice(0, typeName.length - bare.length);
@@ -108,7 +170,15 @@ function reportUnknownType(context: RuleContext, code: RuleCode, kind: string, t
     code,
     span,
     `Unknown ${kind} \`${typeName}\`${guess ? `; did you mean \`${guess}\`?` : '.'}`,
-    guess ? [{ title: `Change to \`${prefix}${guess}\``, edits: [{ ...span, newText: `${prefix}${guess}` }], preferred: true }] : [],
+    guess
+      ? [
+          {
+            title: `Change to \`${prefix}${guess}\``,
+            edits: [{ ...span, newText: `${prefix}${guess}` }],
+            preferred: true,
+          },
+        ]
+      : [],
   );
 }
 
@@ -130,12 +200,24 @@ function checkParams(
     if (!spec) {
       const guess = suggestParam(param, specs, block.params);
       const message = `${owner} has no parameter \`${param.key}\`${guess ? `; did you mean \`${guess}\`?` : '.'}`;
-      const fixes = guess ? [{ title: `Rename to \`${guess}\``, edits: [renameKeyEdit(context.model.tree.text, param.keySpan, guess)], preferred: true }] : [];
+      const fixes = guess
+        ? [
+            {
+              title: `Rename to \`${guess}\``,
+              edits: [renameKeyEdit(context.model.tree.text, param.keySpan, guess)],
+              preferred: true,
+            },
+          ]
+        : [];
       if (unknownSeverity === 'error') context.report('OL103', param.keySpan, message, fixes);
       else context.report('OL100', param.keySpan, message, fixes);
       continue;
     }
-    if (!checkParamVersion(context, spec, param, owner) && spec.deprecated && (spec.deprecatedIn === undefined || availability({ since: spec.deprecatedIn }, context.torchVersion) === 'ok')) {
+    if (
+      !checkParamVersion(context, spec, param, owner) &&
+      spec.deprecated &&
+      (spec.deprecatedIn === undefined || availability({ since: spec.deprecatedIn }, context.torchVersion) === 'ok')
+    ) {
       context.report('OL107', param.keySpan, spec.deprecated);
     }
     // A value filled in at run time (DeepSpeed "auto", an interpolation) cannot be checked here.
@@ -143,7 +225,10 @@ function checkParams(
     checkParamValue(context, spec, param.value, param.node, param.keySpan, owner);
   }
   for (const spec of specs) {
-    const required = spec.required === true || (spec.requiredUntil !== undefined && availability({ since: spec.requiredUntil }, context.torchVersion) === 'not-yet');
+    const required =
+      spec.required === true ||
+      (spec.requiredUntil !== undefined &&
+        availability({ since: spec.requiredUntil }, context.torchVersion) === 'not-yet');
     if (required && !block.params.has(spec.name)) {
       context.report('OL106', block.typeSpan, `${owner} needs \`${spec.name}\` (${spec.doc.replace(/\.$/, '')}).`);
     }
@@ -154,9 +239,17 @@ function checkParams(
 function checkClassVersion(context: RuleContext, entry: EntryBase, qualified: string, span: Span): void {
   const state = availability(entry, context.torchVersion);
   if (state === 'not-yet') {
-    context.report('OL108', span, `${qualified} was added in PyTorch ${entry.since}; optimizerLens.torchVersion is ${context.torchVersion}, where it does not exist (AttributeError).`);
+    context.report(
+      'OL108',
+      span,
+      `${qualified} was added in PyTorch ${entry.since}; optimizerLens.torchVersion is ${context.torchVersion}, where it does not exist (AttributeError).`,
+    );
   } else if (state === 'removed') {
-    context.report('OL108', span, `${qualified} was removed in PyTorch ${entry.removedIn}; optimizerLens.torchVersion is ${context.torchVersion}.`);
+    context.report(
+      'OL108',
+      span,
+      `${qualified} was removed in PyTorch ${entry.removedIn}; optimizerLens.torchVersion is ${context.torchVersion}.`,
+    );
   }
 }
 
@@ -164,9 +257,10 @@ function checkClassVersion(context: RuleContext, entry: EntryBase, qualified: st
 function checkParamVersion(context: RuleContext, spec: ParamSpec, param: ParamValue, owner: string): boolean {
   const state = availability(spec, context.torchVersion);
   if (state === 'ok') return false;
-  const message = state === 'not-yet'
-    ? `\`${param.key}\` of ${owner} was added in PyTorch ${spec.since}; optimizerLens.torchVersion is ${context.torchVersion}, where PyTorch raises TypeError (unexpected keyword argument).`
-    : `\`${param.key}\` of ${owner} was removed in PyTorch ${spec.removedIn}${spec.deprecatedIn ? ` (deprecated since ${spec.deprecatedIn})` : ''}; optimizerLens.torchVersion is ${context.torchVersion}, where PyTorch raises TypeError (unexpected keyword argument). Remove it.`;
+  const message =
+    state === 'not-yet'
+      ? `\`${param.key}\` of ${owner} was added in PyTorch ${spec.since}; optimizerLens.torchVersion is ${context.torchVersion}, where PyTorch raises TypeError (unexpected keyword argument).`
+      : `\`${param.key}\` of ${owner} was removed in PyTorch ${spec.removedIn}${spec.deprecatedIn ? ` (deprecated since ${spec.deprecatedIn})` : ''}; optimizerLens.torchVersion is ${context.torchVersion}, where PyTorch raises TypeError (unexpected keyword argument). Remove it.`;
   context.report('OL108', param.keySpan, message);
   return true;
 }
@@ -187,7 +281,19 @@ const TYPES_FOR_KIND: Readonly<Record<ReturnType<typeof valueKind>, readonly Par
   string: ['string', 'enum', 'any'],
   boolean: ['boolean', 'any'],
   list: ['numberPair', 'numberList', 'integerList', 'schedulerList', 'numberOrList', 'any'],
-  other: ['number', 'integer', 'boolean', 'string', 'enum', 'numberPair', 'numberList', 'integerList', 'schedulerList', 'numberOrList', 'any'],
+  other: [
+    'number',
+    'integer',
+    'boolean',
+    'string',
+    'enum',
+    'numberPair',
+    'numberList',
+    'integerList',
+    'schedulerList',
+    'numberOrList',
+    'any',
+  ],
 };
 
 /**
@@ -195,7 +301,11 @@ const TYPES_FOR_KIND: Readonly<Record<ReturnType<typeof valueKind>, readonly Par
  * then the closest name among the parameters that can hold this kind of value and are not given already, so the
  * quick fix never turns a number into a string-valued key.
  */
-function suggestParam(param: ParamValue, specs: readonly ParamSpec[], given: ReadonlyMap<string, ParamValue>): string | undefined {
+function suggestParam(
+  param: ParamValue,
+  specs: readonly ParamSpec[],
+  given: ReadonlyMap<string, ParamValue>,
+): string | undefined {
   const key = param.key.toLowerCase();
   const allowed = TYPES_FOR_KIND[valueKind(param)];
   const candidates = specs.filter((spec) => allowed.includes(spec.type) && !given.has(spec.name));

@@ -18,7 +18,12 @@ export interface RuleContext {
 
 export type Rule = (context: RuleContext) => void;
 
-export function createRuleContext(model: ConfigModel, schedule: ScheduleFacts | undefined, problems: Problem[], torchVersion: string = LATEST_TORCH_VERSION): RuleContext {
+export function createRuleContext(
+  model: ConfigModel,
+  schedule: ScheduleFacts | undefined,
+  problems: Problem[],
+  torchVersion: string = LATEST_TORCH_VERSION,
+): RuleContext {
   // Lines holding a syntax error: what other rules see there is the parser's recovery, not what the user meant, so
   // one mistake is reported once (OL001) rather than again as an unknown key or type of the mangled text.
   const text = model.tree.text;
@@ -30,7 +35,8 @@ export function createRuleContext(model: ConfigModel, schedule: ScheduleFacts | 
   const brokenLines = new Set(model.tree.errors.map((error) => lineOf(error.start)));
   const onBrokenLine = (span: Span): boolean => {
     if (brokenLines.size === 0) return false;
-    for (let line = lineOf(span.start), last = lineOf(span.end); line <= last; line++) if (brokenLines.has(line)) return true;
+    for (let line = lineOf(span.start), last = lineOf(span.end); line <= last; line++)
+      if (brokenLines.has(line)) return true;
     return false;
   };
   return {
@@ -40,7 +46,14 @@ export function createRuleContext(model: ConfigModel, schedule: ScheduleFacts | 
     report(code, span, message, fixes) {
       if (code !== 'OL001' && onBrokenLine(span)) return;
       const severity = ruleSeverity(code);
-      problems.push({ code, severity, message, start: span.start, end: Math.max(span.end, span.start), ...(fixes && fixes.length > 0 ? { fixes } : {}) });
+      problems.push({
+        code,
+        severity,
+        message,
+        start: span.start,
+        end: Math.max(span.end, span.start),
+        ...(fixes && fixes.length > 0 ? { fixes } : {}),
+      });
     },
   };
 }

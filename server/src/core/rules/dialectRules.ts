@@ -16,7 +16,9 @@ function rootOf(context: RuleContext): MapNode | null {
 }
 
 function numberAt(node: Node | null | undefined): number | undefined {
-  return node?.kind === 'scalar' && typeof node.value === 'number' && Number.isFinite(node.value) ? node.value : undefined;
+  return node?.kind === 'scalar' && typeof node.value === 'number' && Number.isFinite(node.value)
+    ? node.value
+    : undefined;
 }
 
 function firstScalar(node: Node | null, test: (value: unknown) => boolean): Node | undefined {
@@ -35,7 +37,11 @@ function firstScalar(node: Node | null, test: (value: unknown) => boolean): Node
 export const deepSpeedAutoValues: Rule = (context) => {
   const first = firstScalar(context.model.tree.root, (value) => value === 'auto');
   if (!first) return;
-  context.report('OL300', first, '"auto" values are filled in by the Hugging Face Trainer / Accelerate DeepSpeed integration; `deepspeed.initialize` on its own rejects them. They are not checked here, and a schedule that depends on them is not drawn.');
+  context.report(
+    'OL300',
+    first,
+    '"auto" values are filled in by the Hugging Face Trainer / Accelerate DeepSpeed integration; `deepspeed.initialize` on its own rejects them. They are not checked here, and a schedule that depends on them is not drawn.',
+  );
 };
 
 export const deepSpeedUnknownKeys: Rule = (context) => {
@@ -46,12 +52,23 @@ export const deepSpeedUnknownKeys: Rule = (context) => {
   for (const entry of root.entries) {
     if (DEEPSPEED_TOP_LEVEL_KEYS.includes(entry.key)) continue;
     const guess = closestMatch(entry.key, candidates);
-    const batchHint = !guess && /batch/i.test(entry.key) ? ' The batch-size keys are `train_batch_size`, `train_micro_batch_size_per_gpu` and `gradient_accumulation_steps`.' : '';
+    const batchHint =
+      !guess && /batch/i.test(entry.key)
+        ? ' The batch-size keys are `train_batch_size`, `train_micro_batch_size_per_gpu` and `gradient_accumulation_steps`.'
+        : '';
     context.report(
       'OL301',
       entry.keySpan,
       `DeepSpeed has no top-level key \`${entry.key}\` and silently ignores it${guess ? `; did you mean \`${guess}\`?` : '.'}${batchHint}`,
-      guess ? [{ title: `Rename to \`${guess}\``, edits: [{ ...entry.keySpan, newText: context.model.tree.format === 'json' ? `"${guess}"` : guess }], preferred: true }] : [],
+      guess
+        ? [
+            {
+              title: `Rename to \`${guess}\``,
+              edits: [{ ...entry.keySpan, newText: context.model.tree.format === 'json' ? `"${guess}"` : guess }],
+              preferred: true,
+            },
+          ]
+        : [],
     );
   }
 };
@@ -66,14 +83,27 @@ export const deepSpeedBatchSizes: Rule = (context) => {
   if (!train || total === undefined || (micro === undefined && accumulation === undefined)) return;
   const perGpu = (micro ?? 1) * (accumulation ?? 1);
   const span = train.value ?? train.keySpan;
-  const parts = [micro !== undefined ? `train_micro_batch_size_per_gpu ${micro}` : '', accumulation !== undefined ? `gradient_accumulation_steps ${accumulation}` : ''].filter(Boolean).join(' x ');
+  const parts = [
+    micro !== undefined ? `train_micro_batch_size_per_gpu ${micro}` : '',
+    accumulation !== undefined ? `gradient_accumulation_steps ${accumulation}` : '',
+  ]
+    .filter(Boolean)
+    .join(' x ');
   if (perGpu <= 0 || total % perGpu !== 0) {
-    context.report('OL302', span, `train_batch_size ${total} is not a multiple of ${parts} = ${perGpu}: no number of GPUs makes DeepSpeed's check train_batch_size = micro batch x accumulation x GPUs pass.`);
+    context.report(
+      'OL302',
+      span,
+      `train_batch_size ${total} is not a multiple of ${parts} = ${perGpu}: no number of GPUs makes DeepSpeed's check train_batch_size = micro batch x accumulation x GPUs pass.`,
+    );
     return;
   }
   if (micro !== undefined && accumulation !== undefined) {
     const gpus = total / perGpu;
-    context.report('OL303', span, `train_batch_size ${total} = ${parts} x ${gpus} GPU${gpus === 1 ? '' : 's'}: DeepSpeed raises unless the run has exactly ${gpus} data-parallel rank${gpus === 1 ? '' : 's'}.`);
+    context.report(
+      'OL303',
+      span,
+      `train_batch_size ${total} = ${parts} x ${gpus} GPU${gpus === 1 ? '' : 's'}: DeepSpeed raises unless the run has exactly ${gpus} data-parallel rank${gpus === 1 ? '' : 's'}.`,
+    );
   }
 };
 
@@ -86,8 +116,22 @@ export const deepSpeedDeprecatedKeys: Rule = (context) => {
     const deprecated = DEEPSPEED_DEPRECATED_ZERO_KEYS[entry.key];
     if (!deprecated) continue;
     const enabled = entry.value?.kind === 'scalar' && entry.value.value === true;
-    const fix = deprecated.fix && enabled && json ? [{ title: `Replace with ${deprecated.replacement}`, edits: [{ start: entry.start, end: entry.end, newText: deprecated.fix }], preferred: true }] : [];
-    context.report('OL107', entry.keySpan, `\`zero_optimization.${entry.key}\` is deprecated: DeepSpeed still maps it, with a warning, to ${deprecated.replacement}.`, fix);
+    const fix =
+      deprecated.fix && enabled && json
+        ? [
+            {
+              title: `Replace with ${deprecated.replacement}`,
+              edits: [{ start: entry.start, end: entry.end, newText: deprecated.fix }],
+              preferred: true,
+            },
+          ]
+        : [];
+    context.report(
+      'OL107',
+      entry.keySpan,
+      `\`zero_optimization.${entry.key}\` is deprecated: DeepSpeed still maps it, with a warning, to ${deprecated.replacement}.`,
+      fix,
+    );
   }
 };
 
@@ -100,15 +144,34 @@ export const deepSpeedAdamMode: Rule = (context) => {
   if (decay === undefined || decayValue === undefined || decayValue <= 0) return;
   if (mode === undefined) {
     const json = context.model.tree.format === 'json';
-    context.report('OL304', optimizer.typeSpan, `DeepSpeed's "Adam" has adam_w_mode: true by default, so weight_decay ${formatNumber(decayValue)} is decoupled: this is AdamW, not torch.optim.Adam.`, [
-      { title: 'Write "AdamW"', edits: [{ ...optimizer.typeSpan, newText: json ? '"AdamW"' : 'AdamW' }], preferred: true },
-    ]);
+    context.report(
+      'OL304',
+      optimizer.typeSpan,
+      `DeepSpeed's "Adam" has adam_w_mode: true by default, so weight_decay ${formatNumber(decayValue)} is decoupled: this is AdamW, not torch.optim.Adam.`,
+      [
+        {
+          title: 'Write "AdamW"',
+          edits: [{ ...optimizer.typeSpan, newText: json ? '"AdamW"' : 'AdamW' }],
+          preferred: true,
+        },
+      ],
+    );
   } else if (mode.value === false) {
-    context.report('OL207', decay.keySpan, `With adam_w_mode: false, DeepSpeed's Adam adds weight_decay to the gradient (coupled L2), which the adaptive denominator rescales: large weights are decayed less. Decoupled decay is adam_w_mode: true (AdamW).`);
+    context.report(
+      'OL207',
+      decay.keySpan,
+      `With adam_w_mode: false, DeepSpeed's Adam adds weight_decay to the gradient (coupled L2), which the adaptive denominator rescales: large weights are decayed less. Decoupled decay is adam_w_mode: true (AdamW).`,
+    );
   }
 };
 
-export const DEEPSPEED_RULES: readonly Rule[] = [deepSpeedAutoValues, deepSpeedUnknownKeys, deepSpeedBatchSizes, deepSpeedDeprecatedKeys, deepSpeedAdamMode];
+export const DEEPSPEED_RULES: readonly Rule[] = [
+  deepSpeedAutoValues,
+  deepSpeedUnknownKeys,
+  deepSpeedBatchSizes,
+  deepSpeedDeprecatedKeys,
+  deepSpeedAdamMode,
+];
 
 // ------------------------------------------------------------------------------------------------ Lightning
 
@@ -120,15 +183,27 @@ export const lightningEpochInterval: Rule = (context) => {
   const sized = scheduledLength(scheduler);
   if (!sized) return;
   const name = scheduler.entry.name;
-  const what = sized.param ? `\`${sized.param.key}: ${formatNumber(sized.length)}\`` : `${formatNumber(sized.length)} steps (its default)`;
-  const epochs = run.source === 'max_epochs'
-    ? `the run has ${formatNumber(run.epochs ?? 0)} epochs (trainer.max_epochs)`
-    : run.source === 'default'
-      ? `the run has Lightning's default of ${LIGHTNING_DEFAULT_MAX_EPOCHS} epochs (trainer.max_epochs is not set, unless your LightningCLI sets it in trainer_defaults)`
-      : `the run ends after trainer.max_steps ${formatNumber(run.maxSteps ?? 0)} optimizer steps, which is at most that many epochs`;
-  const evidence = run.maxSteps !== undefined && sized.length === run.maxSteps ? ` It equals trainer.max_steps, so it was meant in optimizer steps.` : sized.perBatch ? ' `steps_per_epoch` says it expects to be stepped per batch.' : '';
+  const what = sized.param
+    ? `\`${sized.param.key}: ${formatNumber(sized.length)}\``
+    : `${formatNumber(sized.length)} steps (its default)`;
+  const epochs =
+    run.source === 'max_epochs'
+      ? `the run has ${formatNumber(run.epochs ?? 0)} epochs (trainer.max_epochs)`
+      : run.source === 'default'
+        ? `the run has Lightning's default of ${LIGHTNING_DEFAULT_MAX_EPOCHS} epochs (trainer.max_epochs is not set, unless your LightningCLI sets it in trainer_defaults)`
+        : `the run ends after trainer.max_steps ${formatNumber(run.maxSteps ?? 0)} optimizer steps, which is at most that many epochs`;
+  const evidence =
+    run.maxSteps !== undefined && sized.length === run.maxSteps
+      ? ` It equals trainer.max_steps, so it was meant in optimizer steps.`
+      : sized.perBatch
+        ? ' `steps_per_epoch` says it expects to be stepped per batch.'
+        : '';
   const span = sized.param?.node ?? sized.param?.keySpan ?? scheduler.typeSpan;
-  context.report('OL310', span, `LightningCLI steps ${name} once per epoch, so ${what} counts epochs, but ${epochs}.${evidence} Size it in epochs, or step it per batch with \`"interval": "step"\` from your own configure_optimizers (LightningCLI's lr_scheduler: block cannot set the interval).`);
+  context.report(
+    'OL310',
+    span,
+    `LightningCLI steps ${name} once per epoch, so ${what} counts epochs, but ${epochs}.${evidence} Size it in epochs, or step it per batch with \`"interval": "step"\` from your own configure_optimizers (LightningCLI's lr_scheduler: block cannot set the interval).`,
+  );
 };
 
 export const lightningPlateauMonitor: Rule = (context) => {
@@ -136,8 +211,15 @@ export const lightningPlateauMonitor: Rule = (context) => {
   if (!scheduler?.entry?.needsMetric || context.model.dialect !== 'lightning') return;
   const monitor = scheduler.node ? entryOf(scheduler.node, 'monitor') : undefined;
   if (monitor) return;
-  const edit = scheduler.node ? insertEntryEdit(context.model.tree.text, scheduler.node, 'monitor', 'val_loss', false) : undefined;
-  context.report('OL311', scheduler.typeSpan, 'ReduceLROnPlateau needs `monitor` (the logged metric to watch) in `init_args`; LightningCLI fails without it.', edit ? [{ title: 'Add `monitor: val_loss`', edits: [edit] }] : []);
+  const edit = scheduler.node
+    ? insertEntryEdit(context.model.tree.text, scheduler.node, 'monitor', 'val_loss', false)
+    : undefined;
+  context.report(
+    'OL311',
+    scheduler.typeSpan,
+    'ReduceLROnPlateau needs `monitor` (the logged metric to watch) in `init_args`; LightningCLI fails without it.',
+    edit ? [{ title: 'Add `monitor: val_loss`', edits: [edit] }] : [],
+  );
 };
 
 export const LIGHTNING_RULES: readonly Rule[] = [lightningEpochInterval, lightningPlateauMonitor];
@@ -159,7 +241,26 @@ export const huggingFaceSchedulerType: Rule = (context) => {
   if (name in HF_SCHEDULER_TYPES || (entry.key === 'lr_scheduler' && AXOLOTL_ONLY_SCHEDULERS.includes(name))) return;
   const names = Object.keys(HF_SCHEDULER_TYPES);
   const guess = closestMatch(name, names);
-  context.report('OL323', node, `Unknown lr_scheduler_type '${name}'${guess ? `; did you mean '${guess}'?` : `. transformers knows ${names.join(', ')}.`}`, guess ? [{ title: `Change to '${guess}'`, edits: [{ start: node.start, end: node.end, newText: context.model.tree.format === 'json' ? `"${guess}"` : guess }], preferred: true }] : []);
+  context.report(
+    'OL323',
+    node,
+    `Unknown lr_scheduler_type '${name}'${guess ? `; did you mean '${guess}'?` : `. transformers knows ${names.join(', ')}.`}`,
+    guess
+      ? [
+          {
+            title: `Change to '${guess}'`,
+            edits: [
+              {
+                start: node.start,
+                end: node.end,
+                newText: context.model.tree.format === 'json' ? `"${guess}"` : guess,
+              },
+            ],
+            preferred: true,
+          },
+        ]
+      : [],
+  );
 };
 
 function warmupGiven(root: MapNode): MapEntry | undefined {
@@ -177,8 +278,27 @@ export const huggingFaceConstantWarmup: Rule = (context) => {
   const warmup = warmupGiven(root);
   const typeNode = schedulerTypeEntry(root)?.value;
   if (!warmup) return;
-  const fix = typeNode ? [{ title: 'Use constant_with_warmup', edits: [{ start: typeNode.start, end: typeNode.end, newText: context.model.tree.format === 'json' ? '"constant_with_warmup"' : 'constant_with_warmup' }], preferred: true }] : [];
-  context.report('OL320', warmup.keySpan, `lr_scheduler_type 'constant' has no warm-up: transformers ignores \`${warmup.key}\`. Use 'constant_with_warmup'.`, fix);
+  const fix = typeNode
+    ? [
+        {
+          title: 'Use constant_with_warmup',
+          edits: [
+            {
+              start: typeNode.start,
+              end: typeNode.end,
+              newText: context.model.tree.format === 'json' ? '"constant_with_warmup"' : 'constant_with_warmup',
+            },
+          ],
+          preferred: true,
+        },
+      ]
+    : [];
+  context.report(
+    'OL320',
+    warmup.keySpan,
+    `lr_scheduler_type 'constant' has no warm-up: transformers ignores \`${warmup.key}\`. Use 'constant_with_warmup'.`,
+    fix,
+  );
 };
 
 export const huggingFaceMinLr: Rule = (context) => {
@@ -186,9 +306,10 @@ export const huggingFaceMinLr: Rule = (context) => {
   if (context.model.dialect !== 'hf' || scheduler?.entry?.name !== 'hf.cosine_with_min_lr') return;
   const given = ['min_lr', 'min_lr_rate'].filter((name) => scheduler.params.has(name));
   if (given.length === 1) return;
-  const message = given.length === 0
-    ? "cosine_with_min_lr needs `min_lr` or `min_lr_rate` in `lr_scheduler_kwargs`: transformers raises ValueError without one."
-    : 'cosine_with_min_lr takes only one of `min_lr` and `min_lr_rate`: transformers raises ValueError when both are given.';
+  const message =
+    given.length === 0
+      ? 'cosine_with_min_lr needs `min_lr` or `min_lr_rate` in `lr_scheduler_kwargs`: transformers raises ValueError without one.'
+      : 'cosine_with_min_lr takes only one of `min_lr` and `min_lr_rate`: transformers raises ValueError when both are given.';
   context.report('OL321', scheduler.typeSpan, message);
 };
 
@@ -199,17 +320,26 @@ export const huggingFacePlateauEval: Rule = (context) => {
   const value = strategy?.value?.kind === 'scalar' ? strategy.value.value : undefined;
   if (strategy && value !== 'no' && value !== false && value !== null) return;
   const typeNode = schedulerTypeEntry(root)?.value ?? root;
-  context.report('OL322', strategy?.value ?? typeNode, "reduce_lr_on_plateau is stepped with an evaluation metric: set `eval_strategy` to 'steps' or 'epoch' (TrainingArguments raises ValueError otherwise).");
+  context.report(
+    'OL322',
+    strategy?.value ?? typeNode,
+    "reduce_lr_on_plateau is stepped with an evaluation metric: set `eval_strategy` to 'steps' or 'epoch' (TrainingArguments raises ValueError otherwise).",
+  );
 };
 
 export const huggingFaceWarmupRatio: Rule = (context) => {
   const root = rootOf(context);
   const entry = root ? entryOf(root, 'warmup_ratio') : undefined;
   const value = numberAt(entry?.value);
-  if (!entry || value === undefined || value <= 0 || entryOf(root as MapNode, 'lr_scheduler_type') === undefined) return;
+  if (!entry || value === undefined || value <= 0 || entryOf(root as MapNode, 'lr_scheduler_type') === undefined)
+    return;
   // axolotl has its own `warmup_ratio` and computes the warm-up itself: nothing deprecated there.
   if (hfProgramOf(context.model)?.warmupRatioIsTrainingArguments === false) return;
-  context.report('OL324', entry.keySpan, `warmup_ratio is deprecated since transformers 5.0 and removed in 5.2, where \`warmup_steps: ${value}\` (a float below 1) means the same ratio. transformers 4.x has no such float: there \`warmup_ratio\` is the way.`);
+  context.report(
+    'OL324',
+    entry.keySpan,
+    `warmup_ratio is deprecated since transformers 5.0 and removed in 5.2, where \`warmup_steps: ${value}\` (a float below 1) means the same ratio. transformers 4.x has no such float: there \`warmup_ratio\` is the way.`,
+  );
 };
 
 export const huggingFaceRunLength: Rule = (context) => {
@@ -218,10 +348,21 @@ export const huggingFaceRunLength: Rule = (context) => {
   const derived = [...scheduler.params.values()].filter((param) => param.opaque === 'derived');
   if (derived.length === 0) return;
   const span = derived[0]?.keySpan ?? scheduler.typeSpan;
-  context.report('OL325', span, 'The run length in optimizer steps is epochs x (dataset size / batch size / accumulation), which the file does not hold: set `max_steps` to check the warm-up and see the schedule.');
+  context.report(
+    'OL325',
+    span,
+    'The run length in optimizer steps is epochs x (dataset size / batch size / accumulation), which the file does not hold: set `max_steps` to check the warm-up and see the schedule.',
+  );
 };
 
-export const HUGGING_FACE_RULES: readonly Rule[] = [huggingFaceSchedulerType, huggingFaceConstantWarmup, huggingFaceMinLr, huggingFacePlateauEval, huggingFaceWarmupRatio, huggingFaceRunLength];
+export const HUGGING_FACE_RULES: readonly Rule[] = [
+  huggingFaceSchedulerType,
+  huggingFaceConstantWarmup,
+  huggingFaceMinLr,
+  huggingFacePlateauEval,
+  huggingFaceWarmupRatio,
+  huggingFaceRunLength,
+];
 
 // ------------------------------------------------------------------------------------------------ Hydra
 
@@ -229,13 +370,19 @@ export const hydraPartial: Rule = (context) => {
   const optimizer = context.model.optimizer;
   if (!optimizer?.entry || !optimizer.node) return;
   const partial = entryOf(optimizer.node, '_partial_')?.value;
-  if (partial?.kind === 'scalar' && (partial.value === true || partial.value === 'true' || partial.value === 'True')) return;
+  if (partial?.kind === 'scalar' && (partial.value === true || partial.value === 'true' || partial.value === 'True'))
+    return;
   // The parameters come from the config itself (`params: ${model.parameters}`, `$@model.parameters()`, `%params`, a
   // positional `_args_`): instantiate can build the optimizer at once.
   if (entryOf(optimizer.node, 'params') || entryOf(optimizer.node, '_args_')) return;
   const edit = insertEntryEdit(context.model.tree.text, optimizer.node, '_partial_', 'true', false);
   // Only a hint: the consuming code is not in the file, and it may well call `instantiate(cfg, params=model.parameters())`.
-  context.report('OL330', optimizer.typeSpan, `${optimizer.entry.name} needs the model parameters: unless the training code passes \`params\` to hydra.utils.instantiate, add \`_partial_: true\` so it returns a factory to call with them.`, edit ? [{ title: 'Add `_partial_: true`', edits: [edit], preferred: false }] : []);
+  context.report(
+    'OL330',
+    optimizer.typeSpan,
+    `${optimizer.entry.name} needs the model parameters: unless the training code passes \`params\` to hydra.utils.instantiate, add \`_partial_: true\` so it returns a factory to call with them.`,
+    edit ? [{ title: 'Add `_partial_: true`', edits: [edit], preferred: false }] : [],
+  );
 };
 
 export const HYDRA_RULES: readonly Rule[] = [hydraPartial];

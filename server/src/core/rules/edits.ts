@@ -13,7 +13,13 @@ export function replaceValueEdit(text: string, param: ParamValue, newText: strin
 }
 
 /** Add `key: value` to a mapping, in its own style (block or flow, YAML or JSON). */
-export function insertEntryEdit(text: string, map: MapNode, key: string, valueText: string, json: boolean): TextEdit | undefined {
+export function insertEntryEdit(
+  text: string,
+  map: MapNode,
+  key: string,
+  valueText: string,
+  json: boolean,
+): TextEdit | undefined {
   const last = map.entries.at(-1);
   if (!last) return undefined;
   const keyText = json ? `"${key}"` : key;
@@ -26,8 +32,17 @@ export function insertEntryEdit(text: string, map: MapNode, key: string, valueTe
 }
 
 /** Rename a key in place, keeping its quotes (a JSON key's span includes them). */
-export function renameKeyEdit(text: string, keySpan: { readonly start: number; readonly end: number }, newKey: string): TextEdit {
+export function renameKeyEdit(
+  text: string,
+  keySpan: { readonly start: number; readonly end: number },
+  newKey: string,
+): TextEdit {
   const quote = text[keySpan.start];
-  const quoted = (quote === '"' || quote === "'") && text[keySpan.end - 1] === quote && keySpan.end - keySpan.start >= 2;
-  return { start: keySpan.start, end: keySpan.end, newText: quoted ? (quote === '"' ? JSON.stringify(newKey) : `'${newKey}'`) : newKey };
+  const quoted =
+    (quote === '"' || quote === "'") && text[keySpan.end - 1] === quote && keySpan.end - keySpan.start >= 2;
+  return {
+    start: keySpan.start,
+    end: keySpan.end,
+    newText: quoted ? (quote === '"' ? JSON.stringify(newKey) : `'${newKey}'`) : newKey,
+  };
 }

@@ -19,11 +19,27 @@ export const scheduleOutcome: Rule = (context) => {
   const hasErrors = facts.located.some((issue) => issue.severity === 'error');
   // A warm-up as long as the evaluated run is the reason it never decays, and OL200 already says so.
   const steps = facts.series.lr.length;
-  const warmupFillsRun = [block, ...block.children].some((each) => [...each.params.values()].some((param) => {
-    const spec = each.entry ? findParam(each.entry, param.name) : undefined;
-    return spec !== undefined && each.entry !== undefined && stepRole(spec) === 'warmup' && typeof param.value === 'number' && param.value >= steps;
-  }));
-  if (summary && !hasErrors && !warmupFillsRun && block.entry.decays && steps > 1 && summary.final >= summary.peak && summary.peak > 0) {
+  const warmupFillsRun = [block, ...block.children].some((each) =>
+    [...each.params.values()].some((param) => {
+      const spec = each.entry ? findParam(each.entry, param.name) : undefined;
+      return (
+        spec !== undefined &&
+        each.entry !== undefined &&
+        stepRole(spec) === 'warmup' &&
+        typeof param.value === 'number' &&
+        param.value >= steps
+      );
+    }),
+  );
+  if (
+    summary &&
+    !hasErrors &&
+    !warmupFillsRun &&
+    block.entry.decays &&
+    steps > 1 &&
+    summary.final >= summary.peak &&
+    summary.peak > 0
+  ) {
     context.report(
       'OL211',
       block.typeSpan,
@@ -51,6 +67,17 @@ function catalogFlags(block: SchedulerBlock, path: readonly (string | number)[])
   if (!param) return spec.required === true;
   if (param.opaque) return false;
   let flagged = false;
-  checkParamValue({ report: () => { flagged = true; } }, spec, param.value, param.node, param.keySpan, entry.name);
+  checkParamValue(
+    {
+      report: () => {
+        flagged = true;
+      },
+    },
+    spec,
+    param.value,
+    param.node,
+    param.keySpan,
+    entry.name,
+  );
   return flagged;
 }

@@ -7,7 +7,8 @@ import type { Rule } from './context';
 
 export const simulateSection: Rule = (context) => {
   if (!context.model.simulate) return;
-  for (const issue of simulationRequest(context.model, { withSchedule: false }).issues) context.report('OL217', issue.span, issue.message);
+  for (const issue of simulationRequest(context.model, { withSchedule: false }).issues)
+    context.report('OL217', issue.span, issue.message);
 };
 
 export const rangeTestSection: Rule = (context) => {

@@ -28,7 +28,10 @@ function baseLr(context: RuleContext): number | undefined {
 }
 
 /** Visit every scheduler block with the stretch of the run it is responsible for. */
-function forEachScheduler(context: RuleContext, visit: (block: SchedulerBlock, stretch: Stretch | undefined) => void): void {
+function forEachScheduler(
+  context: RuleContext,
+  visit: (block: SchedulerBlock, stretch: Stretch | undefined) => void,
+): void {
   const scheduler = context.model.scheduler;
   if (!scheduler) return;
   const total = context.model.training?.totalSteps;
@@ -41,9 +44,14 @@ function forEachScheduler(context: RuleContext, visit: (block: SchedulerBlock, s
       block.children.forEach((child, index) => {
         const from = index === 0 ? 0 : list[index - 1];
         const to = index < list.length ? list[index] : stretch?.length;
-        const childStretch = from !== undefined && to !== undefined && to > from
-          ? { length: to - from, label: `its part of the SequentialLR (steps ${from}..${to - 1}, ${to - from} steps)`, handsOver: index < list.length }
-          : undefined;
+        const childStretch =
+          from !== undefined && to !== undefined && to > from
+            ? {
+                length: to - from,
+                label: `its part of the SequentialLR (steps ${from}..${to - 1}, ${to - from} steps)`,
+                handsOver: index < list.length,
+              }
+            : undefined;
         walk(child, childStretch);
       });
     } else {
@@ -51,7 +59,10 @@ function forEachScheduler(context: RuleContext, visit: (block: SchedulerBlock, s
     }
   };
   const source = context.model.dialect === 'optim' ? ', from `training:`' : '';
-  walk(scheduler, total !== undefined ? { length: total, label: `the run (${total} steps${source})`, handsOver: false } : undefined);
+  walk(
+    scheduler,
+    total !== undefined ? { length: total, label: `the run (${total} steps${source})`, handsOver: false } : undefined,
+  );
 }
 
 export const runLengthChecks: Rule = (context) => {
@@ -76,10 +87,19 @@ export const runLengthChecks: Rule = (context) => {
       if (role === 'warmup') {
         const warming = entry.name !== 'LinearLR' || Number(resolved.start_factor) < Number(resolved.end_factor);
         if (warming && (value > stretch.length || (value === stretch.length && !stretch.handsOver))) {
-          context.report('OL200', node, `Warmup of ${value} steps is not shorter than ${stretch.label}: the lr never reaches its peak.`);
+          context.report(
+            'OL200',
+            node,
+            `Warmup of ${value} steps is not shorter than ${stretch.label}: the lr never reaches its peak.`,
+          );
         }
       } else if (role === 'period') {
-        if (value >= stretch.length) context.report('OL216', node, `\`${param.name}\` is ${value}, but ${stretch.label} ends first: the lr never decays.`);
+        if (value >= stretch.length)
+          context.report(
+            'OL216',
+            node,
+            `\`${param.name}\` is ${value}, but ${stretch.label} ends first: the lr never decays.`,
+          );
       } else if (role === 'total') {
         checkTotal(context, block, param, value, stretch, text);
       }
@@ -89,13 +109,23 @@ export const runLengthChecks: Rule = (context) => {
       const perEpoch = numberOf(block.params.get('steps_per_epoch'));
       if (epochs !== undefined && perEpoch !== undefined && epochs * perEpoch < stretch.length) {
         const span = block.params.get('epochs')?.node ?? block.typeSpan;
-        context.report('OL203', span, `OneCycleLR is sized for epochs x steps_per_epoch = ${epochs * perEpoch} steps but runs for ${stretch.label}: PyTorch raises ValueError at step ${epochs * perEpoch + 1}.`);
+        context.report(
+          'OL203',
+          span,
+          `OneCycleLR is sized for epochs x steps_per_epoch = ${epochs * perEpoch} steps but runs for ${stretch.label}: PyTorch raises ValueError at step ${epochs * perEpoch + 1}.`,
+        );
       }
     }
   });
 };
 
-function checkMilestones(context: RuleContext, block: SchedulerBlock, param: ParamValue, stretch: Stretch, text: string): void {
+function checkMilestones(
+  context: RuleContext,
+  block: SchedulerBlock,
+  param: ParamValue,
+  stretch: Stretch,
+  text: string,
+): void {
   const items = param.node?.kind === 'seq' ? param.node.items : [];
   const values = Array.isArray(param.value) ? param.value : [param.value];
   values.forEach((value, index) => {
@@ -108,29 +138,67 @@ function checkMilestones(context: RuleContext, block: SchedulerBlock, param: Par
       'OL201',
       node,
       `\`${param.name}\` ${value} of ${block.entry?.name ?? 'the scheduler'} lies beyond the end of ${stretch.label}: it is never reached.`,
-      items[index] ? [{ title: `Clamp to ${clamp} (the run length)`, edits: [{ start: node.start, end: node.end, newText: String(clamp) }] }]
-        : param.node && typeof param.value === 'number' ? [{ title: `Clamp to ${clamp} (the run length)`, edits: [replaceValueEdit(text, param, String(clamp))] }] : [],
+      items[index]
+        ? [
+            {
+              title: `Clamp to ${clamp} (the run length)`,
+              edits: [{ start: node.start, end: node.end, newText: String(clamp) }],
+            },
+          ]
+        : param.node && typeof param.value === 'number'
+          ? [{ title: `Clamp to ${clamp} (the run length)`, edits: [replaceValueEdit(text, param, String(clamp))] }]
+          : [],
     );
   });
 }
 
-function checkTotal(context: RuleContext, block: SchedulerBlock, param: ParamValue, value: number, stretch: Stretch, text: string): void {
+function checkTotal(
+  context: RuleContext,
+  block: SchedulerBlock,
+  param: ParamValue,
+  value: number,
+  stretch: Stretch,
+  text: string,
+): void {
   const name = block.entry?.name ?? '';
   const span: Span = param.node ?? param.keySpan;
-  const setTo = { title: `Set \`${param.name}\` to ${stretch.length}`, edits: [replaceValueEdit(text, param, String(stretch.length))] };
+  const setTo = {
+    title: `Set \`${param.name}\` to ${stretch.length}`,
+    edits: [replaceValueEdit(text, param, String(stretch.length))],
+  };
   if (name === 'OneCycleLR') {
     if (value < stretch.length) {
-      context.report('OL203', span, `OneCycleLR total_steps is ${value} but it runs for ${stretch.label}: PyTorch raises ValueError at step ${value + 1}.`, [{ ...setTo, preferred: true }]);
+      context.report(
+        'OL203',
+        span,
+        `OneCycleLR total_steps is ${value} but it runs for ${stretch.label}: PyTorch raises ValueError at step ${value + 1}.`,
+        [{ ...setTo, preferred: true }],
+      );
     } else if (value > stretch.length) {
-      context.report('OL215', span, `OneCycleLR total_steps is ${value} but ${stretch.label} is shorter: the annealing phase never finishes.`, [setTo]);
+      context.report(
+        'OL215',
+        span,
+        `OneCycleLR total_steps is ${value} but ${stretch.label} is shorter: the annealing phase never finishes.`,
+        [setTo],
+      );
     }
     return;
   }
   if (name === 'CosineAnnealingLR') {
     if (value < stretch.length) {
-      context.report('OL206', span, `T_max is ${value} but the scheduler runs for ${stretch.label}: after step ${value} PyTorch's cosine climbs back up towards the base lr.`, [{ ...setTo, preferred: true }]);
+      context.report(
+        'OL206',
+        span,
+        `T_max is ${value} but the scheduler runs for ${stretch.label}: after step ${value} PyTorch's cosine climbs back up towards the base lr.`,
+        [{ ...setTo, preferred: true }],
+      );
     } else if (value > stretch.length) {
-      context.report('OL215', span, `T_max is ${value} but ${stretch.label} is shorter: the cosine stops before reaching eta_min.`, [setTo]);
+      context.report(
+        'OL215',
+        span,
+        `T_max is ${value} but ${stretch.label} is shorter: the cosine stops before reaching eta_min.`,
+        [setTo],
+      );
     }
     return;
   }
@@ -139,23 +207,56 @@ function checkTotal(context: RuleContext, block: SchedulerBlock, param: ParamVal
     return;
   }
   if (value !== stretch.length) {
-    const effect = value < stretch.length ? 'the schedule ends early and the lr stays at its floor for the rest of the run' : 'the schedule never finishes';
+    const effect =
+      value < stretch.length
+        ? 'the schedule ends early and the lr stays at its floor for the rest of the run'
+        : 'the schedule never finishes';
     context.report('OL215', span, `\`${param.name}\` is ${value} but ${stretch.label} differs: ${effect}.`, [setTo]);
   }
 }
 
 /** timm's cycle schedulers end where their last cycle ends (`get_cycle_length()`), which counts epochs unless `t_in_epochs: false`. */
-function checkTimmCycles(context: RuleContext, block: SchedulerBlock, tInitial: number, stretch: Stretch, span: Span, setTo: Fix): void {
+function checkTimmCycles(
+  context: RuleContext,
+  block: SchedulerBlock,
+  tInitial: number,
+  stretch: Stretch,
+  span: Span,
+  setTo: Fix,
+): void {
   const resolved = resolveParams(block.entry as NonNullable<SchedulerBlock['entry']>, givenParams(block));
-  const [cycleMul, cycleLimit, warmupT] = [resolved.cycle_mul, resolved.cycle_limit, resolved.warmup_t].map(Number) as [number, number, number];
+  const [cycleMul, cycleLimit, warmupT] = [resolved.cycle_mul, resolved.cycle_limit, resolved.warmup_t].map(Number) as [
+    number,
+    number,
+    number,
+  ];
   if (![cycleMul, cycleLimit, warmupT].every(Number.isFinite)) return;
-  const end = timmCycleLength({ tInitial, cycleMul, cycleLimit, warmupT, warmupPrefix: resolved.warmup_prefix === true });
+  const end = timmCycleLength({
+    tInitial,
+    cycleMul,
+    cycleLimit,
+    warmupT,
+    warmupPrefix: resolved.warmup_prefix === true,
+  });
   const unit = timmUnit(resolved.t_in_epochs !== false).plural;
-  const counted = unit === 'epochs' ? 't_initial counts epochs: t_in_epochs is true, the default' : 't_initial counts optimizer updates: t_in_epochs is false';
+  const counted =
+    unit === 'epochs'
+      ? 't_initial counts epochs: t_in_epochs is true, the default'
+      : 't_initial counts optimizer updates: t_in_epochs is false';
   if (end < stretch.length) {
-    context.report('OL215', span, `${block.entry?.name} ends its last cycle at ${end} ${unit} but ${stretch.label} is longer: the lr stays at lr_min for the last ${stretch.length - end} ${unit} (${counted}).`, cycleLimit === 1 && end === tInitial ? [setTo] : []);
+    context.report(
+      'OL215',
+      span,
+      `${block.entry?.name} ends its last cycle at ${end} ${unit} but ${stretch.label} is longer: the lr stays at lr_min for the last ${stretch.length - end} ${unit} (${counted}).`,
+      cycleLimit === 1 && end === tInitial ? [setTo] : [],
+    );
   } else if (end > stretch.length) {
-    context.report('OL215', span, `${block.entry?.name} ends its last cycle at ${end} ${unit} but ${stretch.label} is shorter: the lr never reaches lr_min (${counted}).`, cycleLimit === 1 && end === tInitial ? [setTo] : []);
+    context.report(
+      'OL215',
+      span,
+      `${block.entry?.name} ends its last cycle at ${end} ${unit} but ${stretch.label} is shorter: the lr never reaches lr_min (${counted}).`,
+      cycleLimit === 1 && end === tInitial ? [setTo] : [],
+    );
   }
 }
 
@@ -171,26 +272,42 @@ export const sequentialMilestones: Rule = (context) => {
     if (!values) return;
     const span = param.node ?? param.keySpan;
     if (values.length !== block.children.length - 1) {
-      context.report('OL202', span, `SequentialLR has ${block.children.length} schedulers, so it needs ${Math.max(0, block.children.length - 1)} milestones (got ${values.length}); PyTorch raises ValueError.`);
+      context.report(
+        'OL202',
+        span,
+        `SequentialLR has ${block.children.length} schedulers, so it needs ${Math.max(0, block.children.length - 1)} milestones (got ${values.length}); PyTorch raises ValueError.`,
+      );
     }
     const items = param.node?.kind === 'seq' ? param.node.items : [];
     for (let i = 1; i < values.length; i++) {
       const previous = values[i - 1];
       const current = values[i];
       if (typeof previous === 'number' && typeof current === 'number' && current <= previous) {
-        context.report('OL202', items[i] ?? span, `SequentialLR milestones must increase: ${current} follows ${previous}.`);
+        context.report(
+          'OL202',
+          items[i] ?? span,
+          `SequentialLR milestones must increase: ${current} follows ${previous}.`,
+        );
       }
     }
     if (stretch) {
       values.forEach((value, index) => {
         if (typeof value === 'number' && value >= stretch.length) {
           const node = items[index] ?? span;
-          context.report('OL201', node, `Milestone ${value} is never reached: ${stretch.label} ends at step ${stretch.length - 1}, so the next scheduler never runs.`);
+          context.report(
+            'OL201',
+            node,
+            `Milestone ${value} is never reached: ${stretch.label} ends at step ${stretch.length - 1}, so the next scheduler never runs.`,
+          );
         }
       });
     }
     if (values[0] === 0) {
-      context.report('OL202', items[0] ?? span, 'A SequentialLR milestone at 0 is broken in PyTorch: the first scheduler still sets lr[0] and the second one then decays from it instead of restarting.');
+      context.report(
+        'OL202',
+        items[0] ?? span,
+        'A SequentialLR milestone at 0 is broken in PyTorch: the first scheduler still sets lr[0] and the second one then decays from it instead of restarting.',
+      );
     }
   });
 };
@@ -207,10 +324,15 @@ export const schedulerVersusOptimizer: Rule = (context) => {
     // OneCycleLR: max_lr below the optimizer's lr.
     if (entry.name === 'OneCycleLR' && base !== undefined && optimizer?.params.has('lr')) {
       const maxLr = resolved.max_lr;
-      const peak = typeof maxLr === 'number' ? maxLr : Array.isArray(maxLr) && typeof maxLr[0] === 'number' ? maxLr[0] : undefined;
+      const peak =
+        typeof maxLr === 'number' ? maxLr : Array.isArray(maxLr) && typeof maxLr[0] === 'number' ? maxLr[0] : undefined;
       if (peak !== undefined && peak < base) {
         const span = block.params.get('max_lr')?.node ?? block.typeSpan;
-        context.report('OL204', span, `OneCycleLR max_lr ${formatNumber(peak)} is below the optimizer lr ${formatNumber(base)}; OneCycleLR ignores the optimizer lr and peaks at max_lr. Was max_lr meant to be the larger one?`);
+        context.report(
+          'OL204',
+          span,
+          `OneCycleLR max_lr ${formatNumber(peak)} is below the optimizer lr ${formatNumber(base)}; OneCycleLR ignores the optimizer lr and peaks at max_lr. Was max_lr meant to be the larger one?`,
+        );
       }
     }
     // eta_min above the starting lr: the cosine rises.
@@ -218,16 +340,27 @@ export const schedulerVersusOptimizer: Rule = (context) => {
       const etaMin = resolved.eta_min;
       if (typeof etaMin === 'number' && etaMin > base) {
         const span = block.params.get('eta_min')?.node ?? block.typeSpan;
-        context.report('OL205', span, `eta_min ${formatNumber(etaMin)} is above the optimizer lr ${formatNumber(base)}: the cosine rises instead of decaying.`);
+        context.report(
+          'OL205',
+          span,
+          `eta_min ${formatNumber(etaMin)} is above the optimizer lr ${formatNumber(base)}: the cosine rises instead of decaying.`,
+        );
       }
     }
     // Momentum cycling on an optimizer that cannot cycle it.
     // DeepSpeed's OneCycle only logs a warning and skips momentum cycling on an optimizer without betas: nothing raises.
     if (entry.cyclesMomentum && entry.family !== 'deepspeed' && optimizer?.entry && resolved.cycle_momentum !== false) {
-      const canCycle = entry.name === 'OneCycleLR' ? optimizer.entry.hasMomentum || optimizer.entry.hasBetas : optimizer.entry.hasMomentum;
+      const canCycle =
+        entry.name === 'OneCycleLR'
+          ? optimizer.entry.hasMomentum || optimizer.entry.hasBetas
+          : optimizer.entry.hasMomentum;
       if (!canCycle) {
         const existing = block.params.get('cycle_momentum');
-        const edit = existing ? replaceValueEdit(text, existing, 'false') : block.node ? insertEntryEdit(text, block.node, 'cycle_momentum', 'false', json) : undefined;
+        const edit = existing
+          ? replaceValueEdit(text, existing, 'false')
+          : block.node
+            ? insertEntryEdit(text, block.node, 'cycle_momentum', 'false', json)
+            : undefined;
         context.report(
           'OL210',
           existing?.node ?? block.typeSpan,
@@ -253,7 +386,15 @@ export const optimizerTraps: Rule = (context) => {
       'OL207',
       decay.keySpan,
       `${entry.name}'s weight_decay is coupled L2 (added to the gradient, then rescaled by the adaptive denominator), which decays large weights less.${variant ? ` Decoupled decay is ${variant}.` : ''}`,
-      variant ? [{ title: `Switch to ${variant} (decoupled weight decay)`, edits: [{ ...optimizer.typeSpan, newText: `${prefix}${variant}` }], preferred: true }] : [],
+      variant
+        ? [
+            {
+              title: `Switch to ${variant} (decoupled weight decay)`,
+              edits: [{ ...optimizer.typeSpan, newText: `${prefix}${variant}` }],
+              preferred: true,
+            },
+          ]
+        : [],
     );
   }
   // An lr far outside the usual range, unless the scheduler overrides it.
@@ -263,8 +404,15 @@ export const optimizerTraps: Rule = (context) => {
   if (lrParam && lr !== undefined && lr > 0 && !overridden) {
     const [low, high] = entry.typicalLr;
     if (lr < low / 10 || lr > high * 10) {
-      const how = lr > high * 10 ? `more than ten times above the usual range for ${entry.name}` : `more than ten times below the usual range for ${entry.name}`;
-      context.report('OL208', lrParam.node ?? lrParam.keySpan, `lr ${formatNumber(lr)} is ${how} (${formatNumber(low)} to ${formatNumber(high)}): a typo in the exponent?`);
+      const how =
+        lr > high * 10
+          ? `more than ten times above the usual range for ${entry.name}`
+          : `more than ten times below the usual range for ${entry.name}`;
+      context.report(
+        'OL208',
+        lrParam.node ?? lrParam.keySpan,
+        `lr ${formatNumber(lr)} is ${how} (${formatNumber(low)} to ${formatNumber(high)}): a typo in the exponent?`,
+      );
     }
   }
   // What PyTorch accepts but cannot train with, and what it refuses in combination: the same checks as the engines.

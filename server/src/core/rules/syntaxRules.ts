@@ -15,7 +15,11 @@ export const duplicateKeys: Rule = (context) => {
     node.entries.forEach((entry, index) => {
       const previous = seen.get(entry.key);
       if (previous !== undefined) {
-        context.report('OL003', entry.keySpan, `Duplicate key \`${entry.key}\`: loaders keep this value and drop the earlier one.`);
+        context.report(
+          'OL003',
+          entry.keySpan,
+          `Duplicate key \`${entry.key}\`: loaders keep this value and drop the earlier one.`,
+        );
       }
       seen.set(entry.key, index);
     });
@@ -34,11 +38,22 @@ export const yaml11Literals: Rule = (context) => {
         'OL004',
         node,
         `PyYAML (yaml.safe_load) reads \`${node.source}\` as the string "${node.source}", not a number${spelling ? `; write \`${spelling}\`` : ''}.`,
-        spelling ? [{ title: `Write \`${spelling}\` (a float for every YAML loader)`, edits: [{ start: node.start, end: node.end, newText: spelling }], preferred: true }] : [],
+        spelling
+          ? [
+              {
+                title: `Write \`${spelling}\` (a float for every YAML loader)`,
+                edits: [{ start: node.start, end: node.end, newText: spelling }],
+                preferred: true,
+              },
+            ]
+          : [],
       );
     } else if (typeof node.value === 'string' && kind === 'bool') {
       context.report('OL006', node, `PyYAML reads \`${node.source}\` as a boolean; quote it if the string is meant.`, [
-        { title: `Quote as "${node.source}"`, edits: [{ start: node.start, end: node.end, newText: `"${node.source}"` }] },
+        {
+          title: `Quote as "${node.source}"`,
+          edits: [{ start: node.start, end: node.end, newText: `"${node.source}"` }],
+        },
       ]);
     }
   });

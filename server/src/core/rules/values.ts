@@ -6,7 +6,14 @@ import { closestMatch } from '../util/suggest';
 import type { RuleContext } from './context';
 
 /** Reports type and range problems of one value; the context only needs `report`, so sections can collect them too. */
-export function checkParamValue(context: Pick<RuleContext, 'report'>, spec: ParamSpec, value: unknown, node: Node | null, keySpan: Span, owner: string): void {
+export function checkParamValue(
+  context: Pick<RuleContext, 'report'>,
+  spec: ParamSpec,
+  value: unknown,
+  node: Node | null,
+  keySpan: Span,
+  owner: string,
+): void {
   const span: Span = node ?? keySpan;
   const where = `\`${spec.name}\` of ${owner}`;
   if (value === null || value === undefined) {
@@ -25,7 +32,8 @@ export function checkParamValue(context: Pick<RuleContext, 'report'>, spec: Para
       return;
     }
     case 'boolean':
-      if (typeof value !== 'boolean') context.report('OL104', span, `${where} must be true or false (got ${show(value)}).`);
+      if (typeof value !== 'boolean')
+        context.report('OL104', span, `${where} must be true or false (got ${show(value)}).`);
       return;
     case 'string':
       if (typeof value !== 'string') context.report('OL104', span, `${where} must be a string (got ${show(value)}).`);
@@ -34,8 +42,22 @@ export function checkParamValue(context: Pick<RuleContext, 'report'>, spec: Para
       const values = spec.values ?? [];
       if (typeof value !== 'string' || !values.includes(value)) {
         const guess = typeof value === 'string' ? closestMatch(value, values) : undefined;
-        const fixes = guess && node ? [{ title: `Change to '${guess}'`, edits: [{ start: node.start, end: node.end, newText: guess }], preferred: true }] : [];
-        context.report('OL104', span, `${where} must be one of ${values.map((v) => `\`${v}\``).join(', ')} (got ${show(value)})${guess ? `; did you mean \`${guess}\`?` : '.'}`, fixes);
+        const fixes =
+          guess && node
+            ? [
+                {
+                  title: `Change to '${guess}'`,
+                  edits: [{ start: node.start, end: node.end, newText: guess }],
+                  preferred: true,
+                },
+              ]
+            : [];
+        context.report(
+          'OL104',
+          span,
+          `${where} must be one of ${values.map((v) => `\`${v}\``).join(', ')} (got ${show(value)})${guess ? `; did you mean \`${guess}\`?` : '.'}`,
+          fixes,
+        );
       }
       return;
     }
@@ -60,7 +82,13 @@ export function checkParamValue(context: Pick<RuleContext, 'report'>, spec: Para
       value.forEach((item, index) => {
         const itemSpan = items[index] ?? span;
         const itemWhere = `\`${spec.name}[${index}]\` of ${owner}`;
-        const number = asNumber(context, { ...spec, type: spec.type === 'integerList' ? 'integer' : 'number' }, item, itemSpan, itemWhere);
+        const number = asNumber(
+          context,
+          { ...spec, type: spec.type === 'integerList' ? 'integer' : 'number' },
+          item,
+          itemSpan,
+          itemWhere,
+        );
         if (number !== undefined) checkRange(context, spec, number, itemSpan, itemWhere);
       });
       return;
@@ -68,7 +96,13 @@ export function checkParamValue(context: Pick<RuleContext, 'report'>, spec: Para
   }
 }
 
-function asNumber(context: Pick<RuleContext, 'report'>, spec: ParamSpec, value: unknown, span: Span, where: string): number | undefined {
+function asNumber(
+  context: Pick<RuleContext, 'report'>,
+  spec: ParamSpec,
+  value: unknown,
+  span: Span,
+  where: string,
+): number | undefined {
   if (typeof value === 'number') {
     if (Number.isNaN(value)) {
       context.report('OL105', span, `${where} is NaN.`);
@@ -84,11 +118,21 @@ function asNumber(context: Pick<RuleContext, 'report'>, spec: ParamSpec, value: 
     context.report('OL104', span, `${where} is the string "${value}", not a number: remove the quotes.`);
     return undefined;
   }
-  context.report('OL104', span, `${where} must be ${spec.type === 'integer' ? 'an integer' : 'a number'} (got ${show(value)}).`);
+  context.report(
+    'OL104',
+    span,
+    `${where} must be ${spec.type === 'integer' ? 'an integer' : 'a number'} (got ${show(value)}).`,
+  );
   return undefined;
 }
 
-function checkRange(context: Pick<RuleContext, 'report'>, spec: ParamSpec, value: number, span: Span, where: string): void {
+function checkRange(
+  context: Pick<RuleContext, 'report'>,
+  spec: ParamSpec,
+  value: number,
+  span: Span,
+  where: string,
+): void {
   const low = spec.min;
   const high = spec.max;
   const belowMin = low !== undefined && (low.exclusive ? value <= low.value : value < low.value);
@@ -108,7 +152,8 @@ export function formatExact(value: number): string {
 }
 
 export function describeRange(low: Bound | undefined, high: Bound | undefined): string {
-  if (low && high) return `in ${low.exclusive ? '(' : '['}${formatExact(low.value)}, ${formatExact(high.value)}${high.exclusive ? ')' : ']'}`;
+  if (low && high)
+    return `in ${low.exclusive ? '(' : '['}${formatExact(low.value)}, ${formatExact(high.value)}${high.exclusive ? ')' : ']'}`;
   if (low) return `${low.exclusive ? '>' : '>='} ${formatExact(low.value)}`;
   if (high) return `${high.exclusive ? '<' : '<='} ${formatExact(high.value)}`;
   return 'a number';
@@ -116,17 +161,28 @@ export function describeRange(low: Bound | undefined, high: Bound | undefined): 
 
 export function describeType(spec: ParamSpec): string {
   switch (spec.type) {
-    case 'number': return 'a number';
-    case 'integer': return 'an integer';
-    case 'boolean': return 'true or false';
-    case 'string': return 'a string';
-    case 'enum': return `one of ${(spec.values ?? []).map((v) => `'${v}'`).join(', ')}`;
-    case 'numberPair': return 'a pair of numbers, e.g. [0.9, 0.999]';
-    case 'numberList': return 'a list of numbers';
-    case 'integerList': return 'a list of integers';
-    case 'schedulerList': return 'a list of scheduler blocks';
-    case 'numberOrList': return 'a number or a list of numbers';
-    case 'any': return 'a value';
+    case 'number':
+      return 'a number';
+    case 'integer':
+      return 'an integer';
+    case 'boolean':
+      return 'true or false';
+    case 'string':
+      return 'a string';
+    case 'enum':
+      return `one of ${(spec.values ?? []).map((v) => `'${v}'`).join(', ')}`;
+    case 'numberPair':
+      return 'a pair of numbers, e.g. [0.9, 0.999]';
+    case 'numberList':
+      return 'a list of numbers';
+    case 'integerList':
+      return 'a list of integers';
+    case 'schedulerList':
+      return 'a list of scheduler blocks';
+    case 'numberOrList':
+      return 'a number or a list of numbers';
+    case 'any':
+      return 'a value';
   }
 }
 

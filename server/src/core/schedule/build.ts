@@ -2,7 +2,12 @@
 
 import { findScheduler } from '../catalog/index';
 import { buildHuggingFaceLambda } from './huggingFace';
-import { DeepSpeedOneCycleScheduler, LrRangeTestScheduler, WarmupCosineLrScheduler, WarmupLrScheduler } from './deepSpeed';
+import {
+  DeepSpeedOneCycleScheduler,
+  LrRangeTestScheduler,
+  WarmupCosineLrScheduler,
+  WarmupLrScheduler,
+} from './deepSpeed';
 import type { WarmupShape } from './deepSpeed';
 import { ParamReader } from './params';
 import { buildTimmScheduler } from './timm';
@@ -64,13 +69,20 @@ export function buildScheduler(block: unknown, path: ParamPath, context: BuildCo
   if (entry === undefined) {
     const bare = typeName.replace(/^torch\.optim\.lr_scheduler\./, '');
     if (bare === 'LambdaLR' || bare === 'MultiplicativeLR') {
-      return error(context, [...path, 'type'], `${bare} takes a Python function (lr_lambda), which the engine cannot evaluate; use one of the named schedules (e.g. hf.linear) instead.`);
+      return error(
+        context,
+        [...path, 'type'],
+        `${bare} takes a Python function (lr_lambda), which the engine cannot evaluate; use one of the named schedules (e.g. hf.linear) instead.`,
+      );
     }
     return error(context, [...path, 'type'], `Unknown scheduler type '${typeName}'.`);
   }
   const reader = new ParamReader(entry, params, path, context.issues);
   if (!reader.isNone('last_epoch') && reader.raw('last_epoch') !== -1) {
-    reader.fail('last_epoch', 'Resuming (last_epoch other than -1) is not simulated: with a fresh optimizer PyTorch raises KeyError because initial_lr is missing.');
+    reader.fail(
+      'last_epoch',
+      'Resuming (last_epoch other than -1) is not simulated: with a fresh optimizer PyTorch raises KeyError because initial_lr is missing.',
+    );
   }
   if (!reader.isNone('last_batch_iteration') && reader.raw('last_batch_iteration') !== -1) {
     reader.fail('last_batch_iteration', 'Resuming (last_batch_iteration other than -1) is not simulated.');
@@ -86,7 +98,12 @@ export function buildScheduler(block: unknown, path: ParamPath, context: BuildCo
   return buildTorch(entry.name, reader, path, context);
 }
 
-function buildTorch(name: string, reader: ParamReader, path: ParamPath, context: BuildContext): SteppableScheduler | undefined {
+function buildTorch(
+  name: string,
+  reader: ParamReader,
+  path: ParamPath,
+  context: BuildContext,
+): SteppableScheduler | undefined {
   const { group } = context;
   switch (name) {
     case 'StepLR': {
@@ -179,7 +196,9 @@ function buildTorch(name: string, reader: ParamReader, path: ParamPath, context:
         if (child === undefined) return undefined;
         children.push(child);
       }
-      return name === 'SequentialLR' ? new SequentialLrScheduler(path, group, children, milestones) : new ChainedSchedulerScheduler(path, children);
+      return name === 'SequentialLR'
+        ? new SequentialLrScheduler(path, group, children, milestones)
+        : new ChainedSchedulerScheduler(path, children);
     }
     default:
       reader.fail(undefined, `The engine has no simulation for '${name}'.`);
@@ -210,18 +229,26 @@ function buildOneCycleLr(reader: ParamReader, path: ParamPath, context: BuildCon
   if (totalGiven === undefined && epochs === undefined && stepsPerEpoch === undefined) {
     throw raise(undefined, 'it needs either total_steps or both epochs and steps_per_epoch.');
   } else if (totalGiven !== undefined) {
-    if (totalGiven <= 0 || !Number.isInteger(totalGiven)) throw raise('total_steps', `total_steps must be a positive integer, got ${totalGiven}.`);
+    if (totalGiven <= 0 || !Number.isInteger(totalGiven))
+      throw raise('total_steps', `total_steps must be a positive integer, got ${totalGiven}.`);
     totalSteps = totalGiven;
     totalStepsKey = 'total_steps';
   } else {
-    if (epochs === undefined || epochs <= 0 || !Number.isInteger(epochs)) throw raise('epochs', `epochs must be a positive integer, got ${epochs ?? 'None'}.`);
+    if (epochs === undefined || epochs <= 0 || !Number.isInteger(epochs))
+      throw raise('epochs', `epochs must be a positive integer, got ${epochs ?? 'None'}.`);
     if (stepsPerEpoch === undefined || stepsPerEpoch <= 0 || !Number.isInteger(stepsPerEpoch)) {
       throw raise('steps_per_epoch', `steps_per_epoch must be a positive integer, got ${stepsPerEpoch ?? 'None'}.`);
     }
     totalSteps = epochs * stepsPerEpoch;
     totalStepsKey = 'epochs';
   }
-  return new OneCycleLrScheduler(path, context.group, { ...options, maxLr, totalSteps, totalStepsKey, runSteps: context.runSteps });
+  return new OneCycleLrScheduler(path, context.group, {
+    ...options,
+    maxLr,
+    totalSteps,
+    totalStepsKey,
+    runSteps: context.runSteps,
+  });
 }
 
 function warmupShape(reader: ParamReader): WarmupShape {
@@ -241,7 +268,9 @@ function buildDeepSpeed(name: string, reader: ParamReader, group: ParamGroup): S
       const maxLr = reader.isNone('warmup_max_lr') ? group.lr : reader.numberOrSingleton('warmup_max_lr');
       const warmupSteps = reader.number('warmup_num_steps');
       const shape = warmupShape(reader);
-      return reader.failed ? undefined : new WarmupLrScheduler(name, path, group, minLr, maxLr, warmupSteps, shape, total);
+      return reader.failed
+        ? undefined
+        : new WarmupLrScheduler(name, path, group, minLr, maxLr, warmupSteps, shape, total);
     }
     case 'WarmupCosineLR': {
       const total = reader.number('total_num_steps');
@@ -249,7 +278,9 @@ function buildDeepSpeed(name: string, reader: ParamReader, group: ParamGroup): S
       const warmupSteps = reader.number('warmup_num_steps');
       const cosMinRatio = reader.number('cos_min_ratio');
       const shape = warmupShape(reader);
-      return reader.failed ? undefined : new WarmupCosineLrScheduler(path, group, total, warmupMinRatio, warmupSteps, cosMinRatio, shape);
+      return reader.failed
+        ? undefined
+        : new WarmupCosineLrScheduler(path, group, total, warmupMinRatio, warmupSteps, cosMinRatio, shape);
     }
     case 'OneCycle': {
       const options = {

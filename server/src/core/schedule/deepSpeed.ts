@@ -27,7 +27,11 @@ abstract class DeepSpeedScheduler implements SteppableScheduler {
   }
   abstract markers(horizon: number): ScheduleMarker[];
   protected raise(key: string | undefined, errorType: string, detail: string): LibraryRaise {
-    return new LibraryRaise(key === undefined ? this.path : [...this.path, key], `DeepSpeed ${this.className} raises ${errorType}`, detail);
+    return new LibraryRaise(
+      key === undefined ? this.path : [...this.path, key],
+      `DeepSpeed ${this.className} raises ${errorType}`,
+      detail,
+    );
   }
 }
 
@@ -51,7 +55,11 @@ export class WarmupLrScheduler extends DeepSpeedScheduler {
   ) {
     super(className, path, group);
     if (!Number.isInteger(warmupNumSteps) || warmupNumSteps <= 0) {
-      throw this.raise('warmup_num_steps', 'ValueError', `warmup_num_steps must be a positive integer, got ${warmupNumSteps}.`);
+      throw this.raise(
+        'warmup_num_steps',
+        'ValueError',
+        `warmup_num_steps must be a positive integer, got ${warmupNumSteps}.`,
+      );
     }
     this.deltaLr = maxLr - minLr;
     this.warmupSteps = Math.max(2, warmupNumSteps);
@@ -72,7 +80,8 @@ export class WarmupLrScheduler extends DeepSpeedScheduler {
   markers(horizon: number): ScheduleMarker[] {
     // lr[i] is computed for batch iteration i-1, so the warm-up value 1.0 first shows at step warmup_num_steps + 1.
     const out: ScheduleMarker[] = [];
-    if (this.warmupSteps + 1 < horizon) out.push({ step: this.warmupSteps + 1, kind: 'warmup-end', label: `${this.className} warm-up ends` });
+    if (this.warmupSteps + 1 < horizon)
+      out.push({ step: this.warmupSteps + 1, kind: 'warmup-end', label: `${this.className} warm-up ends` });
     if (this.totalNumSteps !== undefined && this.totalNumSteps + 1 < horizon && this.totalNumSteps > this.warmupSteps) {
       out.push({ step: this.totalNumSteps + 1, kind: 'end', label: 'WarmupDecayLR reaches warmup_min_lr' });
     }
@@ -95,7 +104,11 @@ export class WarmupCosineLrScheduler extends DeepSpeedScheduler {
   ) {
     super('WarmupCosineLR', path, group);
     if (!Number.isInteger(warmupNumSteps) || warmupNumSteps <= 0) {
-      throw this.raise('warmup_num_steps', 'ValueError', `warmup_num_steps must be a positive integer, got ${warmupNumSteps}.`);
+      throw this.raise(
+        'warmup_num_steps',
+        'ValueError',
+        `warmup_num_steps must be a positive integer, got ${warmupNumSteps}.`,
+      );
     }
     this.warmupSteps = Math.max(2, warmupNumSteps);
     this.inverseLogWarmup = 1.0 / Math.log(this.warmupSteps);
@@ -119,8 +132,10 @@ export class WarmupCosineLrScheduler extends DeepSpeedScheduler {
   }
   markers(horizon: number): ScheduleMarker[] {
     const out: ScheduleMarker[] = [];
-    if (this.warmupSteps + 1 < horizon) out.push({ step: this.warmupSteps + 1, kind: 'warmup-end', label: 'WarmupCosineLR warm-up ends' });
-    if (this.totalNumSteps + 1 < horizon) out.push({ step: this.totalNumSteps + 1, kind: 'end', label: 'WarmupCosineLR reaches cos_min_ratio' });
+    if (this.warmupSteps + 1 < horizon)
+      out.push({ step: this.warmupSteps + 1, kind: 'warmup-end', label: 'WarmupCosineLR warm-up ends' });
+    if (this.totalNumSteps + 1 < horizon)
+      out.push({ step: this.totalNumSteps + 1, kind: 'end', label: 'WarmupCosineLR reaches cos_min_ratio' });
     return out;
   }
 }
@@ -163,7 +178,9 @@ export class DeepSpeedOneCycleScheduler extends DeepSpeedScheduler {
     this.firstStepSize = options.cycleFirstStepSize;
     this.secondStepSize = options.cycleSecondStepSize ?? this.firstStepSize;
     this.totalSize = this.firstStepSize + this.secondStepSize;
-    this.stepRatio = pyDivide(this.firstStepSize, this.totalSize, () => this.raise('cycle_first_step_size', 'ZeroDivisionError', 'the cycle has length 0.'));
+    this.stepRatio = pyDivide(this.firstStepSize, this.totalSize, () =>
+      this.raise('cycle_first_step_size', 'ZeroDivisionError', 'the cycle has length 0.'),
+    );
     this.firstStairCount = options.cycleFirstStairCount;
     this.secondStairCount = options.cycleSecondStairCount ?? options.cycleFirstStairCount;
     const noDecaySteps = options.decayStepSize === 0;
@@ -173,7 +190,10 @@ export class DeepSpeedOneCycleScheduler extends DeepSpeedScheduler {
     let skipMomentumDecay = noDecaySteps;
     if (cycleMomentum) {
       if (!group.hasBetas) {
-        warn('cycle_momentum', 'DeepSpeed OneCycle cycles betas[0] only: the optimizer has no betas, so momentum cycling is disabled (with a logged warning).');
+        warn(
+          'cycle_momentum',
+          'DeepSpeed OneCycle cycles betas[0] only: the optimizer has no betas, so momentum cycling is disabled (with a logged warning).',
+        );
         cycleMomentum = false;
       } else {
         group.beta1 = options.cycleMinMom;
@@ -189,7 +209,8 @@ export class DeepSpeedOneCycleScheduler extends DeepSpeedScheduler {
     const batchIteration = this.lastBatchIteration + 1;
     const cycle = Math.floor(1 + batchIteration / this.totalSize);
     const x = 1 + batchIteration / this.totalSize - cycle;
-    const zero = (): LibraryRaise => this.raise('cycle_first_step_size', 'ZeroDivisionError', 'a half cycle has length 0.');
+    const zero = (): LibraryRaise =>
+      this.raise('cycle_first_step_size', 'ZeroDivisionError', 'a half cycle has length 0.');
     let scale: number;
     let stairCount: number;
     if (x <= this.stepRatio) {
@@ -215,10 +236,14 @@ export class DeepSpeedOneCycleScheduler extends DeepSpeedScheduler {
     const decayIteration = this.lastBatchIteration - this.totalSize + 1;
     const scale = inCycle ? this.scaleFactor() : 0;
     if (inCycle) this.group.lr = cycleMinLr + (cycleMaxLr - cycleMinLr) * scale;
-    else this.group.lr = this.skipLrDecay ? cycleMinLr : cycleMinLr / (1 + decayLrRate * (decayIteration / decayStepSize));
+    else
+      this.group.lr = this.skipLrDecay ? cycleMinLr : cycleMinLr / (1 + decayLrRate * (decayIteration / decayStepSize));
     if (!this.cycleMomentum) return;
     if (inCycle) this.group.beta1 = cycleMaxMom - (cycleMaxMom - cycleMinMom) * scale;
-    else this.group.beta1 = this.skipMomentumDecay ? cycleMaxMom : cycleMaxMom * (1 + decayMomRate * (decayIteration / decayStepSize));
+    else
+      this.group.beta1 = this.skipMomentumDecay
+        ? cycleMaxMom
+        : cycleMaxMom * (1 + decayMomRate * (decayIteration / decayStepSize));
     this.group.beta2 = DeepSpeedOneCycleScheduler.BETA2;
   }
   markers(horizon: number): ScheduleMarker[] {

@@ -26,10 +26,14 @@ export function evaluateSchedule(request: ScheduleRequest): ScheduleSeries {
   const { optimizer } = request;
   const steps = request.steps;
   if (!Number.isInteger(steps) || steps < 0) {
-    return emptySeries([{ path: [], message: `The number of steps must be a non-negative integer, got ${steps}.`, severity: 'error' }]);
+    return emptySeries([
+      { path: [], message: `The number of steps must be a non-negative integer, got ${steps}.`, severity: 'error' },
+    ]);
   }
   if (typeof optimizer.lr !== 'number' || !Number.isFinite(optimizer.lr)) {
-    return emptySeries([{ path: [], message: `The optimizer's lr must be a number, got ${String(optimizer.lr)}.`, severity: 'error' }]);
+    return emptySeries([
+      { path: [], message: `The optimizer's lr must be a number, got ${String(optimizer.lr)}.`, severity: 'error' },
+    ]);
   }
   const group = newParamGroup(optimizer.lr, optimizer.momentum, optimizer.betas);
   let scheduler: SteppableScheduler | undefined;
@@ -79,7 +83,8 @@ export function evaluateSchedule(request: ScheduleRequest): ScheduleSeries {
     issues.push(caught instanceof LibraryRaise ? raiseIssue(caught, `at step ${recorded}`) : internalIssue(caught));
   }
 
-  const cut = <T extends Float64Array | undefined>(array: T): T => (array === undefined || recorded === steps ? array : (array.slice(0, recorded) as T));
+  const cut = <T extends Float64Array | undefined>(array: T): T =>
+    array === undefined || recorded === steps ? array : (array.slice(0, recorded) as T);
   const lrSeries = cut(lr);
   const series: ScheduleSeries = {
     lr: lrSeries,
@@ -95,7 +100,11 @@ export function evaluateSchedule(request: ScheduleRequest): ScheduleSeries {
 
 function internalIssue(caught: unknown): ScheduleIssue {
   const detail = caught instanceof Error ? caught.message : String(caught);
-  return { path: [], message: `The schedule engine failed unexpectedly (${detail}); no curve is shown.`, severity: 'error' };
+  return {
+    path: [],
+    message: `The schedule engine failed unexpectedly (${detail}); no curve is shown.`,
+    severity: 'error',
+  };
 }
 
 /** The schedulers' own markers inside the recorded range, plus the peak of the series, sorted by step. */
@@ -108,7 +117,10 @@ function collectMarkers(scheduler: SteppableScheduler, lr: Float64Array): Schedu
   }
   if (lr.length > 1) {
     const summary = summarizeSchedule({ lr, markers: [], issues: [] });
-    if (summary.peak > summary.start && !markers.some((marker) => marker.kind === 'peak' && marker.step === summary.peakStep)) {
+    if (
+      summary.peak > summary.start &&
+      !markers.some((marker) => marker.kind === 'peak' && marker.step === summary.peakStep)
+    ) {
       markers.push({ step: summary.peakStep, kind: 'peak', label: `peak lr ${formatNumber(summary.peak)}` });
     }
   }
@@ -118,7 +130,8 @@ function collectMarkers(scheduler: SteppableScheduler, lr: Float64Array): Schedu
 /** Start, peak, final and minimum of a series; NaN (and step -1) for an empty one. The first occurrence wins ties. */
 export function summarizeSchedule(series: ScheduleSeries): ScheduleSummary {
   const { lr } = series;
-  if (lr.length === 0) return { start: Number.NaN, peak: Number.NaN, peakStep: -1, final: Number.NaN, min: Number.NaN, minStep: -1 };
+  if (lr.length === 0)
+    return { start: Number.NaN, peak: Number.NaN, peakStep: -1, final: Number.NaN, min: Number.NaN, minStep: -1 };
   let peak = lr[0]!;
   let peakStep = 0;
   let min = lr[0]!;

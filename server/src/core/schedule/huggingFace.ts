@@ -16,7 +16,9 @@ function warmupFactor(step: number, warmupSteps: number): number {
 }
 
 function markersAt(horizon: number, ...candidates: readonly (ScheduleMarker | false)[]): ScheduleMarker[] {
-  return candidates.filter((marker): marker is ScheduleMarker => marker !== false && marker.step > 0 && marker.step < horizon);
+  return candidates.filter(
+    (marker): marker is ScheduleMarker => marker !== false && marker.step > 0 && marker.step < horizon,
+  );
 }
 
 function warmupMarker(warmupSteps: number): ScheduleMarker | false {
@@ -31,9 +33,17 @@ function endMarker(trainingSteps: number): ScheduleMarker | false {
  * The lambda for `hf.<name>`, or undefined when the arguments are unusable (issues were recorded).
  * Throws LibraryRaise where transformers raises ValueError in the factory.
  */
-export function buildHuggingFaceLambda(name: string, reader: ParamReader, group: ParamGroup): LambdaSchedule | undefined {
+export function buildHuggingFaceLambda(
+  name: string,
+  reader: ParamReader,
+  group: ParamGroup,
+): LambdaSchedule | undefined {
   const raise = (key: string | undefined, errorType: string, detail: string): LibraryRaise =>
-    new LibraryRaise(key === undefined ? reader.path : [...reader.path, key], `transformers (${name}) raises ${errorType}`, detail);
+    new LibraryRaise(
+      key === undefined ? reader.path : [...reader.path, key],
+      `transformers (${name}) raises ${errorType}`,
+      detail,
+    );
   switch (name) {
     case 'hf.constant':
       return { factorAt: () => 1, markers: () => [] };
@@ -50,7 +60,10 @@ export function buildHuggingFaceLambda(name: string, reader: ParamReader, group:
       const training = reader.integer('num_training_steps');
       if (reader.failed) return undefined;
       return {
-        factorAt: (step) => (step < warmup ? warmupFactor(step, warmup) : Math.max(0.0, (training - step) / Math.max(1, training - warmup))),
+        factorAt: (step) =>
+          step < warmup
+            ? warmupFactor(step, warmup)
+            : Math.max(0.0, (training - step) / Math.max(1, training - warmup)),
         markers: (horizon) => markersAt(horizon, warmupMarker(warmup), endMarker(training)),
       };
     }
@@ -64,9 +77,14 @@ export function buildHuggingFaceLambda(name: string, reader: ParamReader, group:
         const minLr = reader.optionalNumber('min_lr');
         const rate = reader.optionalNumber('min_lr_rate');
         if (reader.failed) return undefined;
-        if (minLr !== undefined && rate !== undefined) throw raise('min_lr', 'ValueError', 'only one of min_lr or min_lr_rate should be set.');
-        if (minLr !== undefined) minLrRate = pyDivide(minLr, group.defaultsLr, () => raise('min_lr', 'ZeroDivisionError', "the optimizer's lr is 0."));
-        else if (rate === undefined) throw raise('min_lr_rate', 'ValueError', 'one of min_lr or min_lr_rate must be set.');
+        if (minLr !== undefined && rate !== undefined)
+          throw raise('min_lr', 'ValueError', 'only one of min_lr or min_lr_rate should be set.');
+        if (minLr !== undefined)
+          minLrRate = pyDivide(minLr, group.defaultsLr, () =>
+            raise('min_lr', 'ZeroDivisionError', "the optimizer's lr is 0."),
+          );
+        else if (rate === undefined)
+          throw raise('min_lr_rate', 'ValueError', 'one of min_lr or min_lr_rate must be set.');
         else minLrRate = rate;
       }
       if (reader.failed) return undefined;
@@ -95,7 +113,11 @@ export function buildHuggingFaceLambda(name: string, reader: ParamReader, group:
         markers: (horizon) => {
           const restarts: ScheduleMarker[] = [];
           for (let cycle = 1; cycle < cycles && restarts.length < 100; cycle++) {
-            restarts.push({ step: Math.ceil(warmup + (cycle * (training - warmup)) / cycles), kind: 'restart', label: 'hard restart' });
+            restarts.push({
+              step: Math.ceil(warmup + (cycle * (training - warmup)) / cycles),
+              kind: 'restart',
+              label: 'hard restart',
+            });
           }
           return markersAt(horizon, warmupMarker(warmup), ...restarts, endMarker(training));
         },
@@ -108,14 +130,18 @@ export function buildHuggingFaceLambda(name: string, reader: ParamReader, group:
       const power = reader.number('power');
       if (reader.failed) return undefined;
       const lrInit = group.defaultsLr;
-      if (!(lrInit > lrEnd)) throw raise('lr_end', 'ValueError', `lr_end (${lrEnd}) must be smaller than the optimizer's lr (${lrInit}).`);
+      if (!(lrInit > lrEnd))
+        throw raise('lr_end', 'ValueError', `lr_end (${lrEnd}) must be smaller than the optimizer's lr (${lrInit}).`);
       return {
         factorAt: (step) => {
           if (step < warmup) return warmupFactor(step, warmup);
           if (step > training) return lrEnd / lrInit;
           const decaySteps = training - warmup;
           const remaining =
-            1 - pyDivide(step - warmup, decaySteps, () => raise('num_training_steps', 'ZeroDivisionError', 'num_training_steps equals num_warmup_steps.'));
+            1 -
+            pyDivide(step - warmup, decaySteps, () =>
+              raise('num_training_steps', 'ZeroDivisionError', 'num_training_steps equals num_warmup_steps.'),
+            );
           const decay = (lrInit - lrEnd) * remaining ** power + lrEnd;
           return decay / lrInit;
         },
@@ -131,10 +157,14 @@ export function buildHuggingFaceLambda(name: string, reader: ParamReader, group:
         factorAt: (step) => {
           if (step < warmup) return warmupFactor(step, warmup);
           const shift = timescale - warmup;
-          const ratio = pyDivide(step + shift, timescale, () => raise('timescale', 'ZeroDivisionError', 'timescale is 0.'));
+          const ratio = pyDivide(step + shift, timescale, () =>
+            raise('timescale', 'ZeroDivisionError', 'timescale is 0.'),
+          );
           if (ratio < 0) throw raise('timescale', 'ValueError', 'math domain error: sqrt of a negative number.');
           const root = Math.sqrt(ratio);
-          return pyDivide(1.0, root, () => raise('timescale', 'ZeroDivisionError', 'sqrt((step + timescale - num_warmup_steps) / timescale) is 0.'));
+          return pyDivide(1.0, root, () =>
+            raise('timescale', 'ZeroDivisionError', 'sqrt((step + timescale - num_warmup_steps) / timescale) is 0.'),
+          );
         },
         markers: (horizon) => markersAt(horizon, warmupMarker(warmup)),
       };
@@ -166,17 +196,30 @@ function buildWarmupStableDecay(
     throw raise('num_training_steps', 'ValueError', 'either num_training_steps or num_stable_steps must be specified.');
   }
   if (training !== undefined && stableGiven !== undefined) {
-    reader.warn('num_training_steps', 'Both num_training_steps and num_stable_steps are given: transformers uses num_stable_steps.');
+    reader.warn(
+      'num_training_steps',
+      'Both num_training_steps and num_stable_steps are given: transformers uses num_stable_steps.',
+    );
   }
-  if (!WSD_SHAPES.includes(warmupType)) throw raise('warmup_type', 'ValueError', `unknown warmup type '${warmupType}' (expected linear, cosine or 1-sqrt).`);
-  if (!WSD_SHAPES.includes(decayType)) throw raise('decay_type', 'ValueError', `unknown decay type '${decayType}' (expected linear, cosine or 1-sqrt).`);
+  if (!WSD_SHAPES.includes(warmupType))
+    throw raise(
+      'warmup_type',
+      'ValueError',
+      `unknown warmup type '${warmupType}' (expected linear, cosine or 1-sqrt).`,
+    );
+  if (!WSD_SHAPES.includes(decayType))
+    throw raise('decay_type', 'ValueError', `unknown decay type '${decayType}' (expected linear, cosine or 1-sqrt).`);
   const stable = stableGiven ?? (training as number) - warmup - decaySteps;
   return {
     factorAt: (step) => {
       if (step < warmup) {
         const progress = step / Math.max(1, warmup);
         const factor =
-          warmupType === 'linear' ? progress : warmupType === 'cosine' ? 0.5 * (1.0 - Math.cos(Math.PI * progress)) : 1.0 - Math.sqrt(1.0 - progress);
+          warmupType === 'linear'
+            ? progress
+            : warmupType === 'cosine'
+              ? 0.5 * (1.0 - Math.cos(Math.PI * progress))
+              : 1.0 - Math.sqrt(1.0 - progress);
         return Math.max(0.0, factor * (1.0 - minLrRatio) + minLrRatio);
       }
       if (step < warmup + stable) return 1.0;

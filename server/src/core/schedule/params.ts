@@ -99,7 +99,10 @@ export class ParamReader {
     const value = this.values[name];
     if (Array.isArray(value)) {
       if (value.length !== 1) {
-        this.fail(name, `'${name}' has ${value.length} values but the optimizer has 1 param group: the library raises ValueError.`);
+        this.fail(
+          name,
+          `'${name}' has ${value.length} values but the optimizer has 1 param group: the library raises ValueError.`,
+        );
         return Number.NaN;
       }
       const only: unknown = value[0];

@@ -89,7 +89,11 @@ export function pyModulo(value: number, divisor: number): number {
   return remainder !== 0 && remainder < 0 !== divisor < 0 ? remainder + divisor : remainder;
 }
 
-export function newParamGroup(lr: number, momentum: number | undefined, betas: readonly [number, number] | undefined): ParamGroup {
+export function newParamGroup(
+  lr: number,
+  momentum: number | undefined,
+  betas: readonly [number, number] | undefined,
+): ParamGroup {
   return {
     lr,
     initialLr: undefined,

@@ -75,7 +75,11 @@ function pyLog(x: number, base: number, raise: (detail: string) => LibraryRaise)
 }
 
 /** The cycle `i`, its length `t_i` and the position `t_curr` in it, as timm's cycle schedulers compute them. */
-function cyclePosition(t: number, args: CycleArgs, raise: (detail: string) => LibraryRaise): { i: number; tI: number; tCurr: number } {
+function cyclePosition(
+  t: number,
+  args: CycleArgs,
+  raise: (detail: string) => LibraryRaise,
+): { i: number; tI: number; tCurr: number } {
   const { tInitial, cycleMul } = args;
   if (cycleMul !== 1) {
     const i = Math.floor(pyLog(1 - (t / tInitial) * (1 - cycleMul), cycleMul, raise));
@@ -86,14 +90,24 @@ function cyclePosition(t: number, args: CycleArgs, raise: (detail: string) => Li
 }
 
 /** `get_cycle_length()`: where the last cycle ends and the lr settles at lr_min. */
-export function timmCycleLength(args: Pick<CycleArgs, 'tInitial' | 'cycleMul' | 'cycleLimit' | 'warmupT' | 'warmupPrefix'>): number {
+export function timmCycleLength(
+  args: Pick<CycleArgs, 'tInitial' | 'cycleMul' | 'cycleLimit' | 'warmupT' | 'warmupPrefix'>,
+): number {
   const cycles = Math.max(1, args.cycleLimit);
-  const t = args.cycleMul === 1 ? args.tInitial * cycles : Math.floor((-args.tInitial * (args.cycleMul ** cycles - 1)) / (1 - args.cycleMul));
+  const t =
+    args.cycleMul === 1
+      ? args.tInitial * cycles
+      : Math.floor((-args.tInitial * (args.cycleMul ** cycles - 1)) / (1 - args.cycleMul));
   return args.warmupPrefix ? t + args.warmupT : t;
 }
 
 /** A cycle scheduler's `_get_lr`: warm-up, then `curve(lr_max, t_curr, t_i)` inside a cycle, lr_min after the last. */
-function cycleLr(args: CycleArgs, warmupStep: number, curve: (lrMax: number, tCurr: number, tI: number) => number, raise: (detail: string) => LibraryRaise): LrAt {
+function cycleLr(
+  args: CycleArgs,
+  warmupStep: number,
+  curve: (lrMax: number, tCurr: number, tI: number) => number,
+  raise: (detail: string) => LibraryRaise,
+): LrAt {
   return (t) => {
     if (t < args.warmupT) return args.warmupLrInit + t * warmupStep;
     const shifted = args.warmupPrefix ? t - args.warmupT : t;
@@ -107,7 +121,8 @@ function cycleLr(args: CycleArgs, warmupStep: number, curve: (lrMax: number, tCu
 function cycleMarkers(args: CycleArgs, unit: string): (horizon: number) => ScheduleMarker[] {
   return (horizon) => {
     const markers: ScheduleMarker[] = [];
-    if (args.warmupT > 0) markers.push({ step: args.warmupT, kind: 'warmup-end', label: `warm-up ends (${unit} ${args.warmupT})` });
+    if (args.warmupT > 0)
+      markers.push({ step: args.warmupT, kind: 'warmup-end', label: `warm-up ends (${unit} ${args.warmupT})` });
     const offset = args.warmupPrefix ? args.warmupT : 0;
     let start = 0;
     let length = args.tInitial;
@@ -119,7 +134,12 @@ function cycleMarkers(args: CycleArgs, unit: string): (horizon: number) => Sched
       markers.push({ step, kind: 'restart', label: `restart ${cycle} (${unit} ${step})` });
     }
     const end = timmCycleLength(args);
-    if (args.cycleLimit >= 1) markers.push({ step: Math.ceil(end), kind: 'end', label: `last cycle ends: lr_min from ${unit} ${Math.ceil(end)}` });
+    if (args.cycleLimit >= 1)
+      markers.push({
+        step: Math.ceil(end),
+        kind: 'end',
+        label: `last cycle ends: lr_min from ${unit} ${Math.ceil(end)}`,
+      });
     return markers;
   };
 }
@@ -143,7 +163,12 @@ function readCycleArgs(reader: ParamReader, base: number): CycleArgs {
  * unusable (issues were recorded). Throws LibraryRaise where timm's constructor asserts or raises. `drawing` receives
  * what the curve leaves out or assumes: the unit of `t`, the noise.
  */
-export function buildTimmScheduler(name: string, reader: ParamReader, group: ParamGroup, drawing: DrawingFacts): SteppableScheduler | undefined {
+export function buildTimmScheduler(
+  name: string,
+  reader: ParamReader,
+  group: ParamGroup,
+  drawing: DrawingFacts,
+): SteppableScheduler | undefined {
   const notes = drawing.notes;
   const path = reader.path;
   const className = name.replace(/^timm\./, '');
@@ -159,8 +184,12 @@ export function buildTimmScheduler(name: string, reader: ParamReader, group: Par
       ? `${className} counts epochs (t_in_epochs: true, the default): each point of this curve is one epoch (scheduler.step(epoch) at the end of each), not one optimizer update.`
       : `${className} counts optimizer updates (t_in_epochs: false): each point of this curve is one update (scheduler.step_update(num_updates)).`,
   );
-  const assertion = (key: string | undefined, detail: string): LibraryRaise => new LibraryRaise(key === undefined ? path : [...path, key], `timm (${className}) raises AssertionError`, detail);
-  const mathError = (key: string) => (detail: string): LibraryRaise => new LibraryRaise([...path, key], `timm (${className}) raises ValueError`, detail);
+  const assertion = (key: string | undefined, detail: string): LibraryRaise =>
+    new LibraryRaise(key === undefined ? path : [...path, key], `timm (${className}) raises AssertionError`, detail);
+  const mathError =
+    (key: string) =>
+    (detail: string): LibraryRaise =>
+      new LibraryRaise([...path, key], `timm (${className}) raises ValueError`, detail);
   // timm's Scheduler sets `initial_lr` only where it is missing (`setdefault`), and takes it as the base lr.
   group.initialLr ??= group.lr;
   const base = group.initialLr;
@@ -178,16 +207,20 @@ export function buildTimmScheduler(name: string, reader: ParamReader, group: Par
       if (!(args.lrMin >= 0)) throw assertion('lr_min', `lr_min must be >= 0, got ${args.lrMin}.`);
       if (name === 'timm.TanhLRScheduler') {
         if (!(lb < ub)) throw assertion('lb', `lb (${lb}) must be below ub (${ub}).`);
-        if (!(args.cycleLimit >= 0)) throw assertion('cycle_limit', `cycle_limit must be >= 0, got ${args.cycleLimit}.`);
+        if (!(args.cycleLimit >= 0))
+          throw assertion('cycle_limit', `cycle_limit must be >= 0, got ${args.cycleLimit}.`);
         if (!(args.warmupT >= 0)) throw assertion('warmup_t', `warmup_t must be >= 0, got ${args.warmupT}.`);
-        if (!(args.warmupLrInit >= 0)) throw assertion('warmup_lr_init', `warmup_lr_init must be >= 0, got ${args.warmupLrInit}.`);
+        if (!(args.warmupLrInit >= 0))
+          throw assertion('warmup_lr_init', `warmup_lr_init must be >= 0, got ${args.warmupLrInit}.`);
       }
       const raise = mathError('cycle_mul');
       const curve =
         name === 'timm.CosineLRScheduler'
-          ? (lrMax: number, tCurr: number, tI: number): number => args.lrMin + 0.5 * (lrMax - args.lrMin) * (1 + Math.cos((Math.PI * tCurr ** k) / tI ** k))
+          ? (lrMax: number, tCurr: number, tI: number): number =>
+              args.lrMin + 0.5 * (lrMax - args.lrMin) * (1 + Math.cos((Math.PI * tCurr ** k) / tI ** k))
           : name === 'timm.PolyLRScheduler'
-            ? (lrMax: number, tCurr: number, tI: number): number => args.lrMin + (lrMax - args.lrMin) * (1 - tCurr ** k / tI ** k) ** power
+            ? (lrMax: number, tCurr: number, tI: number): number =>
+                args.lrMin + (lrMax - args.lrMin) * (1 - tCurr ** k / tI ** k) ** power
             : (lrMax: number, tCurr: number, tI: number): number => {
                 const tr = tCurr / tI;
                 return args.lrMin + 0.5 * (lrMax - args.lrMin) * (1 - Math.tanh(lb * (1 - tr) + ub * tr));
@@ -195,7 +228,10 @@ export function buildTimmScheduler(name: string, reader: ParamReader, group: Par
       // The warm-up ramps to the base lr, except TanhLR without a prefix, which ramps to its own value at warmup_t.
       let warmupStep = 1;
       if (args.warmupT) {
-        const target = name === 'timm.TanhLRScheduler' && !args.warmupPrefix ? cycleLr({ ...args, warmupT: 0 }, 0, curve, raise)(args.warmupT) : base;
+        const target =
+          name === 'timm.TanhLRScheduler' && !args.warmupPrefix
+            ? cycleLr({ ...args, warmupT: 0 }, 0, curve, raise)(args.warmupT)
+            : base;
         warmupStep = (target - args.warmupLrInit) / args.warmupT;
       }
       const shape = { lrAt: cycleLr(args, warmupStep, curve, raise), markers: cycleMarkers(args, unit.singular) };
@@ -214,7 +250,8 @@ export function buildTimmScheduler(name: string, reader: ParamReader, group: Par
       const warmupStep = warmupT ? (base - warmupLrInit) / warmupT : 1;
       const decays = (t: number): number => {
         if (multi) return bisectRight(milestones, t + 1);
-        if (decayEvery === 0) throw new LibraryRaise([...path, 'decay_t'], `timm (${className}) raises ZeroDivisionError`, 'decay_t is 0.');
+        if (decayEvery === 0)
+          throw new LibraryRaise([...path, 'decay_t'], `timm (${className}) raises ZeroDivisionError`, 'decay_t is 0.');
         return Math.floor(t / decayEvery);
       };
       const lrAt: LrAt = (t) => {
@@ -225,17 +262,24 @@ export function buildTimmScheduler(name: string, reader: ParamReader, group: Par
       const offset = warmupPrefix ? warmupT : 0;
       const markers = (horizon: number): ScheduleMarker[] => {
         const out: ScheduleMarker[] = [];
-        if (warmupT > 0) out.push({ step: warmupT, kind: 'warmup-end', label: `warm-up ends (${unit.singular} ${warmupT})` });
+        if (warmupT > 0)
+          out.push({ step: warmupT, kind: 'warmup-end', label: `warm-up ends (${unit.singular} ${warmupT})` });
         // MultiStep drops one point early: bisect_right(decay_t, t + 1) counts milestone m from t = m - 1.
         const drops = multi ? milestones.map((m) => m - 1 + offset) : [];
-        if (!multi && decayEvery > 0) for (let at = offset + decayEvery; at < horizon && drops.length < 100; at += decayEvery) drops.push(Math.ceil(at));
-        for (const step of drops) out.push({ step, kind: 'milestone', label: `lr × ${decayRate} (${unit.singular} ${step})` });
+        if (!multi && decayEvery > 0)
+          for (let at = offset + decayEvery; at < horizon && drops.length < 100; at += decayEvery)
+            drops.push(Math.ceil(at));
+        for (const step of drops)
+          out.push({ step, kind: 'milestone', label: `lr × ${decayRate} (${unit.singular} ${step})` });
         return out;
       };
       return new TimmScheduler(className, path, group, { lrAt, markers }, warmupT ? warmupLrInit : base);
     }
     default:
-      reader.fail(undefined, `The engine has no simulation for '${name}'${name === 'timm.PlateauLRScheduler' ? ' (it follows the metric given to step(epoch, metric))' : ''}.`);
+      reader.fail(
+        undefined,
+        `The engine has no simulation for '${name}'${name === 'timm.PlateauLRScheduler' ? ' (it follows the metric given to step(epoch, metric))' : ''}.`,
+      );
       return undefined;
   }
 }

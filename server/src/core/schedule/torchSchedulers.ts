@@ -8,7 +8,12 @@ import type { ScheduleMarker } from './types';
 export const MAX_MARKERS_PER_SCHEDULER = 100;
 
 /** Periodic markers at first, first+period, ... below the horizon, capped. */
-function periodicMarkers(first: number, period: number, horizon: number, make: (step: number, index: number) => ScheduleMarker): ScheduleMarker[] {
+function periodicMarkers(
+  first: number,
+  period: number,
+  horizon: number,
+  make: (step: number, index: number) => ScheduleMarker,
+): ScheduleMarker[] {
   const out: ScheduleMarker[] = [];
   if (!(period > 0)) return out;
   for (let step = first, index = 0; step < horizon && out.length < MAX_MARKERS_PER_SCHEDULER; step += period, index++) {
@@ -72,16 +77,26 @@ export abstract class TorchLrScheduler implements SteppableScheduler {
   }
 
   protected raise(key: string | undefined, errorType: string, detail: string): LibraryRaise {
-    return new LibraryRaise(key === undefined ? this.path : [...this.path, key], `${this.className} raises ${errorType}`, detail);
+    return new LibraryRaise(
+      key === undefined ? this.path : [...this.path, key],
+      `${this.className} raises ${errorType}`,
+      detail,
+    );
   }
 }
 
 export class StepLrScheduler extends TorchLrScheduler {
-  constructor(path: ParamPath, group: ParamGroup, private readonly stepSize: number, private readonly gamma: number) {
+  constructor(
+    path: ParamPath,
+    group: ParamGroup,
+    private readonly stepSize: number,
+    private readonly gamma: number,
+  ) {
     super('StepLR', path, group);
     this.attach();
   }
-  private readonly zeroStepSize = (): LibraryRaise => this.raise('step_size', 'ZeroDivisionError', 'step_size is 0 (modulo by zero).');
+  private readonly zeroStepSize = (): LibraryRaise =>
+    this.raise('step_size', 'ZeroDivisionError', 'step_size is 0 (modulo by zero).');
   protected chainedLr(epoch: number): number {
     if (epoch === 0) return this.group.lr;
     if (this.stepSize === 0) throw this.zeroStepSize();
@@ -92,7 +107,11 @@ export class StepLrScheduler extends TorchLrScheduler {
     return this.baseLr * this.gamma ** Math.floor(pyDivide(epoch, this.stepSize, this.zeroStepSize));
   }
   override markers(horizon: number): ScheduleMarker[] {
-    return periodicMarkers(this.stepSize, this.stepSize, horizon, (step) => ({ step, kind: 'milestone', label: `StepLR ×${this.gamma}` }));
+    return periodicMarkers(this.stepSize, this.stepSize, horizon, (step) => ({
+      step,
+      kind: 'milestone',
+      label: `StepLR ×${this.gamma}`,
+    }));
   }
 }
 
@@ -100,7 +119,12 @@ export class MultiStepLrScheduler extends TorchLrScheduler {
   /** `Counter(milestones)`: a repeated milestone applies gamma**count at once. */
   private readonly counts = new Map<number, number>();
   private readonly sortedMilestones: number[];
-  constructor(path: ParamPath, group: ParamGroup, milestones: readonly number[], private readonly gamma: number) {
+  constructor(
+    path: ParamPath,
+    group: ParamGroup,
+    milestones: readonly number[],
+    private readonly gamma: number,
+  ) {
     super('MultiStepLR', path, group);
     for (const milestone of milestones) this.counts.set(milestone, (this.counts.get(milestone) ?? 0) + 1);
     this.sortedMilestones = [...milestones].sort((a, b) => a - b);
@@ -118,7 +142,11 @@ export class MultiStepLrScheduler extends TorchLrScheduler {
     const out: ScheduleMarker[] = [];
     for (const [milestone, count] of [...this.counts.entries()].sort((a, b) => a[0] - b[0])) {
       if (milestone >= 0 && milestone < horizon && out.length < MAX_MARKERS_PER_SCHEDULER) {
-        out.push({ step: milestone, kind: 'milestone', label: `MultiStepLR ×${this.gamma}${count > 1 ? `^${count}` : ''}` });
+        out.push({
+          step: milestone,
+          kind: 'milestone',
+          label: `MultiStepLR ×${this.gamma}${count > 1 ? `^${count}` : ''}`,
+        });
       }
     }
     return out;
@@ -126,16 +154,26 @@ export class MultiStepLrScheduler extends TorchLrScheduler {
 }
 
 export class ConstantLrScheduler extends TorchLrScheduler {
-  constructor(path: ParamPath, group: ParamGroup, private readonly factor: number, private readonly totalIters: number) {
+  constructor(
+    path: ParamPath,
+    group: ParamGroup,
+    private readonly factor: number,
+    private readonly totalIters: number,
+  ) {
     super('ConstantLR', path, group);
-    if (factor > 1.0 || factor < 0) throw this.raise('factor', 'ValueError', `factor must be between 0 and 1, got ${factor}.`);
+    if (factor > 1.0 || factor < 0)
+      throw this.raise('factor', 'ValueError', `factor must be between 0 and 1, got ${factor}.`);
     this.attach();
   }
   protected chainedLr(epoch: number): number {
     if (epoch === 0) return this.group.lr * this.factor;
     if (epoch > this.totalIters || epoch !== this.totalIters) return this.group.lr;
     const undo = pyDivide(1.0, this.factor, () =>
-      this.raise('factor', 'ZeroDivisionError', `factor is 0, so undoing it at total_iters (${this.totalIters}) divides by zero.`),
+      this.raise(
+        'factor',
+        'ZeroDivisionError',
+        `factor is 0, so undoing it at total_iters (${this.totalIters}) divides by zero.`,
+      ),
     );
     return this.group.lr * undo;
   }
@@ -158,8 +196,10 @@ export class LinearLrScheduler extends TorchLrScheduler {
     private readonly totalIters: number,
   ) {
     super('LinearLR', path, group);
-    if (startFactor > 1.0 || startFactor < 0) throw this.raise('start_factor', 'ValueError', `start_factor must be between 0 and 1, got ${startFactor}.`);
-    if (endFactor > 1.0 || endFactor < 0) throw this.raise('end_factor', 'ValueError', `end_factor must be between 0 and 1, got ${endFactor}.`);
+    if (startFactor > 1.0 || startFactor < 0)
+      throw this.raise('start_factor', 'ValueError', `start_factor must be between 0 and 1, got ${startFactor}.`);
+    if (endFactor > 1.0 || endFactor < 0)
+      throw this.raise('end_factor', 'ValueError', `end_factor must be between 0 and 1, got ${endFactor}.`);
     this.attach();
   }
   protected chainedLr(epoch: number): number {
@@ -168,25 +208,41 @@ export class LinearLrScheduler extends TorchLrScheduler {
     const delta = this.endFactor - this.startFactor;
     const denominator = this.totalIters * this.startFactor + (epoch - 1) * delta;
     const ratio = pyDivide(delta, denominator, () =>
-      this.raise('start_factor', 'ZeroDivisionError', 'the recursive formula divides by total_iters·start_factor, which is 0.'),
+      this.raise(
+        'start_factor',
+        'ZeroDivisionError',
+        'the recursive formula divides by total_iters·start_factor, which is 0.',
+      ),
     );
     return this.group.lr * (1 + ratio);
   }
   protected override closedFormLr(epoch: number): number {
-    const fraction = pyDivide((this.endFactor - this.startFactor) * Math.min(this.totalIters, epoch), this.totalIters, () =>
-      this.raise('total_iters', 'ZeroDivisionError', 'total_iters is 0 (its closed form divides by it).'),
+    const fraction = pyDivide(
+      (this.endFactor - this.startFactor) * Math.min(this.totalIters, epoch),
+      this.totalIters,
+      () => this.raise('total_iters', 'ZeroDivisionError', 'total_iters is 0 (its closed form divides by it).'),
     );
     return this.baseLr * (this.startFactor + fraction);
   }
   override markers(horizon: number): ScheduleMarker[] {
     if (!(this.totalIters > 0 && this.totalIters < horizon)) return [];
     const warmup = this.endFactor > this.startFactor;
-    return [{ step: this.totalIters, kind: warmup ? 'warmup-end' : 'end', label: warmup ? 'LinearLR warm-up ends' : 'LinearLR ends' }];
+    return [
+      {
+        step: this.totalIters,
+        kind: warmup ? 'warmup-end' : 'end',
+        label: warmup ? 'LinearLR warm-up ends' : 'LinearLR ends',
+      },
+    ];
   }
 }
 
 export class ExponentialLrScheduler extends TorchLrScheduler {
-  constructor(path: ParamPath, group: ParamGroup, private readonly gamma: number) {
+  constructor(
+    path: ParamPath,
+    group: ParamGroup,
+    private readonly gamma: number,
+  ) {
     super('ExponentialLR', path, group);
     this.attach();
   }
@@ -199,7 +255,12 @@ export class ExponentialLrScheduler extends TorchLrScheduler {
 }
 
 export class PolynomialLrScheduler extends TorchLrScheduler {
-  constructor(path: ParamPath, group: ParamGroup, private readonly totalIters: number, private readonly power: number) {
+  constructor(
+    path: ParamPath,
+    group: ParamGroup,
+    private readonly totalIters: number,
+    private readonly power: number,
+  ) {
     super('PolynomialLR', path, group);
     this.attach();
   }
@@ -215,12 +276,19 @@ export class PolynomialLrScheduler extends TorchLrScheduler {
     return this.baseLr * (1.0 - fraction) ** this.power;
   }
   override markers(horizon: number): ScheduleMarker[] {
-    return this.totalIters > 0 && this.totalIters < horizon ? [{ step: this.totalIters, kind: 'end', label: 'PolynomialLR reaches 0' }] : [];
+    return this.totalIters > 0 && this.totalIters < horizon
+      ? [{ step: this.totalIters, kind: 'end', label: 'PolynomialLR reaches 0' }]
+      : [];
   }
 }
 
 export class CosineAnnealingLrScheduler extends TorchLrScheduler {
-  constructor(path: ParamPath, group: ParamGroup, private readonly tMax: number, private readonly etaMin: number) {
+  constructor(
+    path: ParamPath,
+    group: ParamGroup,
+    private readonly tMax: number,
+    private readonly etaMin: number,
+  ) {
     super('CosineAnnealingLR', path, group);
     this.attach();
   }
@@ -229,13 +297,16 @@ export class CosineAnnealingLrScheduler extends TorchLrScheduler {
     const { tMax, etaMin, baseLr } = this;
     if (epoch === 0) return this.group.lr;
     if (tMax === 0) throw this.zeroTMax();
-    if (this.stepCount === 1 && epoch > 0) return etaMin + ((baseLr - etaMin) * (1 + Math.cos((epoch * Math.PI) / tMax))) / 2;
+    if (this.stepCount === 1 && epoch > 0)
+      return etaMin + ((baseLr - etaMin) * (1 + Math.cos((epoch * Math.PI) / tMax))) / 2;
     if (pyModulo(epoch - 1 - tMax, 2 * tMax) === 0) {
       return this.group.lr + ((baseLr - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
     }
     // The denominator is the previous step's numerator (the same expression), so it is reused when available.
-    const denominator = this.numeratorEpoch === epoch - 1 ? this.numerator : 1 + Math.cos((Math.PI * (epoch - 1)) / tMax);
-    if (denominator === 0) throw this.raise('T_max', 'ZeroDivisionError', 'the recursive cosine formula divides by zero.');
+    const denominator =
+      this.numeratorEpoch === epoch - 1 ? this.numerator : 1 + Math.cos((Math.PI * (epoch - 1)) / tMax);
+    if (denominator === 0)
+      throw this.raise('T_max', 'ZeroDivisionError', 'the recursive cosine formula divides by zero.');
     const numerator = 1 + Math.cos((Math.PI * epoch) / tMax);
     this.numerator = numerator;
     this.numeratorEpoch = epoch;
@@ -255,7 +326,11 @@ export class CosineAnnealingLrScheduler extends TorchLrScheduler {
       label: index === 0 ? 'CosineAnnealingLR reaches eta_min (T_max)' : 'CosineAnnealingLR at eta_min again',
     }));
     return out.concat(
-      periodicMarkers(2 * this.tMax, 2 * this.tMax, horizon, (step) => ({ step, kind: 'restart', label: 'CosineAnnealingLR back at base lr' })),
+      periodicMarkers(2 * this.tMax, 2 * this.tMax, horizon, (step) => ({
+        step,
+        kind: 'restart',
+        label: 'CosineAnnealingLR back at base lr',
+      })),
     );
   }
 }
@@ -271,8 +346,10 @@ export class CosineAnnealingWarmRestartsScheduler extends TorchLrScheduler {
     private readonly etaMin: number,
   ) {
     super('CosineAnnealingWarmRestarts', path, group);
-    if (t0 <= 0 || !Number.isInteger(t0)) throw this.raise('T_0', 'ValueError', `T_0 must be a positive integer, got ${t0}.`);
-    if (tMult < 1 || !Number.isInteger(tMult)) throw this.raise('T_mult', 'ValueError', `T_mult must be an integer >= 1, got ${tMult}.`);
+    if (t0 <= 0 || !Number.isInteger(t0))
+      throw this.raise('T_0', 'ValueError', `T_0 must be a positive integer, got ${t0}.`);
+    if (tMult < 1 || !Number.isInteger(tMult))
+      throw this.raise('T_mult', 'ValueError', `T_mult must be an integer >= 1, got ${tMult}.`);
     this.tI = t0;
     this.tCur = -1;
     this.attach();
@@ -311,7 +388,7 @@ export class CosineAnnealingWarmRestartsScheduler extends TorchLrScheduler {
   override markers(horizon: number): ScheduleMarker[] {
     const out: ScheduleMarker[] = [];
     let period = this.t0;
-    for (let start = this.t0; start < horizon && out.length < MAX_MARKERS_PER_SCHEDULER; ) {
+    for (let start = this.t0; start < horizon && out.length < MAX_MARKERS_PER_SCHEDULER;) {
       out.push({ step: start, kind: 'restart', label: `warm restart (next period ${period * this.tMult})` });
       period *= this.tMult;
       start += period;
@@ -365,7 +442,7 @@ export class CyclicLrScheduler extends TorchLrScheduler {
         throw this.raise(
           'cycle_momentum',
           'ValueError',
-          "the optimizer has no 'momentum' (e.g. Adam); set cycle_momentum: false (\"optimizer must support momentum with `cycle_momentum` option enabled\").",
+          'the optimizer has no \'momentum\' (e.g. Adam); set cycle_momentum: false ("optimizer must support momentum with `cycle_momentum` option enabled").',
         );
       }
       group.momentum = options.baseMomentum;
@@ -377,13 +454,18 @@ export class CyclicLrScheduler extends TorchLrScheduler {
     this.baseLr = this.cyclicBaseLr;
   }
   /** Created once: the hot loop must not allocate. */
-  private readonly zeroRatio = (): LibraryRaise => this.raise('step_size_up', 'ZeroDivisionError', 'step_size_up is 0.');
+  private readonly zeroRatio = (): LibraryRaise =>
+    this.raise('step_size_up', 'ZeroDivisionError', 'step_size_up is 0.');
   protected chainedLr(epoch: number): number {
     const cycle = Math.floor(1 + epoch / this.totalSize);
     const x = 1 + epoch / this.totalSize - cycle;
-    const scaleFactor = x <= this.stepRatio ? pyDivide(x, this.stepRatio, this.zeroRatio) : pyDivide(x - 1, this.stepRatio - 1, this.zeroRatio);
+    const scaleFactor =
+      x <= this.stepRatio
+        ? pyDivide(x, this.stepRatio, this.zeroRatio)
+        : pyDivide(x - 1, this.stepRatio - 1, this.zeroRatio);
     // The built-in modes fix scale_mode themselves: triangular and triangular2 scale per cycle, exp_range per iteration.
-    const scale = this.mode === 'triangular' ? 1 : this.mode === 'triangular2' ? 1 / 2 ** (cycle - 1) : this.gamma ** epoch;
+    const scale =
+      this.mode === 'triangular' ? 1 : this.mode === 'triangular2' ? 1 / 2 ** (cycle - 1) : this.gamma ** epoch;
     const lr = this.baseLr + (this.maxLr - this.baseLr) * scaleFactor * scale;
     if (this.cycleMomentum) {
       this.group.momentum = this.maxMomentum - (this.maxMomentum - this.baseMomentum) * scaleFactor * scale;
@@ -391,9 +473,11 @@ export class CyclicLrScheduler extends TorchLrScheduler {
     return lr;
   }
   override markers(horizon: number): ScheduleMarker[] {
-    return periodicMarkers(this.stepSizeUp, this.totalSize, horizon, () => ({ step: 0, kind: 'peak', label: 'CyclicLR peak' })).map(
-      (marker, index) => ({ ...marker, step: Math.round(this.stepSizeUp + index * this.totalSize) }),
-    );
+    return periodicMarkers(this.stepSizeUp, this.totalSize, horizon, () => ({
+      step: 0,
+      kind: 'peak',
+      label: 'CyclicLR peak',
+    })).map((marker, index) => ({ ...marker, step: Math.round(this.stepSizeUp + index * this.totalSize) }));
   }
 }
 
@@ -446,11 +530,18 @@ export class OneCycleLrScheduler extends TorchLrScheduler {
           { endStep: pct * total - 1, startLr: 'initial', endLr: 'max', startMomentum: 'max', endMomentum: 'base' },
           { endStep: total - 1, startLr: 'max', endLr: 'min', startMomentum: 'base', endMomentum: 'max' },
         ];
-    if (pct < 0 || pct > 1) throw this.raise('pct_start', 'ValueError', `pct_start must be a float between 0 and 1, got ${pct}.`);
+    if (pct < 0 || pct > 1)
+      throw this.raise('pct_start', 'ValueError', `pct_start must be a float between 0 and 1, got ${pct}.`);
     if (options.annealStrategy !== 'cos' && options.annealStrategy !== 'linear') {
-      throw this.raise('anneal_strategy', 'ValueError', `anneal_strategy must be 'cos' or 'linear', got '${options.annealStrategy}'.`);
+      throw this.raise(
+        'anneal_strategy',
+        'ValueError',
+        `anneal_strategy must be 'cos' or 'linear', got '${options.annealStrategy}'.`,
+      );
     }
-    group.initialLr = pyDivide(options.maxLr, options.divFactor, () => this.raise('div_factor', 'ZeroDivisionError', 'div_factor is 0.'));
+    group.initialLr = pyDivide(options.maxLr, options.divFactor, () =>
+      this.raise('div_factor', 'ZeroDivisionError', 'div_factor is 0.'),
+    );
     group.oneCycleMaxLr = options.maxLr;
     group.oneCycleMinLr = pyDivide(group.initialLr, options.finalDivFactor, () =>
       this.raise('final_div_factor', 'ZeroDivisionError', 'final_div_factor is 0.'),
@@ -458,7 +549,11 @@ export class OneCycleLrScheduler extends TorchLrScheduler {
     this.useBeta1 = false;
     if (options.cycleMomentum) {
       if (!group.hasMomentum && !group.hasBetas) {
-        throw this.raise('cycle_momentum', 'ValueError', 'the optimizer has neither momentum nor betas; set cycle_momentum: false.');
+        throw this.raise(
+          'cycle_momentum',
+          'ValueError',
+          'the optimizer has neither momentum nor betas; set cycle_momentum: false.',
+        );
       }
       this.useBeta1 = group.hasBetas;
       if (this.useBeta1) {
@@ -477,7 +572,11 @@ export class OneCycleLrScheduler extends TorchLrScheduler {
   private readonly zeroPhase = (): LibraryRaise =>
     this.raise('pct_start', 'ZeroDivisionError', 'a phase of the cycle has zero length (pct_start·total_steps is 1).');
   private lrOf(key: OneCycleLrKey): number {
-    return key === 'initial' ? (this.group.initialLr as number) : key === 'max' ? this.group.oneCycleMaxLr : this.group.oneCycleMinLr;
+    return key === 'initial'
+      ? (this.group.initialLr as number)
+      : key === 'max'
+        ? this.group.oneCycleMaxLr
+        : this.group.oneCycleMinLr;
   }
   private momentumOf(key: OneCycleMomentumKey): number {
     return key === 'max' ? this.group.oneCycleMaxMomentum : this.group.oneCycleBaseMomentum;
@@ -515,12 +614,16 @@ export class OneCycleLrScheduler extends TorchLrScheduler {
   }
   override markers(horizon: number): ScheduleMarker[] {
     const out: ScheduleMarker[] = [];
-    const labels = this.phases.length === 3 ? ['OneCycleLR warm-up ends', 'OneCycleLR back at initial lr'] : ['OneCycleLR warm-up ends'];
+    const labels =
+      this.phases.length === 3
+        ? ['OneCycleLR warm-up ends', 'OneCycleLR back at initial lr']
+        : ['OneCycleLR warm-up ends'];
     labels.forEach((label, index) => {
       const step = Math.round(this.phases[index]!.endStep);
       if (step >= 0 && step < horizon) out.push({ step, kind: index === 0 ? 'warmup-end' : 'phase', label });
     });
-    if (this.totalSteps - 1 < horizon) out.push({ step: this.totalSteps - 1, kind: 'end', label: 'OneCycleLR total_steps reached' });
+    if (this.totalSteps - 1 < horizon)
+      out.push({ step: this.totalSteps - 1, kind: 'end', label: 'OneCycleLR total_steps reached' });
     return out;
   }
 }
@@ -548,14 +651,19 @@ export class ReduceLrOnPlateauScheduler implements SteppableScheduler {
     },
   ) {
     if (options.factor >= 1.0) throw this.raise('factor', 'ValueError', `factor must be < 1.0, got ${options.factor}.`);
-    if (options.mode !== 'min' && options.mode !== 'max') throw this.raise('mode', 'ValueError', `mode '${options.mode}' is unknown.`);
+    if (options.mode !== 'min' && options.mode !== 'max')
+      throw this.raise('mode', 'ValueError', `mode '${options.mode}' is unknown.`);
     if (options.thresholdMode !== 'rel' && options.thresholdMode !== 'abs') {
       throw this.raise('threshold_mode', 'ValueError', `threshold mode '${options.thresholdMode}' is unknown.`);
     }
     this.best = options.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   }
   private raise(key: string | undefined, errorType: string, detail: string): LibraryRaise {
-    return new LibraryRaise(key === undefined ? this.path : [...this.path, key], `ReduceLROnPlateau raises ${errorType}`, detail);
+    return new LibraryRaise(
+      key === undefined ? this.path : [...this.path, key],
+      `ReduceLROnPlateau raises ${errorType}`,
+      detail,
+    );
   }
   private isBetter(value: number): boolean {
     const { mode, thresholdMode, threshold } = this.options;
@@ -566,7 +674,11 @@ export class ReduceLrOnPlateauScheduler implements SteppableScheduler {
   }
   step(metric?: number): void {
     if (metric === undefined) {
-      throw this.raise(undefined, 'TypeError', "step() was called without the metric (SequentialLR and ChainedScheduler call step() with no arguments).");
+      throw this.raise(
+        undefined,
+        'TypeError',
+        'step() was called without the metric (SequentialLR and ChainedScheduler call step() with no arguments).',
+      );
     }
     const epoch = this.lastEpoch + 1;
     this.lastEpoch = epoch;
@@ -584,14 +696,19 @@ export class ReduceLrOnPlateauScheduler implements SteppableScheduler {
       const newLr = this.options.minLr > candidate ? this.options.minLr : candidate;
       if (oldLr - newLr > this.options.eps) {
         this.group.lr = newLr;
-        if (this.reductions.length < MAX_MARKERS_PER_SCHEDULER) this.reductions.push({ step: epoch, kind: 'milestone', label: 'ReduceLROnPlateau reduces lr' });
+        if (this.reductions.length < MAX_MARKERS_PER_SCHEDULER)
+          this.reductions.push({ step: epoch, kind: 'milestone', label: 'ReduceLROnPlateau reduces lr' });
       }
       this.cooldownCounter = this.options.cooldown;
       this.badEpochs = 0;
     }
   }
   initialStep(): void {
-    throw this.raise(undefined, 'AttributeError', "it has no '_initial_step', so it cannot be the first scheduler of a SequentialLR.");
+    throw this.raise(
+      undefined,
+      'AttributeError',
+      "it has no '_initial_step', so it cannot be the first scheduler of a SequentialLR.",
+    );
   }
   markers(_horizon: number): ScheduleMarker[] {
     return this.reductions.slice();
@@ -642,7 +759,11 @@ export class SequentialLrScheduler implements SteppableScheduler {
       );
     }
     if (group.initialLr === undefined) {
-      throw new LibraryRaise([...path, 'schedulers'], 'SequentialLR raises KeyError', "no sub-scheduler set group['initial_lr'].");
+      throw new LibraryRaise(
+        [...path, 'schedulers'],
+        'SequentialLR raises KeyError',
+        "no sub-scheduler set group['initial_lr'].",
+      );
     }
     group.lr = group.initialLr;
     children.forEach((child, index) => {
@@ -658,7 +779,8 @@ export class SequentialLrScheduler implements SteppableScheduler {
     children[0]!.initialStep();
   }
   step(epoch?: number): void {
-    if (epoch !== undefined) throw new LibraryRaise(this.path, 'SequentialLR raises TypeError', 'its step() takes no epoch argument.');
+    if (epoch !== undefined)
+      throw new LibraryRaise(this.path, 'SequentialLR raises TypeError', 'its step() takes no epoch argument.');
     this.lastEpoch += 1;
     const index = bisectRight(this.milestones, this.lastEpoch);
     const child = this.children[index]!;
@@ -673,7 +795,8 @@ export class SequentialLrScheduler implements SteppableScheduler {
     this.children.forEach((child, index) => {
       const start = index === 0 ? 0 : this.milestones[index - 1]!;
       const end = index < this.milestones.length ? this.milestones[index]! : horizon;
-      if (index > 0 && start < horizon) out.push({ step: start, kind: 'phase', label: `SequentialLR switches to ${child.className}` });
+      if (index > 0 && start < horizon)
+        out.push({ step: start, kind: 'phase', label: `SequentialLR switches to ${child.className}` });
       for (const marker of child.markers(Math.max(0, Math.min(horizon, end) - start))) {
         const step = marker.step + start;
         if (step > start && step < end && step < horizon) out.push({ ...marker, step });
@@ -692,10 +815,16 @@ export class ChainedSchedulerScheduler implements SteppableScheduler {
     readonly path: ParamPath,
     private readonly children: readonly SteppableScheduler[],
   ) {
-    if (children.length === 0) throw new LibraryRaise([...path, 'schedulers'], 'ChainedScheduler raises IndexError', 'the schedulers list is empty.');
+    if (children.length === 0)
+      throw new LibraryRaise(
+        [...path, 'schedulers'],
+        'ChainedScheduler raises IndexError',
+        'the schedulers list is empty.',
+      );
   }
   step(epoch?: number): void {
-    if (epoch !== undefined) throw new LibraryRaise(this.path, 'ChainedScheduler raises TypeError', 'its step() takes no epoch argument.');
+    if (epoch !== undefined)
+      throw new LibraryRaise(this.path, 'ChainedScheduler raises TypeError', 'its step() takes no epoch argument.');
     for (const child of this.children) child.step();
   }
   initialStep(): void {

@@ -123,7 +123,13 @@ export interface SimulateResult {
   readonly runs: SimulateRun[];
   readonly heatmap?: SimulateHeatmap;
   readonly surface?: SimulateSurface;
-  readonly landscape?: { readonly id: string; readonly dim: number; readonly formula: string; readonly minima: readonly (readonly number[])[]; readonly bounds?: readonly (readonly [number, number])[] };
+  readonly landscape?: {
+    readonly id: string;
+    readonly dim: number;
+    readonly formula: string;
+    readonly minima: readonly (readonly number[])[];
+    readonly bounds?: readonly (readonly [number, number])[];
+  };
   readonly issues: SimulateIssue[];
   readonly cancelled?: boolean;
 }
@@ -140,7 +146,9 @@ const DIVERGENCE_LIMIT = 1e150;
 
 function labelOf(config: LabeledOptimizer): string {
   if (config.label) return config.label;
-  const shown = Object.entries(config.params).map(([key, value]) => `${key}=${Array.isArray(value) ? `(${value.join(', ')})` : String(value)}`);
+  const shown = Object.entries(config.params).map(
+    ([key, value]) => `${key}=${Array.isArray(value) ? `(${value.join(', ')})` : String(value)}`,
+  );
   return shown.length > 0 ? `${config.type} ${shown.join(' ')}` : config.type;
 }
 
@@ -215,22 +223,39 @@ function computeSurface(landscape: Landscape, resolution: number): SimulateSurfa
 }
 
 /** Hyperparameter variants of the first optimizer for a grid, ordered beta1-major so consecutive cells share betas. */
-function gridConfigs(base: OptimizerConfig, grid: GridSpec, issues: SimulateIssue[]): { configs: OptimizerConfig[]; lrs: number[]; ys: number[]; yName: SimulateHeatmap['yAxis']['name'] } | null {
+function gridConfigs(
+  base: OptimizerConfig,
+  grid: GridSpec,
+  issues: SimulateIssue[],
+): { configs: OptimizerConfig[]; lrs: number[]; ys: number[]; yName: SimulateHeatmap['yAxis']['name'] } | null {
   const entry = findOptimizer(base.type);
-  const lrs = grid.lr && grid.lr.length > 0 ? [...grid.lr] : [typeof base.params['lr'] === 'number' ? base.params['lr'] : Number(entry?.params.find((p) => p.name === 'lr')?.default ?? 0.001)];
+  const lrs =
+    grid.lr && grid.lr.length > 0
+      ? [...grid.lr]
+      : [
+          typeof base.params['lr'] === 'number'
+            ? base.params['lr']
+            : Number(entry?.params.find((p) => p.name === 'lr')?.default ?? 0.001),
+        ];
   let yName: SimulateHeatmap['yAxis']['name'] = 'none';
   let ys: number[] = [Number.NaN];
   if (grid.beta1 && grid.beta1.length > 0) {
     if (entry?.hasBetas) yName = 'beta1';
     else if (entry?.hasMomentum) yName = 'momentum';
     else {
-      issues.push({ path: ['grid', 'beta1'], message: `\`${base.type}\` has neither betas nor momentum, so a beta1 axis means nothing for it.` });
+      issues.push({
+        path: ['grid', 'beta1'],
+        message: `\`${base.type}\` has neither betas nor momentum, so a beta1 axis means nothing for it.`,
+      });
       return null;
     }
     ys = [...grid.beta1];
   }
   const betas = base.params['betas'];
-  const beta2 = Array.isArray(betas) && typeof betas[1] === 'number' ? betas[1] : Number((entry?.params.find((p) => p.name === 'betas')?.default as number[] | undefined)?.[1] ?? 0.999);
+  const beta2 =
+    Array.isArray(betas) && typeof betas[1] === 'number'
+      ? betas[1]
+      : Number((entry?.params.find((p) => p.name === 'betas')?.default as number[] | undefined)?.[1] ?? 0.999);
   const configs: OptimizerConfig[] = [];
   for (const y of ys) {
     for (const lr of lrs) {
@@ -252,18 +277,37 @@ interface BatchOutcome {
  * between updates and a cancelled job returns what it has with `cancelled: true`. Sizes beyond
  * SIMULATION_LIMITS are refused with an issue before any work. Never throws on bad input.
  */
-export function simulate(request: SimulateRequest, progress?: (fraction: number) => void, isCancelled?: () => boolean): SimulateResult {
+export function simulate(
+  request: SimulateRequest,
+  progress?: (fraction: number) => void,
+  isCancelled?: () => boolean,
+): SimulateResult {
   const issues: SimulateIssue[] = [];
   const { landscape, issues: landscapeIssues } = builtinLandscape(request.function);
   for (const issue of landscapeIssues) issues.push({ path: ['function', ...issue.path], message: issue.message });
   if (!landscape) return { runs: [], issues };
   const dim = landscape.dim;
-  const landscapeInfo = { id: landscape.id, dim, formula: landscape.formula, minima: landscape.minima, ...(landscape.bounds ? { bounds: landscape.bounds } : {}) };
+  const landscapeInfo = {
+    id: landscape.id,
+    dim,
+    formula: landscape.formula,
+    minima: landscape.minima,
+    ...(landscape.bounds ? { bounds: landscape.bounds } : {}),
+  };
 
   const steps = request.steps;
-  if (!Number.isInteger(steps) || steps < 1) issues.push({ path: ['steps'], message: `\`steps\` must be a whole number >= 1, got ${steps}.` });
-  else if (steps > SIMULATION_LIMITS.maxSteps) issues.push({ path: ['steps'], message: `\`steps\` is ${steps}; the simulator runs at most ${SIMULATION_LIMITS.maxSteps.toLocaleString('en-US')} updates.` });
-  if (request.optimizers.length === 0) issues.push({ path: ['optimizer'], message: 'There is no optimizer to simulate: add an `optimizer:` section or a `compare:` list.' });
+  if (!Number.isInteger(steps) || steps < 1)
+    issues.push({ path: ['steps'], message: `\`steps\` must be a whole number >= 1, got ${steps}.` });
+  else if (steps > SIMULATION_LIMITS.maxSteps)
+    issues.push({
+      path: ['steps'],
+      message: `\`steps\` is ${steps}; the simulator runs at most ${SIMULATION_LIMITS.maxSteps.toLocaleString('en-US')} updates.`,
+    });
+  if (request.optimizers.length === 0)
+    issues.push({
+      path: ['optimizer'],
+      message: 'There is no optimizer to simulate: add an `optimizer:` section or a `compare:` list.',
+    });
 
   const x0 = request.x0 ?? landscape.defaultStart ?? new Array<number>(dim).fill(1);
   if (x0.length !== dim || x0.some((value) => typeof value !== 'number' || !Number.isFinite(value))) {
@@ -271,23 +315,34 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
   }
   const starts = request.starts && request.starts.length > 0 ? request.starts : [x0];
   starts.forEach((start, index) => {
-    if (request.starts && (start.length !== dim || start.some((value) => typeof value !== 'number' || !Number.isFinite(value)))) {
+    if (
+      request.starts &&
+      (start.length !== dim || start.some((value) => typeof value !== 'number' || !Number.isFinite(value)))
+    ) {
       issues.push({ path: ['starts', index], message: `Each start must be ${dim} finite numbers.` });
     }
   });
   const noise = request.noise;
-  if (noise && (!(noise.std >= 0) || !Number.isFinite(noise.std))) issues.push({ path: ['noise', 'std'], message: '`noise.std` must be a finite number >= 0.' });
+  if (noise && (!(noise.std >= 0) || !Number.isFinite(noise.std)))
+    issues.push({ path: ['noise', 'std'], message: '`noise.std` must be a finite number >= 0.' });
   const dormant = request.dormant;
   if (dormant && (!Number.isInteger(dormant.coordinate) || dormant.coordinate < 0 || dormant.coordinate >= dim)) {
-    issues.push({ path: ['dormant', 'coordinate'], message: `\`dormant.coordinate\` must be a whole number in [0, ${dim - 1}].` });
+    issues.push({
+      path: ['dormant', 'coordinate'],
+      message: `\`dormant.coordinate\` must be a whole number in [0, ${dim - 1}].`,
+    });
   }
-  if (dormant && !(dormant.start <= dormant.end)) issues.push({ path: ['dormant'], message: '`dormant.start` must not be after `dormant.end`.' });
+  if (dormant && !(dormant.start <= dormant.end))
+    issues.push({ path: ['dormant'], message: '`dormant.start` must not be after `dormant.end`.' });
 
   const grid = request.grid;
   const gridCells = grid ? Math.max(1, grid.lr?.length ?? 0) * Math.max(1, grid.beta1?.length ?? 0) : 0;
   const trajectories = grid ? gridCells : request.optimizers.length * starts.length;
   if (grid && gridCells > SIMULATION_LIMITS.maxGridCells) {
-    issues.push({ path: ['grid'], message: `The grid has ${gridCells} cells; at most ${SIMULATION_LIMITS.maxGridCells} are allowed.` });
+    issues.push({
+      path: ['grid'],
+      message: `The grid has ${gridCells} cells; at most ${SIMULATION_LIMITS.maxGridCells} are allowed.`,
+    });
   }
   if (Number.isInteger(steps) && trajectories * steps * dim > SIMULATION_LIMITS.maxWork) {
     issues.push({
@@ -295,7 +350,10 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
       message: `${trajectories} run(s) x ${steps} updates x ${dim} coordinates is ${(trajectories * steps * dim).toExponential(1)} coordinate updates; the limit is 1e8. Use fewer steps, cells or starts.`,
     });
   }
-  if (grid?.metric === 'steps_to_tolerance' && !(typeof grid.tolerance === 'number' && Number.isFinite(grid.tolerance))) {
+  if (
+    grid?.metric === 'steps_to_tolerance' &&
+    !(typeof grid.tolerance === 'number' && Number.isFinite(grid.tolerance))
+  ) {
     issues.push({ path: ['grid', 'tolerance'], message: '`metric: steps_to_tolerance` needs a finite `tolerance`.' });
   }
   if (issues.length > 0) return { runs: [], issues, landscape: landscapeInfo };
@@ -311,7 +369,10 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
     });
     for (const issue of optimizerIssues) {
       // A cell's issue is the grid's problem when the base optimizer itself is fine.
-      issues.push({ path: typeof issue.path[0] === 'number' ? ['grid', ...issue.path.slice(1)] : ['optimizer', ...issue.path], message: issue.message });
+      issues.push({
+        path: typeof issue.path[0] === 'number' ? ['grid', ...issue.path.slice(1)] : ['optimizer', ...issue.path],
+        message: issue.message,
+      });
     }
     if (!optimizer) return { runs: [], issues: dedupe(issues), landscape: landscapeInfo };
     const count = layout.configs.length;
@@ -348,7 +409,8 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
     let best: SimulateHeatmap['best'];
     values.forEach((row, r) =>
       row.forEach((value, c) => {
-        if (value !== null && (best === undefined || value < best.value)) best = { lr: layout.lrs[c]!, y: layout.ys[r]!, value };
+        if (value !== null && (best === undefined || value < best.value))
+          best = { lr: layout.lrs[c]!, y: layout.ys[r]!, value };
       }),
     );
     const heatmap: SimulateHeatmap = {
@@ -358,7 +420,14 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
       values,
       ...(best ? { best } : {}),
     };
-    return { runs: [], heatmap, ...withSurface, landscape: landscapeInfo, issues, ...(outcome.cancelled ? { cancelled: true } : {}) };
+    return {
+      runs: [],
+      heatmap,
+      ...withSurface,
+      landscape: landscapeInfo,
+      issues,
+      ...(outcome.cancelled ? { cancelled: true } : {}),
+    };
   }
 
   // Trajectories: every optimizer from every start. Each optimizer is one batch over the starts.
@@ -384,7 +453,13 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
     const grads = new Float64Array(count * dim);
     const before = new Float64Array(count * dim);
     const losses = new Float64Array(count);
-    const record = starts.map(() => ({ x: [] as number[][], loss: [] as number[], steps: [] as number[], stepSize: [] as number[][], divergedAt: -1 }));
+    const record = starts.map(() => ({
+      x: [] as number[][],
+      loss: [] as number[],
+      steps: [] as number[],
+      stepSize: [] as number[][],
+      divergedAt: -1,
+    }));
     landscape.evaluateBatch(xs, count, losses, null);
     record.forEach((r, p) => {
       r.x.push(Array.from(xs.subarray(p * dim, (p + 1) * dim)));
@@ -393,38 +468,43 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
     });
     const tracker = new MotionTracker(xs, losses, count, dim, steps);
     const shaper = new GradientShaper(landscape, noise, dormant);
-    const outcome = runBatch(steps, progress && ((fraction) => progress((index + fraction) / request.optimizers.length)), isCancelled, (k) => {
-      landscape.evaluateBatch(xs, count, null, grads);
-      shaper.apply(k, xs, grads, count);
-      before.set(xs);
-      optimizer.step(xs, grads, lrFactorAt(request.lrFactors, k));
-      const recordNow = (k + 1) % stride === 0 || k === steps - 1;
-      landscape.evaluateBatch(xs, count, losses, null);
-      for (let p = 0; p < count; p++) {
-        const r = record[p]!;
-        if (r.divergedAt >= 0) continue;
-        const loss = losses[p]!;
-        let finite = Math.abs(loss) < DIVERGENCE_LIMIT;
-        for (let j = 0; j < dim && finite; j++) finite = Math.abs(xs[p * dim + j]!) < DIVERGENCE_LIMIT;
-        if (!finite) {
-          r.divergedAt = k + 1;
-          continue;
-        }
-        tracker.update(k, p, before, xs, loss);
-        if (recordNow) {
-          r.x.push(Array.from(xs.subarray(p * dim, (p + 1) * dim)));
-          r.loss.push(loss);
-          r.steps.push(k + 1);
-          const sizes: number[] = [];
-          for (let j = 0; j < dim; j++) {
-            const i = p * dim + j;
-            const g = grads[i]!;
-            sizes.push(g === 0 ? 0 : Math.abs(xs[i]! - before[i]!) / Math.abs(g));
+    const outcome = runBatch(
+      steps,
+      progress && ((fraction) => progress((index + fraction) / request.optimizers.length)),
+      isCancelled,
+      (k) => {
+        landscape.evaluateBatch(xs, count, null, grads);
+        shaper.apply(k, xs, grads, count);
+        before.set(xs);
+        optimizer.step(xs, grads, lrFactorAt(request.lrFactors, k));
+        const recordNow = (k + 1) % stride === 0 || k === steps - 1;
+        landscape.evaluateBatch(xs, count, losses, null);
+        for (let p = 0; p < count; p++) {
+          const r = record[p]!;
+          if (r.divergedAt >= 0) continue;
+          const loss = losses[p]!;
+          let finite = Math.abs(loss) < DIVERGENCE_LIMIT;
+          for (let j = 0; j < dim && finite; j++) finite = Math.abs(xs[p * dim + j]!) < DIVERGENCE_LIMIT;
+          if (!finite) {
+            r.divergedAt = k + 1;
+            continue;
           }
-          r.stepSize.push(sizes);
+          tracker.update(k, p, before, xs, loss);
+          if (recordNow) {
+            r.x.push(Array.from(xs.subarray(p * dim, (p + 1) * dim)));
+            r.loss.push(loss);
+            r.steps.push(k + 1);
+            const sizes: number[] = [];
+            for (let j = 0; j < dim; j++) {
+              const i = p * dim + j;
+              const g = grads[i]!;
+              sizes.push(g === 0 ? 0 : Math.abs(xs[i]! - before[i]!) / Math.abs(g));
+            }
+            r.stepSize.push(sizes);
+          }
         }
-      }
-    });
+      },
+    );
     cancelled = outcome.cancelled;
     record.forEach((r, p) => {
       const label = labelOf(config) + (starts.length > 1 ? ` from (${starts[p]!.join(', ')})` : '');
@@ -441,7 +521,8 @@ export function simulate(request: SimulateRequest, progress?: (fraction: number)
     });
   });
   for (const run of runs) {
-    if (run.divergedAt !== undefined) issues.push({ path: [], message: `${run.label} diverged at update ${run.divergedAt}: lower its lr.` });
+    if (run.divergedAt !== undefined)
+      issues.push({ path: [], message: `${run.label} diverged at update ${run.divergedAt}: lower its lr.` });
   }
   return { runs, ...withSurface, landscape: landscapeInfo, issues, ...(cancelled ? { cancelled: true } : {}) };
 }
@@ -536,7 +617,12 @@ function dedupe(issues: SimulateIssue[]): SimulateIssue[] {
 }
 
 /** The update loop with progress about every 1% and a cancellation poll every 64 updates. */
-function runBatch(steps: number, progress: ((fraction: number) => void) | undefined, isCancelled: (() => boolean) | undefined, update: (k: number) => void): BatchOutcome {
+function runBatch(
+  steps: number,
+  progress: ((fraction: number) => void) | undefined,
+  isCancelled: (() => boolean) | undefined,
+  update: (k: number) => void,
+): BatchOutcome {
   const progressEvery = Math.max(1, Math.floor(steps / 100));
   for (let k = 0; k < steps; k++) {
     if (isCancelled && (k & 63) === 0 && isCancelled()) return { cancelled: true };

@@ -18,7 +18,8 @@ import { formatNumber as formatProductNumber } from '../util/numberFormat';
 import type { RunMotion, SimulateRun } from './simulate';
 
 /** What a statement says happened: a bound's verdict, or the measured behaviour. */
-export type RunVerdict = 'stable' | 'unstable' | 'diverged' | 'growing' | 'converged' | 'oscillating' | 'descending' | 'drifting';
+export type RunVerdict =
+  'stable' | 'unstable' | 'diverged' | 'growing' | 'converged' | 'oscillating' | 'descending' | 'drifting';
 
 export interface StabilityBound {
   /** The rule in words: `2/λmax`, `2(1+β)/λmax`, ... */
@@ -78,7 +79,10 @@ export function runStatements(runs: readonly SimulateRun[], context: StatementCo
 }
 
 /** The rule and limit for optimizers that have one on a quadratic, or null. */
-export function boundFor(optimizer: OptimizerConfig, eigenvalues: readonly number[]): { rule: string; coefficient: number; lambdaMax: number; lambdaMin: number; weightDecay: number; lr: number } | null {
+export function boundFor(
+  optimizer: OptimizerConfig,
+  eigenvalues: readonly number[],
+): { rule: string; coefficient: number; lambdaMax: number; lambdaMin: number; weightDecay: number; lr: number } | null {
   const { resolved } = resolveOptimizer(optimizer);
   if (!resolved || eigenvalues.length === 0) return null;
   const h = resolved.hyperparameters;
@@ -132,23 +136,46 @@ function stabilityBound(run: SimulateRun, context: StatementContext): RunStateme
   if (lr < limit) {
     // With a schedule every update is contracting when the largest lr is: a sufficient condition.
     const gd = found.rule === '2/λmax';
-    const overshoot = gd && lr * found.lambdaMax > 1 ? `; the steepest direction is multiplied by ${formatNumber(1 - lr * found.lambdaMax)} per update, so it changes side every update while it shrinks` : '';
+    const overshoot =
+      gd && lr * found.lambdaMax > 1
+        ? `; the steepest direction is multiplied by ${formatNumber(1 - lr * found.lambdaMax)} per update, so it changes side every update while it shrinks`
+        : '';
     const slowest = gd && constantLr ? `; the slowest by ${formatNumber(Math.abs(1 - lr * found.lambdaMin))}` : '';
-    return { label: run.label, basis: 'bound', verdict: 'stable', bound, text: `Stable: ${comparison}${scheduled}. Every direction of this quadratic contracts${overshoot}${slowest}.` };
+    return {
+      label: run.label,
+      basis: 'bound',
+      verdict: 'stable',
+      bound,
+      text: `Stable: ${comparison}${scheduled}. Every direction of this quadratic contracts${overshoot}${slowest}.`,
+    };
   }
   // Past the limit the claim needs a constant lr, and a start that has a component along an unstable direction.
   if (!constantLr) return null;
   const start = run.x[0] ?? [];
-  const unstableStart = eigenvalues.some((lambda, i) => lr * (lambda + found.weightDecay) >= found.coefficient && (start[i] ?? 0) !== 0);
+  const unstableStart = eigenvalues.some(
+    (lambda, i) => lr * (lambda + found.weightDecay) >= found.coefficient && (start[i] ?? 0) !== 0,
+  );
   if (!unstableStart) return null;
-  const growth = found.rule === '2/λmax' ? `: the steepest direction is multiplied by ${formatNumber(1 - lr * found.lambdaMax)} per update and grows` : ': the steepest direction grows without end';
+  const growth =
+    found.rule === '2/λmax'
+      ? `: the steepest direction is multiplied by ${formatNumber(1 - lr * found.lambdaMax)} per update and grows`
+      : ': the steepest direction grows without end';
   return { label: run.label, basis: 'bound', verdict: 'unstable', bound, text: `Unstable: ${comparison}${growth}.` };
 }
 
 /** The measured statement of a run (see MEASURED_CRITERIA). */
 export function measuredStatement(run: SimulateRun): RunStatement {
-  const measured = (verdict: RunVerdict, text: string): RunStatement => ({ label: run.label, basis: 'measured', verdict, text: `${text} (measured)` });
-  if (run.divergedAt !== undefined) return measured('diverged', `Diverged: the loss or a coordinate passed 1e150 or stopped being finite at update ${run.divergedAt}`);
+  const measured = (verdict: RunVerdict, text: string): RunStatement => ({
+    label: run.label,
+    basis: 'measured',
+    verdict,
+    text: `${text} (measured)`,
+  });
+  if (run.divergedAt !== undefined)
+    return measured(
+      'diverged',
+      `Diverged: the loss or a coordinate passed 1e150 or stopped being finite at update ${run.divergedAt}`,
+    );
   const motion = run.motion;
   if (!motion) return measured('drifting', 'Stopped before the end: no statement about where it was going');
   const verdict = classify(motion);
@@ -158,7 +185,11 @@ export function measuredStatement(run: SimulateRun): RunStatement {
 export function classify(motion: RunMotion): RunVerdict {
   const c = MEASURED_CRITERIA;
   const tailPath = motion.firstHalfPath + motion.secondHalfPath;
-  if (motion.finalLoss - motion.startLoss > (c.growthFactor - 1) * Math.abs(motion.startLoss) && motion.finalLoss > motion.tailFirstLoss) return 'growing';
+  if (
+    motion.finalLoss - motion.startLoss > (c.growthFactor - 1) * Math.abs(motion.startLoss) &&
+    motion.finalLoss > motion.tailFirstLoss
+  )
+    return 'growing';
   const shrinking = motion.secondHalfPath <= c.shrink * motion.firstHalfPath;
   if (tailPath === 0 || (shrinking && tailPath <= c.tailShareOfReach * motion.reach)) return 'converged';
   if (motion.tailDisplacement < c.backAndForth * tailPath) return 'oscillating';
@@ -170,7 +201,10 @@ function describe(verdict: RunVerdict, motion: RunMotion): string {
   const tailUpdates = motion.updates - motion.tailStart;
   const tailPath = motion.firstHalfPath + motion.secondHalfPath;
   const [low, high] = formatPair(motion.tailMinLoss, motion.tailMaxLoss);
-  const band = low === high ? `loss ${low} throughout the last ${tailUpdates} updates` : `loss between ${low} and ${high} over the last ${tailUpdates} updates`;
+  const band =
+    low === high
+      ? `loss ${low} throughout the last ${tailUpdates} updates`
+      : `loss between ${low} and ${high} over the last ${tailUpdates} updates`;
   const [tailFirst, final] = formatPair(motion.tailFirstLoss, motion.finalLoss);
   switch (verdict) {
     case 'growing':

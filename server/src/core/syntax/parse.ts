@@ -20,7 +20,11 @@ interface Budget {
 export const YAML_PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: false } as const;
 
 /** `yamlDocuments`: the YAML already read into documents (by `parseSteps.ts`, in slices); read here when absent. */
-export function parseTree(text: string, format: SourceFormat, yamlDocuments?: readonly YAML.Document.Parsed[]): SyntaxTree {
+export function parseTree(
+  text: string,
+  format: SourceFormat,
+  yamlDocuments?: readonly YAML.Document.Parsed[],
+): SyntaxTree {
   const suppressions = findSuppressions(text);
   try {
     return format === 'json' ? parseJson(text, suppressions) : parseYaml(text, suppressions, yamlDocuments);
@@ -40,7 +44,11 @@ export function parseTree(text: string, format: SourceFormat, yamlDocuments?: re
 
 // ---------------------------------------------------------------------------------------------- YAML
 
-function parseYaml(text: string, suppressions: SyntaxTree['suppressions'], read?: readonly YAML.Document.Parsed[]): SyntaxTree {
+function parseYaml(
+  text: string,
+  suppressions: SyntaxTree['suppressions'],
+  read?: readonly YAML.Document.Parsed[],
+): SyntaxTree {
   const errors: SyntaxError[] = [];
   const documents = read ?? YAML.parseAllDocuments(text, YAML_PARSE_OPTIONS);
   const list = Array.isArray(documents) ? documents : [];
@@ -48,7 +56,8 @@ function parseYaml(text: string, suppressions: SyntaxTree['suppressions'], read?
     for (const error of document.errors) {
       const located = describeYamlError(text, error.code, firstLine(error.message), error.pos[0], error.pos[1]);
       // One mistake often makes the parser complain twice about the same line: keep the first (clearest) one.
-      if (!errors.some((other) => lineStart(text, other.start) === lineStart(text, located.start))) errors.push(located);
+      if (!errors.some((other) => lineStart(text, other.start) === lineStart(text, located.start)))
+        errors.push(located);
     }
   }
   const first = list.find((document) => document.contents !== null) ?? list[0];
@@ -79,13 +88,21 @@ function convertYaml(
     if (!budget.reported) {
       budget.reported = true;
       const range = (node as { range?: [number, number, number] }).range ?? [0, 0, 0];
-      errors.push({ start: range[0], end: Math.max(range[1], range[0] + 1), message: `The document expands to more than ${MAX_NODES} values (aliases?); the rest is not analysed.` });
+      errors.push({
+        start: range[0],
+        end: Math.max(range[1], range[0] + 1),
+        message: `The document expands to more than ${MAX_NODES} values (aliases?); the rest is not analysed.`,
+      });
     }
     return null;
   }
   if (depth > MAX_DEPTH) {
     const range = (node as { range?: [number, number, number] }).range ?? [0, 0, 0];
-    errors.push({ start: range[0], end: Math.max(range[1], range[0] + 1), message: `Nesting deeper than ${MAX_DEPTH} levels is not analysed.` });
+    errors.push({
+      start: range[0],
+      end: Math.max(range[1], range[0] + 1),
+      message: `Nesting deeper than ${MAX_DEPTH} levels is not analysed.`,
+    });
     return null;
   }
   if (YAML.isAlias(node)) {
@@ -114,13 +131,26 @@ function convertYaml(
       const keyNode = pair.key as { range?: [number, number, number] } | null;
       const keyRange = keyNode?.range ?? [range[0], range[0], range[0]];
       const key = YAML.isScalar(pair.key) ? String(pair.key.value ?? '') : keyText(pair.key, text);
-      const value = pair.value === null || pair.value === undefined
-        ? null
-        : convertYaml(pair.value, document, text, errors, depth + 1, budget);
+      const value =
+        pair.value === null || pair.value === undefined
+          ? null
+          : convertYaml(pair.value, document, text, errors, depth + 1, budget);
       const end = value ? value.end : keyRange[1];
-      entries.push({ key, keySpan: { start: keyRange[0], end: keyRange[1] }, value: isEmptyScalar(value) ? null : value, start: keyRange[0], end });
+      entries.push({
+        key,
+        keySpan: { start: keyRange[0], end: keyRange[1] },
+        value: isEmptyScalar(value) ? null : value,
+        start: keyRange[0],
+        end,
+      });
     }
-    const map: MapNode = { kind: 'map', start: range[0], end: trimEnd(text, range[0], range[1]), entries, flow: Boolean(node.flow) };
+    const map: MapNode = {
+      kind: 'map',
+      start: range[0],
+      end: trimEnd(text, range[0], range[1]),
+      entries,
+      flow: Boolean(node.flow),
+    };
     return map;
   }
   if (YAML.isSeq(node)) {
@@ -130,7 +160,13 @@ function convertYaml(
       const converted = convertYaml(item, document, text, errors, depth + 1, budget);
       if (converted) items.push(converted);
     }
-    const seq: SeqNode = { kind: 'seq', start: range[0], end: trimEnd(text, range[0], range[1]), items, flow: Boolean(node.flow) };
+    const seq: SeqNode = {
+      kind: 'seq',
+      start: range[0],
+      end: trimEnd(text, range[0], range[1]),
+      items,
+      flow: Boolean(node.flow),
+    };
     return seq;
   }
   return null;
@@ -206,12 +242,22 @@ function describeYamlError(text: string, code: string, message: string, start: n
   if (flowEnd) {
     const bracket = unclosedBracket(text, start);
     const kind = flowEnd === ']' ? 'list' : 'mapping';
-    if (bracket >= 0) return { start: bracket, end: bracket + 1, message: `This \`${text[bracket]}\` ${kind} is never closed: add \`${flowEnd}\` where it ends.` };
+    if (bracket >= 0)
+      return {
+        start: bracket,
+        end: bracket + 1,
+        message: `This \`${text[bracket]}\` ${kind} is never closed: add \`${flowEnd}\` where it ends.`,
+      };
   }
   if (code === 'MISSING_CHAR' && /quote/i.test(message)) {
     const quoteChar = /"quote|double/i.test(message) ? '"' : "'";
     const opening = text.lastIndexOf(quoteChar, Math.max(0, start - 1));
-    if (opening >= 0) return { start: opening, end: Math.max(opening + 1, lineEnd(text, opening)), message: `This quoted string is never closed: add the closing ${quoteChar} on this line.` };
+    if (opening >= 0)
+      return {
+        start: opening,
+        end: Math.max(opening + 1, lineEnd(text, opening)),
+        message: `This quoted string is never closed: add the closing ${quoteChar} on this line.`,
+      };
   }
   if (code === 'MULTILINE_IMPLICIT_KEY' || code === 'BLOCK_AS_IMPLICIT_KEY') {
     const first = lineStart(text, start);
@@ -219,13 +265,24 @@ function describeYamlError(text: string, code: string, message: string, start: n
     if (before.includes(':')) {
       // `type: AdamW` followed by a line indented deeper: YAML reads that line as part of the value above it.
       const next = lineEnd(text, start) + 1;
-      if (next < text.length) return onLine(next, 'This line is indented deeper than the key above it, so YAML reads it as part of that value: align it with the other keys of its mapping.');
+      if (next < text.length)
+        return onLine(
+          next,
+          'This line is indented deeper than the key above it, so YAML reads it as part of that value: align it with the other keys of its mapping.',
+        );
     }
     const shown = text.slice(start, lineEnd(text, start)).trim();
-    return onLine(start, `\`${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}\` has no \`:\` after its key: write \`key: value\` (with a space after the colon), one per line.`);
+    return onLine(
+      start,
+      `\`${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}\` has no \`:\` after its key: write \`key: value\` (with a space after the colon), one per line.`,
+    );
   }
   if (code === 'TAB_AS_INDENT') return onLine(start, 'YAML does not allow tabs for indentation: indent with spaces.');
-  if (code === 'BAD_INDENT') return onLine(start, `The indentation of this line does not match the lines around it (${message.replace(/\.$/, '')}).`);
+  if (code === 'BAD_INDENT')
+    return onLine(
+      start,
+      `The indentation of this line does not match the lines around it (${message.replace(/\.$/, '')}).`,
+    );
   return { start, end: Math.max(end, start + 1), message };
 }
 

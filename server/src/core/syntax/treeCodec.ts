@@ -178,11 +178,16 @@ export function* decodeTreeSteps(encoded: EncodedTree, text: string): Generator<
     if (kind !== MAP && kind !== SEQ) throw new Error(`unknown node kind ${kind}`);
     const remaining = ints[at + 4]!;
     at += 5;
-    const node: MapNode | SeqNode = kind === MAP
-      ? { kind: 'map', start, end, entries: [], flow: flag }
-      : { kind: 'seq', start, end, items: [], flow: flag };
+    const node: MapNode | SeqNode =
+      kind === MAP
+        ? { kind: 'map', start, end, entries: [], flow: flag }
+        : { kind: 'seq', start, end, items: [], flow: flag };
     if (remaining === 0) return node;
-    stack.push({ node, children: node.kind === 'map' ? (node.entries as MapEntry[]) : (node.items as Node[]), remaining });
+    stack.push({
+      node,
+      children: node.kind === 'map' ? (node.entries as MapEntry[]) : (node.items as Node[]),
+      remaining,
+    });
     return undefined;
   };
   let root: Node | null = null;
@@ -216,7 +221,13 @@ export function* decodeTreeSteps(encoded: EncodedTree, text: string): Generator<
         const hasValue = ints[at + 6] === 1;
         at += 7;
         if (!hasValue) {
-          (frame.children as MapEntry[]).push({ key: header.key, keySpan: header.keySpan, value: null, start: header.start, end: header.end });
+          (frame.children as MapEntry[]).push({
+            key: header.key,
+            keySpan: header.keySpan,
+            value: null,
+            start: header.start,
+            end: header.end,
+          });
           frame.remaining--;
           continue;
         }
@@ -226,7 +237,15 @@ export function* decodeTreeSteps(encoded: EncodedTree, text: string): Generator<
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { format: encoded.format, text, root: null, errors: [{ start: 0, end: Math.min(1, text.length), message: `Internal error reading the syntax tree: ${message}` }], suppressions: encoded.suppressions };
+    return {
+      format: encoded.format,
+      text,
+      root: null,
+      errors: [
+        { start: 0, end: Math.min(1, text.length), message: `Internal error reading the syntax tree: ${message}` },
+      ],
+      suppressions: encoded.suppressions,
+    };
   }
   return { format: encoded.format, text, root, errors: encoded.errors, suppressions: encoded.suppressions };
 }

@@ -7,17 +7,23 @@ import { toDiagnostic, toRange } from '../convert';
 import { guard } from '../guard';
 
 export function registerCodeActions(context: ServerContext): void {
-  context.connection.onCodeAction(guard(context.connection, 'codeAction', [] as CodeAction[], (params: CodeActionParams): CodeAction[] => {
-    const found = context.analysisOf(params.textDocument.uri);
-    if (!found) return [];
-    const { document, analysis } = found;
-    const range = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
-    return codeActions(analysis, range).map((action) => ({
-      title: action.title,
-      kind: CodeActionKind.QuickFix,
-      diagnostics: [toDiagnostic(document, action.problem, context.extensionRoot)],
-      isPreferred: action.preferred,
-      edit: { changes: { [document.uri]: action.edits.map((edit) => ({ range: toRange(document, edit), newText: edit.newText })) } },
-    }));
-  }));
+  context.connection.onCodeAction(
+    guard(context.connection, 'codeAction', [] as CodeAction[], (params: CodeActionParams): CodeAction[] => {
+      const found = context.analysisOf(params.textDocument.uri);
+      if (!found) return [];
+      const { document, analysis } = found;
+      const range = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
+      return codeActions(analysis, range).map((action) => ({
+        title: action.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [toDiagnostic(document, action.problem, context.extensionRoot)],
+        isPreferred: action.preferred,
+        edit: {
+          changes: {
+            [document.uri]: action.edits.map((edit) => ({ range: toRange(document, edit), newText: edit.newText })),
+          },
+        },
+      }));
+    }),
+  );
 }

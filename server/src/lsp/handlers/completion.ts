@@ -1,6 +1,12 @@
 // LSP completion: the core's items, turned into text edits with snippets.
 
-import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  MarkupKind,
+  type CompletionItem,
+  type CompletionParams,
+} from 'vscode-languageserver';
 import { complete, type CompletionItem as CoreItem } from '../../core/features/completion';
 import { ALL_SECTIONS } from '../../core/catalog/allSections';
 import type { ServerContext } from '../context';
@@ -17,19 +23,21 @@ const KINDS: Record<CoreItem['kind'], CompletionItemKind> = {
 };
 
 export function registerCompletion(context: ServerContext): void {
-  context.connection.onCompletion(guard(context.connection, 'completion', [] as CompletionItem[], (params: CompletionParams): CompletionItem[] => {
-    const found = context.analysisOf(params.textDocument.uri);
-    if (!found) return [];
-    const { document, analysis } = found;
-    return complete(analysis, document.offsetAt(params.position), ALL_SECTIONS).map((item) => ({
-      label: item.label,
-      kind: KINDS[item.kind],
-      ...(item.detail ? { detail: item.detail } : {}),
-      ...(item.documentation ? { documentation: { kind: MarkupKind.Markdown, value: item.documentation } } : {}),
-      textEdit: { range: toRange(document, item.replace), newText: item.insertText },
-      insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-      ...(item.sortText ? { sortText: item.sortText } : {}),
-      ...(item.filterText ? { filterText: item.filterText } : {}),
-    }));
-  }));
+  context.connection.onCompletion(
+    guard(context.connection, 'completion', [] as CompletionItem[], (params: CompletionParams): CompletionItem[] => {
+      const found = context.analysisOf(params.textDocument.uri);
+      if (!found) return [];
+      const { document, analysis } = found;
+      return complete(analysis, document.offsetAt(params.position), ALL_SECTIONS).map((item) => ({
+        label: item.label,
+        kind: KINDS[item.kind],
+        ...(item.detail ? { detail: item.detail } : {}),
+        ...(item.documentation ? { documentation: { kind: MarkupKind.Markdown, value: item.documentation } } : {}),
+        textEdit: { range: toRange(document, item.replace), newText: item.insertText },
+        insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+        ...(item.sortText ? { sortText: item.sortText } : {}),
+        ...(item.filterText ? { filterText: item.filterText } : {}),
+      }));
+    }),
+  );
 }

@@ -4,7 +4,13 @@
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import { appliedLiteral, learningRateEdits } from '../../core/features/applyLearningRate';
-import { planRangeTest, toRangeTestView, TASK_DESCRIPTIONS, type RangeTestPlan, type RangeTestRuntime } from '../../core/features/rangeTest';
+import {
+  planRangeTest,
+  toRangeTestView,
+  TASK_DESCRIPTIONS,
+  type RangeTestPlan,
+  type RangeTestRuntime,
+} from '../../core/features/rangeTest';
 import type { Analysis } from '../../core/analysis';
 import { formatLearningRate } from '../../core/rangeTest/index';
 import { runPytorchRangeTest } from '../../compute/pytorchRangeTest';
@@ -56,7 +62,16 @@ function defaultPython(): string {
 }
 
 /** The settings a quick pick shows for a plan. */
-function commandSettings(params: { startLr: number; endLr: number; numIter: number; seed: number; model?: string; data?: string; loss?: string; device?: string }): RangeTestCommandSettings {
+function commandSettings(params: {
+  startLr: number;
+  endLr: number;
+  numIter: number;
+  seed: number;
+  model?: string;
+  data?: string;
+  loss?: string;
+  device?: string;
+}): RangeTestCommandSettings {
   return {
     startLr: params.startLr,
     endLr: params.endLr,
@@ -75,11 +90,31 @@ export function planView(analysis: Analysis, plan: RangeTestPlan): RangeTestPlan
     case 'refused':
       return plan;
     case 'needs-settings':
-      return { kind: 'needs-settings', dialect: plan.dialect, missing: plan.missing, message: plan.message, settings: commandSettings(plan.params) };
+      return {
+        kind: 'needs-settings',
+        dialect: plan.dialect,
+        missing: plan.missing,
+        message: plan.message,
+        settings: commandSettings(plan.params),
+      };
     case 'worker':
       return plan.proxy
-        ? { kind: 'proxy', task: plan.params.task, description: plan.taskDescription, reason: plan.proxyReason ?? 'no-section', native: analysis.model?.dialect === 'optim', optimizerLabel: plan.optimizerLabel, settings: commandSettings(plan.params) }
-        : { kind: 'worker', task: plan.params.task, description: TASK_DESCRIPTIONS[plan.params.task], optimizerLabel: plan.optimizerLabel, settings: commandSettings(plan.params) };
+        ? {
+            kind: 'proxy',
+            task: plan.params.task,
+            description: plan.taskDescription,
+            reason: plan.proxyReason ?? 'no-section',
+            native: analysis.model?.dialect === 'optim',
+            optimizerLabel: plan.optimizerLabel,
+            settings: commandSettings(plan.params),
+          }
+        : {
+            kind: 'worker',
+            task: plan.params.task,
+            description: TASK_DESCRIPTIONS[plan.params.task],
+            optimizerLabel: plan.optimizerLabel,
+            settings: commandSettings(plan.params),
+          };
     case 'pytorch': {
       const models = plan.models;
       return {
@@ -87,7 +122,8 @@ export function planView(analysis: Analysis, plan: RangeTestPlan): RangeTestPlan
         source: plan.source,
         optimizerLabel: plan.optimizerLabel,
         modelLabel: models.mode === 'lightning' ? models.model.class_path : models.model,
-        dataLabel: models.mode === 'lightning' ? (models.data?.class_path ?? "the module's train_dataloader()") : models.data,
+        dataLabel:
+          models.mode === 'lightning' ? (models.data?.class_path ?? "the module's train_dataloader()") : models.data,
         settings: commandSettings(plan.params),
       };
     }
@@ -100,140 +136,274 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
   // One range test at a time per server: a new run (of any file) cancels the one before.
   let runningRangeTest: AbortController | null = null;
 
-  connection.onRequest(RangeTestPlanRequest.type, guard(connection, 'rangeTestPlan', { kind: 'refused', reason: 'The range test could not be planned; see the Optimizer Lens output.' } as RangeTestPlanView, (params): RangeTestPlanView => {
-    const found = context.analysisOf(params.uri);
-    if (!found) return { kind: 'refused', reason: 'The document is not an optimizer config that Optimizer Lens has analysed.' };
-    return planView(found.analysis, planRangeTest(found.analysis, params.overrides ?? {}));
-  }));
+  connection.onRequest(
+    RangeTestPlanRequest.type,
+    guard(
+      connection,
+      'rangeTestPlan',
+      {
+        kind: 'refused',
+        reason: 'The range test could not be planned; see the Optimizer Lens output.',
+      } as RangeTestPlanView,
+      (params): RangeTestPlanView => {
+        const found = context.analysisOf(params.uri);
+        if (!found)
+          return {
+            kind: 'refused',
+            reason: 'The document is not an optimizer config that Optimizer Lens has analysed.',
+          };
+        return planView(found.analysis, planRangeTest(found.analysis, params.overrides ?? {}));
+      },
+    ),
+  );
 
-  connection.onRequest(RangeTestRequest.type, guard(connection, 'rangeTest', { status: 'failed', reason: 'The range test failed unexpectedly; see the Optimizer Lens output.' } as RangeTestOutcome, async (params, token?: CancellationToken): Promise<RangeTestOutcome> => {
-    const found = context.analysisOf(params.uri);
-    if (!found?.analysis.model) return { status: 'failed', reason: 'The document is not an optimizer config that Optimizer Lens has analysed.' };
-    const { analysis } = found;
-    const plan = planRangeTest(analysis, params.overrides ?? {});
-    if (plan.kind === 'refused') return { status: 'failed', reason: plan.reason };
-    if (plan.kind === 'needs-settings') return { status: 'failed', reason: plan.message };
-    const runsUserFiles = plan.kind === 'pytorch' || plan.params.task === 'user';
-    if (runsUserFiles && !context.workspaceTrusted()) {
-      return {
+  connection.onRequest(
+    RangeTestRequest.type,
+    guard(
+      connection,
+      'rangeTest',
+      {
         status: 'failed',
-        kind: 'untrusted',
-        reason:
-          plan.kind === 'pytorch'
-            ? 'Running the range test on your own model runs code from this workspace, which needs a trusted workspace (Workspace Trust). Lint, hover and plots keep working.'
-            : 'Running the range test on files from the workspace needs a trusted workspace (Workspace Trust). Lint, hover and plots keep working.',
-      };
-    }
-    const documentPath = params.uri.startsWith('file:') ? fileURLToPath(params.uri) : undefined;
-    const workspaceRoot = documentPath ? options.workspaceRootOf(documentPath) : undefined;
-
-    runningRangeTest?.abort();
-    const abort = new AbortController();
-    runningRangeTest = abort;
-    token?.onCancellationRequested(() => abort.abort());
-    // A client that shows its own progress (ours: a cancellable notification fed by the point notifications) asks
-    // for none; other LSP clients get work-done progress.
-    const progress = params.clientProgress ? SILENT_PROGRESS : await connection.window.createWorkDoneProgress();
-    const title = plan.kind === 'pytorch' ? 'Optimizer Lens: LR range test on your model' : `Optimizer Lens: LR range test on a proxy (${plan.params.task})`;
-    progress.begin(title, 0, plan.optimizerLabel, true);
-    progress.token.onCancellationRequested(() => abort.abort());
-    void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'LR range test' });
-    const sendPoint = (point: { index: number; lr: number; loss: number; smoothed: number }, total: number, extra: { runtime?: RangeTestRuntime; backend?: string }) => {
-      progress.report(Math.round(((point.index + 1) / total) * 100), `step ${point.index + 1}/${total}, lr ${formatLearningRate(point.lr)}, loss ${point.loss.toPrecision(4)}`);
-      void connection.sendNotification(RangeTestPointNotification.type, { uri: params.uri, index: point.index, total, lr: point.lr, loss: point.loss, smoothed: point.smoothed, ...extra });
-    };
-    try {
-      if (plan.kind === 'pytorch') {
-        if (!workspaceRoot) return { status: 'failed', reason: 'The range test on your model needs a config saved in a workspace folder (its folder goes first on sys.path).' };
-        const python = params.python ?? { path: context.settings().pythonInterpreter || defaultPython(), source: context.settings().pythonInterpreter ? 'setting' : 'path' };
-        connection.console.info(`range test on your model: ${python.path} (${python.source}), workspace ${workspaceRoot}`);
-        let announced = false;
-        const outcome = await runPytorchRangeTest({
-          plan,
-          workspace: workspaceRoot,
-          interpreter: python.path,
-          interpreterSource: python.source,
-          ...(options.runnerScript ? { script: options.runnerScript } : {}),
-          signal: abort.signal,
-          onHello: (runtime) => connection.console.info(`range test runner: Python ${runtime.python}, torch ${runtime.torch}, ${runtime.device} ${runtime.deviceName}`),
-          onStderr: (text) => connection.console.log(text.replace(/\n$/, '')),
-          onPoint: (point, total, runtime) => {
-            sendPoint(point, total, { backend: 'pytorch', ...(runtime && !announced ? { runtime } : {}) });
-            announced ||= runtime !== undefined;
-          },
-        });
-        if (outcome.status === 'failed') {
-          return { status: 'failed', reason: outcome.reason, kind: outcome.kind, ...(outcome.file ? { file: outcome.file } : {}), ...(outcome.line !== undefined ? { line: outcome.line } : {}) };
+        reason: 'The range test failed unexpectedly; see the Optimizer Lens output.',
+      } as RangeTestOutcome,
+      async (params, token?: CancellationToken): Promise<RangeTestOutcome> => {
+        const found = context.analysisOf(params.uri);
+        if (!found?.analysis.model)
+          return {
+            status: 'failed',
+            reason: 'The document is not an optimizer config that Optimizer Lens has analysed.',
+          };
+        const { analysis } = found;
+        const plan = planRangeTest(analysis, params.overrides ?? {});
+        if (plan.kind === 'refused') return { status: 'failed', reason: plan.reason };
+        if (plan.kind === 'needs-settings') return { status: 'failed', reason: plan.message };
+        const runsUserFiles = plan.kind === 'pytorch' || plan.params.task === 'user';
+        if (runsUserFiles && !context.workspaceTrusted()) {
+          return {
+            status: 'failed',
+            kind: 'untrusted',
+            reason:
+              plan.kind === 'pytorch'
+                ? 'Running the range test on your own model runs code from this workspace, which needs a trusted workspace (Workspace Trust). Lint, hover and plots keep working.'
+                : 'Running the range test on files from the workspace needs a trusted workspace (Workspace Trust). Lint, hover and plots keep working.',
+          };
         }
-        void connection.sendNotification(JobStatusNotification.type, { running: false, backend: `pytorch ${outcome.run.runtime?.device ?? ''}`.trim() });
-        return { status: outcome.status, view: toRangeTestView(analysis, params.uri, outcome.run, 'your-model', plan.optimizerLabel) };
-      }
+        const documentPath = params.uri.startsWith('file:') ? fileURLToPath(params.uri) : undefined;
+        const workspaceRoot = documentPath ? options.workspaceRootOf(documentPath) : undefined;
 
-      const preferred = options.preferredBackend();
-      const jobParams: RangeTestJobParams = {
-        rangeTest: plan.params,
-        optimizer: plan.optimizer,
-        backend: { wasmPaths: bundledWasmDirectory(options.bundleDirectory), ...(preferred ? { preferred } : {}) },
-        ...(workspaceRoot ? { workspaceRoot } : {}),
+        runningRangeTest?.abort();
+        const abort = new AbortController();
+        runningRangeTest = abort;
+        token?.onCancellationRequested(() => abort.abort());
+        // A client that shows its own progress (ours: a cancellable notification fed by the point notifications) asks
+        // for none; other LSP clients get work-done progress.
+        const progress = params.clientProgress ? SILENT_PROGRESS : await connection.window.createWorkDoneProgress();
+        const title =
+          plan.kind === 'pytorch'
+            ? 'Optimizer Lens: LR range test on your model'
+            : `Optimizer Lens: LR range test on a proxy (${plan.params.task})`;
+        progress.begin(title, 0, plan.optimizerLabel, true);
+        progress.token.onCancellationRequested(() => abort.abort());
+        void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'LR range test' });
+        const sendPoint = (
+          point: { index: number; lr: number; loss: number; smoothed: number },
+          total: number,
+          extra: { runtime?: RangeTestRuntime; backend?: string },
+        ) => {
+          progress.report(
+            Math.round(((point.index + 1) / total) * 100),
+            `step ${point.index + 1}/${total}, lr ${formatLearningRate(point.lr)}, loss ${point.loss.toPrecision(4)}`,
+          );
+          void connection.sendNotification(RangeTestPointNotification.type, {
+            uri: params.uri,
+            index: point.index,
+            total,
+            lr: point.lr,
+            loss: point.loss,
+            smoothed: point.smoothed,
+            ...extra,
+          });
+        };
+        try {
+          if (plan.kind === 'pytorch') {
+            if (!workspaceRoot)
+              return {
+                status: 'failed',
+                reason:
+                  'The range test on your model needs a config saved in a workspace folder (its folder goes first on sys.path).',
+              };
+            const python = params.python ?? {
+              path: context.settings().pythonInterpreter || defaultPython(),
+              source: context.settings().pythonInterpreter ? 'setting' : 'path',
+            };
+            connection.console.info(
+              `range test on your model: ${python.path} (${python.source}), workspace ${workspaceRoot}`,
+            );
+            let announced = false;
+            const outcome = await runPytorchRangeTest({
+              plan,
+              workspace: workspaceRoot,
+              interpreter: python.path,
+              interpreterSource: python.source,
+              ...(options.runnerScript ? { script: options.runnerScript } : {}),
+              signal: abort.signal,
+              onHello: (runtime) =>
+                connection.console.info(
+                  `range test runner: Python ${runtime.python}, torch ${runtime.torch}, ${runtime.device} ${runtime.deviceName}`,
+                ),
+              onStderr: (text) => connection.console.log(text.replace(/\n$/, '')),
+              onPoint: (point, total, runtime) => {
+                sendPoint(point, total, { backend: 'pytorch', ...(runtime && !announced ? { runtime } : {}) });
+                announced ||= runtime !== undefined;
+              },
+            });
+            if (outcome.status === 'failed') {
+              return {
+                status: 'failed',
+                reason: outcome.reason,
+                kind: outcome.kind,
+                ...(outcome.file ? { file: outcome.file } : {}),
+                ...(outcome.line !== undefined ? { line: outcome.line } : {}),
+              };
+            }
+            void connection.sendNotification(JobStatusNotification.type, {
+              running: false,
+              backend: `pytorch ${outcome.run.runtime?.device ?? ''}`.trim(),
+            });
+            return {
+              status: outcome.status,
+              view: toRangeTestView(analysis, params.uri, outcome.run, 'your-model', plan.optimizerLabel),
+            };
+          }
+
+          const preferred = options.preferredBackend();
+          const jobParams: RangeTestJobParams = {
+            rangeTest: plan.params,
+            optimizer: plan.optimizer,
+            backend: { wasmPaths: bundledWasmDirectory(options.bundleDirectory), ...(preferred ? { preferred } : {}) },
+            ...(workspaceRoot ? { workspaceRoot } : {}),
+          };
+          const outcome: JobOutcome<RangeTestResult> = await options.host.run<RangeTestResult>(
+            { name: 'rangeTest', params: jobParams },
+            (update) => {
+              const point = update.data as { index: number; lr: number; loss: number; smoothed: number } | undefined;
+              if (point && typeof point.index === 'number') sendPoint(point, plan.params.numIter, {});
+              else progress.report(Math.round((update.fraction ?? 0) * 100), update.message);
+            },
+            abort.signal,
+          );
+          if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason };
+          if (!outcome.result)
+            return { status: 'failed', reason: 'The range test was cancelled before it produced any point.' };
+          void connection.sendNotification(JobStatusNotification.type, {
+            running: false,
+            backend: outcome.result.backend,
+          });
+          return {
+            status: outcome.status,
+            view: toRangeTestView(
+              analysis,
+              params.uri,
+              outcome.result,
+              plan.proxy ? 'proxy' : 'your-model',
+              plan.optimizerLabel,
+            ),
+          };
+        } finally {
+          progress.done();
+          if (runningRangeTest === abort) runningRangeTest = null;
+          void connection.sendNotification(JobStatusNotification.type, { running: false });
+        }
+      },
+    ),
+  );
+
+  connection.onRequest(
+    ApplyLearningRateRequest.type,
+    guard(connection, 'applyLearningRate', null, (params) => {
+      const found = context.analysisOf(params.uri);
+      if (!found) return null;
+      const edits = learningRateEdits(found.analysis, params.lr, params.target);
+      if (edits.length === 0) return null;
+      return {
+        edits: edits.map((edit) => ({ range: toRange(found.document, edit), newText: edit.newText })),
+        written: appliedLiteral(found.analysis, params.lr),
       };
-      const outcome: JobOutcome<RangeTestResult> = await options.host.run<RangeTestResult>({ name: 'rangeTest', params: jobParams }, (update) => {
-        const point = update.data as { index: number; lr: number; loss: number; smoothed: number } | undefined;
-        if (point && typeof point.index === 'number') sendPoint(point, plan.params.numIter, {});
-        else progress.report(Math.round((update.fraction ?? 0) * 100), update.message);
-      }, abort.signal);
-      if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason };
-      if (!outcome.result) return { status: 'failed', reason: 'The range test was cancelled before it produced any point.' };
-      void connection.sendNotification(JobStatusNotification.type, { running: false, backend: outcome.result.backend });
-      return { status: outcome.status, view: toRangeTestView(analysis, params.uri, outcome.result, plan.proxy ? 'proxy' : 'your-model', plan.optimizerLabel) };
-    } finally {
-      progress.done();
-      if (runningRangeTest === abort) runningRangeTest = null;
-      void connection.sendNotification(JobStatusNotification.type, { running: false });
-    }
-  }));
+    }),
+  );
 
-  connection.onRequest(ApplyLearningRateRequest.type, guard(connection, 'applyLearningRate', null, (params) => {
-    const found = context.analysisOf(params.uri);
-    if (!found) return null;
-    const edits = learningRateEdits(found.analysis, params.lr, params.target);
-    if (edits.length === 0) return null;
-    return { edits: edits.map((edit) => ({ range: toRange(found.document, edit), newText: edit.newText })), written: appliedLiteral(found.analysis, params.lr) };
-  }));
-
-  connection.onRequest(ComputeBackendsRequest.type, guard(connection, 'computeBackends', [], async () => {
-    const outcome = await options.host.run<{ name: string; loaded: boolean; reason?: string }[]>({
-      name: 'listBackends',
-      params: { backend: { wasmPaths: bundledWasmDirectory(options.bundleDirectory) } },
-    });
-    if (outcome.status === 'completed') return outcome.result;
-    return [{ name: 'worker', loaded: false, reason: outcome.status === 'failed' ? outcome.reason : 'cancelled' }];
-  }));
+  connection.onRequest(
+    ComputeBackendsRequest.type,
+    guard(connection, 'computeBackends', [], async () => {
+      const outcome = await options.host.run<{ name: string; loaded: boolean; reason?: string }[]>({
+        name: 'listBackends',
+        params: { backend: { wasmPaths: bundledWasmDirectory(options.bundleDirectory) } },
+      });
+      if (outcome.status === 'completed') return outcome.result;
+      return [{ name: 'worker', loaded: false, reason: outcome.status === 'failed' ? outcome.reason : 'cancelled' }];
+    }),
+  );
 }
 
 export function registerSimulation(context: ServerContext, options: ComputeOptions): void {
   const { connection } = context;
-  connection.onRequest(SimulationRequest.type, guard(connection, 'simulate', { status: 'failed', reason: 'The simulation failed unexpectedly; see the Optimizer Lens output.' } as SimulationOutcome, async (params, token?: CancellationToken): Promise<SimulationOutcome> => {
-    const found = context.analysisOf(params.uri);
-    const model = found?.analysis.model;
-    if (!found || !model) return { status: 'failed', reason: 'The document is not an optimizer config that Optimizer Lens has analysed.' };
-    if (!model.simulate) return { status: 'failed', reason: 'The file has no `simulate:` section (see docs/simulate.md).' };
-    const { request, issues } = simulationRequest(model);
-    if (!request) return { status: 'failed', reason: `The simulate section has problems: ${issues.map((issue) => issue.message).join(' ')}` };
-    const abort = new AbortController();
-    token?.onCancellationRequested(() => abort.abort());
-    const progress = await connection.window.createWorkDoneProgress();
-    progress.begin('Optimizer Lens: simulation', 0, `${request.optimizers.length} optimizers, ${request.steps} steps`, true);
-    progress.token.onCancellationRequested(() => abort.abort());
-    void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'Simulation' });
-    let outcome: JobOutcome<SimulationSummary>;
-    try {
-      outcome = await options.host.run<SimulationSummary>({ name: 'simulate', params: request }, (update) => progress.report(Math.round((update.fraction ?? 0) * 100), update.message), abort.signal);
-    } finally {
-      progress.done();
-    }
-    void connection.sendNotification(JobStatusNotification.type, { running: false, ...(outcome.status === 'completed' ? { backend: 'float64-js' } : {}) });
-    if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason };
-    if (!outcome.result) return { status: 'failed', reason: 'The simulation was cancelled.' };
-    return { status: outcome.result.result.cancelled ? 'cancelled' : outcome.status, view: toSimulationView(params.uri, outcome.result, outcome.seconds) };
-  }));
+  connection.onRequest(
+    SimulationRequest.type,
+    guard(
+      connection,
+      'simulate',
+      {
+        status: 'failed',
+        reason: 'The simulation failed unexpectedly; see the Optimizer Lens output.',
+      } as SimulationOutcome,
+      async (params, token?: CancellationToken): Promise<SimulationOutcome> => {
+        const found = context.analysisOf(params.uri);
+        const model = found?.analysis.model;
+        if (!found || !model)
+          return {
+            status: 'failed',
+            reason: 'The document is not an optimizer config that Optimizer Lens has analysed.',
+          };
+        if (!model.simulate)
+          return { status: 'failed', reason: 'The file has no `simulate:` section (see docs/simulate.md).' };
+        const { request, issues } = simulationRequest(model);
+        if (!request)
+          return {
+            status: 'failed',
+            reason: `The simulate section has problems: ${issues.map((issue) => issue.message).join(' ')}`,
+          };
+        const abort = new AbortController();
+        token?.onCancellationRequested(() => abort.abort());
+        const progress = await connection.window.createWorkDoneProgress();
+        progress.begin(
+          'Optimizer Lens: simulation',
+          0,
+          `${request.optimizers.length} optimizers, ${request.steps} steps`,
+          true,
+        );
+        progress.token.onCancellationRequested(() => abort.abort());
+        void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'Simulation' });
+        let outcome: JobOutcome<SimulationSummary>;
+        try {
+          outcome = await options.host.run<SimulationSummary>(
+            { name: 'simulate', params: request },
+            (update) => progress.report(Math.round((update.fraction ?? 0) * 100), update.message),
+            abort.signal,
+          );
+        } finally {
+          progress.done();
+        }
+        void connection.sendNotification(JobStatusNotification.type, {
+          running: false,
+          ...(outcome.status === 'completed' ? { backend: 'float64-js' } : {}),
+        });
+        if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason };
+        if (!outcome.result) return { status: 'failed', reason: 'The simulation was cancelled.' };
+        return {
+          status: outcome.result.result.cancelled ? 'cancelled' : outcome.status,
+          view: toSimulationView(params.uri, outcome.result, outcome.seconds),
+        };
+      },
+    ),
+  );
 }

@@ -6,8 +6,11 @@ import type { ServerContext } from '../context';
 import { guard } from '../guard';
 
 export function registerConvert(context: ServerContext): void {
-  context.connection.onRequest(ConvertRequest.type, guard(context.connection, 'convert', null, (params) => {
-    const model = context.analysisOf(params.uri)?.analysis.model;
-    return model ? convertConfig(model, params.to) : null;
-  }));
+  context.connection.onRequest(
+    ConvertRequest.type,
+    guard(context.connection, 'convert', null, (params) => {
+      const model = context.analysisOf(params.uri)?.analysis.model;
+      return model ? convertConfig(model, params.to) : null;
+    }),
+  );
 }

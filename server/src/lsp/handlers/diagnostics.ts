@@ -23,10 +23,13 @@ export class DiagnosticsPublisher {
       this.publish(document);
       return;
     }
-    this.timers.set(document.uri, setTimeout(() => {
-      this.timers.delete(document.uri);
-      this.publish(document);
-    }, delay));
+    this.timers.set(
+      document.uri,
+      setTimeout(() => {
+        this.timers.delete(document.uri);
+        this.publish(document);
+      }, delay),
+    );
   }
 
   /**
@@ -52,21 +55,26 @@ export class DiagnosticsPublisher {
     const settled = (): void => {
       if (this.inFlight.get(uri) === analysed) this.inFlight.delete(uri);
     };
-    analysed.then((analysis) => {
-      settled();
-      // Abandoned for a newer version (which publishes itself), or closed meanwhile.
-      if (analysis === undefined || !isCurrent()) return;
-      this.send(current, version, analysis);
-    }, (error: unknown) => {
-      settled();
-      this.failed(uri, error);
-    });
+    analysed.then(
+      (analysis) => {
+        settled();
+        // Abandoned for a newer version (which publishes itself), or closed meanwhile.
+        if (analysis === undefined || !isCurrent()) return;
+        this.send(current, version, analysis);
+      },
+      (error: unknown) => {
+        settled();
+        this.failed(uri, error);
+      },
+    );
   }
 
   private send(document: TextDocument, version: number, analysis: Analysis | null): void {
     const { connection, extensionRoot } = this.context;
     try {
-      const diagnostics = analysis ? analysis.problems.map((problem) => toDiagnostic(document, problem, extensionRoot)) : [];
+      const diagnostics = analysis
+        ? analysis.problems.map((problem) => toDiagnostic(document, problem, extensionRoot))
+        : [];
       void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
       this.published.set(document.uri, version);
       if (analysis) void connection.sendNotification(AnalysisChangedNotification.type, { uri: document.uri, version });
@@ -76,7 +84,9 @@ export class DiagnosticsPublisher {
   }
 
   private failed(uri: string, error: unknown): void {
-    this.context.connection.console.error(`diagnostics failed for ${uri}: ${error instanceof Error ? error.stack : String(error)}`);
+    this.context.connection.console.error(
+      `diagnostics failed for ${uri}: ${error instanceof Error ? error.stack : String(error)}`,
+    );
   }
 
   clear(uri: string): void {

@@ -6,11 +6,21 @@ import type { ServerContext } from '../context';
 import { guard } from '../guard';
 
 export function registerSchedule(context: ServerContext): void {
-  context.connection.onRequest(ScheduleRequest.type, guard(context.connection, 'schedule', null, (params): ScheduleData | null => {
-    const found = context.analysisOf(params.uri);
-    const model = found?.analysis.model;
-    if (!found || !model) return null;
-    const { facts, metrics } = scheduleForQuery(found.analysis, { ...(params.steps !== undefined ? { steps: params.steps } : {}), ...(params.metrics ? { metrics: params.metrics } : {}) });
-    return toScheduleData(model, facts, { uri: params.uri, version: found.document.version, ...(metrics ? { metrics } : {}) });
-  }));
+  context.connection.onRequest(
+    ScheduleRequest.type,
+    guard(context.connection, 'schedule', null, (params): ScheduleData | null => {
+      const found = context.analysisOf(params.uri);
+      const model = found?.analysis.model;
+      if (!found || !model) return null;
+      const { facts, metrics } = scheduleForQuery(found.analysis, {
+        ...(params.steps !== undefined ? { steps: params.steps } : {}),
+        ...(params.metrics ? { metrics: params.metrics } : {}),
+      });
+      return toScheduleData(model, facts, {
+        uri: params.uri,
+        version: found.document.version,
+        ...(metrics ? { metrics } : {}),
+      });
+    }),
+  );
 }

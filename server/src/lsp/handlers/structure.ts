@@ -29,27 +29,33 @@ function toSymbol(document: TextDocument, symbol: OutlineSymbol): DocumentSymbol
 
 export function registerStructure(context: ServerContext): void {
   const { connection } = context;
-  connection.onDocumentSymbol(guard(connection, 'documentSymbol', [] as DocumentSymbol[], (params) => {
-    const found = context.analysisOf(params.textDocument.uri);
-    return found ? outline(found.analysis).map((symbol) => toSymbol(found.document, symbol)) : [];
-  }));
-  connection.onFoldingRanges(guard(connection, 'foldingRange', [] as FoldingRange[], (params) => {
-    const found = context.analysisOf(params.textDocument.uri);
-    if (!found) return [];
-    const ranges: FoldingRange[] = [];
-    for (const span of foldingSpans(found.analysis)) {
-      const startLine = found.document.positionAt(span.start).line;
-      const endLine = found.document.positionAt(span.end).line;
-      if (endLine > startLine) ranges.push({ startLine, endLine });
-    }
-    return ranges;
-  }));
-  connection.onCodeLens(guard(connection, 'codeLens', [] as CodeLens[], (params) => {
-    const found = context.analysisOf(params.textDocument.uri);
-    if (!found) return [];
-    return codeLenses(found.analysis).map((lens) => ({
-      range: toRange(found.document, lens.span),
-      command: { title: lens.title, command: lens.command ?? '', arguments: [found.document.uri] },
-    }));
-  }));
+  connection.onDocumentSymbol(
+    guard(connection, 'documentSymbol', [] as DocumentSymbol[], (params) => {
+      const found = context.analysisOf(params.textDocument.uri);
+      return found ? outline(found.analysis).map((symbol) => toSymbol(found.document, symbol)) : [];
+    }),
+  );
+  connection.onFoldingRanges(
+    guard(connection, 'foldingRange', [] as FoldingRange[], (params) => {
+      const found = context.analysisOf(params.textDocument.uri);
+      if (!found) return [];
+      const ranges: FoldingRange[] = [];
+      for (const span of foldingSpans(found.analysis)) {
+        const startLine = found.document.positionAt(span.start).line;
+        const endLine = found.document.positionAt(span.end).line;
+        if (endLine > startLine) ranges.push({ startLine, endLine });
+      }
+      return ranges;
+    }),
+  );
+  connection.onCodeLens(
+    guard(connection, 'codeLens', [] as CodeLens[], (params) => {
+      const found = context.analysisOf(params.textDocument.uri);
+      if (!found) return [];
+      return codeLenses(found.analysis).map((lens) => ({
+        range: toRange(found.document, lens.span),
+        command: { title: lens.title, command: lens.command ?? '', arguments: [found.document.uri] },
+      }));
+    }),
+  );
 }
