@@ -21,12 +21,8 @@ import { registerRangeTestCommand } from './rangeTest';
 import { LandscapePanel } from './panels/landscapePanel';
 import { RangeTestPanel } from './panels/rangeTestPanel';
 import { SchedulePanel } from './panels/schedulePanel';
-import {
-  ConvertRequest,
-  SimulationRequest,
-  type ConvertTarget,
-  type SimulationOutcome,
-} from '../../server/src/protocol';
+import { ConvertRequest, SimulationRequest, type SimulationOutcome } from '../../server/src/protocol';
+import { CONVERT_TARGETS, CONVERT_TARGET_DESCRIPTIONS } from '../../server/src/core/catalog/dialects';
 
 /** Languages whose documents the server looks at: ours, plus YAML and JSON for the dialects it recognises by content. */
 const CONFIG_LANGUAGES = new Set(['optim', 'yaml', 'json', 'jsonc']);
@@ -158,16 +154,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
       const uri = activeConfigUri(argument);
       if (!uri) return;
       const picked = await vscode.window.showQuickPick(
-        [
-          { label: 'optim', description: 'Optimizer Lens native format (*.optim.yaml)' },
-          { label: 'deepspeed', description: 'DeepSpeed ds_config JSON' },
-          { label: 'lightning', description: 'Lightning CLI YAML' },
-          { label: 'hf', description: 'Hugging Face TrainingArguments YAML' },
-        ],
+        CONVERT_TARGETS.map((target) => ({ label: target, description: CONVERT_TARGET_DESCRIPTIONS[target], target })),
         { title: 'Convert the optimizer and schedule to' },
       );
       if (!picked) return;
-      const result = await client.sendRequest(ConvertRequest.type, { uri, to: picked.label as ConvertTarget });
+      const result = await client.sendRequest(ConvertRequest.type, { uri, to: picked.target });
       if (!result) {
         void vscode.window.showWarningMessage('Optimizer Lens: this file has no optimizer or schedule to convert.');
         return;

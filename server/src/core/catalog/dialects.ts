@@ -8,6 +8,14 @@ export type Dialect = (typeof DIALECTS)[number];
 export const CONVERT_TARGETS = ['optim', 'deepspeed', 'lightning', 'hf'] as const satisfies readonly Dialect[];
 export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
 
+/** What each convert target writes, in words (the editor's quick pick, the CLI's help). */
+export const CONVERT_TARGET_DESCRIPTIONS: Readonly<Record<ConvertTarget, string>> = {
+  optim: 'Optimizer Lens native format (*.optim.yaml)',
+  deepspeed: 'DeepSpeed ds_config JSON',
+  lightning: 'Lightning CLI YAML',
+  hf: 'Hugging Face TrainingArguments YAML',
+};
+
 /** The dialect `name` names, or undefined: for user input (settings, command-line flags). */
 export function dialectNamed(name: unknown): Dialect | undefined {
   return DIALECTS.find((dialect) => dialect === name);
