@@ -91,6 +91,8 @@ describe('range test on the user model over LSP', () => {
     const outcome: RangeTestOutcome = await server.connection.sendRequest(RangeTestRequest.type, {
       uri: CONFIG_URI,
       overrides: { numIter: 30 },
+      // As the editor sends it: the client draws its own progress notification from the points.
+      clientProgress: true,
       python: { path: python, source: 'setting' },
     });
     if (outcome.status === 'failed') assert.fail(outcome.reason);

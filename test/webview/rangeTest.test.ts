@@ -91,6 +91,23 @@ describe('range-test webview', () => {
 
   it('draws a running test as the points arrive, without suggestions until it ends', async () => {
     await withPanel({}, async (page) => {
+      // The first points: one lr, then two close ones (degenerate axis ranges must still draw).
+      for (const count of [1, 2, 3]) {
+        const first = {
+          ...yourModel,
+          lrs: yourModel.lrs.slice(0, count),
+          losses: yourModel.losses.slice(0, count),
+          smoothed: yourModel.smoothed.slice(0, count),
+          running: { total: 300 },
+          suggestions: { valley: null, steepest: null, minimum: null },
+          notes: [],
+        };
+        await show(page, first as RangeTestView);
+        assert.match(
+          (await page.locator('.summary').textContent())!,
+          new RegExp(`Progressrunning: ${count} of 300 iterations`),
+        );
+      }
       const partial = {
         ...yourModel,
         lrs: yourModel.lrs.slice(0, 40),
