@@ -136,11 +136,9 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
       .first()
       .waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, '31-range-test-your-model-applied.png') });
-    await workbench.runCommand(page, 'File: Save');
-    await page
-      .locator('.tab.active.dirty')
-      .waitFor({ state: 'detached', timeout: 20_000 })
-      .catch(() => undefined);
+    // The focus is in the panel after Apply: save every dirty editor, then wait until none is dirty.
+    await workbench.runCommand(page, 'File: Save All');
+    await page.locator('.tab.dirty').first().waitFor({ state: 'detached', timeout: 20_000 });
   });
 
   test('the written lr is in the file on disk', async () => {

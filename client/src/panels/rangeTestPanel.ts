@@ -55,7 +55,7 @@ export class RangeTestPanel {
 
   /** Shows a test while it runs: the curve so far (`view.running` set). */
   showRunning(view: RangeTestSnapshot): void {
-    this.host.show({ view, applied: null });
+    this.host.update({ view, applied: null });
   }
 
   /** Fires when the open panel is closed (a running test is then cancelled). */

@@ -58,6 +58,15 @@ export class SnapshotPanel<Snapshot, Message extends { type: string }> implement
     return this.open;
   }
 
+  /**
+   * Replaces the snapshot of the open panel without revealing it again (a live update: revealing on every update
+   * churns the webview); opens the panel when none is open.
+   */
+  update(snapshot: Snapshot): void {
+    if (this.open) this.open.setSnapshot(snapshot);
+    else this.show(snapshot);
+  }
+
   /** Shows `snapshot`, opening the panel beside the editor when it is not open. */
   show(snapshot: Snapshot): void {
     if (this.open) {
