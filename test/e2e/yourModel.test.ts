@@ -225,10 +225,21 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
   test('hover on a scheduler starts with the computed schedule; a pinned curve is labelled with its file', async () => {
     await workbench.runCommand(page, 'View: Close All Editors');
     await workbench.openFile(page, 'transformer-warmup-cosine.optim.yaml');
-    const at = await workbench.wordCenter(page, 'SequentialLR');
-    await page.mouse.move(at.x, at.y);
     const hover = page.locator('.monaco-hover-content').first();
-    await hover.waitFor({ timeout: 30_000 });
+    // A hover starts on a mouse move onto the word: move off it first (the pointer may already rest there), and ask
+    // again if the first request raced the server on a loaded machine (each wait is on the widget).
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const at = await workbench.wordCenter(page, 'SequentialLR');
+      await page.mouse.move(5, 5);
+      await page.mouse.move(at.x - 3, at.y);
+      await page.mouse.move(at.x, at.y);
+      const shown = await hover.waitFor({ timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown) break;
+    }
+    await hover.waitFor({ timeout: 15_000 });
     const text = (await hover.innerText()).trim();
     assert.match(
       text.split('\n')[0] ?? '',
