@@ -11,7 +11,7 @@ const PICTURES = [
   ['test/artifacts/landscape-dark.png', 'docs/images/landscape.png'],
   ['test/artifacts/e2e/01-diagnostics.png', 'docs/images/e2e-diagnostics.png'],
   ['test/artifacts/e2e/03-quick-fix.png', 'docs/images/e2e-quick-fix.png'],
-  ['test/artifacts/e2e/09-range-test-applied.png', 'docs/images/e2e-range-test.png'],
+  ['test/artifacts/e2e/31-range-test-your-model-applied.png', 'docs/images/e2e-range-test.png'],
 ];
 
 let missing = 0;

@@ -82,6 +82,20 @@ describe('range-test webview', () => {
           .evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.kind)),
         ['valley', 'steepest', 'minimum'],
       );
+      // Apply writes three significant digits: the button of the suggestion so written reads "Applied".
+      const valley = yourModel.suggestions.valley!;
+      const written = Number(valley.lr.toPrecision(3));
+      await postToPanel(page, root, {
+        type: 'applied',
+        applied: {
+          lr: written,
+          target: 'lr',
+          ok: true,
+          written: String(written),
+          message: `Set lr: ${written} in train.optim.yaml.`,
+        },
+      });
+      assert.equal(await page.locator('.suggestion[data-kind="valley"] .apply').isDisabled(), true);
       await show(page, diverged);
       assert.equal(await page.locator('.proxy-warning').isVisible(), true);
       assert.match((await page.locator('.proxy-warning').textContent())!, /synthetic proxy.*not on your model/);

@@ -342,8 +342,12 @@ export class RangeTestPanelView {
     const apply = document.createElement('button');
     apply.type = 'button';
     apply.className = 'control apply';
+    // Apply writes three significant digits, so the file holds the suggestion as rounded that way.
     const alreadySet =
-      view.currentLr !== undefined && Math.abs(view.currentLr - suggestion.lr) <= Math.abs(suggestion.lr) * 1e-9;
+      view.currentLr !== undefined &&
+      [suggestion.lr, Number(suggestion.lr.toPrecision(3))].some(
+        (value) => Math.abs(view.currentLr! - value) <= Math.abs(value) * 1e-9,
+      );
     apply.textContent = alreadySet ? 'Applied' : `Apply ${view.applyTarget} = ${formatValue(suggestion.lr, 3)}`;
     apply.disabled = alreadySet;
     apply.setAttribute(
