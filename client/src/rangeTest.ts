@@ -18,6 +18,7 @@ import {
 import { entryPointProblem } from '../../server/src/core/rangeTest/entryPoint';
 import { PYTORCH_RANGE_TEST_SNIPPET } from '../../server/src/core/features/rangeTest';
 import type { RangeTestPanel } from './panels/rangeTestPanel';
+import { fileNameOf } from '../../server/src/core/util/fileName';
 import type { RangeTestSnapshot } from '../../webview/src/protocol';
 
 export interface RangeTestCommandOptions {
@@ -373,7 +374,7 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
       : plan.kind === 'proxy'
         ? `LR range test on a synthetic proxy (${plan.task})`
         : 'LR range test';
-    const fileName = decodeURIComponent(uri.split('/').pop() ?? uri);
+    const fileName = fileNameOf(uri);
 
     // The curve so far, drawn live (at most every 150 ms) in the panel; closing the panel cancels the run.
     const live = {

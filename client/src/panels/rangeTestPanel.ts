@@ -16,6 +16,7 @@ import {
   type RangeTestWebviewMessage,
 } from '../../../webview/src/protocol';
 import { SnapshotPanel } from './snapshotPanel';
+import { fileNameOf } from '../../../server/src/core/util/fileName';
 import type { OpenSnapshotPanel } from './snapshotPanel';
 
 /** Writes `lr` into the document's optimizer `lr` (or scheduler `max_lr`) as an undoable edit; the value as written, or null. */
@@ -122,14 +123,6 @@ async function applyLearningRate(
   // The webview updates itself from the `applied` message; the kept snapshot replays it later.
   open.keepSnapshot({ view: applied.ok ? { ...view, currentLr: applied.lr } : view, applied });
   open.post({ type: 'applied', applied });
-}
-
-function fileNameOf(uri: string): string {
-  try {
-    return decodeURIComponent(uri.split('/').pop() ?? uri);
-  } catch {
-    return uri;
-  }
 }
 
 function panelTitle(uri: string): string {

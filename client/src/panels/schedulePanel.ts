@@ -7,6 +7,7 @@
 
 import * as vscode from 'vscode';
 import type { ScheduleData } from '../../../server/src/protocol';
+import { fileNameOf } from '../../../server/src/core/util/fileName';
 import {
   isScheduleWebviewState,
   isWebviewToHostMessage,
@@ -237,6 +238,5 @@ class OpenSchedulePanel {
 }
 
 function panelTitle(uri: string): string {
-  const name = decodeURIComponent(uri.split('/').pop() ?? uri);
-  return `Schedule: ${name}`;
+  return `Schedule: ${fileNameOf(uri)}`;
 }

@@ -33,16 +33,7 @@ import {
   runtimeText,
   stoppedText,
 } from './rangeTestModel';
-
-/** The file name at the end of a URI. */
-function fileNameOfUri(uri: string): string {
-  const last = uri.split('/').pop() ?? uri;
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
-}
+import { fileNameOf } from '../../../server/src/core/util/fileName';
 
 export interface RangeTestPanelViewCallbacks {
   readonly apply: (lr: number, target: ApplyTarget) => void;
@@ -229,7 +220,7 @@ export class RangeTestPanelView {
   private renderChrome(): void {
     const { elements } = this;
     const view = this.view;
-    const file = view ? (view.fileName ?? fileNameOfUri(view.uri)) : '';
+    const file = view ? (view.fileName ?? fileNameOf(view.uri)) : '';
     elements.title.textContent = view
       ? `LR range test: ${file}${view.optimizerLabel ? `: ${view.optimizerLabel}` : ''}`
       : 'LR range test';

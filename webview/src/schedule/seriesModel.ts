@@ -1,6 +1,9 @@
 // Which lines the schedule plot draws for a schedule and an optional pinned one, and the CSV export of a schedule.
 
 import type { ScheduleSnapshot } from '../protocol';
+import { fileNameOf } from '../../../server/src/core/util/fileName';
+
+export { fileNameOf };
 
 export type SeriesKey = 'lr' | 'momentum' | 'beta1' | 'pinnedLr' | 'pinnedMomentum' | 'pinnedBeta1';
 
@@ -70,12 +73,6 @@ export function scheduleCsv(schedule: ScheduleSnapshot): string {
 /** Full precision so that the CSV round-trips; an empty cell where a series has no value. */
 function csvNumber(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '' : String(value);
-}
-
-/** The file name of a document URI, decoded, e.g. `transformer-warmup-cosine.optim.yaml`. */
-export function fileNameOf(uri: string): string {
-  const name = decodeURIComponentSafe(uri.split(/[\\/]/).pop() ?? '');
-  return name.length > 0 ? name : uri;
 }
 
 /** A file name for exports, from the schedule's document, e.g. `adamw.schedule`. */

@@ -15,6 +15,7 @@ import {
 } from '../rangeTest/types';
 import { toPlain } from '../syntax/tree';
 import { applyTarget } from './applyLearningRate';
+import { fileNameOf } from '../util/fileName';
 import type { RangeTestRuntime, RangeTestView } from '../views';
 
 /**
@@ -360,16 +361,6 @@ export interface RangeTestRun {
 
 /** The plain view of a result, as the panel, the CLI's `--json` and the webview tests see it (defined in `core/views.ts`). */
 export type RangeTestViewData = RangeTestView;
-
-/** The last path segment of a URI or path, decoded. */
-export function fileNameOf(uri: string): string {
-  const last = uri.split(/[\\/]/).pop() ?? uri;
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
-}
 
 /** Maps a run of any engine to its view; `measuredOn` comes from the plan, never guessed from the result. */
 export function toRangeTestView(
