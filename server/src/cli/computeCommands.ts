@@ -13,6 +13,7 @@ import {
 } from '../core/features/rangeTest';
 import { RANGE_TEST_TASKS, type RangeTestTaskName } from '../core/rangeTest/types';
 import { runPytorchRangeTest } from '../compute/pytorchRangeTest';
+import { resolveInterpreter } from '../compute/pythonRunner';
 import { rangeTestJob, type RangeTestResult } from '../compute/jobs';
 import { BACKEND_ORDER, type BackendName } from '../compute/backends';
 import { UsageError, type CliIo } from './commands';
@@ -172,12 +173,13 @@ export async function rangeTestCommand(args: readonly string[], io: CliIo): Prom
 
   let view: RangeTestViewData;
   if (plan.kind === 'pytorch') {
-    const interpreter = values.python ?? (process.platform === 'win32' ? 'python' : 'python3');
+    // --python, else python3 on the PATH (the CLI has no editor setting or Python extension to ask).
+    const interpreter = values.python !== undefined ? { path: values.python, source: 'cli' } : resolveInterpreter({});
     const outcome = await runPytorchRangeTest({
       plan,
       workspace: workspaceRoot,
-      interpreter,
-      interpreterSource: values.python !== undefined ? 'cli' : 'path',
+      interpreter: interpreter.path,
+      interpreterSource: interpreter.source,
       onStderr: (text) => io.stderr(text),
       onPoint: (point, total) =>
         progressLine(

@@ -14,6 +14,7 @@ import {
 import type { Analysis } from '../../core/analysis';
 import { formatLearningRate } from '../../core/rangeTest/index';
 import { runPytorchRangeTest } from '../../compute/pytorchRangeTest';
+import { resolveInterpreter } from '../../compute/pythonRunner';
 import type { ComputeHost, JobOutcome } from '../../compute/computeHost';
 import type { BackendName } from '../../compute/backends';
 import { bundledWasmDirectory, type RangeTestJobParams, type RangeTestResult } from '../../compute/jobs';
@@ -55,11 +56,6 @@ const SILENT_PROGRESS = {
   done: () => undefined,
   token: { onCancellationRequested: () => ({ dispose: () => undefined }), isCancellationRequested: false },
 } as const;
-
-/** `python3`, or `python` on Windows, where `python3` is often the Store's stub. */
-function defaultPython(): string {
-  return process.platform === 'win32' ? 'python' : 'python3';
-}
 
 /** The settings a quick pick shows for a plan. */
 function commandSettings(params: {
@@ -232,10 +228,7 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
                 reason:
                   'The range test on your model needs a config saved in a workspace folder (its folder goes first on sys.path).',
               };
-            const python = params.python ?? {
-              path: context.settings().pythonInterpreter || defaultPython(),
-              source: context.settings().pythonInterpreter ? 'setting' : 'path',
-            };
+            const python = params.python ?? resolveInterpreter({ setting: context.settings().pythonInterpreter });
             connection.console.info(
               `range test on your model: ${python.path} (${python.source}), workspace ${workspaceRoot}`,
             );
