@@ -926,6 +926,11 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     name: 'FusedAdam',
     library: 'deepspeed',
     deepspeed: { types: ['Adam', 'AdamW'] },
+    torchEquivalent: {
+      classPath: 'torch.optim.AdamW',
+      whenFalse: { param: 'adam_w_mode', classPath: 'torch.optim.Adam' },
+      dropParams: ['adam_w_mode', 'bias_correction', 'torch_adam', 'set_grad_none'],
+    },
     aliases: ['DeepSpeedCPUAdam', 'DeepSpeedAdam'],
     summary: 'DeepSpeed\'s Adam (ds_config `"type": "Adam"` or `"AdamW"`): decoupled weight decay by default.',
     doc: [

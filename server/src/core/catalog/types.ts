@@ -120,6 +120,16 @@ export interface OptimizerEntry extends EntryBase {
   readonly deepspeed?: { readonly types?: readonly string[]; readonly write?: string };
   /** transformers TrainingArguments `optim` values that run this update rule; the first is the one convert writes. */
   readonly hfOptim?: readonly string[];
+  /**
+   * For an optimizer outside torch.optim with the same update rule as a torch.optim class (what the range test on the
+   * user's model builds instead): that class, another one when a boolean keyword is false, and the keywords torch's
+   * class does not take (their defaults are torch's behaviour).
+   */
+  readonly torchEquivalent?: {
+    readonly classPath: string;
+    readonly whenFalse?: { readonly param: string; readonly classPath: string };
+    readonly dropParams: readonly string[];
+  };
 }
 
 export type SchedulerFamily = 'torch' | 'hf' | 'deepspeed' | 'timm';

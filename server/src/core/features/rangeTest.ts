@@ -121,12 +121,10 @@ function label(entryName: string, params: ReadonlyMap<string, ParamValue>): stri
   return `${entryName}(${shown.join(', ')})`;
 }
 
-/** DeepSpeed keywords of FusedAdam that torch.optim.Adam(W) does not take; their defaults are torch's behaviour. */
-const FUSED_ADAM_ONLY = new Set(['adam_w_mode', 'bias_correction', 'torch_adam', 'set_grad_none']);
-
 /**
  * The torch class and keywords of a catalog optimizer, as written in the file (opaque values dropped with a note).
- * A DeepSpeed FusedAdam is run as `torch.optim.AdamW` (or `Adam` when `adam_w_mode: false`): the same update rule.
+ * An optimizer outside torch.optim runs as the torch class its catalog entry names (`torchEquivalent`), e.g. DeepSpeed's
+ * FusedAdam as `torch.optim.AdamW` (or `Adam` when `adam_w_mode: false`): the same update rule.
  */
 export function torchOptimizer(
   entry: OptimizerEntry,
@@ -151,11 +149,16 @@ export function torchOptimizer(
         : `torch.optim.${entry.name}`;
     return { spec: { classPath: dotted, kwargs }, notes };
   }
-  if (entry.name === 'FusedAdam') {
-    const decoupled = kwargs['adam_w_mode'] !== false;
-    for (const key of FUSED_ADAM_ONLY) delete kwargs[key];
-    const classPath = decoupled ? 'torch.optim.AdamW' : 'torch.optim.Adam';
-    notes.push(`DeepSpeed's ${writtenType} runs as ${classPath} (the same update rule) in the range test.`);
+  const equivalent = entry.torchEquivalent;
+  if (equivalent) {
+    const classPath =
+      equivalent.whenFalse && kwargs[equivalent.whenFalse.param] === false
+        ? equivalent.whenFalse.classPath
+        : equivalent.classPath;
+    for (const key of equivalent.dropParams) delete kwargs[key];
+    notes.push(
+      `${entry.library === 'deepspeed' ? 'DeepSpeed' : 'The'} optimizer \`${writtenType}\` (${entry.name}) runs as ${classPath}, the same update rule, in the range test.`,
+    );
     return { spec: { classPath, kwargs }, notes };
   }
   const where =
