@@ -259,6 +259,13 @@ const CASES: readonly DialectCase[] = [
     good: 'learning_rate: 1.0e-4\nlr_scheduler_type: linear\nwarmup_steps: 0.1\nmax_steps: 100\n',
   },
   {
+    code: 'OL326',
+    what: 'a float warmup_steps is a ratio only from transformers 5.0',
+    fileName: 'train.yaml',
+    bad: 'learning_rate: 1.0e-4\nlr_scheduler_type: linear\n«warmup_steps»: 0.1\nmax_steps: 100\n',
+    good: 'learning_rate: 1.0e-4\nlr_scheduler_type: linear\nwarmup_steps: 10\nmax_steps: 100\n',
+  },
+  {
     code: 'OL325',
     what: 'run length unknown',
     fileName: 'train.yaml',

@@ -351,6 +351,13 @@ export const RULES = [
     doc: 'Recent transformers versions accept a float below 1 in `warmup_steps` as a ratio and deprecate `warmup_ratio`. Older versions only know `warmup_ratio`, so this is informational.',
   },
   {
+    code: 'OL326',
+    name: 'hf-warmup-steps-ratio',
+    severity: 'info',
+    summary: 'A float `warmup_steps` below 1 is a ratio only from transformers 5.0.',
+    doc: 'From transformers 5.0, `warmup_steps` below 1 is a fraction of the run (what `warmup_ratio` was). transformers 4.x reads it as a number of steps, so `0.1` means a warm-up shorter than one step: no warm-up at all. Informational, since which version reads the file is not in it; on 4.x use `warmup_ratio`.',
+  },
+  {
     code: 'OL325',
     name: 'hf-run-length-unknown',
     severity: 'hint',

@@ -342,6 +342,20 @@ export const huggingFaceWarmupRatio: Rule = (context) => {
   );
 };
 
+export const huggingFaceWarmupStepsRatio: Rule = (context) => {
+  const root = rootOf(context);
+  const entry = root ? entryOf(root, 'warmup_steps') : undefined;
+  const value = numberAt(entry?.value);
+  if (!entry || value === undefined || value <= 0 || value >= 1) return;
+  // Programs with their own warm-up keys (axolotl) do not hand this to TrainingArguments.
+  if (hfProgramOf(context.model)?.warmupRatioIsTrainingArguments === false) return;
+  context.report(
+    'OL326',
+    entry.keySpan,
+    `\`warmup_steps: ${value}\` is ${Number((value * 100).toPrecision(6))}% of the run from transformers 5.0 on; transformers 4.x reads it as ${value} steps, that is no warm-up. On 4.x write \`warmup_ratio: ${value}\`.`,
+  );
+};
+
 export const huggingFaceRunLength: Rule = (context) => {
   const scheduler = context.model.scheduler;
   if (context.model.dialect !== 'hf' || !scheduler) return;
@@ -358,6 +372,7 @@ export const huggingFaceRunLength: Rule = (context) => {
 export const HUGGING_FACE_RULES: readonly Rule[] = [
   huggingFaceSchedulerType,
   huggingFaceConstantWarmup,
+  huggingFaceWarmupStepsRatio,
   huggingFaceMinLr,
   huggingFacePlateauEval,
   huggingFaceWarmupRatio,
