@@ -45,6 +45,7 @@ const OPTIMIZERS: OptimizerConfig[] = [
   { type: 'RMSprop', params: { lr: 1e-3 } },
   { type: 'RMSprop', params: { lr: 1e-3, centered: true, momentum: 0.5, weight_decay: 1e-4 } },
   { type: 'Adagrad', params: { lr: 1e-2, lr_decay: 0.01, initial_accumulator_value: 0.1 } },
+  { type: 'NAdam', params: { lr: 2e-3, momentum_decay: 0.008, weight_decay: 1e-4 } },
 ];
 
 /** Why two loss curves from the same seed on two float32 engines differ by more than rounding, or undefined. */

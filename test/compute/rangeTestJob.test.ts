@@ -63,6 +63,7 @@ test('every supported optimizer runs, and an unsupported one is refused with a r
     { type: 'AdamW', params: { lr: 1e-3, amsgrad: true, weight_decay: 0.01 } },
     { type: 'RMSprop', params: { lr: 1e-2, centered: true, momentum: 0.5 } },
     { type: 'Adagrad', params: { lr: 1e-2, lr_decay: 0.01 } },
+    { type: 'NAdam', params: { lr: 2e-3, betas: [0.8, 0.99] } },
   ];
   for (const optimizer of optimizers) {
     const result = await run(params({ task: 'spiral', num_iter: 12, start_lr: 1e-3, end_lr: 1 }, optimizer, 'wasm'));

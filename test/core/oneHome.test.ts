@@ -86,9 +86,9 @@ describe("rule codes are the catalog's", () => {
 
 describe('adding an optimizer is one recipe', () => {
   test('the update-rule table drives the supported lists', () => {
-    assert.deepEqual([...RANGE_TEST_UPDATE_RULES], ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']);
+    assert.deepEqual([...RANGE_TEST_UPDATE_RULES], ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'NAdam']);
     assert.deepEqual([...RANGE_TEST_RULES], [...RANGE_TEST_UPDATE_RULES]);
-    assert.equal(UPDATE_RULE_NAMES.length, 16);
+    assert.equal(UPDATE_RULE_NAMES.length, 17);
     for (const rule of UPDATE_RULE_NAMES) {
       assert.equal(isRangeTestRule(rule), UPDATE_RULES[rule].rangeTest, rule);
       assert.equal(typeof UPDATE_RULES[rule].kernel, 'function', rule);

@@ -9,6 +9,7 @@ import { builtinLandscape, type Landscape } from '../../server/src/core/landscap
 import { exactPow, fusedMultiplyAdd } from '../../server/src/core/optim/exactPow';
 import { OPTIMIZERS, findOptimizer } from '../../server/src/core/catalog/index';
 import { findDeepSpeedOptimizer } from '../../server/src/core/catalog/optimizers';
+import { isUpdateRule } from '../../server/src/core/optim/updateRules';
 
 interface ReferenceCase {
   id: string;
@@ -57,8 +58,10 @@ function seenGradient(reference: ReferenceCase, k: number, own?: Float64Array): 
   return base;
 }
 
-test('the fixture file holds the public cases', () => {
-  assert.equal(CASES.length, 107);
+test('the fixture file holds the public cases plus the ones recorded since (Rprop)', () => {
+  // The 107 public cases of the reference set, then cases added through scripts/reference/optimizer_cases.json.
+  assert.equal(CASES.length, 118);
+  assert.equal(CASES.filter((c) => c.optimizer.type === 'Rprop').length, 11);
   assert.ok(CASES.some((c) => c.function.id === 'quadratic10'));
   assert.ok(CASES.filter((c) => c.noise).length >= 5);
 });
@@ -240,6 +243,12 @@ describe('bad configs give issues and never throw', () => {
       ['nesterov'],
     ],
     ['catalogued but not simulated', { type: 'LBFGS', params: {} }, /does not run it/, ['type']],
+    [
+      'Rprop etas out of order',
+      { type: 'Rprop', params: { etas: [0.5, 0.9] } },
+      /0 < etas\[0\] < 1 < etas\[1\]/,
+      ['etas'],
+    ],
     ['missing type', { type: '', params: {} }, /has no `type`/, ['type']],
   ];
   for (const [name, config, message, path] of cases) {
@@ -358,7 +367,52 @@ describe('DeepSpeed and teaching optimizers', () => {
   });
 });
 
+describe('Rprop', () => {
+  test('the lr only fills the step sizes at the first update, as PyTorch fills its state once', () => {
+    const scheduled = createOptimizer({ type: 'Rprop', params: { lr: 0.1 } }, 1).optimizer!;
+    const constant = createOptimizer({ type: 'Rprop', params: { lr: 0.1 } }, 1).optimizer!;
+    const a = Float64Array.from([1]);
+    const b = Float64Array.from([1]);
+    for (let k = 0; k < 5; k++) {
+      scheduled.step(a, Float64Array.from([a[0]!]), k === 0 ? 0.1 : 1e-6 * k);
+      constant.step(b, Float64Array.from([b[0]!]));
+    }
+    // 0.1, then 0.12, 0.144, 0.1728, 0.20736: the steps keep growing whatever the lr says later.
+    assert.equal(a[0], b[0]);
+    assert.ok(Math.abs(a[0]! - (1 - 0.1 - 0.12 - 0.144 - 0.1728 - 0.20736)) < 1e-15, String(a[0]));
+  });
+  test('a sign flip shrinks the step and skips the update; the next one counts as no sign', () => {
+    const rprop = createOptimizer({ type: 'Rprop', params: { lr: 0.5, etas: [0.25, 2] } }, 1).optimizer!;
+    const x = Float64Array.from([0]);
+    rprop.step(x, Float64Array.from([1]));
+    assert.equal(x[0], -0.5);
+    rprop.step(x, Float64Array.from([-3]));
+    assert.equal(x[0], -0.5, 'skipped: the step size is now 0.125');
+    rprop.step(x, Float64Array.from([-3]));
+    assert.equal(x[0], -0.5 + 0.125, 'no sign agreement after a skip: the step size is kept');
+    rprop.step(x, Float64Array.from([-3]));
+    assert.equal(x[0], -0.5 + 0.125 + 0.25);
+  });
+  test('maximize climbs, and the step sizes stay within step_sizes', () => {
+    const rprop = createOptimizer(
+      { type: 'Rprop', params: { lr: 0.01, maximize: true, step_sizes: [0.001, 0.02] } },
+      1,
+    ).optimizer!;
+    const x = Float64Array.from([0]);
+    for (let k = 0; k < 10; k++) rprop.step(x, Float64Array.from([1]));
+    // 0.01, 0.012, 0.0144, 0.01728, then capped at 0.02 for six steps.
+    assert.ok(Math.abs(x[0]! - (0.01 + 0.012 + 0.0144 + 0.01728 + 6 * 0.02)) < 1e-15, String(x[0]));
+  });
+});
+
 describe('optimizer catalog', () => {
+  test('a doc says "The simulator does not run it." exactly when the update-rule table has no row for it', () => {
+    // The sentence is written by hand in the catalog (which cannot import the engines); this keeps it true.
+    for (const entry of OPTIMIZERS) {
+      const says = entry.doc.includes('The simulator does not run it.');
+      assert.equal(says, !isUpdateRule(entry.name), `${entry.name}: ${says ? 'says' : 'does not say'} it`);
+    }
+  });
   test('names and aliases are unique, also ignoring case', () => {
     const seen = new Map<string, string>();
     for (const entry of OPTIMIZERS) {

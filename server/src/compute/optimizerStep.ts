@@ -1,10 +1,11 @@
-// The training step of the range test in TensorFlow.js ops, with PyTorch's update rules for the configured
-// optimizer (SGD with momentum/nesterov, Adam, AdamW, RMSprop, Adagrad) and the lr given per step by the ramp.
+// The training step of the range test in TensorFlow.js ops, with PyTorch's update rule for the configured
+// optimizer (every rule the update-rule table marks `rangeTest`) and the lr given per step by the ramp.
 
 import type * as TensorFlow from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../core/optim/hyperparameters';
 import {
   isRangeTestRule,
+  nadamStepWeights,
   RANGE_TEST_RULES,
   type RangeTestUpdateRule,
   type UpdateRuleName,
@@ -40,6 +41,8 @@ interface UpdateContext {
   readonly lr: number;
   /** 1-based count of the step being taken. */
   readonly stepCount: number;
+  /** This step's scalars from the rule's `stepScalars` (empty when it has none). */
+  readonly scalars: Readonly<Record<string, number>>;
 }
 
 /** One update rule in TensorFlow.js ops. */
@@ -48,6 +51,11 @@ interface TensorFlowUpdate {
   readonly decoupled: boolean;
   /** Creates the state of one variable (before the first step). */
   slots(tf: TensorFlowModule, hyper: Hyperparameters, variable: TensorFlow.Variable): SlotState;
+  /**
+   * Scalars computed once per step for all variables, in double precision (NAdam's momentum schedule, which
+   * carries a running product); called with steps 1, 2, 3, ...
+   */
+  stepScalars?(hyper: Hyperparameters): (stepCount: number, lr: number) => Readonly<Record<string, number>>;
   apply(context: UpdateContext): void;
 }
 
@@ -137,6 +145,28 @@ const TENSORFLOW_UPDATES: Readonly<Record<RangeTestUpdateRule, TensorFlowUpdate>
       }
     },
   },
+  NAdam: {
+    decoupled: false,
+    slots: (tf, _hyper, variable) => ({
+      started: false,
+      first: zerosLike(tf, variable),
+      second: zerosLike(tf, variable),
+    }),
+    stepScalars(hyper) {
+      const weights = nadamStepWeights(hyper);
+      return (stepCount, lr) => ({ ...weights(stepCount, lr) });
+    },
+    apply({ tf, hyper, variable, g, slot, scalars }) {
+      const { beta1, beta2, eps } = hyper;
+      const m = tf.add(tf.mul(slot.first!, beta1), tf.mul(g, 1 - beta1));
+      const v = tf.add(tf.mul(slot.second!, beta2), tf.mul(tf.square(g), 1 - beta2));
+      slot.first!.assign(m);
+      slot.second!.assign(v);
+      const denominator = tf.add(tf.sqrt(tf.div(v, scalars.biasCorrection2!)), eps);
+      const numerator = tf.add(tf.mul(g, scalars.gradientWeight!), tf.mul(m, scalars.momentumWeight!));
+      variable.assign(tf.sub(variable, tf.div(numerator, denominator)));
+    },
+  },
   Adagrad: {
     decoupled: false,
     slots: (tf, hyper, variable) => ({
@@ -168,22 +198,30 @@ export function createOptimizerStep(
   }
   const rules = TENSORFLOW_UPDATES[rule];
   const slots: SlotState[] = variables.map((variable) => rules.slots(tf, hyper, variable));
+  const scalarsAt = rules.stepScalars?.(hyper);
   let stepCount = 0;
 
-  const update = (variable: TensorFlow.Variable, rawGradient: Tensor, slot: SlotState, lr: number): void => {
+  const update = (
+    variable: TensorFlow.Variable,
+    rawGradient: Tensor,
+    slot: SlotState,
+    lr: number,
+    scalars: Readonly<Record<string, number>>,
+  ): void => {
     let g = hyper.maximize ? tf.neg(rawGradient) : rawGradient;
     const wd = hyper.weightDecay;
     if (wd !== 0 && !rules.decoupled) g = tf.add(g, tf.mul(variable, wd));
-    rules.apply({ tf, hyper, variable, g, slot, lr, stepCount });
+    rules.apply({ tf, hyper, variable, g, slot, lr, stepCount, scalars });
     slot.started = true;
   };
 
   return {
     step(lossFunction, lr) {
       stepCount += 1;
+      const scalars = scalarsAt?.(stepCount, lr) ?? {};
       return tf.tidy(() => {
         const { value, grads } = tf.variableGrads(lossFunction, variables as TensorFlow.Variable[]);
-        variables.forEach((variable, index) => update(variable, grads[variable.name]!, slots[index]!, lr));
+        variables.forEach((variable, index) => update(variable, grads[variable.name]!, slots[index]!, lr, scalars));
         return value;
       });
     },

@@ -5,6 +5,7 @@
 // once, so both engines start from the same network and the update (element-wise) is layout-blind.
 
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
+import { isRangeTestRule } from '../../core/optim/updateRules';
 import type { InitialWeight } from '../taskData';
 import { GraphBuilder } from './onnxModel';
 import type { TrainingGraph } from './trainingGraph';
@@ -15,7 +16,7 @@ import {
   declareScalars,
   FEATURES,
   LABELS,
-  unsupportedRule,
+  rangeTestRefusal,
 } from './trainingGraph';
 
 /** The `cnn` task's image side, channels per convolution and classes (see builtInTask in taskData.ts). */
@@ -94,8 +95,7 @@ export function buildCnnTrainingGraph(
   rule: UpdateRuleName,
   hyper: Hyperparameters,
 ): TrainingGraph | string {
-  const refusal = unsupportedRule(rule);
-  if (refusal) return refusal;
+  if (!isRangeTestRule(rule)) return rangeTestRefusal(rule);
   const g = new GraphBuilder(`cnn_${rule}`);
   const x = g.input(FEATURES, cnnFeatureShape(batchSize));
   const y = g.input(LABELS, [batchSize, CLASSES]);

@@ -4,11 +4,20 @@
 
 import * as os from 'node:os';
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
+import { isRangeTestRule } from '../../core/optim/updateRules';
 import type { BatchOrder, BuiltInTask } from '../taskData';
 import { gatherBatch } from '../taskData';
 import { buildCnnTrainingGraph, cnnFeatureShape, toCnnGraphLayout } from './cnnTrainingGraph';
 import type { TrainingGraph } from './trainingGraph';
-import { buildMlpTrainingGraph, FEATURES, LABELS, LOSS, stepName, stepScalars } from './trainingGraph';
+import {
+  buildMlpTrainingGraph,
+  createStepScalars,
+  FEATURES,
+  LABELS,
+  LOSS,
+  rangeTestRefusal,
+  stepName,
+} from './trainingGraph';
 
 /** The parts of the onnxruntime-node API used here (typed locally: the package is optional). */
 export interface OrtTensor {
@@ -126,6 +135,8 @@ export async function createGraphTrainer(
 ): Promise<OnnxTrainer | string> {
   const { graph, weights, order } = task;
   if (typeof graph === 'string') return graph;
+  if (!isRangeTestRule(rule)) return rangeTestRefusal(rule);
+  const scalarsAt = createStepScalars(rule, hyper);
   const stepsPerRun = graph.steps ?? 1;
   if (stepsPerRun > 1 && !learningRates)
     throw new Error('A multi-step training graph needs the learning rates in advance.');
@@ -202,7 +213,7 @@ export async function createGraphTrainer(
           const batch = batches[order.next()]!;
           feeds[stepName(FEATURES, k)] = batch.features;
           feeds[stepName(LABELS, k)] = batch.labels;
-          const scalars = stepScalars(rule, hyper, index + 1, rate);
+          const scalars = scalarsAt(index + 1, rate);
           graph.scalars.forEach((name, i) => (scalarValues[k]![i]![0] = scalars[name]!));
         }
         runs += 1;

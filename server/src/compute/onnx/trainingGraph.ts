@@ -5,7 +5,7 @@
 // The loss head, the parameter packing and the optimizer update are shared with the CNN's graph.
 
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
-import { isRangeTestRule, type RangeTestUpdateRule } from '../../core/optim/updateRules';
+import { isRangeTestRule, nadamStepWeights, type RangeTestUpdateRule } from '../../core/optim/updateRules';
 import { RANGE_TEST_UPDATE_RULES } from '../../core/rangeTest/types';
 import { GraphBuilder } from './onnxModel';
 
@@ -55,30 +55,37 @@ export function stepName(name: string, k: number): string {
   return k === 0 ? name : `${name}.${k}`;
 }
 
+/** The per-step scalars of one run, by 1-based step and learning rate (steps asked for in order, 1, 2, 3, ...). */
+export type StepScalars = (step: number, lr: number) => Record<string, number>;
+
 /**
- * The per-step scalars of `rule` at 1-based `step` and learning rate `lr`, computed in double precision as
- * torch.optim does in Python, then fed as float32.
+ * The per-step scalars of `rule` for one run: at each 1-based `step` and learning rate `lr`, computed in double
+ * precision as torch.optim does in Python, then fed as float32. A rule may carry a value from step to step
+ * (NAdam's product of momentum factors), so a run makes one and asks it for its steps in order.
  */
+export function createStepScalars(rule: RangeTestUpdateRule, hyper: Hyperparameters): StepScalars {
+  return ONNX_UPDATES[rule].stepScalars(hyper);
+}
+
+/** The per-step scalars of `rule` at 1-based `step` alone (a fresh `createStepScalars`). */
 export function stepScalars(
-  rule: UpdateRuleName,
+  rule: RangeTestUpdateRule,
   hyper: Hyperparameters,
   step: number,
   lr: number,
 ): Record<string, number> {
-  // A rule outside the range test has no graph (the builders refuse it first), hence no scalars.
-  return isRangeTestRule(rule) ? ONNX_UPDATES[rule].scalars(hyper, step, lr) : {};
+  return createStepScalars(rule, hyper)(step, lr);
 }
 
-/** The refusal for an optimizer the training graphs do not implement, or undefined. */
-export function unsupportedRule(rule: UpdateRuleName): string | undefined {
-  if (RANGE_TEST_UPDATE_RULES.includes(rule)) return undefined;
+/** Why the training graphs refuse `rule` (one outside the range test). */
+export function rangeTestRefusal(rule: UpdateRuleName): string {
   return `The range test runs ${RANGE_TEST_UPDATE_RULES.join(', ')}; ${rule} has no implementation on this backend yet.`;
 }
 
 /** The per-step scalar inputs of `rule` for step `k`, declared on `g`; the names are whatever `stepScalars` computes. */
 export function declareScalars(
   g: GraphBuilder,
-  rule: UpdateRuleName,
+  rule: RangeTestUpdateRule,
   hyper: Hyperparameters,
   k = 0,
 ): { names: string[]; inputs: Record<string, string> } {
@@ -176,7 +183,7 @@ function unpackParameters(
  */
 export function addOptimizerUpdates(
   g: GraphBuilder,
-  rule: UpdateRuleName,
+  rule: RangeTestUpdateRule,
   hyper: Hyperparameters,
   groups: readonly ParameterGroup[],
   gradients: readonly string[],
@@ -201,7 +208,7 @@ interface StepLinks {
 /** `addOptimizerUpdates` for one step of a run: also returns the new group values and state, for the next step. */
 function addOptimizerStep(
   g: GraphBuilder,
-  rule: UpdateRuleName,
+  rule: RangeTestUpdateRule,
   hyper: Hyperparameters,
   groups: readonly ParameterGroup[],
   gradients: readonly string[],
@@ -252,8 +259,7 @@ export function buildMlpTrainingGraph(
   hyper: Hyperparameters,
   steps = 1,
 ): TrainingGraph | string {
-  const refusal = unsupportedRule(rule);
-  if (refusal) return refusal;
+  if (!isRangeTestRule(rule)) return rangeTestRefusal(rule);
   const g = new GraphBuilder(`mlp_${sizes.join('_')}_${rule}_${steps}`);
   const names: string[] = [];
   const shapes: number[][] = [];
@@ -321,7 +327,7 @@ function addMlpGradients(
  */
 function applyUpdate(
   g: GraphBuilder,
-  rule: UpdateRuleName,
+  rule: RangeTestUpdateRule,
   hyper: Hyperparameters,
   parameter: string,
   gradient: string,
@@ -332,7 +338,6 @@ function applyUpdate(
   const mul = (a: string, b: string) => g.one('Mul', [a, b]);
   const add = (a: string, b: string) => g.one('Add', [a, b]);
   const c = (value: number) => g.scalar(value);
-  if (!isRangeTestRule(rule)) return parameter;
   const update = ONNX_UPDATES[rule];
   // torch.optim negates the gradient for `maximize`, then adds the L2 term; both, and the rule's own constant
   // factor, go into the gradient's Gemm where it has one (no element-wise pass for any of them).
@@ -369,8 +374,8 @@ interface OnnxUpdate {
    * product, it saves the update an element-wise pass over the weight.
    */
   gradientScale?(hyper: Hyperparameters): number;
-  /** The per-step scalar inputs at 1-based `step` and learning rate `lr`. */
-  scalars(hyper: Hyperparameters, step: number, lr: number): Record<string, number>;
+  /** The per-step scalar inputs of one run, at 1-based `step` and learning rate `lr` (steps in order). */
+  stepScalars(hyper: Hyperparameters): StepScalars;
   /** Adds the update of one parameter and returns the new parameter's value name. */
   apply(context: OnnxUpdateContext): string;
 }
@@ -387,7 +392,7 @@ function adamUpdate(decoupled: boolean): OnnxUpdate {
   return {
     decoupled,
     gradientScale: (hyper) => Math.sqrt(1 - hyper.beta2),
-    scalars(hyper, step, lr) {
+    stepScalars: (hyper) => (step, lr) => {
       const correction1 = 1 - Math.pow(hyper.beta1, step);
       const correction2Root = Math.sqrt(1 - Math.pow(hyper.beta2, step));
       return {
@@ -417,6 +422,44 @@ function adamUpdate(decoupled: boolean): OnnxUpdate {
 }
 
 /**
+ * NAdam in the same form as Adam: the gradient arrives as G = sqrt(1 - beta2) g and the first moment is kept as
+ * M = m / k, k = (1 - beta1) / sqrt(1 - beta2), so v is v beta2 + G G and M is M beta1 + G. With
+ * sqrt(v / c2) + eps = (sqrt(v) + eps sqrt(c2)) / sqrt(c2), the update (a g + b m) / (sqrt(v / c2) + eps) is
+ * (a' G + b' M) / (sqrt(v) + eps'), the per-step a, b (NAdam's momentum schedule) and c2 folded into a', b', eps'.
+ */
+function nadamUpdate(): OnnxUpdate {
+  return {
+    decoupled: false,
+    gradientScale: (hyper) => Math.sqrt(1 - hyper.beta2),
+    stepScalars(hyper) {
+      const weights = nadamStepWeights(hyper);
+      const gradientRoot = Math.sqrt(1 - hyper.beta2);
+      const firstMomentScale = (1 - hyper.beta1) / gradientRoot;
+      return (step, lr) => {
+        const { gradientWeight, momentumWeight, biasCorrection2 } = weights(step, lr);
+        const correction2Root = Math.sqrt(biasCorrection2);
+        return {
+          gradientStep: (gradientWeight * correction2Root) / gradientRoot,
+          momentumStep: momentumWeight * correction2Root * firstMomentScale,
+          epsilon: hyper.eps * correction2Root,
+        };
+      };
+    },
+    apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
+      const mName = slot('exp_avg');
+      const vName = slot('exp_avg_sq');
+      const m = add(mul(mName, c(hyper.beta1)), grad);
+      const v = add(mul(vName, c(hyper.beta2)), mul(grad, grad));
+      emit(m, mName);
+      emit(v, vName);
+      const numerator = add(mul(grad, scalars.gradientStep!), mul(m, scalars.momentumStep!));
+      const denominator = add(g.one('Sqrt', [v]), scalars.epsilon!);
+      return g.one('Sub', [parameter, g.one('Div', [numerator, denominator])]);
+    },
+  };
+}
+
+/**
  * The range test's rules as ONNX graph pieces. Keyed by every rule the update-rule table (core/optim/updateRules.ts)
  * marks `rangeTest`, so a rule added there without an implementation here does not compile.
  */
@@ -424,7 +467,7 @@ const ONNX_UPDATES: Readonly<Record<RangeTestUpdateRule, OnnxUpdate>> = {
   SGD: {
     decoupled: false,
     // PyTorch starts the momentum buffer as a copy of the first gradient (no dampening on step 1).
-    scalars: (hyper, step, lr) =>
+    stepScalars: (hyper) => (step, lr) =>
       step === 1
         ? { lr, bufferScale: 0, gradientScale: 1 }
         : { lr, bufferScale: hyper.momentum, gradientScale: 1 - hyper.dampening },
@@ -443,7 +486,7 @@ const ONNX_UPDATES: Readonly<Record<RangeTestUpdateRule, OnnxUpdate>> = {
   AdamW: adamUpdate(true),
   RMSprop: {
     decoupled: false,
-    scalars: (_hyper, _step, lr) => ({ lr }),
+    stepScalars: () => (_step, lr) => ({ lr }),
     apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
       const sqName = slot('square_avg');
       const squareAverage = add(mul(sqName, c(hyper.alpha)), mul(mul(grad, grad), c(1 - hyper.alpha)));
@@ -469,9 +512,10 @@ const ONNX_UPDATES: Readonly<Record<RangeTestUpdateRule, OnnxUpdate>> = {
       return g.one('Sub', [parameter, mul(direction, scalars.lr!)]);
     },
   },
+  NAdam: nadamUpdate(),
   Adagrad: {
     decoupled: false,
-    scalars: (hyper, step, lr) => ({ clr: lr / (1 + (step - 1) * hyper.lrDecay) }),
+    stepScalars: (hyper) => (step, lr) => ({ clr: lr / (1 + (step - 1) * hyper.lrDecay) }),
     apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
       const sumName = slot('sum', hyper.initialAccumulatorValue);
       const sum = add(sumName, mul(grad, grad));

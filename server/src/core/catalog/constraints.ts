@@ -40,6 +40,14 @@ export function optimizerConstraintViolations(
       message: `\`${entry.name}\` does not support \`amsgrad\` (DeepSpeed raises a RuntimeError).`,
     });
   }
+  const etas = params.etas;
+  if (entry.name === 'Rprop' && Array.isArray(etas) && typeof etas[0] === 'number' && typeof etas[1] === 'number') {
+    if (!(0 < etas[0] && etas[0] < 1 && 1 < etas[1]))
+      out.push({
+        param: 'etas',
+        message: `Rprop needs \`0 < etas[0] < 1 < etas[1]\`, got [${etas[0]}, ${etas[1]}]: PyTorch raises ValueError.`,
+      });
+  }
   return out;
 }
 

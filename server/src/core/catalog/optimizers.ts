@@ -703,8 +703,18 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
       'Resilient backpropagation: per-coordinate step sizes grown or shrunk by the sign agreement of successive gradients.',
     doc: [
       'Each coordinate keeps its own step size: multiplied by `etas[1]` when the gradient keeps its sign, by `etas[0]` when it flips (and that step is skipped), clamped to `step_sizes`; the update is `-sign(g)*step_size`.',
+      '**Update rule** (PyTorch 1.13, per coordinate):',
+      code([
+        'g = -grad if maximize else grad',
+        'step_size = lr                       # once, at the first step',
+        'factor = etaplus if g*prev > 0 else etaminus if g*prev < 0 else 1',
+        'step_size = clamp(step_size*factor, step_size_min, step_size_max)',
+        'if factor == etaminus: g = 0         # skip the step after a sign flip',
+        'x = x - sign(g)*step_size',
+        'prev = g',
+      ]),
       '**When to use it:** full-batch training of small networks.',
-      '**Pitfalls:** it only looks at gradient signs and does not work with mini-batches. The simulator does not run it.',
+      '**Pitfalls:** it only looks at gradient signs and does not work with mini-batches. The lr is only the initial step size: a scheduler changing it after the first step has no effect. There is no weight decay.',
     ].join('\n\n'),
     references: [
       torchDocs('Rprop'),

@@ -32,6 +32,11 @@ export interface Hyperparameters {
   readonly maxCoeff: number;
   readonly minCoeff: number;
   readonly trustCoefficient: number;
+  /** Rprop: `etas` and `step_sizes`. */
+  readonly etaMinus: number;
+  readonly etaPlus: number;
+  readonly stepSizeMin: number;
+  readonly stepSizeMax: number;
 }
 
 export interface ResolvedOptimizer {
@@ -225,6 +230,8 @@ export function resolveOptimizer(config: OptimizerConfig): {
   }
   if (issues.length > 0) return { resolved: null, issues };
   const [beta1, beta2] = pairOf(params, 'betas', [0.9, 0.999]);
+  const [etaMinus, etaPlus] = pairOf(params, 'etas', [0.5, 1.2]);
+  const [stepSizeMin, stepSizeMax] = pairOf(params, 'step_sizes', [1e-6, 50]);
   const hyperparameters: Hyperparameters = {
     lr: numberOf(params, 'lr', Number.NaN),
     momentum,
@@ -249,6 +256,10 @@ export function resolveOptimizer(config: OptimizerConfig): {
     maxCoeff: numberOf(params, 'max_coeff', 10),
     minCoeff: numberOf(params, 'min_coeff', 0.01),
     trustCoefficient: numberOf(params, 'trust_coefficient', 0.001),
+    etaMinus,
+    etaPlus,
+    stepSizeMin,
+    stepSizeMax,
   };
   return { resolved: { rule: updateRule, entry, hyperparameters }, issues };
 }

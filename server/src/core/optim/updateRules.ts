@@ -511,6 +511,35 @@ function nadam({ hyper, dim, count, fma }: KernelContext): UpdateKernel {
   };
 }
 
+/** NAdam's weights for one update: `x -= (gradientWeight*g + momentumWeight*m) / (sqrt(v/biasCorrection2) + eps)`. */
+export interface NadamStepWeights {
+  readonly gradientWeight: number;
+  readonly momentumWeight: number;
+  readonly biasCorrection2: number;
+}
+
+/**
+ * NAdam's per-update scalars for the float32 engines (TensorFlow.js, ONNX Runtime), in double precision with the
+ * kernel's formulas above: mu_t, mu_{t+1}, the running product of the mu's (PyTorch's `mu_product`, carried here
+ * between calls, so consecutive steps cost one power each; a step earlier than the last one restarts it).
+ */
+export function nadamStepWeights(hyper: Hyperparameters): (step: number, lr: number) => NadamStepWeights {
+  const mu = (step: number) => hyper.beta1 * (1 - 0.5 * exactPow(0.96, step * hyper.momentumDecay));
+  let folded = 0;
+  let product = 1;
+  return (step, lr) => {
+    if (step < folded) [folded, product] = [0, 1];
+    while (folded < step) product *= mu(++folded);
+    const current = mu(step);
+    const next = mu(step + 1);
+    return {
+      gradientWeight: (lr * (1 - current)) / (1 - product),
+      momentumWeight: (lr * next) / (1 - product * current * next),
+      biasCorrection2: 1 - exactPow(hyper.beta2, step),
+    };
+  };
+}
+
 function radam({ hyper, dim, count, fma }: KernelContext): UpdateKernel {
   const m = zeros(dim * count);
   const v = zeros(dim * count);
@@ -738,6 +767,44 @@ function lars({ hyper, dim, count, blocks }: KernelContext): UpdateKernel {
   };
 }
 
+/** `torch.sign` as PyTorch 1.13 computes it on CPU: NaN has sign 0 (Math.sign gives NaN). */
+function torchSign(value: number): number {
+  return value > 0 ? 1 : value < 0 ? -1 : 0;
+}
+
+/**
+ * Rprop (torch.optim.Rprop, 1.13 single-tensor path). Each coordinate's step size starts at the lr of the first
+ * update and then ignores the lr (PyTorch fills `step_size` once, so a schedule changes nothing after step 1).
+ * The step size is multiplied by etaplus, etaminus or 1 as `sign(g * prev)` is positive, negative or zero (a NaN
+ * product has sign 0 in PyTorch), then clamped; on a sign flip the gradient is zeroed, so that coordinate stays
+ * put and the next update counts as "no sign". Every product is exact except `step_size * factor`, so plain and
+ * fused arithmetic agree.
+ */
+function rprop({ hyper, dim, count }: KernelContext): UpdateKernel {
+  const previous = zeros(dim * count);
+  const stepSize = zeros(dim * count);
+  let started = false;
+  return {
+    step(x, grad, lrOverride, lrScale) {
+      for (let t = 0; t < count; t++) {
+        const h = hyper[t]!;
+        if (!started) stepSize.fill(lrOf(h, lrOverride, lrScale), t * dim, (t + 1) * dim);
+        for (let i = t * dim, end = i + dim; i < end; i++) {
+          const g = h.maximize ? -grad[i]! : grad[i]!;
+          const agreement = torchSign(g * previous[i]!);
+          const factor = agreement > 0 ? h.etaPlus : agreement < 0 ? h.etaMinus : 1;
+          stepSize[i] = Math.min(Math.max(stepSize[i]! * factor, h.stepSizeMin), h.stepSizeMax);
+          const kept = factor === h.etaMinus ? 0 : g;
+          // addcmul_(sign(grad), step_size, value=-1): the products are exact, one rounding in the sum.
+          x[i] = x[i]! + -1 * torchSign(kept) * stepSize[i]!;
+          previous[i] = kept;
+        }
+      }
+      started = true;
+    },
+  };
+}
+
 /** What the engines need to know about one update rule. */
 export interface UpdateRuleRecipe {
   /** The float64 kernel (simulator, batched sweeps, reference vectors). */
@@ -761,7 +828,7 @@ export const UPDATE_RULES = {
   RMSprop: { kernel: rmsprop, rangeTest: true },
   Adagrad: { kernel: adagrad, rangeTest: true },
   Adadelta: { kernel: adadelta, rangeTest: false },
-  NAdam: { kernel: nadam, rangeTest: false },
+  NAdam: { kernel: nadam, rangeTest: true },
   RAdam: { kernel: radam, rangeTest: false },
   Adamax: { kernel: adamax, rangeTest: false },
   FusedAdam: { kernel: fusedAdam, rangeTest: false },
@@ -771,6 +838,8 @@ export const UPDATE_RULES = {
   NormalizedGD: { kernel: normalizedGd, rangeTest: false },
   SignGD: { kernel: signGd, rangeTest: false },
   LARS: { kernel: lars, rangeTest: false },
+  // Full-batch by design (it reads gradient signs only), so the mini-batch range test does not train with it.
+  Rprop: { kernel: rprop, rangeTest: false },
 } as const satisfies Readonly<Record<string, UpdateRuleRecipe>>;
 
 /** The update rules the engine runs. Catalogued optimizers outside this list are refused with an issue. */
