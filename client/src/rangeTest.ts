@@ -16,9 +16,8 @@ import {
   type RangeTestPointParams,
 } from '../../server/src/protocol';
 import { entryPointProblem } from '../../server/src/core/rangeTest/entryPoint';
-import { PYTORCH_RANGE_TEST_SNIPPET } from '../../server/src/core/features/rangeTest';
+import { PYTORCH_RANGE_TEST_SNIPPET, runningRangeTestView } from '../../server/src/core/features/rangeTest';
 import type { RangeTestPanel } from './panels/rangeTestPanel';
-import { fileNameOf } from '../../server/src/core/util/fileName';
 import type { RangeTestSnapshot } from '../../webview/src/protocol';
 
 export interface RangeTestCommandOptions {
@@ -367,6 +366,9 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
     }
     if (!decision) return;
     const { overrides, plan } = decision;
+    // `decide` asks again until the plan is one that runs.
+    const running = plan.kind === 'pytorch' || plan.kind === 'proxy' || plan.kind === 'worker' ? plan : undefined;
+    if (!running) return;
     const python = plan.kind === 'pytorch' ? await resolvePython(vscode.Uri.parse(uri), output) : undefined;
     const onModel = plan.kind === 'pytorch';
     const title = onModel
@@ -374,7 +376,6 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
       : plan.kind === 'proxy'
         ? `LR range test on a synthetic proxy (${plan.task})`
         : 'LR range test';
-    const fileName = fileNameOf(uri);
 
     // The curve so far, drawn live (at most every 150 ms) in the panel; closing the panel cancels the run.
     const live = {
@@ -383,34 +384,22 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
       smoothed: [] as number[],
       total: 0,
       runtime: undefined as RangeTestPointParams['runtime'],
-      backend: onModel ? 'pytorch' : 'worker',
       drawn: false,
     };
-    /** The panel's view of this run: running, or ended without a result (`ended` says how, in a sentence). */
-    const liveView = (ended?: string): RangeTestSnapshot => ({
-      uri,
-      fileName,
-      measuredOn: plan.kind === 'proxy' ? 'proxy' : 'your-model',
-      ...(live.runtime ? { runtime: live.runtime } : {}),
-      ...(ended === undefined ? { running: { total: live.total } } : {}),
-      backend: live.backend,
-      backendAttempts: [],
-      task: onModel
-        ? `${plan.modelLabel} on ${plan.dataLabel}`
-        : plan.kind === 'proxy' || plan.kind === 'worker'
-          ? plan.task
-          : '',
-      optimizerLabel:
-        plan.kind === 'pytorch' || plan.kind === 'proxy' || plan.kind === 'worker' ? plan.optimizerLabel : '',
-      lrs: live.lrs,
-      losses: live.losses,
-      smoothed: live.smoothed,
-      stopped: 'cancelled',
-      suggestions: { valley: null, steepest: null, minimum: null },
-      notes: ended === undefined ? [] : [ended],
-      seconds: 0,
-      applyTarget: 'lr',
-    });
+    /** The panel's view of this run, built by the core: running, or ended without a result (`ended` says how). */
+    const liveView = (ended?: string): RangeTestSnapshot =>
+      runningRangeTestView(
+        uri,
+        running,
+        {
+          lrs: live.lrs,
+          losses: live.losses,
+          smoothed: live.smoothed,
+          total: live.total,
+          ...(live.runtime ? { runtime: live.runtime } : {}),
+        },
+        ended,
+      );
 
     const outcome = await vscode.window
       .withProgress(

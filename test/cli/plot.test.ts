@@ -288,7 +288,7 @@ describe('scheduleSvg', () => {
     const markerLines = svg.match(/<line class="marker"[^>]*stroke-dasharray/g) ?? [];
     assert.equal(markerLines.length, 4, 'three markers and the run end');
     const labels = textsOfClass(svg, 'marker-label');
-    for (const label of ['peak lr 3.000e-4', 'warm-up ends', 'milestone', 'run end (1000 steps)'])
+    for (const label of ['peak lr 3.000e-4', 'warm-up ends', 'milestone', 'run end 1,000'])
       assert.ok(labels.includes(label), `${label} in ${labels.join(' | ')}`);
   });
 

@@ -11,6 +11,9 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { rangeTestJob } from '../../server/src/compute/jobs';
 import type { RangeTestJobParams } from '../../server/src/compute/jobs';
 import { planUserModel } from '../../server/src/compute/onnx/userModelGraph';
+import { rangeTestEngines } from '../../server/src/compute/engines';
+import { loadBackend } from '../../server/src/compute/backends';
+import { resolveOptimizer } from '../../server/src/core/optim/hyperparameters';
 import { parseRangeTestSection } from '../../server/src/core/rangeTest/index';
 import type { BackendName } from '../../server/src/compute/backends';
 import type { OptimizerConfig } from '../../server/src/core/optim/types';
@@ -333,4 +336,34 @@ test('on onnxruntime the user files go through the same checks: weight files sta
   );
   // The engine that ran: the checks above were ONNX Runtime's own (the good files run there).
   assert.equal((await run(params(model, data, adam, 'onnxruntime'))).backend, 'onnxruntime');
+});
+
+test('task user on onnxruntime reads model.json once: the backend filter and the loader share the read (issue 14)', async () => {
+  const model = await writeModel(
+    'read_once',
+    layers.sequential({ layers: [layers.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }),
+  );
+  const data = writeCsv('read_once.csv', 4, 3);
+  const job = params(model, data, { type: 'Adam', params: { lr: 1e-3 } }, 'onnxruntime');
+  const { resolved } = resolveOptimizer(job.optimizer);
+  assert.ok(resolved);
+  const reads: string[] = [];
+  const engines = rangeTestEngines(job.rangeTest, resolved.rule, resolved.hyperparameters, workspace, (file) => {
+    reads.push(file);
+    return fs.readFileSync(file, 'utf8');
+  });
+  assert.equal(reads.length, 0, 'nothing is read before a backend is considered');
+  const backend = await loadBackend(job.backend, engines.filter);
+  assert.equal(backend.name, 'onnxruntime');
+  assert.equal(engines.filter('onnxruntime'), undefined, 'asked again, the filter answers from the same read');
+  // Whatever reads the file again (through the reader or not) now finds something else: the loader must not.
+  fs.writeFileSync(path.join(workspace, model), 'not a model.json any more');
+  const engine = await engines.create(backend);
+  try {
+    assert.match(engine.description, /^user: read_once\.json on 120 rows/);
+    assert.equal((await engine.step(1e-3, true)).length, 1, 'the engine trains');
+  } finally {
+    await engine.dispose();
+  }
+  assert.deepEqual(reads, [path.join(workspace, model)], 'model.json is read exactly once');
 });

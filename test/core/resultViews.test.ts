@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyze } from '../../server/src/core/analysis';
 import { runSimulation, simulationRequest, toSimulationView } from '../../server/src/core/features/simulation';
-import { scheduleForQuery, scheduleSeriesJson, toScheduleData } from '../../server/src/core/features/scheduleView';
+import {
+  scheduleForQuery,
+  scheduleSeriesJson,
+  scheduleView,
+  toScheduleData,
+} from '../../server/src/core/features/scheduleView';
+import { scheduleMarkers } from '../../server/src/core/plot/scheduleSpec';
+import { formatStepCount } from '../../server/src/core/util/numberFormat';
 import { run } from '../../server/src/cli/commands';
 import { fakeIo } from '../cli/fakeIo';
 
@@ -100,6 +107,22 @@ describe('schedule data', () => {
     assert.equal(panel.needsMetrics, true);
     assert.deepEqual(panel.errors, ['Drawn for the 3 metric values given (4 steps); the run is 6 steps.']);
     assert.deepEqual(toScheduleData(plateau.model!, facts, { uri: 'u', version: 1, withNotes: false })!.errors, []);
+  });
+
+  test('the view carries the run end, labelled by the core once, and drawing it again adds nothing (issue 14)', () => {
+    const analysis = analysisOf(
+      'optimizer: {type: AdamW, lr: 3.0e-4}\nscheduler: {type: LinearLR, start_factor: 0.1, total_iters: 2000}\ntraining: {steps: 12500}\n',
+    );
+    const data = scheduleView(analysis, {}, { uri: 'u', version: 1 }).data!;
+    assert.deepEqual(data.markers.at(-1), { step: 12500, label: 'run end 12.5K', kind: 'run-end' });
+    assert.deepEqual(scheduleMarkers(data), data.markers, 'the plots add no second run end');
+    assert.equal(formatStepCount(1000), '1,000');
+    assert.equal(formatStepCount(12_500), '12.5K');
+    assert.deepEqual(
+      scheduleMarkers({ markers: [{ step: 10, label: 'num_training_steps reached', kind: 'end' }], totalSteps: 10 }),
+      [{ step: 10, label: 'num_training_steps reached', kind: 'end' }],
+      'a schedule that ends where the run ends is not marked twice',
+    );
   });
 
   test('no scheduler is null; an unknown one is an empty curve with one error', () => {

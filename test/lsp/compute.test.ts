@@ -10,9 +10,11 @@ import {
 } from 'vscode-languageserver-protocol';
 import {
   ApplyLearningRateRequest,
+  RangeTestPointNotification,
   RangeTestRequest,
   SimulationRequest,
   type RangeTestOutcome,
+  type RangeTestPointParams,
   type SimulationOutcome,
 } from '../../server/src/protocol';
 import { startTestServer, type TestServer } from './lspClient';
@@ -101,6 +103,34 @@ describe('compute jobs over LSP', () => {
     assert.equal(outcome.status, 'cancelled');
     assert.ok(outcome.view.lrs.length < 3000);
     assert.ok(latency < 2000, `cancel took ${latency} ms`);
+  });
+
+  test('a client that draws its own progress gets no work-done progress, only the points (issue 14: no fake reporter)', async () => {
+    await server.change('file:///w/c.optim.yaml', 3, CONFIG.replace('num_iter: 60', 'num_iter: 20'));
+    const createdBefore = created.length;
+    const progressBefore = progress.length;
+    const points: number[] = [];
+    const subscription = server.connection.onNotification(
+      RangeTestPointNotification.method,
+      (params: RangeTestPointParams) => void points.push(params.index),
+    );
+    try {
+      const outcome: RangeTestOutcome = await server.connection.sendRequest(RangeTestRequest.type, {
+        uri: 'file:///w/c.optim.yaml',
+        clientProgress: true,
+      });
+      if (outcome.status === 'failed') assert.fail(outcome.reason);
+      assert.equal(outcome.status, 'completed');
+      assert.equal(created.length, createdBefore, 'no window/workDoneProgress/create');
+      assert.equal(progress.length, progressBefore, 'no $/progress');
+      assert.deepEqual(
+        points,
+        outcome.view.lrs.map((_, index) => index),
+        'one point notification per recorded point',
+      );
+    } finally {
+      subscription.dispose();
+    }
   });
 
   test('apply returns an edit on the lr value', async () => {

@@ -1,8 +1,8 @@
 // The subcommands of `optlens`, written against a small I/O interface so tests can run them in-process.
 
 import { parseArgs } from 'node:util';
-import { computeSchedule, type ScheduleFacts } from '../core/features/scheduleFacts';
-import { scheduleSeriesJson, toScheduleData } from '../core/features/scheduleView';
+import type { ScheduleFacts } from '../core/features/scheduleFacts';
+import { scheduleSeriesJson, scheduleView } from '../core/features/scheduleView';
 import { formatNumber } from '../core/rules/context';
 import { formatSarif, formatText, lintRecords, type LintRecord } from './lint';
 import { EXIT, readConfig } from './readConfig';
@@ -192,20 +192,18 @@ async function scheduleCommand(args: readonly string[], io: CliIo): Promise<numb
     io.stderr(`optlens: ${file}: unknown scheduler '${model.scheduler.typeName || '(no type)'}'\n`);
     return EXIT.failed;
   }
-  const facts = computeSchedule(model, { ...(steps !== undefined ? { steps } : {}), ...(metrics ? { metrics } : {}) });
-  if (!facts) {
+  // The same view as the panel's, for the same file and metrics; the notes go to stderr, so they stay out of the plot.
+  const { facts, data, notes } = scheduleView(
+    analysis,
+    { ...(steps !== undefined ? { steps } : {}), ...(metrics ? { metrics } : {}) },
+    { uri: file, version: 0, withNotes: false },
+  );
+  if (!facts || !data) {
     io.stderr(`optlens: ${file}: the schedule could not be evaluated\n`);
     return 1;
   }
   for (const issue of facts.located) io.stderr(`optlens: ${issue.severity}: ${issue.message}\n`);
-  for (const note of facts.notes) io.stderr(`optlens: note: ${note}\n`);
-  // The same view as the panel's; the notes went to stderr above, so they stay out of the plot's errors.
-  const data = toScheduleData(model, facts, {
-    uri: file,
-    version: 0,
-    ...(metrics ? { metrics } : {}),
-    withNotes: false,
-  })!;
+  for (const note of notes) io.stderr(`optlens: note: ${note}\n`);
   if (values.json) io.stdout(`${JSON.stringify(scheduleSeriesJson(data))}\n`);
   else io.stdout(scheduleText(file, facts));
   if (values.out !== undefined) {
@@ -234,6 +232,8 @@ function noSchedulerHint(dialect: string): string {
       return ' it can draw (lr_scheduler_type)';
     case 'hydra':
       return ' (a block whose _target_ is a torch.optim.lr_scheduler, transformers or timm scheduler)';
+    case 'torchtune':
+      return ' (an lr_scheduler: block whose _component_ is torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup)';
     default:
       return ' section';
   }

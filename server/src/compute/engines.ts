@@ -8,7 +8,13 @@ import type { BackendFilter, BackendName, LoadedBackend } from './backends';
 import { rangeTestLearningRates } from '../core/rangeTest/ramp';
 import { PROXY_TASKS, RANGE_TEST_UPDATE_RULES } from '../core/rangeTest/types';
 import { createGraphTrainer, createTrainer } from './onnx/onnxTrainer';
-import { loadUserGraphTask, userModelRefusal } from './onnx/userModelGraph';
+import {
+  loadUserGraphTask,
+  userModelRefusal,
+  userModelSource,
+  type ReadText,
+  type UserModelSource,
+} from './onnx/userModelGraph';
 import { createOptimizerStep } from './optimizerStep';
 import { builtInTask } from './taskData';
 import { createTask, RangeTestInputError } from './tasks';
@@ -34,20 +40,39 @@ const ONNX_TASKS: readonly RangeTestTaskName[] = PROXY_TASKS;
 
 /**
  * Why a backend cannot run this range test although it may load; used to pass it over visibly. For `task: user`
- * it reads the model.json from `workspaceRoot` (through the workspace file checks) to see whether ONNX Runtime
- * can build its graph.
+ * it reads the model.json from `workspaceRoot` (through the workspace file checks, once per `userModel`) to see
+ * whether ONNX Runtime can build its graph.
  */
 export function rangeTestFilter(
   params: RangeTestParams,
   rule: UpdateRuleName,
   workspaceRoot: string = process.cwd(),
+  userModel: UserModelSource = userModelSource(params, workspaceRoot),
 ): BackendFilter {
   return (name) => {
     if (name !== 'onnxruntime') return undefined;
     if (params.task !== 'user' && !ONNX_TASKS.includes(params.task))
       return `runs the built-in tasks (${ONNX_TASKS.join(', ')}); task ${params.task} needs TensorFlow.js`;
     if (!RANGE_TEST_UPDATE_RULES.includes(rule)) return `has no ${rule} update`;
-    return params.task === 'user' ? userModelRefusal(params, workspaceRoot) : undefined;
+    return params.task === 'user' ? userModelRefusal(params, workspaceRoot, userModel) : undefined;
+  };
+}
+
+/**
+ * The backend filter and the engine of one range test, sharing what they read: for `task: user`, the model.json
+ * is read once (on first use) for the filter's "can ONNX Runtime build this graph?" and the ONNX loader alike.
+ */
+export function rangeTestEngines(
+  params: RangeTestParams,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+  workspaceRoot: string,
+  readText?: ReadText,
+): { readonly filter: BackendFilter; create(backend: LoadedBackend): Promise<TrainingEngine> } {
+  const userModel = userModelSource(params, workspaceRoot, readText);
+  return {
+    filter: rangeTestFilter(params, rule, workspaceRoot, userModel),
+    create: (backend) => createEngine(backend, params, rule, hyper, workspaceRoot, userModel),
   };
 }
 
@@ -58,11 +83,14 @@ export async function createEngine(
   rule: UpdateRuleName,
   hyper: Hyperparameters,
   workspaceRoot: string,
+  userModel: UserModelSource = userModelSource(params, workspaceRoot),
 ): Promise<TrainingEngine> {
   if (backend.kind === 'onnxruntime') {
     // The filter only lets ONNX Runtime through for a built-in task, or a user model whose graph can be built.
     const task =
-      params.task === 'user' ? await loadUserGraphTask(params, workspaceRoot, rule, hyper) : builtInTask(params)!;
+      params.task === 'user'
+        ? await loadUserGraphTask(params, workspaceRoot, rule, hyper, userModel)
+        : builtInTask(params)!;
     // The job steps through this very ramp, so a built-in MLP can run several steps per native call.
     const ramp = rangeTestLearningRates(params.startLr, params.endLr, params.numIter, params.stepMode);
     const trainer =

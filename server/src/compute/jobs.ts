@@ -9,7 +9,7 @@ import { runSimulation, type SimulationSummary } from '../core/features/simulati
 import type { SimulateRequest } from '../core/simulate/index';
 import { listBackends, loadBackend } from './backends';
 import type { BackendName, BackendOptions, BackendStatus } from './backends';
-import { createEngine, rangeTestFilter } from './engines';
+import { rangeTestEngines } from './engines';
 import { RangeTestInputError } from './tasks';
 
 /** What a job reports while it runs. */
@@ -57,17 +57,15 @@ export const rangeTestJob: Job<RangeTestJobParams, RangeTestResult> = async (par
     throw new RangeTestInputError(`The optimizer cannot be run: ${issues.map((issue) => issue.message).join(' ')}`);
   const rangeTest = params.rangeTest;
   progress({ message: 'Loading a compute backend', fraction: 0 });
-  const backend = await loadBackend(
-    params.backend,
-    rangeTestFilter(rangeTest, resolved.rule, params.workspaceRoot ?? process.cwd()),
-  );
-  const engine = await createEngine(
-    backend,
+  // The filter and the engine share one read of the user's model.json.
+  const engines = rangeTestEngines(
     rangeTest,
     resolved.rule,
     resolved.hyperparameters,
     params.workspaceRoot ?? process.cwd(),
   );
+  const backend = await loadBackend(params.backend, engines.filter);
+  const engine = await engines.create(backend);
 
   const ramp = rangeTestLearningRates(rangeTest.startLr, rangeTest.endLr, rangeTest.numIter, rangeTest.stepMode);
   // On GPU backends several steps are queued before one read-back. The curve is the same either way: only the

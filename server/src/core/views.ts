@@ -112,7 +112,8 @@ export interface RangeTestView {
 
 /**
  * A range test as its panel holds it: a `RangeTestView` after JSON transport (JSON has no NaN or infinities, so a
- * diverged loss arrives as `null`), or, while the test runs, the curve so far with `running` set (built by the client).
+ * diverged loss arrives as `null`), or, while the test runs, the curve so far with `running` set (built by
+ * `runningRangeTestView` in `core/features/rangeTest.ts`, which the client calls).
  */
 export interface RangeTestSnapshot extends Omit<RangeTestView, 'losses' | 'smoothed'> {
   readonly losses: readonly (number | null)[];

@@ -2,17 +2,11 @@
 
 import { formatNumber } from '../../../server/src/core/util/numberFormat';
 
-const compactStepFormat = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 const groupedStepFormat = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
 
 /** A step as the readout shows it: grouped digits, e.g. `12,500`. */
 export function formatStep(step: number): string {
   return groupedStepFormat.format(step);
-}
-
-/** A step in a marker label (`run end 12.5K`): short. Axis ticks use the core's `formatTick` (see liveAxis.ts). */
-export function formatStepTick(step: number): string {
-  return Math.abs(step) < 10_000 ? groupedStepFormat.format(step) : compactStepFormat.format(step);
 }
 
 /**

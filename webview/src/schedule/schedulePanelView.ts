@@ -9,7 +9,8 @@ import uPlot from 'uplot';
 import { parseMetricList, type ExportFormat, type SchedulePanelSnapshot, type ScheduleSnapshot } from '../protocol';
 import { layoutMarkerLabels } from './markerLayout';
 import { decimateMinMax } from './decimate';
-import { formatStep, formatStepTick, formatValue } from '../common/format';
+import { formatStep, formatValue } from '../common/format';
+import { isEndMarker, scheduleMarkers } from '../../../server/src/core/plot/scheduleSpec';
 import { exportBaseName, fileNameOf, plottedSeriesOf, scheduleCsv, type PlottedSeries } from './seriesModel';
 import { scheduleSvg, type SvgMarker } from './svgExport';
 import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
@@ -87,8 +88,6 @@ interface ViewElements {
   readonly status: HTMLElement;
 }
 
-/** Marker kinds that mean "the run stops here"; they are drawn solid in the error colour. */
-const endMarkerKinds = new Set(['end', 'run-end']);
 const pinnedDashCss = [6, 4] as const;
 const markerDashCss = [4, 3] as const;
 const minimumPlotHeightCss = 120;
@@ -790,25 +789,15 @@ export class SchedulePanelView {
     context.restore();
   }
 
+  /** The core's markers for the schedule (its own and the run end, labelled there), in step order for the layout. */
   private markerLines(schedule: ScheduleSnapshot): SvgMarker[] {
-    const lines: SvgMarker[] = schedule.markers.map((marker) => ({
+    const lines: SvgMarker[] = scheduleMarkers(schedule).map((marker) => ({
       step: marker.step,
       label: marker.label,
-      color: endMarkerKinds.has(marker.kind) ? this.theme.runEnd : this.theme.marker,
-      dashed: !endMarkerKinds.has(marker.kind),
+      // The end of the schedule or the run is drawn solid in the error colour; phase markers dashed.
+      color: isEndMarker(marker.kind) ? this.theme.runEnd : this.theme.marker,
+      dashed: !isEndMarker(marker.kind),
     }));
-    const totalSteps = schedule.totalSteps;
-    if (
-      totalSteps !== undefined &&
-      !schedule.markers.some((marker) => marker.kind === 'run-end' && marker.step === totalSteps)
-    ) {
-      lines.push({
-        step: totalSteps,
-        label: `run end ${formatStepTick(totalSteps)}`,
-        color: this.theme.runEnd,
-        dashed: false,
-      });
-    }
     return lines.sort((first, second) => first.step - second.step);
   }
 

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
+import { isRangeTestRule } from '../../core/optim/updateRules';
 import type { RangeTestParams } from '../../core/rangeTest/types';
 import { createRandom } from '../../core/util/random';
 import { batchOrder } from '../taskData';
@@ -23,7 +24,7 @@ import {
   FEATURES,
   LABELS,
   LOSS,
-  unsupportedRule,
+  rangeTestRefusal,
 } from './trainingGraph';
 
 /** The activations the graph builder writes out, forward and backward (softmax on Dense layers only). */
@@ -430,8 +431,7 @@ export function buildUserTrainingGraph(
   rule: UpdateRuleName,
   hyper: Hyperparameters,
 ): TrainingGraph | string {
-  const refusal = unsupportedRule(rule);
-  if (refusal) return refusal;
+  if (!isRangeTestRule(rule)) return rangeTestRefusal(rule);
   const g = new GraphBuilder(`user_${rule}`);
   const x = g.input(FEATURES, userFeatureShape(plan, batchSize));
   const y = g.input(LABELS, [batchSize, plan.outputs]);
@@ -621,16 +621,63 @@ function checkedModelJson(params: RangeTestParams, workspaceRoot: string): { pat
   });
 }
 
+/** Reads a text file that passed the workspace checks; tests inject one to count the reads. */
+export type ReadText = (file: string) => string;
+
+/** The user task's model.json as read once: the checked file and its parsed JSON, or why it could not be read. */
+export type UserModelRead =
+  | { readonly file: { readonly path: string; readonly bytes: number }; readonly json: unknown }
+  | { readonly file: { readonly path: string; readonly bytes: number }; readonly invalidJson: true }
+  | { readonly refused: RangeTestInputError };
+
+/** The model.json of one job, read on first use and then remembered (see `userModelSource`). */
+export type UserModelSource = () => UserModelRead;
+
+/**
+ * The user task's model.json, read once for a job (through the workspace file checks) and handed to both the
+ * backend filter (`userModelRefusal`) and the loader (`loadUserGraphTask`), so the file is not read twice and both
+ * see the same contents. Read on first use: a job that never considers ONNX Runtime never reads it here.
+ */
+export function userModelSource(
+  params: RangeTestParams,
+  workspaceRoot: string,
+  readText: ReadText = (file) => fs.readFileSync(file, 'utf8'),
+): UserModelSource {
+  let read: UserModelRead | undefined;
+  return () => (read ??= readUserModel(params, workspaceRoot, readText));
+}
+
+function readUserModel(params: RangeTestParams, workspaceRoot: string, readText: ReadText): UserModelRead {
+  let file: { path: string; bytes: number };
+  try {
+    file = checkedModelJson(params, workspaceRoot);
+  } catch (error) {
+    if (error instanceof RangeTestInputError) return { refused: error };
+    throw error;
+  }
+  try {
+    return { file, json: JSON.parse(readText(file.path)) as unknown };
+  } catch {
+    return { file, invalidJson: true };
+  }
+}
+
 /**
  * Why ONNX Runtime cannot run the user task's model (read through the workspace file checks), or undefined
  * when it can. A model that cannot be read at all is passed to TensorFlow.js too, which reports the problem.
  */
-export function userModelRefusal(params: RangeTestParams, workspaceRoot: string): string | undefined {
+export function userModelRefusal(
+  params: RangeTestParams,
+  workspaceRoot: string,
+  source: UserModelSource = userModelSource(params, workspaceRoot),
+): string | undefined {
   if (!params.model || !params.data)
     return passedOver(params.model ?? 'the model', 'range_test.model and range_test.data are both needed');
   try {
-    const file = checkedModelJson(params, workspaceRoot);
-    const plan = planUserModel(JSON.parse(fs.readFileSync(file.path, 'utf8')));
+    const read = source();
+    if ('refused' in read) return passedOver(params.model, read.refused.message);
+    if ('invalidJson' in read) return passedOver(params.model, 'it is not valid JSON');
+    const plan = planUserModel(read.json);
     return typeof plan === 'string' ? passedOver(params.model, plan) : undefined;
   } catch (error) {
     return passedOver(params.model, error instanceof RangeTestInputError ? error.message : 'it is not valid JSON');
@@ -672,13 +719,16 @@ export async function loadUserGraphTask(
   workspaceRoot: string,
   rule: UpdateRuleName,
   hyper: Hyperparameters,
+  source: UserModelSource = userModelSource(params, workspaceRoot),
 ): Promise<GraphTask & { readonly description: string }> {
   for (const key of ['model', 'data'] as const) {
     if (!params[key])
       throw new RangeTestInputError(`range_test.${key} is missing: task \`user\` needs a model.json and a CSV.`);
   }
   const model = params.model!;
-  const modelFile = checkedModelJson(params, workspaceRoot);
+  const read = source();
+  if ('refused' in read) throw read.refused;
+  const modelFile = read.file;
   const dataFile = checkedFile({
     workspaceRoot,
     configured: params.data!,
@@ -686,12 +736,11 @@ export async function loadUserGraphTask(
     maxBytes: USER_TASK_LIMITS.csvBytes,
     whenTooLarge: 'A range test needs a sample (a few thousand rows), not the data set.',
   });
-  let modelJson: { weightsManifest: { paths: string[]; weights: { name: string; shape: number[] }[] }[] };
-  try {
-    modelJson = JSON.parse(await fs.promises.readFile(modelFile.path, 'utf8')) as typeof modelJson;
-  } catch {
+  if ('invalidJson' in read)
     throw new RangeTestInputError(`${model}: not a TensorFlow.js Layers model.json (it is not valid JSON).`);
-  }
+  const modelJson = read.json as {
+    weightsManifest: { paths: string[]; weights: { name: string; shape: number[] }[] }[];
+  };
   const plan = planUserModel(modelJson);
   if (typeof plan === 'string') throw new RangeTestInputError(passedOver(model, plan));
 

@@ -1,7 +1,51 @@
 // Catalog entry for the `range_test:` section: the LR range test's task, ramp, smoothing and stop rule.
 
-import { RANGE_TEST_TASKS } from '../rangeTest/types';
+import { RANGE_TEST_TASKS, type RangeTestTaskName } from '../rangeTest/types';
 import type { SectionEntry } from './types';
+
+/** One built-in range-test task: what `task:` documents for it, and what it trains in the words the plan and the result use. */
+export interface RangeTestTaskEntry {
+  /** The parenthesis after the task's name in the `task` parameter's documentation. */
+  readonly doc: string;
+  /** What it trains, e.g. in "a proxy: a synthetic 2-64-64-3 MLP on a 3-arm spiral". */
+  readonly description: string;
+}
+
+/** Every task of `range_test.task`, in one record each so that its documentation and its description stay together. */
+export const RANGE_TEST_TASK_ENTRIES: Readonly<Record<RangeTestTaskName, RangeTestTaskEntry>> = {
+  pytorch: {
+    doc: 'your own model and data, `model`/`data`/`loss` below, in your Python',
+    description: 'your PyTorch model',
+  },
+  spiral: {
+    doc: 'MLP on a 3-arm spiral, the default when the file has no `task`',
+    description: 'a synthetic 2-64-64-3 MLP on a 3-arm spiral',
+  },
+  mnist_mlp: {
+    doc: 'MLP 784-256-10 on an MNIST-sized problem',
+    description: 'a synthetic 784-256-10 MLP on random MNIST-sized data',
+  },
+  cnn: { doc: 'small CNN on 28x28 images', description: 'a small synthetic CNN on 28x28 images of oriented bars' },
+  user: {
+    doc: 'a TensorFlow.js model.json and a CSV from the workspace',
+    description: 'a TensorFlow.js model.json and a CSV from the workspace',
+  },
+};
+
+/** What a task trains, in words the warning and the result use. */
+export function rangeTestTaskDescription(task: RangeTestTaskName): string {
+  return RANGE_TEST_TASK_ENTRIES[task].description;
+}
+
+/** The `task` parameter's documentation, written from the task records: your model first, then the proxies, then `user`. */
+function taskParamDoc(): string {
+  const named = (task: RangeTestTaskName) => `\`${task}\` (${RANGE_TEST_TASK_ENTRIES[task].doc})`;
+  const others = RANGE_TEST_TASKS.filter((task) => task !== 'pytorch');
+  return (
+    `What to train: ${named('pytorch')}, or a synthetic proxy whose result says nothing about your model: ` +
+    `${others.slice(0, -1).map(named).join(', ')}, or ${named(others[others.length - 1]!)}.`
+  );
+}
 
 export const RANGE_TEST_SECTION: SectionEntry = {
   kind: 'section',
@@ -37,11 +81,7 @@ export const RANGE_TEST_SECTION: SectionEntry = {
       type: 'enum',
       values: [...RANGE_TEST_TASKS],
       default: 'spiral',
-      doc:
-        'What to train: `pytorch` (your own model and data, `model`/`data`/`loss` below, in your Python), or a synthetic ' +
-        'proxy whose result says nothing about your model: `spiral` (MLP on a 3-arm spiral, the default when the file has ' +
-        'no `task`), `mnist_mlp` (MLP 784-256-10 on an MNIST-sized problem), `cnn` (small CNN on 28x28 images), or `user` ' +
-        '(a TensorFlow.js model.json and a CSV from the workspace).',
+      doc: taskParamDoc(),
     },
     {
       name: 'start_lr',

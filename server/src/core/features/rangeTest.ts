@@ -2,6 +2,7 @@
 // One home for both, used by the LSP handler, the CLI and the webview fixture generator.
 
 import type { Analysis } from '../analysis';
+import { rangeTestTaskDescription } from '../catalog/rangeTestSection';
 import type { OptimizerEntry } from '../catalog/types';
 import { formatNumber } from '../rules/context';
 import type { ParamValue } from '../model';
@@ -16,7 +17,7 @@ import {
 import { toPlain } from '../syntax/tree';
 import { applyTarget } from './applyLearningRate';
 import { fileNameOf } from '../util/fileName';
-import type { RangeTestRuntime, RangeTestView } from '../views';
+import type { RangeTestRuntime, RangeTestSnapshot, RangeTestView } from '../views';
 
 /**
  * Range-test settings that come from the command instead of the file: a quick pick in the editor, flags in the CLI.
@@ -89,15 +90,6 @@ export type RangeTestPlan =
       readonly message: string;
     }
   | { readonly kind: 'refused'; readonly reason: string };
-
-/** What each synthetic task trains, in words the warning and the result use. */
-export const TASK_DESCRIPTIONS: Readonly<Record<RangeTestTaskName, string>> = {
-  pytorch: 'your PyTorch model',
-  spiral: 'a synthetic 2-64-64-3 MLP on a 3-arm spiral',
-  mnist_mlp: 'a synthetic 784-256-10 MLP on random MNIST-sized data',
-  cnn: 'a small synthetic CNN on 28x28 images of oriented bars',
-  user: 'a TensorFlow.js model.json and a CSV from the workspace',
-};
 
 /** The snippet that sets up `task: pytorch` in a native file. */
 export const PYTORCH_RANGE_TEST_SNIPPET = [
@@ -274,7 +266,7 @@ export function planRangeTest(analysis: Analysis, overrides: RangeTestOverrides 
                 : ('no-section' as const),
           }
         : {}),
-      taskDescription: TASK_DESCRIPTIONS[task],
+      taskDescription: rangeTestTaskDescription(task),
       optimizer: {
         type: entry.name,
         params: Object.fromEntries([...optimizer.params.values()].map((param) => [param.name, param.value])),
@@ -399,5 +391,60 @@ export function toRangeTestView(
     seconds: run.seconds,
     applyTarget: target,
     ...(typeof current === 'number' ? { currentLr: current } : {}),
+  };
+}
+
+// ------------------------------------------------------------------------------------------- running view
+
+/** What the view of a running test needs of its plan; the plan view's `pytorch`, `proxy` and `worker` kinds fit it. */
+export type RunningRangeTestPlan =
+  | {
+      readonly kind: 'pytorch';
+      readonly optimizerLabel: string;
+      readonly modelLabel: string;
+      readonly dataLabel: string;
+    }
+  | { readonly kind: 'proxy' | 'worker'; readonly task: string; readonly optimizerLabel: string };
+
+/** The points of a running test received so far (iteration `i` at index `i`), and what the first point said. */
+export interface RangeTestPointsSoFar {
+  readonly lrs: readonly number[];
+  readonly losses: readonly number[];
+  readonly smoothed: readonly number[];
+  /** The iterations planned. */
+  readonly total: number;
+  /** Where the user's model runs, once the runner said so. */
+  readonly runtime?: RangeTestRuntime;
+}
+
+/**
+ * The panel's view of a test that is running (`running` set), or that ended without a result (`ended` says how, in a
+ * sentence, and becomes its note): the curve so far, and no suggestions, since those are read from a finished curve.
+ */
+export function runningRangeTestView(
+  uri: string,
+  plan: RunningRangeTestPlan,
+  soFar: RangeTestPointsSoFar,
+  ended?: string,
+): RangeTestSnapshot {
+  const onModel = plan.kind === 'pytorch';
+  return {
+    uri,
+    fileName: fileNameOf(uri),
+    measuredOn: plan.kind === 'proxy' ? 'proxy' : 'your-model',
+    ...(soFar.runtime ? { runtime: soFar.runtime } : {}),
+    ...(ended === undefined ? { running: { total: soFar.total } } : {}),
+    backend: onModel ? 'pytorch' : 'worker',
+    backendAttempts: [],
+    task: onModel ? `${plan.modelLabel} on ${plan.dataLabel}` : plan.task,
+    optimizerLabel: plan.optimizerLabel,
+    lrs: [...soFar.lrs],
+    losses: [...soFar.losses],
+    smoothed: [...soFar.smoothed],
+    stopped: 'cancelled',
+    suggestions: { valley: null, steepest: null, minimum: null },
+    notes: ended === undefined ? [] : [ended],
+    seconds: 0,
+    applyTarget: 'lr',
   };
 }

@@ -3,6 +3,7 @@
 
 import { LINT_SCHEDULE_STEPS, type Analysis } from '../analysis';
 import type { ConfigModel } from '../model';
+import { scheduleMarkers } from '../plot/scheduleSpec';
 import type { ScheduleData } from '../views';
 import { computeSchedule, type ScheduleFacts } from './scheduleFacts';
 
@@ -84,7 +85,11 @@ export function toScheduleData(
     lr: Array.from(series.lr),
     ...(series.momentum ? { momentum: Array.from(series.momentum) } : {}),
     ...(beta ? { betas: Array.from(beta[0], (b1, i) => [b1, beta[1][i] ?? 0] as const) } : {}),
-    markers: series.markers.map((marker) => ({ step: marker.step, label: marker.label, kind: marker.kind })),
+    // The schedule's markers and the run's end, labelled here so that every plot draws the same ones.
+    markers: scheduleMarkers({
+      markers: series.markers.map((marker) => ({ step: marker.step, label: marker.label, kind: marker.kind })),
+      ...(run !== undefined ? { totalSteps: run } : {}),
+    }),
     ...(run !== undefined ? { totalSteps: run } : {}),
     errors: [
       ...facts.located.filter((issue) => issue.severity === 'error').map((issue) => issue.message),
@@ -93,6 +98,34 @@ export function toScheduleData(
     ...(needsMetrics ? { needsMetrics } : {}),
     ...(metrics ? { metrics: Array.from(metrics) } : {}),
   };
+}
+
+/** The schedule view for a query, and the notes that go with it. */
+export interface ScheduleView {
+  /** The evaluated schedule (the CLI's text summary and exit code read it); `undefined` as in `scheduleForQuery`. */
+  readonly facts: ScheduleFacts | undefined;
+  /** What the panel draws and the CLI prints as `--json` and plots; `null` when the file has no scheduler. */
+  readonly data: ScheduleData | null;
+  /** The notes about assumptions (default lr, default length, metrics against the run), with or without `withNotes`. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * The one way from an analysed file and a query (a length, metrics) to the schedule's view: the LSP handler (for the
+ * panel) and the CLI's `schedule` (text, `--json`, `--out`) both call it, so they cannot differ for the same file
+ * and metrics.
+ */
+export function scheduleView(
+  analysis: Analysis,
+  query: ScheduleQuery,
+  target: Omit<ScheduleViewTarget, 'metrics'>,
+): ScheduleView {
+  const model = analysis.model;
+  if (!model) return { facts: undefined, data: null, notes: [] };
+  const { facts, metrics } = scheduleForQuery(analysis, query);
+  const data = toScheduleData(model, facts, { ...target, ...(metrics ? { metrics } : {}) });
+  const notes = facts ? [...facts.notes, ...metricNotes(metrics, model.training?.totalSteps)] : [];
+  return { facts, data, notes };
 }
 
 /** The CLI's `schedule --json` contract, `{"lr": [...], "momentum"?: [...], "betas"?: [[b1, b2], ...]}`: the view's series. */

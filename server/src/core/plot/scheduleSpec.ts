@@ -1,6 +1,7 @@
 // Turns a computed schedule into a line-plot spec: lr on the left axis, momentum or beta1 on the right.
 
-import type { ScheduleData, ScheduleMarker } from '../views';
+import { formatStepCount } from '../util/numberFormat';
+import type { ScheduleData, ScheduleMarker, ScheduleMarkerKind } from '../views';
 import type { LinePlotMarker, LinePlotSeries, LinePlotSpec } from './linePlot';
 import { plotTheme, type PlotColor, type PlotTheme } from './scene';
 
@@ -23,19 +24,11 @@ export function scheduleLinePlotSpec(data: ScheduleData, options: SchedulePlotOp
     series.push({ label: 'beta1', y: data.betas.map((pair) => pair[0]), axis: 'right', color: theme.palette[1]! });
     y2Label = 'beta1';
   }
-  const markers: LinePlotMarker[] = data.markers.map((marker) => ({
+  const markers: LinePlotMarker[] = scheduleMarkers(data).map((marker) => ({
     x: marker.step,
     label: marker.label,
     color: markerColor(marker.kind, theme),
   }));
-  const total = data.totalSteps;
-  if (total !== undefined && Number.isFinite(total) && total > 0) {
-    const alreadyMarked = data.markers.some(
-      (marker) => (marker.kind === 'end' || marker.kind === 'run-end') && marker.step === total,
-    );
-    if (!alreadyMarked)
-      markers.push({ x: total, label: `run end (${total} steps)`, color: markerColor('run-end', theme) });
-  }
   return {
     title: data.title.trim() === '' ? 'Learning-rate schedule' : data.title,
     xLabel: 'step',
@@ -53,6 +46,26 @@ export function scheduleLinePlotSpec(data: ScheduleData, options: SchedulePlotOp
   };
 }
 
+/**
+ * Every marker a schedule plot draws, with its label: the schedule's own, then the end of the run when its length is
+ * known and no marker already ends the schedule there. The one home of the run-end marker: the CLI's plots and the
+ * panel (live chart and export) draw what this returns.
+ */
+export function scheduleMarkers(data: Pick<ScheduleData, 'markers' | 'totalSteps'>): ScheduleMarker[] {
+  const markers = [...data.markers];
+  const total = data.totalSteps;
+  if (total !== undefined && Number.isFinite(total) && total > 0) {
+    const alreadyMarked = data.markers.some((marker) => isEndMarker(marker.kind) && marker.step === total);
+    if (!alreadyMarked) markers.push({ step: total, label: `run end ${formatStepCount(total)}`, kind: 'run-end' });
+  }
+  return markers;
+}
+
+/** Marker kinds that mean "the schedule or the run stops here"; plots draw them apart from the phase markers. */
+export function isEndMarker(kind: ScheduleMarkerKind): boolean {
+  return kind === 'end' || kind === 'run-end';
+}
+
 /** The lr axis of every schedule plot (CLI and panel export): its title, scale, and where it starts. */
 export function scheduleLrAxis(
   logY: boolean,
@@ -66,7 +79,7 @@ export function scheduleLrAxis(
   };
 }
 
-function markerColor(kind: ScheduleMarker['kind'], theme: PlotTheme): PlotColor {
+function markerColor(kind: ScheduleMarkerKind, theme: PlotTheme): PlotColor {
   switch (kind) {
     case 'warmup-end':
       return theme.accents.warmup;
@@ -74,10 +87,7 @@ function markerColor(kind: ScheduleMarker['kind'], theme: PlotTheme): PlotColor 
       return theme.accents.peak;
     case 'restart':
       return theme.accents.restart;
-    case 'end':
-    case 'run-end':
-      return theme.text;
     default:
-      return theme.marker;
+      return isEndMarker(kind) ? theme.text : theme.marker;
   }
 }

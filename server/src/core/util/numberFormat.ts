@@ -15,3 +15,12 @@ export function formatNumber(value: number, significantDigits = 4): string {
   // `-0` reads as 0.
   return String(rounded === 0 ? 0 : rounded);
 }
+
+const groupedSteps = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
+const compactSteps = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A step count in a plot label (`run end 1,000`, `run end 12.5K`): grouped digits, compact from 10,000 on. */
+export function formatStepCount(steps: number): string {
+  if (!Number.isFinite(steps)) return String(steps);
+  return Math.abs(steps) < 10_000 ? groupedSteps.format(steps) : compactSteps.format(steps);
+}

@@ -7,7 +7,6 @@ import { appliedLiteral, learningRateEdits } from '../../core/features/applyLear
 import {
   planRangeTest,
   toRangeTestView,
-  TASK_DESCRIPTIONS,
   type RangeTestPlan,
   type RangeTestRuntime,
 } from '../../core/features/rangeTest';
@@ -48,14 +47,6 @@ export interface ComputeOptions {
   /** The Python runner script (tests); default: the bundled one next to the server. */
   readonly runnerScript?: string;
 }
-
-/** Work-done progress that reports nowhere, for clients that draw their own. */
-const SILENT_PROGRESS = {
-  begin: () => undefined,
-  report: () => undefined,
-  done: () => undefined,
-  token: { onCancellationRequested: () => ({ dispose: () => undefined }), isCancellationRequested: false },
-} as const;
 
 /** The settings a quick pick shows for a plan. */
 function commandSettings(params: {
@@ -107,7 +98,7 @@ export function planView(analysis: Analysis, plan: RangeTestPlan): RangeTestPlan
         : {
             kind: 'worker',
             task: plan.params.task,
-            description: TASK_DESCRIPTIONS[plan.params.task],
+            description: plan.taskDescription,
             optimizerLabel: plan.optimizerLabel,
             settings: commandSettings(plan.params),
           };
@@ -192,21 +183,21 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
         runningRangeTest = abort;
         token?.onCancellationRequested(() => abort.abort());
         // A client that shows its own progress (ours: a cancellable notification fed by the point notifications) asks
-        // for none; other LSP clients get work-done progress.
-        const progress = params.clientProgress ? SILENT_PROGRESS : await connection.window.createWorkDoneProgress();
+        // for none, so there is no reporter; other LSP clients get work-done progress.
+        const progress = params.clientProgress ? undefined : await connection.window.createWorkDoneProgress();
         const title =
           plan.kind === 'pytorch'
             ? 'Optimizer Lens: LR range test on your model'
             : `Optimizer Lens: LR range test on a proxy (${plan.params.task})`;
-        progress.begin(title, 0, plan.optimizerLabel, true);
-        progress.token.onCancellationRequested(() => abort.abort());
+        progress?.begin(title, 0, plan.optimizerLabel, true);
+        progress?.token.onCancellationRequested(() => abort.abort());
         void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'LR range test' });
         const sendPoint = (
           point: { index: number; lr: number; loss: number; smoothed: number },
           total: number,
           extra: { runtime?: RangeTestRuntime; backend?: string },
         ) => {
-          progress.report(
+          progress?.report(
             Math.round(((point.index + 1) / total) * 100),
             `step ${point.index + 1}/${total}, lr ${formatLearningRate(point.lr)}, loss ${point.loss.toPrecision(4)}`,
           );
@@ -281,7 +272,7 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
             (update) => {
               const point = update.data as { index: number; lr: number; loss: number; smoothed: number } | undefined;
               if (point && typeof point.index === 'number') sendPoint(point, plan.params.numIter, {});
-              else progress.report(Math.round((update.fraction ?? 0) * 100), update.message);
+              else progress?.report(Math.round((update.fraction ?? 0) * 100), update.message);
             },
             abort.signal,
           );
@@ -303,7 +294,7 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
             ),
           };
         } finally {
-          progress.done();
+          progress?.done();
           if (runningRangeTest === abort) runningRangeTest = null;
           void connection.sendNotification(JobStatusNotification.type, { running: false });
         }

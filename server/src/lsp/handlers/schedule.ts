@@ -1,6 +1,6 @@
 // The custom schedule request: the full-length series for the schedule panel.
 
-import { scheduleForQuery, toScheduleData } from '../../core/features/scheduleView';
+import { scheduleView } from '../../core/features/scheduleView';
 import { ScheduleRequest, type ScheduleData } from '../../protocol';
 import type { ServerContext } from '../context';
 import { guard } from '../guard';
@@ -10,17 +10,12 @@ export function registerSchedule(context: ServerContext): void {
     ScheduleRequest.type,
     guard(context.connection, 'schedule', null, (params): ScheduleData | null => {
       const found = context.analysisOf(params.uri);
-      const model = found?.analysis.model;
-      if (!found || !model) return null;
-      const { facts, metrics } = scheduleForQuery(found.analysis, {
+      if (!found) return null;
+      const query = {
         ...(params.steps !== undefined ? { steps: params.steps } : {}),
         ...(params.metrics ? { metrics: params.metrics } : {}),
-      });
-      return toScheduleData(model, facts, {
-        uri: params.uri,
-        version: found.document.version,
-        ...(metrics ? { metrics } : {}),
-      });
+      };
+      return scheduleView(found.analysis, query, { uri: params.uri, version: found.document.version }).data;
     }),
   );
 }
