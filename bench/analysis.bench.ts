@@ -13,6 +13,7 @@ import { parseTree, YAML_PARSE_OPTIONS } from '../server/src/core/syntax/parse';
 import { decodeTreeSteps, encodeTree } from '../server/src/core/syntax/treeCodec';
 import { hover } from '../server/src/core/features/hover';
 import { complete } from '../server/src/core/features/completion';
+import { compareListConfig as compareList } from '../test/largeConfig';
 
 /** A native config of about `lines` lines: a SequentialLR with many children, plus comments. */
 export function syntheticConfig(lines: number): string {
@@ -51,20 +52,10 @@ export function compareListConfig(bytes: number): string {
     path.join(__dirname, '..', 'examples', 'transformer-warmup-cosine.optim.yaml'),
     'utf8',
   ).trimEnd();
-  const lines = [head, 'simulate:', '  function: rosenbrock', '  x0: [-1.5, 2.0]', '  steps: 500', '  compare:'];
-  const kinds = ['SGD', 'Adam', 'AdamW', 'RMSprop'];
-  let size = lines.join('\n').length;
-  for (let i = 0; size < bytes; i++) {
-    const entry = [
-      `    - type: ${kinds[i % 4]}`,
-      `      label: run-${i}`,
-      `      lr: ${(i % 9) + 1}.0e-3`,
-      `      weight_decay: 0.0${i % 10}`,
-    ];
-    lines.push(...entry);
-    size += entry.join('\n').length + 1;
-  }
-  return `${lines.join('\n')}\n`;
+  return compareList(
+    { bytes },
+    { head, simulateSteps: 500, kinds: ['SGD', 'Adam', 'AdamW', 'RMSprop'], weightDecay: true },
+  );
 }
 
 function median(values: number[]): number {

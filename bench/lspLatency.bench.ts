@@ -13,6 +13,7 @@ import {
   WorkDoneProgressCreateRequest,
 } from 'vscode-languageserver-protocol';
 import { RangeTestRequest } from '../server/src/protocol';
+import { compareListConfig } from '../test/largeConfig';
 import { startTestServer, type TestServer } from '../test/lsp/lspClient';
 
 // 1,500 steps: on ONNX Runtime 100 steps take 0.3 s, too short a window to sample latency during the job.
@@ -129,42 +130,10 @@ async function soak(): Promise<void> {
   await server.stop();
 }
 
-/** A valid native config of about `bytes` characters: a long `simulate: compare:` list, lr on line 2. */
-export function largeConfig(bytes: number, lr = '3.0e-4'): string {
-  const lines = [
-    'optimizer:',
-    '  type: AdamW',
-    `  lr: ${lr}`,
-    '  weight_decay: 0.01',
-    'scheduler:',
-    '  type: CosineAnnealingLR',
-    '  T_max: 1000',
-    'training:',
-    '  steps: 1000',
-    'simulate:',
-    '  function: rosenbrock',
-    '  x0: [-1.5, 2.0]',
-    '  steps: 100',
-    '  compare:',
-  ];
-  let size = lines.join('\n').length;
-  for (let i = 0; size < bytes; i++) {
-    const entry = [
-      `    - type: ${i % 2 ? 'SGD' : 'Adam'}`,
-      `      label: run-${i}`,
-      `      lr: ${(i % 9) + 1}.0e-3`,
-      `      weight_decay: 0.0${i % 10}`,
-    ];
-    lines.push(...entry);
-    size += entry.join('\n').length + 1;
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 async function large(bytes: number): Promise<void> {
   const server = await startTestServer({ diagnosticsDelay: 0 });
   const uri = 'file:///bench/large.optim.yaml';
-  const text = largeConfig(bytes);
+  const text = compareListConfig({ bytes }, { weightDecay: true });
   const lrRange = { start: { line: 2, character: 6 }, end: { line: 2, character: 12 } };
   let started = process.hrtime.bigint();
   await server.open(uri, text);

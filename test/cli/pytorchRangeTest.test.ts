@@ -13,6 +13,22 @@ const PROJECT = path.resolve(__dirname, '..', 'fixtures', 'pytorch_project');
 const io = (files: Record<string, string> = {}) =>
   fakeIo(files, (file) => readFileSync(path.resolve(PROJECT, file), 'utf8'));
 
+/**
+ * `optlens range-test CONFIG --json` in the fixture project with Debian's torch, then `flags` (a command line's words,
+ * split at spaces); the exit code and what was written. `files` are documents read besides the project's own.
+ */
+async function rangeTestOnProject(
+  config: string,
+  flags: string,
+  files: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
+  const output = io(files);
+  const argv = ['range-test', config, '--json', '--workspace', PROJECT, '--python', '/usr/bin/python3'];
+  argv.push(...flags.split(' '));
+  const code = await run(argv, output);
+  return { code, out: output.out, err: output.err };
+}
+
 interface RangeTestJson {
   backend: string;
   device: string;
@@ -30,24 +46,8 @@ const DS_CONFIG =
 
 describe('optlens range-test on the user model', () => {
   test('--json names the backend, device and torch, and carries the notes; flags override the section', async () => {
-    const output = io();
-    const code = await run(
-      [
-        'range-test',
-        'range.optim.yaml',
-        '--json',
-        '--workspace',
-        PROJECT,
-        '--python',
-        '/usr/bin/python3',
-        '--num-iter',
-        '25',
-        '--seed',
-        '1',
-      ],
-      output,
-    );
-    assert.equal(code, 0, output.err);
+    const output = await rangeTestOnProject('range.optim.yaml', '--num-iter 25 --seed 1');
+    assert.equal(output.code, 0, output.err);
     const result = JSON.parse(output.out) as RangeTestJson;
     assert.equal(result.backend, 'pytorch');
     assert.match(result.device, /^cpu/);
@@ -64,52 +64,21 @@ describe('optlens range-test on the user model', () => {
     const missing = io({ 'ds_config.json': DS_CONFIG });
     assert.equal(await run(['range-test', 'ds_config.json', '--workspace', PROJECT], missing), 2);
     assert.match(missing.err, /--model module:callable/);
-    const output = io({ 'ds_config.json': DS_CONFIG });
-    const code = await run(
-      [
-        'range-test',
-        'ds_config.json',
-        '--json',
-        '--workspace',
-        PROJECT,
-        '--python',
-        '/usr/bin/python3',
-        '--model',
-        'train.models:build_model',
-        '--data',
-        'train.data:train_loader',
-        '--loss',
-        'cross_entropy',
-        '--num-iter',
-        '15',
-      ],
-      output,
+    const output = await rangeTestOnProject(
+      'ds_config.json',
+      '--model train.models:build_model --data train.data:train_loader --loss cross_entropy --num-iter 15',
+      { 'ds_config.json': DS_CONFIG },
     );
-    assert.equal(code, 0, output.err);
+    assert.equal(output.code, 0, output.err);
     assert.equal((JSON.parse(output.out) as RangeTestJson).backend, 'pytorch');
   });
 
   test('the user code raising is exit 1 with its file and line; a missing attribute is named; a bad flag is exit 2', async () => {
-    const raising = io();
-    assert.equal(
-      await run(
-        [
-          'range-test',
-          'range.optim.yaml',
-          '--json',
-          '--workspace',
-          PROJECT,
-          '--python',
-          '/usr/bin/python3',
-          '--model',
-          'train.broken:build_raising_model',
-          '--num-iter',
-          '5',
-        ],
-        raising,
-      ),
-      1,
+    const raising = await rangeTestOnProject(
+      'range.optim.yaml',
+      '--model train.broken:build_raising_model --num-iter 5',
     );
+    assert.equal(raising.code, 1);
     const failure = JSON.parse(raising.out) as {
       status: string;
       kind: string;
@@ -124,24 +93,8 @@ describe('optlens range-test on the user model', () => {
     const source = readFileSync(failure.file, 'utf8').split('\n');
     assert.match(source[failure.line - 1]!, /optlens-test: raises here/);
 
-    const missing = io();
-    assert.equal(
-      await run(
-        [
-          'range-test',
-          'range.optim.yaml',
-          '--json',
-          '--workspace',
-          PROJECT,
-          '--python',
-          '/usr/bin/python3',
-          '--model',
-          'train.models:does_not_exist',
-        ],
-        missing,
-      ),
-      1,
-    );
+    const missing = await rangeTestOnProject('range.optim.yaml', '--model train.models:does_not_exist');
+    assert.equal(missing.code, 1);
     const absent = JSON.parse(missing.out) as { kind: string; reason: string };
     assert.equal(absent.kind, 'import');
     assert.match(absent.reason, /does_not_exist/);

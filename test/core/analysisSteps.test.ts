@@ -10,6 +10,7 @@ import { parseTree } from '../../server/src/core/syntax/parse';
 import { LEXEMES_PER_STEP, parseTreeSteps } from '../../server/src/core/syntax/parseSteps';
 import { decodeTreeSteps, encodeTree, NODES_PER_STEP } from '../../server/src/core/syntax/treeCodec';
 import type { SourceFormat, SyntaxTree } from '../../server/src/core/syntax/tree';
+import { CONTROL_TOKENS, mutatedSeeds, SYNTAX_TOKENS } from './fuzzMutations';
 
 function runSteps<T>(steps: Generator<void, T, void>): { value: T; pauses: number } {
   for (let pauses = 0; ; pauses++) {
@@ -125,59 +126,8 @@ test('a tree sent as flat arrays (the parse worker) is rebuilt exactly: every co
 });
 
 // The same mutations as the robustness fuzzing: syntax-heavy insertions, deletions and duplications of real configs.
-const TOKENS = [
-  '\n',
-  ' ',
-  ':',
-  '- ',
-  '{',
-  '}',
-  '[',
-  ']',
-  ',',
-  '"',
-  "'",
-  '#',
-  '&a ',
-  '*a',
-  '<<: ',
-  '2e-5',
-  '-1',
-  '.nan',
-  '1e400',
-  'null',
-  '\t',
-  '\u0000',
-  '\ufeff',
-  '---\n',
-  '? ',
-  '!!str ',
-  '|\n',
-  '\\u00e9',
-];
-const mutated = fc
-  .record({
-    seed: fc.integer({ min: 0, max: FILES.length - 1 }),
-    edits: fc.array(
-      fc.record({
-        at: fc.double({ min: 0, max: 1, noNaN: true }),
-        kind: fc.constantFrom('insert', 'delete', 'duplicate'),
-        token: fc.constantFrom(...TOKENS),
-        length: fc.integer({ min: 1, max: 40 }),
-      }),
-      { maxLength: 8 },
-    ),
-  })
-  .map(({ seed, edits }) => {
-    let text = FILES[seed]!.text;
-    for (const edit of edits) {
-      const at = Math.floor(edit.at * text.length);
-      if (edit.kind === 'insert') text = text.slice(0, at) + edit.token + text.slice(at);
-      else if (edit.kind === 'delete') text = text.slice(0, at) + text.slice(at + edit.length);
-      else text = text.slice(0, at) + text.slice(at, at + edit.length).repeat(2) + text.slice(at + edit.length);
-    }
-    return text;
-  });
+const TOKENS = [...SYNTAX_TOKENS, ...CONTROL_TOKENS, '? ', '!!str ', '|\n', '\\u00e9'];
+const mutated = mutatedSeeds(FILES, TOKENS).map((file) => file.text);
 
 test('fuzzed YAML: read in slices, or sent as flat arrays, gives the same tree and the same problems', () => {
   fc.assert(

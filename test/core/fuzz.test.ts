@@ -13,6 +13,7 @@ import { complete } from '../../server/src/core/features/completion';
 import { hover } from '../../server/src/core/features/hover';
 import { foldingSpans, outline } from '../../server/src/core/features/outline';
 import type { SourceFormat } from '../../server/src/core/syntax/tree';
+import { CONTROL_TOKENS, mutatedSeeds, SYNTAX_TOKENS } from './fuzzMutations';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -36,63 +37,18 @@ function seeds(): { text: string; format: SourceFormat }[] {
 
 const SEEDS = seeds();
 const TOKENS = [
-  '\n',
-  ' ',
-  ':',
-  '- ',
-  '{',
-  '}',
-  '[',
-  ']',
-  ',',
-  '"',
-  "'",
-  '#',
-  '&a ',
-  '*a',
-  '<<: ',
-  '2e-5',
-  '-1',
-  '.nan',
-  '1e400',
-  'null',
+  ...SYNTAX_TOKENS,
   'type: ',
   'SequentialLR',
   'schedulers:',
   'milestones: [',
-  '\t',
-  '\u0000',
-  '\ufeff',
-  '---\n',
+  ...CONTROL_TOKENS,
   '???',
   '${x}',
 ];
 
 /** A seed with random edits: insertions of syntax-heavy tokens, deletions and duplications. */
-const mutated = fc
-  .record({
-    seed: fc.integer({ min: 0, max: Math.max(0, SEEDS.length - 1) }),
-    edits: fc.array(
-      fc.record({
-        at: fc.double({ min: 0, max: 1, noNaN: true }),
-        kind: fc.constantFrom('insert', 'delete', 'duplicate'),
-        token: fc.constantFrom(...TOKENS),
-        length: fc.integer({ min: 1, max: 40 }),
-      }),
-      { maxLength: 8 },
-    ),
-  })
-  .map(({ seed, edits }) => {
-    const base = SEEDS[seed]!;
-    let text = base.text;
-    for (const edit of edits) {
-      const at = Math.floor(edit.at * text.length);
-      if (edit.kind === 'insert') text = text.slice(0, at) + edit.token + text.slice(at);
-      else if (edit.kind === 'delete') text = text.slice(0, at) + text.slice(at + edit.length);
-      else text = text.slice(0, at) + text.slice(at, at + edit.length).repeat(2) + text.slice(at + edit.length);
-    }
-    return { text, format: base.format };
-  });
+const mutated = mutatedSeeds(SEEDS, TOKENS);
 
 const randomText = fc.record({
   text: fc.string({ maxLength: 400, unit: 'binary' }),

@@ -2,16 +2,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { ROOT, startCodeServer, type RunningCodeServer } from './codeServer';
+import type { Page } from 'playwright-core';
+import { ROOT, type RunningCodeServer } from './codeServer';
 import * as workbench from './workbench';
 
-// The minimum-VS Code run (OPTLENS_E2E_CODE_SERVER set) keeps its screenshots apart.
-const MINIMUM_RUN = Boolean(process.env.OPTLENS_E2E_CODE_SERVER);
-const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', MINIMUM_RUN ? 'e2e-min-vscode' : 'e2e');
+const ARTIFACTS = workbench.ARTIFACTS;
 
 const MISTAKES =
   'optimizer:\n  type: Adam\n  lr: 2e-5\n  weight_decay: 0.05\nscheduler:\n  type: CosineAnnealingLR\n  T_max: 200\n  eta_min: 1.0e-6\ntraining:\n  steps: 1000\n';
@@ -40,35 +38,40 @@ const DS_CONFIG =
 
 describe('Optimizer Lens in a real VS Code (code-server)', () => {
   let server: RunningCodeServer;
-  let context: BrowserContext;
   let page: Page;
+  let opened: workbench.Workbench | undefined;
   let workspace: string;
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     workspace = mkdtempSync(path.join(os.tmpdir(), 'optlens-ws-'));
     cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
     await import('node:fs/promises').then((fs) => fs.writeFile(path.join(workspace, 'mistakes.optim.yaml'), MISTAKES));
     await import('node:fs/promises').then((fs) => fs.writeFile(path.join(workspace, 'ds_config.json'), DS_CONFIG));
-    // The packaged extension (npm run package) is what users install; fall back to the folder for quick local runs.
-    const vsix = path.join(ROOT, 'optimizer-lens.vsix');
-    server = await startCodeServer({
-      workspace,
-      ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }),
-    });
-    ({ context, page } = await workbench.launchBrowser());
-    await workbench.openFolder(page, server.url, workspace);
+    opened = await workbench.startWorkbench({ workspace });
+    ({ server, page } = opened);
   });
 
   after(async () => {
-    await context?.close();
-    await server?.stop();
+    await opened?.close();
     // Screenshots stay in test/artifacts: a test writes no tracked file (`npm run screenshots` refreshes docs/images).
   });
 
   const openFile = (name: string): Promise<void> => workbench.openFile(page, name);
   const wordCenter = (word: string): Promise<{ x: number; y: number }> => workbench.wordCenter(page, word);
   const runCommand = (title: string): Promise<void> => workbench.runCommand(page, title);
+  /** Types `text` on a new line below the line holding `word`. */
+  const typeOnNewLineAfter = async (word: string, text: string): Promise<void> => {
+    const at = await wordCenter(word);
+    await page.mouse.click(at.x, at.y);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(text);
+  };
+  /** Applies the focused entry of the open widget with Enter and waits for the line it writes. */
+  const acceptFocusedEntry = async (line: string): Promise<void> => {
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-line', { hasText: line }).first().waitFor();
+  };
 
   test('diagnostics: squiggles in the editor and entries in the Problems panel', async () => {
     await openFile('mistakes.optim.yaml');
@@ -111,24 +114,18 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     await fix.waitFor({ timeout: 8_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, '03-quick-fix.png') });
     // The preferred fix is the first, focused entry: Enter applies it (a click can miss the widget while it animates).
-    await page.keyboard.press('Enter');
-    await page.locator('.monaco-editor .view-line', { hasText: 'type: AdamW' }).first().waitFor();
+    await acceptFocusedEntry('type: AdamW');
     await page.keyboard.press('Control+S');
   });
 
   test('completion offers parameters with their defaults', async () => {
     // Go to the end of line 2 ("  type: AdamW") and start a new parameter.
-    const at = await wordCenter('AdamW');
-    await page.mouse.click(at.x, at.y);
-    await page.keyboard.press('End');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('bet');
+    await typeOnNewLineAfter('AdamW', 'bet');
     await page.keyboard.press('Control+Space');
     const item = page.locator('.suggest-widget .monaco-list-row', { hasText: 'betas' }).first();
     await item.waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, '04-completion.png') });
-    await page.keyboard.press('Enter');
-    await page.locator('.monaco-editor .view-line', { hasText: 'betas: [0.9, 0.999]' }).first().waitFor();
+    await acceptFocusedEntry('betas: [0.9, 0.999]');
     await page.keyboard.press('Escape');
   });
 
@@ -154,11 +151,7 @@ describe('Optimizer Lens in a real VS Code (code-server)', () => {
     // The file is still open from the first steps: bring its tab to the front.
     await page.locator('.tab[data-resource-name="mistakes.optim.yaml"]').first().click();
     // A new mistake: only a live server can report it.
-    const at = await wordCenter('steps');
-    await page.mouse.click(at.x, at.y);
-    await page.keyboard.press('End');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('traning: 1');
+    await typeOnNewLineAfter('steps', 'traning: 1');
     await page.keyboard.press('Control+Shift+M');
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'OL100' }).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, '07-server-restarted.png') });

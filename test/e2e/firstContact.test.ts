@@ -4,18 +4,17 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as layers from '@tensorflow/tfjs-layers';
-import type { BrowserContext, Page } from 'playwright-core';
-import { ROOT, startCodeServer, type RunningCodeServer } from './codeServer';
+import type { Page } from 'playwright-core';
+import type { RunningCodeServer } from './codeServer';
 import * as workbench from './workbench';
 
-const MINIMUM_RUN = Boolean(process.env.OPTLENS_E2E_CODE_SERVER);
-const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', MINIMUM_RUN ? 'e2e-min-vscode' : 'e2e');
+const ARTIFACTS = workbench.ARTIFACTS;
 /** "Within a few seconds" on a quiet machine; the bound leaves room for a loaded 2-core one. */
 const FIRST_FEEDBACK_BOUND_MS = 30_000;
 
@@ -91,7 +90,7 @@ function workspaceWith(files: Record<string, string>): string {
 
 describe('first contact in a real VS Code (code-server, Workspace Trust on)', () => {
   let server: RunningCodeServer;
-  let context: BrowserContext;
+  let opened: workbench.Workbench | undefined;
   let page: Page;
   const figures: Record<string, number> = {};
   const deepSpeedOnly = workspaceWith({ 'ds_config.json': DS_CONFIG });
@@ -99,20 +98,15 @@ describe('first contact in a real VS Code (code-server, Workspace Trust on)', ()
   const untrusted = workspaceWith({ 'user-task.optim.yaml': USER_TASK });
 
   before(async () => {
+    // Made here too, not only by startWorkbench: the hook after the tests writes the timings whatever failed.
     mkdirSync(ARTIFACTS, { recursive: true });
     await writeUserModel(untrusted);
-    const vsix = path.join(ROOT, 'optimizer-lens.vsix');
-    server = await startCodeServer({
-      workspace: deepSpeedOnly,
-      workspaceTrust: true,
-      ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }),
-    });
-    ({ context, page } = await workbench.launchBrowser());
+    opened = await workbench.startWorkbench({ workspace: deepSpeedOnly, workspaceTrust: true, openWorkspace: false });
+    ({ server, page } = opened);
   });
 
   after(async () => {
-    await context?.close();
-    await server?.stop();
+    await opened?.close();
     writeFileSync(path.join(ARTIFACTS, 'first-contact-timing.json'), `${JSON.stringify(figures, null, 2)}\n`);
   });
 

@@ -1,10 +1,20 @@
 // Driving the VS Code workbench (code-server in Debian's Chromium) the way a user does: shared by the e2e suites.
 
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT, startCodeServer, type CodeServerOptions, type RunningCodeServer } from './codeServer';
 
+/** Where the suites leave screenshots and figures; the minimum-VS Code run (OPTLENS_E2E_CODE_SERVER set) keeps its own. */
+export const ARTIFACTS = path.join(
+  ROOT,
+  'test',
+  'artifacts',
+  process.env.OPTLENS_E2E_CODE_SERVER ? 'e2e-min-vscode' : 'e2e',
+);
+
+/** Debian's Chromium headless, without background traffic: the e2e suites, the in-editor runner and the browser tests. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -25,6 +35,50 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; page: 
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
+}
+
+export interface Workbench {
+  readonly server: RunningCodeServer;
+  readonly page: Page;
+  /** Closes the browser, then stops code-server. */
+  close(): Promise<void>;
+}
+
+export interface WorkbenchOptions extends Omit<CodeServerOptions, 'extensionPath' | 'vsix' | 'noInstalledExtension'> {
+  /** The page's size, when not the browser's 1400x900. */
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** Whether to open `workspace` in the workbench and wait for its explorer; true when absent. */
+  readonly openWorkspace?: boolean;
+}
+
+/**
+ * A suite's set-up: the artifacts folder, code-server on `workspace` with the extension as users install it (the
+ * packaged .vsix from `npm run package`; the repository folder when there is none or OPTLENS_E2E_FOLDER is set, for
+ * quick local runs), and Chromium on it. What was started is closed again when a later step fails.
+ */
+export async function startWorkbench(options: WorkbenchOptions): Promise<Workbench> {
+  const { viewport, openWorkspace = true, ...serverOptions } = options;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const vsix = path.join(ROOT, 'optimizer-lens.vsix');
+  const server = await startCodeServer({
+    ...serverOptions,
+    ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }),
+  });
+  let context: BrowserContext | undefined;
+  const close = async (): Promise<void> => {
+    await context?.close();
+    await server.stop();
+  };
+  try {
+    const browser = await launchBrowser();
+    context = browser.context;
+    if (viewport) await browser.page.setViewportSize(viewport);
+    if (openWorkspace) await openFolder(browser.page, server.url, options.workspace);
+    return { server, page: browser.page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /** Opens a folder in the workbench and waits for its explorer. */

@@ -7,24 +7,21 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { ROOT, startCodeServer, type RunningCodeServer } from './codeServer';
+import type { FrameLocator, Page } from 'playwright-core';
+import { ROOT } from './codeServer';
 import * as workbench from './workbench';
 
-const MINIMUM_RUN = Boolean(process.env.OPTLENS_E2E_CODE_SERVER);
-const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', MINIMUM_RUN ? 'e2e-min-vscode' : 'e2e');
+const ARTIFACTS = workbench.ARTIFACTS;
 
 describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
-  let server: RunningCodeServer;
-  let context: BrowserContext;
   let page: Page;
+  let opened: workbench.Workbench | undefined;
   let workspace: string;
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     workspace = mkdtempSync(path.join(os.tmpdir(), 'optlens-project-'));
     cpSync(path.join(ROOT, 'examples', 'range-test-pytorch'), workspace, { recursive: true });
     for (const name of ['lesson-1-ravine.optim.yaml', 'transformer-warmup-cosine.optim.yaml'])
@@ -63,20 +60,13 @@ describe('Optimizer Lens on a PyTorch project in a real VS Code', () => {
         .replace('end_lr: 10', 'end_lr: 0.05')
         .replace('num_iter: 120', 'num_iter: 400'),
     );
-    const vsix = path.join(ROOT, 'optimizer-lens.vsix');
     // A trusted folder (trust is off in code-server's settings): the range test runs the project's code.
-    server = await startCodeServer({
-      workspace,
-      ...(existsSync(vsix) && !process.env.OPTLENS_E2E_FOLDER ? { vsix } : { extensionPath: ROOT }),
-    });
-    ({ context, page } = await workbench.launchBrowser());
-    await page.setViewportSize({ width: 1600, height: 1000 });
-    await workbench.openFolder(page, server.url, workspace);
+    opened = await workbench.startWorkbench({ workspace, viewport: { width: 1600, height: 1000 } });
+    ({ page } = opened);
   });
 
   after(async () => {
-    await context?.close();
-    await server?.stop();
+    await opened?.close();
   });
 
   /** The newest webview's content frame (two iframes deep). */

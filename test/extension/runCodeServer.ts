@@ -6,20 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from '../e2e/codeServer';
+import { CHROMIUM_ARGS } from '../e2e/workbench';
 import { bundleExtensionTests, ROOT } from './bundle';
 import { RESULTS_ENV, RESULTS_FILE_NAME } from './resultsLocation';
 import type { TestReport } from './runner';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The file name the harness asks for through the environment; the workspace fallback has another name, so we learn which worked. */
 const RESULTS_FROM_ENV_NAME = '.optlens-extension-test-results.env.json';

@@ -11,33 +11,11 @@ import {
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
+import { compareListConfig } from '../largeConfig';
 import { startTestServer, type TestServer } from './lspClient';
 
-/** A valid native config of about `entries * 3` lines (a long `simulate: compare:` list); lr is on line 2. */
-function largeConfig(entries: number, lr = '3.0e-4'): string {
-  const lines = [
-    'optimizer:',
-    '  type: AdamW',
-    `  lr: ${lr}`,
-    '  weight_decay: 0.01',
-    'scheduler:',
-    '  type: CosineAnnealingLR',
-    '  T_max: 1000',
-    'training:',
-    '  steps: 1000',
-    'simulate:',
-    '  function: rosenbrock',
-    '  x0: [-1.5, 2.0]',
-    '  steps: 100',
-    '  compare:',
-  ];
-  for (let i = 0; i < entries; i++)
-    lines.push(`    - type: ${i % 2 ? 'SGD' : 'Adam'}`, `      label: run-${i}`, `      lr: ${(i % 9) + 1}.0e-3`);
-  return `${lines.join('\n')}\n`;
-}
-
 /** About 165 KB: far above the size analysed at once for a request, and hundreds of milliseconds of analysis. */
-const LARGE = largeConfig(3000);
+const LARGE = compareListConfig({ entries: 3000 });
 
 describe('responsiveness of the language server', () => {
   let server: TestServer;

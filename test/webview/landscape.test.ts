@@ -5,16 +5,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { SimulationView } from '../../server/src/protocol';
-import {
-  drawnAxisLabels,
-  ensureWebviewBundle,
-  exportedTickLabels,
-  launchChromium,
-  repositoryRoot,
-} from './webviewHarness';
+import { chromiumForTests, drawnAxisLabelsOf, exportedTickLabels, repositoryRoot } from './webviewHarness';
 import {
   clickAndCapture,
   loadFixture,
@@ -22,6 +16,7 @@ import {
   paintedPixels,
   postToPanel,
   posted,
+  switchTheme,
   type HarnessGlobals,
   type ResultPanelOptions,
 } from './resultPanelHarness';
@@ -61,19 +56,10 @@ const quadratic = loadFixture<SimulationView>('landscape.quadratic.json');
 const dormant = loadFixture<SimulationView>('landscape.dormant.json');
 const sweep = loadFixture<SimulationView>('landscape.sweep.json');
 const root = '.landscape-panel';
-let browser: Browser;
-
-before(async () => {
-  ensureWebviewBundle();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = chromiumForTests();
 
 function withPanel(options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
-  return withResultPanel(browser, 'landscape', options, body);
+  return withResultPanel(browser(), 'landscape', options, body);
 }
 
 function show(page: Page, view: SimulationView): Promise<void> {
@@ -342,10 +328,7 @@ describe('landscape webview', () => {
   it('follows theme switches', async () => {
     await withPanel({ theme: 'dark' }, async (page) => {
       await show(page, rosenbrock);
-      await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('light'));
-      await page.waitForFunction(
-        () => (window as unknown as LandscapeGlobals).optimizerLensLandscape.theme().kind === 'light',
-      );
+      await switchTheme(page, 'light', 'optimizerLensLandscape');
       assert.deepEqual(await handle(page, (debug) => debug.runColors()), ['#d18616', '#388a34']);
       const box = await mapBox(page);
       // Light theme: the map gutter is white again.
@@ -354,10 +337,7 @@ describe('landscape webview', () => {
         .evaluate((canvas: HTMLCanvasElement) => [...canvas.getContext('2d')!.getImageData(2, 2, 1, 1).data]);
       assert.deepEqual(corner, [255, 255, 255, 255]);
       assert.ok(box.width > 200);
-      await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('hc'));
-      await page.waitForFunction(
-        () => (window as unknown as LandscapeGlobals).optimizerLensLandscape.theme().kind === 'high-contrast',
-      );
+      await switchTheme(page, 'hc', 'optimizerLensLandscape');
     });
   });
 
@@ -384,12 +364,8 @@ describe('landscape webview', () => {
       assert.ok(svg.includes('>loss</text>') && svg.includes('>step size</text>'), 'the two plots follow the map');
       // The live plots' axes and the export's carry the same ticks and labels: the core's, for the same view.
       const choices = await handle(page, (debug) => debug.axisChoices());
-      const lossDrawn = (await page.evaluate(
-        `(${drawnAxisLabels.toString()})(window.optimizerLensLandscape.lossChart())`,
-      )) as string[][];
-      const stepSizeDrawn = (await page.evaluate(
-        `(${drawnAxisLabels.toString()})(window.optimizerLensLandscape.stepSizeChart())`,
-      )) as string[][];
+      const lossDrawn = await drawnAxisLabelsOf(page, 'window.optimizerLensLandscape.lossChart()');
+      const stepSizeDrawn = await drawnAxisLabelsOf(page, 'window.optimizerLensLandscape.stepSizeChart()');
       assert.deepEqual(
         [lossDrawn, stepSizeDrawn],
         [

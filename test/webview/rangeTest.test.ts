@@ -5,22 +5,18 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { RangeTestView } from '../../server/src/protocol';
-import {
-  drawnAxisLabels,
-  ensureWebviewBundle,
-  exportedTickLabels,
-  launchChromium,
-  repositoryRoot,
-} from './webviewHarness';
+import { runningRangeTestView } from '../../server/src/core/features/rangeTest';
+import { chromiumForTests, drawnAxisLabelsOf, exportedTickLabels, repositoryRoot } from './webviewHarness';
 import {
   clickAndCapture,
   loadFixture,
   withResultPanel,
   postToPanel,
   posted,
+  switchTheme,
   type HarnessGlobals,
   type ResultPanelOptions,
 } from './resultPanelHarness';
@@ -43,19 +39,10 @@ const diverged = loadFixture<RangeTestView>('rangeTest.diverged.json');
 const stillFalling = loadFixture<RangeTestView>('rangeTest.stillFalling.json');
 const yourModel = loadFixture<RangeTestView>('rangeTest.yourModel.json');
 const root = '.range-test-panel';
-let browser: Browser;
-
-before(async () => {
-  ensureWebviewBundle();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = chromiumForTests();
 
 function withPanel(options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
-  return withResultPanel(browser, 'rangeTest', options, body);
+  return withResultPanel(browser(), 'rangeTest', options, body);
 }
 
 function show(page: Page, view: RangeTestView, applied: unknown = null): Promise<void> {
@@ -104,36 +91,46 @@ describe('range-test webview', () => {
   });
 
   it('draws a running test as the points arrive, without suggestions until it ends', async () => {
-    await withPanel({}, async (page) => {
-      // The first points: one lr, then two close ones (degenerate axis ranges must still draw).
-      for (const count of [1, 2, 3]) {
-        const first = {
-          ...yourModel,
+    // The snapshots the client sends while the test runs: the core's running view of the points so far.
+    const plan = {
+      kind: 'pytorch',
+      optimizerLabel: yourModel.optimizerLabel,
+      modelLabel: 'train.models:build_model',
+      dataLabel: 'train.data:train_loader',
+    } as const;
+    const runningView = (count: number, ended?: string) =>
+      runningRangeTestView(
+        yourModel.uri,
+        plan,
+        {
           lrs: yourModel.lrs.slice(0, count),
           losses: yourModel.losses.slice(0, count),
           smoothed: yourModel.smoothed.slice(0, count),
-          running: { total: 300 },
-          suggestions: { valley: null, steepest: null, minimum: null },
-          notes: [],
-        };
-        await show(page, first as RangeTestView);
+          total: 300,
+          ...(yourModel.runtime ? { runtime: yourModel.runtime } : {}),
+        },
+        ended,
+      ) as RangeTestView;
+    await withPanel({}, async (page) => {
+      // The first points: one lr, then two close ones (degenerate axis ranges must still draw).
+      for (const count of [1, 2, 3]) {
+        const first = runningView(count);
+        await show(page, first);
         assert.match(
           (await page.locator('.summary').textContent())!,
           new RegExp(`Progressrunning: ${count} of 300 iterations`),
         );
       }
-      const partial = {
-        ...yourModel,
-        lrs: yourModel.lrs.slice(0, 40),
-        losses: yourModel.losses.slice(0, 40),
-        smoothed: yourModel.smoothed.slice(0, 40),
-        running: { total: 300 },
-        suggestions: { valley: null, steepest: null, minimum: null },
-        notes: [],
-      };
-      await show(page, partial as RangeTestView);
+      const partial = runningView(40);
+      await show(page, partial);
       assert.match((await page.locator('.summary').textContent())!, /Progressrunning: 40 of 300 iterations, lr = /);
       assert.equal(await page.locator('.suggestion').count(), 0);
+      assert.deepEqual((await debug(page).chart())!.data[0], partial.lrs);
+      assert.match((await page.locator('.title').textContent())!, /train\.optim\.yaml/);
+      // A run that ended without a result stops saying it runs, and keeps its curve.
+      await show(page, runningView(40, 'Cancelled before the end: no suggestions.'));
+      assert.doesNotMatch((await page.locator('.summary').textContent())!, /running:/);
+      assert.equal(await page.locator('.suggestion:not(.missing)').count(), 0, 'no suggestion from a partial curve');
       assert.deepEqual((await debug(page).chart())!.data[0], partial.lrs);
       await show(page, yourModel);
       assert.equal(await page.locator('.suggestion').count(), 3);
@@ -244,20 +241,14 @@ describe('range-test webview', () => {
       const theme = () => page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme());
       assert.equal((await theme()).lr, '#3794ff');
       await postToPanel(page, root, { type: 'snapshot', snapshot: { view: diverged, applied: null } });
-      await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('light'));
-      await page.waitForFunction(
-        () => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme().kind === 'light',
-      );
+      await switchTheme(page, 'light', 'optimizerLensRangeTest');
       assert.equal((await theme()).lr, '#1a85ff');
       assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
       const swatch = await page
         .locator('.legend-item .swatch.solid')
         .evaluate((element) => getComputedStyle(element).borderTopColor);
       assert.equal(swatch, 'rgb(26, 133, 255)');
-      await page.evaluate(() => (window as unknown as HarnessGlobals).harness.applyTheme('hc'));
-      await page.waitForFunction(
-        () => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme().kind === 'high-contrast',
-      );
+      await switchTheme(page, 'hc', 'optimizerLensRangeTest');
     });
   });
 
@@ -283,9 +274,7 @@ describe('range-test webview', () => {
         (window as unknown as RangeTestGlobals).optimizerLensRangeTest.axisChoices(),
       ))!;
       assert.ok(choices.x!.labels.length >= 2 && choices.y!.labels.length >= 2, JSON.stringify(choices));
-      const drawn = (await page.evaluate(
-        `(${drawnAxisLabels.toString()})(window.optimizerLensRangeTest.chart())`,
-      )) as string[][];
+      const drawn = await drawnAxisLabelsOf(page, 'window.optimizerLensRangeTest.chart()');
       assert.deepEqual(drawn, [choices.x!.labels, choices.y!.labels], 'uPlot drew the core labels');
       assert.deepEqual(exportedTickLabels(svg, 'x-tick'), drawn[0], 'lr labels: live = export');
       assert.deepEqual(exportedTickLabels(svg, 'y-tick'), drawn[1], 'loss labels: live = export');

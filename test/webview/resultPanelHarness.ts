@@ -3,60 +3,34 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { RangeTestView, SimulationView } from '../../server/src/protocol';
-import { repositoryRoot, type ThemeName } from './webviewHarness';
+import {
+  openHarnessPage,
+  repositoryRoot,
+  type HarnessPageOptions,
+  type OpenedPanel,
+  type PanelName,
+  type ThemeName,
+} from './webviewHarness';
 
-export type ResultPanelKind = 'rangeTest' | 'landscape';
+export type ResultPanelKind = Extract<PanelName, 'rangeTest' | 'landscape'>;
 
-export interface OpenedResultPanel {
-  readonly page: Page;
-  readonly problems: string[];
-  close(): Promise<void>;
-}
+export type OpenedResultPanel = OpenedPanel;
 
-export interface ResultPanelOptions {
-  readonly theme?: ThemeName;
-  readonly width?: number;
-  readonly height?: number;
-  readonly deviceScaleFactor?: number;
-  readonly initialState?: unknown;
-}
+export type ResultPanelOptions = HarnessPageOptions;
 
 export function loadFixture<T extends RangeTestView | SimulationView>(name: string): T {
   return JSON.parse(readFileSync(join(repositoryRoot, 'test', 'fixtures', 'webview', name), 'utf8')) as T;
 }
 
-/** Opens a harness page in a fresh browser context and waits for the webview's `ready` handshake. */
+/** Opens a result panel's harness page in a fresh browser context and waits for the webview's `ready` handshake. */
 export async function openResultPanel(
   browser: Browser,
   kind: ResultPanelKind,
   options: ResultPanelOptions = {},
 ): Promise<OpenedResultPanel> {
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1000, height: options.height ?? 720 },
-    deviceScaleFactor: options.deviceScaleFactor ?? 1,
-  });
-  await context.addInitScript(
-    ({ theme, state }) => {
-      const target = window as unknown as { harnessThemeName?: string; harnessInitialState?: unknown };
-      target.harnessThemeName = theme;
-      target.harnessInitialState = state ?? undefined;
-    },
-    { theme: options.theme ?? 'dark', state: options.initialState ?? null },
-  );
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  await page.goto(pathToFileURL(join(repositoryRoot, 'test', 'webview', 'harness', `${kind}Harness.html`)).href);
-  await page.waitForFunction(() =>
-    (window as unknown as HarnessGlobals).harness.posted.some((message) => message.type === 'ready'),
-  );
-  return { page, problems, close: () => context.close() };
+  return openHarnessPage(browser, kind, options, { width: 1000, height: 720 });
 }
 
 export interface HarnessGlobals {
@@ -83,6 +57,22 @@ export async function postToPanel(page: Page, rootSelector: string, message: unk
 
 export async function posted(page: Page): Promise<HarnessGlobals['harness']['posted']> {
   return page.evaluate(() => (window as unknown as HarnessGlobals).harness.posted);
+}
+
+/** What a result panel's debug object reports as its theme for each harness theme. */
+const THEME_KINDS: Record<ThemeName, string> = { light: 'light', dark: 'dark', hc: 'high-contrast' };
+
+/**
+ * Switches the harness page to `theme` as VS Code does, and waits until the panel's debug object (`window[debugName]`,
+ * e.g. `optimizerLensLandscape`) reports it.
+ */
+export async function switchTheme(page: Page, theme: ThemeName, debugName: string): Promise<void> {
+  await page.evaluate((name) => (window as unknown as HarnessGlobals).harness.applyTheme(name), theme);
+  await page.waitForFunction(
+    ({ debugName, kind }) =>
+      (window as unknown as Record<string, { theme(): { kind: string } }>)[debugName]!.theme().kind === kind,
+    { debugName, kind: THEME_KINDS[theme] },
+  );
 }
 
 /** Clicks `locator`-named button and returns the message the webview posted for it. */

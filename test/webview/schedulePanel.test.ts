@@ -4,17 +4,26 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { ScheduleSnapshot } from '../../webview/src/protocol';
 import { formatStep, formatValue } from '../../webview/src/common/format';
 import { oneCycleSchedule, warmupCosineSchedule } from './scheduleFixtures';
+import { analyze } from '../../server/src/core/analysis';
+import { scheduleView } from '../../server/src/core/features/scheduleView';
+import { scheduleSvg } from '../../server/src/core/plot/svg';
+import { run } from '../../server/src/cli/commands';
+import { fakeIo } from '../cli/fakeIo';
+
+/** The marker labels of a schedule plot written by the core's SVG writer (the CLI's `--out`). */
+function markerLabelsOfSvg(svg: string): string[] {
+  return [...svg.matchAll(/<text class="marker-label"[^>]*>([^<]*)<\/text>/g)].map((match) => match[1]!);
+}
 import {
+  chromiumForTests,
   cspViolations,
-  ensureWebviewBundle,
-  drawnAxisLabels,
+  drawnAxisLabelsOf,
   exportedTickLabels,
-  launchChromium,
   openSchedulePanel,
   paintCount,
   postFromHost,
@@ -26,23 +35,14 @@ import {
   type OpenOptions,
 } from './webviewHarness';
 
-let browser: Browser;
-
-before(async () => {
-  ensureWebviewBundle();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = chromiumForTests();
 
 /** Opens a panel, runs `body`, then checks that nothing broke the CSP or threw, and closes the page. */
 async function withPanel(
   options: OpenOptions,
   body: (page: Page, opened: OpenedPanel) => Promise<void>,
 ): Promise<void> {
-  const opened = await openSchedulePanel(browser, options);
+  const opened = await openSchedulePanel(browser(), options);
   try {
     await body(opened.page, opened);
     assert.deepEqual(await cspViolations(opened.page), [], 'the webview must work under the strict CSP');
@@ -148,9 +148,7 @@ describe('schedule webview', () => {
       );
       assert.ok(lrScale.min > 0 && lrScale.max >= 1e-3, `log range ${lrScale.min}..${lrScale.max}`);
       // On the log axis too, the live labels are the export's: powers of ten from the core's log scale.
-      const logDrawn = (await page.evaluate(
-        `(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`,
-      )) as string[][];
+      const logDrawn = await drawnAxisLabelsOf(page, 'window.optimizerLensSchedule.chart()');
       const logSvg = (await exportVia(page, 'Export SVG')).content as string;
       assert.deepEqual(exportedTickLabels(logSvg, 'y-tick'), logDrawn[1], 'log lr labels: live = export');
       assert.ok(
@@ -230,9 +228,7 @@ describe('schedule webview', () => {
         (window as unknown as HarnessWindow).optimizerLensSchedule.axisChoices(),
       ))!;
       assert.ok(choices.x!.labels.length >= 3 && choices.lr!.labels.length >= 3, JSON.stringify(choices));
-      const drawn = (await page.evaluate(
-        `(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`,
-      )) as string[][];
+      const drawn = await drawnAxisLabelsOf(page, 'window.optimizerLensSchedule.chart()');
       assert.deepEqual(
         drawn,
         [choices.x!.labels, choices.lr!.labels, choices.momentum!.labels],
@@ -364,6 +360,33 @@ describe('schedule webview', () => {
       await postFromHost(page, { type: 'pinned', pinned: null });
       assert.equal(await page.locator('.pinned-info').isHidden(), true);
     });
+  });
+
+  it("labels its markers and the run end as the CLI's plot does, from the core (issue 14)", async () => {
+    const config =
+      'optimizer: {type: AdamW, lr: 3.0e-4}\nscheduler: {type: LinearLR, start_factor: 0.1, total_iters: 2000}\ntraining: {steps: 12500}\n';
+    const io = fakeIo({ 'w.optim.yaml': config });
+    assert.equal(await run(['schedule', 'w.optim.yaml', '--out', 'w.svg'], io), 0);
+    const cliLabels = markerLabelsOfSvg(String(io.written['w.svg']));
+    // What the server sends the panel for the same file: the core's view.
+    const analysis = analyze(config, { format: 'yaml', dialect: 'auto', fileName: 'w.optim.yaml' });
+    const fromServer = scheduleView(analysis, {}, { uri: 'file:///work/w.optim.yaml', version: 1 }).data!;
+    // A snapshot that carries no run-end marker of its own (an older host, a test fixture) gets the core's too.
+    const bare = warmupCosineSchedule(500, 50);
+    const cases: [ScheduleSnapshot, string[]][] = [
+      [fromServer, cliLabels],
+      [bare, markerLabelsOfSvg(scheduleSvg(bare))],
+    ];
+    assert.ok(cliLabels.includes('run end 12.5K'), cliLabels.join(' | '));
+    for (const [schedule, expected] of cases) {
+      await withPanel({ width: 900 }, async (page) => {
+        await postFromHost(page, { type: 'setSchedule', schedule });
+        const boxes = await page.evaluate(() =>
+          (window as unknown as HarnessWindow).optimizerLensSchedule.markerLabels(),
+        );
+        assert.deepEqual(boxes.map((box) => box.text).sort(), [...expected].sort());
+      });
+    }
   });
 
   it('lays out marker labels close together and at both ends without clipping or overlap', async () => {
@@ -524,9 +547,7 @@ describe('schedule webview', () => {
       const inside = steps!.filter((step) => step! >= view.min && step! <= view.max);
       assert.ok(inside.length <= 4 * box.width + 8, `at most four samples per pixel column, got ${inside.length}`);
       // Zoomed, the live axes and the export of that view still show the same ticks and labels.
-      const zoomedDrawn = (await page.evaluate(
-        `(${drawnAxisLabels.toString()})(window.optimizerLensSchedule.chart())`,
-      )) as string[][];
+      const zoomedDrawn = await drawnAxisLabelsOf(page, 'window.optimizerLensSchedule.chart()');
       const zoomedSvg = (await exportVia(page, 'Export SVG')).content as string;
       assert.deepEqual(exportedTickLabels(zoomedSvg, 'x-tick'), zoomedDrawn[0], 'zoomed step labels: live = export');
       assert.deepEqual(exportedTickLabels(zoomedSvg, 'y-tick'), zoomedDrawn[1], 'zoomed lr labels: live = export');

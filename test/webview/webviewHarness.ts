@@ -1,18 +1,21 @@
 // Drives the bundled schedule webview in Debian's Chromium through playwright-core, with a stub VS Code host.
 
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostToWebviewMessage, ScheduleWebviewState, WebviewToHostMessage } from '../../webview/src/protocol';
 import type { MarkerLabelBox } from '../../webview/src/schedule/schedulePanelView';
+import { CHROMIUM_ARGS } from '../e2e/workbench';
 import { ensureFreshBundles } from '../freshBundles';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
-const harnessUrl = pathToFileURL(join(repositoryRoot, 'test', 'webview', 'harness', 'scheduleHarness.html')).href;
-
 export type ThemeName = 'light' | 'dark' | 'hc';
 
-/** What the harness page exposes on `window`; see `harness/scheduleHarness.html` and `webview/src/schedule/main.ts`. */
+/** The panels `harness/panelHarness.html` can host: the name of each one's bundle and style sheet in dist/webview. */
+export type PanelName = 'schedule' | 'rangeTest' | 'landscape';
+
+/** What the harness page exposes on `window`; see `harness/vscodeStub.js` and `webview/src/schedule/main.ts`. */
 export interface HarnessWindow {
   harness: {
     posted: WebviewToHostMessage[];
@@ -44,6 +47,11 @@ export function drawnAxisLabels(chart: unknown): string[][] {
   return (chart as { axes: { _values?: string[] }[] }).axes.map((axis) => [...(axis._values ?? [])]);
 }
 
+/** The labels uPlot drew on each axis of the chart that the page expression `chart` gives, in axis order. */
+export async function drawnAxisLabelsOf(page: Page, chart: string): Promise<string[][]> {
+  return (await page.evaluate(`(${drawnAxisLabels.toString()})(${chart})`)) as string[][];
+}
+
 /** The tick labels of the core plot module's axes in an exported SVG (`x-tick`, `y-tick`, `y2-tick` texts), in order. */
 export function exportedTickLabels(svg: string, role: 'x-tick' | 'y-tick' | 'y2-tick'): string[] {
   return [...svg.matchAll(new RegExp(`<text class="${role}"[^>]*>([^<]*)</text>`, 'g'))].map((match) => match[1]!);
@@ -57,20 +65,30 @@ export function ensureWebviewBundle(): void {
   ensureFreshBundles(WEBVIEW_BUNDLES, repositoryRoot);
 }
 
+/**
+ * A browser-test file's set-up, registered as its hooks: fresh webview bundles and one Chromium before its tests,
+ * closed after them. Returns the browser, for the tests to call once the hooks ran.
+ */
+export function chromiumForTests(): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    ensureWebviewBundle();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is started by the before hook: call this from a test.');
+    return browser;
+  };
+}
+
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 
@@ -81,19 +99,29 @@ export interface OpenedPanel {
   close(): Promise<void>;
 }
 
-export interface OpenOptions {
+export interface HarnessPageOptions<State = unknown> {
   readonly theme?: ThemeName;
   readonly width?: number;
   readonly height?: number;
   readonly deviceScaleFactor?: number;
   /** What `vscode.getState()` returns at start-up, as after the panel was hidden and shown again. */
-  readonly initialState?: ScheduleWebviewState;
+  readonly initialState?: State;
 }
 
-/** Opens the harness in a fresh browser context and waits for the webview's `ready` handshake. */
-export async function openSchedulePanel(browser: Browser, options: OpenOptions = {}): Promise<OpenedPanel> {
+export type OpenOptions = HarnessPageOptions<ScheduleWebviewState>;
+
+/**
+ * Opens the harness page of `panel` in a fresh browser context, `viewport` in size unless the options say otherwise,
+ * and waits for the webview's `ready` handshake.
+ */
+export async function openHarnessPage(
+  browser: Browser,
+  panel: PanelName,
+  options: HarnessPageOptions,
+  viewport: { readonly width: number; readonly height: number },
+): Promise<OpenedPanel> {
   const context = await browser.newContext({
-    viewport: { width: options.width ?? 900, height: options.height ?? 520 },
+    viewport: { width: options.width ?? viewport.width, height: options.height ?? viewport.height },
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
   });
   // The harness reads these before the bundle runs; init scripts bypass the page's CSP as VS Code's own do.
@@ -111,11 +139,18 @@ export async function openSchedulePanel(browser: Browser, options: OpenOptions =
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
-  await page.goto(harnessUrl);
+  const url = pathToFileURL(join(repositoryRoot, 'test', 'webview', 'harness', 'panelHarness.html'));
+  url.searchParams.set('panel', panel);
+  await page.goto(url.href);
   await page.waitForFunction(() =>
     (window as unknown as HarnessWindow).harness.posted.some((message) => message.type === 'ready'),
   );
   return { page, problems, close: () => context.close() };
+}
+
+/** Opens the schedule panel's harness and waits for the webview's `ready` handshake. */
+export async function openSchedulePanel(browser: Browser, options: OpenOptions = {}): Promise<OpenedPanel> {
+  return openHarnessPage(browser, 'schedule', options, { width: 900, height: 520 });
 }
 
 /** Posts a host message as VS Code delivers it and waits until the plot has painted (when `waitForPaint`). */

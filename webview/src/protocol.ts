@@ -228,6 +228,8 @@ export interface LandscapeWebviewState {
 }
 
 // =========================================================================================== schemas
+//
+// Each schema is followed by the exported guard made from it.
 
 /** Deeply readonly, so that a readonly view can be compared with a schema's (mutable) input type. */
 type DeepReadonly<T> = T extends readonly (infer Item)[]
@@ -252,6 +254,11 @@ function schemaOf<T>() {
     schema;
 }
 
+/** The type guard of a schema that `schemaOf` tied to `T`: what passes is a `T`. */
+function guardOf<T>(schema: v.GenericSchema<unknown, T>): (value: unknown) => value is T {
+  return (value: unknown): value is T => v.is(schema, value);
+}
+
 const numbers = v.array(v.number());
 /** A number array after JSON transport: NaN and infinities arrive as `null`. */
 const numbersOrNull = v.array(v.nullable(v.number()));
@@ -273,10 +280,12 @@ const scheduleSchema = schemaOf<ScheduleData>()(
     metrics: v.optional(numbers),
   }),
 );
+export const isScheduleSnapshot = guardOf<ScheduleData>(scheduleSchema);
 
 const schedulePanelSnapshotSchema = schemaOf<SchedulePanelSnapshot>()(
   v.object({ schedule: v.nullable(scheduleSchema), pinned: v.nullable(scheduleSchema), error: v.nullable(v.string()) }),
 );
+export const isSchedulePanelSnapshot = guardOf<SchedulePanelSnapshot>(schedulePanelSnapshotSchema);
 
 const exportedSchema = schemaOf<ExportedMessage>()(
   v.object({
@@ -299,25 +308,37 @@ const exportSchema = schemaOf<ExportMessage>()(
   }),
 );
 
+/** A panel's messages to its webview: the `snapshot` that replays its state, its own kinds, and `exported`. */
+function hostMessagesSchema<Snapshot extends v.GenericSchema, const Options extends v.VariantOptions<'type'>>(
+  snapshot: Snapshot,
+  ...options: Options
+) {
+  return v.variant('type', [v.object({ type: v.literal('snapshot'), snapshot }), ...options, exportedSchema]);
+}
+
+/** A webview's messages to its panel: `ready`, `export`, and the panel's own kinds. */
+function webviewMessagesSchema<const Options extends v.VariantOptions<'type'>>(...options: Options) {
+  return v.variant('type', [readySchema, exportSchema, ...options]);
+}
+
 const hostToWebviewSchema = schemaOf<HostToWebviewMessage>()(
-  v.variant('type', [
-    v.object({ type: v.literal('snapshot'), snapshot: schedulePanelSnapshotSchema }),
+  hostMessagesSchema(
+    schedulePanelSnapshotSchema,
     v.object({ type: v.literal('setSchedule'), schedule: scheduleSchema }),
     v.object({ type: v.literal('setError'), message: v.string() }),
     v.object({ type: v.literal('pinned'), pinned: v.nullable(scheduleSchema) }),
-    exportedSchema,
-  ]),
+  ),
 );
+export const isHostToWebviewMessage = guardOf<HostToWebviewMessage>(hostToWebviewSchema);
 
 const webviewToHostSchema = schemaOf<WebviewToHostMessage>()(
-  v.variant('type', [
-    readySchema,
-    exportSchema,
+  webviewMessagesSchema(
     v.object({ type: v.literal('pin') }),
     v.object({ type: v.literal('unpin') }),
     v.object({ type: v.literal('setMetrics'), metrics: v.pipe(v.array(finite), v.maxLength(MAX_METRIC_VALUES)) }),
-  ]),
+  ),
 );
+export const isWebviewToHostMessage = guardOf<WebviewToHostMessage>(webviewToHostSchema);
 
 const scheduleWebviewStateSchema = schemaOf<ScheduleWebviewState>()(
   v.object({
@@ -328,6 +349,7 @@ const scheduleWebviewStateSchema = schemaOf<ScheduleWebviewState>()(
     snapshot: v.nullable(schedulePanelSnapshotSchema),
   }),
 );
+export const isScheduleWebviewState = guardOf<ScheduleWebviewState>(scheduleWebviewStateSchema);
 
 const suggestionSchema = v.nullable(v.object({ lr: v.number(), index: v.number(), explanation: v.string() }));
 const applyTargetSchema = v.picklist(APPLY_TARGETS);
@@ -363,6 +385,7 @@ const rangeTestSnapshotSchema = schemaOf<RangeTestSnapshot>()(
     currentLr: v.optional(v.number()),
   }),
 );
+export const isRangeTestSnapshot = guardOf<RangeTestSnapshot>(rangeTestSnapshotSchema);
 
 const appliedSchema = schemaOf<AppliedLearningRate>()(
   v.object({
@@ -377,26 +400,24 @@ const appliedSchema = schemaOf<AppliedLearningRate>()(
 const rangeTestPanelSnapshotSchema = schemaOf<RangeTestPanelSnapshot>()(
   v.object({ view: v.nullable(rangeTestSnapshotSchema), applied: v.nullable(appliedSchema) }),
 );
+export const isRangeTestPanelSnapshot = guardOf<RangeTestPanelSnapshot>(rangeTestPanelSnapshotSchema);
 
 const rangeTestHostSchema = schemaOf<RangeTestHostMessage>()(
-  v.variant('type', [
-    v.object({ type: v.literal('snapshot'), snapshot: rangeTestPanelSnapshotSchema }),
-    v.object({ type: v.literal('applied'), applied: appliedSchema }),
-    exportedSchema,
-  ]),
+  hostMessagesSchema(rangeTestPanelSnapshotSchema, v.object({ type: v.literal('applied'), applied: appliedSchema })),
 );
+export const isRangeTestHostMessage = guardOf<RangeTestHostMessage>(rangeTestHostSchema);
 
 const rangeTestWebviewSchema = schemaOf<RangeTestWebviewMessage>()(
-  v.variant('type', [
-    readySchema,
-    exportSchema,
+  webviewMessagesSchema(
     v.object({ type: v.literal('apply'), lr: v.pipe(finite, v.gtValue(0)), target: applyTargetSchema }),
-  ]),
+  ),
 );
+export const isRangeTestWebviewMessage = guardOf<RangeTestWebviewMessage>(rangeTestWebviewSchema);
 
 const rangeTestWebviewStateSchema = schemaOf<RangeTestWebviewState>()(
   v.object({ stateVersion: v.literal(1), snapshot: rangeTestPanelSnapshotSchema }),
 );
+export const isRangeTestWebviewState = guardOf<RangeTestWebviewState>(rangeTestWebviewStateSchema);
 
 const simulationSchema = schemaOf<SimulationView>()(
   v.object({
@@ -441,52 +462,20 @@ const simulationSchema = schemaOf<SimulationView>()(
     seconds: v.number(),
   }),
 );
+export const isSimulationSnapshot = guardOf<SimulationView>(simulationSchema);
 
 const landscapePanelSnapshotSchema = schemaOf<LandscapePanelSnapshot>()(
   v.object({ view: v.nullable(simulationSchema) }),
 );
+export const isLandscapePanelSnapshot = guardOf<LandscapePanelSnapshot>(landscapePanelSnapshotSchema);
 
-const landscapeHostSchema = schemaOf<LandscapeHostMessage>()(
-  v.variant('type', [
-    v.object({ type: v.literal('snapshot'), snapshot: landscapePanelSnapshotSchema }),
-    exportedSchema,
-  ]),
-);
+const landscapeHostSchema = schemaOf<LandscapeHostMessage>()(hostMessagesSchema(landscapePanelSnapshotSchema));
+export const isLandscapeHostMessage = guardOf<LandscapeHostMessage>(landscapeHostSchema);
 
-const landscapeWebviewSchema = schemaOf<LandscapeWebviewMessage>()(v.variant('type', [readySchema, exportSchema]));
+const landscapeWebviewSchema = schemaOf<LandscapeWebviewMessage>()(webviewMessagesSchema());
+export const isLandscapeWebviewMessage = guardOf<LandscapeWebviewMessage>(landscapeWebviewSchema);
 
 const landscapeWebviewStateSchema = schemaOf<LandscapeWebviewState>()(
   v.object({ stateVersion: v.literal(1), snapshot: landscapePanelSnapshotSchema, step: v.number() }),
 );
-
-// ---- Guards ----
-
-export const isScheduleSnapshot = (value: unknown): value is ScheduleData => v.is(scheduleSchema, value);
-export const isSchedulePanelSnapshot = (value: unknown): value is SchedulePanelSnapshot =>
-  v.is(schedulePanelSnapshotSchema, value);
-export const isHostToWebviewMessage = (value: unknown): value is HostToWebviewMessage =>
-  v.is(hostToWebviewSchema, value);
-export const isWebviewToHostMessage = (value: unknown): value is WebviewToHostMessage =>
-  v.is(webviewToHostSchema, value);
-export const isScheduleWebviewState = (value: unknown): value is ScheduleWebviewState =>
-  v.is(scheduleWebviewStateSchema, value);
-
-export const isRangeTestSnapshot = (value: unknown): value is RangeTestSnapshot => v.is(rangeTestSnapshotSchema, value);
-export const isRangeTestPanelSnapshot = (value: unknown): value is RangeTestPanelSnapshot =>
-  v.is(rangeTestPanelSnapshotSchema, value);
-export const isRangeTestHostMessage = (value: unknown): value is RangeTestHostMessage =>
-  v.is(rangeTestHostSchema, value);
-export const isRangeTestWebviewMessage = (value: unknown): value is RangeTestWebviewMessage =>
-  v.is(rangeTestWebviewSchema, value);
-export const isRangeTestWebviewState = (value: unknown): value is RangeTestWebviewState =>
-  v.is(rangeTestWebviewStateSchema, value);
-
-export const isSimulationSnapshot = (value: unknown): value is SimulationView => v.is(simulationSchema, value);
-export const isLandscapePanelSnapshot = (value: unknown): value is LandscapePanelSnapshot =>
-  v.is(landscapePanelSnapshotSchema, value);
-export const isLandscapeHostMessage = (value: unknown): value is LandscapeHostMessage =>
-  v.is(landscapeHostSchema, value);
-export const isLandscapeWebviewMessage = (value: unknown): value is LandscapeWebviewMessage =>
-  v.is(landscapeWebviewSchema, value);
-export const isLandscapeWebviewState = (value: unknown): value is LandscapeWebviewState =>
-  v.is(landscapeWebviewStateSchema, value);
+export const isLandscapeWebviewState = guardOf<LandscapeWebviewState>(landscapeWebviewStateSchema);

@@ -118,3 +118,10 @@ window.harness.applyTheme = (name) => {
   document.body.classList.add(theme.bodyClass);
   document.body.dataset.vscodeThemeKind = theme.bodyClass;
 };
+
+// The panel that panelHarness.html hosts, named by its `?panel=` query: the bundle and style sheet it loads from
+// dist/webview, and its title. Any other name stops the page here, which the tests see as a page error.
+const panelTitles = { schedule: 'Schedule', rangeTest: 'Range test', landscape: 'Landscape' };
+const panelName = new URLSearchParams(window.location.search).get('panel') ?? '';
+if (!Object.hasOwn(panelTitles, panelName)) throw new Error(`panelHarness.html: no panel named '${panelName}'`);
+window.harness.panel = { name: panelName, title: panelTitles[panelName] };

@@ -2,7 +2,17 @@
 // of the CLI's plots and of the panels' SVG exports.
 
 import { decimateByPixelColumn } from './decimate';
-import { fitText, plotTheme, textWidth, type PlotColor, type PlotTheme, type Scene, type SceneItem } from './scene';
+import {
+  fitText,
+  plotTheme,
+  textWidth,
+  type PlotColor,
+  type PlotTheme,
+  type Scene,
+  type SceneItem,
+  type SceneLine,
+  type SceneText,
+} from './scene';
 import { formatTick, linearScale, logScale, scaleFraction, type AxisScale } from './ticks';
 
 export interface LinePlotSeries {
@@ -151,30 +161,59 @@ export function linePlotScene(spec: LinePlotSpec): Scene {
   drawAxisLabels(items, theme, area, spec, xScale, yScale, y2Scale, toPixelX, toPixelY, width);
   drawHeader(items, theme, spec, pixels, width);
   notes.forEach((note, index) => {
-    items.push({
-      kind: 'text',
-      x: 16,
-      y: height - 8 - (notes.length - 1 - index) * 13,
-      text: fitText(note, 1, width - 32),
-      scale: 1,
-      color: theme.error,
-      anchor: 'start',
-      role: 'note',
-    });
+    const y = height - 8 - (notes.length - 1 - index) * 13;
+    items.push(textItem(16, y, fitText(note, 1, width - 32), theme.error, 'start', 'note'));
   });
   if (pixels.every((entry) => entry.pieces.length === 0)) {
-    items.push({
-      kind: 'text',
-      x: (left + right) / 2,
-      y: (top + bottom) / 2,
-      text: 'no data to plot',
-      scale: 1,
-      color: theme.mutedText,
-      anchor: 'middle',
-      role: 'empty',
-    });
+    items.push(textItem((left + right) / 2, (top + bottom) / 2, 'no data to plot', theme.mutedText, 'middle', 'empty'));
   }
   return { width, height, background: theme.background, title: spec.title, items };
+}
+
+/** A straight line; 1 pixel wide and solid unless `style` says otherwise. */
+function lineItem(
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  color: PlotColor,
+  role: string,
+  style: { readonly width?: number; readonly dash?: readonly number[] } = {},
+): SceneLine {
+  return {
+    kind: 'line',
+    x1,
+    y1,
+    x2,
+    y2,
+    color,
+    width: style.width ?? 1,
+    ...(style.dash ? { dash: style.dash } : {}),
+    role,
+  };
+}
+
+/** A line of text with its baseline at `y`; label size (scale 1) and upright unless `style` says otherwise. */
+function textItem(
+  x: number,
+  y: number,
+  text: string,
+  color: PlotColor,
+  anchor: SceneText['anchor'],
+  role: string,
+  style: { readonly scale?: number; readonly rotate?: -90 | 90 } = {},
+): SceneText {
+  return {
+    kind: 'text',
+    x,
+    y,
+    text,
+    scale: style.scale ?? 1,
+    color,
+    anchor,
+    ...(style.rotate !== undefined ? { rotate: style.rotate } : {}),
+    role,
+  };
 }
 
 function clampSide(requested: number | undefined, fallback: number, minimum: number): number {
@@ -290,57 +329,16 @@ function drawGrid(
   toPixelY: (value: number) => number,
 ): void {
   const crisp = (value: number) => Math.round(value) + 0.5;
-  for (const tick of xScale.minorTicks) {
-    const x = crisp(toPixelX(tick));
-    items.push({
-      kind: 'line',
-      x1: x,
-      y1: area.top,
-      x2: x,
-      y2: area.bottom,
-      color: theme.minorGrid,
-      width: 1,
-      role: 'grid-minor',
-    });
-  }
-  for (const tick of yScale.minorTicks) {
-    const y = crisp(toPixelY(tick));
-    items.push({
-      kind: 'line',
-      x1: area.left,
-      y1: y,
-      x2: area.right,
-      y2: y,
-      color: theme.minorGrid,
-      width: 1,
-      role: 'grid-minor',
-    });
-  }
-  for (const tick of xScale.ticks) {
-    const x = crisp(toPixelX(tick));
-    items.push({
-      kind: 'line',
-      x1: x,
-      y1: area.top,
-      x2: x,
-      y2: area.bottom,
-      color: theme.grid,
-      width: 1,
-      role: 'grid',
-    });
-  }
-  for (const tick of yScale.ticks) {
-    const y = crisp(toPixelY(tick));
-    items.push({
-      kind: 'line',
-      x1: area.left,
-      y1: y,
-      x2: area.right,
-      y2: y,
-      color: theme.grid,
-      width: 1,
-      role: 'grid',
-    });
+  // The minor grid first, so that the major lines are drawn over it.
+  const layers = [
+    { xTicks: xScale.minorTicks, yTicks: yScale.minorTicks, color: theme.minorGrid, role: 'grid-minor' },
+    { xTicks: xScale.ticks, yTicks: yScale.ticks, color: theme.grid, role: 'grid' },
+  ];
+  for (const { xTicks, yTicks, color, role } of layers) {
+    for (const x of xTicks.map((tick) => crisp(toPixelX(tick))))
+      items.push(lineItem(x, area.top, x, area.bottom, color, role));
+    for (const y of yTicks.map((tick) => crisp(toPixelY(tick))))
+      items.push(lineItem(area.left, y, area.right, y, color, role));
   }
 }
 
@@ -349,19 +347,10 @@ function drawFrame(items: SceneItem[], theme: PlotTheme, area: PlotArea, hasRigh
   const right = area.right - 0.5;
   const bottom = area.bottom - 0.5;
   const top = area.top + 0.5;
-  items.push({ kind: 'line', x1: left, y1: top, x2: left, y2: bottom, color: theme.axis, width: 1, role: 'axis' });
-  items.push({ kind: 'line', x1: left, y1: bottom, x2: right, y2: bottom, color: theme.axis, width: 1, role: 'axis' });
-  items.push({
-    kind: 'line',
-    x1: right,
-    y1: top,
-    x2: right,
-    y2: bottom,
-    color: hasRight ? theme.axis : theme.grid,
-    width: 1,
-    role: 'axis',
-  });
-  items.push({ kind: 'line', x1: left, y1: top, x2: right, y2: top, color: theme.grid, width: 1, role: 'axis' });
+  items.push(lineItem(left, top, left, bottom, theme.axis, 'axis'));
+  items.push(lineItem(left, bottom, right, bottom, theme.axis, 'axis'));
+  items.push(lineItem(right, top, right, bottom, hasRight ? theme.axis : theme.grid, 'axis'));
+  items.push(lineItem(left, top, right, top, theme.grid, 'axis'));
 }
 
 /**
@@ -386,17 +375,7 @@ function drawMarkers(
   for (const marker of ordered) {
     const color = marker.color ?? theme.marker;
     const x = Math.round(toPixelX(marker.x)) + 0.5;
-    items.push({
-      kind: 'line',
-      x1: x,
-      y1: area.top,
-      x2: x,
-      y2: area.bottom,
-      color,
-      width: 1,
-      ...(marker.dashed === false ? {} : { dash: [4, 3] }),
-      role: 'marker',
-    });
+    items.push(lineItem(x, area.top, x, area.bottom, color, 'marker', marker.dashed === false ? {} : { dash: [4, 3] }));
     const text = fitText(marker.label, 1, (area.right - area.left) / 2);
     if (text === '') continue;
     const labelWidth = textWidth(text, 1);
@@ -418,16 +397,9 @@ function drawMarkers(
       opacity: 0.85,
       role: 'marker-label-background',
     });
-    labels.push({
-      kind: 'text',
-      x: placeRight ? x + 4 : x - 4,
-      y: baseline,
-      text,
-      scale: 1,
-      color,
-      anchor: placeRight ? 'start' : 'end',
-      role: 'marker-label',
-    });
+    labels.push(
+      textItem(placeRight ? x + 4 : x - 4, baseline, text, color, placeRight ? 'start' : 'end', 'marker-label'),
+    );
   }
   return labels;
 }
@@ -449,29 +421,11 @@ function drawAxisLabels(
     const x = Math.round(toPixelX(tick)) + 0.5;
     const text = formatTick(tick);
     const half = textWidth(text, 1) / 2;
-    items.push({
-      kind: 'line',
-      x1: x,
-      y1: area.bottom,
-      x2: x,
-      y2: area.bottom + 4,
-      color: theme.axis,
-      width: 1,
-      role: 'tick',
-    });
+    items.push(lineItem(x, area.bottom, x, area.bottom + 4, theme.axis, 'tick'));
     // Tick labels that would touch their neighbour are skipped rather than overlapped.
     if (x - half < lastEnd + 6) continue;
     lastEnd = x + half;
-    items.push({
-      kind: 'text',
-      x,
-      y: area.bottom + 15,
-      text,
-      scale: 1,
-      color: theme.mutedText,
-      anchor: 'middle',
-      role: 'x-tick',
-    });
+    items.push(textItem(x, area.bottom + 15, text, theme.mutedText, 'middle', 'x-tick'));
   }
   const yTicks = (scale: AxisScale, side: 'left' | 'right') => {
     for (const tick of scale.ticks) {
@@ -479,65 +433,23 @@ function drawAxisLabels(
       const y = Math.round(exact) + 0.5;
       const edge = side === 'left' ? area.left : area.right;
       const outward = side === 'left' ? -1 : 1;
-      items.push({
-        kind: 'line',
-        x1: edge,
-        y1: y,
-        x2: edge + outward * 4,
-        y2: y,
-        color: theme.axis,
-        width: 1,
-        role: 'tick',
-      });
+      items.push(lineItem(edge, y, edge + outward * 4, y, theme.axis, 'tick'));
       // The label sits at the exact value (its baseline 3.5 px below), so readers can map pixels back to values.
-      items.push({
-        kind: 'text',
-        x: edge + outward * 7,
-        y: exact + 3.5,
-        text: formatTick(tick),
-        scale: 1,
-        color: theme.mutedText,
-        anchor: side === 'left' ? 'end' : 'start',
-        role: `${side === 'left' ? 'y' : 'y2'}-tick`,
-      });
+      const anchor = side === 'left' ? 'end' : 'start';
+      const role = `${side === 'left' ? 'y' : 'y2'}-tick`;
+      items.push(textItem(edge + outward * 7, exact + 3.5, formatTick(tick), theme.mutedText, anchor, role));
     }
   };
   yTicks(yScale, 'left');
   if (y2Scale) yTicks(y2Scale, 'right');
   const middleY = (area.top + area.bottom) / 2;
-  items.push({
-    kind: 'text',
-    x: (area.left + area.right) / 2,
-    y: area.bottom + 31,
-    text: fitText(spec.xLabel, 1, area.right - area.left),
-    scale: 1,
-    color: theme.text,
-    anchor: 'middle',
-    role: 'x-label',
-  });
-  items.push({
-    kind: 'text',
-    x: 16,
-    y: middleY,
-    text: fitText(spec.yLabel, 1, area.bottom - area.top),
-    scale: 1,
-    color: theme.text,
-    anchor: 'middle',
-    rotate: -90,
-    role: 'y-label',
-  });
+  const xLabel = fitText(spec.xLabel, 1, area.right - area.left);
+  items.push(textItem((area.left + area.right) / 2, area.bottom + 31, xLabel, theme.text, 'middle', 'x-label'));
+  const yLabel = fitText(spec.yLabel, 1, area.bottom - area.top);
+  items.push(textItem(16, middleY, yLabel, theme.text, 'middle', 'y-label', { rotate: -90 }));
   if (y2Scale && spec.y2Label) {
-    items.push({
-      kind: 'text',
-      x: width - 16,
-      y: middleY,
-      text: fitText(spec.y2Label, 1, area.bottom - area.top),
-      scale: 1,
-      color: theme.text,
-      anchor: 'middle',
-      rotate: 90,
-      role: 'y2-label',
-    });
+    const y2Label = fitText(spec.y2Label, 1, area.bottom - area.top);
+    items.push(textItem(width - 16, middleY, y2Label, theme.text, 'middle', 'y2-label', { rotate: 90 }));
   }
 }
 
@@ -549,16 +461,7 @@ function drawHeader(
   pixels: readonly SeriesPixels[],
   width: number,
 ): void {
-  items.push({
-    kind: 'text',
-    x: 16,
-    y: 24,
-    text: fitText(spec.title, 2, width - 32),
-    scale: 2,
-    color: theme.text,
-    anchor: 'start',
-    role: 'title',
-  });
+  items.push(textItem(16, 24, fitText(spec.title, 2, width - 32), theme.text, 'start', 'title', { scale: 2 }));
   let x = 16;
   const seen = new Set<string>();
   for (const { series, color } of pixels) {
@@ -567,27 +470,10 @@ function drawHeader(
     const label = series.axis === 'right' ? `${series.label} (right axis)` : series.label;
     const labelWidth = textWidth(label, 1);
     if (x + 22 + labelWidth > width - 16) break;
-    items.push({
-      kind: 'line',
-      x1: x,
-      y1: 40.5,
-      x2: x + 16,
-      y2: 40.5,
-      color,
-      width: 2,
-      ...(series.dashed ? { dash: [6, 4] } : {}),
-      role: 'legend',
-    });
-    items.push({
-      kind: 'text',
-      x: x + 21,
-      y: 44,
-      text: label,
-      scale: 1,
-      color: theme.text,
-      anchor: 'start',
-      role: 'legend',
-    });
+    items.push(
+      lineItem(x, 40.5, x + 16, 40.5, color, 'legend', { width: 2, ...(series.dashed ? { dash: [6, 4] } : {}) }),
+    );
+    items.push(textItem(x + 21, 44, label, theme.text, 'start', 'legend'));
     x += 21 + labelWidth + 18;
   }
 }
