@@ -36,7 +36,7 @@ export interface FileJudgement {
 
 export interface FileResult {
   readonly file: string;
-  /** The corpus folder: deepspeed, hf, lightning, hydra or other. */
+  /** The corpus folder: deepspeed, hf, lightning, hydra, torchtune or other. */
   readonly folder: string;
   /** The dialect the linter detected, or null when it took the file for no optimizer config. */
   readonly dialect: string | null;

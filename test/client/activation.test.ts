@@ -45,6 +45,7 @@ const LIGHTNING =
   'model:\n  class_path: my.Model\noptimizer:\n  class_path: torch.optim.AdamW\n  init_args:\n    lr: 0.001\n';
 const HYDRA = 'defaults:\n  - _self_\noptim:\n  _target_: torch.optim.SGD\n  lr: 0.1\n';
 const HYDRA_OVERRIDE = 'defaults:\n  - override /optimizer: adamw\n';
+const TORCHTUNE = 'optimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\nepochs: 1\n';
 const HUGGING_FACE = 'model_name_or_path: gpt2\nlearning_rate: 2.0e-5\nlr_scheduler_type: cosine\nwarmup_ratio: 0.1\n';
 const PACKAGE_JSON =
   '{\n  "name": "web-app",\n  "description": "A learning_rate slider and an optimizer demo",\n  "scripts": {"build": "tsc"}\n}\n';
@@ -80,6 +81,7 @@ test('configs of every dialect are candidates by their content, whatever their n
   check(document('/w/conf/experiment/big.yaml', HYDRA_OVERRIDE), true);
   check(document('/w/conf/optim/adamw.yaml', '# @package _global_\nlr: 0.1\n'), true);
   check(document('/w/recipe.yml', HUGGING_FACE), true);
+  check(document('/w/llama3_2/1B_lora_single_device.yaml', TORCHTUNE), true);
   check(document('/w/args.json', '{"learning_rate": 3e-4, "num_train_epochs": 3}'), true);
   check(document('/w/flow.yaml', '- optimizer: sgd\n'), true);
 });

@@ -17,6 +17,7 @@ const FOLDER_DIALECT: Readonly<Record<string, Dialect | null>> = {
   lightning: 'lightning',
   hf: 'hf',
   hydra: 'hydra',
+  torchtune: 'torchtune',
   other: null,
 };
 
@@ -349,6 +350,63 @@ const CASES: readonly DialectCase[] = [
     fileName: 'train.yaml',
     bad: 'model_name_or_path: gpt2\nlearning_rate: «2e-5»\nlr_scheduler_type: linear\nmax_steps: 10\n',
     good: 'model_name_or_path: gpt2\nlearning_rate: 2.0e-5\nlr_scheduler_type: linear\nmax_steps: 10\n',
+  },
+  // torchtune (issue 14): what its recipes refuse or override (pytorch/torchtune recipes/full_finetune_single_device.py).
+  {
+    code: 'OL340',
+    what: 'torchtune optimizer_in_bwd with gradient accumulation',
+    fileName: 'full.yaml',
+    bad: 'optimizer:\n  _component_: torch.optim.AdamW\n  lr: 2e-5\noptimizer_in_bwd: True\ngradient_accumulation_steps: «8»\nclip_grad_norm: null\n',
+    good: 'optimizer:\n  _component_: torch.optim.AdamW\n  lr: 2e-5\noptimizer_in_bwd: True\ngradient_accumulation_steps: 1\nclip_grad_norm: null\n',
+  },
+  {
+    code: 'OL340',
+    what: 'torchtune optimizer_in_bwd with gradient clipping',
+    fileName: 'full.yaml',
+    bad: 'optimizer:\n  _component_: bitsandbytes.optim.PagedAdamW8bit\n  lr: 2e-5\noptimizer_in_bwd: True\nclip_grad_norm: «1.0»\n',
+    good: 'optimizer:\n  _component_: bitsandbytes.optim.PagedAdamW8bit\n  lr: 2e-5\noptimizer_in_bwd: False\nclip_grad_norm: 1.0\ngradient_accumulation_steps: 8\n',
+  },
+  {
+    code: 'OL341',
+    what: 'torchtune lr_scheduler that cannot take num_training_steps',
+    fileName: 'lora.yaml',
+    bad: 'optimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\nlr_scheduler:\n  _component_: «torch.optim.lr_scheduler.CosineAnnealingLR»\n  T_max: 1000\n',
+    good: 'optimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\nlr_scheduler:\n  _component_: torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup\n  num_warmup_steps: 100\n',
+  },
+  {
+    code: 'OL342',
+    what: 'torchtune num_training_steps written in the config',
+    fileName: 'lora.yaml',
+    bad: 'optimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\nlr_scheduler:\n  _component_: torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup\n  num_warmup_steps: 100\n  «num_training_steps»: 1000\n',
+    good: 'optimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\nlr_scheduler:\n  _component_: torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup\n  num_warmup_steps: 100\nepochs: 1\nmax_steps_per_epoch: 1000\n',
+  },
+  {
+    code: 'OL343',
+    what: 'torchtune run length known at run time',
+    fileName: 'lora.yaml',
+    bad: 'optimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\nlr_scheduler:\n  _component_: «torchtune.training.get_cosine_schedule_with_warmup»\n  num_warmup_steps: 100\nepochs: 1\n',
+    good: 'optimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\nepochs: 1\n',
+  },
+  {
+    code: 'OL101',
+    what: 'torchtune bitsandbytes optimizer that bitsandbytes.optim lacks',
+    fileName: 'full.yaml',
+    bad: 'optimizer:\n  _component_: «bitsandbytes.optim.PagedAdamW8Bit»\n  lr: 2e-5\n',
+    good: 'optimizer:\n  _component_: bitsandbytes.optim.PagedAdamW8bit\n  lr: 2e-5\n',
+  },
+  {
+    code: 'OL102',
+    what: 'torchtune schedule factory that torchtune.training.lr_schedulers lacks',
+    fileName: 'lora.yaml',
+    bad: 'optimizer:\n  _component_: torch.optim.AdamW\nlr_scheduler:\n  _component_: «torchtune.training.lr_schedulers.get_cosine_schedule_with_warmups»\n  num_warmup_steps: 100\n',
+    good: 'optimizer:\n  _component_: torch.optim.AdamW\nlr_scheduler:\n  _component_: torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup\n  num_warmup_steps: 100\n',
+  },
+  {
+    code: 'OL101',
+    what: 'torchtune torch.optim class differing only in case',
+    fileName: 'lora.yaml',
+    bad: 'optimizer:\n  _component_: «torch.optim.Adamw»\n  lr: 3e-4\n',
+    good: 'optimizer:\n  _component_: torch.optim.AdamW\n  lr: 3e-4\n',
   },
   {
     code: 'OL330',

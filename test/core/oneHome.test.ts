@@ -28,12 +28,13 @@ import { BACKEND_ORDER, backendNamed } from '../../server/src/compute/backends';
 
 describe('names come from one as-const list', () => {
   test('dialects, convert targets and backends', () => {
-    assert.deepEqual([...DIALECTS], ['optim', 'deepspeed', 'lightning', 'hf', 'hydra']);
+    assert.deepEqual([...DIALECTS], ['optim', 'deepspeed', 'lightning', 'hf', 'hydra', 'torchtune']);
     assert.deepEqual([...CONVERT_TARGETS], ['optim', 'deepspeed', 'lightning', 'hf']);
     assert.deepEqual([...BACKEND_ORDER], ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'onnxruntime', 'wasm', 'cpu']);
     assert.equal(dialectNamed('hydra'), 'hydra');
     assert.equal(dialectNamed('Hydra'), undefined);
     assert.equal(convertTargetNamed('hydra'), undefined);
+    assert.equal(convertTargetNamed('torchtune'), undefined);
     assert.equal(convertTargetNamed('hf'), 'hf');
     assert.equal(backendNamed('wasm'), 'wasm');
     assert.equal(backendNamed('cuda'), undefined);

@@ -81,7 +81,7 @@ export function readConfig(io: ReadIo, file: string, options: ReadOptions): Read
   }
   const analysis = analyzeFile(file, text);
   if (!analysis.model) {
-    const message = `optlens: ${file} is not recognised as an optimizer config (a native *.optim.yaml|json file, or a DeepSpeed, Lightning CLI, Hugging Face or Hydra config)`;
+    const message = `optlens: ${file} is not recognised as an optimizer config (a native *.optim.yaml|json file, or a DeepSpeed, Lightning CLI, Hugging Face, Hydra or torchtune config)`;
     // lint stays silent on such files, as the editor does; the other commands say why they did nothing.
     if (options.skippedIsFailure) io.stderr(`${message}\n`);
     return { kind: 'skipped', text, reason: 'not-a-config', exitCode, message };

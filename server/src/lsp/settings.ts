@@ -14,7 +14,7 @@ export interface ServerSettings {
   readonly diagnosticsDelay: number;
   /** A compute backend to try first; undefined tries them in the default order. */
   readonly computeBackend: BackendName | undefined;
-  /** Recognise DeepSpeed, Lightning, Hugging Face and Hydra configs among YAML/JSON files by their content. */
+  /** Recognise DeepSpeed, Lightning, Hugging Face, Hydra and torchtune configs among YAML/JSON files by their content. */
   readonly detectDialects: boolean;
   /** Glob -> dialect: files matching the glob are analysed as that dialect, whatever their content. */
   readonly associations: Readonly<Record<string, Dialect>>;
@@ -70,7 +70,7 @@ export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<stri
     type: 'boolean',
     default: true,
     markdownDescription:
-      'Recognise DeepSpeed, Lightning CLI, Hugging Face TrainingArguments and Hydra configs among YAML and JSON files by their content, and analyse them in place. Files that are not optimizer configs get nothing.',
+      'Recognise DeepSpeed, Lightning CLI, Hugging Face TrainingArguments, Hydra and torchtune configs among YAML and JSON files by their content, and analyse them in place. Files that are not optimizer configs get nothing.',
   },
   'optimizerLens.files.associations': {
     type: 'object',

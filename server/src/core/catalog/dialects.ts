@@ -1,10 +1,11 @@
 // The dialect names and the convert targets: one list each, from which every type and settings enum derives.
 
 /** The config dialects the analysis reads (`optimizerLens.files.associations` values, `ConfigModel.dialect`). */
-export const DIALECTS = ['optim', 'deepspeed', 'lightning', 'hf', 'hydra'] as const;
+export const DIALECTS = ['optim', 'deepspeed', 'lightning', 'hf', 'hydra', 'torchtune'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
-/** The dialects a config can be converted to (Hydra has no fixed layout to write). */
+/** The dialects a config can be converted to (Hydra has no fixed layout to write; a torchtune recipe config holds the
+ * model, data and checkpointer too, which a conversion cannot make up). */
 export const CONVERT_TARGETS = ['optim', 'deepspeed', 'lightning', 'hf'] as const satisfies readonly Dialect[];
 export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
 

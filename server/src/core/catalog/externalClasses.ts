@@ -84,6 +84,84 @@ export const TIMM_SCHEDULERS: readonly string[] = [
   'scheduler_kwargs',
 ];
 
+/**
+ * `bitsandbytes.optim` as of bitsandbytes-foundation/bitsandbytes@95f9af3 (August 2026), from its `__init__.py`: the
+ * 8-bit, 32-bit and paged variants of each optimizer. torchtune's configs name them in `optimizer._component_`.
+ */
+export const BITSANDBYTES_OPTIMIZERS: readonly string[] = [
+  'Adagrad',
+  'Adagrad8bit',
+  'Adagrad32bit',
+  'Adam',
+  'Adam8bit',
+  'Adam32bit',
+  'PagedAdam',
+  'PagedAdam8bit',
+  'PagedAdam32bit',
+  'AdamW',
+  'AdamW8bit',
+  'AdamW32bit',
+  'PagedAdamW',
+  'PagedAdamW8bit',
+  'PagedAdamW32bit',
+  'AdEMAMix',
+  'AdEMAMix8bit',
+  'AdEMAMix32bit',
+  'PagedAdEMAMix',
+  'PagedAdEMAMix8bit',
+  'PagedAdEMAMix32bit',
+  'LAMB',
+  'LAMB8bit',
+  'LAMB32bit',
+  'LARS',
+  'LARS8bit',
+  'LARS32bit',
+  'PytorchLARS',
+  'GlobalOptimManager',
+  'Lion',
+  'Lion8bit',
+  'Lion32bit',
+  'PagedLion',
+  'PagedLion8bit',
+  'PagedLion32bit',
+  'RMSprop',
+  'RMSprop8bit',
+  'RMSprop32bit',
+  'SGD',
+  'SGD8bit',
+  'SGD32bit',
+];
+
+/**
+ * `torchao.optim` as of pytorch/ao@36027d8 (August 2026), its `__all__`: low-bit Adam(W) and the CPU-offload wrapper.
+ * (The older `torchao.prototype.low_bit_optim` path is not listed: it is left open.)
+ */
+export const TORCHAO_OPTIMIZERS: readonly string[] = [
+  'Adam4bit',
+  'Adam8bit',
+  'AdamFp8',
+  'AdamW4bit',
+  'AdamW8bit',
+  'AdamWFp8',
+  '_AdamW',
+  'CPUOffloadOptimizer',
+];
+
+/**
+ * `torchtune.training.lr_schedulers` as of pytorch/torchtune@bd2a0fc (April 2026): its one schedule factory (the same
+ * signature and formula as transformers' `get_cosine_schedule_with_warmup`) and the `get_lr` helper.
+ */
+export const TORCHTUNE_SCHEDULE_FUNCTIONS: readonly string[] = ['get_cosine_schedule_with_warmup', 'get_lr'];
+
+/**
+ * Names a package re-exports from an open module (one whose names are not all listed), mapped to their home in a closed
+ * one: `torchtune.training` re-exports its schedule factory (torchtune/training/__init__.py).
+ */
+export const RE_EXPORTS: Readonly<Record<string, string>> = {
+  'torchtune.training.get_cosine_schedule_with_warmup':
+    'torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup',
+};
+
 export const CLOSED_MODULES: readonly ClosedModule[] = [
   // The scheduler module first: `torch.optim.lr_scheduler.X` also starts with `torch.optim.`.
   {
@@ -114,6 +192,14 @@ export const CLOSED_MODULES: readonly ClosedModule[] = [
     names: TRANSFORMERS_SCHEDULE_FUNCTIONS,
     label: 'transformers',
   },
+  {
+    prefixes: ['torchtune.training.lr_schedulers.'],
+    kind: 'scheduler',
+    names: TORCHTUNE_SCHEDULE_FUNCTIONS,
+    label: 'torchtune.training.lr_schedulers',
+  },
+  { prefixes: ['bitsandbytes.optim.'], kind: 'optimizer', names: BITSANDBYTES_OPTIMIZERS, label: 'bitsandbytes.optim' },
+  { prefixes: ['torchao.optim.'], kind: 'optimizer', names: TORCHAO_OPTIMIZERS, label: 'torchao.optim' },
 ];
 
 /** Sub-modules of `torch.optim` that hold other things than optimizers (a dotted rest is not an optimizer name). */

@@ -371,6 +371,34 @@ export const RULES = [
     summary: 'A Hydra optimizer block without `_partial_: true`.',
     doc: 'An optimizer needs the model parameters, which the config cannot hold. With `_partial_: true`, `instantiate` returns a function that the code calls with `params`; without it, `instantiate` builds the optimizer at once and fails unless the code passes `params` to `instantiate` itself.',
   },
+  {
+    code: 'OL340',
+    name: 'torchtune-optimizer-in-backward',
+    severity: 'error',
+    summary: '`optimizer_in_bwd: True` with gradient accumulation or gradient clipping.',
+    doc: 'With `optimizer_in_bwd: True` torchtune steps the optimizer inside the backward pass, one parameter at a time, so there is no accumulated gradient to wait for or to clip. The recipes that implement it (`full_finetune_single_device`, `full_finetune_distributed`, the QAT recipes) raise RuntimeError when `gradient_accumulation_steps` is above 1 or `clip_grad_norm` is not null; the LoRA recipes do not read the key at all. Set `gradient_accumulation_steps: 1` and `clip_grad_norm: null`, or turn `optimizer_in_bwd` off.',
+  },
+  {
+    code: 'OL341',
+    name: 'torchtune-scheduler-signature',
+    severity: 'error',
+    summary: 'The lr_scheduler cannot take the arguments torchtune passes to it.',
+    doc: "torchtune's recipes build the scheduler as `instantiate(cfg.lr_scheduler, optimizer, num_training_steps=epochs * steps_per_epoch, last_epoch=global_step - 1)`. A scheduler without a `num_training_steps` (or `last_epoch`) parameter, such as any `torch.optim.lr_scheduler` class, raises TypeError. Use `torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup`, or a factory of your own with that signature.",
+  },
+  {
+    code: 'OL342',
+    name: 'torchtune-recipe-argument-replaced',
+    severity: 'warning',
+    summary: 'A value the torchtune recipe replaces with its own.',
+    doc: 'The recipe passes `num_training_steps` (epochs x steps per epoch) and `last_epoch` (the last step when resuming) to the scheduler as keyword arguments of `torchtune.config.instantiate`, which merges them over the config: a value written in `lr_scheduler:` for either is replaced. Remove the key; to shorten the run, set `epochs` or `max_steps_per_epoch`.',
+  },
+  {
+    code: 'OL343',
+    name: 'torchtune-run-length-unknown',
+    severity: 'hint',
+    summary: 'The schedule length of a torchtune run depends on the dataset size.',
+    doc: 'The recipe passes `num_training_steps` to the scheduler when it runs: the fine-tuning recipes compute it as `epochs * min(len(dataloader) // gradient_accumulation_steps, max_steps_per_epoch)` (the PPO recipe from `num_steps`, `batch_size`, `ppo_epochs` and `ppo_batch_size`). The number of batches is not in the file, so the schedule is not drawn and its warm-up is not checked against the run.',
+  },
 ] as const satisfies readonly RuleEntry[];
 
 /** Every diagnostic code in the catalog, e.g. `'OL101'`. */

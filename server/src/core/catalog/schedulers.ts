@@ -823,7 +823,7 @@ export const SCHEDULERS: readonly SchedulerEntry[] = [
     needsMetric: true,
     overridesLr: false,
   },
-  ...huggingFaceEntries(),
+  ...huggingFaceEntries().map(withTorchtuneSpelling),
   ...deepSpeedEntries(),
   ...timmEntries(),
 ];
@@ -874,6 +874,25 @@ function huggingFace(
     composite: false,
     needsMetric: false,
     overridesLr: false,
+  };
+}
+
+/**
+ * torchtune's `get_cosine_schedule_with_warmup(optimizer, num_warmup_steps, num_training_steps, num_cycles=0.5,
+ * last_epoch=-1)` is transformers' factory re-implemented (same signature, same LambdaLR factor; pytorch/torchtune
+ * `torchtune/training/lr_schedulers.py`), so its config spelling is an alias of the same entry.
+ */
+function withTorchtuneSpelling(entry: SchedulerEntry): SchedulerEntry {
+  if (entry.name !== 'hf.cosine') return entry;
+  return {
+    ...entry,
+    // `torchtune.training` re-exports the factory of `torchtune.training.lr_schedulers`.
+    aliases: [
+      ...(entry.aliases ?? []),
+      'torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup',
+      'torchtune.training.get_cosine_schedule_with_warmup',
+    ],
+    doc: `${entry.doc}\n\ntorchtune's \`torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup\` is the same schedule; its recipes pass \`num_training_steps\` (epochs x steps per epoch) and step it once per optimizer update.`,
   };
 }
 

@@ -1,7 +1,7 @@
 // Resolving a `class_path:` (LightningCLI) or `_target_:` (Hydra) as Python imports it: exactly, case included.
 
 import { findOptimizer, findScheduler, type OptimizerEntry, type SchedulerEntry } from '../catalog/index';
-import { CLOSED_MODULES, TORCH_OPTIM_SUBMODULES, type ClosedModule } from '../catalog/externalClasses';
+import { CLOSED_MODULES, RE_EXPORTS, TORCH_OPTIM_SUBMODULES, type ClosedModule } from '../catalog/externalClasses';
 
 /**
  * What a dotted path names. `catalog`: a class the catalog models (spelt exactly as in the library). `missing`: a
@@ -45,7 +45,8 @@ function resolve<E extends { readonly name: string; readonly aliases?: readonly 
   kind: ClosedModule['kind'],
   find: (name: string) => E | undefined,
 ): Resolved<E> {
-  const written = path.trim();
+  const trimmed = path.trim();
+  const written = RE_EXPORTS[trimmed] ?? trimmed;
   const normalised = written.replace(/^transformers\.optimization\./, 'transformers.');
   const bare = normalised.slice(normalised.lastIndexOf('.') + 1);
   const closed = closedModuleOf(normalised, kind);

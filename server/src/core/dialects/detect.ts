@@ -3,6 +3,7 @@
 import type { Dialect } from '../model';
 import { entryOf, type MapNode, type Node, type SyntaxTree } from '../syntax/tree';
 import { mapAt, rootMap, stringOf, walkMaps } from './common';
+import { hasTorchtuneComponent } from './torchtune';
 
 /** The native format is recognised by its file name. */
 export const NATIVE_FILE_NAME = /\.optim\.(ya?ml|json)$/i;
@@ -43,6 +44,8 @@ export function detectDialectOf(tree: SyntaxTree, fileName: string): Dialect | n
   if (!root) return null;
   if (looksLikeDeepSpeed(tree, root, fileName)) return 'deepspeed';
   if (tree.format === 'yaml') {
+    // torchtune's `_component_` (read only by torchtune.config.instantiate, from YAML) in `optimizer:` or `lr_scheduler:`.
+    if (hasTorchtuneComponent(root)) return 'torchtune';
     if (hasTorchTarget(root)) return 'hydra';
     if (looksLikeLightning(root)) return 'lightning';
     if (looksLikeHydra(tree, root)) return 'hydra';

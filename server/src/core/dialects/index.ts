@@ -3,6 +3,7 @@
 import type { ConfigModel, Dialect } from '../model';
 import type { Rule } from '../rules/context';
 import { DEEPSPEED_RULES, HUGGING_FACE_RULES, HYDRA_RULES, LIGHTNING_RULES } from '../rules/dialectRules';
+import { TORCHTUNE_RULES } from '../rules/torchtuneRules';
 import type { SyntaxTree } from '../syntax/tree';
 import { buildDeepSpeedModel } from './deepspeed';
 import { detectDialectOf } from './detect';
@@ -10,6 +11,7 @@ import { buildHuggingFaceModel, hfProgramOf } from './huggingFace';
 import { buildHydraModel } from './hydra';
 import { buildLightningModel } from './lightning';
 import { buildNativeModel } from './native';
+import { buildTorchtuneModel } from './torchtune';
 
 export { NATIVE_FILE_NAME } from './detect';
 
@@ -33,6 +35,8 @@ export function buildModel(tree: SyntaxTree, dialect: Dialect): ConfigModel {
       return buildHuggingFaceModel(tree);
     case 'hydra':
       return buildHydraModel(tree);
+    case 'torchtune':
+      return buildTorchtuneModel(tree);
   }
 }
 
@@ -47,6 +51,8 @@ export function dialectRules(dialect: Dialect): readonly Rule[] {
       return HUGGING_FACE_RULES;
     case 'hydra':
       return HYDRA_RULES;
+    case 'torchtune':
+      return TORCHTUNE_RULES;
     case 'optim':
       return [];
   }
@@ -56,9 +62,10 @@ export function dialectRules(dialect: Dialect): readonly Rule[] {
  * Whether the program that reads this file loads YAML with PyYAML's YAML 1.1 rules and keeps the resulting string (so
  * `2e-5` breaks there). OmegaConf (Hydra) and jsonargparse (Lightning CLI) add a float resolver that reads it as a
  * number; of the Hugging Face-style programs, those that convert it anyway (axolotl, LLaMA-Factory, TRL) are exempt.
+ * torchtune loads its configs with `OmegaConf.load` (torchtune/config/_parse.py), so `3e-4` is a float there too.
  */
 export function dialectReadsYaml11(dialect: Dialect, model?: ConfigModel): boolean {
-  if (dialect === 'hydra' || dialect === 'lightning') return false;
+  if (dialect === 'hydra' || dialect === 'lightning' || dialect === 'torchtune') return false;
   if (dialect === 'hf' && model) return !(hfProgramOf(model)?.coercesNumbers ?? false);
   return true;
 }

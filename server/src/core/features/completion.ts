@@ -5,7 +5,7 @@ import { OPTIMIZERS, SCHEDULERS } from '../catalog/index';
 import { TOP_LEVEL_SECTIONS, TRAINING_SECTION } from '../catalog/sections';
 import { CONFIG_SNIPPETS } from '../catalog/snippets';
 import type { EntryBase, ParamSpec, SectionEntry } from '../catalog/types';
-import type { SchedulerBlock } from '../model';
+import type { ParamValue, SchedulerBlock } from '../model';
 import type { MapNode } from '../syntax/tree';
 import type { SourceFormat, Span } from '../syntax/tree';
 import { completionContext, type CompletionContext } from './completionContext';
@@ -287,7 +287,7 @@ function blocksOf(analysis: Analysis): {
     readonly node: MapNode | null;
     readonly typeSpan: Span;
     readonly typeName: string;
-    readonly params: ReadonlyMap<string, unknown>;
+    readonly params: ReadonlyMap<string, ParamValue>;
     readonly entry?: EntryBase | undefined;
   };
 }[] {
@@ -343,7 +343,9 @@ function dialectCompletion(analysis: Analysis, offset: number): CompletionItem[]
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     const before = text.slice(lineStart, offset);
     if (!/^[\s{,]*"?[\w]*$/.test(before)) return [];
-    const present = new Set(block.node.entries.map((entry) => entry.key));
+    // Arguments the calling code passes (Hydra's caller, torchtune's recipe) count as present: never suggested.
+    const passed = [...block.params.values()].filter((param) => param.opaque === 'derived');
+    const present = new Set([...block.node.entries.map((entry) => entry.key), ...passed.map((param) => param.name)]);
     const context: CompletionContext = { path: [], position: 'key', word, inFlow: block.node.flow };
     return block.entry.params
       .filter((param) => !present.has(param.name))
