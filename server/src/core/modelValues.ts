@@ -1,7 +1,21 @@
 // Plain values out of the semantic model: the keyword arguments of a block, with and without the catalog defaults.
 
-import { resolveParams } from './catalog/index';
+import { findParam, resolveParams } from './catalog/index';
+import type { ParamSpec } from './catalog/types';
 import type { ConfigModel, OptimizerBlock, ParamValue } from './model';
+
+/**
+ * One keyword argument with the catalog default filled in, as `resolveParams(entry, givenParams(block))[name]` gives
+ * it, without building the whole object: rules ask for one or two values of each of thousands of blocks.
+ */
+export function resolvedParam(
+  block: { readonly params: ReadonlyMap<string, ParamValue>; readonly entry?: { readonly params: readonly ParamSpec[] } },
+  name: string,
+): unknown {
+  const given = block.params.get(name);
+  if (given !== undefined) return given.value;
+  return block.entry ? findParam(block.entry, name)?.default : undefined;
+}
 
 /** The keyword arguments as written (PyTorch names), without defaults. */
 export function givenParams(block: { readonly params: ReadonlyMap<string, ParamValue> }): Record<string, unknown> {

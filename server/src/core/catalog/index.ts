@@ -16,20 +16,43 @@ function stripPrefix(name: string, prefixes: readonly string[]): string {
   return name;
 }
 
-function findIn<T extends EntryBase>(entries: readonly T[], name: string): T | undefined {
-  const exact = entries.find((entry) => entry.name === name || entry.aliases?.includes(name));
-  if (exact) return exact;
+/** A name look-up over catalog entries: exact names and aliases first, then case-insensitive (first entry wins). */
+interface EntryIndex<T> {
+  readonly exact: ReadonlyMap<string, T>;
+  readonly lower: ReadonlyMap<string, T>;
+}
+
+function indexEntries<T extends EntryBase>(entries: readonly T[]): EntryIndex<T> {
+  const exact = new Map<string, T>();
+  const lower = new Map<string, T>();
+  const add = (map: Map<string, T>, name: string, entry: T): void => {
+    if (!map.has(name)) map.set(name, entry);
+  };
+  // Exact spellings of every entry come before any case-insensitive match, as in a scan by name then by lower case.
+  for (const entry of entries) {
+    add(exact, entry.name, entry);
+    for (const alias of entry.aliases ?? []) add(exact, alias, entry);
+  }
+  for (const entry of entries) {
+    add(lower, entry.name.toLowerCase(), entry);
+    for (const alias of entry.aliases ?? []) add(lower, alias.toLowerCase(), entry);
+  }
+  return { exact, lower };
+}
+
+// Built once from the constant tables and never written afterwards: a look-up per block of a large file stays O(1).
+const OPTIMIZER_INDEX = indexEntries(OPTIMIZERS);
+const SCHEDULER_INDEX = indexEntries(SCHEDULERS);
+
+function findIn<T>(index: EntryIndex<T>, name: string): T | undefined {
   // DeepSpeed lower-cases optimizer names before it matches them, so a case-insensitive match is accepted
   // (and reported separately as a style issue where the dialect requires the exact spelling).
-  const lower = name.toLowerCase();
-  return entries.find(
-    (entry) => entry.name.toLowerCase() === lower || entry.aliases?.some((alias) => alias.toLowerCase() === lower),
-  );
+  return index.exact.get(name) ?? index.lower.get(name.toLowerCase());
 }
 
 /** The optimizer entry for a `type:` value such as `AdamW` or `torch.optim.AdamW`. */
 export function findOptimizer(typeName: string): OptimizerEntry | undefined {
-  return findIn(OPTIMIZERS, stripPrefix(typeName.trim(), OPTIMIZER_PREFIXES));
+  return findIn(OPTIMIZER_INDEX, stripPrefix(typeName.trim(), OPTIMIZER_PREFIXES));
 }
 
 /** Schedulers that exist but take Python code, so a config cannot express them (reported, not "unknown"). */
@@ -41,7 +64,7 @@ export function isCodeOnlyScheduler(typeName: string): boolean {
 
 /** The scheduler entry for a `type:` value such as `OneCycleLR`, `torch.optim.lr_scheduler.StepLR` or `hf.cosine`. */
 export function findScheduler(typeName: string): SchedulerEntry | undefined {
-  return findIn(SCHEDULERS, stripPrefix(typeName.trim(), SCHEDULER_PREFIXES));
+  return findIn(SCHEDULER_INDEX, stripPrefix(typeName.trim(), SCHEDULER_PREFIXES));
 }
 
 export function findParam(

@@ -62,11 +62,10 @@ export function optimizerContext(model: ConfigModel, notes: string[]): Optimizer
 }
 
 /** Parameters of the block (and its children) whose values are only known at run time. */
-function opaqueParams(block: SchedulerBlock): ParamValue[] {
-  return [
-    ...[...block.params.values()].filter((param) => param.opaque !== undefined),
-    ...block.children.flatMap(opaqueParams),
-  ];
+function opaqueParams(block: SchedulerBlock, found: ParamValue[] = []): ParamValue[] {
+  for (const param of block.params.values()) if (param.opaque !== undefined) found.push(param);
+  for (const child of block.children) opaqueParams(child, found);
+  return found;
 }
 
 export function scheduleTitle(block: SchedulerBlock): string {

@@ -1,6 +1,6 @@
 // Rules that check blocks against the catalog: known sections, known types, known parameters, types and ranges.
 
-import { OPTIMIZERS, SCHEDULERS, findParam, isCodeOnlyScheduler } from '../catalog/index';
+import { OPTIMIZERS, SCHEDULERS, isCodeOnlyScheduler } from '../catalog/index';
 import { TOP_LEVEL_SECTIONS, TRAINING_SECTION } from '../catalog/sections';
 import { availability } from '../catalog/torchVersions';
 import type { EntryBase, ParamSpec, ParamType } from '../catalog/types';
@@ -73,7 +73,7 @@ export const optimizerBlock: Rule = (context) => {
     );
     return;
   }
-  checkClassVersion(context, optimizer.entry, `torch.optim.${optimizer.entry.name}`, optimizer.typeSpan);
+  checkClassVersion(context, optimizer.entry, 'torch.optim.', optimizer.typeSpan);
   checkParams(context, optimizer, optimizer.entry.name, optimizer.entry.params, (param) => {
     if (param.key === 'momentum' && !optimizer.entry?.hasMomentum) {
       const hint = optimizer.entry?.hasBetas ? ' Its momentum is `betas[0]`.' : '';
@@ -121,7 +121,7 @@ function checkScheduler(context: RuleContext, block: SchedulerBlock, topLevel: b
     );
     return;
   }
-  checkClassVersion(context, block.entry, `torch.optim.lr_scheduler.${block.entry.name}`, block.typeSpan);
+  checkClassVersion(context, block.entry, 'torch.optim.lr_scheduler.', block.typeSpan);
   checkParams(context, block, block.entry.name, block.entry.params, () => false);
   if (block.entry.composite) {
     const list = block.params.get('schedulers');
@@ -196,7 +196,7 @@ function checkParams(
 ): void {
   for (const param of block.params.values()) {
     if (special(param)) continue;
-    const spec = findParam({ params: specs }, param.name);
+    const spec = specs.find((candidate) => candidate.name === param.name);
     if (!spec) {
       const guess = suggestParam(param, specs, block.params);
       const message = `${owner} has no parameter \`${param.key}\`${guess ? `; did you mean \`${guess}\`?` : '.'}`;
@@ -236,8 +236,9 @@ function checkParams(
 }
 
 /** A torch.optim class that the configured PyTorch release does not have yet (or any more). */
-function checkClassVersion(context: RuleContext, entry: EntryBase, qualified: string, span: Span): void {
+function checkClassVersion(context: RuleContext, entry: EntryBase, module: string, span: Span): void {
   const state = availability(entry, context.torchVersion);
+  const qualified = `${module}${entry.name}`;
   if (state === 'not-yet') {
     context.report(
       'OL108',

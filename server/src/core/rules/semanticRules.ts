@@ -3,7 +3,7 @@
 import { divergingMomentum, optimizerConstraintViolations } from '../catalog/constraints';
 import { findParam, resolveParams, stepRole } from '../catalog/index';
 import type { Fix, ParamValue, SchedulerBlock } from '../model';
-import { givenParams, resolvedOptimizerParams } from '../modelValues';
+import { givenParams, resolvedOptimizerParams, resolvedParam } from '../modelValues';
 import type { Span } from '../syntax/tree';
 import { formatNumber, type Rule, type RuleContext } from './context';
 import { insertEntryEdit, replaceValueEdit } from './edits';
@@ -12,10 +12,22 @@ import { timmCycleLength, timmUnit } from '../schedule/timm';
 /** The number of scheduler steps a block runs for, and where that number comes from. */
 interface Stretch {
   readonly length: number;
-  /** Explains the length in messages, e.g. "the run (10000 steps)" or "its SequentialLR stretch (steps 500..9999)". */
-  readonly label: string;
   /** A SequentialLR part: the next scheduler takes over at its end, so a warmup that ends exactly there is complete. */
   readonly handsOver: boolean;
+  /** The part's first step, for a SequentialLR part; absent for the whole run. */
+  readonly from?: number;
+  /** Where the whole run's length comes from, e.g. ", from `training:`". */
+  readonly source?: string;
+}
+
+/**
+ * Explains a stretch's length in messages, e.g. "the run (10000 steps)" or "its part of the SequentialLR (steps
+ * 500..999, 500 steps)". Written only when a message needs it: a SequentialLR of thousands of parts reports few.
+ */
+function labelOf(stretch: Stretch): string {
+  if (stretch.from === undefined) return `the run (${stretch.length} steps${stretch.source ?? ''})`;
+  const to = stretch.from + stretch.length;
+  return `its part of the SequentialLR (steps ${stretch.from}..${to - 1}, ${stretch.length} steps)`;
 }
 
 function numberOf(param: ParamValue | undefined): number | undefined {
@@ -46,11 +58,7 @@ function forEachScheduler(
         const to = index < list.length ? list[index] : stretch?.length;
         const childStretch =
           from !== undefined && to !== undefined && to > from
-            ? {
-                length: to - from,
-                label: `its part of the SequentialLR (steps ${from}..${to - 1}, ${to - from} steps)`,
-                handsOver: index < list.length,
-              }
+            ? { length: to - from, from, handsOver: index < list.length }
             : undefined;
         walk(child, childStretch);
       });
@@ -61,7 +69,7 @@ function forEachScheduler(
   const source = context.model.dialect === 'optim' ? ', from `training:`' : '';
   walk(
     scheduler,
-    total !== undefined ? { length: total, label: `the run (${total} steps${source})`, handsOver: false } : undefined,
+    total !== undefined ? { length: total, source, handsOver: false } : undefined,
   );
 }
 
@@ -70,7 +78,6 @@ export const runLengthChecks: Rule = (context) => {
   forEachScheduler(context, (block, stretch) => {
     const entry = block.entry;
     if (!entry || !stretch) return;
-    const resolved = resolveParams(entry, givenParams(block));
     for (const param of block.params.values()) {
       const spec = findParam(entry, param.name);
       if (!spec) continue;
@@ -85,12 +92,14 @@ export const runLengthChecks: Rule = (context) => {
       if (value === undefined || value <= 0) continue;
       const node: Span = param.node ?? param.keySpan;
       if (role === 'warmup') {
-        const warming = entry.name !== 'LinearLR' || Number(resolved.start_factor) < Number(resolved.end_factor);
+        const warming =
+          entry.name !== 'LinearLR' ||
+          Number(resolvedParam(block, 'start_factor')) < Number(resolvedParam(block, 'end_factor'));
         if (warming && (value > stretch.length || (value === stretch.length && !stretch.handsOver))) {
           context.report(
             'OL200',
             node,
-            `Warmup of ${value} steps is not shorter than ${stretch.label}: the lr never reaches its peak.`,
+            `Warmup of ${value} steps is not shorter than ${labelOf(stretch)}: the lr never reaches its peak.`,
           );
         }
       } else if (role === 'period') {
@@ -98,7 +107,7 @@ export const runLengthChecks: Rule = (context) => {
           context.report(
             'OL216',
             node,
-            `\`${param.name}\` is ${value}, but ${stretch.label} ends first: the lr never decays.`,
+            `\`${param.name}\` is ${value}, but ${labelOf(stretch)} ends first: the lr never decays.`,
           );
       } else if (role === 'total') {
         checkTotal(context, block, param, value, stretch, text);
@@ -112,7 +121,7 @@ export const runLengthChecks: Rule = (context) => {
         context.report(
           'OL203',
           span,
-          `OneCycleLR is sized for epochs x steps_per_epoch = ${epochs * perEpoch} steps but runs for ${stretch.label}: PyTorch raises ValueError at step ${epochs * perEpoch + 1}.`,
+          `OneCycleLR is sized for epochs x steps_per_epoch = ${epochs * perEpoch} steps but runs for ${labelOf(stretch)}: PyTorch raises ValueError at step ${epochs * perEpoch + 1}.`,
         );
       }
     }
@@ -137,7 +146,7 @@ function checkMilestones(
     context.report(
       'OL201',
       node,
-      `\`${param.name}\` ${value} of ${block.entry?.name ?? 'the scheduler'} lies beyond the end of ${stretch.label}: it is never reached.`,
+      `\`${param.name}\` ${value} of ${block.entry?.name ?? 'the scheduler'} lies beyond the end of ${labelOf(stretch)}: it is never reached.`,
       items[index]
         ? [
             {
@@ -171,14 +180,14 @@ function checkTotal(
       context.report(
         'OL203',
         span,
-        `OneCycleLR total_steps is ${value} but it runs for ${stretch.label}: PyTorch raises ValueError at step ${value + 1}.`,
+        `OneCycleLR total_steps is ${value} but it runs for ${labelOf(stretch)}: PyTorch raises ValueError at step ${value + 1}.`,
         [{ ...setTo, preferred: true }],
       );
     } else if (value > stretch.length) {
       context.report(
         'OL215',
         span,
-        `OneCycleLR total_steps is ${value} but ${stretch.label} is shorter: the annealing phase never finishes.`,
+        `OneCycleLR total_steps is ${value} but ${labelOf(stretch)} is shorter: the annealing phase never finishes.`,
         [setTo],
       );
     }
@@ -189,14 +198,14 @@ function checkTotal(
       context.report(
         'OL206',
         span,
-        `T_max is ${value} but the scheduler runs for ${stretch.label}: after step ${value} PyTorch's cosine climbs back up towards the base lr.`,
+        `T_max is ${value} but the scheduler runs for ${labelOf(stretch)}: after step ${value} PyTorch's cosine climbs back up towards the base lr.`,
         [{ ...setTo, preferred: true }],
       );
     } else if (value > stretch.length) {
       context.report(
         'OL215',
         span,
-        `T_max is ${value} but ${stretch.label} is shorter: the cosine stops before reaching eta_min.`,
+        `T_max is ${value} but ${labelOf(stretch)} is shorter: the cosine stops before reaching eta_min.`,
         [setTo],
       );
     }
@@ -211,7 +220,7 @@ function checkTotal(
       value < stretch.length
         ? 'the schedule ends early and the lr stays at its floor for the rest of the run'
         : 'the schedule never finishes';
-    context.report('OL215', span, `\`${param.name}\` is ${value} but ${stretch.label} differs: ${effect}.`, [setTo]);
+    context.report('OL215', span, `\`${param.name}\` is ${value} but ${labelOf(stretch)} differs: ${effect}.`, [setTo]);
   }
 }
 
@@ -247,14 +256,14 @@ function checkTimmCycles(
     context.report(
       'OL215',
       span,
-      `${block.entry?.name} ends its last cycle at ${end} ${unit} but ${stretch.label} is longer: the lr stays at lr_min for the last ${stretch.length - end} ${unit} (${counted}).`,
+      `${block.entry?.name} ends its last cycle at ${end} ${unit} but ${labelOf(stretch)} is longer: the lr stays at lr_min for the last ${stretch.length - end} ${unit} (${counted}).`,
       cycleLimit === 1 && end === tInitial ? [setTo] : [],
     );
   } else if (end > stretch.length) {
     context.report(
       'OL215',
       span,
-      `${block.entry?.name} ends its last cycle at ${end} ${unit} but ${stretch.label} is shorter: the lr never reaches lr_min (${counted}).`,
+      `${block.entry?.name} ends its last cycle at ${end} ${unit} but ${labelOf(stretch)} is shorter: the lr never reaches lr_min (${counted}).`,
       cycleLimit === 1 && end === tInitial ? [setTo] : [],
     );
   }
@@ -297,7 +306,7 @@ export const sequentialMilestones: Rule = (context) => {
           context.report(
             'OL201',
             node,
-            `Milestone ${value} is never reached: ${stretch.label} ends at step ${stretch.length - 1}, so the next scheduler never runs.`,
+            `Milestone ${value} is never reached: ${labelOf(stretch)} ends at step ${stretch.length - 1}, so the next scheduler never runs.`,
           );
         }
       });
@@ -320,10 +329,9 @@ export const schedulerVersusOptimizer: Rule = (context) => {
   forEachScheduler(context, (block) => {
     const entry = block.entry;
     if (!entry) return;
-    const resolved = resolveParams(entry, givenParams(block));
     // OneCycleLR: max_lr below the optimizer's lr.
     if (entry.name === 'OneCycleLR' && base !== undefined && optimizer?.params.has('lr')) {
-      const maxLr = resolved.max_lr;
+      const maxLr = resolvedParam(block, 'max_lr');
       const peak =
         typeof maxLr === 'number' ? maxLr : Array.isArray(maxLr) && typeof maxLr[0] === 'number' ? maxLr[0] : undefined;
       if (peak !== undefined && peak < base) {
@@ -337,7 +345,7 @@ export const schedulerVersusOptimizer: Rule = (context) => {
     }
     // eta_min above the starting lr: the cosine rises.
     if (findParam(entry, 'eta_min') && base !== undefined) {
-      const etaMin = resolved.eta_min;
+      const etaMin = resolvedParam(block, 'eta_min');
       if (typeof etaMin === 'number' && etaMin > base) {
         const span = block.params.get('eta_min')?.node ?? block.typeSpan;
         context.report(
@@ -349,7 +357,7 @@ export const schedulerVersusOptimizer: Rule = (context) => {
     }
     // Momentum cycling on an optimizer that cannot cycle it.
     // DeepSpeed's OneCycle only logs a warning and skips momentum cycling on an optimizer without betas: nothing raises.
-    if (entry.cyclesMomentum && entry.family !== 'deepspeed' && optimizer?.entry && resolved.cycle_momentum !== false) {
+    if (entry.cyclesMomentum && entry.family !== 'deepspeed' && optimizer?.entry && resolvedParam(block, 'cycle_momentum') !== false) {
       const canCycle =
         entry.name === 'OneCycleLR'
           ? optimizer.entry.hasMomentum || optimizer.entry.hasBetas

@@ -11,18 +11,26 @@ export const syntaxErrors: Rule = (context) => {
 export const duplicateKeys: Rule = (context) => {
   walk(context.model.tree.root, (node) => {
     if (node.kind !== 'map') return;
-    const seen = new Map<string, number>();
-    node.entries.forEach((entry, index) => {
-      const previous = seen.get(entry.key);
-      if (previous !== undefined) {
+    const entries = node.entries;
+    // Most mappings are a handful of keys: comparing pairs beats building a set for each of them.
+    const seen = entries.length > 16 ? new Set<string>() : undefined;
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index]!;
+      let repeated = false;
+      if (seen) {
+        repeated = seen.has(entry.key);
+        seen.add(entry.key);
+      } else {
+        for (let before = 0; before < index && !repeated; before++) repeated = entries[before]!.key === entry.key;
+      }
+      if (repeated) {
         context.report(
           'OL003',
           entry.keySpan,
           `Duplicate key \`${entry.key}\`: loaders keep this value and drop the earlier one.`,
         );
       }
-      seen.set(entry.key, index);
-    });
+    }
   });
 };
 
