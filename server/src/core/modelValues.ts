@@ -9,7 +9,10 @@ import type { ConfigModel, OptimizerBlock, ParamValue } from './model';
  * it, without building the whole object: rules ask for one or two values of each of thousands of blocks.
  */
 export function resolvedParam(
-  block: { readonly params: ReadonlyMap<string, ParamValue>; readonly entry?: { readonly params: readonly ParamSpec[] } },
+  block: {
+    readonly params: ReadonlyMap<string, ParamValue>;
+    readonly entry?: { readonly params: readonly ParamSpec[] };
+  },
   name: string,
 ): unknown {
   const given = block.params.get(name);

@@ -66,7 +66,16 @@ export function buildScheduler(value: Node | null, keySpan: Span): SchedulerBloc
   if (list?.kind === 'seq') {
     for (const item of list.items) children.push(buildScheduler(item, item));
   }
-  return { ...block, entry: block.typeName ? findScheduler(block.typeName) : undefined, children, keySpan };
+  // Written out rather than spread: a SequentialLR can hold thousands of these.
+  return {
+    typeName: block.typeName,
+    typeSpan: block.typeSpan,
+    params: block.params,
+    node: block.node,
+    entry: block.typeName ? findScheduler(block.typeName) : undefined,
+    children,
+    keySpan,
+  };
 }
 
 function buildTraining(entry: MapEntry): TrainingBlock {

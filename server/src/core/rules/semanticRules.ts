@@ -67,10 +67,7 @@ function forEachScheduler(
     }
   };
   const source = context.model.dialect === 'optim' ? ', from `training:`' : '';
-  walk(
-    scheduler,
-    total !== undefined ? { length: total, source, handsOver: false } : undefined,
-  );
+  walk(scheduler, total !== undefined ? { length: total, source, handsOver: false } : undefined);
 }
 
 export const runLengthChecks: Rule = (context) => {
@@ -357,7 +354,12 @@ export const schedulerVersusOptimizer: Rule = (context) => {
     }
     // Momentum cycling on an optimizer that cannot cycle it.
     // DeepSpeed's OneCycle only logs a warning and skips momentum cycling on an optimizer without betas: nothing raises.
-    if (entry.cyclesMomentum && entry.family !== 'deepspeed' && optimizer?.entry && resolvedParam(block, 'cycle_momentum') !== false) {
+    if (
+      entry.cyclesMomentum &&
+      entry.family !== 'deepspeed' &&
+      optimizer?.entry &&
+      resolvedParam(block, 'cycle_momentum') !== false
+    ) {
       const canCycle =
         entry.name === 'OneCycleLR'
           ? optimizer.entry.hasMomentum || optimizer.entry.hasBetas
