@@ -8,17 +8,18 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { SimulationView } from '../../server/src/protocol';
-import { chromiumForTests, drawnAxisLabelsOf, exportedTickLabels, repositoryRoot } from './webviewHarness';
+import { drawnAxisLabelsOf, exportedTickLabels, repositoryRoot } from './webviewHarness';
 import {
-  clickAndCapture,
+  exportCsv,
+  exportPng,
+  exportSvg,
   loadFixture,
-  withResultPanel,
+  resultPanelOpeners,
   paintedPixels,
   postToPanel,
   posted,
   switchTheme,
   type HarnessGlobals,
-  type ResultPanelOptions,
 } from './resultPanelHarness';
 
 interface ChartShape {
@@ -56,11 +57,7 @@ const quadratic = loadFixture<SimulationView>('landscape.quadratic.json');
 const dormant = loadFixture<SimulationView>('landscape.dormant.json');
 const sweep = loadFixture<SimulationView>('landscape.sweep.json');
 const root = '.landscape-panel';
-const browser = chromiumForTests();
-
-function withPanel(options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
-  return withResultPanel(browser(), 'landscape', options, body);
-}
+const { withPanel, withView } = resultPanelOpeners<SimulationView>('landscape', show);
 
 function show(page: Page, view: SimulationView): Promise<void> {
   return postToPanel(page, root, { type: 'snapshot', snapshot: { view } });
@@ -110,8 +107,7 @@ describe('landscape webview', () => {
   });
 
   it('draws a path for each run with a legend, and the scrubber moves the markers along them', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, rosenbrock);
+    await withView(rosenbrock, {}, async (page) => {
       assert.deepEqual(await page.locator('.legend-item[data-run]').allTextContents(), [
         'Adam lr=0.05',
         'SGD momentum=0.9',
@@ -141,8 +137,7 @@ describe('landscape webview', () => {
   });
 
   it('plays through the steps and stops at the end', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, quadratic);
+    await withView(quadratic, {}, async (page) => {
       await page.getByRole('slider', { name: 'Step' }).focus();
       await page.keyboard.press('Home');
       await page.getByRole('button', { name: 'Play' }).click();
@@ -154,8 +149,7 @@ describe('landscape webview', () => {
   });
 
   it('plots loss against step on a log axis and the step sizes, linked to the scrubber', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, rosenbrock);
+    await withView(rosenbrock, {}, async (page) => {
       const loss = (await handle(page, (debug) => debug.lossChart()))!;
       assert.equal(loss.scales.y!.distr, 3, 'loss is on a log axis');
       assert.deepEqual(
@@ -178,8 +172,7 @@ describe('landscape webview', () => {
   });
 
   it('shows n-D runs as loss and step-size plots only, with mean and max over coordinates', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, dormant);
+    await withView(dormant, {}, async (page) => {
       assert.equal(await page.locator('.map-area').isHidden(), true);
       assert.equal(await page.locator('.loss-plot canvas').count(), 1);
       assert.deepEqual(await handle(page, (debug) => debug.stepSizeLabels()), [
@@ -197,8 +190,7 @@ describe('landscape webview', () => {
   });
 
   it('states per run what it did: a bound for SGD past 2/lambda_max, a measurement for Adam, none for a sweep', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, quadratic);
+    await withView(quadratic, {}, async (page) => {
       const lines = page.locator('.stability .statement');
       assert.equal(await lines.count(), 2, 'one statement per run');
       assert.match(
@@ -248,8 +240,7 @@ describe('landscape webview', () => {
       ['crowded', crowded],
       ['n-D', dormant],
     ] as const) {
-      await withPanel({ width: 800, height: 900 }, async (page) => {
-        await show(page, view);
+      await withView(view, { width: 800, height: 900 }, async (page) => {
         const layout = await layoutOf(page);
         for (const part of ['legend', 'play'] as const) {
           assert.ok(
@@ -277,8 +268,7 @@ describe('landscape webview', () => {
   });
 
   it("draws the map with the landscape's proportions: its frame fills the canvas, no band below it", async () => {
-    await withPanel({ width: 800, height: 900 }, async (page) => {
-      await show(page, quadratic);
+    await withView(quadratic, { width: 800, height: 900 }, async (page) => {
       // quadratic_ill spans x in [-2, 2] and y in [-1.5, 1.5]: the map area is wider than tall, in that ratio.
       const size = await mapBox(page);
       const plotWidth = size.width - 54;
@@ -317,8 +307,7 @@ describe('landscape webview', () => {
       assert.ok(cells.painted / cells.total > 0.6, `heatmap cells painted: ${cells.painted}/${cells.total}`);
       const label = (await page.locator('canvas.heatmap').getAttribute('aria-label'))!;
       assert.match(label, /^Heatmap of final_loss over lr and beta1; best 0\.00338 at lr 2, beta1 0\.95$/);
-      const csv = await clickAndCapture(page, 'Export CSV');
-      const rows = (csv.content as string).trimEnd().split('\n');
+      const rows = await exportCsv(page);
       assert.equal(rows[0], 'lr,beta1,final_loss', "the product's label: the metric as the file names it");
       assert.equal(rows.length, 1 + 66);
       assert.equal(rows[11], '2,0,', 'the diverged cell is empty');
@@ -326,8 +315,7 @@ describe('landscape webview', () => {
   });
 
   it('follows theme switches', async () => {
-    await withPanel({ theme: 'dark' }, async (page) => {
-      await show(page, rosenbrock);
+    await withView(rosenbrock, { theme: 'dark' }, async (page) => {
       await switchTheme(page, 'light', 'optimizerLensLandscape');
       assert.deepEqual(await handle(page, (debug) => debug.runColors()), ['#d18616', '#388a34']);
       const box = await mapBox(page);
@@ -342,20 +330,18 @@ describe('landscape webview', () => {
   });
 
   it('exports CSV per run and step, an SVG with contours, paths and plots, and a PNG', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, rosenbrock);
-      const csv = await clickAndCapture(page, 'Export CSV');
-      assert.equal(csv.suggestedName, 'rosenbrock.optim.landscape.csv');
-      const rows = (csv.content as string).trimEnd().split('\n');
-      assert.equal(rows[0], 'run,step,loss,x,y,step_size_x,step_size_y');
-      assert.equal(rows.length, 1 + 601 * 2);
+    await withView(rosenbrock, {}, async (page) => {
+      const rows = await exportCsv(page, {
+        suggestedName: 'rosenbrock.optim.landscape.csv',
+        header: 'run,step,loss,x,y,step_size_x,step_size_y',
+        rowCount: 1 + 601 * 2,
+      });
       const [x, y] = rosenbrock.runs[0]!.x[1]!;
       assert.equal(
         rows[2],
         `Adam lr=0.05,1,${rosenbrock.runs[0]!.loss[1]},${x},${y},${rosenbrock.runs[0]!.stepSize![0]![0]},${rosenbrock.runs[0]!.stepSize![0]![1]}`,
       );
-      const svg = (await clickAndCapture(page, 'Export SVG')).content as string;
-      assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      const svg = await exportSvg(page);
       assert.ok((svg.match(/<title>f = /g) ?? []).length >= 10, 'one path per contour level');
       assert.ok(
         svg.includes('<title>Adam lr=0.05</title>') && svg.includes('<title>SGD momentum=0.9</title>'),
@@ -393,17 +379,14 @@ describe('landscape webview', () => {
         exportedMap.length >= 3 && exportedMap.every((label) => /^-?\d+(\.\d+)?$/.test(label)),
         exportedMap.join(' '),
       );
-      const png = await clickAndCapture(page, 'Export PNG');
-      const bytes = Buffer.from(png.content as string, 'base64');
-      assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+      const bytes = await exportPng(page);
       assert.ok(bytes.readUInt32BE(16) > 600, 'the PNG holds the map and the plots side by side');
     });
   });
 
   it('restores the simulation and the scrubber step from vscode state after being hidden', async () => {
     let saved: unknown;
-    await withPanel({}, async (page) => {
-      await show(page, quadratic);
+    await withView(quadratic, {}, async (page) => {
       await page.getByRole('slider', { name: 'Step' }).focus();
       await page.keyboard.press('Home');
       await page.keyboard.press('ArrowRight');
@@ -425,8 +408,7 @@ describe('landscape webview', () => {
     const artifacts = join(repositoryRoot, 'test', 'artifacts');
     mkdirSync(artifacts, { recursive: true });
     for (const theme of ['light', 'dark', 'hc'] as const) {
-      await withPanel({ theme, width: 1100, height: 720, deviceScaleFactor: 2 }, async (page) => {
-        await show(page, rosenbrock);
+      await withView(rosenbrock, { theme, width: 1100, height: 720, deviceScaleFactor: 2 }, async (page) => {
         await page.getByRole('slider', { name: 'Step' }).focus();
         await page.keyboard.press('Home');
         // PageUp moves a range input by a tenth: four presses put the runs part-way along their paths.

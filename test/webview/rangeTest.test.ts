@@ -9,16 +9,18 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { RangeTestView } from '../../server/src/protocol';
 import { runningRangeTestView } from '../../server/src/core/features/rangeTest';
-import { chromiumForTests, drawnAxisLabelsOf, exportedTickLabels, repositoryRoot } from './webviewHarness';
+import { drawnAxisLabelsOf, exportedTickLabels, repositoryRoot } from './webviewHarness';
 import {
   clickAndCapture,
+  exportCsv,
+  exportPng,
+  exportSvg,
   loadFixture,
-  withResultPanel,
+  resultPanelOpeners,
   postToPanel,
   posted,
   switchTheme,
   type HarnessGlobals,
-  type ResultPanelOptions,
 } from './resultPanelHarness';
 
 interface RangeTestGlobals extends HarnessGlobals {
@@ -39,11 +41,7 @@ const diverged = loadFixture<RangeTestView>('rangeTest.diverged.json');
 const stillFalling = loadFixture<RangeTestView>('rangeTest.stillFalling.json');
 const yourModel = loadFixture<RangeTestView>('rangeTest.yourModel.json');
 const root = '.range-test-panel';
-const browser = chromiumForTests();
-
-function withPanel(options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> {
-  return withResultPanel(browser(), 'rangeTest', options, body);
-}
+const { withPanel, withView } = resultPanelOpeners<RangeTestView>('rangeTest', show);
 
 function show(page: Page, view: RangeTestView, applied: unknown = null): Promise<void> {
   return postToPanel(page, root, { type: 'snapshot', snapshot: { view, applied } });
@@ -57,8 +55,7 @@ const debug = (page: Page) => ({
 
 describe('range-test webview', () => {
   it('names where a test on the user model ran, lists the valley first, and says a proxy result is a proxy', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, yourModel);
+    await withView(yourModel, {}, async (page) => {
       const summary = (await page.locator('.summary').textContent())!;
       assert.match(summary, /Ran onPyTorch 1\.13\.1 on cpu, Python 3\.11\.2/);
       assert.match((await page.locator('.title').textContent())!, /^LR range test: train\.optim\.yaml: /);
@@ -158,8 +155,7 @@ describe('range-test webview', () => {
   });
 
   it('shows the backend that ran, the ones that failed with why, the time and the divergence', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, diverged);
+    await withView(diverged, {}, async (page) => {
       const summary = (await page.locator('.summary').textContent())!;
       assert.match(
         summary,
@@ -174,8 +170,7 @@ describe('range-test webview', () => {
   });
 
   it('marks every suggestion and posts apply with its lr and target', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, diverged);
+    await withView(diverged, {}, async (page) => {
       const markers = await debug(page).markers();
       for (const kind of ['steepest', 'valley', 'minimum'] as const) {
         const suggestion = diverged.suggestions[kind]!;
@@ -213,8 +208,7 @@ describe('range-test webview', () => {
 
   it('shows the note of a missing suggestion in its place, and targets max_lr for one-cycle configs', async () => {
     assert.equal(stillFalling.suggestions.minimum, null, 'the fixture has no minimum / 10 suggestion');
-    await withPanel({}, async (page) => {
-      await show(page, stillFalling);
+    await withView(stillFalling, {}, async (page) => {
       const missing = page.locator('.suggestion.missing[data-kind="minimum"]');
       assert.equal(await missing.count(), 1);
       assert.match(
@@ -236,8 +230,7 @@ describe('range-test webview', () => {
   });
 
   it('follows theme switches', async () => {
-    await withPanel({ theme: 'dark' }, async (page) => {
-      await show(page, diverged);
+    await withView(diverged, { theme: 'dark' }, async (page) => {
       const theme = () => page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme());
       assert.equal((await theme()).lr, '#3794ff');
       await postToPanel(page, root, { type: 'snapshot', snapshot: { view: diverged, applied: null } });
@@ -253,18 +246,15 @@ describe('range-test webview', () => {
   });
 
   it('exports CSV with every iteration, an SVG with curves and markers, and a PNG', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, diverged);
-      const csv = await clickAndCapture(page, 'Export CSV');
-      assert.equal(csv.type, 'export');
-      assert.equal(csv.suggestedName, 'resnet18-cifar.optim.range-test.csv');
-      const rows = (csv.content as string).trimEnd().split('\n');
-      assert.equal(rows[0], 'iteration,lr,loss,smoothed');
-      assert.equal(rows.length, diverged.lrs.length + 1);
+    await withView(diverged, {}, async (page) => {
+      const rows = await exportCsv(page, {
+        suggestedName: 'resnet18-cifar.optim.range-test.csv',
+        header: 'iteration,lr,loss,smoothed',
+        rowCount: diverged.lrs.length + 1,
+      });
       assert.equal(rows[5], `4,${diverged.lrs[4]},${diverged.losses[4]},${diverged.smoothed[4]}`);
 
-      const svg = (await clickAndCapture(page, 'Export SVG')).content as string;
-      assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      const svg = await exportSvg(page);
       assert.equal((svg.match(/<path d="M/g) ?? []).length, 2, 'raw and smoothed curves');
       for (const label of ['steepest', 'valley', 'min÷10', 'diverged', 'current lr'])
         assert.ok(svg.includes(`>${label} `), `the SVG labels ${label}`);
@@ -279,10 +269,7 @@ describe('range-test webview', () => {
       assert.deepEqual(exportedTickLabels(svg, 'x-tick'), drawn[0], 'lr labels: live = export');
       assert.deepEqual(exportedTickLabels(svg, 'y-tick'), drawn[1], 'loss labels: live = export');
 
-      const png = await clickAndCapture(page, 'Export PNG');
-      assert.equal(png.encoding, 'base64');
-      const bytes = Buffer.from(png.content as string, 'base64');
-      assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+      await exportPng(page);
       await postToPanel(page, root, { type: 'snapshot', snapshot: { view: diverged, applied: null } });
       await page.evaluate(() =>
         window.dispatchEvent(
@@ -296,8 +283,7 @@ describe('range-test webview', () => {
   });
 
   it('is keyboard accessible: Tab reaches the exports, the plot and the Apply buttons; arrows move the readout', async () => {
-    await withPanel({}, async (page) => {
-      await show(page, diverged);
+    await withView(diverged, {}, async (page) => {
       const focused: string[] = [];
       for (let press = 0; press < 7; press++) {
         await page.keyboard.press('Tab');
@@ -323,8 +309,7 @@ describe('range-test webview', () => {
 
   it('restores the last result from vscode state after being hidden', async () => {
     let saved: unknown;
-    await withPanel({}, async (page) => {
-      await show(page, diverged);
+    await withView(diverged, {}, async (page) => {
       saved = await page.evaluate(() => (window as unknown as HarnessGlobals).harness.states.at(-1));
     });
     await withPanel({ initialState: saved }, async (page) => {
@@ -337,8 +322,7 @@ describe('range-test webview', () => {
     const artifacts = join(repositoryRoot, 'test', 'artifacts');
     mkdirSync(artifacts, { recursive: true });
     for (const theme of ['light', 'dark', 'hc'] as const) {
-      await withPanel({ theme, width: 960, height: 760, deviceScaleFactor: 2 }, async (page) => {
-        await show(page, diverged);
+      await withView(diverged, { theme, width: 960, height: 760, deviceScaleFactor: 2 }, async (page) => {
         const box = (await page.locator('.u-over').boundingBox())!;
         await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.6);
         await page.waitForFunction(

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { RangeTestView, SimulationView } from '../../server/src/protocol';
 import {
+  chromiumForTests,
   openHarnessPage,
   repositoryRoot,
   type HarnessPageOptions,
@@ -86,6 +87,36 @@ export async function clickAndCapture(
   return (await posted(page)).at(-1)!;
 }
 
+/** Exports CSV through the panel's button, checks the file name, header row and row count given, and returns the rows. */
+export async function exportCsv(
+  page: Page,
+  expected: { suggestedName?: string; header?: string; rowCount?: number } = {},
+): Promise<string[]> {
+  const csv = await clickAndCapture(page, 'Export CSV');
+  assert.equal(csv.type, 'export');
+  const rows = (csv.content as string).trimEnd().split('\n');
+  if (expected.suggestedName !== undefined) assert.equal(csv.suggestedName, expected.suggestedName);
+  if (expected.header !== undefined) assert.equal(rows[0], expected.header);
+  if (expected.rowCount !== undefined) assert.equal(rows.length, expected.rowCount);
+  return rows;
+}
+
+/** Exports SVG through the panel's button and checks that it is an SVG document. */
+export async function exportSvg(page: Page): Promise<string> {
+  const svg = (await clickAndCapture(page, 'Export SVG')).content as string;
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  return svg;
+}
+
+/** Exports PNG through the panel's button, checks that base64 PNG bytes came, and returns them. */
+export async function exportPng(page: Page): Promise<Buffer> {
+  const png = await clickAndCapture(page, 'Export PNG');
+  assert.equal(png.encoding, 'base64');
+  const bytes = Buffer.from(png.content as string, 'base64');
+  assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  return bytes;
+}
+
 /** Counts pixels in a canvas region (CSS pixels) whose colour differs from `background` by more than `tolerance`. */
 export async function paintedPixels(
   page: Page,
@@ -117,6 +148,30 @@ export async function paintedPixels(
     },
     { selector, region, tolerance },
   );
+}
+
+/**
+ * A result panel test file's openers, with Chromium started for the file: `withPanel` opens the panel (see
+ * `withResultPanel`), `withView` also shows a view in it first (through `show`) before running `body`.
+ */
+export function resultPanelOpeners<View>(
+  kind: ResultPanelKind,
+  show: (page: Page, view: View) => Promise<void>,
+): {
+  withPanel: (options: ResultPanelOptions, body: (page: Page) => Promise<void>) => Promise<void>;
+  withView: (view: View, options: ResultPanelOptions, body: (page: Page) => Promise<void>) => Promise<void>;
+} {
+  const browser = chromiumForTests();
+  const withPanel = (options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> =>
+    withResultPanel(browser(), kind, options, body);
+  return {
+    withPanel,
+    withView: (view, options, body) =>
+      withPanel(options, async (page) => {
+        await show(page, view);
+        await body(page);
+      }),
+  };
 }
 
 /**

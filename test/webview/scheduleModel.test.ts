@@ -147,47 +147,42 @@ describe('series and CSV', () => {
 
 describe('marker label layout', () => {
   const bounds = { left: 0, right: 300 };
+  /** Lays out labels of `markers` inside `bounds`, 3 px apart, and compares where they go with `expected`. */
+  const check = (markers: { anchor: number; width: number }[], expected: { x: number; row: number }[]): void =>
+    assert.deepEqual(layoutMarkerLabels(markers, bounds, 3), expected);
   it('keeps labels inside the bounds at both ends', () => {
-    const placed = layoutMarkerLabels(
+    // The last label would start right of its line, past the edge: it is moved in, to end at the edge.
+    check(
       [
         { anchor: 0, width: 80 },
         { anchor: 300, width: 80 },
       ],
-      bounds,
-      3,
+      [
+        { x: 3, row: 0 },
+        { x: 220, row: 0 },
+      ],
     );
-    // The last label would start right of its line, past the edge: it is moved in, to end at the edge.
-    assert.deepEqual(placed, [
-      { x: 3, row: 0 },
-      { x: 220, row: 0 },
-    ]);
   });
   it('puts labels of close markers on further rows instead of over each other', () => {
-    const placed = layoutMarkerLabels(
+    // Each fits on neither side of its line in the rows above it (3 px apart), so each opens a row.
+    check(
       [
         { anchor: 100, width: 60 },
         { anchor: 104, width: 60 },
         { anchor: 108, width: 60 },
       ],
-      bounds,
-      3,
+      [
+        { x: 103, row: 0 },
+        { x: 107, row: 1 },
+        { x: 111, row: 2 },
+      ],
     );
-    // Each fits on neither side of its line in the rows above it (3 px apart), so each opens a row.
-    assert.deepEqual(placed, [
-      { x: 103, row: 0 },
-      { x: 107, row: 1 },
-      { x: 111, row: 2 },
-    ]);
     // A label that does not fit right of its line goes left of it, in the same row when that is free.
-    assert.deepEqual(
-      layoutMarkerLabels(
-        [
-          { anchor: 100, width: 60 },
-          { anchor: 103, width: 40 },
-        ],
-        bounds,
-        3,
-      ),
+    check(
+      [
+        { anchor: 100, width: 60 },
+        { anchor: 103, width: 40 },
+      ],
       [
         { x: 103, row: 0 },
         { x: 60, row: 0 },

@@ -15,7 +15,7 @@ import {
   type HostToWebviewMessage,
   type SchedulePanelSnapshot,
 } from '../../../webview/src/protocol';
-import { panelHtml, panelWebviewOptions, saveWebviewExport } from './webviewPage';
+import { SinglePanelSlot, createPanelBeside, panelHtml, panelWebviewOptions, saveWebviewExport } from './webviewPage';
 
 /**
  * Computes the schedule of a document; `null` when it has none (or the request failed, already logged). `metrics`
@@ -33,8 +33,8 @@ const refreshDebounceMs = 50;
  * serializer that brings the panel back after a restart, and it is disposed with the extension.
  */
 export class SchedulePanel implements vscode.Disposable {
-  private current: OpenSchedulePanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly slot = new SinglePanelSlot<OpenSchedulePanel>();
+  private readonly disposables: vscode.Disposable[] = [this.slot];
 
   private constructor(
     private readonly context: vscode.ExtensionContext,
@@ -60,46 +60,38 @@ export class SchedulePanel implements vscode.Disposable {
 
   /** Opens the panel beside the editor for `uri`, or reveals it and switches it to `uri`. */
   async show(uri: string): Promise<void> {
-    if (this.current) {
-      this.current.panel.reveal(undefined, true);
-      this.current.switchTo(uri);
-      await this.current.refreshNow();
+    const current = this.slot.current;
+    if (current) {
+      current.panel.reveal(undefined, true);
+      current.switchTo(uri);
+      await current.refreshNow();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(
-      viewType,
-      panelTitle(uri),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      panelWebviewOptions(this.context),
-    );
-    await this.adopt(panel, uri).refreshNow();
+    await this.adopt(createPanelBeside(this.context, viewType, panelTitle(uri)), uri).refreshNow();
   }
 
   /** The active editor moved to another config: an open panel follows it. */
   follow(uri: string): void {
-    if (!this.current || this.current.uri === uri) return;
-    this.current.switchTo(uri);
-    this.current.scheduleRefresh();
+    const current = this.slot.current;
+    if (!current || current.uri === uri) return;
+    current.switchTo(uri);
+    current.scheduleRefresh();
   }
 
   /** The analysis of `uri` changed: an open panel showing it re-renders (debounced). */
   refresh(uri: string): void {
-    if (this.current?.uri === uri) this.current.scheduleRefresh();
+    const current = this.slot.current;
+    if (current?.uri === uri) current.scheduleRefresh();
   }
 
   dispose(): void {
-    this.current?.panel.dispose();
-    this.current = undefined;
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 
   private adopt(panel: vscode.WebviewPanel, uri: string): OpenSchedulePanel {
-    this.current?.panel.dispose();
-    const opened = new OpenSchedulePanel(this.context, panel, uri, this.getSchedule, () => {
-      if (this.current === opened) this.current = undefined;
-    });
-    this.current = opened;
-    return opened;
+    return this.slot.replace(
+      (onDisposed) => new OpenSchedulePanel(this.context, panel, uri, this.getSchedule, onDisposed),
+    );
   }
 }
 

@@ -6,7 +6,7 @@
 
 import * as vscode from 'vscode';
 import type { ExportMessage } from '../../../webview/src/protocol';
-import { panelHtml, panelWebviewOptions, saveWebviewExport } from './webviewPage';
+import { SinglePanelSlot, createPanelBeside, panelHtml, panelWebviewOptions, saveWebviewExport } from './webviewPage';
 
 /** What a panel kind supplies; `Message` is the union its webview sends (with `ready` and `export` in it). */
 export interface SnapshotPanelKind<Snapshot, Message extends { type: string }> {
@@ -26,8 +26,8 @@ export interface SnapshotPanelKind<Snapshot, Message extends { type: string }> {
 
 /** The registry of one panel kind: at most one panel is open at a time. */
 export class SnapshotPanel<Snapshot, Message extends { type: string }> implements vscode.Disposable {
-  private open: OpenSnapshotPanel<Snapshot> | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly slot = new SinglePanelSlot<OpenSnapshotPanel<Snapshot>>();
+  private readonly disposables: vscode.Disposable[] = [this.slot];
 
   private constructor(
     private readonly context: vscode.ExtensionContext,
@@ -55,7 +55,7 @@ export class SnapshotPanel<Snapshot, Message extends { type: string }> implement
 
   /** The open panel, if any. */
   get current(): OpenSnapshotPanel<Snapshot> | undefined {
-    return this.open;
+    return this.slot.current;
   }
 
   /**
@@ -63,38 +63,28 @@ export class SnapshotPanel<Snapshot, Message extends { type: string }> implement
    * churns the webview); opens the panel when none is open.
    */
   update(snapshot: Snapshot): void {
-    if (this.open) this.open.setSnapshot(snapshot);
+    const open = this.slot.current;
+    if (open) open.setSnapshot(snapshot);
     else this.show(snapshot);
   }
 
   /** Shows `snapshot`, opening the panel beside the editor when it is not open. */
   show(snapshot: Snapshot): void {
-    if (this.open) {
-      this.open.panel.reveal(undefined, true);
-      this.open.setSnapshot(snapshot);
+    const open = this.slot.current;
+    if (open) {
+      open.panel.reveal(undefined, true);
+      open.setSnapshot(snapshot);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(
-      this.kind.viewType,
-      this.kind.title(snapshot),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      panelWebviewOptions(this.context),
-    );
-    this.adopt(panel, snapshot);
+    this.adopt(createPanelBeside(this.context, this.kind.viewType, this.kind.title(snapshot)), snapshot);
   }
 
   dispose(): void {
-    this.open?.panel.dispose();
-    this.open = undefined;
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 
   private adopt(panel: vscode.WebviewPanel, snapshot: Snapshot): void {
-    this.open?.panel.dispose();
-    const opened: OpenSnapshotPanel<Snapshot> = new OpenSnapshotPanel(this.context, panel, snapshot, this.kind, () => {
-      if (this.open === opened) this.open = undefined;
-    });
-    this.open = opened;
+    this.slot.replace((onDisposed) => new OpenSnapshotPanel(this.context, panel, snapshot, this.kind, onDisposed));
   }
 }
 

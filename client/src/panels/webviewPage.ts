@@ -1,5 +1,6 @@
 // The parts every Optimizer Lens webview panel shares: its options (scripts on, resources limited to the bundled
-// webview assets), its HTML page under a strict Content-Security-Policy with a fresh nonce, and saving an export.
+// webview assets), opening it beside the editor, the slot of a single-instance panel, its HTML page under a strict
+// Content-Security-Policy with a fresh nonce, and saving an export.
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -13,6 +14,47 @@ export function panelWebviewOptions(
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
   };
+}
+
+/** Opens a panel of `viewType` beside the editor, without taking the focus, with the options every panel has. */
+export function createPanelBeside(
+  context: vscode.ExtensionContext,
+  viewType: string,
+  title: string,
+): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(
+    viewType,
+    title,
+    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+    panelWebviewOptions(context),
+  );
+}
+
+/**
+ * The one open panel of a kind. Opening another disposes it first; a panel that is closed (disposed) is forgotten;
+ * disposing the slot closes the open panel.
+ */
+export class SinglePanelSlot<Open extends { readonly panel: vscode.WebviewPanel }> implements vscode.Disposable {
+  private open: Open | undefined;
+
+  get current(): Open | undefined {
+    return this.open;
+  }
+
+  /** Closes the open panel and keeps the one `create` makes; `create` gets what to call when that one is disposed. */
+  replace(create: (onDisposed: () => void) => Open): Open {
+    this.open?.panel.dispose();
+    const opened = create(() => {
+      if (this.open === opened) this.open = undefined;
+    });
+    this.open = opened;
+    return opened;
+  }
+
+  dispose(): void {
+    this.open?.panel.dispose();
+    this.open = undefined;
+  }
 }
 
 /** A result panel's page: a strict CSP with a fresh nonce, uPlot's and the panel's style sheets and the bundle. */

@@ -2,16 +2,58 @@
 
 import type { ExportFormat } from '../protocol';
 
-/** Creates an element with a class and appends it to `parent`. */
+/** Creates an element with a class (and `attributes`, e.g. its ARIA role) and appends it to `parent`. */
 export function make<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   className: string,
   parent: HTMLElement,
+  attributes: Readonly<Record<string, string>> = {},
 ): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   element.className = className;
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   parent.appendChild(element);
   return element;
+}
+
+/** The panel's header: marks `root` as a `className` panel and opens its toolbar with the title. */
+export function panelHeader(root: HTMLElement, className: string): { header: HTMLElement; title: HTMLElement } {
+  root.classList.add(className);
+  const header = make('header', 'toolbar', root);
+  return { header, title: make('h1', 'title', header) };
+}
+
+/** The notes list and the status line that end a result panel (range test, landscape). */
+export function notesAndStatus(root: HTMLElement): { notes: HTMLElement; status: HTMLElement } {
+  return {
+    notes: make('ul', 'notes', root, { 'aria-label': 'Notes' }),
+    status: make('div', 'status', root, { role: 'status' }),
+  };
+}
+
+/** A line-style sample in `color` (`className` says solid, dashed or faint), as in legends and readouts. */
+export function swatch(color: string, className: string): HTMLElement {
+  const element = document.createElement('span');
+  element.className = className;
+  element.style.borderTopColor = color;
+  return element;
+}
+
+/** Appends a legend entry to `legend`: the swatch, then the label. */
+export function legendItem(legend: HTMLElement, label: string, color: string, swatchClass: string): HTMLElement {
+  const item = make('span', 'legend-item', legend);
+  item.append(swatch(color, swatchClass), document.createTextNode(label));
+  return item;
+}
+
+/** Replaces the items of `list` with one `<li>` per line. */
+export function fillList(list: HTMLElement, lines: readonly string[]): void {
+  list.replaceChildren();
+  for (const line of lines) {
+    const item = document.createElement('li');
+    item.textContent = line;
+    list.appendChild(item);
+  }
 }
 
 /** A real <button> (keyboard accessible) with a visible label and a description for the tooltip. */
@@ -30,17 +72,20 @@ export function button(
 }
 
 /**
- * The PNG / SVG / CSV export buttons every panel's toolbar has, in an `Export` group; `descriptions` are the
- * tooltips (what each format holds in that panel).
+ * The PNG / SVG / CSV export buttons every panel's toolbar has, in an `Export` group; their tooltips say what each
+ * format holds in that panel: `drawing` for the PNG and SVG ("the plot"), `csv` for the CSV.
  */
 export function exportButtons(
   parent: HTMLElement,
-  descriptions: Record<ExportFormat, string>,
+  contents: { readonly drawing: string; readonly csv: string },
   onExport: (format: ExportFormat) => void,
 ): Record<ExportFormat, HTMLButtonElement> {
-  const group = make('div', 'export-group', parent);
-  group.setAttribute('role', 'group');
-  group.setAttribute('aria-label', 'Export');
+  const descriptions: Record<ExportFormat, string> = {
+    png: `Export ${contents.drawing} as a PNG image`,
+    svg: `Export ${contents.drawing} as an SVG drawing`,
+    csv: contents.csv,
+  };
+  const group = make('div', 'export-group', parent, { role: 'group', 'aria-label': 'Export' });
   const make1 = (format: ExportFormat): HTMLButtonElement => {
     const element = button(group, format.toUpperCase(), descriptions[format], () => onExport(format));
     element.setAttribute('aria-label', `Export ${format.toUpperCase()}`);

@@ -20,6 +20,18 @@ function fontOf(theme: PlotTheme, factor: number): { px: number; css: string } {
   return { px, css: `${px}px ${theme.fontFamily}` };
 }
 
+/** Saves the context, scales it to CSS pixels and fills `size` with the editor background. */
+function beginScene(
+  context: CanvasRenderingContext2D,
+  size: { width: number; height: number },
+  style: CanvasStyle,
+): void {
+  context.save();
+  context.setTransform(style.pixelRatio, 0, 0, style.pixelRatio, 0, 0);
+  context.fillStyle = style.theme.background;
+  context.fillRect(0, 0, size.width, size.height);
+}
+
 /** Background, shading, contour lines, minima, frame, ticks and axis names: what does not move with the scrubber. */
 export function drawMapBase(
   context: CanvasRenderingContext2D,
@@ -27,12 +39,9 @@ export function drawMapBase(
   size: { width: number; height: number },
   style: CanvasStyle,
 ): void {
-  const { theme, scratch, pixelRatio } = style;
+  const { theme, scratch } = style;
   const { frame } = scene;
-  context.save();
-  context.setTransform(pixelRatio, 0, 0, pixelRatio, 0, 0);
-  context.fillStyle = theme.background;
-  context.fillRect(0, 0, size.width, size.height);
+  beginScene(context, size, style);
   context.save();
   context.beginPath();
   context.rect(frame.left, frame.top, frame.width, frame.height);
@@ -209,11 +218,8 @@ export function drawHeatmapScene(
 ): void {
   const { theme, scratch, pixelRatio } = style;
   const { frame } = scene;
-  context.save();
-  context.setTransform(pixelRatio, 0, 0, pixelRatio, 0, 0);
+  beginScene(context, size, style);
   context.font = fontOf(theme, 0.8).css;
-  context.fillStyle = theme.background;
-  context.fillRect(0, 0, size.width, size.height);
   const background = parseRgb(theme.background, scratch);
   const accent = parseRgb(theme.lr, scratch);
   for (const cell of scene.cells) {

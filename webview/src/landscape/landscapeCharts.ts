@@ -4,7 +4,8 @@
 import type uPlot from 'uplot';
 import { liveAxis, type LiveAxis } from '../common/liveAxis';
 import type { LineChartSvgInput } from '../common/lineChartSvg';
-import { withAlpha, type PlotTheme } from '../common/theme';
+import type { PlotTheme } from '../common/theme';
+import { axisLabel, axisStyle, liveAxisOptions } from '../common/chartAxes';
 
 export interface PlotSeriesStyle {
   readonly label: string;
@@ -45,8 +46,7 @@ const yAxisSize = 52;
 
 export function landscapePlot(input: LandscapePlotInput): { plot: LandscapePlot; options: uPlot.Options } {
   const { theme, pixelRatio } = input;
-  const font = `${Math.max(10, Math.round(theme.fontSizePx * 0.8))}px ${theme.fontFamily}`;
-  const gridColor = withAlpha(theme.gridLines, theme.kind.startsWith('high-contrast') ? 0.6 : 0.25, input.scratch);
+  const style = axisStyle(theme, input.scratch, 0.8, 3);
   const xAxisSize = Math.ceil(theme.fontSizePx + 10);
   const xAxis = liveAxis({
     direction: 'x',
@@ -70,29 +70,11 @@ export function landscapePlot(input: LandscapePlotInput): { plot: LandscapePlot;
       y: { distr: 3, log: 10, range: yAxis.range },
     },
     axes: [
-      {
-        stroke: theme.foreground,
-        font,
-        grid: { stroke: gridColor, width: 1 },
-        ticks: { stroke: gridColor, width: 1, size: 3 },
-        splits: xAxis.splits,
-        filter: xAxis.filter,
-        values: xAxis.values,
-        size: xAxisSize,
-      },
-      {
-        stroke: theme.foreground,
-        font,
-        grid: { stroke: gridColor, width: 1 },
-        ticks: { stroke: gridColor, width: 1, size: 3 },
-        splits: yAxis.splits,
-        filter: yAxis.filter,
-        values: yAxis.values,
+      liveAxisOptions(xAxis, style, { size: xAxisSize }),
+      liveAxisOptions(yAxis, style, {
         size: yAxisSize,
-        label: input.yLabel,
-        labelFont: font,
-        labelSize: Math.ceil(theme.fontSizePx + 4),
-      },
+        ...axisLabel(input.yLabel, style, Math.ceil(theme.fontSizePx + 4)),
+      }),
     ],
     series: [
       { label: 'step' },

@@ -10,11 +10,13 @@
 // heatmap in plot coordinates) and drawn by `landscapeCanvas.ts` and `landscapeSvg.ts`; the two live plots are
 // `landscapeCharts.ts`, on the core's ticks.
 
-import { button, exportButtons, exportResultText, make } from '../common/dom';
+import { button, fillList, legendItem, make, notesAndStatus, panelHeader } from '../common/dom';
 import uPlot from 'uplot';
 import type { ExportFormat, LandscapePanelSnapshot, SimulationSnapshot } from '../protocol';
 import { formatValue } from '../common/format';
-import { readPlotTheme, type PlotTheme } from '../common/theme';
+import type { PlotTheme } from '../common/theme';
+import { ChartPanelBase, countPaint, drawTitleBand } from '../common/chartPanel';
+import type { ExportFile } from '../common/webviewHost';
 import { escapeXml, exportBaseNameOf, lineChartSvgBody, svgOpen } from '../common/lineChartSvg';
 import type { LiveAxisChoice } from '../common/liveAxis';
 import { drawHeatmapScene, drawMapBase, drawMapPaths, type CanvasStyle } from './landscapeCanvas';
@@ -50,12 +52,7 @@ import {
 import { mapSvgElements } from './landscapeSvg';
 
 export interface LandscapePanelViewCallbacks {
-  readonly exportFile: (
-    format: ExportFormat,
-    suggestedName: string,
-    encoding: 'base64' | 'utf8',
-    content: string,
-  ) => void;
+  readonly exportFile: ExportFile;
   readonly stateChanged: () => void;
 }
 
@@ -107,12 +104,12 @@ interface Elements {
 const playbackFrames = 240;
 const plotHeightCss = 150;
 
-export class LandscapePanelView {
-  private readonly elements: Elements;
+export class LandscapePanelView extends ChartPanelBase {
+  /** Built once, before the other fields are set: building reads none of them. */
+  private readonly elements: Elements = this.buildDom();
   private view: SimulationSnapshot | null = null;
   private step = 0;
   private playingFrame: number | null = null;
-  private theme: PlotTheme;
   /** Contour levels and their segments in data coordinates; computed once per view. */
   private contours: MapContours = { scale: null, segments: [] };
   /** The map in CSS pixels of the canvas, for its current size; `null` until drawn or without a map. */
@@ -125,18 +122,12 @@ export class LandscapePanelView {
   private stepSizes: StepSizeSeries[] = [];
   /** Height of each plot, set by layoutMain. */
   private plotHeightPx = plotHeightCss + 50;
-  private readonly scratch: CanvasRenderingContext2D;
 
   constructor(
-    private readonly root: HTMLElement,
+    root: HTMLElement,
     private readonly callbacks: LandscapePanelViewCallbacks,
   ) {
-    this.scratch = document.createElement('canvas').getContext('2d')!;
-    this.theme = readPlotTheme(document.body);
-    this.elements = this.buildDom();
-    const themeObserver = new MutationObserver(() => this.onThemeMaybeChanged());
-    themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
-    themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
+    super(root, callbacks.exportFile);
     new ResizeObserver(() => this.onResize()).observe(this.elements.main);
     // The map and plots are sized to the window's height too, which the observer of widths does not see.
     window.addEventListener('resize', () => this.onResize());
@@ -156,8 +147,8 @@ export class LandscapePanelView {
     this.render();
   }
 
-  showExportResult(format: ExportFormat, savedTo: string | null, error: string | undefined): void {
-    this.elements.status.textContent = exportResultText(format, savedTo, error);
+  protected override statusLine(): HTMLElement {
+    return this.elements.status;
   }
 
   snapshot(): LandscapePanelSnapshot {
@@ -214,32 +205,22 @@ export class LandscapePanelView {
   // ---- DOM ----
 
   private buildDom(): Elements {
-    this.root.classList.add('landscape-panel');
-    const header = make('header', 'toolbar', this.root);
-    const title = make('h1', 'title', header);
-    const buttons = exportButtons(
-      header,
-      {
-        png: 'Export the map and plots as a PNG image',
-        svg: 'Export the map and plots as an SVG drawing',
-        csv: 'Export every run step (or the heatmap cells) as CSV',
-      },
-      (format) => this.exportAs(format),
-    );
+    const { header, title } = panelHeader(this.root, 'landscape-panel');
+    const buttons = this.addExportButtons(header, {
+      drawing: 'the map and plots',
+      csv: 'Export every run step (or the heatmap cells) as CSV',
+    });
     const summary = make('div', 'summary', this.root);
-    const stability = make('ul', 'stability', this.root);
-    stability.setAttribute('aria-label', 'What each run did');
-    const overlay = make('div', 'overlay', this.root);
-    overlay.setAttribute('role', 'status');
+    const stability = make('ul', 'stability', this.root, { 'aria-label': 'What each run did' });
+    const overlay = make('div', 'overlay', this.root, { role: 'status' });
     const main = make('div', 'landscape-main', this.root);
     const mapArea = make('div', 'map-area', main);
-    const mapCanvas = make('canvas', 'map', mapArea);
-    mapCanvas.setAttribute('role', 'img');
+    const mapCanvas = make('canvas', 'map', mapArea, { role: 'img' });
     const plots = make('div', 'plots', main);
-    const lossHost = make('div', 'loss-plot', plots);
-    lossHost.setAttribute('aria-label', 'Loss against step, logarithmic');
-    const stepSizeHost = make('div', 'step-size-plot', plots);
-    stepSizeHost.setAttribute('aria-label', 'Effective step size per coordinate against step, logarithmic');
+    const lossHost = make('div', 'loss-plot', plots, { 'aria-label': 'Loss against step, logarithmic' });
+    const stepSizeHost = make('div', 'step-size-plot', plots, {
+      'aria-label': 'Effective step size per coordinate against step, logarithmic',
+    });
     const scrubber = make('div', 'scrubber', this.root);
     const playButton = button(
       scrubber,
@@ -248,11 +229,10 @@ export class LandscapePanelView {
       () => this.togglePlaying(),
     );
     playButton.setAttribute('aria-pressed', 'false');
-    const slider = make('input', 'step-slider', scrubber);
+    const slider = make('input', 'step-slider', scrubber, { 'aria-label': 'Step' });
     slider.type = 'range';
     slider.min = '0';
     slider.step = '1';
-    slider.setAttribute('aria-label', 'Step');
     slider.addEventListener('input', () => {
       this.stopPlaying();
       this.setStep(Number(slider.value));
@@ -263,18 +243,11 @@ export class LandscapePanelView {
         this.togglePlaying();
       }
     });
-    const stepLabel = make('span', 'step-label', scrubber);
-    stepLabel.setAttribute('aria-live', 'off');
-    const legend = make('div', 'legend', this.root);
-    legend.setAttribute('aria-label', 'Runs');
-    const heatmapSection = make('section', 'heatmap-section', this.root);
-    heatmapSection.setAttribute('aria-label', 'Heatmap');
-    const heatmapCanvas = make('canvas', 'heatmap', heatmapSection);
-    heatmapCanvas.setAttribute('role', 'img');
-    const notes = make('ul', 'notes', this.root);
-    notes.setAttribute('aria-label', 'Notes');
-    const status = make('div', 'status', this.root);
-    status.setAttribute('role', 'status');
+    const stepLabel = make('span', 'step-label', scrubber, { 'aria-live': 'off' });
+    const legend = make('div', 'legend', this.root, { 'aria-label': 'Runs' });
+    const heatmapSection = make('section', 'heatmap-section', this.root, { 'aria-label': 'Heatmap' });
+    const heatmapCanvas = make('canvas', 'heatmap', heatmapSection, { role: 'img' });
+    const { notes, status } = notesAndStatus(this.root);
     return {
       title,
       exportButtons: buttons,
@@ -298,14 +271,14 @@ export class LandscapePanelView {
     };
   }
 
-  private render(): void {
+  protected override render(): void {
     this.renderChrome();
     this.layoutMain();
     this.baseLayer = null;
     this.drawMap();
     this.rebuildPlots();
     this.drawHeatmap();
-    this.root.dataset.paintCount = String(Number(this.root.dataset.paintCount ?? '0') + 1);
+    countPaint(this.root);
     this.callbacks.stateChanged();
   }
 
@@ -355,20 +328,9 @@ export class LandscapePanelView {
 
     elements.legend.replaceChildren();
     view?.runs.forEach((run, index) => {
-      const item = document.createElement('span');
-      item.className = 'legend-item';
+      const item = legendItem(elements.legend, run.label, this.runColor(index), 'swatch solid');
       item.dataset.run = String(index);
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch solid';
-      swatch.style.borderTopColor = this.runColor(index);
-      item.append(swatch, document.createTextNode(run.label));
-      if (run.stoppedEarly) {
-        const stopped = document.createElement('span');
-        stopped.className = 'stopped-early';
-        stopped.textContent = ` (${run.stoppedEarly})`;
-        item.appendChild(stopped);
-      }
-      elements.legend.appendChild(item);
+      if (run.stoppedEarly) make('span', 'stopped-early', item).textContent = ` (${run.stoppedEarly})`;
     });
     if (view && withMap) {
       for (const [label, className] of [
@@ -383,12 +345,7 @@ export class LandscapePanelView {
       }
     }
     elements.heatmapSection.hidden = !view?.heatmap;
-    elements.notes.replaceChildren();
-    for (const note of view?.notes ?? []) {
-      const line = document.createElement('li');
-      line.textContent = note;
-      elements.notes.appendChild(line);
-    }
+    fillList(elements.notes, view?.notes ?? []);
   }
 
   private renderStepLabel(): void {
@@ -410,13 +367,6 @@ export class LandscapePanelView {
       this.theme.foreground,
     ];
     return palette[index % palette.length]!;
-  }
-
-  private onThemeMaybeChanged(): void {
-    const theme = readPlotTheme(document.body);
-    if (JSON.stringify(theme) === JSON.stringify(this.theme)) return;
-    this.theme = theme;
-    this.render();
   }
 
   private onResize(): void {
@@ -683,22 +633,13 @@ export class LandscapePanelView {
 
   // ---- Export ----
 
-  private exportAs(format: ExportFormat): void {
+  protected override exportSource(): { baseName: string; csv: () => string } | null {
     const view = this.view;
-    if (!view) return;
-    const baseName = exportBaseNameOf(view.uri, 'landscape');
-    if (format === 'csv') this.callbacks.exportFile('csv', `${baseName}.csv`, 'utf8', simulationCsv(view));
-    else if (format === 'svg') this.callbacks.exportFile('svg', `${baseName}.svg`, 'utf8', this.svgText());
-    else {
-      const dataUrl = this.pngDataUrl();
-      if (dataUrl !== null)
-        this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
-    }
-    this.elements.status.textContent = `Exporting ${format.toUpperCase()}…`;
+    return view ? { baseName: exportBaseNameOf(view.uri, 'landscape'), csv: () => simulationCsv(view) } : null;
   }
 
   /** Every visible canvas (map, plots, heatmap) placed as on screen, under a title line. */
-  pngDataUrl(): string | null {
+  override pngDataUrl(): string | null {
     const pixelRatio = window.devicePixelRatio || 1;
     const canvases = [...this.root.querySelectorAll('canvas')].filter(
       (canvas) => canvas.getClientRects().length > 0 && canvas.width > 0,
@@ -715,16 +656,8 @@ export class LandscapePanelView {
     output.height = Math.ceil((bottom - top + header + 8) * pixelRatio);
     const context = output.getContext('2d');
     if (!context) return null;
-    context.fillStyle = this.theme.background;
-    context.fillRect(0, 0, output.width, output.height);
-    context.font = `600 ${Math.round(this.theme.fontSizePx * pixelRatio)}px ${this.theme.fontFamily}`;
-    context.textBaseline = 'middle';
-    context.fillStyle = this.theme.foreground;
-    context.fillText(
-      `${this.elements.title.textContent ?? ''} · step ${this.step}`,
-      8 * pixelRatio,
-      (header / 2) * pixelRatio,
-    );
+    const title = `${this.elements.title.textContent ?? ''} · step ${this.step}`;
+    drawTitleBand(context, title, this.theme, pixelRatio, (header / 2) * pixelRatio);
     canvases.forEach((canvas, index) => {
       const rect = rects[index]!;
       context.drawImage(
@@ -739,8 +672,7 @@ export class LandscapePanelView {
   }
 
   /** The map as vector contours, paths and markers, then the loss and step-size plots below it. */
-  /** The map as vector contours, paths and markers, then the loss and step-size plots below it. */
-  svgText(): string {
+  override svgText(): string {
     const view = this.view;
     if (!view) return '';
     const theme = this.theme;

@@ -5,71 +5,31 @@ import './landscape.css';
 import {
   isLandscapeHostMessage,
   isLandscapeWebviewState,
-  type LandscapeHostMessage,
   type LandscapePanelSnapshot,
   type LandscapeWebviewMessage,
   type LandscapeWebviewState,
 } from '../protocol';
-import { LandscapePanelView, type LandscapeDebugHandle } from './landscapePanelView';
-
-interface VsCodeWebviewApi {
-  postMessage(message: LandscapeWebviewMessage): void;
-  getState(): unknown;
-  setState(state: LandscapeWebviewState): void;
-}
-
-declare function acquireVsCodeApi(): VsCodeWebviewApi;
-
-declare global {
-  interface Window {
-    /** Set once at start-up for tests and the webview developer tools; never read by the panel itself. */
-    optimizerLensLandscape?: LandscapeDebugHandle;
-  }
-}
+import { connectToHost, debouncedStateSave, exposeDebugHandle } from '../common/webviewHost';
+import { LandscapePanelView } from './landscapePanelView';
 
 /** Simulations with more recorded numbers than this are left out of the saved state; the host replays them. */
 const largestViewKeptInState = 400_000;
 
-/** Saving state serializes the whole simulation, so scrubbing and playback are saved once they pause. */
-const stateSaveDelayMs = 250;
-
 function start(): void {
-  const vscode = acquireVsCodeApi();
-  const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
-  let saveTimer: ReturnType<typeof setTimeout> | undefined;
-  const saveState = (): void =>
-    vscode.setState({ stateVersion: 1, snapshot: compactForState(view.snapshot()), step: view.currentStep() });
-  const scheduleSave = (): void => {
-    if (saveTimer !== undefined) clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => {
-      saveTimer = undefined;
-      saveState();
-    }, stateSaveDelayMs);
-  };
-  const view = new LandscapePanelView(root, {
-    exportFile: (format, suggestedName, encoding, content) =>
-      vscode.postMessage({ type: 'export', format, suggestedName, encoding, content }),
-    stateChanged: scheduleSave,
-  });
-  window.optimizerLensLandscape = view.debugHandle();
+  const host = connectToHost<LandscapeWebviewMessage, LandscapeWebviewState>();
+  const scheduleSave = debouncedStateSave(() =>
+    host.saveState({ stateVersion: 1, snapshot: compactForState(view.snapshot()), step: view.currentStep() }),
+  );
+  const view = new LandscapePanelView(host.root, { exportFile: host.exportFile, stateChanged: scheduleSave });
+  exposeDebugHandle('optimizerLensLandscape', view.debugHandle());
 
-  const saved = vscode.getState();
+  const saved = host.savedState();
   if (isLandscapeWebviewState(saved)) view.applySnapshot(saved.snapshot, saved.step);
 
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (isLandscapeHostMessage(event.data)) handle(event.data);
+  host.listen(isLandscapeHostMessage, {
+    snapshot: (message) => view.applySnapshot(message.snapshot),
+    exported: (message) => view.showExportResult(message.format, message.savedTo, message.error),
   });
-  const handle = (message: LandscapeHostMessage): void => {
-    switch (message.type) {
-      case 'snapshot':
-        view.applySnapshot(message.snapshot);
-        break;
-      case 'exported':
-        view.showExportResult(message.format, message.savedTo, message.error);
-        break;
-    }
-  };
-  vscode.postMessage({ type: 'ready' });
 }
 
 function compactForState(snapshot: LandscapePanelSnapshot): LandscapePanelSnapshot {

@@ -5,7 +5,7 @@
 // Invariant: the view never edits anything itself; Apply only asks the host, and the host's `applied` answer is
 // what the status line shows.
 
-import { exportButtons, exportResultText, make } from '../common/dom';
+import { fillList, legendItem, make, notesAndStatus, panelHeader, swatch } from '../common/dom';
 import uPlot from 'uplot';
 import type {
   AppliedLearningRate,
@@ -16,7 +16,10 @@ import type {
   RangeTestSuggestionKind,
 } from '../protocol';
 import { formatValue } from '../common/format';
-import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
+import { withAlpha, type PlotTheme } from '../common/theme';
+import { ChartPanelBase, countPaint, plotAreaSize, readoutKeyTarget, titledChartPng } from '../common/chartPanel';
+import type { ExportFile } from '../common/webviewHost';
+import { axisLabel, axisStyle, labelWidthSize, liveAxisOptions } from '../common/chartAxes';
 import { liveAxis, type LiveAxis, type LiveAxisChoice } from '../common/liveAxis';
 import { exportBaseNameOf, lineChartSvg, type SvgVerticalMarker } from '../common/lineChartSvg';
 import {
@@ -37,12 +40,7 @@ import { fileNameOf } from '../../../server/src/core/util/fileName';
 
 export interface RangeTestPanelViewCallbacks {
   readonly apply: (lr: number, target: ApplyTarget) => void;
-  readonly exportFile: (
-    format: ExportFormat,
-    suggestedName: string,
-    encoding: 'base64' | 'utf8',
-    content: string,
-  ) => void;
+  readonly exportFile: ExportFile;
   readonly stateChanged: () => void;
 }
 
@@ -85,32 +83,21 @@ interface PlotMarker {
 
 const minimumPlotHeightCss = 160;
 
-export class RangeTestPanelView {
-  private readonly elements: Elements;
+export class RangeTestPanelView extends ChartPanelBase {
+  /** Built once, before the other fields are set: building reads none of them. */
+  private readonly elements: Elements = this.buildDom();
   private view: RangeTestSnapshot | null = null;
   private applied: AppliedLearningRate | null = null;
   private chart: uPlot | null = null;
   /** The chart's axes on the core's ticks; they remember their last ticks for the export. */
   private axes: { x: LiveAxis; y: LiveAxis } | null = null;
-  private theme: PlotTheme;
   private readoutIndexValue: number | null = null;
-  private readonly scratch: CanvasRenderingContext2D;
 
   constructor(
-    private readonly root: HTMLElement,
+    root: HTMLElement,
     private readonly callbacks: RangeTestPanelViewCallbacks,
   ) {
-    this.scratch = document.createElement('canvas').getContext('2d')!;
-    this.theme = readPlotTheme(document.body);
-    this.elements = this.buildDom();
-    new MutationObserver(() => this.onThemeMaybeChanged()).observe(document.body, {
-      attributes: true,
-      attributeFilter: ['class', 'style'],
-    });
-    new MutationObserver(() => this.onThemeMaybeChanged()).observe(document.documentElement, {
-      attributes: true,
-      attributeFilter: ['class', 'style'],
-    });
+    super(root, callbacks.exportFile);
     new ResizeObserver(() => this.onResize()).observe(this.elements.plotArea);
     this.render();
   }
@@ -132,8 +119,8 @@ export class RangeTestPanelView {
     this.render();
   }
 
-  showExportResult(format: ExportFormat, savedTo: string | null, error: string | undefined): void {
-    this.elements.status.textContent = exportResultText(format, savedTo, error);
+  protected override statusLine(): HTMLElement {
+    return this.elements.status;
   }
 
   snapshot(): RangeTestPanelSnapshot {
@@ -154,47 +141,30 @@ export class RangeTestPanelView {
   // ---- DOM ----
 
   private buildDom(): Elements {
-    this.root.classList.add('range-test-panel');
-    const header = make('header', 'toolbar', this.root);
-    const title = make('h1', 'title', header);
-    const buttons = exportButtons(
-      header,
-      {
-        png: 'Export the plot as a PNG image',
-        svg: 'Export the plot as an SVG drawing',
-        csv: 'Export every iteration as CSV (iteration, lr, loss, smoothed)',
-      },
-      (format) => this.exportAs(format),
-    );
-    const proxy = make('p', 'proxy-warning', this.root);
-    proxy.setAttribute('role', 'note');
+    const { header, title } = panelHeader(this.root, 'range-test-panel');
+    const buttons = this.addExportButtons(header, {
+      drawing: 'the plot',
+      csv: 'Export every iteration as CSV (iteration, lr, loss, smoothed)',
+    });
+    const proxy = make('p', 'proxy-warning', this.root, { role: 'note' });
     proxy.hidden = true;
     const summary = make('dl', 'summary', this.root);
     const plotArea = make('div', 'plot-area', this.root);
-    const plotHost = make('div', 'plot', plotArea);
+    const plotHost = make('div', 'plot', plotArea, {
+      role: 'application',
+      'aria-roledescription': 'range test plot',
+      'aria-label': 'Loss against learning rate. Arrow keys move the readout; Home and End jump to the ends.',
+    });
     plotHost.tabIndex = 0;
-    plotHost.setAttribute('role', 'application');
-    plotHost.setAttribute('aria-roledescription', 'range test plot');
-    plotHost.setAttribute(
-      'aria-label',
-      'Loss against learning rate. Arrow keys move the readout; Home and End jump to the ends.',
-    );
     plotHost.addEventListener('keydown', (event) => this.onKeyDown(event));
     plotHost.addEventListener('focus', () => {
       if (this.readoutIndexValue === null && this.view) this.moveReadoutTo(0);
     });
-    const overlay = make('div', 'overlay', plotArea);
-    overlay.setAttribute('role', 'status');
-    const readout = make('div', 'readout', this.root);
-    readout.setAttribute('aria-live', 'polite');
-    const legend = make('div', 'legend', this.root);
-    legend.setAttribute('aria-label', 'Legend');
-    const suggestions = make('section', 'suggestions', this.root);
-    suggestions.setAttribute('aria-label', 'Suggested learning rates');
-    const notes = make('ul', 'notes', this.root);
-    notes.setAttribute('aria-label', 'Notes');
-    const status = make('div', 'status', this.root);
-    status.setAttribute('role', 'status');
+    const overlay = make('div', 'overlay', plotArea, { role: 'status' });
+    const readout = make('div', 'readout', this.root, { 'aria-live': 'polite' });
+    const legend = make('div', 'legend', this.root, { 'aria-label': 'Legend' });
+    const suggestions = make('section', 'suggestions', this.root, { 'aria-label': 'Suggested learning rates' });
+    const { notes, status } = notesAndStatus(this.root);
     return {
       title,
       exportButtons: buttons,
@@ -211,7 +181,7 @@ export class RangeTestPanelView {
     };
   }
 
-  private render(): void {
+  protected override render(): void {
     this.renderChrome();
     this.rebuildChart();
     this.callbacks.stateChanged();
@@ -266,29 +236,15 @@ export class RangeTestPanelView {
 
     elements.legend.replaceChildren();
     if (view) {
-      const item = (label: string, color: string, style: 'solid' | 'faint' | 'dashed'): void => {
-        const element = document.createElement('span');
-        element.className = 'legend-item';
-        const swatch = document.createElement('span');
-        swatch.className = `swatch ${style}`;
-        swatch.style.borderTopColor = color;
-        element.append(swatch, document.createTextNode(label));
-        elements.legend.appendChild(element);
-      };
-      item('loss', this.rawColor(), 'faint');
-      item('smoothed', this.theme.lr, 'solid');
+      legendItem(elements.legend, 'loss', this.rawColor(), 'swatch faint');
+      legendItem(elements.legend, 'smoothed', this.theme.lr, 'swatch solid');
     }
 
     elements.suggestions.replaceChildren();
     if (view && !view.running) {
       for (const kind of SUGGESTION_KINDS) elements.suggestions.appendChild(this.suggestionCard(view, kind));
     }
-    elements.notes.replaceChildren();
-    for (const note of view ? generalNotes(view) : []) {
-      const line = document.createElement('li');
-      line.textContent = note;
-      elements.notes.appendChild(line);
-    }
+    fillList(elements.notes, view ? generalNotes(view) : []);
     if (this.applied) {
       const { lr, target, ok, message } = this.applied;
       // `message` names the value as written into the file (the host rounds it to three significant digits).
@@ -307,13 +263,10 @@ export class RangeTestPanelView {
     card.dataset.kind = kind;
     const heading = document.createElement('div');
     heading.className = 'suggestion-heading';
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch solid';
-    swatch.style.borderTopColor = this.suggestionColor(kind);
     const name = document.createElement('span');
     name.className = 'suggestion-name';
     name.textContent = SUGGESTION_TITLES[kind];
-    heading.append(swatch, name);
+    heading.append(swatch(this.suggestionColor(kind), 'swatch solid'), name);
     card.appendChild(heading);
     if (!suggestion) {
       const note = document.createElement('p');
@@ -417,21 +370,10 @@ export class RangeTestPanelView {
     return markers.sort((first, second) => first.lr - second.lr);
   }
 
-  private onThemeMaybeChanged(): void {
-    const theme = readPlotTheme(document.body);
-    if (JSON.stringify(theme) === JSON.stringify(this.theme)) return;
-    this.theme = theme;
-    this.render();
-  }
-
   // ---- Chart ----
 
   private plotSize(): { width: number; height: number } {
-    const area = this.elements.plotArea;
-    return {
-      width: Math.max(200, Math.floor(area.clientWidth)),
-      height: Math.max(minimumPlotHeightCss, Math.floor(area.clientHeight)),
-    };
+    return plotAreaSize(this.elements.plotArea, 200, minimumPlotHeightCss);
   }
 
   private onResize(): void {
@@ -466,11 +408,9 @@ export class RangeTestPanelView {
     if (!view || view.lrs.length === 0) return;
     const theme = this.theme;
     const size = this.plotSize();
-    const font = `${Math.max(10, Math.round(theme.fontSizePx * 0.85))}px ${theme.fontFamily}`;
-    const gridColor = withAlpha(theme.gridLines, theme.kind.startsWith('high-contrast') ? 0.6 : 0.25, this.scratch);
+    const style = axisStyle(theme, this.scratch, 0.85, 4);
+    const labelSize = Math.ceil(theme.fontSizePx * 1.1 + 4);
     const range = lossRange(view);
-    const axisSize = (_chart: uPlot, values: string[] | null): number =>
-      Math.ceil(Math.max(3, ...(values ?? []).map((value) => value.length)) * theme.fontSizePx * 0.55 + 16);
     // The core's ticks and labels on both axes (as in the SVG export and the CLI); the lr axis spans the ramp.
     const xAxis = liveAxis({ direction: 'x', log: true, kind: 'position', initialLength: () => size.width - 60 });
     const yAxis = liveAxis({
@@ -491,34 +431,16 @@ export class RangeTestPanelView {
         loss: { range: yAxis.range },
       },
       axes: [
-        {
+        liveAxisOptions(xAxis, style, {
           scale: 'x',
-          stroke: theme.foreground,
-          font,
-          grid: { stroke: gridColor, width: 1 },
-          ticks: { stroke: gridColor, width: 1, size: 4 },
-          splits: xAxis.splits,
-          filter: xAxis.filter,
-          values: xAxis.values,
-          label: 'learning rate (log)',
-          labelFont: font,
-          labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
+          ...axisLabel('learning rate (log)', style, labelSize),
           size: Math.ceil(theme.fontSizePx * 1.1 + 14),
-        },
-        {
+        }),
+        liveAxisOptions(yAxis, style, {
           scale: 'loss',
-          stroke: theme.foreground,
-          font,
-          grid: { stroke: gridColor, width: 1 },
-          ticks: { stroke: gridColor, width: 1, size: 4 },
-          splits: yAxis.splits,
-          filter: yAxis.filter,
-          values: yAxis.values,
-          size: axisSize,
-          label: 'loss',
-          labelFont: font,
-          labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
-        },
+          size: labelWidthSize(theme),
+          ...axisLabel('loss', style, labelSize),
+        }),
       ],
       series: [
         { label: 'lr' },
@@ -535,14 +457,10 @@ export class RangeTestPanelView {
       cursor: { drag: { x: false, y: false }, points: { show: false }, y: false },
       hooks: {
         setCursor: [(chart) => this.onCursorMoved(chart)],
-        draw: [(chart) => this.drawMarkers(chart), () => this.onPainted()],
+        draw: [(chart) => this.drawMarkers(chart), () => countPaint(this.root)],
       },
     };
     this.chart = new uPlot(options, this.chartData(view), this.elements.plotHost);
-  }
-
-  private onPainted(): void {
-    this.root.dataset.paintCount = String(Number(this.root.dataset.paintCount ?? '0') + 1);
   }
 
   /** Vertical lines at the suggestions, the current lr and the divergence, with a dot on the smoothed curve. */
@@ -638,67 +556,33 @@ export class RangeTestPanelView {
   private onKeyDown(event: KeyboardEvent): void {
     const view = this.view;
     if (!view) return;
-    const current = this.readoutIndexValue ?? 0;
-    const jump = event.shiftKey ? 10 : 1;
-    switch (event.key) {
-      case 'ArrowRight':
-        this.moveReadoutTo(current + jump);
-        break;
-      case 'ArrowLeft':
-        this.moveReadoutTo(current - jump);
-        break;
-      case 'Home':
-        this.moveReadoutTo(0);
-        break;
-      case 'End':
-        this.moveReadoutTo(view.lrs.length - 1);
-        break;
-      default:
-        return;
-    }
+    const target = readoutKeyTarget(
+      event.key,
+      this.readoutIndexValue ?? 0,
+      event.shiftKey ? 10 : 1,
+      0,
+      view.lrs.length - 1,
+    );
+    if (target === null) return;
+    this.moveReadoutTo(target);
     event.preventDefault();
   }
 
   // ---- Export ----
 
-  private exportAs(format: ExportFormat): void {
+  protected override exportSource(): { baseName: string; csv: () => string } | null {
     const view = this.view;
-    if (!view) return;
-    const baseName = exportBaseNameOf(view.uri, 'range-test');
-    if (format === 'csv') this.callbacks.exportFile('csv', `${baseName}.csv`, 'utf8', rangeTestCsv(view));
-    else if (format === 'svg') this.callbacks.exportFile('svg', `${baseName}.svg`, 'utf8', this.svgText());
-    else {
-      const dataUrl = this.pngDataUrl();
-      if (dataUrl !== null)
-        this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
-    }
-    this.elements.status.textContent = `Exporting ${format.toUpperCase()}…`;
-    this.elements.status.classList.remove('is-error');
+    return view ? { baseName: exportBaseNameOf(view.uri, 'range-test'), csv: () => rangeTestCsv(view) } : null;
   }
 
   /** The chart canvas (curves and markers) on the editor background, under a title line. */
-  pngDataUrl(): string | null {
+  override pngDataUrl(): string | null {
     const chart = this.chart;
     if (!chart) return null;
-    const pixelRatio = window.devicePixelRatio || 1;
-    const source = chart.ctx.canvas;
-    const headerHeight = Math.round(28 * pixelRatio);
-    const canvas = document.createElement('canvas');
-    canvas.width = source.width;
-    canvas.height = source.height + headerHeight;
-    const context = canvas.getContext('2d');
-    if (!context) return null;
-    context.fillStyle = this.theme.background;
-    context.fillRect(0, 0, canvas.width, canvas.height);
-    context.font = `600 ${Math.round(this.theme.fontSizePx * pixelRatio)}px ${this.theme.fontFamily}`;
-    context.textBaseline = 'middle';
-    context.fillStyle = this.theme.foreground;
-    context.fillText(this.elements.title.textContent ?? 'LR range test', 8 * pixelRatio, headerHeight / 2);
-    context.drawImage(source, 0, headerHeight);
-    return canvas.toDataURL('image/png');
+    return titledChartPng(chart.ctx.canvas, this.elements.title.textContent ?? 'LR range test', this.theme);
   }
 
-  svgText(): string {
+  override svgText(): string {
     const view = this.view;
     const chart = this.chart;
     if (!view || !chart) return '';

@@ -4,7 +4,7 @@
 // Invariant: uPlot only ever receives decimated data for the visible step range (see `decimate.ts`); the readout
 // and the CSV read the full arrays, so what the user reads is exact even when the drawing is decimated.
 
-import { button, exportButtons, exportResultText, make } from '../common/dom';
+import { button, legendItem, make, panelHeader, swatch } from '../common/dom';
 import uPlot from 'uplot';
 import { parseMetricList, type ExportFormat, type SchedulePanelSnapshot, type ScheduleSnapshot } from '../protocol';
 import { layoutMarkerLabels } from './markerLayout';
@@ -13,7 +13,10 @@ import { formatStep, formatValue } from '../common/format';
 import { isEndMarker, scheduleMarkers } from '../../../server/src/core/plot/scheduleSpec';
 import { exportBaseName, fileNameOf, plottedSeriesOf, scheduleCsv, type PlottedSeries } from './seriesModel';
 import { scheduleSvg, type SvgMarker } from './svgExport';
-import { readPlotTheme, withAlpha, type PlotTheme } from '../common/theme';
+import { withAlpha, type PlotTheme } from '../common/theme';
+import { ChartPanelBase, countPaint, plotAreaSize, readoutKeyTarget, titledChartPng } from '../common/chartPanel';
+import type { ExportFile } from '../common/webviewHost';
+import { axisLabel, axisStyle, labelWidthSize, liveAxisOptions } from '../common/chartAxes';
 import { liveAxis, type LiveAxis, type LiveAxisChoice } from '../common/liveAxis';
 
 export interface StepRange {
@@ -27,12 +30,7 @@ export interface SchedulePanelViewCallbacks {
   readonly unpin: () => void;
   /** The user gave the metric series of a metric-driven schedule (ReduceLROnPlateau). */
   readonly setMetrics: (metrics: readonly number[]) => void;
-  readonly exportFile: (
-    format: ExportFormat,
-    suggestedName: string,
-    encoding: 'base64' | 'utf8',
-    content: string,
-  ) => void;
+  readonly exportFile: ExportFile;
   readonly uiChanged: () => void;
 }
 
@@ -92,8 +90,14 @@ const pinnedDashCss = [6, 4] as const;
 const markerDashCss = [4, 3] as const;
 const minimumPlotHeightCss = 120;
 
-export class SchedulePanelView {
-  private readonly elements: ViewElements;
+/** Pinned series are drawn dashed. */
+function swatchClassOf(series: PlottedSeries): string {
+  return series.pinned ? 'swatch dashed' : 'swatch';
+}
+
+export class SchedulePanelView extends ChartPanelBase {
+  /** Built once, before the other fields are set: building reads none of them. */
+  private readonly elements: ViewElements = this.buildDom();
   private schedule: ScheduleSnapshot | null = null;
   private pinned: ScheduleSnapshot | null = null;
   /**
@@ -114,19 +118,14 @@ export class SchedulePanelView {
   private readoutStepValue: number | null = null;
   /** True while the readout was placed by the keyboard; a real mouse move hands it back to the pointer. */
   private readoutFromKeyboard = false;
-  private theme: PlotTheme;
   private paintRequestedAt: number | null = null;
   private lastPaint: number | null = null;
-  private readonly scratch: CanvasRenderingContext2D;
 
   constructor(
-    private readonly root: HTMLElement,
+    root: HTMLElement,
     private readonly callbacks: SchedulePanelViewCallbacks,
   ) {
-    this.scratch = document.createElement('canvas').getContext('2d')!;
-    this.theme = readPlotTheme(document.body);
-    this.elements = this.buildDom();
-    this.watchTheme();
+    super(root, callbacks.exportFile);
     new ResizeObserver(() => this.onResize()).observe(this.elements.plotArea);
     this.renderChrome();
   }
@@ -140,7 +139,7 @@ export class SchedulePanelView {
     this.pinned = snapshot.pinned;
     this.error = snapshot.error;
     this.clampViewToData();
-    this.rebuild();
+    this.render();
   }
 
   setSchedule(schedule: ScheduleSnapshot): void {
@@ -149,7 +148,7 @@ export class SchedulePanelView {
     this.error = null;
     if (switchedDocument) this.view = null;
     this.clampViewToData();
-    this.rebuild();
+    this.render();
   }
 
   setError(message: string): void {
@@ -160,18 +159,18 @@ export class SchedulePanelView {
 
   setPinned(pinned: ScheduleSnapshot | null): void {
     this.pinned = pinned;
-    this.rebuild();
+    this.render();
   }
 
-  showExportResult(format: ExportFormat, savedTo: string | null, error: string | undefined): void {
-    this.elements.status.textContent = exportResultText(format, savedTo, error);
+  protected override statusLine(): HTMLElement {
+    return this.elements.status;
   }
 
   restoreUi(logScale: boolean, view: StepRange | null): void {
     this.logScale = logScale;
     this.view = view;
     this.clampViewToData();
-    this.rebuild();
+    this.render();
   }
 
   // ---- State out ----
@@ -204,12 +203,8 @@ export class SchedulePanelView {
   // ---- DOM ----
 
   private buildDom(): ViewElements {
-    this.root.classList.add('schedule-panel');
-    const header = make('header', 'toolbar', this.root);
-    const title = make('h1', 'title', header);
-    const controls = make('div', 'controls', header);
-    controls.setAttribute('role', 'toolbar');
-    controls.setAttribute('aria-label', 'Schedule plot controls');
+    const { header, title } = panelHeader(this.root, 'schedule-panel');
+    const controls = make('div', 'controls', header, { role: 'toolbar', 'aria-label': 'Schedule plot controls' });
     const logButton = button(controls, 'Log y', 'Toggle a logarithmic learning-rate axis', () => this.toggleLogScale());
     const resetButton = button(controls, 'Reset zoom', 'Show the whole schedule (or double-click the plot)', () =>
       this.resetZoom(),
@@ -217,19 +212,13 @@ export class SchedulePanelView {
     const pinButton = button(controls, 'Pin', 'Pin this schedule and compare it with your next edits', () =>
       this.pinnedHere() ? this.callbacks.unpin() : this.callbacks.pin(),
     );
-    const buttons = exportButtons(
-      controls,
-      {
-        png: 'Export the plot as a PNG image',
-        svg: 'Export the plot as an SVG drawing',
-        csv: 'Export every step as CSV (step, lr, momentum, betas)',
-      },
-      (format) => this.exportAs(format),
-    );
+    const buttons = this.addExportButtons(controls, {
+      drawing: 'the plot',
+      csv: 'Export every step as CSV (step, lr, momentum, betas)',
+    });
 
     // The pinned curve says which file it is from; on another file it is drawn only when asked, and can be dropped.
-    const pinnedInfo = make('div', 'pinned-info', this.root);
-    pinnedInfo.setAttribute('role', 'status');
+    const pinnedInfo = make('div', 'pinned-info', this.root, { role: 'status' });
     pinnedInfo.hidden = true;
     const pinnedText = make('span', 'pinned-text', pinnedInfo);
     const compareButton = button(
@@ -255,24 +244,20 @@ export class SchedulePanelView {
     drawButton.type = 'submit';
     drawButton.textContent = 'Draw';
     drawButton.title = 'Draw the schedule from these metric values';
-    const metricsStatus = make('span', 'metrics-status', metricsForm);
-    metricsStatus.setAttribute('role', 'alert');
+    const metricsStatus = make('span', 'metrics-status', metricsForm, { role: 'alert' });
     metricsForm.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submitMetrics();
     });
 
-    const warnings = make('div', 'warnings', this.root);
-    warnings.setAttribute('role', 'status');
+    const warnings = make('div', 'warnings', this.root, { role: 'status' });
     const plotArea = make('div', 'plot-area', this.root);
-    const plotHost = make('div', 'plot', plotArea);
+    const plotHost = make('div', 'plot', plotArea, {
+      role: 'application',
+      'aria-roledescription': 'schedule plot',
+      'aria-label': 'Learning-rate schedule. Arrow keys move the readout, plus and minus zoom, 0 resets.',
+    });
     plotHost.tabIndex = 0;
-    plotHost.setAttribute('role', 'application');
-    plotHost.setAttribute('aria-roledescription', 'schedule plot');
-    plotHost.setAttribute(
-      'aria-label',
-      'Learning-rate schedule. Arrow keys move the readout, plus and minus zoom, 0 resets.',
-    );
     plotHost.addEventListener('keydown', (event) => this.onKeyDown(event));
     plotHost.addEventListener('focus', () => {
       if (this.readoutStepValue === null) this.moveReadoutTo(this.visibleRange()?.min ?? 0);
@@ -281,16 +266,12 @@ export class SchedulePanelView {
     plotHost.addEventListener('mousemove', () => {
       this.readoutFromKeyboard = false;
     });
-    const overlay = make('div', 'overlay', plotArea);
-    overlay.setAttribute('role', 'alert');
+    const overlay = make('div', 'overlay', plotArea, { role: 'alert' });
     overlay.hidden = true;
-    const readout = make('div', 'readout', this.root);
-    readout.setAttribute('aria-live', 'polite');
+    const readout = make('div', 'readout', this.root, { 'aria-live': 'polite' });
     const footer = make('footer', 'footer', this.root);
-    const legend = make('div', 'legend', footer);
-    legend.setAttribute('aria-label', 'Legend');
-    const status = make('div', 'status', footer);
-    status.setAttribute('role', 'status');
+    const legend = make('div', 'legend', footer, { 'aria-label': 'Legend' });
+    const status = make('div', 'status', footer, { role: 'status' });
     const hint = make('p', 'hint', this.root);
     hint.textContent = 'Drag to zoom · Shift+drag to pan · double-click to reset · arrows move the readout';
     return {
@@ -360,15 +341,9 @@ export class SchedulePanelView {
 
     elements.legend.replaceChildren();
     for (const series of this.plotted) {
-      const item = document.createElement('span');
-      item.className = 'legend-item';
+      const item = legendItem(elements.legend, series.label, this.colorOf(series), swatchClassOf(series));
       item.dataset.series = series.key;
-      const swatch = document.createElement('span');
-      swatch.className = series.pinned ? 'swatch dashed' : 'swatch';
-      swatch.style.borderTopColor = this.colorOf(series);
-      item.append(swatch, document.createTextNode(series.label));
       item.title = series.axis === 'momentum' ? 'Right axis' : 'Left axis';
-      elements.legend.appendChild(item);
     }
     this.renderReadout();
   }
@@ -403,7 +378,7 @@ export class SchedulePanelView {
   private toggleCompare(): void {
     const uri = this.schedule?.uri ?? null;
     this.compareOn = this.compareOn !== null && this.compareOn === uri ? null : uri;
-    this.rebuild();
+    this.render();
   }
 
   private renderMetricsForm(): void {
@@ -447,14 +422,12 @@ export class SchedulePanelView {
     readout.appendChild(stepPart);
     for (const series of this.plotted) {
       const value = step < series.values.length ? series.values[step] : undefined;
-      const part = document.createElement('span');
-      part.className = 'readout-value';
+      const part = make('span', 'readout-value', readout);
       part.dataset.series = series.key;
-      const swatch = document.createElement('span');
-      swatch.className = series.pinned ? 'swatch dashed' : 'swatch';
-      swatch.style.borderTopColor = this.colorOf(series);
-      part.append(swatch, document.createTextNode(`${series.label} ${formatValue(value)}`));
-      readout.appendChild(part);
+      part.append(
+        swatch(this.colorOf(series), swatchClassOf(series)),
+        document.createTextNode(`${series.label} ${formatValue(value)}`),
+      );
     }
     const phase = this.phaseAt(step);
     if (phase !== null) {
@@ -486,20 +459,6 @@ export class SchedulePanelView {
     return this.theme.lr;
   }
 
-  private watchTheme(): void {
-    const observer = new MutationObserver(() => {
-      const theme = readPlotTheme(document.body);
-      if (JSON.stringify(theme) === JSON.stringify(this.theme)) return;
-      this.theme = theme;
-      this.rebuild();
-    });
-    observer.observe(document.body, {
-      attributes: true,
-      attributeFilter: ['class', 'style', 'data-vscode-theme-kind'],
-    });
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
-  }
-
   // ---- Chart ----
 
   private stepCount(): number {
@@ -526,11 +485,7 @@ export class SchedulePanelView {
   }
 
   private plotSize(): { width: number; height: number } {
-    const area = this.elements.plotArea;
-    return {
-      width: Math.max(160, Math.floor(area.clientWidth)),
-      height: Math.max(minimumPlotHeightCss, Math.floor(area.clientHeight)),
-    };
+    return plotAreaSize(this.elements.plotArea, 160, minimumPlotHeightCss);
   }
 
   /** Decimated uPlot data for `range` at the current plot width, with non-positive LR dropped on a log axis. */
@@ -551,7 +506,7 @@ export class SchedulePanelView {
   }
 
   /** Recreates the chart; cheap enough for data, theme and log toggles, and simpler than patching uPlot options. */
-  private rebuild(): void {
+  protected override render(): void {
     // Every rebuild is timed and announced once painted, so that tests wait for paints instead of sleeping.
     this.paintRequestedAt = performance.now();
     this.chart?.destroy();
@@ -573,13 +528,10 @@ export class SchedulePanelView {
   private chartOptions(size: { width: number; height: number }): uPlot.Options {
     const theme = this.theme;
     const pixelRatio = window.devicePixelRatio || 1;
-    const font = `${Math.max(10, Math.round(theme.fontSizePx * 0.85))}px ${theme.fontFamily}`;
-    const gridColor = theme.kind.startsWith('high-contrast')
-      ? withAlpha(theme.gridLines, 0.6, this.scratch)
-      : withAlpha(theme.gridLines, 0.25, this.scratch);
+    const style = axisStyle(theme, this.scratch, 0.85, 4);
+    const labelSize = Math.ceil(theme.fontSizePx * 1.1 + 4);
     const hasRightAxis = this.plotted.some((series) => series.axis === 'momentum');
-    const axisSize = (_chart: uPlot, values: string[] | null): number =>
-      Math.ceil(Math.max(3, ...(values ?? []).map((value) => value.length)) * theme.fontSizePx * 0.55 + 16);
+    const axisSize = labelWidthSize(theme);
     // The core's ranges, ticks and labels (as in the SVG export and `optlens schedule`), at the core's density.
     const xAxis = liveAxis({ direction: 'x', log: false, kind: 'position', initialLength: () => size.width - 120 });
     const lrAxis = liveAxis({
@@ -593,52 +545,22 @@ export class SchedulePanelView {
     this.axes = { x: xAxis, lr: lrAxis, momentum: momentumAxis };
 
     const axes: uPlot.Axis[] = [
-      {
-        scale: 'x',
-        stroke: theme.foreground,
-        font,
-        grid: { stroke: gridColor, width: 1 },
-        ticks: { stroke: gridColor, width: 1, size: 4 },
-        splits: xAxis.splits,
-        filter: xAxis.filter,
-        values: xAxis.values,
-        size: Math.ceil(theme.fontSizePx * 1.1 + 14),
-      },
-      {
-        scale: 'lr',
-        stroke: theme.foreground,
-        font,
-        grid: { stroke: gridColor, width: 1 },
-        ticks: { stroke: gridColor, width: 1, size: 4 },
-        splits: lrAxis.splits,
-        filter: lrAxis.filter,
-        values: lrAxis.values,
-        size: axisSize,
-        label: 'learning rate',
-        labelFont: font,
-        labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
-      },
+      liveAxisOptions(xAxis, style, { scale: 'x', size: Math.ceil(theme.fontSizePx * 1.1 + 14) }),
+      liveAxisOptions(lrAxis, style, { scale: 'lr', size: axisSize, ...axisLabel('learning rate', style, labelSize) }),
     ];
     if (hasRightAxis) {
-      axes.push({
-        scale: 'momentum',
-        side: 1,
-        stroke: theme.foreground,
-        font,
-        grid: { show: false },
-        ticks: { stroke: gridColor, width: 1, size: 4 },
-        splits: momentumAxis.splits,
-        filter: momentumAxis.filter,
-        values: momentumAxis.values,
-        size: axisSize,
-        label: [
-          ...new Set(
-            this.plotted.filter((series) => series.axis === 'momentum' && !series.pinned).map((series) => series.label),
-          ),
-        ].join(', '),
-        labelFont: font,
-        labelSize: Math.ceil(theme.fontSizePx * 1.1 + 4),
-      });
+      const momentumLabels = this.plotted
+        .filter((series) => series.axis === 'momentum' && !series.pinned)
+        .map((series) => series.label);
+      axes.push(
+        liveAxisOptions(momentumAxis, style, {
+          scale: 'momentum',
+          side: 1,
+          grid: { show: false },
+          size: axisSize,
+          ...axisLabel([...new Set(momentumLabels)].join(', '), style, labelSize),
+        }),
+      );
     }
 
     const series: uPlot.Series[] = [
@@ -688,7 +610,7 @@ export class SchedulePanelView {
     if (this.paintRequestedAt === null) return;
     this.lastPaint = performance.now() - this.paintRequestedAt;
     this.paintRequestedAt = null;
-    this.root.dataset.paintCount = String(Number(this.root.dataset.paintCount ?? '0') + 1);
+    countPaint(this.root);
     this.root.dispatchEvent(new CustomEvent('schedule-painted', { bubbles: true, detail: { ms: this.lastPaint } }));
   }
 
@@ -851,19 +773,13 @@ export class SchedulePanelView {
     const stepsPerPixel = Math.max(1, Math.round((range.max - range.min) / Math.max(1, plotWidthCss)));
     const current = this.readoutStepValue ?? Math.round(range.min);
     const jump = event.shiftKey ? 10 * stepsPerPixel : stepsPerPixel;
+    const target = readoutKeyTarget(event.key, current, jump, range.min, range.max);
+    if (target !== null) {
+      this.moveReadoutTo(target);
+      event.preventDefault();
+      return;
+    }
     switch (event.key) {
-      case 'ArrowRight':
-        this.moveReadoutTo(current + jump);
-        break;
-      case 'ArrowLeft':
-        this.moveReadoutTo(current - jump);
-        break;
-      case 'Home':
-        this.moveReadoutTo(range.min);
-        break;
-      case 'End':
-        this.moveReadoutTo(range.max);
-        break;
       case '+':
       case '=':
         this.zoomAround(current, 0.5);
@@ -901,7 +817,7 @@ export class SchedulePanelView {
 
   private toggleLogScale(): void {
     this.logScale = !this.logScale;
-    this.rebuild();
+    this.render();
   }
 
   /** Shift+drag pans; the capture listener keeps uPlot from starting a zoom selection at the same time. */
@@ -930,63 +846,43 @@ export class SchedulePanelView {
 
   // ---- Export ----
 
-  private exportAs(format: ExportFormat): void {
+  protected override exportSource(): { baseName: string; csv: () => string } | null {
     const schedule = this.schedule;
-    if (!schedule) return;
-    const baseName = exportBaseName(schedule);
-    if (format === 'csv') {
-      this.callbacks.exportFile('csv', `${baseName}.csv`, 'utf8', scheduleCsv(schedule));
-    } else if (format === 'svg') {
-      this.callbacks.exportFile('svg', `${baseName}.svg`, 'utf8', this.svgText());
-    } else {
-      const dataUrl = this.pngDataUrl();
-      if (dataUrl !== null)
-        this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
-    }
-    this.elements.status.textContent = `Exporting ${format.toUpperCase()}…`;
+    return schedule ? { baseName: exportBaseName(schedule), csv: () => scheduleCsv(schedule) } : null;
   }
 
   /** The canvas uPlot drew (axes, series, markers) on the editor background, under a title and a legend. */
-  pngDataUrl(): string | null {
+  override pngDataUrl(): string | null {
     const chart = this.chart;
     if (!chart) return null;
-    const pixelRatio = window.devicePixelRatio || 1;
-    const source = chart.ctx.canvas;
-    const headerHeight = Math.round(28 * pixelRatio);
-    const canvas = document.createElement('canvas');
-    canvas.width = source.width;
-    canvas.height = source.height + headerHeight;
-    const context = canvas.getContext('2d');
-    if (!context) return null;
-    context.fillStyle = this.theme.background;
-    context.fillRect(0, 0, canvas.width, canvas.height);
-    const fontPx = Math.round(this.theme.fontSizePx * pixelRatio);
-    context.font = `600 ${fontPx}px ${this.theme.fontFamily}`;
-    context.textBaseline = 'middle';
-    context.fillStyle = this.theme.foreground;
-    context.fillText(this.schedule?.title ?? 'schedule', 8 * pixelRatio, headerHeight / 2);
-    context.font = `${Math.round(fontPx * 0.9)}px ${this.theme.fontFamily}`;
-    let legendX = canvas.width - 8 * pixelRatio;
-    for (const series of [...this.plotted].reverse()) {
-      legendX -= context.measureText(series.label).width;
-      context.fillStyle = this.theme.foreground;
-      context.fillText(series.label, legendX, headerHeight / 2);
-      legendX -= 24 * pixelRatio;
-      context.strokeStyle = this.colorOf(series);
-      context.lineWidth = 2 * pixelRatio;
-      context.setLineDash(series.pinned ? pinnedDashCss.map((length) => length * pixelRatio) : []);
-      context.beginPath();
-      context.moveTo(legendX, headerHeight / 2);
-      context.lineTo(legendX + 18 * pixelRatio, headerHeight / 2);
-      context.stroke();
-      legendX -= 12 * pixelRatio;
-    }
-    context.setLineDash([]);
-    context.drawImage(source, 0, headerHeight);
-    return canvas.toDataURL('image/png');
+    // The legend goes at the right of the title line.
+    return titledChartPng(
+      chart.ctx.canvas,
+      this.schedule?.title ?? 'schedule',
+      this.theme,
+      (context, headerHeight, pixelRatio) => {
+        context.font = `${Math.round(Math.round(this.theme.fontSizePx * pixelRatio) * 0.9)}px ${this.theme.fontFamily}`;
+        let legendX = context.canvas.width - 8 * pixelRatio;
+        for (const series of [...this.plotted].reverse()) {
+          legendX -= context.measureText(series.label).width;
+          context.fillStyle = this.theme.foreground;
+          context.fillText(series.label, legendX, headerHeight / 2);
+          legendX -= 24 * pixelRatio;
+          context.strokeStyle = this.colorOf(series);
+          context.lineWidth = 2 * pixelRatio;
+          context.setLineDash(series.pinned ? pinnedDashCss.map((length) => length * pixelRatio) : []);
+          context.beginPath();
+          context.moveTo(legendX, headerHeight / 2);
+          context.lineTo(legendX + 18 * pixelRatio, headerHeight / 2);
+          context.stroke();
+          legendX -= 12 * pixelRatio;
+        }
+        context.setLineDash([]);
+      },
+    );
   }
 
-  svgText(): string {
+  override svgText(): string {
     const chart = this.chart;
     const schedule = this.schedule;
     const range = this.visibleRange();
