@@ -11,6 +11,7 @@ import {
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
+import { AnalysisChangedNotification } from '../../server/src/protocol';
 import { compareListConfig } from '../largeConfig';
 import { startTestServer, type TestServer } from './lspClient';
 
@@ -62,15 +63,21 @@ describe('responsiveness of the language server', () => {
         `the final version's negative lr is flagged: ${JSON.stringify(publishes[0]!.diagnostics)}`,
       );
 
-      // Opening fires both "open" and "change" for version 1: still one publish (B's publish follows A's in order).
+      // Opening fires both "open" and "change" for version 1: still one publish. The large file's tree may still be
+      // rebuilt meanwhile, so A's and B's publishes can come in either order; C, opened after both have published,
+      // publishes after any second publish of theirs would have.
       const opened = new Map<string, number>();
-      const secondOpened = new Promise<void>((resolve) => {
-        burst.connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
-          opened.set(params.uri, (opened.get(params.uri) ?? 0) + 1);
-          if (params.uri.endsWith('b.optim.yaml')) resolve();
-        });
+      const seen = (name: string): boolean => opened.has(`file:///responsive/${name}.optim.yaml`);
+      let bothOpened: () => void = () => undefined;
+      let thirdOpened: () => void = () => undefined;
+      const both = new Promise<void>((resolve) => (bothOpened = resolve));
+      const third = new Promise<void>((resolve) => (thirdOpened = resolve));
+      burst.connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
+        opened.set(params.uri, (opened.get(params.uri) ?? 0) + 1);
+        if (seen('a') && seen('b')) bothOpened();
+        if (seen('c')) thirdOpened();
       });
-      for (const name of ['a', 'b']) {
+      const open = (name: string): void =>
         void burst.connection.sendNotification(DidOpenTextDocumentNotification.type, {
           textDocument: {
             uri: `file:///responsive/${name}.optim.yaml`,
@@ -79,9 +86,13 @@ describe('responsiveness of the language server', () => {
             text: 'optimizer:\n  type: SGD\n  lr: 0.1\n',
           },
         });
-      }
-      await secondOpened;
+      open('a');
+      open('b');
+      await both;
+      open('c');
+      await third;
       assert.equal(opened.get('file:///responsive/a.optim.yaml'), 1);
+      assert.equal(opened.get('file:///responsive/b.optim.yaml'), 1);
     } finally {
       await burst.stop();
     }
@@ -91,7 +102,20 @@ describe('responsiveness of the language server', () => {
     const uri = 'file:///responsive/hover.optim.yaml';
     await server.open(uri, LARGE);
     const events: string[] = [];
-    const published = server.nextDiagnostics(uri, 2).then(() => events.push('diagnostics v2'));
+    // The analysis is finished when the server says so (the diagnostics of a large file may come before, from the
+    // analysis worker, while the server's thread still rebuilds the tree the requests will read).
+    const finished = new Promise<void>((resolve) =>
+      server.connection.onNotification(AnalysisChangedNotification.type, (params) => {
+        if (params.uri === uri && params.version === 2) {
+          events.push('analysis v2');
+          resolve();
+        }
+      }),
+    );
+    // The server's order of its own messages: the worker's problems are published, then the finished analysis told.
+    const told: string[] = [];
+    const published = server.nextDiagnostics(uri, 2).then(() => told.push('diagnostics v2'));
+    void finished.then(() => told.push('analysis v2'));
     void server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: { line: 6, character: 9 }, end: { line: 6, character: 13 } }, text: '2000' }],
@@ -108,12 +132,13 @@ describe('responsiveness of the language server', () => {
         events.push('completion');
         return items;
       });
-    const [hover, items] = await Promise.all([hovered, completed, published]);
+    const [hover, items] = await Promise.all([hovered, completed, finished, published]);
     assert.deepEqual(
       events,
-      ['hover', 'completion', 'diagnostics v2'],
+      ['hover', 'completion', 'analysis v2'],
       'both requests were answered from the last finished analysis while version 2 was analysed',
     );
+    assert.deepEqual(told, ['diagnostics v2', 'analysis v2'], 'the problems went out before the tree was rebuilt');
     assert.match(JSON.stringify(hover?.contents), /AdamW/);
     const labels = (Array.isArray(items) ? items : (items?.items ?? [])).map((item) => item.label);
     assert.ok(labels.includes('CosineAnnealingLR'), `scheduler names are completed: ${labels.slice(0, 10).join(', ')}`);

@@ -1,8 +1,8 @@
 // Owns the compute worker: runs one job at a time in it, relays progress, cancels, and replaces a worker that
 // failed, ran out of memory or crashed.
 
-import { Worker } from 'node:worker_threads';
-import type { ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
+import { startWorker } from './workerThread';
 import type { JobProgress } from './jobs';
 import type { RunJobMessage, WorkerMessage } from './jobServer';
 
@@ -82,18 +82,9 @@ export class ComputeHost {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    // A TypeScript worker (tests) is started through tsx's CommonJS hook: `--import tsx` in a worker's execArgv
-    // does not reach the worker's own module loader on Node 20.
-    const typescript = this.workerScript.endsWith('.ts');
-    const entry = typescript
-      ? `require('tsx/cjs/api').register(); require(${JSON.stringify(this.workerScript)});`
-      : this.workerScript;
-    const worker = new Worker(entry, {
-      eval: typescript,
+    const worker = startWorker(this.workerScript, {
       execArgv: this.options.execArgv ?? [],
       resourceLimits: this.options.resourceLimits ?? DEFAULT_RESOURCE_LIMITS,
-      stdout: false,
-      stderr: false,
     });
     worker.on('message', (message: WorkerMessage) => this.onMessage(worker, message));
     worker.on('error', (error: Error & { code?: string }) => {

@@ -85,13 +85,15 @@ export function analyze(text: string, options: AnalysisOptions): Analysis {
  * The same analysis as a generator that pauses (`yield`) between phases, between rules and every few hundred tokens
  * of the YAML parse. A caller runs it in slices (the language server, between other requests) and abandons it by
  * simply not resuming it, e.g. when a newer version of the document arrives. Pure: no timers.
- * `treeSteps`: the syntax tree of `text` read elsewhere (the server's parse worker), rebuilt in slices; when absent
- * the text is parsed here.
+ * `treeSteps`: the syntax tree of `text` read elsewhere (the server's analysis worker), rebuilt in slices; when absent
+ * the text is parsed here. `checked`: the problems an analysis of the same text and options found elsewhere (that
+ * worker ran the rules already): they are taken as they are, and only the tree, the model and the schedule are built.
  */
 export function* analysisSteps(
   text: string,
   options: AnalysisOptions,
   treeSteps?: Generator<void, SyntaxTree, void>,
+  checked?: readonly Problem[],
 ): Generator<void, Analysis, void> {
   const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   if (text.length > limit) {
@@ -119,6 +121,7 @@ export function* analysisSteps(
   const problems: Problem[] = [];
   yield;
   const schedule = evaluateForLint(model, problems);
+  if (checked) return { tree, model, problems: checked, schedule };
   const context = createRuleContext(model, schedule, problems, normalizeTorchVersion(options.torchVersion));
   // OmegaConf (Hydra) and jsonargparse (Lightning CLI) read `2e-5` as a float, so the PyYAML trap does not apply to them.
   const shared = dialectReadsYaml11(dialect, model)

@@ -10,14 +10,14 @@ import {
 } from '../core/analysis';
 import { decodeTreeSteps } from '../core/syntax/treeCodec';
 import type { SourceFormat, SyntaxTree } from '../core/syntax/tree';
-import { ParseWorkerHost, type ParseJob } from './parseHost';
+import { ParseWorkerHost, type AnalysisJob } from './parseHost';
 import type { ServerSettings } from './settings';
 
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minimatch } from 'minimatch';
 import { NATIVE_FILE_NAME } from '../core/dialects/index';
-import type { Dialect } from '../core/model';
+import type { Dialect, Problem } from '../core/model';
 
 export function isNativeConfig(document: Pick<TextDocument, 'uri' | 'languageId'>): boolean {
   return document.languageId === 'optim' || NATIVE_FILE_NAME.test(document.uri);
@@ -58,9 +58,10 @@ export const SYNC_ANALYSIS_LIMIT = 32_000;
 /** How long one slice of a cooperative analysis may run before the server reads its messages again. */
 export const SLICE_MS = 4;
 /**
- * YAML documents from this many characters are parsed in the parse worker: `yaml`'s composition of the document and
- * the conversion to our tree cannot pause (about 30 ms at 0.2 MB, 0.4 s at 2 MB), so they run off the server's
- * thread, which only rebuilds the tree from flat arrays, in slices.
+ * YAML documents from this many characters are analysed in the analysis worker: `yaml`'s composition of the document
+ * and the conversion to our tree cannot pause (about 30 ms at 0.2 MB, 0.4 s at 2 MB), so they run off the server's
+ * thread. The worker's problems are published as soon as they come; the server's thread then only rebuilds the tree
+ * from flat arrays, the model and the schedule, in slices, for the requests.
  */
 export const OFF_THREAD_PARSE_MIN = 100_000;
 
@@ -88,7 +89,7 @@ interface Running {
   readonly version: number;
   readonly done: Promise<Analysis | null | undefined>;
   superseded: boolean;
-  /** Stops the parse worker's work on this version, if it has any. */
+  /** Stops the analysis worker's work on this version, if it has any. */
   readonly cancel?: () => void;
 }
 
@@ -149,8 +150,15 @@ export class AnalysisCache {
    * the analysis (null: not an optimizer config), or undefined when the work was abandoned: a newer version started,
    * `isCurrent` turned false (the document moved on), the document was closed or the settings changed.
    * A second call for the version already running joins it.
+   * `onChecked`: called with this version's problems (null: not an optimizer config) when the analysis worker knows
+   * them, before the tree is rebuilt here; only for large YAML documents, only while the version is current, and only
+   * when an earlier version's analysis is finished (the requests read that one meanwhile).
    */
-  analyzeInSlices(document: TextDocument, isCurrent: () => boolean): Promise<Analysis | null | undefined> {
+  analyzeInSlices(
+    document: TextDocument,
+    isCurrent: () => boolean,
+    onChecked?: (problems: readonly Problem[] | null) => void,
+  ): Promise<Analysis | null | undefined> {
     const cached = this.finished.get(document.uri);
     if (cached && cached.version === document.version) return (cached.settled ??= Promise.resolve(cached.analysis));
     const already = this.running.get(document.uri);
@@ -163,9 +171,9 @@ export class AnalysisCache {
     }
     // The text is taken now: the open document object is updated in place by later edits.
     const version = { uri: document.uri, languageId: document.languageId, version: document.version, text: plan.text };
-    // A large YAML text is parsed in the worker meanwhile; the slices start when its tree arrives.
-    const parse = this.parseOffThread(plan);
-    let steps: Generator<void, Analysis, void> | undefined = parse ? undefined : analysisSteps(plan.text, plan.options);
+    // A large YAML text is analysed in the worker meanwhile; the slices start when its tree arrives.
+    const job = this.analyzeOffThread(plan);
+    let steps: Generator<void, Analysis, void> | undefined = job ? undefined : analysisSteps(plan.text, plan.options);
     let resolve: (analysis: Analysis | null | undefined) => void = () => undefined;
     let reject: (error: unknown) => void = () => undefined;
     const done = new Promise<Analysis | null | undefined>((settle, fail) => {
@@ -176,7 +184,7 @@ export class AnalysisCache {
       version: document.version,
       done,
       superseded: false,
-      ...(parse ? { cancel: parse.cancel } : {}),
+      ...(job ? { cancel: job.cancel } : {}),
     };
     this.running.set(document.uri, run);
     const stop = (): void => {
@@ -217,15 +225,26 @@ export class AnalysisCache {
       }
       setImmediate(slice);
     };
-    if (parse) {
-      const start = (tree: Generator<void, SyntaxTree, void> | undefined): void => {
-        steps = analysisSteps(plan.text, plan.options, tree);
+    if (job) {
+      const start = (tree?: Generator<void, SyntaxTree, void>, checked?: readonly Problem[]): void => {
+        steps = analysisSteps(plan.text, plan.options, tree, checked);
         slice();
       };
-      // A failed worker costs nothing but time: this version is then parsed here, in slices.
-      parse.result.then(
-        (encoded) => start(encoded ? decodeTreeSteps(encoded, plan.text) : undefined),
-        () => start(undefined),
+      job.checked.then(
+        (checked) => {
+          // Only while requests have a finished analysis to read: before the first one of a document they would
+          // analyse it at once, on this thread, and wait for that.
+          if (!checked || run.superseded || !isCurrent() || !this.finished.has(version.uri)) return;
+          onChecked?.(checked.hasModel || isNativeConfig(version) ? checked.problems : null);
+        },
+        () => undefined,
+      );
+      // The rules ran in the worker: here only the tree, the model and the schedule are built, for the requests.
+      // A failed worker costs nothing but time: this version is then analysed here, in slices.
+      Promise.all([job.checked, job.tree]).then(
+        ([checked, encoded]) =>
+          checked && encoded ? start(decodeTreeSteps(encoded, plan.text), checked.problems) : start(),
+        () => start(),
       );
     } else slice();
     return done;
@@ -274,13 +293,13 @@ export class AnalysisCache {
     };
   }
 
-  /** The parse of a large YAML text sent to the worker, or undefined when it is read here (small, JSON, not analysed). */
-  private parseOffThread(plan: Plan): ParseJob | undefined {
+  /** The analysis of a large YAML text sent to the worker, or undefined when it runs here (small, JSON, not analysed). */
+  private analyzeOffThread(plan: Plan): AnalysisJob | undefined {
     const { text, options } = plan;
     if (options.format !== 'yaml' || text.length < OFF_THREAD_PARSE_MIN || !this.parser.available) return undefined;
     if (text.length > (options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) || isTurnedOffForFile(text)) return undefined;
     try {
-      return this.parser.parse(text);
+      return this.parser.analyze(text, options);
     } catch {
       return undefined;
     }

@@ -1,43 +1,65 @@
-// Parses large YAML documents in a worker_threads worker, so that the server's thread only rebuilds the tree, in slices.
+// Analyses large YAML documents in a worker_threads worker, so that the server's thread publishes the problems as soon
+// as they are known and only rebuilds the tree (in slices) for the requests that need it.
 
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import type { AnalysisOptions } from '../core/analysis';
+import type { Problem } from '../core/model';
 import type { EncodedTree } from '../core/syntax/treeCodec';
+import { startWorker } from '../compute/workerThread';
 
-/** What the server sends: the text, and a one-int flag it sets to 1 when the version is superseded. */
-export interface ParseRequest {
+/** What the server sends: the text and options, and a one-int flag it sets to 1 when the version is superseded. */
+export interface AnalysisRequest {
   readonly id: number;
   readonly text: string;
+  readonly options: AnalysisOptions;
   readonly cancel: SharedArrayBuffer;
 }
 
-/** What the worker answers: the tree as flat arrays (transferred, not copied), or undefined when it was cancelled. */
-export interface ParseReply {
-  readonly id: number;
-  readonly encoded: EncodedTree | undefined;
+/** What the worker found: the problems (final: settings and suppressions applied) and whether the file has a model. */
+export interface Checked {
+  readonly problems: readonly Problem[];
+  /** False when no dialect recognised the file (then it is not an optimizer config, unless it is a native file). */
+  readonly hasModel: boolean;
 }
 
-/** One parse in flight: `result` settles with the tree, undefined when cancelled; it rejects when the worker fails. */
-export interface ParseJob {
-  readonly result: Promise<EncodedTree | undefined>;
+/**
+ * The worker's answers to one request, in this order: `checked` as soon as the rules have run, then `tree`, the syntax
+ * tree as flat arrays (transferred, not copied). A cancelled request is answered once, with `cancelled`.
+ */
+export type AnalysisReply =
+  | { readonly id: number; readonly kind: 'checked'; readonly checked: Checked }
+  | { readonly id: number; readonly kind: 'tree'; readonly encoded: EncodedTree }
+  | { readonly id: number; readonly kind: 'cancelled' };
+
+/**
+ * One analysis in flight. `checked` settles first (the diagnostics can go out), `tree` after it; both settle with
+ * undefined when the request was cancelled, and reject when the worker fails.
+ */
+export interface AnalysisJob {
+  readonly checked: Promise<Checked | undefined>;
+  readonly tree: Promise<EncodedTree | undefined>;
   cancel(): void;
 }
 
-/** After this many worker failures the server parses on its own thread only (in slices, as before). */
+/** After this many worker failures the server analyses on its own thread only (in slices, as before). */
 const MAX_FAILURES = 3;
 
+interface Waiter {
+  readonly checked: (checked: Checked | undefined) => void;
+  readonly tree: (encoded: EncodedTree | undefined) => void;
+  readonly reject: (error: Error) => void;
+}
+
 /**
- * One worker, started on the first parse and kept; requests queue in it and are parsed one at a time, a cancelled
- * one is skipped (or stopped at its next slice). A worker that fails rejects its pending parses and is replaced.
+ * One worker, started on the first request and kept; requests queue in it and are analysed one at a time, a cancelled
+ * one is skipped (or stopped at its next slice). A worker that fails rejects its pending requests and is replaced.
  */
 export class ParseWorkerHost {
   private worker: Worker | null = null;
   private failures = 0;
   private nextId = 1;
-  private readonly pending = new Map<
-    number,
-    { resolve: (encoded: EncodedTree | undefined) => void; reject: (error: Error) => void }
-  >();
+  private readonly pending = new Map<number, Waiter>();
   private readonly present: boolean;
 
   /** `script`: the bundled worker (`dist/parseWorker.js`), or a TypeScript file started through tsx (tests). */
@@ -45,21 +67,30 @@ export class ParseWorkerHost {
     this.present = existsSync(script);
   }
 
-  /** Whether parses can be sent to the worker (its script exists and it has not failed too often). */
+  /** Whether requests can be sent to the worker (its script exists and it has not failed too often). */
   get available(): boolean {
     return this.present && this.failures < MAX_FAILURES;
   }
 
-  parse(text: string): ParseJob {
+  analyze(text: string, options: AnalysisOptions): AnalysisJob {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
-    const result = new Promise<EncodedTree | undefined>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    const request: ParseRequest = { id, text, cancel };
-    // A parse in flight keeps the process alive; an idle worker does not.
+    const checked = deferred<Checked | undefined>();
+    const tree = deferred<EncodedTree | undefined>();
+    this.pending.set(id, {
+      checked: checked.resolve,
+      tree: tree.resolve,
+      reject: (error) => {
+        checked.reject(error);
+        tree.reject(error);
+      },
+    });
+    const request: AnalysisRequest = { id, text, options, cancel };
+    // A request in flight keeps the process alive; an idle worker does not.
     worker.ref();
     worker.postMessage(request);
-    return { result, cancel: () => Atomics.store(new Int32Array(cancel), 0, 1) };
+    return { checked: checked.promise, tree: tree.promise, cancel: () => Atomics.store(new Int32Array(cancel), 0, 1) };
   }
 
   async dispose(): Promise<void> {
@@ -70,22 +101,20 @@ export class ParseWorkerHost {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    // A TypeScript worker (tests) is started through tsx's CommonJS hook, as the compute host does.
-    const typescript = this.script.endsWith('.ts');
-    const entry = typescript
-      ? `require('tsx/cjs/api').register(); require(${JSON.stringify(this.script)});`
-      : this.script;
-    const worker = new Worker(entry, {
-      eval: typescript,
-      resourceLimits: { maxOldGenerationSizeMb: 1024 },
-      stdout: false,
-      stderr: false,
-    });
-    worker.on('message', (reply: ParseReply) => {
+    const worker = startWorker(this.script, { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    worker.on('message', (reply: AnalysisReply) => {
       const waiter = this.pending.get(reply.id);
+      if (reply.kind === 'checked') {
+        waiter?.checked(reply.checked);
+        return;
+      }
       this.pending.delete(reply.id);
       if (this.pending.size === 0) worker.unref();
-      waiter?.resolve(reply.encoded);
+      if (reply.kind === 'tree') waiter?.tree(reply.encoded);
+      else {
+        waiter?.checked(undefined);
+        waiter?.tree(undefined);
+      }
     });
     worker.on('error', (error: Error) => this.fail(worker, error));
     worker.on('exit', (code) => this.fail(worker, new Error(`The parse worker exited (exit code ${code}).`)));
@@ -100,4 +129,16 @@ export class ParseWorkerHost {
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
   }
+}
+
+/** A promise with its settle functions. A rejection nobody waits for (a version superseded meanwhile) is not reported. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
+  let resolve: (value: T) => void = () => undefined;
+  let reject: (error: Error) => void = () => undefined;
+  const promise = new Promise<T>((settle, fail) => {
+    resolve = settle;
+    reject = fail;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }

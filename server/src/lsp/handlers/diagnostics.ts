@@ -2,6 +2,7 @@
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../../core/analysis';
+import type { Problem } from '../../core/model';
 import { AnalysisChangedNotification } from '../../protocol';
 import type { ServerContext } from '../context';
 import { toDiagnostic } from '../convert';
@@ -44,8 +45,16 @@ export class DiagnosticsPublisher {
     // Captured now: the open document is updated in place by later edits.
     const isCurrent = (): boolean => (documents.get(uri) ?? document).version === version;
     let analysed: Promise<Analysis | null | undefined>;
+    // A large document's problems come from the analysis worker before the server has rebuilt its tree: publish them
+    // then; the finished analysis only tells the client that hover, lenses and panels can read the new version.
+    let sentEarly = false;
+    const early = (problems: readonly Problem[] | null): void => {
+      if (!isCurrent()) return;
+      this.sendDiagnostics(current, version, problems);
+      sentEarly = true;
+    };
     try {
-      analysed = cache.analyzeInSlices(current, isCurrent);
+      analysed = cache.analyzeInSlices(current, isCurrent, early);
     } catch (error) {
       this.failed(uri, error);
       return;
@@ -60,7 +69,7 @@ export class DiagnosticsPublisher {
         settled();
         // Abandoned for a newer version (which publishes itself), or closed meanwhile.
         if (analysis === undefined || !isCurrent()) return;
-        this.send(current, version, analysis);
+        this.send(current, version, analysis, sentEarly);
       },
       (error: unknown) => {
         settled();
@@ -69,15 +78,19 @@ export class DiagnosticsPublisher {
     );
   }
 
-  private send(document: TextDocument, version: number, analysis: Analysis | null): void {
+  /** `sentEarly`: this analysis's problems were published already (from the analysis worker). */
+  private send(document: TextDocument, version: number, analysis: Analysis | null, sentEarly: boolean): void {
+    if (!sentEarly) this.sendDiagnostics(document, version, analysis?.problems ?? null);
+    if (analysis)
+      void this.context.connection.sendNotification(AnalysisChangedNotification.type, { uri: document.uri, version });
+  }
+
+  private sendDiagnostics(document: TextDocument, version: number, problems: readonly Problem[] | null): void {
     const { connection, extensionRoot } = this.context;
     try {
-      const diagnostics = analysis
-        ? analysis.problems.map((problem) => toDiagnostic(document, problem, extensionRoot))
-        : [];
+      const diagnostics = problems ? problems.map((problem) => toDiagnostic(document, problem, extensionRoot)) : [];
       void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
       this.published.set(document.uri, version);
-      if (analysis) void connection.sendNotification(AnalysisChangedNotification.type, { uri: document.uri, version });
     } catch (error) {
       this.failed(document.uri, error);
     }

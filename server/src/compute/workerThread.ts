@@ -1,0 +1,24 @@
+// Starting a worker thread, bundled or (in tests) from TypeScript source.
+
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+
+export interface WorkerStart {
+  readonly execArgv?: readonly string[];
+  readonly resourceLimits?: ResourceLimits;
+}
+
+/**
+ * A worker running `script`. A TypeScript script (tests) is started through tsx's CommonJS hook: `--import tsx` in a
+ * worker's execArgv does not reach the worker's own module loader on Node 20. Its stdout and stderr go to the parent's.
+ */
+export function startWorker(script: string, options: WorkerStart = {}): Worker {
+  const typescript = script.endsWith('.ts');
+  const entry = typescript ? `require('tsx/cjs/api').register(); require(${JSON.stringify(script)});` : script;
+  return new Worker(entry, {
+    eval: typescript,
+    execArgv: [...(options.execArgv ?? [])],
+    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    stdout: false,
+    stderr: false,
+  });
+}
