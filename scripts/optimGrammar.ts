@@ -101,18 +101,29 @@ function typeValueRules(kind: 'optimizer' | 'scheduler', names: readonly string[
 function sectionKeyRule(sections: readonly string[]): Rule {
   const section = `(?:${alternation(sections)})`;
   return {
-    match: String.raw`${KEY_START}(?:(${section})|(")(${section})(")|(')(${section})('))\s*(:)(?=\s|$|[\[{"'])`,
-    captures: {
-      '1': { name: 'keyword.other.section.optim' },
-      '2': { name: 'punctuation.definition.string.begin.optim' },
-      '3': { name: 'keyword.other.section.optim' },
-      '4': { name: 'punctuation.definition.string.end.optim' },
-      '5': { name: 'punctuation.definition.string.begin.optim' },
-      '6': { name: 'keyword.other.section.optim' },
-      '7': { name: 'punctuation.definition.string.end.optim' },
-      '8': { name: 'punctuation.separator.key-value.mapping.optim' },
-    },
+    match: `${KEY_START}${sectionKey(section)}`,
+    captures: sectionKeyCaptures(1),
   };
+}
+
+/** A section name `pattern` written plain, double- or single-quoted, then its colon. */
+function sectionKey(pattern: string): string {
+  return String.raw`(?:(${pattern})|(")(${pattern})(")|(')(${pattern})('))\s*(:)(?=\s|$|[\[{"'])`;
+}
+
+/** The scopes of `sectionKey`'s eight groups, numbered from `first`. */
+function sectionKeyCaptures(first: number): Record<string, { name: string }> {
+  const names = [
+    'keyword.other.section.optim',
+    'punctuation.definition.string.begin.optim',
+    'keyword.other.section.optim',
+    'punctuation.definition.string.end.optim',
+    'punctuation.definition.string.begin.optim',
+    'keyword.other.section.optim',
+    'punctuation.definition.string.end.optim',
+    'punctuation.separator.key-value.mapping.optim',
+  ];
+  return Object.fromEntries(names.map((name, index) => [String(first + index), { name }]));
 }
 
 /**
@@ -123,17 +134,8 @@ function sectionRegionRule(section: string, node: string): Rule {
   const name = escapeRegExp(section);
   return {
     name: `meta.section.${section}.optim`,
-    begin: String.raw`^(\s*)(?:(${name})|(")(${name})(")|(')(${name})('))\s*(:)(?=\s|$|[\[{"'])`,
-    beginCaptures: {
-      '2': { name: 'keyword.other.section.optim' },
-      '3': { name: 'punctuation.definition.string.begin.optim' },
-      '4': { name: 'keyword.other.section.optim' },
-      '5': { name: 'punctuation.definition.string.end.optim' },
-      '6': { name: 'punctuation.definition.string.begin.optim' },
-      '7': { name: 'keyword.other.section.optim' },
-      '8': { name: 'punctuation.definition.string.end.optim' },
-      '9': { name: 'punctuation.separator.key-value.mapping.optim' },
-    },
+    begin: String.raw`^(\s*)` + sectionKey(name),
+    beginCaptures: sectionKeyCaptures(2),
     // Blank lines and comments never end a section; any other line indented no deeper than the key does.
     end: String.raw`^(?!\1\s|\s*$|\s*#|\s*//)`,
     patterns: [{ include: node }],

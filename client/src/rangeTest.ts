@@ -92,18 +92,35 @@ async function askNumber(title: string, value: number, integer: boolean): Promis
   return answer === undefined ? undefined : Number(answer);
 }
 
-/** Asks for a `module:callable` entry point; undefined when dismissed. */
+/** The entry points the range test on the user's model asks for: the input box's title, prompt and placeholder. */
+const ENTRY_POINT_QUESTIONS = {
+  model: {
+    title: 'Range test on your model (1/3): the model',
+    prompt: 'A Python entry point returning a torch.nn.Module, imported from the workspace folder.',
+    placeholder: 'train.models:build_model',
+  },
+  data: {
+    title: 'Range test on your model (2/3): the data',
+    prompt: 'A Python entry point returning an iterable of batches (e.g. a DataLoader).',
+    placeholder: 'train.data:train_loader',
+  },
+  loss: {
+    title: 'The loss function',
+    prompt: 'A Python entry point (outputs, targets) -> scalar tensor.',
+    placeholder: 'train.losses:my_loss',
+  },
+} as const;
+
+/** Asks for a `module:callable` entry point, starting from `value`; undefined when dismissed. */
 async function askEntryPoint(
-  title: string,
-  prompt: string,
+  question: (typeof ENTRY_POINT_QUESTIONS)[keyof typeof ENTRY_POINT_QUESTIONS],
   value: string | undefined,
-  placeholder: string,
 ): Promise<string | undefined> {
   const answer = await vscode.window.showInputBox({
-    title,
-    prompt,
+    title: question.title,
+    prompt: question.prompt,
     value: value ?? '',
-    placeHolder: placeholder,
+    placeHolder: question.placeholder,
     ignoreFocusOut: true,
     validateInput: (text) => {
       const problem = entryPointProblem(text);
@@ -113,21 +130,18 @@ async function askEntryPoint(
   return answer?.trim();
 }
 
+/** Says why a range test needs a trusted workspace, offering to manage Workspace Trust. */
+async function explainUntrusted(message: string): Promise<void> {
+  const manage = 'Manage Workspace Trust';
+  const answer = await vscode.window.showWarningMessage(message, manage);
+  if (answer === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+}
+
 /** Asks for the user's model, data and loss (files of other tools name them in the command). */
 async function askModel(current: RangeTestOverrides): Promise<RangeTestOverrides | undefined> {
-  const model = await askEntryPoint(
-    'Range test on your model (1/3): the model',
-    'A Python entry point returning a torch.nn.Module, imported from the workspace folder.',
-    current.model,
-    'train.models:build_model',
-  );
+  const model = await askEntryPoint(ENTRY_POINT_QUESTIONS.model, current.model);
   if (!model) return undefined;
-  const data = await askEntryPoint(
-    'Range test on your model (2/3): the data',
-    'A Python entry point returning an iterable of batches (e.g. a DataLoader).',
-    current.data,
-    'train.data:train_loader',
-  );
+  const data = await askEntryPoint(ENTRY_POINT_QUESTIONS.data, current.data);
   if (!data) return undefined;
   const lossPick = await vscode.window.showQuickPick(
     [
@@ -145,12 +159,7 @@ async function askModel(current: RangeTestOverrides): Promise<RangeTestOverrides
   if (!lossPick) return undefined;
   let loss: string | null = lossPick.label === 'The model returns its loss' ? null : lossPick.label;
   if (lossPick.label === 'Another function…') {
-    const custom = await askEntryPoint(
-      'The loss function',
-      'A Python entry point (outputs, targets) -> scalar tensor.',
-      current.loss ?? undefined,
-      'train.losses:my_loss',
-    );
+    const custom = await askEntryPoint(ENTRY_POINT_QUESTIONS.loss, current.loss ?? undefined);
     if (!custom) return undefined;
     loss = custom;
   }
@@ -312,12 +321,9 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
         }
         case 'pytorch': {
           if (!vscode.workspace.isTrusted) {
-            const manage = 'Manage Workspace Trust';
-            const answer = await vscode.window.showWarningMessage(
+            await explainUntrusted(
               'Optimizer Lens: the range test on your own model runs code from this workspace, which needs a trusted workspace. Lint, hover and plots keep working.',
-              manage,
             );
-            if (answer === manage) await vscode.commands.executeCommand('workbench.trust.manage');
             return undefined;
           }
           if (plan.source !== 'section') {
@@ -335,12 +341,9 @@ export function registerRangeTestCommand(options: RangeTestCommandOptions): vsco
         case 'worker':
           // task: user loads a model and data from the workspace: like the user's own code, it needs trust.
           if (plan.task === 'user' && !vscode.workspace.isTrusted) {
-            const manage = 'Manage Workspace Trust';
-            const answer = await vscode.window.showWarningMessage(
+            await explainUntrusted(
               'Optimizer Lens: running the range test on files from the workspace needs a trusted workspace. Lint, hover and plots keep working.',
-              manage,
             );
-            if (answer === manage) await vscode.commands.executeCommand('workbench.trust.manage');
             return undefined;
           }
           return { overrides, plan };

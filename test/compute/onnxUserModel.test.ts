@@ -104,6 +104,13 @@ function curveMismatch(losses: readonly number[], reference: readonly number[]):
   return step < 0 ? undefined : `step ${step}: ${losses[step]} vs ${reference[step]}`;
 }
 
+/** onnxruntime's curve ran every step, moved the weights and equals the reference engine's within `curveMismatch`. */
+function assertSameCurve(losses: readonly number[], reference: readonly number[], optimizer: OptimizerConfig): void {
+  assert.equal(losses.length, 15, `${optimizer.type}: every step ran`);
+  assert.equal(curveMismatch(losses, reference), undefined, `${optimizer.type} ${JSON.stringify(optimizer.params)}`);
+  assert.notEqual(losses[losses.length - 1], losses[0], 'the weights moved');
+}
+
 const OPTIMIZERS: OptimizerConfig[] = [
   { type: 'SGD', params: { lr: 0.1, momentum: 0.9, weight_decay: 1e-3 } },
   { type: 'Adam', params: { lr: 1e-3 } },
@@ -163,13 +170,7 @@ for (const [title, spec] of Object.entries(MODELS)) {
       assert.equal(wasm.backend, 'wasm');
       assert.equal(onnx.task, wasm.task);
       assert.match(onnx.task, spec.task);
-      assert.equal(onnx.losses.length, 15, `${optimizer.type}: every step ran`);
-      assert.equal(
-        curveMismatch(onnx.losses, wasm.losses),
-        undefined,
-        `${optimizer.type} ${JSON.stringify(optimizer.params)}`,
-      );
-      assert.notEqual(onnx.losses[onnx.losses.length - 1], onnx.losses[0], 'the weights moved');
+      assertSameCurve(onnx.losses, wasm.losses, optimizer);
     }
   });
 }
@@ -196,13 +197,7 @@ test('user CNN (Conv2D same and valid, MaxPooling2D, Flatten, Dense): onnxruntim
     const cpu = await run(params(model, data, optimizer, 'cpu', ramp));
     assert.equal(onnx.backend, 'onnxruntime', JSON.stringify(onnx.backendAttempts));
     assert.equal(cpu.backend, 'cpu');
-    assert.equal(onnx.losses.length, 15);
-    assert.equal(
-      curveMismatch(onnx.losses, cpu.losses),
-      undefined,
-      `${optimizer.type} ${JSON.stringify(optimizer.params)}`,
-    );
-    assert.notEqual(onnx.losses[onnx.losses.length - 1], onnx.losses[0], 'the weights moved');
+    assertSameCurve(onnx.losses, cpu.losses, optimizer);
   }
 });
 

@@ -127,7 +127,8 @@ function python(args: string[], input?: string): Promise<{ stdout: string; stder
 
 /**
  * A plain PyTorch loop, independent of the runner: seeds, `setup` (defines model, loader, opt, ratios, loss_of(batch)),
- * then for each lr sets every group's lr, takes the next batch (a new pass when one ends), computes the loss, steps.
+ * puts the model in training mode, then for each lr sets every group's lr, takes the next batch (a new pass when one
+ * ends), computes the loss, steps.
  */
 async function referenceLosses(setup: string, lrs: number[]): Promise<{ losses: number[]; seconds: number }> {
   const program = `
@@ -143,6 +144,7 @@ except ImportError:
 random.seed(0)
 torch.manual_seed(0)
 ${setup}
+model.train()
 lrs = json.loads(sys.argv[1])
 it = iter(loader)
 losses = []
@@ -167,7 +169,19 @@ real_stdout.write(json.dumps({"losses": losses, "seconds": seconds}))
   return JSON.parse(stdout) as { losses: number[]; seconds: number };
 }
 
-function assertClose(actual: number[], expected: number[], what: string): void {
+/** Runs `job` and, alongside it, the plain loop that `setup` prepares over the same lrs. */
+function runWithReference(
+  job: PythonRunnerSpec,
+  setup: string,
+  lrs: number[],
+): Promise<[Run, { losses: number[]; seconds: number }]> {
+  return Promise.all([run(job), referenceLosses(setup, lrs)]);
+}
+
+/** The runner's losses equal the plain loop's to a relative 1e-6, step by step. */
+function assertLossesClose(result: Run, reference: { losses: number[] }, what: string): void {
+  const actual = result.steps.map((step) => step.loss);
+  const expected = reference.losses;
   assert.equal(actual.length, expected.length, `${what}: ${actual.length} steps, expected ${expected.length}`);
   actual.forEach((value, i) => {
     const scale = Math.max(Math.abs(expected[i]), 1e-12);
@@ -205,22 +219,19 @@ test('entry points: the streamed lrs and losses equal a plain PyTorch loop (Adam
       params: 'train.models:param_groups',
       lrs,
     });
-    const [result, reference] = await Promise.all([
-      run(job),
-      referenceLosses(
-        `
+    const [result, reference] = await runWithReference(
+      job,
+      `
 from train.models import build_model, param_groups
 from train.data import train_loader
 model = build_model()
-model.train()
 loader = train_loader()
 opt = torch.optim.AdamW(param_groups(model), weight_decay=0.01, betas=(0.9, 0.95))
 ratios = [1.0, 0.1]
 loss_of = lambda batch: torch.nn.functional.cross_entropy(model(batch[0]), batch[1])
 `,
-        lrs,
-      ),
-    ]);
+      lrs,
+    );
     assert.deepEqual(result.outcome.end, { status: 'completed', steps: 20 });
     assert.equal(result.outcome.hello?.torch.startsWith('1.13'), true, JSON.stringify(result.outcome.hello));
     assert.equal(result.outcome.hello?.executable, PYTHON);
@@ -233,11 +244,7 @@ loss_of = lambda batch: torch.nn.functional.cross_entropy(model(batch[0]), batch
       result.steps.map((step) => step.lr),
       lrs,
     );
-    assertClose(
-      result.steps.map((step) => step.loss),
-      reference.losses,
-      'runner vs plain loop',
-    );
+    assertLossesClose(result, reference, 'runner vs plain loop');
     assert.match(result.stderr, /building the model/, 'the user print goes to stderr');
     assert.deepEqual(await listTree(copy), before, 'the runner wrote into the workspace');
     const perStepRunner = (result.outcome.loopSeconds ?? NaN) / 20;
@@ -266,13 +273,11 @@ test('Lightning mode: a plain module (training_step, configure_optimizers) and d
     optimizer: null,
     lrs,
   });
-  const [result, reference] = await Promise.all([
-    run(job),
-    referenceLosses(
-      `
+  const [result, reference] = await runWithReference(
+    job,
+    `
 from train.lit import Backbone, LitClassifier, SyntheticDataModule
 model = LitClassifier(backbone=Backbone(hidden=24), lr=0.05)
-model.train()
 dm = SyntheticDataModule(batch_size=32)
 dm.prepare_data()
 dm.setup(stage="fit")
@@ -281,15 +286,10 @@ opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
 ratios = [1.0]
 loss_of = lambda batch: model.training_step(batch, 0)["loss"]
 `,
-      lrs,
-    ),
-  ]);
-  assert.deepEqual(result.outcome.end, { status: 'completed', steps: 12 });
-  assertClose(
-    result.steps.map((step) => step.loss),
-    reference.losses,
-    'Lightning runner vs plain loop',
+    lrs,
   );
+  assert.deepEqual(result.outcome.end, { status: 'completed', steps: 12 });
+  assertLossesClose(result, reference, 'Lightning runner vs plain loop');
   assert.match(result.stderr, /prepare_data[\s\S]*setup\(stage=fit\)/);
 });
 
@@ -317,27 +317,20 @@ test('Hugging Face style: dict batches go to model(**batch) and the loss is read
     optimizer: { class_path: 'Adam', kwargs: {} },
     lrs,
   });
-  const [result, reference] = await Promise.all([
-    run(job),
-    referenceLosses(
-      `
+  const [result, reference] = await runWithReference(
+    job,
+    `
 from train.hf_style import build_model, train_loader
 model = build_model()
-model.train()
 loader = train_loader()
 opt = torch.optim.Adam(model.parameters(), lr=${lrs[0]})
 ratios = [1.0]
 loss_of = lambda batch: model(**batch).loss
 `,
-      lrs,
-    ),
-  ]);
-  assert.deepEqual(result.outcome.end, { status: 'completed', steps: 8 });
-  assertClose(
-    result.steps.map((step) => step.loss),
-    reference.losses,
-    'HF-style runner vs plain loop',
+    lrs,
   );
+  assert.deepEqual(result.outcome.end, { status: 'completed', steps: 8 });
+  assertLossesClose(result, reference, 'HF-style runner vs plain loop');
 });
 
 test('a generator function of dict batches is called again for each pass; C-level writes to fd 1 do not reach the protocol', async () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { withTempWorkspace } from './tempWorkspace';
 import { rangeTestJob } from '../../server/src/compute/jobs';
 import type { RangeTestJobParams } from '../../server/src/compute/jobs';
 import { USER_TASK_LIMITS } from '../../server/src/compute/tasks';
@@ -144,12 +145,7 @@ test('user task: a model.json and a CSV train; missing file, shape mismatch and 
 });
 
 test('user task: paths resolve from the workspace folder and may not leave it (regression: ../../etc/passwd was read and echoed)', async () => {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'optlens-user-paths-'));
-  const workspace = path.join(base, 'workspace');
-  const outside = path.join(base, 'outside');
-  fs.mkdirSync(path.join(workspace, 'models'), { recursive: true });
-  fs.mkdirSync(outside);
-  try {
+  await withTempWorkspace('models', async (workspace, outside) => {
     await writeUserModel(path.join(workspace, 'models'), 2);
     fs.writeFileSync(
       path.join(workspace, 'data.csv'),
@@ -197,9 +193,7 @@ test('user task: paths resolve from the workspace folder and may not leave it (r
     // A symbolic link inside the workspace to a file outside it.
     fs.symlinkSync(path.join(outside, 'secret.json'), path.join(workspace, 'link.csv'));
     await refusedBecause('models/model.json', 'link.csv', /symbolic link to a file outside the workspace folder/);
-  } finally {
-    fs.rmSync(base, { recursive: true, force: true });
-  }
+  });
 });
 
 test('user task: files are size-checked before they are read (regression: a 600 MB CSV ended in "Invalid string length")', async () => {

@@ -93,7 +93,7 @@ async function onnxTrajectory(config: OptimizerConfig): Promise<number[][]> {
   const d = g.input('d', [n]);
   const scalars = declareScalars(g, rule, hyper);
   const gradient = g.one('Mul', [d, x]);
-  const state = addOptimizerUpdates(
+  const { state } = addOptimizerUpdates(
     g,
     rule,
     hyper,
@@ -142,26 +142,21 @@ test('every rule the range test runs has a configuration here', () => {
   assert.deepEqual([...new Set(CONFIGS.map((config) => resolved(config).rule))].sort(), [...RANGE_TEST_RULES].sort());
 });
 
-describe('the TensorFlow.js step follows the float64 kernel within float32 rounding', () => {
-  for (const config of CONFIGS) {
-    test(label(config), async () => {
-      const reference = kernelTrajectory(config);
-      const rows = await tensorFlowTrajectory(config);
-      assert.equal(mismatch(rows, reference), undefined);
-      assert.notDeepEqual(rows.at(-1), START, 'the weights moved');
-    });
-  }
-});
-
-describe('the ONNX update follows the float64 kernel within float32 rounding', () => {
-  for (const config of CONFIGS) {
-    test(label(config), async () => {
-      const reference = kernelTrajectory(config);
-      const rows = await onnxTrajectory(config);
-      assert.equal(mismatch(rows, reference), undefined);
-    });
-  }
-});
+for (const [backend, trajectory] of [
+  ['the TensorFlow.js step', tensorFlowTrajectory],
+  ['the ONNX update', onnxTrajectory],
+] as const) {
+  describe(`${backend} follows the float64 kernel within float32 rounding`, () => {
+    for (const config of CONFIGS) {
+      test(label(config), async () => {
+        const reference = kernelTrajectory(config);
+        const rows = await trajectory(config);
+        assert.equal(mismatch(rows, reference), undefined);
+        assert.notDeepEqual(rows.at(-1), START, 'the weights moved');
+      });
+    }
+  });
+}
 
 test('the comparison catches a wrong rule: NAdam against Adam with the same arguments is outside the tolerance', async () => {
   const nadam = kernelTrajectory({ type: 'NAdam', params: { lr: 2e-3 } });

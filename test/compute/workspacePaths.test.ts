@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { withTempWorkspace } from './tempWorkspace';
 import {
   checkWorkspaceFile,
   formatBytes,
@@ -48,16 +48,7 @@ test('formatBytes shows the exact byte count next to the rounded size', () => {
 });
 
 function withWorkspace(body: (root: string, outside: string) => void): void {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'optlens-workspace-'));
-  const root = path.join(base, 'project');
-  const outside = path.join(base, 'outside');
-  fs.mkdirSync(path.join(root, 'configs'), { recursive: true });
-  fs.mkdirSync(outside);
-  try {
-    body(root, outside);
-  } finally {
-    fs.rmSync(base, { recursive: true, force: true });
-  }
+  withTempWorkspace('configs', body);
 }
 
 const refusal = (result: ReturnType<typeof checkWorkspaceFile>): string => {

@@ -10,6 +10,7 @@ import { RULES } from '../../server/src/core/catalog/rules';
 import type { Dialect } from '../../server/src/core/model';
 import type { SourceFormat } from '../../server/src/core/syntax/tree';
 import { hover } from '../../server/src/core/features/hover';
+import { problemCodes, unmark } from './featureHelpers';
 
 const CORPUS = path.resolve(__dirname, '..', 'fixtures', 'corpus');
 const FOLDER_DIALECT: Readonly<Record<string, Dialect | null>> = {
@@ -424,12 +425,6 @@ const CASES: readonly DialectCase[] = [
   },
 ];
 
-function unmark(marked: string): { text: string; start: number; end: number } {
-  const start = marked.indexOf('«');
-  const end = marked.indexOf('»') - 1;
-  return { text: marked.replace('«', '').replace('»', ''), start, end };
-}
-
 describe('each dialect rule fires on its bad example, exactly there, and not on its good one', () => {
   for (const item of CASES) {
     test(`${item.code} ${item.what}`, () => {
@@ -640,15 +635,7 @@ describe('frameworks as they really read the file (issue 13)', () => {
     assert.equal(analysis.model?.optimizer?.entry?.name, 'AdamW');
     assert.equal(analysis.model?.optimizer?.params.get('weight_decay')?.value, 0.1);
     assert.deepEqual(analysis.problems, []);
-    const typo = analyze(text.replace('lr: 0.001', 'lrr: 0.001'), {
-      format: 'yaml',
-      dialect: 'auto',
-      fileName: 'optimizer.yaml',
-    });
-    assert.deepEqual(
-      typo.problems.map((p) => p.code),
-      ['OL103'],
-    );
+    assert.deepEqual(problemCodes(text.replace('lr: 0.001', 'lrr: 0.001'), 'optimizer.yaml'), ['OL103']);
   });
   test('Hydra: required arguments left to the caller, MONAI references and getattr helpers are not errors', () => {
     const fragment = '# @package train.scheduler\n_target_: transformers.get_cosine_schedule_with_warmup\n';

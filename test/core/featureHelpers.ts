@@ -16,6 +16,26 @@ import type { TextEdit } from '../../server/src/core/model';
 const CURSOR = '$0';
 const DEFAULT_FILE_NAME = 'config.optim.yaml';
 
+/** The codes of the problems `text` has as a file named `fileName` (its dialect detected, YAML unless `.json`). */
+export function problemCodes(text: string, fileName: string): string[] {
+  const analysis = analyze(text, { format: fileName.endsWith('.json') ? 'json' : 'yaml', dialect: 'auto', fileName });
+  return analysis.problems.map((problem) => problem.code);
+}
+
+/** `text` with the `$0` cursor after the first occurrence of `before` (which must be there). */
+export function cursorAfter(before: string, text: string): string {
+  const index = text.indexOf(before);
+  if (index < 0) throw new Error(`"${before}" is not in the fixture`);
+  return `${text.slice(0, index + before.length)}${CURSOR}${text.slice(index + before.length)}`;
+}
+
+/** A rule case's text without its `«…»` marks, and the span the marks enclose (where the problem must be). */
+export function unmark(marked: string): { text: string; start: number; end: number } {
+  const start = marked.indexOf('«');
+  const end = marked.indexOf('»') - 1;
+  return { text: marked.replace('«', '').replace('»', ''), start, end };
+}
+
 /** Removes the first line when blank, the common indentation of the other lines, and trailing blank space. */
 export function trimIndent(text: string): string {
   const lines = text

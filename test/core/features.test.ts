@@ -3,7 +3,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCompletion, checkCompletionEdit, checkFix, checkHover } from './featureHelpers';
+import { checkCompletion, checkCompletionEdit, checkFix, checkHover, cursorAfter } from './featureHelpers';
 
 describe('quick fixes', () => {
   test('OL207: Adam with weight decay becomes AdamW', () => {
@@ -154,193 +154,84 @@ describe('quick fixes', () => {
     `,
     );
   });
-  test('OL104: did you mean, for an enum value', () => {
-    checkFix(
-      `
+  // The scheduler fixes below differ only in the scheduler block: the file around it is built here.
+  const SGD = 'type: SGD\nlr: 0.1\nmomentum: 0.9';
+  const ADAMW = 'type: AdamW\nlr: 1.0e-3';
+  const configFile = (optimizer: string, scheduler: string, steps: number): string => `
       optimizer:
-        type: SGD
-        lr: 0.1
-        momentum: 0.9
+        ${optimizer.replace(/\n/g, '\n        ')}
       scheduler:
-        type: OneCycleLR
-        max_lr: 0.1
-        total_steps: 100
-        anneal_strategy: co$0ss
+        ${scheduler.replace(/\n/g, '\n        ')}
       training:
-        steps: 100
-    `,
-      "Change to 'cos'",
-      `
-      optimizer:
-        type: SGD
-        lr: 0.1
-        momentum: 0.9
-      scheduler:
-        type: OneCycleLR
-        max_lr: 0.1
-        total_steps: 100
-        anneal_strategy: cos
-      training:
-        steps: 100
-    `,
-    );
-  });
-  test('OL201: a milestone past the run is clamped to the run length', () => {
-    checkFix(
-      `
-      optimizer:
-        type: AdamW
-        lr: 1.0e-3
-      scheduler:
-        type: MultiStepLR
-        milestones: [300, 12$000]
-      training:
-        steps: 1000
-    `,
-      'Clamp to 1000 (the run length)',
-      `
-      optimizer:
-        type: AdamW
-        lr: 1.0e-3
-      scheduler:
-        type: MultiStepLR
-        milestones: [300, 1000]
-      training:
-        steps: 1000
-    `,
-    );
-  });
-  test('OL201: so is a total_iters past the run', () => {
-    checkFix(
-      `
-      optimizer:
-        type: AdamW
-        lr: 1.0e-3
-      scheduler:
-        type: PolynomialLR
-        total_iters: $01200
-      training:
-        steps: 1000
-    `,
-      'Clamp to 1000 (the run length)',
-      `
-      optimizer:
-        type: AdamW
-        lr: 1.0e-3
-      scheduler:
-        type: PolynomialLR
-        total_iters: 1000
-      training:
-        steps: 1000
-    `,
-    );
-  });
-  test('OL206: T_max shorter than the run is set to the run length', () => {
-    checkFix(
-      `
-      optimizer:
-        type: AdamW
-        lr: 1.0e-3
-      scheduler:
-        type: CosineAnnealingLR
-        T_max: 2$00
-      training:
-        steps: 1000
-    `,
-      'Set `T_max` to 1000',
-      `
-      optimizer:
-        type: AdamW
-        lr: 1.0e-3
-      scheduler:
-        type: CosineAnnealingLR
-        T_max: 1000
-      training:
-        steps: 1000
-    `,
-    );
-  });
-  test('OL215: so is a T_max longer than the run', () => {
-    checkFix(
-      `
-      optimizer:
-        type: AdamW
-        lr: 1.0e-3
-      scheduler:
-        type: CosineAnnealingLR
-        T_max: 5000$0
-      training:
-        steps: 1000
-    `,
-      'Set `T_max` to 1000',
-      `
-      optimizer:
-        type: AdamW
-        lr: 1.0e-3
-      scheduler:
-        type: CosineAnnealingLR
-        T_max: 1000
-      training:
-        steps: 1000
-    `,
-    );
-  });
-  test('OL203: OneCycleLR total_steps shorter than the run is set to the run length', () => {
-    checkFix(
-      `
-      optimizer:
-        type: SGD
-        lr: 0.1
-        momentum: 0.9
-      scheduler:
-        type: OneCycleLR
-        max_lr: 0.1
-        total_steps: $0500
-      training:
-        steps: 1000
-    `,
-      'Set `total_steps` to 1000',
-      `
-      optimizer:
-        type: SGD
-        lr: 0.1
-        momentum: 0.9
-      scheduler:
-        type: OneCycleLR
-        max_lr: 0.1
-        total_steps: 1000
-      training:
-        steps: 1000
-    `,
-    );
-  });
-  test('OL215: a Hugging Face schedule sized for another run is set to the run length', () => {
-    checkFix(
-      `
-      optimizer:
-        type: AdamW
-        lr: 1.0e-3
-      scheduler:
-        type: hf.linear
-        num_warmup_steps: 10
-        num_training_steps: 5$000
-      training:
-        steps: 1000
-    `,
-      'Set `num_training_steps` to 1000',
-      `
-      optimizer:
-        type: AdamW
-        lr: 1.0e-3
-      scheduler:
-        type: hf.linear
-        num_warmup_steps: 10
-        num_training_steps: 1000
-      training:
-        steps: 1000
-    `,
-    );
-  });
+        steps: ${steps}
+    `;
+  const schedulerFixes: readonly {
+    name: string;
+    optimizer: string;
+    steps: number;
+    before: string;
+    title: string;
+    after: string;
+  }[] = [
+    {
+      name: 'OL104: did you mean, for an enum value',
+      optimizer: SGD,
+      steps: 100,
+      before: 'type: OneCycleLR\nmax_lr: 0.1\ntotal_steps: 100\nanneal_strategy: co$0ss',
+      title: "Change to 'cos'",
+      after: 'type: OneCycleLR\nmax_lr: 0.1\ntotal_steps: 100\nanneal_strategy: cos',
+    },
+    {
+      name: 'OL201: a milestone past the run is clamped to the run length',
+      optimizer: ADAMW,
+      steps: 1000,
+      before: 'type: MultiStepLR\nmilestones: [300, 12$000]',
+      title: 'Clamp to 1000 (the run length)',
+      after: 'type: MultiStepLR\nmilestones: [300, 1000]',
+    },
+    {
+      name: 'OL201: so is a total_iters past the run',
+      optimizer: ADAMW,
+      steps: 1000,
+      before: 'type: PolynomialLR\ntotal_iters: $01200',
+      title: 'Clamp to 1000 (the run length)',
+      after: 'type: PolynomialLR\ntotal_iters: 1000',
+    },
+    {
+      name: 'OL206: T_max shorter than the run is set to the run length',
+      optimizer: ADAMW,
+      steps: 1000,
+      before: 'type: CosineAnnealingLR\nT_max: 2$00',
+      title: 'Set `T_max` to 1000',
+      after: 'type: CosineAnnealingLR\nT_max: 1000',
+    },
+    {
+      name: 'OL215: so is a T_max longer than the run',
+      optimizer: ADAMW,
+      steps: 1000,
+      before: 'type: CosineAnnealingLR\nT_max: 5000$0',
+      title: 'Set `T_max` to 1000',
+      after: 'type: CosineAnnealingLR\nT_max: 1000',
+    },
+    {
+      name: 'OL203: OneCycleLR total_steps shorter than the run is set to the run length',
+      optimizer: SGD,
+      steps: 1000,
+      before: 'type: OneCycleLR\nmax_lr: 0.1\ntotal_steps: $0500',
+      title: 'Set `total_steps` to 1000',
+      after: 'type: OneCycleLR\nmax_lr: 0.1\ntotal_steps: 1000',
+    },
+    {
+      name: 'OL215: a Hugging Face schedule sized for another run is set to the run length',
+      optimizer: ADAMW,
+      steps: 1000,
+      before: 'type: hf.linear\nnum_warmup_steps: 10\nnum_training_steps: 5$000',
+      title: 'Set `num_training_steps` to 1000',
+      after: 'type: hf.linear\nnum_warmup_steps: 10\nnum_training_steps: 1000',
+    },
+  ];
+  for (const { name, optimizer, steps, before, title, after } of schedulerFixes)
+    test(name, () => checkFix(configFile(optimizer, before, steps), title, configFile(optimizer, after, steps)));
   test('OL210: cycle_momentum: false is added to a CyclicLR block under Adam', () => {
     checkFix(
       `
@@ -595,9 +486,7 @@ const NATIVE = `
 
 /** NATIVE with the cursor after the first occurrence of `before`. */
 function at(before: string, text = NATIVE): string {
-  const index = text.indexOf(before);
-  if (index < 0) throw new Error(`"${before}" is not in the fixture`);
-  return `${text.slice(0, index + before.length)}$0${text.slice(index + before.length)}`;
+  return cursorAfter(before, text);
 }
 
 describe('hover', () => {

@@ -10,6 +10,7 @@ import { exactPow, fusedMultiplyAdd } from '../../server/src/core/optim/exactPow
 import { OPTIMIZERS, findOptimizer } from '../../server/src/core/catalog/index';
 import { findDeepSpeedOptimizer } from '../../server/src/core/catalog/optimizers';
 import { isUpdateRule } from '../../server/src/core/optim/updateRules';
+import type { Optimizer } from '../../server/src/core/optim/types';
 
 interface ReferenceCase {
   id: string;
@@ -277,6 +278,22 @@ describe('bad configs give issues and never throw', () => {
   });
 });
 
+/** torch.optim.AdamW(lr=0.01, weight_decay=0.1) over two weights, the reference the DeepSpeed spellings are held to. */
+function adamWDecayed(): Optimizer {
+  return createOptimizer({ type: 'AdamW', params: { lr: 0.01, weight_decay: 0.1 } }, 2).optimizer!;
+}
+
+/** The weights of two optimizers after `steps` steps from (1, -2) on the gradient (x, 3y). */
+function sideBySide(first: Optimizer, second: Optimizer, steps: number): [Float64Array, Float64Array] {
+  const a = Float64Array.from([1, -2]);
+  const b = Float64Array.from([1, -2]);
+  for (let k = 0; k < steps; k++) {
+    first.step(a, Float64Array.from([a[0]!, 3 * a[1]!]));
+    second.step(b, Float64Array.from([b[0]!, 3 * b[1]!]));
+  }
+  return [a, b];
+}
+
 describe('DeepSpeed and teaching optimizers', () => {
   test('torch.optim. prefixes and DeepSpeed spellings resolve', () => {
     assert.ok(createOptimizer({ type: 'torch.optim.AdamW', params: {} }, 2).optimizer);
@@ -289,24 +306,12 @@ describe('DeepSpeed and teaching optimizers', () => {
       { type: 'FusedAdam', params: { torch_adam: true, lr: 0.01, weight_decay: 0.1 } },
       2,
     ).optimizer!;
-    const torch = createOptimizer({ type: 'AdamW', params: { lr: 0.01, weight_decay: 0.1 } }, 2).optimizer!;
-    const a = Float64Array.from([1, -2]);
-    const b = Float64Array.from([1, -2]);
-    for (let k = 0; k < 10; k++) {
-      ds.step(a, Float64Array.from([a[0]!, 3 * a[1]!]));
-      torch.step(b, Float64Array.from([b[0]!, 3 * b[1]!]));
-    }
+    const [a, b] = sideBySide(ds, adamWDecayed(), 10);
     assert.deepEqual(a, b);
   });
   test('FusedAdam in adam_w_mode is AdamW up to rounding', () => {
     const ds = createOptimizer({ type: 'FusedAdam', params: { lr: 0.01, weight_decay: 0.1 } }, 2).optimizer!;
-    const torch = createOptimizer({ type: 'AdamW', params: { lr: 0.01, weight_decay: 0.1 } }, 2).optimizer!;
-    const a = Float64Array.from([1, -2]);
-    const b = Float64Array.from([1, -2]);
-    for (let k = 0; k < 50; k++) {
-      ds.step(a, Float64Array.from([a[0]!, 3 * a[1]!]));
-      torch.step(b, Float64Array.from([b[0]!, 3 * b[1]!]));
-    }
+    const [a, b] = sideBySide(ds, adamWDecayed(), 50);
     // The two differ only in where the decay enters (before or after the Adam step), a second-order effect in lr*wd.
     for (let j = 0; j < 2; j++) assert.ok(Math.abs(a[j]! - b[j]!) < 1e-3, `${a[j]} vs ${b[j]}`);
   });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/core/analysis';
 import { RULES } from '../../server/src/core/catalog/rules';
 import type { SourceFormat } from '../../server/src/core/syntax/tree';
+import { unmark } from './featureHelpers';
 
 interface RuleCase {
   readonly code: string;
@@ -307,12 +308,6 @@ const CASES: readonly RuleCase[] = [
     good: `${ADAMW}range_test:\n  task: pytorch\n  model: m:build\n  data: d:loader\n`,
   },
 ];
-
-function unmark(marked: string): { text: string; start: number; end: number } {
-  const start = marked.indexOf('«');
-  const end = marked.indexOf('»') - 1;
-  return { text: marked.replace('«', '').replace('»', ''), start, end };
-}
 
 describe('each rule fires on its bad example, exactly there, and not on its good one', () => {
   for (const item of CASES) {

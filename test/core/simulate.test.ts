@@ -63,6 +63,10 @@ test('recorded points are thinned for long runs', () => {
   assert.equal(run.steps[1], 100);
 });
 
+/** Whether `simulate` reports an issue under the request's top-level key `key`. */
+function flagsAt(request: Parameters<typeof simulate>[0], key: string): boolean {
+  return simulate(request).issues.some((issue) => issue.path[0] === key);
+}
 describe('noise', () => {
   test('the same seed gives the same Gaussian stream; another seed does not', () => {
     const a = new GaussianSource(42);
@@ -229,16 +233,8 @@ describe('absurd sizes are refused before any work', () => {
     );
   });
   test('non-integer or zero steps', () => {
-    assert.ok(
-      simulate({ function: 'rosenbrock', steps: 0, optimizers: [ADAM] }).issues.some(
-        (issue) => issue.path[0] === 'steps',
-      ),
-    );
-    assert.ok(
-      simulate({ function: 'rosenbrock', steps: 2.5, optimizers: [ADAM] }).issues.some(
-        (issue) => issue.path[0] === 'steps',
-      ),
-    );
+    assert.ok(flagsAt({ function: 'rosenbrock', steps: 0, optimizers: [ADAM] }, 'steps'));
+    assert.ok(flagsAt({ function: 'rosenbrock', steps: 2.5, optimizers: [ADAM] }, 'steps'));
   });
 });
 
@@ -261,16 +257,8 @@ describe('bad configs give issues, never throw', () => {
     );
   });
   test('bad function, x0 of the wrong size, dormant coordinate out of range', () => {
-    assert.ok(
-      simulate({ function: 'nope', steps: 10, optimizers: [ADAM] }).issues.some(
-        (issue) => issue.path[0] === 'function',
-      ),
-    );
-    assert.ok(
-      simulate({ function: 'rosenbrock', x0: [1], steps: 10, optimizers: [ADAM] }).issues.some(
-        (issue) => issue.path[0] === 'x0',
-      ),
-    );
+    assert.ok(flagsAt({ function: 'nope', steps: 10, optimizers: [ADAM] }, 'function'));
+    assert.ok(flagsAt({ function: 'rosenbrock', x0: [1], steps: 10, optimizers: [ADAM] }, 'x0'));
     assert.ok(
       simulate({
         function: 'rosenbrock',

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/core/analysis';
-import { checkCompletion, checkHover } from './featureHelpers';
+import { checkCompletion, checkHover, cursorAfter } from './featureHelpers';
 
 function analyseYaml(text: string, fileName = 'config.yaml') {
   return analyze(text, { format: 'yaml', dialect: 'auto', fileName });
@@ -150,11 +150,7 @@ const TORCHTUNE = `
   epochs: 1
 `;
 
-function at(before: string, text = TORCHTUNE): string {
-  const index = text.indexOf(before);
-  if (index < 0) throw new Error(`"${before}" is not in the fixture`);
-  return `${text.slice(0, index + before.length)}$0${text.slice(index + before.length)}`;
-}
+const at = (before: string, text = TORCHTUNE): string => cursorAfter(before, text);
 
 describe('hover and completion on torchtune components, as on Hydra _target_', () => {
   test('hover on the optimizer component: the catalog entry, read by torchtune', () => {

@@ -2,6 +2,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 import { ensureFreshBundles } from '../freshBundles';
 import {
   createProtocolConnection,
@@ -45,6 +46,24 @@ export interface TestServer {
   /** Resolves with the next diagnostics published for `uri` (for `version`, when given). */
   nextDiagnostics(uri: string, version?: number): Promise<Diagnostic[]>;
   stop(): Promise<void>;
+}
+
+/**
+ * One server for the tests of the `describe` this is called in: started before the first, stopped after the last.
+ * The returned function gives the running server.
+ */
+export function suiteServer(...options: Parameters<typeof startTestServer>): () => TestServer {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await startTestServer(...options);
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('the suite server is not running (call suiteServer inside describe)');
+    return server;
+  };
 }
 
 export async function startTestServer(

@@ -1,6 +1,6 @@
 // The bundled server survives hostile documents: it keeps answering, and every diagnostic lies inside its document.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   HoverRequest,
@@ -9,7 +9,7 @@ import {
   CodeLensRequest,
   FoldingRangeRequest,
 } from 'vscode-languageserver-protocol';
-import { startTestServer, type TestServer } from './lspClient';
+import { suiteServer } from './lspClient';
 
 const HOSTILE: readonly [string, string][] = [
   ['empty.optim.yaml', ''],
@@ -29,18 +29,12 @@ function lineCount(text: string): number {
 }
 
 describe('the server survives hostile documents', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server.stop();
-  });
+  const server = suiteServer();
 
   for (const [name, text] of HOSTILE) {
     test(name, async () => {
       const uri = `file:///w/${name}`;
-      const diagnostics = await server.open(uri, text);
+      const diagnostics = await server().open(uri, text);
       const lines = lineCount(text);
       for (const diagnostic of diagnostics) {
         assert.ok(
@@ -53,14 +47,14 @@ describe('the server survives hostile documents', () => {
         { line: 0, character: 5 },
         { line: 2, character: 3 },
       ]) {
-        await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
-        await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+        await server().connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+        await server().connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
       }
-      await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } });
-      await server.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
-      await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+      await server().connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } });
+      await server().connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
+      await server().connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
       // Still alive and correct afterwards.
-      const healthy = await server.open(
+      const healthy = await server().open(
         `file:///w/after-${name.replace(/\W/g, '-')}.optim.yaml`,
         'optimizer:\n  type: Adam\n  lr: 1.0e-3\n  weight_decay: 0.1\n',
       );
@@ -71,7 +65,7 @@ describe('the server survives hostile documents', () => {
     });
   }
   test('an 11 MB document gets exactly the size-limit diagnostic', async () => {
-    const diagnostics = await server.open('file:///w/huge2.optim.yaml', HOSTILE.at(-1)![1]);
+    const diagnostics = await server().open('file:///w/huge2.optim.yaml', HOSTILE.at(-1)![1]);
     assert.deepEqual(
       diagnostics.map((d) => d.code),
       ['OL002'],

@@ -5,7 +5,7 @@ import type { ScheduleFacts } from '../core/features/scheduleFacts';
 import { scheduleSeriesJson, scheduleView } from '../core/features/scheduleView';
 import { formatNumber } from '../core/rules/context';
 import { formatSarif, formatText, lintRecords, type LintRecord } from './lint';
-import { EXIT, readConfig } from './readConfig';
+import { EXIT, readConfig, whyUnreadable } from './readConfig';
 import { renderScheduleFile } from './render';
 import { convertCommand, rangeTestCommand, simulateCommand } from './computeCommands';
 
@@ -90,16 +90,7 @@ export function readOrExplain(io: CliIo, file: string): string | undefined {
   try {
     return io.readFile(file);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message;
-    io.stderr(`optlens: cannot read ${file}: ${why}\n`);
+    io.stderr(`optlens: cannot read ${file}: ${whyUnreadable(error)}\n`);
     return undefined;
   }
 }

@@ -52,7 +52,7 @@ export interface ReadOptions {
 }
 
 /** A one-line reason for an I/O error. */
-function whyUnreadable(error: unknown): string {
+export function whyUnreadable(error: unknown): string {
   const code = (error as { code?: string }).code;
   return code === 'ENOENT'
     ? 'no such file'

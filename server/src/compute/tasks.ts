@@ -222,10 +222,31 @@ export const USER_TASK_LIMITS = {
 } as const;
 
 /** A file of the user task, checked (inside the workspace, size) before reading; throws RangeTestInputError. */
-function checkedFile(request: WorkspaceFileRequest): { path: string; bytes: number } {
+export function checkedFile(request: WorkspaceFileRequest): { path: string; bytes: number } {
   const file = checkWorkspaceFile(request);
   if ('refused' in file) throw new RangeTestInputError(file.refused);
   return file;
+}
+
+/** The user task's model.json (`range_test.model`), checked before reading. */
+export function checkedModelJson(params: RangeTestParams, workspaceRoot: string): { path: string; bytes: number } {
+  return checkedFile({
+    workspaceRoot,
+    configured: params.model!,
+    what: 'range_test.model',
+    maxBytes: USER_TASK_LIMITS.modelJsonBytes,
+  });
+}
+
+/** The user task's CSV (`range_test.data`), checked before reading. */
+export function checkedDataCsv(params: RangeTestParams, workspaceRoot: string): { path: string; bytes: number } {
+  return checkedFile({
+    workspaceRoot,
+    configured: params.data!,
+    what: 'range_test.data',
+    maxBytes: USER_TASK_LIMITS.csvBytes,
+    whenTooLarge: 'A range test needs a sample (a few thousand rows), not the data set.',
+  });
 }
 
 /**
@@ -290,19 +311,8 @@ async function userTask(tf: TensorFlowModule, params: RangeTestParams, workspace
       throw new RangeTestInputError(`range_test.${key} is missing: task \`user\` needs a model.json and a CSV.`);
   }
   // Both files are checked before either is read.
-  const modelFile = checkedFile({
-    workspaceRoot,
-    configured: params.model!,
-    what: 'range_test.model',
-    maxBytes: USER_TASK_LIMITS.modelJsonBytes,
-  });
-  const dataFile = checkedFile({
-    workspaceRoot,
-    configured: params.data!,
-    what: 'range_test.data',
-    maxBytes: USER_TASK_LIMITS.csvBytes,
-    whenTooLarge: 'A range test needs a sample (a few thousand rows), not the data set.',
-  });
+  const modelFile = checkedModelJson(params, workspaceRoot);
+  const dataFile = checkedDataCsv(params, workspaceRoot);
   let model: import('@tensorflow/tfjs-layers').LayersModel;
   try {
     model = await layers.loadLayersModel(

@@ -1,4 +1,5 @@
-// Starting a worker thread, bundled or (in tests) from TypeScript source.
+// Starts a worker_threads worker from a bundled script, or from a TypeScript file in the tests: one home for both hosts
+// (the compute host's job worker and the language server's analysis worker).
 
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 

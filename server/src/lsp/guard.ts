@@ -1,6 +1,7 @@
 // Runs a request handler so that a failure is logged and answered with a fallback, never a crashed server.
 
 import type { CancellationToken, Connection } from 'vscode-languageserver';
+import type { ServerContext } from './context';
 
 export function guard<P, R>(
   connection: Connection,
@@ -18,4 +19,20 @@ export function guard<P, R>(
       return fallback;
     }
   };
+}
+
+/**
+ * `guard` for a request about one open document (`params.textDocument`): the handler gets its analysis and the
+ * document of that version; a document with no analysis is answered with `fallback` too.
+ */
+export function guardDocument<P extends { readonly textDocument: { readonly uri: string } }, R>(
+  context: Pick<ServerContext, 'connection' | 'analysisOf'>,
+  name: string,
+  fallback: R,
+  handler: (found: NonNullable<ReturnType<ServerContext['analysisOf']>>, params: P) => R,
+): (params: P, token?: CancellationToken) => Promise<R> {
+  return guard(context.connection, name, fallback, (params: P) => {
+    const found = context.analysisOf(params.textDocument.uri);
+    return found ? handler(found, params) : fallback;
+  });
 }

@@ -91,6 +91,16 @@ export function hoverText(hovers: readonly vscode.Hover[]): string {
     .join('\n\n');
 }
 
+/** The text of the hovers `delta` characters into the first `needle` of `document`. */
+export async function hoverTextAt(document: vscode.TextDocument, needle: string, delta = 0): Promise<string> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+    'vscode.executeHoverProvider',
+    document.uri,
+    positionOf(document, needle, delta),
+  );
+  return hoverText(hovers);
+}
+
 export function completionLabel(item: vscode.CompletionItem): string {
   return typeof item.label === 'string' ? item.label : item.label.label;
 }

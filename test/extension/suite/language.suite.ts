@@ -9,8 +9,7 @@ import {
   completionLabel,
   diagnosticCode,
   EXTENSION_ID,
-  hoverText,
-  positionOf,
+  hoverTextAt,
   waitForDiagnostics,
   writeWorkspaceFile,
 } from './helpers';
@@ -61,12 +60,7 @@ export function languageSuite({ suite, test, before }: TestApi): void {
     });
 
     test('hover over the optimizer type shows the catalog entry for Adam', async () => {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
-        'vscode.executeHoverProvider',
-        mistakes.uri,
-        positionOf(mistakes, 'Adam', 1),
-      );
-      const text = hoverText(hovers);
+      const text = await hoverTextAt(mistakes, 'Adam', 1);
       const adam = findOptimizer('Adam');
       assert.ok(adam, 'the catalog has no Adam');
       assert.ok(
@@ -76,12 +70,7 @@ export function languageSuite({ suite, test, before }: TestApi): void {
     });
 
     test('hover over a parameter shows its catalog doc', async () => {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
-        'vscode.executeHoverProvider',
-        mistakes.uri,
-        positionOf(mistakes, 'weight_decay', 2),
-      );
-      const text = hoverText(hovers);
+      const text = await hoverTextAt(mistakes, 'weight_decay', 2);
       assert.match(text, /\*\*weight_decay\*\* of Adam/);
     });
 

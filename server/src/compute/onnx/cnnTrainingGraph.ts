@@ -5,19 +5,9 @@
 // once, so both engines start from the same network and the update (element-wise) is layout-blind.
 
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
-import { isRangeTestRule } from '../../core/optim/updateRules';
 import type { InitialWeight } from '../taskData';
-import { GraphBuilder } from './onnxModel';
 import type { TrainingGraph } from './trainingGraph';
-import {
-  addCrossEntropy,
-  addOptimizerUpdates,
-  declareParameters,
-  declareScalars,
-  FEATURES,
-  LABELS,
-  rangeTestRefusal,
-} from './trainingGraph';
+import { addCrossEntropy, startTrainingGraph } from './trainingGraph';
 
 /** The `cnn` task's image side, channels per convolution and classes (see builtInTask in taskData.ts). */
 const SIDE = 28;
@@ -95,13 +85,16 @@ export function buildCnnTrainingGraph(
   rule: UpdateRuleName,
   hyper: Hyperparameters,
 ): TrainingGraph | string {
-  if (!isRangeTestRule(rule)) return rangeTestRefusal(rule);
-  const g = new GraphBuilder(`cnn_${rule}`);
-  const x = g.input(FEATURES, cnnFeatureShape(batchSize));
-  const y = g.input(LABELS, [batchSize, CLASSES]);
-  const { values, groups } = declareParameters(g, ['k1', 'b1', 'k2', 'b2', 'w3', 'b3'], CNN_SHAPES);
-  const [k1, b1, k2, b2, w3, b3] = values as [string, string, string, string, string, string];
-  const scalars = declareScalars(g, rule, hyper);
+  const graph = startTrainingGraph(
+    `cnn_${rule}`,
+    rule,
+    hyper,
+    { features: cnnFeatureShape(batchSize), labels: [batchSize, CLASSES], parameters: CNN_SHAPES },
+    ['k1', 'b1', 'k2', 'b2', 'w3', 'b3'],
+  );
+  if (typeof graph === 'string') return graph;
+  const { g, x, y } = graph;
+  const [k1, b1, k2, b2, w3, b3] = graph.values as [string, string, string, string, string, string];
   const same = { kernel_shape: [3, 3], pads: [1, 1, 1, 1] };
   const pool = { kernel_shape: [2, 2], strides: [2, 2] };
 
@@ -183,6 +176,5 @@ export function buildCnnTrainingGraph(
   const dB1 = biasGradient(dZ1);
 
   const gradients = [dK1, dB1, dK2, dB2, dW3, dB3];
-  const state = addOptimizerUpdates(g, rule, hyper, groups, gradients, scalars.inputs);
-  return { model: g.encode(), groups, state, scalars: scalars.names };
+  return graph.finish(gradients);
 }

@@ -112,27 +112,24 @@ function taskGraph(task: BuiltInTask, rule: UpdateRuleName, hyper: Hyperparamete
  * schedule that `step` will be called with, in order, an MLP runs several steps per native call (the losses come
  * back one per `step` all the same; after an early stop, up to three extra steps were computed and are dropped).
  */
-export async function createTrainer(
-  ort: OnnxRuntimeModule,
-  task: BuiltInTask,
-  rule: UpdateRuleName,
-  hyper: Hyperparameters,
-  learningRates?: readonly number[],
-): Promise<OnnxTrainer | string> {
+export const createTrainer: TrainerFactory<BuiltInTask> = async (ort, task, rule, hyper, learningRates) => {
   const large = task.weights.some((weight) => weight.values.length > MULTI_STEP_MIN_WEIGHT);
   const steps =
     learningRates && task.mlpSizes && large ? Math.max(1, Math.min(MLP_STEPS_PER_RUN, learningRates.length)) : 1;
   return createGraphTrainer(ort, taskGraph(task, rule, hyper, steps), rule, hyper, learningRates);
-}
+};
 
-/** Creates the session and batches for a task in graph form (a built-in one, or the user's model). */
-export async function createGraphTrainer(
+/** How a trainer is made from a task: a trainer, or the reason (a string) the graphs cannot run it. */
+type TrainerFactory<Task> = (
   ort: OnnxRuntimeModule,
-  task: GraphTask,
+  task: Task,
   rule: UpdateRuleName,
   hyper: Hyperparameters,
   learningRates?: readonly number[],
-): Promise<OnnxTrainer | string> {
+) => Promise<OnnxTrainer | string>;
+
+/** Creates the session and batches for a task in graph form (a built-in one, or the user's model). */
+export const createGraphTrainer: TrainerFactory<GraphTask> = async (ort, task, rule, hyper, learningRates) => {
   const { graph, weights, order } = task;
   if (typeof graph === 'string') return graph;
   if (!isRangeTestRule(rule)) return rangeTestRefusal(rule);
@@ -231,4 +228,4 @@ export async function createGraphTrainer(
       await session.release();
     },
   };
-}
+};

@@ -93,6 +93,51 @@ export function declareScalars(
   return { names, inputs: Object.fromEntries(names.map((name) => [name, g.input(stepName(name, k), [])])) };
 }
 
+/** A one-step training graph being built: its builder, batch inputs and weights (see `startTrainingGraph`). */
+export interface TrainingGraphStart {
+  readonly g: GraphBuilder;
+  /** The features and the one-hot labels of the batch. */
+  readonly x: string;
+  readonly y: string;
+  /** Each weight's value, in the order of the parameter names. */
+  readonly values: readonly string[];
+  /** Adds the optimizer update from each weight's gradient and encodes the graph. */
+  finish(gradients: readonly string[]): TrainingGraph;
+}
+
+/**
+ * Starts a one-step training graph named `name`: the batch inputs, the weights (`declareParameters`) and the per-step
+ * scalars. Returns the reason instead for a rule the graphs do not implement.
+ */
+export function startTrainingGraph(
+  name: string,
+  rule: UpdateRuleName,
+  hyper: Hyperparameters,
+  shapes: {
+    readonly features: readonly number[];
+    readonly labels: readonly number[];
+    readonly parameters: readonly (readonly number[])[];
+  },
+  parameterNames: readonly string[],
+): TrainingGraphStart | string {
+  if (!isRangeTestRule(rule)) return rangeTestRefusal(rule);
+  const g = new GraphBuilder(name);
+  const x = g.input(FEATURES, shapes.features);
+  const y = g.input(LABELS, shapes.labels);
+  const { values, groups } = declareParameters(g, parameterNames, shapes.parameters);
+  const scalars = declareScalars(g, rule, hyper);
+  return {
+    g,
+    x,
+    y,
+    values,
+    finish(gradients) {
+      const { state } = addOptimizerUpdates(g, rule, hyper, groups, gradients, scalars.inputs);
+      return { model: g.encode(), groups, state, scalars: scalars.names };
+    },
+  };
+}
+
 /**
  * Adds the mean over the batch of -sum(y * log_softmax(logits)) (F.cross_entropy with one-hot targets) as the
  * `loss` output, and returns its gradient with respect to the logits: (softmax - y) / batch.
@@ -177,24 +222,6 @@ function unpackParameters(
   return values;
 }
 
-/**
- * Adds `rule`'s update of every parameter group (given each weight's gradient) with its optimizer state as
- * inputs, and the new values as `${name}.next` outputs; returns the state slots.
- */
-export function addOptimizerUpdates(
-  g: GraphBuilder,
-  rule: RangeTestUpdateRule,
-  hyper: Hyperparameters,
-  groups: readonly ParameterGroup[],
-  gradients: readonly string[],
-  scalars: Record<string, string>,
-): StateSlot[] {
-  return addOptimizerStep(g, rule, hyper, groups, gradients, scalars, {
-    parameters: groups.map((group) => group.name),
-    last: true,
-  }).state;
-}
-
 /** Where one step of a multi-step graph takes its weights and state from, and whether it is the run's last. */
 interface StepLinks {
   /** Each group's value before this step (the group's input on the first step). */
@@ -205,15 +232,19 @@ interface StepLinks {
   readonly last: boolean;
 }
 
-/** `addOptimizerUpdates` for one step of a run: also returns the new group values and state, for the next step. */
-function addOptimizerStep(
+/**
+ * Adds `rule`'s update of every parameter group (given each weight's gradient). By default (a one-step graph) the
+ * optimizer state comes in as inputs and the new values go out as `${name}.next` outputs; `links` chains one step of
+ * a multi-step run to the previous one. Returns the state slots, and the new group values and state for a next step.
+ */
+export function addOptimizerUpdates(
   g: GraphBuilder,
   rule: RangeTestUpdateRule,
   hyper: Hyperparameters,
   groups: readonly ParameterGroup[],
   gradients: readonly string[],
   scalars: Record<string, string>,
-  links: StepLinks,
+  links: StepLinks = { parameters: groups.map((group) => group.name), last: true },
 ): { state: StateSlot[]; parameters: string[]; stateValues: Map<string, string> } {
   const state: StateSlot[] = [];
   const stateValues = new Map<string, string>();
@@ -279,7 +310,7 @@ export function buildMlpTrainingGraph(
     const y = g.input(stepName(LABELS, k), [batchSize, sizes[sizes.length - 1]!]);
     const scalars = declareScalars(g, rule, hyper, k);
     const gradients = addMlpGradients(g, parameters, x, y, batchSize, stepName(LOSS, k));
-    const step = addOptimizerStep(g, rule, hyper, groups, gradients, scalars.inputs, links);
+    const step = addOptimizerUpdates(g, rule, hyper, groups, gradients, scalars.inputs, links);
     if (k === 0) [state, scalarNames] = [step.state, scalars.names];
     links = { parameters: step.parameters, state: step.stateValues, last: k + 2 === steps };
   }
@@ -381,6 +412,20 @@ interface OnnxUpdate {
 }
 
 /**
+ * Adam's two moments in the scaled form of `adamUpdate` and `nadamUpdate` (the gradient arrives as
+ * G = sqrt(1 - beta2) g): M beta1 + G and v beta2 + G G, emitted as the new `exp_avg` and `exp_avg_sq`.
+ */
+function scaledMoments({ hyper, grad, slot, emit, mul, add, c }: OnnxUpdateContext): { m: string; v: string } {
+  const mName = slot('exp_avg');
+  const vName = slot('exp_avg_sq');
+  const m = add(mul(mName, c(hyper.beta1)), grad);
+  const v = add(mul(vName, c(hyper.beta2)), mul(grad, grad));
+  emit(m, mName);
+  emit(v, vName);
+  return { m, v };
+}
+
+/**
  * Adam and AdamW in as few element-wise passes as the algebra allows (10 over a weight whose gradient is a Gemm,
  * against 13 written as in torch.optim). The gradient arrives as G = sqrt(1 - beta2) g (betas are in [0, 1)), so
  * the second moment v is v beta2 + G G, and the first moment is kept as M = m / k with k = (1 - beta1) /
@@ -401,14 +446,10 @@ function adamUpdate(decoupled: boolean): OnnxUpdate {
         decay: 1 - lr * hyper.weightDecay,
       };
     },
-    apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
+    apply(context) {
+      const { g, hyper, parameter, scalars, slot, emit, mul, add } = context;
       const decayed = decoupled && hyper.weightDecay !== 0 ? mul(parameter, scalars.decay!) : parameter;
-      const mName = slot('exp_avg');
-      const vName = slot('exp_avg_sq');
-      const m = add(mul(mName, c(hyper.beta1)), grad);
-      const v = add(mul(vName, c(hyper.beta2)), mul(grad, grad));
-      emit(m, mName);
-      emit(v, vName);
+      const { m, v } = scaledMoments(context);
       let second = v;
       if (hyper.amsgrad) {
         const maxName = slot('max_exp_avg_sq');
@@ -445,13 +486,9 @@ function nadamUpdate(): OnnxUpdate {
         };
       };
     },
-    apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
-      const mName = slot('exp_avg');
-      const vName = slot('exp_avg_sq');
-      const m = add(mul(mName, c(hyper.beta1)), grad);
-      const v = add(mul(vName, c(hyper.beta2)), mul(grad, grad));
-      emit(m, mName);
-      emit(v, vName);
+    apply(context) {
+      const { g, parameter, grad, scalars, mul, add } = context;
+      const { m, v } = scaledMoments(context);
       const numerator = add(mul(grad, scalars.gradientStep!), mul(m, scalars.momentumStep!));
       const denominator = add(g.one('Sqrt', [v]), scalars.epsilon!);
       return g.one('Sub', [parameter, g.one('Div', [numerator, denominator])]);

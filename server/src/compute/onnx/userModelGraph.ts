@@ -7,25 +7,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
-import { isRangeTestRule } from '../../core/optim/updateRules';
 import type { RangeTestParams } from '../../core/rangeTest/types';
 import { createRandom } from '../../core/util/random';
 import { batchOrder } from '../taskData';
-import { parseFeatureCsv, RangeTestInputError, USER_TASK_LIMITS } from '../tasks';
-import { checkWorkspaceFile, formatBytes, type WorkspaceFileRequest } from '../workspacePaths';
-import { GraphBuilder } from './onnxModel';
+import {
+  checkedDataCsv,
+  checkedFile,
+  checkedModelJson,
+  parseFeatureCsv,
+  RangeTestInputError,
+  USER_TASK_LIMITS,
+} from '../tasks';
+import { formatBytes } from '../workspacePaths';
+import type { GraphBuilder } from './onnxModel';
 import type { GraphTask } from './onnxTrainer';
 import type { TrainingGraph } from './trainingGraph';
-import {
-  addCrossEntropy,
-  addOptimizerUpdates,
-  declareParameters,
-  declareScalars,
-  FEATURES,
-  LABELS,
-  LOSS,
-  rangeTestRefusal,
-} from './trainingGraph';
+import { addCrossEntropy, LOSS, startTrainingGraph } from './trainingGraph';
 
 /** The activations the graph builder writes out, forward and backward (softmax on Dense layers only). */
 const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;
@@ -431,17 +428,20 @@ export function buildUserTrainingGraph(
   rule: UpdateRuleName,
   hyper: Hyperparameters,
 ): TrainingGraph | string {
-  if (!isRangeTestRule(rule)) return rangeTestRefusal(rule);
-  const g = new GraphBuilder(`user_${rule}`);
-  const x = g.input(FEATURES, userFeatureShape(plan, batchSize));
-  const y = g.input(LABELS, [batchSize, plan.outputs]);
   const list = parameterList(plan.layers);
-  const { values, groups } = declareParameters(
-    g,
+  const graph = startTrainingGraph(
+    `user_${rule}`,
+    rule,
+    hyper,
+    {
+      features: userFeatureShape(plan, batchSize),
+      labels: [batchSize, plan.outputs],
+      parameters: list.map((parameter) => parameter.graphShape),
+    },
     list.map((_, index) => `p${index}`),
-    list.map((parameter) => parameter.graphShape),
   );
-  const scalars = declareScalars(g, rule, hyper);
+  if (typeof graph === 'string') return graph;
+  const { g, x, y, values } = graph;
 
   // Where each layer's weights are among the parameters (kernel, then bias if any).
   const kernelIndex: number[] = [];
@@ -516,8 +516,7 @@ export function buildUserTrainingGraph(
         break;
     }
   }
-  const state = addOptimizerUpdates(g, rule, hyper, groups, gradients, scalars.inputs);
-  return { model: g.encode(), groups, state, scalars: scalars.names };
+  return graph.finish(gradients);
 }
 
 function convAttributes(layer: UserConvLayer) {
@@ -603,22 +602,6 @@ function maxPoolGradient(
 /** The reason written in the backend attempts when the user model's graph cannot be built. */
 function passedOver(model: string, why: string): string {
   return `cannot build the graph of ${model}: ${why.replace(/\.$/, '')}; TensorFlow.js runs it`;
-}
-
-/** A file of the user task, checked (inside the workspace, size) before reading; throws RangeTestInputError. */
-function checkedFile(request: WorkspaceFileRequest): { path: string; bytes: number } {
-  const file = checkWorkspaceFile(request);
-  if ('refused' in file) throw new RangeTestInputError(file.refused);
-  return file;
-}
-
-function checkedModelJson(params: RangeTestParams, workspaceRoot: string): { path: string; bytes: number } {
-  return checkedFile({
-    workspaceRoot,
-    configured: params.model!,
-    what: 'range_test.model',
-    maxBytes: USER_TASK_LIMITS.modelJsonBytes,
-  });
 }
 
 /** Reads a text file that passed the workspace checks; tests inject one to count the reads. */
@@ -729,13 +712,7 @@ export async function loadUserGraphTask(
   const read = source();
   if ('refused' in read) throw read.refused;
   const modelFile = read.file;
-  const dataFile = checkedFile({
-    workspaceRoot,
-    configured: params.data!,
-    what: 'range_test.data',
-    maxBytes: USER_TASK_LIMITS.csvBytes,
-    whenTooLarge: 'A range test needs a sample (a few thousand rows), not the data set.',
-  });
+  const dataFile = checkedDataCsv(params, workspaceRoot);
   if ('invalidJson' in read)
     throw new RangeTestInputError(`${model}: not a TensorFlow.js Layers model.json (it is not valid JSON).`);
   const modelJson = read.json as {

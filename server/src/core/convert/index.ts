@@ -81,6 +81,14 @@ function neutral(model: ConfigModel, lost: string[]): Neutral {
   return { optimizer: optimizerPart, scheduler: schedulerPart, steps: model.training?.totalSteps };
 }
 
+/** What a target writer reads: the neutral content, the model, the recognized recipe, and where it says what is lost. */
+interface TargetInput {
+  content: Neutral;
+  model: ConfigModel;
+  recipe: Recipe | undefined;
+  lost: string[];
+}
+
 export function convertConfig(model: ConfigModel, to: ConvertTarget): ConvertResult {
   const lost: string[] = [];
   const content = neutral(model, lost);
@@ -90,13 +98,13 @@ export function convertConfig(model: ConfigModel, to: ConvertTarget): ConvertRes
     case 'optim':
       return finish(model, to, toOptim(model, content), 'yaml', lost, undefined);
     case 'deepspeed': {
-      const out = toDeepSpeed(content, model, recipe, lost);
+      const out = toDeepSpeed({ content, model, recipe, lost });
       return finish(model, to, out, 'json', lost, recipe && out.scheduler ? () => delete out.scheduler : undefined);
     }
     case 'lightning':
       return withComments({ text: yaml(toLightning(content, model, lost)), format: 'yaml', lost });
     case 'hf': {
-      const out = toHuggingFace(content, model, recipe, lost);
+      const out = toHuggingFace({ content, model, recipe, lost });
       const schedulerKeys = ['lr_scheduler_type', 'warmup_steps', 'lr_scheduler_kwargs'];
       return finish(
         model,
@@ -259,12 +267,7 @@ function entryNamed(name: string): OptimizerEntry | undefined {
   return OPTIMIZERS.find((entry) => entry.name === name);
 }
 
-function toDeepSpeed(
-  content: Neutral,
-  model: ConfigModel,
-  recipe: Recipe | undefined,
-  lost: string[],
-): Record<string, unknown> {
+function toDeepSpeed({ content, model, recipe, lost }: TargetInput): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const optimizer = content.optimizer;
   if (optimizer) {
@@ -424,12 +427,7 @@ function toLightning(content: Neutral, model: ConfigModel, lost: string[]): Reco
 
 // ------------------------------------------------------------------------------------------------ Hugging Face
 
-function toHuggingFace(
-  content: Neutral,
-  model: ConfigModel,
-  recipe: Recipe | undefined,
-  lost: string[],
-): Record<string, unknown> {
+function toHuggingFace({ content, model, recipe, lost }: TargetInput): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const optimizer = content.optimizer;
   if (optimizer) {

@@ -94,6 +94,16 @@ export function tidy(value: number): number {
   return Number(value.toPrecision(12));
 }
 
+/** DeepSpeed's keys of a linear warm-up from `startFactor * lr` to `lr` (WarmupLR's, which WarmupDecayLR extends). */
+function deepSpeedWarmup(recipe: Recipe, lr: number): Record<string, unknown> {
+  return {
+    warmup_min_lr: tidy(recipe.startFactor * lr),
+    warmup_max_lr: lr,
+    warmup_num_steps: recipe.warmup,
+    warmup_type: 'linear',
+  };
+}
+
 /** The DeepSpeed scheduler for a recipe; `lr` is the optimizer's (DeepSpeed's warm-ups take absolute lrs). */
 export function deepSpeedRecipe(recipe: Recipe, lr: number | undefined): Record<string, unknown> | undefined {
   switch (recipe.kind) {
@@ -114,25 +124,11 @@ export function deepSpeedRecipe(recipe: Recipe, lr: number | undefined): Record<
       // WarmupDecayLR decays back to warmup_min_lr; the measured difference says how far that is from end_factor.
       return {
         type: 'WarmupDecayLR',
-        params: {
-          total_num_steps: recipe.warmup + recipe.decaySteps,
-          warmup_min_lr: tidy(recipe.startFactor * lr),
-          warmup_max_lr: lr,
-          warmup_num_steps: recipe.warmup,
-          warmup_type: 'linear',
-        },
+        params: { total_num_steps: recipe.warmup + recipe.decaySteps, ...deepSpeedWarmup(recipe, lr) },
       };
     case 'warmup-constant':
       if (lr === undefined) return undefined;
-      return {
-        type: 'WarmupLR',
-        params: {
-          warmup_min_lr: tidy(recipe.startFactor * lr),
-          warmup_max_lr: lr,
-          warmup_num_steps: recipe.warmup,
-          warmup_type: 'linear',
-        },
-      };
+      return { type: 'WarmupLR', params: deepSpeedWarmup(recipe, lr) };
   }
 }
 

@@ -23,39 +23,25 @@ export function detectDialect(tree: SyntaxTree, fileName: string): Dialect | nul
   return detectDialectOf(tree, fileName);
 }
 
+/** Each dialect's model builder, and the rules that only make sense for it (run after the shared rules). */
+const DIALECTS: Readonly<
+  Record<Dialect, { readonly build: (tree: SyntaxTree) => ConfigModel; readonly rules: readonly Rule[] }>
+> = {
+  optim: { build: buildNativeModel, rules: [] },
+  deepspeed: { build: buildDeepSpeedModel, rules: DEEPSPEED_RULES },
+  lightning: { build: buildLightningModel, rules: LIGHTNING_RULES },
+  hf: { build: buildHuggingFaceModel, rules: HUGGING_FACE_RULES },
+  hydra: { build: buildHydraModel, rules: HYDRA_RULES },
+  torchtune: { build: buildTorchtuneModel, rules: TORCHTUNE_RULES },
+};
+
 export function buildModel(tree: SyntaxTree, dialect: Dialect): ConfigModel {
-  switch (dialect) {
-    case 'optim':
-      return buildNativeModel(tree);
-    case 'deepspeed':
-      return buildDeepSpeedModel(tree);
-    case 'lightning':
-      return buildLightningModel(tree);
-    case 'hf':
-      return buildHuggingFaceModel(tree);
-    case 'hydra':
-      return buildHydraModel(tree);
-    case 'torchtune':
-      return buildTorchtuneModel(tree);
-  }
+  return DIALECTS[dialect].build(tree);
 }
 
 /** Rules that only make sense for one dialect (run after the shared rules). */
 export function dialectRules(dialect: Dialect): readonly Rule[] {
-  switch (dialect) {
-    case 'deepspeed':
-      return DEEPSPEED_RULES;
-    case 'lightning':
-      return LIGHTNING_RULES;
-    case 'hf':
-      return HUGGING_FACE_RULES;
-    case 'hydra':
-      return HYDRA_RULES;
-    case 'torchtune':
-      return TORCHTUNE_RULES;
-    case 'optim':
-      return [];
-  }
+  return DIALECTS[dialect].rules;
 }
 
 /**

@@ -76,13 +76,7 @@ export function complete(
     const entry = model?.optimizer?.entry;
     if (context.position === 'value') {
       if (context.valueKey === 'type') return names(OPTIMIZERS, 'optimizer', replace, 'torch.optim optimizer');
-      return entry
-        ? valueItems(
-            entry.params.find((param) => param.name === context.valueKey),
-            replace,
-            format,
-          )
-        : [];
+      return valueItems(entry?.params, context.valueKey, replace, format);
     }
     return keyItems(entry, existing, format, context, 'optimizer');
   }
@@ -95,24 +89,13 @@ export function complete(
     const entry = block?.entry;
     if (context.position === 'value') {
       if (context.valueKey === 'type') return names(SCHEDULERS, 'scheduler', replace, 'scheduler');
-      return entry
-        ? valueItems(
-            entry.params.find((param) => param.name === context.valueKey),
-            replace,
-            format,
-          )
-        : [];
+      return valueItems(entry?.params, context.valueKey, replace, format);
     }
     return keyItems(entry, existing, format, context, 'scheduler');
   }
   const sectionEntry = sections.find((candidate) => candidate.name === section);
   if (sectionEntry && path.length === 1) {
-    if (context.position === 'value')
-      return valueItems(
-        sectionEntry.params.find((param) => param.name === context.valueKey),
-        replace,
-        format,
-      );
+    if (context.position === 'value') return valueItems(sectionEntry.params, context.valueKey, replace, format);
     return sectionEntry.params
       .filter((param) => !existing.has(param.name))
       .map((param, index) => paramItem(param, `\`${sectionEntry.name}:\``, format, context, index));
@@ -188,7 +171,14 @@ function paramItem(
   };
 }
 
-function valueItems(param: ParamSpec | undefined, replace: Span, format: SourceFormat): CompletionItem[] {
+/** The values to offer for `key` among `params` (an entry's or a section's): an enum's values, or true and false. */
+function valueItems(
+  params: readonly ParamSpec[] | undefined,
+  key: string | undefined,
+  replace: Span,
+  format: SourceFormat,
+): CompletionItem[] {
+  const param = params?.find((candidate) => candidate.name === key);
   if (!param) return [];
   const values = param.type === 'enum' ? (param.values ?? []) : param.type === 'boolean' ? ['true', 'false'] : [];
   return values.map((value, index) => ({

@@ -41,16 +41,8 @@ export function queryAt(
     if (optimizer.typeName && inside(optimizer.typeSpan, offset) && optimizer.typeSpan !== optimizer.keySpan) {
       return { kind: 'optimizerType', block: optimizer, span: optimizer.typeSpan };
     }
-    const hit = paramAt(optimizer.params, offset);
-    if (hit)
-      return {
-        kind: 'param',
-        owner: { kind: 'optimizer', block: optimizer },
-        param: hit.param,
-        onKey: hit.onKey,
-        span: hit.span,
-        spec: optimizer.entry ? findParam(optimizer.entry, hit.param.name) : undefined,
-      };
+    const found = paramTarget(optimizer.params, offset, { kind: 'optimizer', block: optimizer }, optimizer.entry);
+    if (found) return found;
   }
   if (model.scheduler) {
     const found = schedulerTarget(model.scheduler, offset);
@@ -82,16 +74,8 @@ export function queryAt(
   }
   for (const [section, params] of sectionBlocks) {
     if (!section || !params) continue;
-    const hit = paramAt(params, offset);
-    if (hit)
-      return {
-        kind: 'param',
-        owner: { kind: 'section', section },
-        param: hit.param,
-        onKey: hit.onKey,
-        span: hit.span,
-        spec: findParam(section, hit.param.name),
-      };
+    const found = paramTarget(params, offset, { kind: 'section', section }, section);
+    if (found) return found;
   }
   // Top-level keys last: in other dialects a top-level key can be a parameter (Hugging Face `learning_rate`).
   for (const entry of root.entries) {
@@ -110,17 +94,26 @@ function schedulerTarget(block: SchedulerBlock, offset: number): Target | undefi
       if (found) return found;
     }
   }
-  const hit = paramAt(block.params, offset);
-  if (hit)
-    return {
-      kind: 'param',
-      owner: { kind: 'scheduler', block },
-      param: hit.param,
-      onKey: hit.onKey,
-      span: hit.span,
-      spec: block.entry ? findParam(block.entry, hit.param.name) : undefined,
-    };
-  return undefined;
+  return paramTarget(block.params, offset, { kind: 'scheduler', block }, block.entry);
+}
+
+/** The parameter of `owner` under the cursor, with its catalog spec when `specs` (the owner's entry) is known. */
+function paramTarget(
+  params: ReadonlyMap<string, ParamValue>,
+  offset: number,
+  owner: ParamOwner,
+  specs: { readonly params: readonly ParamSpec[] } | undefined,
+): Target | undefined {
+  const hit = paramAt(params, offset);
+  if (!hit) return undefined;
+  return {
+    kind: 'param',
+    owner,
+    param: hit.param,
+    onKey: hit.onKey,
+    span: hit.span,
+    spec: specs ? findParam(specs, hit.param.name) : undefined,
+  };
 }
 
 function paramAt(

@@ -94,41 +94,34 @@ export function computeSchedule(
     );
     steps = MAX_SCHEDULE_STEPS;
   }
+  // What every answer shares: the run length and the title.
+  const frame = {
+    steps: Math.floor(steps),
+    stepsFromRun: options.steps === undefined && runSteps !== undefined,
+    title: scheduleTitle(block),
+  };
+  // Drawing a curve from values nobody gave (defaults for run-time values, invented metrics) would be a made-up
+  // curve, so these two cases answer with no curve and a note saying why.
+  const undrawable = (why: string): ScheduleFacts => ({
+    series: { lr: new Float64Array(0), markers: [], issues: [] },
+    summary: undefined,
+    ...frame,
+    located: [],
+    notes: [...notes, why],
+  });
   const opaque = opaqueParams(block);
-  if (opaque.length > 0) {
-    // Drawing the curve from defaults in place of values the trainer fills in later would be a made-up curve.
-    return {
-      series: { lr: new Float64Array(0), markers: [], issues: [] },
-      summary: undefined,
-      steps: Math.floor(steps),
-      stepsFromRun: options.steps === undefined && runSteps !== undefined,
-      title: scheduleTitle(block),
-      located: [],
-      notes: [
-        ...notes,
-        `The schedule depends on values only known at run time (${opaque.map((param) => `\`${param.key}\``).join(', ')}), so it cannot be drawn from the file alone.`,
-      ],
-    };
-  }
-  if (block.entry.needsMetric && !options.metrics) {
-    // The curve depends on the validation metric; drawing one from invented metrics would be a made-up curve.
-    return {
-      series: { lr: new Float64Array(0), markers: [], issues: [] },
-      summary: undefined,
-      steps: Math.floor(steps),
-      stepsFromRun: options.steps === undefined && runSteps !== undefined,
-      title: scheduleTitle(block),
-      located: [],
-      notes: [
-        ...notes,
-        `${block.entry.name} lowers the lr when the monitored metric stops improving, so its curve depends on your metrics: type them in the schedule panel (or give them to \`optlens schedule --metrics\`) to draw it.`,
-      ],
-    };
-  }
+  if (opaque.length > 0)
+    return undrawable(
+      `The schedule depends on values only known at run time (${opaque.map((param) => `\`${param.key}\``).join(', ')}), so it cannot be drawn from the file alone.`,
+    );
+  if (block.entry.needsMetric && !options.metrics)
+    return undrawable(
+      `${block.entry.name} lowers the lr when the monitored metric stops improving, so its curve depends on your metrics: type them in the schedule panel (or give them to \`optlens schedule --metrics\`) to draw it.`,
+    );
   const series = evaluateSchedule({
     scheduler: schedulerConfig(block),
     optimizer: optimizerContext(model, notes),
-    steps: Math.floor(steps),
+    steps: frame.steps,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const located = series.issues.map((issue) => ({
@@ -140,9 +133,7 @@ export function computeSchedule(
   return {
     series,
     summary: series.lr.length > 0 ? summarizeSchedule(series) : undefined,
-    steps: Math.floor(steps),
-    stepsFromRun: options.steps === undefined && runSteps !== undefined,
-    title: scheduleTitle(block),
+    ...frame,
     located,
     notes: [...notes, ...(series.notes ?? [])],
   };

@@ -143,35 +143,40 @@ class Parser {
     if (this.depth > MAX_NESTING) throw this.error(token, `The expression nests deeper than ${MAX_NESTING} levels.`);
   }
 
+  /** The operand after the prefix or right-associative operator `token` (the current token), one level deeper. */
+  private operandOf(token: Token): Node {
+    this.advance();
+    this.enter(token);
+    const operand = this.unary();
+    this.depth--;
+    return operand;
+  }
+
   private sum(): Node {
-    let left = this.product();
-    for (;;) {
-      const token = this.peek();
-      if (token.kind !== 'operator' || (token.text !== '+' && token.text !== '-')) return left;
-      this.advance();
-      const right = this.product();
-      left = { kind: 'binary', operator: token.text, left, right, start: left.start, end: right.end };
-    }
+    return this.leftAssociative('+', '-', () => this.product());
   }
 
   private product(): Node {
-    let left = this.unary();
+    return this.leftAssociative('*', '/', () => this.unary());
+  }
+
+  /** One precedence level of left-associative binary operators: `operand (op operand)*`. */
+  private leftAssociative(first: '+' | '*', second: '-' | '/', operand: () => Node): Node {
+    let left = operand();
     for (;;) {
       const token = this.peek();
-      if (token.kind !== 'operator' || (token.text !== '*' && token.text !== '/')) return left;
+      if (token.kind !== 'operator' || (token.text !== first && token.text !== second)) return left;
+      const operator = token.text === first ? first : second;
       this.advance();
-      const right = this.unary();
-      left = { kind: 'binary', operator: token.text, left, right, start: left.start, end: right.end };
+      const right = operand();
+      left = { kind: 'binary', operator, left, right, start: left.start, end: right.end };
     }
   }
 
   private unary(): Node {
     const token = this.peek();
     if (token.kind === 'operator' && (token.text === '-' || token.text === '+')) {
-      this.advance();
-      this.enter(token);
-      const argument = this.unary();
-      this.depth--;
+      const argument = this.operandOf(token);
       return token.text === '-' ? { kind: 'negate', argument, start: token.start, end: argument.end } : argument;
     }
     return this.power();
@@ -181,10 +186,7 @@ class Parser {
     const base = this.primary();
     const token = this.peek();
     if (token.kind === 'operator' && (token.text === '^' || token.text === '**')) {
-      this.advance();
-      this.enter(token);
-      const exponent = this.unary();
-      this.depth--;
+      const exponent = this.operandOf(token);
       return { kind: 'binary', operator: '^', left: base, right: exponent, start: base.start, end: exponent.end };
     }
     return base;

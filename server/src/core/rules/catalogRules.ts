@@ -63,14 +63,7 @@ export const optimizerBlock: Rule = (context) => {
     return;
   }
   if (!optimizer.entry) {
-    reportUnknownType(
-      context,
-      'OL101',
-      'optimizer',
-      optimizer.typeName,
-      optimizer.typeSpan,
-      OPTIMIZERS.map((entry) => entry.name),
-    );
+    reportUnknownType(context, 'optimizer', optimizer.typeName, optimizer.typeSpan);
     return;
   }
   checkClassVersion(context, optimizer.entry, 'torch.optim.', optimizer.typeSpan);
@@ -111,14 +104,7 @@ function checkScheduler(context: RuleContext, block: SchedulerBlock, topLevel: b
       );
       return;
     }
-    reportUnknownType(
-      context,
-      'OL102',
-      'scheduler',
-      block.typeName,
-      block.typeSpan,
-      SCHEDULERS.map((entry) => entry.name),
-    );
+    reportUnknownType(context, 'scheduler', block.typeName, block.typeSpan);
     return;
   }
   checkClassVersion(context, block.entry, 'torch.optim.lr_scheduler.', block.typeSpan);
@@ -155,14 +141,15 @@ export const trainingBlock: Rule = (context) => {
   );
 };
 
-function reportUnknownType(
-  context: RuleContext,
-  code: RuleCode,
-  kind: string,
-  typeName: string,
-  span: Span,
-  names: readonly string[],
-): void {
+/** The code an unknown type is reported with, and the catalog names a guess is drawn from. */
+const UNKNOWN_TYPE = {
+  optimizer: { code: 'OL101', entries: OPTIMIZERS },
+  scheduler: { code: 'OL102', entries: SCHEDULERS },
+} as const satisfies Record<string, { code: RuleCode; entries: readonly { readonly name: string }[] }>;
+
+function reportUnknownType(context: RuleContext, kind: keyof typeof UNKNOWN_TYPE, typeName: string, span: Span): void {
+  const { code, entries } = UNKNOWN_TYPE[kind];
+  const names = entries.map((entry) => entry.name);
   const bare = typeName.replace(/^torch\.optim\.(lr_scheduler\.)?/, '');
   const guess = closestMatch(bare, names);
   const prefix = typeName.slice(0, typeName.length - bare.length);

@@ -2,7 +2,7 @@
 
 import * as jsonc from 'jsonc-parser';
 import * as YAML from 'yaml';
-import type { MapEntry, MapNode, Node, ScalarNode, SeqNode, SourceFormat, SyntaxError, SyntaxTree } from './tree';
+import type { MapEntry, MapNode, Node, ScalarNode, SeqNode, SourceFormat, Span, SyntaxError, SyntaxTree } from './tree';
 import { findSuppressions } from './suppressions';
 
 /** Deeper nesting than this is reported instead of followed, so hostile input cannot exhaust the stack. */
@@ -144,13 +144,7 @@ function convertYaml(
         end,
       });
     }
-    const map: MapNode = {
-      kind: 'map',
-      start: range[0],
-      end: trimEnd(text, range[0], range[1]),
-      entries,
-      flow: Boolean(node.flow),
-    };
+    const map: MapNode = { kind: 'map', ...collectionSpan(text, range), entries, flow: Boolean(node.flow) };
     return map;
   }
   if (YAML.isSeq(node)) {
@@ -160,13 +154,7 @@ function convertYaml(
       const converted = convertYaml(item, document, text, errors, depth + 1, budget);
       if (converted) items.push(converted);
     }
-    const seq: SeqNode = {
-      kind: 'seq',
-      start: range[0],
-      end: trimEnd(text, range[0], range[1]),
-      items,
-      flow: Boolean(node.flow),
-    };
+    const seq: SeqNode = { kind: 'seq', ...collectionSpan(text, range), items, flow: Boolean(node.flow) };
     return seq;
   }
   return null;
@@ -179,6 +167,11 @@ function isEmptyScalar(node: Node | null): boolean {
 function keyText(key: unknown, text: string): string {
   const range = (key as { range?: [number, number, number] } | null)?.range;
   return range ? text.slice(range[0], range[1]) : '';
+}
+
+/** A YAML map's or list's span, ending on its last character (see `trimEnd`). */
+function collectionSpan(text: string, range: readonly [number, number, number]): Span {
+  return { start: range[0], end: trimEnd(text, range[0], range[1]) };
 }
 
 /** Block collections' ranges include trailing newlines and comments; spans should end on the last character. */

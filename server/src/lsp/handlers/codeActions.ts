@@ -4,14 +4,11 @@ import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-l
 import { codeActions } from '../../core/features/codeActions';
 import type { ServerContext } from '../context';
 import { toDiagnostic, toRange } from '../convert';
-import { guard } from '../guard';
+import { guardDocument } from '../guard';
 
 export function registerCodeActions(context: ServerContext): void {
   context.connection.onCodeAction(
-    guard(context.connection, 'codeAction', [] as CodeAction[], (params: CodeActionParams): CodeAction[] => {
-      const found = context.analysisOf(params.textDocument.uri);
-      if (!found) return [];
-      const { document, analysis } = found;
+    guardDocument(context, 'codeAction', [] as CodeAction[], ({ document, analysis }, params: CodeActionParams) => {
       const range = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
       return codeActions(analysis, range).map((action) => ({
         title: action.title,

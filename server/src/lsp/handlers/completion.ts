@@ -11,7 +11,7 @@ import { complete, type CompletionItem as CoreItem } from '../../core/features/c
 import { ALL_SECTIONS } from '../../core/catalog/allSections';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
-import { guard } from '../guard';
+import { guardDocument } from '../guard';
 
 const KINDS: Record<CoreItem['kind'], CompletionItemKind> = {
   section: CompletionItemKind.Module,
@@ -24,10 +24,7 @@ const KINDS: Record<CoreItem['kind'], CompletionItemKind> = {
 
 export function registerCompletion(context: ServerContext): void {
   context.connection.onCompletion(
-    guard(context.connection, 'completion', [] as CompletionItem[], (params: CompletionParams): CompletionItem[] => {
-      const found = context.analysisOf(params.textDocument.uri);
-      if (!found) return [];
-      const { document, analysis } = found;
+    guardDocument(context, 'completion', [] as CompletionItem[], ({ document, analysis }, params: CompletionParams) => {
       return complete(analysis, document.offsetAt(params.position), ALL_SECTIONS).map((item) => ({
         label: item.label,
         kind: KINDS[item.kind],

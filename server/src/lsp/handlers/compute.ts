@@ -11,6 +11,7 @@ import {
   type RangeTestRuntime,
 } from '../../core/features/rangeTest';
 import type { Analysis } from '../../core/analysis';
+import type { ConfigModel } from '../../core/model';
 import { formatLearningRate } from '../../core/rangeTest/index';
 import { runPytorchRangeTest } from '../../compute/pytorchRangeTest';
 import { resolveInterpreter } from '../../compute/pythonRunner';
@@ -134,11 +135,7 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
       } as RangeTestPlanView,
       (params): RangeTestPlanView => {
         const found = context.analysisOf(params.uri);
-        if (!found)
-          return {
-            kind: 'refused',
-            reason: 'The document is not an optimizer config that Optimizer Lens has analysed.',
-          };
+        if (!found) return { kind: 'refused', reason: NOT_ANALYSED };
         return planView(found.analysis, planRangeTest(found.analysis, params.overrides ?? {}));
       },
     ),
@@ -146,160 +143,145 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
 
   connection.onRequest(
     RangeTestRequest.type,
-    guard(
-      connection,
-      'rangeTest',
-      {
-        status: 'failed',
-        reason: 'The range test failed unexpectedly; see the Optimizer Lens output.',
-      } as RangeTestOutcome,
-      async (params, token?: CancellationToken): Promise<RangeTestOutcome> => {
-        const found = context.analysisOf(params.uri);
-        if (!found?.analysis.model)
-          return {
-            status: 'failed',
-            reason: 'The document is not an optimizer config that Optimizer Lens has analysed.',
-          };
-        const { analysis } = found;
-        const plan = planRangeTest(analysis, params.overrides ?? {});
-        if (plan.kind === 'refused') return { status: 'failed', reason: plan.reason };
-        if (plan.kind === 'needs-settings') return { status: 'failed', reason: plan.message };
-        const runsUserFiles = plan.kind === 'pytorch' || plan.params.task === 'user';
-        if (runsUserFiles && !context.workspaceTrusted()) {
-          return {
-            status: 'failed',
-            kind: 'untrusted',
-            reason:
-              plan.kind === 'pytorch'
-                ? 'Running the range test on your own model runs code from this workspace, which needs a trusted workspace (Workspace Trust). Lint, hover and plots keep working.'
-                : 'Running the range test on files from the workspace needs a trusted workspace (Workspace Trust). Lint, hover and plots keep working.',
-          };
-        }
-        const documentPath = params.uri.startsWith('file:') ? fileURLToPath(params.uri) : undefined;
-        const workspaceRoot = documentPath ? options.workspaceRootOf(documentPath) : undefined;
-
-        runningRangeTest?.abort();
-        const abort = new AbortController();
-        runningRangeTest = abort;
-        token?.onCancellationRequested(() => abort.abort());
-        // A client that shows its own progress (ours: a cancellable notification fed by the point notifications) asks
-        // for none, so there is no reporter; other LSP clients get work-done progress.
-        const progress = params.clientProgress ? undefined : await connection.window.createWorkDoneProgress();
-        const title =
-          plan.kind === 'pytorch'
-            ? 'Optimizer Lens: LR range test on your model'
-            : `Optimizer Lens: LR range test on a proxy (${plan.params.task})`;
-        progress?.begin(title, 0, plan.optimizerLabel, true);
-        progress?.token.onCancellationRequested(() => abort.abort());
-        void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'LR range test' });
-        const sendPoint = (
-          point: { index: number; lr: number; loss: number; smoothed: number },
-          total: number,
-          extra: { runtime?: RangeTestRuntime; backend?: string },
-        ) => {
-          progress?.report(
-            Math.round(((point.index + 1) / total) * 100),
-            `step ${point.index + 1}/${total}, lr ${formatLearningRate(point.lr)}, loss ${point.loss.toPrecision(4)}`,
-          );
-          void connection.sendNotification(RangeTestPointNotification.type, {
-            uri: params.uri,
-            index: point.index,
-            total,
-            lr: point.lr,
-            loss: point.loss,
-            smoothed: point.smoothed,
-            ...extra,
-          });
+    guardJob(context, 'rangeTest', 'The range test', async ({ analysis }, params, token): Promise<RangeTestOutcome> => {
+      const plan = planRangeTest(analysis, params.overrides ?? {});
+      if (plan.kind === 'refused') return { status: 'failed', reason: plan.reason };
+      if (plan.kind === 'needs-settings') return { status: 'failed', reason: plan.message };
+      const runsUserFiles = plan.kind === 'pytorch' || plan.params.task === 'user';
+      if (runsUserFiles && !context.workspaceTrusted()) {
+        return {
+          status: 'failed',
+          kind: 'untrusted',
+          reason:
+            plan.kind === 'pytorch'
+              ? 'Running the range test on your own model runs code from this workspace, which needs a trusted workspace (Workspace Trust). Lint, hover and plots keep working.'
+              : 'Running the range test on files from the workspace needs a trusted workspace (Workspace Trust). Lint, hover and plots keep working.',
         };
-        try {
-          if (plan.kind === 'pytorch') {
-            if (!workspaceRoot)
-              return {
-                status: 'failed',
-                reason:
-                  'The range test on your model needs a config saved in a workspace folder (its folder goes first on sys.path).',
-              };
-            const python = params.python ?? resolveInterpreter({ setting: context.settings().pythonInterpreter });
-            connection.console.info(
-              `range test on your model: ${python.path} (${python.source}), workspace ${workspaceRoot}`,
-            );
-            let announced = false;
-            const outcome = await runPytorchRangeTest({
-              plan,
-              workspace: workspaceRoot,
-              interpreter: python.path,
-              interpreterSource: python.source,
-              ...(options.runnerScript ? { script: options.runnerScript } : {}),
-              signal: abort.signal,
-              onHello: (runtime) =>
-                connection.console.info(
-                  `range test runner: Python ${runtime.python}, torch ${runtime.torch}, ${runtime.device} ${runtime.deviceName}`,
-                ),
-              onStderr: (text) => connection.console.log(text.replace(/\n$/, '')),
-              onPoint: (point, total, runtime) => {
-                sendPoint(point, total, { backend: 'pytorch', ...(runtime && !announced ? { runtime } : {}) });
-                announced ||= runtime !== undefined;
-              },
-            });
-            if (outcome.status === 'failed') {
-              return {
-                status: 'failed',
-                reason: outcome.reason,
-                kind: outcome.kind,
-                ...(outcome.file ? { file: outcome.file } : {}),
-                ...(outcome.line !== undefined ? { line: outcome.line } : {}),
-              };
-            }
-            void connection.sendNotification(JobStatusNotification.type, {
-              running: false,
-              backend: `pytorch ${outcome.run.runtime?.device ?? ''}`.trim(),
-            });
+      }
+      const documentPath = params.uri.startsWith('file:') ? fileURLToPath(params.uri) : undefined;
+      const workspaceRoot = documentPath ? options.workspaceRootOf(documentPath) : undefined;
+
+      runningRangeTest?.abort();
+      const abort = new AbortController();
+      runningRangeTest = abort;
+      token?.onCancellationRequested(() => abort.abort());
+      // A client that shows its own progress (ours: a cancellable notification fed by the point notifications) asks
+      // for none, so there is no reporter; other LSP clients get work-done progress.
+      const progress = params.clientProgress ? undefined : await connection.window.createWorkDoneProgress();
+      const title =
+        plan.kind === 'pytorch'
+          ? 'Optimizer Lens: LR range test on your model'
+          : `Optimizer Lens: LR range test on a proxy (${plan.params.task})`;
+      progress?.begin(title, 0, plan.optimizerLabel, true);
+      progress?.token.onCancellationRequested(() => abort.abort());
+      void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'LR range test' });
+      const sendPoint = (
+        point: { index: number; lr: number; loss: number; smoothed: number },
+        total: number,
+        extra: { runtime?: RangeTestRuntime; backend?: string },
+      ) => {
+        progress?.report(
+          Math.round(((point.index + 1) / total) * 100),
+          `step ${point.index + 1}/${total}, lr ${formatLearningRate(point.lr)}, loss ${point.loss.toPrecision(4)}`,
+        );
+        void connection.sendNotification(RangeTestPointNotification.type, {
+          uri: params.uri,
+          index: point.index,
+          total,
+          lr: point.lr,
+          loss: point.loss,
+          smoothed: point.smoothed,
+          ...extra,
+        });
+      };
+      try {
+        if (plan.kind === 'pytorch') {
+          if (!workspaceRoot)
             return {
-              status: outcome.status,
-              view: toRangeTestView(analysis, params.uri, outcome.run, 'your-model', plan.optimizerLabel),
+              status: 'failed',
+              reason:
+                'The range test on your model needs a config saved in a workspace folder (its folder goes first on sys.path).',
+            };
+          const python = params.python ?? resolveInterpreter({ setting: context.settings().pythonInterpreter });
+          connection.console.info(
+            `range test on your model: ${python.path} (${python.source}), workspace ${workspaceRoot}`,
+          );
+          let announced = false;
+          const outcome = await runPytorchRangeTest({
+            plan,
+            workspace: workspaceRoot,
+            interpreter: python.path,
+            interpreterSource: python.source,
+            ...(options.runnerScript ? { script: options.runnerScript } : {}),
+            signal: abort.signal,
+            onHello: (runtime) =>
+              connection.console.info(
+                `range test runner: Python ${runtime.python}, torch ${runtime.torch}, ${runtime.device} ${runtime.deviceName}`,
+              ),
+            onStderr: (text) => connection.console.log(text.replace(/\n$/, '')),
+            onPoint: (point, total, runtime) => {
+              sendPoint(point, total, { backend: 'pytorch', ...(runtime && !announced ? { runtime } : {}) });
+              announced ||= runtime !== undefined;
+            },
+          });
+          if (outcome.status === 'failed') {
+            return {
+              status: 'failed',
+              reason: outcome.reason,
+              kind: outcome.kind,
+              ...(outcome.file ? { file: outcome.file } : {}),
+              ...(outcome.line !== undefined ? { line: outcome.line } : {}),
             };
           }
-
-          const preferred = options.preferredBackend();
-          const jobParams: RangeTestJobParams = {
-            rangeTest: plan.params,
-            optimizer: plan.optimizer,
-            backend: { wasmPaths: bundledWasmDirectory(options.bundleDirectory), ...(preferred ? { preferred } : {}) },
-            ...(workspaceRoot ? { workspaceRoot } : {}),
-          };
-          const outcome: JobOutcome<RangeTestResult> = await options.host.run<RangeTestResult>(
-            { name: 'rangeTest', params: jobParams },
-            (update) => {
-              const point = update.data as { index: number; lr: number; loss: number; smoothed: number } | undefined;
-              if (point && typeof point.index === 'number') sendPoint(point, plan.params.numIter, {});
-              else progress?.report(Math.round((update.fraction ?? 0) * 100), update.message);
-            },
-            abort.signal,
-          );
-          if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason };
-          if (!outcome.result)
-            return { status: 'failed', reason: 'The range test was cancelled before it produced any point.' };
           void connection.sendNotification(JobStatusNotification.type, {
             running: false,
-            backend: outcome.result.backend,
+            backend: `pytorch ${outcome.run.runtime?.device ?? ''}`.trim(),
           });
           return {
             status: outcome.status,
-            view: toRangeTestView(
-              analysis,
-              params.uri,
-              outcome.result,
-              plan.proxy ? 'proxy' : 'your-model',
-              plan.optimizerLabel,
-            ),
+            view: toRangeTestView(analysis, params.uri, outcome.run, 'your-model', plan.optimizerLabel),
           };
-        } finally {
-          progress?.done();
-          if (runningRangeTest === abort) runningRangeTest = null;
-          void connection.sendNotification(JobStatusNotification.type, { running: false });
         }
-      },
-    ),
+
+        const preferred = options.preferredBackend();
+        const jobParams: RangeTestJobParams = {
+          rangeTest: plan.params,
+          optimizer: plan.optimizer,
+          backend: { wasmPaths: bundledWasmDirectory(options.bundleDirectory), ...(preferred ? { preferred } : {}) },
+          ...(workspaceRoot ? { workspaceRoot } : {}),
+        };
+        const outcome: JobOutcome<RangeTestResult> = await options.host.run<RangeTestResult>(
+          { name: 'rangeTest', params: jobParams },
+          (update) => {
+            const point = update.data as { index: number; lr: number; loss: number; smoothed: number } | undefined;
+            if (point && typeof point.index === 'number') sendPoint(point, plan.params.numIter, {});
+            else progress?.report(Math.round((update.fraction ?? 0) * 100), update.message);
+          },
+          abort.signal,
+        );
+        if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason };
+        if (!outcome.result)
+          return { status: 'failed', reason: 'The range test was cancelled before it produced any point.' };
+        void connection.sendNotification(JobStatusNotification.type, {
+          running: false,
+          backend: outcome.result.backend,
+        });
+        return {
+          status: outcome.status,
+          view: toRangeTestView(
+            analysis,
+            params.uri,
+            outcome.result,
+            plan.proxy ? 'proxy' : 'your-model',
+            plan.optimizerLabel,
+          ),
+        };
+      } finally {
+        progress?.done();
+        if (runningRangeTest === abort) runningRangeTest = null;
+        void connection.sendNotification(JobStatusNotification.type, { running: false });
+      }
+    }),
   );
 
   connection.onRequest(
@@ -329,65 +311,76 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
   );
 }
 
+/** How a compute request fails before or outside its job. */
+type JobFailure = { readonly status: 'failed'; readonly reason: string };
+
+const NOT_ANALYSED = 'The document is not an optimizer config that Optimizer Lens has analysed.';
+
+/**
+ * `guard` for a compute request on one document (`params.uri`): the handler gets the document's analysis and model;
+ * a document with no model is answered with a failure, and so is a throwing handler (`job` names it: "The simulation").
+ */
+function guardJob<P extends { readonly uri: string }, R>(
+  context: ServerContext,
+  name: string,
+  job: string,
+  handler: (found: { analysis: Analysis; model: ConfigModel }, params: P, token?: CancellationToken) => Promise<R>,
+): (params: P, token?: CancellationToken) => Promise<R | JobFailure> {
+  const unexpected: JobFailure = {
+    status: 'failed',
+    reason: `${job} failed unexpectedly; see the Optimizer Lens output.`,
+  };
+  return guard(context.connection, name, unexpected, async (params: P, token?: CancellationToken) => {
+    const analysis = context.analysisOf(params.uri)?.analysis;
+    if (!analysis?.model) return { status: 'failed', reason: NOT_ANALYSED };
+    return handler({ analysis, model: analysis.model }, params, token);
+  });
+}
+
 export function registerSimulation(context: ServerContext, options: ComputeOptions): void {
   const { connection } = context;
   connection.onRequest(
     SimulationRequest.type,
-    guard(
-      connection,
-      'simulate',
-      {
-        status: 'failed',
-        reason: 'The simulation failed unexpectedly; see the Optimizer Lens output.',
-      } as SimulationOutcome,
-      async (params, token?: CancellationToken): Promise<SimulationOutcome> => {
-        const found = context.analysisOf(params.uri);
-        const model = found?.analysis.model;
-        if (!found || !model)
-          return {
-            status: 'failed',
-            reason: 'The document is not an optimizer config that Optimizer Lens has analysed.',
-          };
-        if (!model.simulate)
-          return { status: 'failed', reason: 'The file has no `simulate:` section (see docs/simulate.md).' };
-        const { request, issues } = simulationRequest(model);
-        if (!request)
-          return {
-            status: 'failed',
-            reason: `The simulate section has problems: ${issues.map((issue) => issue.message).join(' ')}`,
-          };
-        const abort = new AbortController();
-        token?.onCancellationRequested(() => abort.abort());
-        const progress = await connection.window.createWorkDoneProgress();
-        progress.begin(
-          'Optimizer Lens: simulation',
-          0,
-          `${request.optimizers.length} optimizers, ${request.steps} steps`,
-          true,
-        );
-        progress.token.onCancellationRequested(() => abort.abort());
-        void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'Simulation' });
-        let outcome: JobOutcome<SimulationSummary>;
-        try {
-          outcome = await options.host.run<SimulationSummary>(
-            { name: 'simulate', params: request },
-            (update) => progress.report(Math.round((update.fraction ?? 0) * 100), update.message),
-            abort.signal,
-          );
-        } finally {
-          progress.done();
-        }
-        void connection.sendNotification(JobStatusNotification.type, {
-          running: false,
-          ...(outcome.status === 'completed' ? { backend: 'float64-js' } : {}),
-        });
-        if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason };
-        if (!outcome.result) return { status: 'failed', reason: 'The simulation was cancelled.' };
+    guardJob(context, 'simulate', 'The simulation', async ({ model }, params, token): Promise<SimulationOutcome> => {
+      if (!model.simulate)
+        return { status: 'failed', reason: 'The file has no `simulate:` section (see docs/simulate.md).' };
+      const { request, issues } = simulationRequest(model);
+      if (!request)
         return {
-          status: outcome.result.result.cancelled ? 'cancelled' : outcome.status,
-          view: toSimulationView(params.uri, outcome.result, outcome.seconds),
+          status: 'failed',
+          reason: `The simulate section has problems: ${issues.map((issue) => issue.message).join(' ')}`,
         };
-      },
-    ),
+      const abort = new AbortController();
+      token?.onCancellationRequested(() => abort.abort());
+      const progress = await connection.window.createWorkDoneProgress();
+      progress.begin(
+        'Optimizer Lens: simulation',
+        0,
+        `${request.optimizers.length} optimizers, ${request.steps} steps`,
+        true,
+      );
+      progress.token.onCancellationRequested(() => abort.abort());
+      void connection.sendNotification(JobStatusNotification.type, { running: true, title: 'Simulation' });
+      let outcome: JobOutcome<SimulationSummary>;
+      try {
+        outcome = await options.host.run<SimulationSummary>(
+          { name: 'simulate', params: request },
+          (update) => progress.report(Math.round((update.fraction ?? 0) * 100), update.message),
+          abort.signal,
+        );
+      } finally {
+        progress.done();
+      }
+      void connection.sendNotification(JobStatusNotification.type, {
+        running: false,
+        ...(outcome.status === 'completed' ? { backend: 'float64-js' } : {}),
+      });
+      if (outcome.status === 'failed') return { status: 'failed', reason: outcome.reason };
+      if (!outcome.result) return { status: 'failed', reason: 'The simulation was cancelled.' };
+      return {
+        status: outcome.result.result.cancelled ? 'cancelled' : outcome.status,
+        view: toSimulationView(params.uri, outcome.result, outcome.seconds),
+      };
+    }),
   );
 }

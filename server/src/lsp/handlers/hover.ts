@@ -5,18 +5,16 @@ import { hover } from '../../core/features/hover';
 import { ALL_SECTIONS } from '../../core/catalog/allSections';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
-import { guard } from '../guard';
+import { guardDocument } from '../guard';
 
 export function registerHover(context: ServerContext): void {
   context.connection.onHover(
-    guard(context.connection, 'hover', null, (params: HoverParams): Hover | null => {
-      const found = context.analysisOf(params.textDocument.uri);
-      if (!found) return null;
-      const result = hover(found.analysis, found.document.offsetAt(params.position), ALL_SECTIONS);
+    guardDocument(context, 'hover', null, ({ document, analysis }, params: HoverParams): Hover | null => {
+      const result = hover(analysis, document.offsetAt(params.position), ALL_SECTIONS);
       if (!result) return null;
       return {
         contents: { kind: MarkupKind.Markdown, value: result.markdown },
-        range: toRange(found.document, result.span),
+        range: toRange(document, result.span),
       };
     }),
   );

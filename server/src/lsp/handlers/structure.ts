@@ -6,7 +6,7 @@ import { codeLenses } from '../../core/features/codeLens';
 import { foldingSpans, outline, type OutlineSymbol } from '../../core/features/outline';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
-import { guard } from '../guard';
+import { guardDocument } from '../guard';
 
 const SYMBOL_KINDS: Record<OutlineSymbol['kind'], SymbolKind> = {
   section: SymbolKind.Module,
@@ -30,32 +30,27 @@ function toSymbol(document: TextDocument, symbol: OutlineSymbol): DocumentSymbol
 export function registerStructure(context: ServerContext): void {
   const { connection } = context;
   connection.onDocumentSymbol(
-    guard(connection, 'documentSymbol', [] as DocumentSymbol[], (params) => {
-      const found = context.analysisOf(params.textDocument.uri);
-      return found ? outline(found.analysis).map((symbol) => toSymbol(found.document, symbol)) : [];
-    }),
+    guardDocument(context, 'documentSymbol', [] as DocumentSymbol[], ({ document, analysis }) =>
+      outline(analysis).map((symbol) => toSymbol(document, symbol)),
+    ),
   );
   connection.onFoldingRanges(
-    guard(connection, 'foldingRange', [] as FoldingRange[], (params) => {
-      const found = context.analysisOf(params.textDocument.uri);
-      if (!found) return [];
+    guardDocument(context, 'foldingRange', [] as FoldingRange[], ({ document, analysis }) => {
       const ranges: FoldingRange[] = [];
-      for (const span of foldingSpans(found.analysis)) {
-        const startLine = found.document.positionAt(span.start).line;
-        const endLine = found.document.positionAt(span.end).line;
+      for (const span of foldingSpans(analysis)) {
+        const startLine = document.positionAt(span.start).line;
+        const endLine = document.positionAt(span.end).line;
         if (endLine > startLine) ranges.push({ startLine, endLine });
       }
       return ranges;
     }),
   );
   connection.onCodeLens(
-    guard(connection, 'codeLens', [] as CodeLens[], (params) => {
-      const found = context.analysisOf(params.textDocument.uri);
-      if (!found) return [];
-      return codeLenses(found.analysis).map((lens) => ({
-        range: toRange(found.document, lens.span),
-        command: { title: lens.title, command: lens.command ?? '', arguments: [found.document.uri] },
-      }));
-    }),
+    guardDocument(context, 'codeLens', [] as CodeLens[], ({ document, analysis }) =>
+      codeLenses(analysis).map((lens) => ({
+        range: toRange(document, lens.span),
+        command: { title: lens.title, command: lens.command ?? '', arguments: [document.uri] },
+      })),
+    ),
   );
 }
