@@ -2,19 +2,23 @@
 // worker (target p99 < 50 ms), and a soak of 200 documents with 10,000 edits and hovers (memory bound and p99).
 // With --large (and after --soak): a burst of edits to a 0.2 MB and a ~2 MB config (the newest version wins: how many publishes, how long after the
 // last edit) and hovers sent while that file is re-analysed (target p99 < 50 ms), as lsp-probe measures them. From
-// 100,000 characters the YAML is parsed in the server's parse worker (analysisCache.ts, OFF_THREAD_PARSE_MIN).
+// 100,000 characters the YAML is analysed in the server's analysis worker (analysisCache.ts, OFF_THREAD_PARSE_MIN);
+// beside it, in the same run, one edit's diagnostics from a copy of the server without that worker (everything on its
+// own thread, in slices, as before the worker): the reference the worker must be no slower than.
 // Run: node --import tsx bench/lspLatency.bench.ts [--soak] [--large]
 
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import {
   DidChangeTextDocumentNotification,
   HoverRequest,
   PublishDiagnosticsNotification,
   WorkDoneProgressCreateRequest,
 } from 'vscode-languageserver-protocol';
-import { RangeTestRequest } from '../server/src/protocol';
+import { AnalysisChangedNotification, RangeTestRequest } from '../server/src/protocol';
 import { compareListConfig } from '../test/largeConfig';
-import { startTestServer, type TestServer } from '../test/lsp/lspClient';
+import { SERVER_BUNDLE, startTestServer, type TestServer } from '../test/lsp/lspClient';
 
 // 1,500 steps: on ONNX Runtime 100 steps take 0.3 s, too short a window to sample latency during the job.
 const CONFIG =
@@ -209,11 +213,68 @@ async function large(bytes: number): Promise<void> {
   await server.stop();
 }
 
+/**
+ * One edit's diagnostics on a large file, from the server as shipped (analysis worker) and from a copy of its bundle
+ * alone in a temporary folder (no `parseWorker.js` beside it, so it analyses on its own thread), edits alternating
+ * between the two so that the machine's load falls on both alike.
+ */
+async function workerAgainstThread(bytes: number, rounds: number): Promise<void> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'optlens-thread-server-'));
+  copyFileSync(SERVER_BUNDLE, path.join(folder, 'server.js'));
+  const text = compareListConfig({ bytes }, { weightDecay: true });
+  const uri = 'file:///bench/large.optim.yaml';
+  const lrRange = { start: { line: 2, character: 6 }, end: { line: 2, character: 12 } };
+  const servers = {
+    worker: await startTestServer({ diagnosticsDelay: 0 }),
+    thread: await startTestServer({ diagnosticsDelay: 0 }, {}, {}, {}, path.join(folder, 'server.js')),
+  };
+  const times: Record<keyof typeof servers, number[]> = { worker: [], thread: [] };
+  // When each server says a version's analysis is finished (for the worker server, after it published the problems).
+  const finished = new Map<TestServer, Map<number, () => void>>();
+  for (const server of Object.values(servers)) {
+    const waiters = new Map<number, () => void>();
+    finished.set(server, waiters);
+    server.connection.onNotification(AnalysisChangedNotification.type, (params) => waiters.get(params.version)?.());
+  }
+  const analysed = (server: TestServer, version: number): Promise<void> =>
+    new Promise<void>((resolve) => finished.get(server)!.set(version, resolve));
+  try {
+    for (const server of Object.values(servers)) await server.open(uri, text);
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, server] of Object.entries(servers) as [keyof typeof servers, TestServer][]) {
+        const version = round + 2;
+        const published = server.nextDiagnostics(uri, version);
+        const done = analysed(server, version);
+        const start = process.hrtime.bigint();
+        await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+          textDocument: { uri, version },
+          contentChanges: [{ range: lrRange, text: `${(round % 9) + 1}.0e-4` }],
+        });
+        await published;
+        times[name].push(Number(process.hrtime.bigint() - start) / 1e6);
+        // The worker server's thread rebuilds the tree after publishing: let it finish before the next edit.
+        await done;
+      }
+    }
+  } finally {
+    for (const server of Object.values(servers)) await server.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const [worker, thread] = [median(times.worker), median(times.thread)];
+  console.log(
+    `one edit -> its diagnostics, ${(text.length / 1e6).toFixed(2)} MB, median of ${rounds} alternating edits: analysis worker ${worker.toFixed(0)} ms, all on the server's thread ${thread.toFixed(0)} ms (worker/thread ${(worker / thread).toFixed(2)}x; target <= 1.0x)`,
+  );
+}
+
 export async function main(): Promise<void> {
   // The soak ends with the large-document figures (burst, hover during re-analysis); --large runs those alone.
   if (process.argv.includes('--soak')) await soak();
   if (process.argv.includes('--soak') || process.argv.includes('--large'))
-    for (const bytes of [208_000, 1_950_000]) await large(bytes);
+    for (const bytes of [208_000, 1_950_000]) {
+      await large(bytes);
+      await workerAgainstThread(bytes, bytes > 1_000_000 ? 5 : 9);
+    }
   if (!process.argv.includes('--soak') && !process.argv.includes('--large')) await latency();
 }
 

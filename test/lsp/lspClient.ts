@@ -72,9 +72,11 @@ export async function startTestServer(
   extraInitializationOptions: Record<string, unknown> = {},
   /** More initialize params, e.g. `workspaceFolders`. */
   extraInitializeParams: Record<string, unknown> = {},
+  /** The server to start: the bundle, or a copy of it elsewhere (a benchmark starts one without its workers beside it). */
+  bundle: string = SERVER_BUNDLE,
 ): Promise<TestServer> {
   ensureBuilt();
-  const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bundle, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),

@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
+  CodeActionRequest,
   CompletionRequest,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
@@ -142,6 +143,40 @@ describe('responsiveness of the language server', () => {
     assert.match(JSON.stringify(hover?.contents), /AdamW/);
     const labels = (Array.isArray(items) ? items : (items?.items ?? [])).map((item) => item.label);
     assert.ok(labels.includes('CosineAnnealingLR'), `scheduler names are completed: ${labels.slice(0, 10).join(', ')}`);
+  });
+
+  test('quick fixes during a long re-analysis: none from an older version (its offsets would be wrong), then the new ones', async () => {
+    const uri = 'file:///responsive/fixes.optim.yaml';
+    // `AdamX` on line 1: an unknown optimizer with a rename fix.
+    const typo = LARGE.replace('  type: AdamW', '  type: AdamX');
+    await server.open(uri, typo);
+    const fixesAt = (line: number) =>
+      server.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: { start: { line, character: 8 }, end: { line, character: 13 } },
+        context: { diagnostics: [] },
+      });
+    assert.ok((await fixesAt(1))?.length, 'version 1 offers the rename');
+    const finished = new Promise<void>((resolve) =>
+      server.connection.onNotification(AnalysisChangedNotification.type, (params) => {
+        if (params.uri === uri && params.version === 2) resolve();
+      }),
+    );
+    // A line above everything: version 1's fix (line 1) would now rewrite this comment.
+    void server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [
+        { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# note\n' },
+      ],
+    });
+    assert.deepEqual(await fixesAt(1), [], 'no fix from the analysis of version 1 while version 2 is analysed');
+    await finished;
+    const fixes = (await fixesAt(2)) ?? [];
+    const edits = fixes.flatMap((fix) => ('edit' in fix ? Object.values(fix.edit?.changes ?? {}).flat() : []));
+    assert.ok(
+      edits.some((edit) => edit.range.start.line === 2 && edit.newText === 'Adam'),
+      JSON.stringify(fixes),
+    );
   });
 
   test('new settings during a long analysis: that analysis is dropped and the version is published once, with them', async () => {

@@ -9,6 +9,9 @@ import { guardDocument } from '../guard';
 export function registerCodeActions(context: ServerContext): void {
   context.connection.onCodeAction(
     guardDocument(context, 'codeAction', [] as CodeAction[], ({ document, analysis }, params: CodeActionParams) => {
+      // While a large file is re-analysed, requests read the last finished analysis, of an older version: its edits
+      // would land at that version's offsets in the new text. No quick fix then; the finished analysis brings them.
+      if (document.version !== context.documents.get(document.uri)?.version) return [];
       const range = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
       return codeActions(analysis, range).map((action) => ({
         title: action.title,
