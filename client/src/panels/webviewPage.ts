@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { htmlPage } from '../../../server/src/core/plot/htmlPage';
 import type { ExportFormat, ExportMessage } from '../../../webview/src/protocol';
 
 /** The options every panel opens with: scripts on, resources only from `dist/webview`. */
@@ -73,21 +74,12 @@ export function panelHtml(
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('uPlot.min.css')}">
-<link rel="stylesheet" href="${asset(page.style)}">
-<title>${page.title}</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset(page.script)}"></script>
-</body>
-</html>`;
+  return htmlPage({
+    csp,
+    title: page.title,
+    head: `  <link rel="stylesheet" href="${asset('uPlot.min.css')}">\n  <link rel="stylesheet" href="${asset(page.style)}">\n`,
+    body: `  <div id="app"></div>\n  <script nonce="${nonce}" src="${asset(page.script)}"></script>\n`,
+  });
 }
 
 /** Asks where to save an export from a webview, writes it, and reports the outcome through `reply`. */

@@ -1,6 +1,7 @@
 // Writes a schedule as a standalone HTML page: the SVG plot, a summary table and the errors, nothing remote.
 
 import type { ScheduleData } from '../../protocol';
+import { htmlPage } from '../../core/plot/htmlPage';
 import { escapeXml, scheduleSvg } from '../../core/plot/svg';
 import { formatNumber } from '../../core/util/numberFormat';
 
@@ -52,14 +53,10 @@ export function scheduleHtml(data: ScheduleData): string {
     data.errors.length === 0
       ? ''
       : `  <section class="errors">\n    <h2>Errors</h2>\n    <ul>\n${data.errors.map((message) => `      <li>${escapeXml(message)}</li>`).join('\n')}\n    </ul>\n  </section>\n`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${escapeXml(title)}</title>
-  <style>
+  return htmlPage({
+    csp: "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    title,
+    head: `  <style>
     body { font-family: system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2rem; color: #1f2328; background: #ffffff; }
     figure { margin: 0 0 1.5rem 0; }
     svg { max-width: 100%; height: auto; border: 1px solid #d0d7de; border-radius: 6px; }
@@ -68,9 +65,8 @@ export function scheduleHtml(data: ScheduleData): string {
     th { font-weight: 600; color: #57606a; }
     .errors { color: #cf222e; }
   </style>
-</head>
-<body>
-  <h1>${escapeXml(title)}</h1>
+`,
+    body: `  <h1>${escapeXml(title)}</h1>
   <figure>
 ${scheduleSvg(data).trimEnd()}
   </figure>
@@ -79,7 +75,6 @@ ${scheduleSvg(data).trimEnd()}
 ${rows}
     </tbody>
   </table>
-${errors}</body>
-</html>
-`;
+${errors}`,
+  });
 }
