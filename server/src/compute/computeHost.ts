@@ -2,7 +2,7 @@
 // failed, ran out of memory or crashed.
 
 import type { ResourceLimits, Worker } from 'node:worker_threads';
-import { startWorker } from './workerThread';
+import { KeptWorker, startWorker } from './workerThread';
 import type { JobProgress } from './jobs';
 import type { RunJobMessage, WorkerMessage } from './jobServer';
 
@@ -49,7 +49,7 @@ const DEFAULT_RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 2048 }
  * the first job and kept for the next; after any failure it is thrown away, so the next job starts clean.
  */
 export class ComputeHost {
-  private worker: Worker | null = null;
+  private readonly worker = new KeptWorker(() => this.startWorker());
   private running: RunningJob | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
@@ -75,13 +75,10 @@ export class ComputeHost {
 
   /** Stops the worker; a later job starts a new one. */
   async dispose(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
+    await this.worker.dispose();
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+  private startWorker(): Worker {
     const worker = startWorker(this.workerScript, {
       execArgv: this.options.execArgv ?? [],
       resourceLimits: this.options.resourceLimits ?? DEFAULT_RESOURCE_LIMITS,
@@ -106,7 +103,6 @@ export class ComputeHost {
         reason: `The compute worker exited unexpectedly (exit code ${code}).`,
       }),
     );
-    this.worker = worker;
     return worker;
   }
 
@@ -119,7 +115,7 @@ export class ComputeHost {
     const seconds = () => (performance.now() - started) / 1000;
     if (cancellation?.aborted) return Promise.resolve({ status: 'cancelled', seconds: 0 });
     return new Promise<JobOutcome>((resolve) => {
-      const worker = this.ensureWorker();
+      const worker = this.worker.get();
       // A running job keeps the process alive; an idle worker must not (see finish below).
       worker.ref();
       const cancelFlag = new SharedArrayBuffer(4);
@@ -157,7 +153,7 @@ export class ComputeHost {
 
   private onMessage(worker: Worker, message: WorkerMessage): void {
     const running = this.running;
-    if (!running || message.id !== running.id || worker !== this.worker) return;
+    if (!running || message.id !== running.id || !this.worker.holds(worker)) return;
     const seconds = (performance.now() - running.started) / 1000;
     switch (message.type) {
       case 'progress':
@@ -186,8 +182,7 @@ export class ComputeHost {
   }
 
   private failWorker(worker: Worker, failure: { kind: 'out-of-memory' | 'crashed'; reason: string }): void {
-    if (worker !== this.worker) return;
-    this.worker = null;
+    if (!this.worker.release(worker)) return;
     const running = this.running;
     this.running = null;
     void worker.terminate().catch(() => undefined);
@@ -196,7 +191,7 @@ export class ComputeHost {
   }
 
   private discardWorker(worker: Worker): void {
-    if (this.worker === worker) this.worker = null;
+    this.worker.release(worker);
     worker.removeAllListeners('exit');
     void worker.terminate().catch(() => undefined);
   }

@@ -23,3 +23,36 @@ export function startWorker(script: string, options: WorkerStart = {}): Worker {
     stderr: false,
   });
 }
+
+/**
+ * One worker, started on first use and kept. `release` forgets it (a failed or discarded worker) so that the next use
+ * starts a fresh one; `dispose` stops it. Events of a worker already released are told apart with `holds`.
+ */
+export class KeptWorker {
+  private worker: Worker | null = null;
+
+  /** `start`: starts a worker and wires its events (called on first use and after a release). */
+  constructor(private readonly start: () => Worker) {}
+
+  get(): Worker {
+    this.worker ??= this.start();
+    return this.worker;
+  }
+
+  holds(worker: Worker): boolean {
+    return this.worker === worker;
+  }
+
+  /** Forgets `worker` if it is the one kept; true when it was. */
+  release(worker: Worker): boolean {
+    if (this.worker !== worker) return false;
+    this.worker = null;
+    return true;
+  }
+
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}

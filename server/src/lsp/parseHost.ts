@@ -6,7 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import type { AnalysisOptions } from '../core/analysis';
 import type { Problem } from '../core/model';
 import type { EncodedTree } from '../core/syntax/treeCodec';
-import { startWorker } from '../compute/workerThread';
+import { KeptWorker, startWorker } from '../compute/workerThread';
 
 /** What the server sends: the text and options, and a one-int flag it sets to 1 when the version is superseded. */
 export interface AnalysisRequest {
@@ -56,7 +56,7 @@ interface Waiter {
  * one is skipped (or stopped at its next slice). A worker that fails rejects its pending requests and is replaced.
  */
 export class ParseWorkerHost {
-  private worker: Worker | null = null;
+  private readonly worker = new KeptWorker(() => this.startWorker());
   private failures = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Waiter>();
@@ -73,7 +73,7 @@ export class ParseWorkerHost {
   }
 
   analyze(text: string, options: AnalysisOptions): AnalysisJob {
-    const worker = this.ensureWorker();
+    const worker = this.worker.get();
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
     const checked = deferred<Checked | undefined>();
@@ -94,13 +94,10 @@ export class ParseWorkerHost {
   }
 
   async dispose(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
+    await this.worker.dispose();
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+  private startWorker(): Worker {
     const worker = startWorker(this.script, { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
     worker.on('message', (reply: AnalysisReply) => {
       const waiter = this.pending.get(reply.id);
@@ -118,13 +115,11 @@ export class ParseWorkerHost {
     });
     worker.on('error', (error: Error) => this.fail(worker, error));
     worker.on('exit', (code) => this.fail(worker, new Error(`The parse worker exited (exit code ${code}).`)));
-    this.worker = worker;
     return worker;
   }
 
   private fail(worker: Worker, error: Error): void {
-    if (this.worker !== worker) return;
-    this.worker = null;
+    if (!this.worker.release(worker)) return;
     this.failures++;
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
