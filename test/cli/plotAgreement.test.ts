@@ -7,20 +7,12 @@ import type { ScheduleData } from '../../server/src/protocol';
 import { scheduleSvg as cliScheduleSvg } from '../../server/src/core/plot/svg';
 import { scheduleSvg as panelScheduleSvg, type SvgSeries } from '../../webview/src/schedule/svgExport';
 import { decimateMinMax } from '../../webview/src/schedule/decimate';
-import type { PlotTheme } from '../../webview/src/common/theme';
+import { fallbackDark, type PlotTheme } from '../../webview/src/common/theme';
 
+/** The webview's own dark palette, with an editor font and a thicker line. */
 const editorTheme: PlotTheme = {
   kind: 'dark',
-  background: '#1f1f1f',
-  foreground: '#cccccc',
-  mutedForeground: '#9d9d9d',
-  gridLines: 'rgba(204, 204, 204, 0.18)',
-  lr: '#3794ff',
-  momentum: '#d18616',
-  beta1: '#89d185',
-  pinned: '#b180d7',
-  marker: '#cca700',
-  runEnd: '#f14c4c',
+  ...fallbackDark,
   fontFamily: "'Segoe WPC', sans-serif",
   fontSizePx: 13,
   lineWidth: 2,

@@ -20,6 +20,7 @@ import {
 } from '../../server/src/core/features/rangeTest';
 import { RANGE_TEST_TASKS } from '../../server/src/core/rangeTest/types';
 import type { RangeTestPlanView } from '../../server/src/protocol';
+import { cpuTorchRuntime } from '../rangeTestFixtures';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const native = (text: string) => analyze(text, { format: 'yaml', dialect: 'optim', fileName: 'a.optim.yaml' });
@@ -60,14 +61,7 @@ describe('the running view comes from the core', () => {
     losses: [2.3, 2.29, 2.25, 2.1, 1.9],
     smoothed: [2.3, 2.295, 2.28, 2.22, 2.13],
   };
-  const runtime = {
-    python: '3.11.2',
-    torch: '1.13.1',
-    device: 'cpu',
-    deviceName: 'cpu',
-    interpreter: '/usr/bin/python3',
-    interpreterSource: 'setting',
-  };
+  const runtime = cpuTorchRuntime();
   // As the server sends them (a compile-time check that the client's plan views fit the core's input).
   const onModel: RangeTestPlanView & RunningRangeTestPlan = {
     kind: 'pytorch',

@@ -13,6 +13,7 @@ import {
   smoothLosses,
   suggestLearningRates,
 } from '../../server/src/core/rangeTest/index';
+import { cpuTorchRuntime } from '../rangeTestFixtures';
 
 const native = (text: string) => analyze(text, { format: 'yaml', dialect: 'optim', fileName: 'train.optim.yaml' });
 const auto = (text: string, fileName: string, format: 'yaml' | 'json' = 'yaml') =>
@@ -291,14 +292,7 @@ test('view: a result names its file and whether it was measured on the user mode
       suggestions: { valley: null, steepest: null, minimum: null },
       notes: [],
       seconds: 1,
-      runtime: {
-        python: '3.11.2',
-        torch: '1.13.1',
-        device: 'cpu',
-        deviceName: 'cpu',
-        interpreter: '/usr/bin/python3',
-        interpreterSource: 'cli',
-      },
+      runtime: cpuTorchRuntime('cli'),
     },
     'your-model',
     'AdamW(weight_decay=0.05)',

@@ -10,6 +10,7 @@ import type { SimulateRequest } from '../../server/src/core/simulate/index';
 import { runSimulation, toSimulationView } from '../../server/src/core/features/simulation';
 // mulberry32 straight from the seed: the fixture noise is the same on every run (the committed fixtures use it).
 import { uniformSource } from '../../server/src/core/util/random';
+import { cpuTorchRuntime } from '../rangeTestFixtures';
 
 const fixtureFolder = join(import.meta.dirname, '..', 'fixtures', 'webview');
 
@@ -120,14 +121,7 @@ function yourModelView(full: RangeTestView): RangeTestView {
     measuredOn: 'your-model',
     backend: 'pytorch',
     backendAttempts: [],
-    runtime: {
-      python: '3.11.2',
-      torch: '1.13.1',
-      device: 'cpu',
-      deviceName: 'cpu',
-      interpreter: '/usr/bin/python3',
-      interpreterSource: 'setting',
-    },
+    runtime: cpuTorchRuntime(),
     task: 'pytorch: train.models:build_model on train.data:train_loader (cross_entropy)',
   };
 }

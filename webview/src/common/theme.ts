@@ -21,7 +21,7 @@ export interface PlotTheme {
 }
 
 /** Colours used when a variable is missing, e.g. when the bundle is opened outside VS Code. */
-const fallbackDark = {
+export const fallbackDark = {
   background: '#1f1f1f',
   foreground: '#cccccc',
   mutedForeground: '#9d9d9d',
