@@ -28,6 +28,43 @@ describe('responsiveness of the language server', () => {
     await server.stop();
   });
 
+  /** Resolves when the server says the analysis of `version` is finished (requests can read it). */
+  const analysed = (uri: string, version: number): Promise<void> =>
+    new Promise<void>((resolve) =>
+      server.connection.onNotification(AnalysisChangedNotification.type, (params) => {
+        if (params.uri === uri && params.version === version) resolve();
+      }),
+    );
+
+  /** Opens a document and waits until its first analysis is finished (its diagnostics may come before). */
+  const openAnalysed = async (uri: string, text: string): Promise<void> => {
+    const finished = analysed(uri, 1);
+    await server.open(uri, text);
+    await finished;
+  };
+
+  test('requests about a large file just opened wait for its first analysis without holding the server', async () => {
+    const uri = 'file:///responsive/first.optim.yaml';
+    const small = 'file:///responsive/first-small.optim.yaml';
+    await server.open(small, 'optimizer:\n  type: SGD\n  lr: 0.1\n');
+    const order: string[] = [];
+    const finished = analysed(uri, 1);
+    void server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'optim', version: 1, text: LARGE },
+    });
+    const hover = (target: string, name: string) =>
+      server.connection
+        .sendRequest(HoverRequest.type, { textDocument: { uri: target }, position: { line: 1, character: 9 } })
+        .then((result) => {
+          order.push(name);
+          return result;
+        });
+    // The large file's hover waits for its analysis; the small file's, sent after it, does not wait behind it.
+    const [large] = await Promise.all([hover(uri, 'large'), hover(small, 'small'), finished]);
+    assert.deepEqual(order, ['small', 'large']);
+    assert.match(JSON.stringify(large?.contents), /AdamW/, 'the large file is answered from its own analysis');
+  });
+
   test('a burst of edits to a large file publishes diagnostics for the last version only, and an open publishes once', async () => {
     // A server of its own: the handler below replaces the client's own diagnostics waiters.
     const burst = await startTestServer({ diagnosticsDelay: 0 });
@@ -101,7 +138,7 @@ describe('responsiveness of the language server', () => {
 
   test('a hover and a completion sent during a long re-analysis answer before it finishes', async () => {
     const uri = 'file:///responsive/hover.optim.yaml';
-    await server.open(uri, LARGE);
+    await openAnalysed(uri, LARGE);
     const events: string[] = [];
     // The analysis is finished when the server says so (the diagnostics of a large file may come before, from the
     // analysis worker, while the server's thread still rebuilds the tree the requests will read).
@@ -149,7 +186,7 @@ describe('responsiveness of the language server', () => {
     const uri = 'file:///responsive/fixes.optim.yaml';
     // `AdamX` on line 1: an unknown optimizer with a rename fix.
     const typo = LARGE.replace('  type: AdamW', '  type: AdamX');
-    await server.open(uri, typo);
+    await openAnalysed(uri, typo);
     const fixesAt = (line: number) =>
       server.connection.sendRequest(CodeActionRequest.type, {
         textDocument: { uri },

@@ -146,13 +146,23 @@ export class AnalysisCache {
   }
 
   /**
+   * What a request about a large document with no finished analysis (just opened) waits for: the analysis running for
+   * it. Undefined when there is a finished one to read, nothing is running, or the document is small enough to be
+   * analysed at once.
+   */
+  firstAnalysis(document: TextDocument): Promise<unknown> | undefined {
+    if (this.finished.has(document.uri) || document.getText().length <= SYNC_ANALYSIS_LIMIT) return undefined;
+    return this.running.get(document.uri)?.done.catch(() => undefined);
+  }
+
+  /**
    * Analyses this version in slices of about SLICE_MS, letting the event loop read messages in between. Resolves with
    * the analysis (null: not an optimizer config), or undefined when the work was abandoned: a newer version started,
    * `isCurrent` turned false (the document moved on), the document was closed or the settings changed.
    * A second call for the version already running joins it.
    * `onChecked`: called with this version's problems (null: not an optimizer config) when the analysis worker knows
-   * them, before the tree is rebuilt here; only for large YAML documents, only while the version is current, and only
-   * when an earlier version's analysis is finished (the requests read that one meanwhile).
+   * them, before the tree is rebuilt here; only for large YAML documents, and only while the version is current.
+   * Requests meanwhile read an earlier version's analysis, or wait for this one (`firstAnalysis`).
    */
   analyzeInSlices(
     document: TextDocument,
@@ -232,9 +242,7 @@ export class AnalysisCache {
       };
       job.checked.then(
         (checked) => {
-          // Only while requests have a finished analysis to read: before the first one of a document they would
-          // analyse it at once, on this thread, and wait for that.
-          if (!checked || run.superseded || !isCurrent() || !this.finished.has(version.uri)) return;
+          if (!checked || run.superseded || !isCurrent()) return;
           onChecked?.(checked.hasModel || isNativeConfig(version) ? checked.problems : null);
         },
         () => undefined,

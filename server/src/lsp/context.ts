@@ -23,4 +23,9 @@ export interface ServerContext {
    * being re-analysed it is the last finished one, with the document of that version (use it to convert positions).
    */
   analysisOf(uri: string): { document: TextDocument; analysis: Analysis } | null;
+  /**
+   * Settles when a large document that has no finished analysis yet (just opened) has one; undefined when there is
+   * nothing to wait for. Requests wait for it rather than analyse the whole document at once on the server's thread.
+   */
+  firstAnalysisOf?(uri: string): Promise<unknown> | undefined;
 }

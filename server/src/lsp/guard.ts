@@ -26,12 +26,19 @@ export function guard<P, R>(
  * document of that version; a document with no analysis is answered with `fallback` too.
  */
 export function guardDocument<P extends { readonly textDocument: { readonly uri: string } }, R>(
-  context: Pick<ServerContext, 'connection' | 'analysisOf'>,
+  context: Pick<ServerContext, 'connection' | 'analysisOf' | 'firstAnalysisOf'>,
   name: string,
   fallback: R,
   handler: (found: NonNullable<ReturnType<ServerContext['analysisOf']>>, params: P) => R,
 ): (params: P, token?: CancellationToken) => Promise<R> {
-  return guard(context.connection, name, fallback, (params: P) => {
+  return guard(context.connection, name, fallback, async (params: P) => {
+    // A large document just opened: wait (without holding the thread) for its first analysis, as superseded ones hand
+    // over to newer versions a few times at most, instead of analysing it all at once here.
+    for (let turn = 0; turn < 3; turn++) {
+      const first = context.firstAnalysisOf?.(params.textDocument.uri);
+      if (!first) break;
+      await first;
+    }
     const found = context.analysisOf(params.textDocument.uri);
     return found ? handler(found, params) : fallback;
   });

@@ -60,6 +60,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!document) return null;
       return cache.forRequest(document);
     },
+    firstAnalysisOf(uri) {
+      const document = documents.get(uri);
+      return document ? cache.firstAnalysis(document) : undefined;
+    },
   };
   const diagnostics = new DiagnosticsPublisher(context);
 
