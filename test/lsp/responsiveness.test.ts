@@ -36,7 +36,7 @@ describe('responsiveness of the language server', () => {
       }),
     );
 
-  /** Opens a document and waits until its first analysis is finished (its diagnostics may come before). */
+  /** Opens a document and waits until its first analysis is finished (requests can read it). */
   const openAnalysed = async (uri: string, text: string): Promise<void> => {
     const finished = analysed(uri, 1);
     await server.open(uri, text);

@@ -161,8 +161,8 @@ export class AnalysisCache {
    * `isCurrent` turned false (the document moved on), the document was closed or the settings changed.
    * A second call for the version already running joins it.
    * `onChecked`: called with this version's problems (null: not an optimizer config) when the analysis worker knows
-   * them, before the tree is rebuilt here; only for large YAML documents, and only while the version is current.
-   * Requests meanwhile read an earlier version's analysis, or wait for this one (`firstAnalysis`).
+   * them, before the tree is rebuilt here; only for large YAML documents, only while the version is current, and only
+   * when an earlier version's analysis is finished (the requests read that one meanwhile).
    */
   analyzeInSlices(
     document: TextDocument,
@@ -242,7 +242,9 @@ export class AnalysisCache {
       };
       job.checked.then(
         (checked) => {
-          if (!checked || run.superseded || !isCurrent()) return;
+          // Only when requests have an earlier version's finished analysis to read meanwhile: after a document's first
+          // diagnostics a client asks for hovers and lenses at once, and they would wait for the rebuild here.
+          if (!checked || run.superseded || !isCurrent() || !this.finished.has(version.uri)) return;
           onChecked?.(checked.hasModel || isNativeConfig(version) ? checked.problems : null);
         },
         () => undefined,
