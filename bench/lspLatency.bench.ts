@@ -201,7 +201,7 @@ async function large(bytes: number): Promise<void> {
     `burst of 10 edits: first edit -> final diagnostics ${burstTotal.toFixed(0)} ms, last edit -> final diagnostics ${burstTail.toFixed(0)} ms (${(burstTail / singleMs).toFixed(2)}x one analysis), ${burstPublishes} publish(es)`,
   );
   console.log(describe('hover, during re-analysis', hovers));
-  // Most hovers land while the parse worker reads the text (the server's thread is free then); these say how long the
+  // Most hovers land while the analysis worker reads the text (the server's thread is free then); these say how long the
   // rest waited behind the slices that stay on the server's thread (rebuilding the tree, the model, the rules, GC).
   const over = (ms: number): number => hovers.filter((value) => value > ms).length;
   console.log(

@@ -98,7 +98,7 @@ export class AnalysisCache {
   private readonly running = new Map<string, Running>();
   private readonly parser: ParseWorkerHost;
 
-  /** `parseWorkerScript`: the parse worker beside the bundled server; without it every parse runs here, in slices. */
+  /** `parseWorkerScript`: the analysis worker beside the bundled server; without it every analysis runs here, in slices. */
   constructor(
     private readonly settings: () => ServerSettings,
     parseWorkerScript = path.join(__dirname, 'parseWorker.js'),

@@ -114,7 +114,7 @@ export class ParseWorkerHost {
       }
     });
     worker.on('error', (error: Error) => this.fail(worker, error));
-    worker.on('exit', (code) => this.fail(worker, new Error(`The parse worker exited (exit code ${code}).`)));
+    worker.on('exit', (code) => this.fail(worker, new Error(`The analysis worker exited (exit code ${code}).`)));
     return worker;
   }
 
