@@ -21,10 +21,8 @@ export interface JudgedMistake {
 
 export type Verdict = 'justified' | 'false alarm' | 'duplicate';
 
-/** An error or warning outside the judged mistakes, judged by hand. */
-export interface JudgedDiagnostic {
-  readonly line: number;
-  readonly code: string;
+/** An error or warning outside the judged mistakes, judged by hand; the record's line and code say which. */
+export interface JudgedDiagnostic extends Pick<LintRecord, 'line' | 'code'> {
   readonly verdict: Verdict;
   readonly why: string;
 }

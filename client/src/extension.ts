@@ -60,14 +60,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
-      { language: 'optim', scheme: 'file' },
-      { language: 'optim', scheme: 'untitled' },
-      { language: 'optim', scheme: 'vscode-remote' },
+      ...['file', 'untitled', 'vscode-remote'].map((scheme) => ({ language: 'optim', scheme })),
       // DeepSpeed, Lightning, Hugging Face and Hydra configs keep their yaml/json language (so the YAML extension
       // keeps working); the server analyses them only when it recognises them as optimizer configs.
-      { language: 'yaml', scheme: 'file' },
-      { language: 'json', scheme: 'file' },
-      { language: 'jsonc', scheme: 'file' },
+      ...['yaml', 'json', 'jsonc'].map((language) => ({ language, scheme: 'file' })),
     ],
     outputChannel: output,
     synchronize: { configurationSection: 'optimizerLens' },

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { rangeTestJob } from '../../server/src/compute/jobs';
 import type { RangeTestJobParams } from '../../server/src/compute/jobs';
 import { planUserModel } from '../../server/src/compute/onnx/userModelGraph';
@@ -32,11 +31,14 @@ before(async () => {
 
 after(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
+type Layer = InstanceType<typeof layers.layers.Layer>;
+
 /**
- * Saves `model` as `<name>.json` + `<name>.bin` in the workspace, as tfjs `model.save` writes them, after giving
- * it fixed weights (Glorot-sized, biases too), so every run of a test trains the same network.
+ * Saves the Sequential model of `stack` as `<name>.json` + `<name>.bin` in the workspace, as tfjs `model.save`
+ * writes them, after giving it fixed weights (Glorot-sized, biases too), so every run of a test trains the same network.
  */
-async function writeModel(name: string, model: LayersModel): Promise<string> {
+async function writeModel(name: string, stack: readonly Layer[]): Promise<string> {
+  const model = layers.sequential({ layers: [...stack] });
   model.setWeights(
     model.getWeights().map((weight, w) => {
       const shape = weight.shape;
@@ -117,41 +119,32 @@ const OPTIMIZERS: OptimizerConfig[] = [
   { type: 'RMSprop', params: { lr: 1e-3, centered: true } },
 ];
 
-const MODELS: Record<string, { build: () => LayersModel; features: number; classes: number; task: RegExp }> = {
+const MODELS: Record<string, { build: () => Layer[]; features: number; classes: number; task: RegExp }> = {
   'softmax classifier (cross-entropy on probabilities), Flatten input, a layer without bias': {
-    build: () =>
-      layers.sequential({
-        layers: [
-          layers.layers.flatten({ inputShape: [2, 3] }),
-          layers.layers.dense({ units: 16, activation: 'tanh' }),
-          layers.layers.dense({ units: 8, activation: 'relu', useBias: false }),
-          layers.layers.dense({ units: 4, activation: 'softmax' }),
-        ],
-      }),
+    build: () => [
+      layers.layers.flatten({ inputShape: [2, 3] }),
+      layers.layers.dense({ units: 16, activation: 'tanh' }),
+      layers.layers.dense({ units: 8, activation: 'relu', useBias: false }),
+      layers.layers.dense({ units: 4, activation: 'softmax' }),
+    ],
     features: 6,
     classes: 4,
     task: /4-class cross-entropy/,
   },
   'classifier without softmax (cross-entropy on logits), sigmoid hidden layer': {
-    build: () =>
-      layers.sequential({
-        layers: [
-          layers.layers.dense({ units: 12, activation: 'sigmoid', inputShape: [5] }),
-          layers.layers.dense({ units: 3 }),
-        ],
-      }),
+    build: () => [
+      layers.layers.dense({ units: 12, activation: 'sigmoid', inputShape: [5] }),
+      layers.layers.dense({ units: 3 }),
+    ],
     features: 5,
     classes: 3,
     task: /3-class cross-entropy/,
   },
   'regression with one output (mean squared error)': {
-    build: () =>
-      layers.sequential({
-        layers: [
-          layers.layers.dense({ units: 10, activation: 'relu', inputShape: [3] }),
-          layers.layers.dense({ units: 1, activation: 'linear' }),
-        ],
-      }),
+    build: () => [
+      layers.layers.dense({ units: 10, activation: 'relu', inputShape: [3] }),
+      layers.layers.dense({ units: 1, activation: 'linear' }),
+    ],
     features: 3,
     classes: 1,
     task: /mean squared error/,
@@ -176,18 +169,13 @@ for (const [title, spec] of Object.entries(MODELS)) {
 }
 
 test('user CNN (Conv2D same and valid, MaxPooling2D, Flatten, Dense): onnxruntime and TensorFlow.js (cpu) give the same curve', async () => {
-  const model = await writeModel(
-    'cnn',
-    layers.sequential({
-      layers: [
-        layers.layers.conv2d({ inputShape: [8, 8, 2], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
-        layers.layers.maxPooling2d({ poolSize: 2 }),
-        layers.layers.conv2d({ filters: 3, kernelSize: [3, 1], padding: 'valid', activation: 'tanh', useBias: false }),
-        layers.layers.flatten(),
-        layers.layers.dense({ units: 3, activation: 'softmax' }),
-      ],
-    }),
-  );
+  const model = await writeModel('cnn', [
+    layers.layers.conv2d({ inputShape: [8, 8, 2], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+    layers.layers.maxPooling2d({ poolSize: 2 }),
+    layers.layers.conv2d({ filters: 3, kernelSize: [3, 1], padding: 'valid', activation: 'tanh', useBias: false }),
+    layers.layers.flatten(),
+    layers.layers.dense({ units: 3, activation: 'softmax' }),
+  ]);
   const data = writeCsv('cnn.csv', 8 * 8 * 2, 3);
   // The WASM backend has no Conv2DBackpropFilter kernel (tasks.ts), so the reference is the cpu backend. A
   // steeper ramp than the dense models' moves the convolutions' weights far enough for a wrong gradient to show.
@@ -202,16 +190,11 @@ test('user CNN (Conv2D same and valid, MaxPooling2D, Flatten, Dense): onnxruntim
 });
 
 test('a user model with a layer the graph builder does not express falls back to TensorFlow.js, with the reason in the attempts', async () => {
-  const model = await writeModel(
-    'dropout',
-    layers.sequential({
-      layers: [
-        layers.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }),
-        layers.layers.dropout({ rate: 0.5 }),
-        layers.layers.dense({ units: 3, activation: 'softmax' }),
-      ],
-    }),
-  );
+  const model = await writeModel('dropout', [
+    layers.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }),
+    layers.layers.dropout({ rate: 0.5 }),
+    layers.layers.dense({ units: 3, activation: 'softmax' }),
+  ]);
   const data = writeCsv('dropout.csv', 4, 3);
   const result = await run(params(model, data, { type: 'Adam', params: { lr: 1e-3 } }, 'onnxruntime'));
   assert.equal(result.backend, 'wasm');
@@ -303,10 +286,9 @@ test('planUserModel refuses what it cannot build, each with its reason', () => {
 });
 
 test('on onnxruntime the user files go through the same checks: weight files stay in the workspace, shapes and labels match', async () => {
-  const model = await writeModel(
-    'checked',
-    layers.sequential({ layers: [layers.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }),
-  );
+  const model = await writeModel('checked', [
+    layers.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] }),
+  ]);
   const data = writeCsv('checked.csv', 4, 3);
   const adam: OptimizerConfig = { type: 'Adam', params: { lr: 1e-3 } };
   fs.writeFileSync(path.join(workspace, 'narrow.csv'), '1,2,3,0\n4,5,6,1\n');
@@ -334,10 +316,9 @@ test('on onnxruntime the user files go through the same checks: weight files sta
 });
 
 test('task user on onnxruntime reads model.json once: the backend filter and the loader share the read (issue 14)', async () => {
-  const model = await writeModel(
-    'read_once',
-    layers.sequential({ layers: [layers.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }),
-  );
+  const model = await writeModel('read_once', [
+    layers.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] }),
+  ]);
   const data = writeCsv('read_once.csv', 4, 3);
   const job = params(model, data, { type: 'Adam', params: { lr: 1e-3 } }, 'onnxruntime');
   const { resolved } = resolveOptimizer(job.optimizer);

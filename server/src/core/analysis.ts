@@ -134,14 +134,7 @@ export function* analysisSteps(
       rule(context);
     } catch (error) {
       // A rule bug must not take the other rules (or the server) down; it shows up as a problem to report.
-      const message = error instanceof Error ? error.message : String(error);
-      problems.push({
-        code: 'OL000',
-        severity: 'error',
-        message: `Internal error in a lint rule: ${message}`,
-        start: 0,
-        end: 0,
-      });
+      problems.push(internalErrorProblem('a lint rule', error));
     }
   }
   problems.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -153,16 +146,15 @@ function evaluateForLint(model: ConfigModel, problems: Problem[]): ScheduleFacts
     const run = model.training?.totalSteps;
     return computeSchedule(model, run !== undefined && run > LINT_SCHEDULE_STEPS ? { steps: LINT_SCHEDULE_STEPS } : {});
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    problems.push({
-      code: 'OL000',
-      severity: 'error',
-      message: `Internal error in the schedule engine: ${message}`,
-      start: 0,
-      end: 0,
-    });
+    problems.push(internalErrorProblem('the schedule engine', error));
     return undefined;
   }
+}
+
+/** An OL000 problem at the start of the file for a bug in `where`, so an internal failure is reported, not thrown. */
+function internalErrorProblem(where: string, error: unknown): Problem {
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'OL000', severity: 'error', message: `Internal error in ${where}: ${message}`, start: 0, end: 0 };
 }
 
 function firstLineEnd(text: string): number {
