@@ -18,7 +18,6 @@ import {
   paintedPixels,
   postToPanel,
   posted,
-  switchTheme,
   type HarnessGlobals,
 } from './resultPanelHarness';
 
@@ -57,7 +56,7 @@ const quadratic = loadFixture<SimulationView>('landscape.quadratic.json');
 const dormant = loadFixture<SimulationView>('landscape.dormant.json');
 const sweep = loadFixture<SimulationView>('landscape.sweep.json');
 const root = '.landscape-panel';
-const { withPanel, withView } = resultPanelOpeners<SimulationView>('landscape', show);
+const { withPanel, withView, withThemeSwitches } = resultPanelOpeners<SimulationView>('landscape', show);
 
 function show(page: Page, view: SimulationView): Promise<void> {
   return postToPanel(page, root, { type: 'snapshot', snapshot: { view } });
@@ -65,6 +64,12 @@ function show(page: Page, view: SimulationView): Promise<void> {
 
 function handle<T>(page: Page, read: (debug: LandscapeGlobals['optimizerLensLandscape']) => T): Promise<T> {
   return page.evaluate(`(${read.toString()})(window.optimizerLensLandscape)`) as Promise<T>;
+}
+
+/** The step-size chart, once its series are checked to be `labels`. */
+async function stepSizeChartWithLabels(page: Page, labels: string[]): Promise<ChartShape> {
+  assert.deepEqual(await handle(page, (debug) => debug.stepSizeLabels()), labels);
+  return (await handle(page, (debug) => debug.stepSizeChart()))!;
 }
 
 /** The map's plot rectangle in CSS pixels, from the frame the base layer draws (44 px left, 8 px top margins). */
@@ -158,13 +163,12 @@ describe('landscape webview', () => {
       );
       assert.equal(loss.data[1]![0], rosenbrock.runs[0]!.loss[0]);
       assert.equal(loss.data[2]![600], rosenbrock.runs[1]!.loss[600]);
-      assert.deepEqual(await handle(page, (debug) => debug.stepSizeLabels()), [
+      const stepSize = await stepSizeChartWithLabels(page, [
         'Adam lr=0.05 x',
         'Adam lr=0.05 y',
         'SGD momentum=0.9 x',
         'SGD momentum=0.9 y',
       ]);
-      const stepSize = (await handle(page, (debug) => debug.stepSizeChart()))!;
       assert.equal(stepSize.scales.y!.distr, 3);
       assert.equal(stepSize.data[1]![0], null, 'step 0 has no update');
       assert.equal(stepSize.data[1]![1], rosenbrock.runs[0]!.stepSize![0]![0]);
@@ -175,13 +179,12 @@ describe('landscape webview', () => {
     await withView(dormant, {}, async (page) => {
       assert.equal(await page.locator('.map-area').isHidden(), true);
       assert.equal(await page.locator('.loss-plot canvas').count(), 1);
-      assert.deepEqual(await handle(page, (debug) => debug.stepSizeLabels()), [
+      const stepSize = await stepSizeChartWithLabels(page, [
         'Adagrad lr=0.1 mean',
         'Adagrad lr=0.1 max',
         'Adam lr=0.01 mean',
         'Adam lr=0.01 max',
       ]);
-      const stepSize = (await handle(page, (debug) => debug.stepSizeChart()))!;
       // AdaGrad's step size decays; the dormant coordinate wakes at update 150 with a fresh, larger step.
       const max = stepSize.data[2]!;
       assert.ok(max[10]! > max[140]!, 'AdaGrad step sizes decay');
@@ -315,17 +318,17 @@ describe('landscape webview', () => {
   });
 
   it('follows theme switches', async () => {
-    await withView(rosenbrock, { theme: 'dark' }, async (page) => {
-      await switchTheme(page, 'light', 'optimizerLensLandscape');
-      assert.deepEqual(await handle(page, (debug) => debug.runColors()), ['#d18616', '#388a34']);
-      const box = await mapBox(page);
-      // Light theme: the map gutter is white again.
-      const corner = await page
-        .locator('canvas.map')
-        .evaluate((canvas: HTMLCanvasElement) => [...canvas.getContext('2d')!.getImageData(2, 2, 1, 1).data]);
-      assert.deepEqual(corner, [255, 255, 255, 255]);
-      assert.ok(box.width > 200);
-      await switchTheme(page, 'hc', 'optimizerLensLandscape');
+    await withThemeSwitches(rosenbrock, {
+      inLight: async (page) => {
+        assert.deepEqual(await handle(page, (debug) => debug.runColors()), ['#d18616', '#388a34']);
+        const box = await mapBox(page);
+        // Light theme: the map gutter is white again.
+        const corner = await page
+          .locator('canvas.map')
+          .evaluate((canvas: HTMLCanvasElement) => [...canvas.getContext('2d')!.getImageData(2, 2, 1, 1).data]);
+        assert.deepEqual(corner, [255, 255, 255, 255]);
+        assert.ok(box.width > 200);
+      },
     });
   });
 

@@ -17,6 +17,7 @@ import {
   type RangeTestSnapshot,
   type SimulationSnapshot,
 } from '../../webview/src/protocol';
+import { exportMessage } from './messageFixtures';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/webview');
 
@@ -114,15 +115,7 @@ describe('landscape schemas', () => {
 
   it('accept the two messages the webview sends and nothing else', () => {
     assert.ok(isLandscapeWebviewMessage({ type: 'ready' }));
-    assert.ok(
-      isLandscapeWebviewMessage({
-        type: 'export',
-        format: 'svg',
-        suggestedName: 'a.svg',
-        encoding: 'utf8',
-        content: '<svg/>',
-      }),
-    );
+    assert.ok(isLandscapeWebviewMessage(exportMessage('svg')));
     assert.equal(isLandscapeWebviewMessage({ type: 'apply', lr: 1, target: 'lr' }), false);
     assert.equal(
       isLandscapeWebviewMessage({ type: 'export', format: 'svg', suggestedName: 'a.svg', encoding: 'utf8' }),

@@ -19,7 +19,6 @@ import {
   resultPanelOpeners,
   postToPanel,
   posted,
-  switchTheme,
   type HarnessGlobals,
 } from './resultPanelHarness';
 
@@ -41,7 +40,7 @@ const diverged = loadFixture<RangeTestView>('rangeTest.diverged.json');
 const stillFalling = loadFixture<RangeTestView>('rangeTest.stillFalling.json');
 const yourModel = loadFixture<RangeTestView>('rangeTest.yourModel.json');
 const root = '.range-test-panel';
-const { withPanel, withView } = resultPanelOpeners<RangeTestView>('rangeTest', show);
+const { withPanel, withView, withThemeSwitches } = resultPanelOpeners<RangeTestView>('rangeTest', show);
 
 function show(page: Page, view: RangeTestView, applied: unknown = null): Promise<void> {
   return postToPanel(page, root, { type: 'snapshot', snapshot: { view, applied } });
@@ -230,18 +229,21 @@ describe('range-test webview', () => {
   });
 
   it('follows theme switches', async () => {
-    await withView(diverged, { theme: 'dark' }, async (page) => {
-      const theme = () => page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme());
-      assert.equal((await theme()).lr, '#3794ff');
-      await postToPanel(page, root, { type: 'snapshot', snapshot: { view: diverged, applied: null } });
-      await switchTheme(page, 'light', 'optimizerLensRangeTest');
-      assert.equal((await theme()).lr, '#1a85ff');
-      assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
-      const swatch = await page
-        .locator('.legend-item .swatch.solid')
-        .evaluate((element) => getComputedStyle(element).borderTopColor);
-      assert.equal(swatch, 'rgb(26, 133, 255)');
-      await switchTheme(page, 'hc', 'optimizerLensRangeTest');
+    const theme = (page: Page) =>
+      page.evaluate(() => (window as unknown as RangeTestGlobals).optimizerLensRangeTest.theme());
+    await withThemeSwitches(diverged, {
+      inDark: async (page) => {
+        assert.equal((await theme(page)).lr, '#3794ff');
+        await postToPanel(page, root, { type: 'snapshot', snapshot: { view: diverged, applied: null } });
+      },
+      inLight: async (page) => {
+        assert.equal((await theme(page)).lr, '#1a85ff');
+        assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
+        const swatch = await page
+          .locator('.legend-item .swatch.solid')
+          .evaluate((element) => getComputedStyle(element).borderTopColor);
+        assert.equal(swatch, 'rgb(26, 133, 255)');
+      },
     });
   });
 

@@ -150,9 +150,23 @@ export async function paintedPixels(
   );
 }
 
+/** The name of each result panel's debug object on `window`. */
+const DEBUG_NAMES: Record<ResultPanelKind, string> = {
+  rangeTest: 'optimizerLensRangeTest',
+  landscape: 'optimizerLensLandscape',
+};
+
+/** What a theme-switch test checks (see `resultPanelOpeners`): first in the dark theme, then in light. */
+export interface ThemeSwitchChecks {
+  readonly inDark?: (page: Page) => Promise<void>;
+  readonly inLight: (page: Page) => Promise<void>;
+}
+
 /**
  * A result panel test file's openers, with Chromium started for the file: `withPanel` opens the panel (see
- * `withResultPanel`), `withView` also shows a view in it first (through `show`) before running `body`.
+ * `withResultPanel`), `withView` also shows a view in it first (through `show`) before running `body`, and
+ * `withThemeSwitches` shows a view in the dark theme, runs `checks.inDark`, switches to light and runs
+ * `checks.inLight`, then switches to high contrast.
  */
 export function resultPanelOpeners<View>(
   kind: ResultPanelKind,
@@ -160,16 +174,25 @@ export function resultPanelOpeners<View>(
 ): {
   withPanel: (options: ResultPanelOptions, body: (page: Page) => Promise<void>) => Promise<void>;
   withView: (view: View, options: ResultPanelOptions, body: (page: Page) => Promise<void>) => Promise<void>;
+  withThemeSwitches: (view: View, checks: ThemeSwitchChecks) => Promise<void>;
 } {
   const browser = chromiumForTests();
   const withPanel = (options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> =>
     withResultPanel(browser(), kind, options, body);
+  const withView = (view: View, options: ResultPanelOptions, body: (page: Page) => Promise<void>): Promise<void> =>
+    withPanel(options, async (page) => {
+      await show(page, view);
+      await body(page);
+    });
   return {
     withPanel,
-    withView: (view, options, body) =>
-      withPanel(options, async (page) => {
-        await show(page, view);
-        await body(page);
+    withView,
+    withThemeSwitches: (view, checks) =>
+      withView(view, { theme: 'dark' }, async (page) => {
+        await checks.inDark?.(page);
+        await switchTheme(page, 'light', DEBUG_NAMES[kind]);
+        await checks.inLight(page);
+        await switchTheme(page, 'hc', DEBUG_NAMES[kind]);
       }),
   };
 }

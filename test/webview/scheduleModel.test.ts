@@ -11,6 +11,7 @@ import { layoutMarkerLabels } from '../../webview/src/schedule/markerLayout';
 import { parseMetricList } from '../../webview/src/protocol';
 import { exportBaseName, plottedSeriesOf, scheduleCsv } from '../../webview/src/schedule/seriesModel';
 import { oneCycleSchedule, warmupCosineSchedule } from './scheduleFixtures';
+import { exportMessage } from './messageFixtures';
 
 describe('decimateMinMax', () => {
   it('keeps every sample when there are few per pixel', () => {
@@ -238,15 +239,7 @@ describe('message guards', () => {
     assert.ok(isHostToWebviewMessage({ type: 'pinned', pinned: null }));
     assert.ok(isHostToWebviewMessage({ type: 'exported', format: 'svg', savedTo: null }));
     assert.ok(isWebviewToHostMessage({ type: 'ready' }));
-    assert.ok(
-      isWebviewToHostMessage({
-        type: 'export',
-        format: 'png',
-        suggestedName: 'a.png',
-        encoding: 'base64',
-        content: 'AA==',
-      }),
-    );
+    assert.ok(isWebviewToHostMessage(exportMessage('png')));
     assert.ok(isScheduleWebviewState({ stateVersion: 1, uri: null, logScale: false, view: null, snapshot: null }));
   });
 

@@ -2,7 +2,7 @@
 // from a live axis (the core's), and room for the longest label.
 
 import type uPlot from 'uplot';
-import type { LiveAxis } from './liveAxis';
+import { liveAxis, type LiveAxis, type LiveAxisOptions } from './liveAxis';
 import { withAlpha, type PlotTheme } from './theme';
 
 /** The font and grid colour of one chart's axes. */
@@ -30,6 +30,20 @@ export function axisStyle(
     gridColor: withAlpha(theme.gridLines, theme.kind.startsWith('high-contrast') ? 0.6 : 0.25, scratch),
     tickSize,
   };
+}
+
+/** The live x axis of a chart: positions (steps, learning rates) whose ends the chart gives. */
+export function positionAxis(log: boolean, initialLength: () => number): LiveAxis {
+  return liveAxis({ direction: 'x', log, kind: 'position', initialLength });
+}
+
+/** The live y axis of a chart: values scaled from the data's extent, or from `more.extent` when given. */
+export function valueAxis(
+  log: boolean,
+  initialLength: () => number,
+  more: Pick<LiveAxisOptions, 'zeroFloor' | 'extent'> = {},
+): LiveAxis {
+  return liveAxis({ direction: 'y', log, kind: 'value', ...more, initialLength });
 }
 
 /** A uPlot axis on `axis`'s ticks and labels; `options` (scale, side, size, label, ...) come on top. */

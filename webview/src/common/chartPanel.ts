@@ -1,8 +1,10 @@
-// What the panel views do around their charts alike: follow the editor's theme, size a chart to its area, count
-// paints for the tests, move a readout with the keyboard, and export (PNG under a title line, SVG, CSV).
+// What the panel views do around their charts alike: start up, follow the editor's theme, build a result panel's
+// toolbar and status line, frame and size a chart, count paints for the tests, move a readout with the keyboard, and
+// export (PNG under a title line, SVG, CSV).
 
+import type uPlot from 'uplot';
 import type { ExportFormat } from '../protocol';
-import { exportButtons, exportResultText } from './dom';
+import { exportButtons, exportResultText, notesAndStatus, panelHeader } from './dom';
 import { readPlotTheme, type PlotTheme } from './theme';
 import type { ExportFile } from './webviewHost';
 
@@ -19,17 +21,31 @@ export function watchPlotTheme(current: () => PlotTheme, onChange: (theme: PlotT
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
 }
 
+/** What a chart panel view asks of its owner at the least: a way to send an export to the host. */
+export interface ChartPanelCallbacks {
+  readonly exportFile: ExportFile;
+}
+
+/** The elements around a result panel's own: the toolbar's title and export buttons, the notes and the status line. */
+export interface ResultPanelChrome {
+  readonly title: HTMLElement;
+  readonly exportButtons: Record<ExportFormat, HTMLButtonElement>;
+  readonly notes: HTMLElement;
+  readonly status: HTMLElement;
+}
+
 /**
- * What every chart panel view shares: its root element, the editor's plot theme (followed as VS Code switches it:
- * the panel is then rendered again), a scratch canvas context for normalising colours, and the export wiring.
+ * What every chart panel view shares: its root element and its owner's callbacks, the editor's plot theme (followed
+ * as VS Code switches it: the panel is then rendered again), a scratch canvas context for normalising colours, the
+ * start-up once the view's own fields are set, and the export wiring.
  */
-export abstract class ChartPanelBase {
+export abstract class ChartPanelBase<Callbacks extends ChartPanelCallbacks = ChartPanelCallbacks> {
   protected theme: PlotTheme = readPlotTheme(document.body);
   protected readonly scratch: CanvasRenderingContext2D = document.createElement('canvas').getContext('2d')!;
 
   protected constructor(
     protected readonly root: HTMLElement,
-    private readonly exportFile: ExportFile,
+    protected readonly callbacks: Callbacks,
   ) {
     watchPlotTheme(
       () => this.theme,
@@ -43,6 +59,33 @@ export abstract class ChartPanelBase {
   /** Draws the whole panel from its state. */
   protected abstract render(): void;
 
+  /** Fits the charts to their area after it changed size. */
+  protected abstract onResize(): void;
+
+  /**
+   * Starts the view; its constructor calls this last, once its own fields are set: follows the size of `area`, then
+   * draws the first time with `draw`.
+   */
+  protected start(area: HTMLElement, draw: () => void = () => this.render()): void {
+    new ResizeObserver(() => this.onResize()).observe(area);
+    draw();
+  }
+
+  /**
+   * A result panel's DOM: the toolbar with the title and the export buttons (`exportContents` is what their tooltips
+   * say they hold), the panel's own elements from `buildBody`, then the notes and the status line.
+   */
+  protected buildResultPanelDom<Body extends object>(
+    className: string,
+    exportContents: { readonly drawing: string; readonly csv: string },
+    buildBody: () => Body,
+  ): Body & ResultPanelChrome {
+    const { header, title } = panelHeader(this.root, className);
+    const exportButtons = this.addExportButtons(header, exportContents);
+    const body = buildBody();
+    return { ...body, title, exportButtons, ...notesAndStatus(this.root) };
+  }
+
   /** The status line, where exports report. */
   protected abstract statusLine(): HTMLElement;
 
@@ -54,6 +97,11 @@ export abstract class ChartPanelBase {
 
   /** The SVG export. */
   abstract svgText(): string;
+
+  /** Counts a finished paint on the root (`data-paint-count`), so that browser tests wait for paints, not time. */
+  protected countPaint(): void {
+    this.root.dataset.paintCount = String(Number(this.root.dataset.paintCount ?? '0') + 1);
+  }
 
   /** The host's answer to an export: saved where, cancelled, or failed. */
   showExportResult(format: ExportFormat, savedTo: string | null, error: string | undefined): void {
@@ -76,9 +124,14 @@ export abstract class ChartPanelBase {
     if (format === 'png') {
       const dataUrl = this.pngDataUrl();
       if (dataUrl !== null)
-        this.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
+        this.callbacks.exportFile('png', `${baseName}.png`, 'base64', dataUrl.slice(dataUrl.indexOf(',') + 1));
     } else {
-      this.exportFile(format, `${baseName}.${format}`, 'utf8', format === 'csv' ? source.csv() : this.svgText());
+      this.callbacks.exportFile(
+        format,
+        `${baseName}.${format}`,
+        'utf8',
+        format === 'csv' ? source.csv() : this.svgText(),
+      );
     }
     const status = this.statusLine();
     status.textContent = `Exporting ${format.toUpperCase()}…`;
@@ -98,9 +151,15 @@ export function plotAreaSize(
   };
 }
 
-/** Counts a finished paint on `root` (`data-paint-count`), so that browser tests wait for paints, not time. */
-export function countPaint(root: HTMLElement): void {
-  root.dataset.paintCount = String(Number(root.dataset.paintCount ?? '0') + 1);
+/**
+ * The uPlot options every chart starts from: its size and padding in CSS pixels, and no uPlot legend (each panel
+ * draws its own).
+ */
+export function chartFrame(
+  size: { readonly width: number; readonly height: number },
+  padding: uPlot.Padding,
+): Pick<uPlot.Options, 'width' | 'height' | 'legend' | 'padding'> {
+  return { width: size.width, height: size.height, legend: { show: false }, padding };
 }
 
 /**

@@ -31,6 +31,34 @@ export function notesAndStatus(root: HTMLElement): { notes: HTMLElement; status:
   };
 }
 
+/** What a screen reader says of a chart's plot: its kind (`aria-roledescription`) and how to use it. */
+export interface PlotDescription {
+  readonly roleDescription: string;
+  readonly label: string;
+}
+
+/**
+ * A chart's area in `parent` and the element the chart is drawn in, described by `description`; it takes the
+ * keyboard focus so that the keys move the chart's readout: `handlers.keydown` gets the keys, `handlers.focus` runs
+ * when it gains focus.
+ */
+export function readoutPlot(
+  parent: HTMLElement,
+  description: PlotDescription,
+  handlers: { readonly keydown: (event: KeyboardEvent) => void; readonly focus: () => void },
+): { plotArea: HTMLElement; plotHost: HTMLElement } {
+  const plotArea = make('div', 'plot-area', parent);
+  const plotHost = make('div', 'plot', plotArea, {
+    role: 'application',
+    'aria-roledescription': description.roleDescription,
+    'aria-label': description.label,
+  });
+  plotHost.tabIndex = 0;
+  plotHost.addEventListener('keydown', handlers.keydown);
+  plotHost.addEventListener('focus', handlers.focus);
+  return { plotArea, plotHost };
+}
+
 /** A line-style sample in `color` (`className` says solid, dashed or faint), as in legends and readouts. */
 export function swatch(color: string, className: string): HTMLElement {
   const element = document.createElement('span');

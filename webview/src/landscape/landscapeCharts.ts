@@ -2,10 +2,11 @@
 // ticks, the scrubber line and the proven lr limits drawn over them, and the same plots as the SVG export's input.
 
 import type uPlot from 'uplot';
-import { liveAxis, type LiveAxis } from '../common/liveAxis';
+import type { LiveAxis } from '../common/liveAxis';
 import type { LineChartSvgInput } from '../common/lineChartSvg';
 import type { PlotTheme } from '../common/theme';
-import { axisLabel, axisStyle, liveAxisOptions } from '../common/chartAxes';
+import { axisLabel, axisStyle, liveAxisOptions, positionAxis, valueAxis } from '../common/chartAxes';
+import { chartFrame } from '../common/chartPanel';
 
 export interface PlotSeriesStyle {
   readonly label: string;
@@ -48,23 +49,10 @@ export function landscapePlot(input: LandscapePlotInput): { plot: LandscapePlot;
   const { theme, pixelRatio } = input;
   const style = axisStyle(theme, input.scratch, 0.8, 3);
   const xAxisSize = Math.ceil(theme.fontSizePx + 10);
-  const xAxis = liveAxis({
-    direction: 'x',
-    log: false,
-    kind: 'position',
-    initialLength: () => input.width - yAxisSize - 16,
-  });
-  const yAxis = liveAxis({
-    direction: 'y',
-    log: true,
-    kind: 'value',
-    initialLength: () => input.height - xAxisSize - 10,
-  });
+  const xAxis = positionAxis(false, () => input.width - yAxisSize - 16);
+  const yAxis = valueAxis(true, () => input.height - xAxisSize - 10);
   const options: uPlot.Options = {
-    width: input.width,
-    height: input.height,
-    legend: { show: false },
-    padding: [10, 12, 0, 4],
+    ...chartFrame(input, [10, 12, 0, 4]),
     scales: {
       x: { time: false, range: () => [0, Math.max(1, input.lastStep)] },
       y: { distr: 3, log: 10, range: yAxis.range },

@@ -10,12 +10,12 @@
 // heatmap in plot coordinates) and drawn by `landscapeCanvas.ts` and `landscapeSvg.ts`; the two live plots are
 // `landscapeCharts.ts`, on the core's ticks.
 
-import { button, fillList, legendItem, make, notesAndStatus, panelHeader } from '../common/dom';
+import { button, fillList, legendItem, make } from '../common/dom';
 import uPlot from 'uplot';
-import type { ExportFormat, LandscapePanelSnapshot, SimulationSnapshot } from '../protocol';
+import type { LandscapePanelSnapshot, SimulationSnapshot } from '../protocol';
 import { formatValue } from '../common/format';
 import type { PlotTheme } from '../common/theme';
-import { ChartPanelBase, countPaint, drawTitleBand } from '../common/chartPanel';
+import { ChartPanelBase, drawTitleBand, type ResultPanelChrome } from '../common/chartPanel';
 import type { ExportFile } from '../common/webviewHost';
 import { escapeXml, exportBaseNameOf, lineChartSvgBody, svgOpen } from '../common/lineChartSvg';
 import type { LiveAxisChoice } from '../common/liveAxis';
@@ -79,9 +79,7 @@ export interface LandscapeDebugHandle {
   readonly mapTickLabels: () => { x: string[]; y: string[] } | null;
 }
 
-interface Elements {
-  readonly title: HTMLElement;
-  readonly exportButtons: Record<ExportFormat, HTMLButtonElement>;
+interface Elements extends ResultPanelChrome {
   readonly summary: HTMLElement;
   readonly stability: HTMLElement;
   readonly overlay: HTMLElement;
@@ -97,14 +95,12 @@ interface Elements {
   readonly legend: HTMLElement;
   readonly heatmapSection: HTMLElement;
   readonly heatmapCanvas: HTMLCanvasElement;
-  readonly notes: HTMLElement;
-  readonly status: HTMLElement;
 }
 
 const playbackFrames = 240;
 const plotHeightCss = 150;
 
-export class LandscapePanelView extends ChartPanelBase {
+export class LandscapePanelView extends ChartPanelBase<LandscapePanelViewCallbacks> {
   /** Built once, before the other fields are set: building reads none of them. */
   private readonly elements: Elements = this.buildDom();
   private view: SimulationSnapshot | null = null;
@@ -123,15 +119,11 @@ export class LandscapePanelView extends ChartPanelBase {
   /** Height of each plot, set by layoutMain. */
   private plotHeightPx = plotHeightCss + 50;
 
-  constructor(
-    root: HTMLElement,
-    private readonly callbacks: LandscapePanelViewCallbacks,
-  ) {
-    super(root, callbacks.exportFile);
-    new ResizeObserver(() => this.onResize()).observe(this.elements.main);
+  constructor(root: HTMLElement, callbacks: LandscapePanelViewCallbacks) {
+    super(root, callbacks);
     // The map and plots are sized to the window's height too, which the observer of widths does not see.
     window.addEventListener('resize', () => this.onResize());
-    this.render();
+    this.start(this.elements.main);
   }
 
   // ---- State in and out ----
@@ -205,70 +197,69 @@ export class LandscapePanelView extends ChartPanelBase {
   // ---- DOM ----
 
   private buildDom(): Elements {
-    const { header, title } = panelHeader(this.root, 'landscape-panel');
-    const buttons = this.addExportButtons(header, {
-      drawing: 'the map and plots',
-      csv: 'Export every run step (or the heatmap cells) as CSV',
-    });
-    const summary = make('div', 'summary', this.root);
-    const stability = make('ul', 'stability', this.root, { 'aria-label': 'What each run did' });
-    const overlay = make('div', 'overlay', this.root, { role: 'status' });
-    const main = make('div', 'landscape-main', this.root);
-    const mapArea = make('div', 'map-area', main);
-    const mapCanvas = make('canvas', 'map', mapArea, { role: 'img' });
-    const plots = make('div', 'plots', main);
-    const lossHost = make('div', 'loss-plot', plots, { 'aria-label': 'Loss against step, logarithmic' });
-    const stepSizeHost = make('div', 'step-size-plot', plots, {
-      'aria-label': 'Effective step size per coordinate against step, logarithmic',
-    });
-    const scrubber = make('div', 'scrubber', this.root);
-    const playButton = button(
-      scrubber,
-      'Play',
-      'Animate the runs step by step (Space while the slider has focus)',
-      () => this.togglePlaying(),
+    return this.buildResultPanelDom(
+      'landscape-panel',
+      {
+        drawing: 'the map and plots',
+        csv: 'Export every run step (or the heatmap cells) as CSV',
+      },
+      () => {
+        const summary = make('div', 'summary', this.root);
+        const stability = make('ul', 'stability', this.root, { 'aria-label': 'What each run did' });
+        const overlay = make('div', 'overlay', this.root, { role: 'status' });
+        const main = make('div', 'landscape-main', this.root);
+        const mapArea = make('div', 'map-area', main);
+        const mapCanvas = make('canvas', 'map', mapArea, { role: 'img' });
+        const plots = make('div', 'plots', main);
+        const lossHost = make('div', 'loss-plot', plots, { 'aria-label': 'Loss against step, logarithmic' });
+        const stepSizeHost = make('div', 'step-size-plot', plots, {
+          'aria-label': 'Effective step size per coordinate against step, logarithmic',
+        });
+        const scrubber = make('div', 'scrubber', this.root);
+        const playButton = button(
+          scrubber,
+          'Play',
+          'Animate the runs step by step (Space while the slider has focus)',
+          () => this.togglePlaying(),
+        );
+        playButton.setAttribute('aria-pressed', 'false');
+        const slider = make('input', 'step-slider', scrubber, { 'aria-label': 'Step' });
+        slider.type = 'range';
+        slider.min = '0';
+        slider.step = '1';
+        slider.addEventListener('input', () => {
+          this.stopPlaying();
+          this.setStep(Number(slider.value));
+        });
+        slider.addEventListener('keydown', (event) => {
+          if (event.key === ' ') {
+            event.preventDefault();
+            this.togglePlaying();
+          }
+        });
+        const stepLabel = make('span', 'step-label', scrubber, { 'aria-live': 'off' });
+        const legend = make('div', 'legend', this.root, { 'aria-label': 'Runs' });
+        const heatmapSection = make('section', 'heatmap-section', this.root, { 'aria-label': 'Heatmap' });
+        const heatmapCanvas = make('canvas', 'heatmap', heatmapSection, { role: 'img' });
+        return {
+          summary,
+          stability,
+          overlay,
+          main,
+          mapArea,
+          mapCanvas,
+          lossHost,
+          stepSizeHost,
+          scrubber,
+          playButton,
+          slider,
+          stepLabel,
+          legend,
+          heatmapSection,
+          heatmapCanvas,
+        };
+      },
     );
-    playButton.setAttribute('aria-pressed', 'false');
-    const slider = make('input', 'step-slider', scrubber, { 'aria-label': 'Step' });
-    slider.type = 'range';
-    slider.min = '0';
-    slider.step = '1';
-    slider.addEventListener('input', () => {
-      this.stopPlaying();
-      this.setStep(Number(slider.value));
-    });
-    slider.addEventListener('keydown', (event) => {
-      if (event.key === ' ') {
-        event.preventDefault();
-        this.togglePlaying();
-      }
-    });
-    const stepLabel = make('span', 'step-label', scrubber, { 'aria-live': 'off' });
-    const legend = make('div', 'legend', this.root, { 'aria-label': 'Runs' });
-    const heatmapSection = make('section', 'heatmap-section', this.root, { 'aria-label': 'Heatmap' });
-    const heatmapCanvas = make('canvas', 'heatmap', heatmapSection, { role: 'img' });
-    const { notes, status } = notesAndStatus(this.root);
-    return {
-      title,
-      exportButtons: buttons,
-      summary,
-      stability,
-      overlay,
-      main,
-      mapArea,
-      mapCanvas,
-      lossHost,
-      stepSizeHost,
-      scrubber,
-      playButton,
-      slider,
-      stepLabel,
-      legend,
-      heatmapSection,
-      heatmapCanvas,
-      notes,
-      status,
-    };
   }
 
   protected override render(): void {
@@ -278,13 +269,12 @@ export class LandscapePanelView extends ChartPanelBase {
     this.drawMap();
     this.rebuildPlots();
     this.drawHeatmap();
-    countPaint(this.root);
+    this.countPaint();
     this.callbacks.stateChanged();
   }
 
   private renderChrome(): void {
-    const { elements } = this;
-    const view = this.view;
+    const { elements, view } = this;
     elements.title.textContent = view ? `Landscape: ${view.functionLabel}` : 'Loss landscape';
     elements.title.title = view?.uri ?? '';
     for (const exportButton of Object.values(elements.exportButtons)) exportButton.disabled = view === null;
@@ -369,7 +359,7 @@ export class LandscapePanelView extends ChartPanelBase {
     return palette[index % palette.length]!;
   }
 
-  private onResize(): void {
+  protected override onResize(): void {
     if (!this.view) return;
     this.layoutMain();
     this.baseLayer = null;

@@ -5,22 +5,28 @@
 // Invariant: the view never edits anything itself; Apply only asks the host, and the host's `applied` answer is
 // what the status line shows.
 
-import { fillList, legendItem, make, notesAndStatus, panelHeader, swatch } from '../common/dom';
+import { fillList, legendItem, make, readoutPlot, swatch, type PlotDescription } from '../common/dom';
 import uPlot from 'uplot';
 import type {
   AppliedLearningRate,
   ApplyTarget,
-  ExportFormat,
   RangeTestPanelSnapshot,
   RangeTestSnapshot,
   RangeTestSuggestionKind,
 } from '../protocol';
 import { formatValue } from '../common/format';
 import { withAlpha, type PlotTheme } from '../common/theme';
-import { ChartPanelBase, countPaint, plotAreaSize, readoutKeyTarget, titledChartPng } from '../common/chartPanel';
+import {
+  ChartPanelBase,
+  chartFrame,
+  plotAreaSize,
+  readoutKeyTarget,
+  titledChartPng,
+  type ResultPanelChrome,
+} from '../common/chartPanel';
 import type { ExportFile } from '../common/webviewHost';
-import { axisLabel, axisStyle, labelWidthSize, liveAxisOptions } from '../common/chartAxes';
-import { liveAxis, type LiveAxis, type LiveAxisChoice } from '../common/liveAxis';
+import { axisLabel, axisStyle, labelWidthSize, liveAxisOptions, positionAxis, valueAxis } from '../common/chartAxes';
+import type { LiveAxis, LiveAxisChoice } from '../common/liveAxis';
 import { exportBaseNameOf, lineChartSvg, type SvgVerticalMarker } from '../common/lineChartSvg';
 import {
   SUGGESTION_KINDS,
@@ -55,20 +61,16 @@ export interface RangeTestDebugHandle {
   readonly axisChoices: () => { x: LiveAxisChoice | null; y: LiveAxisChoice | null } | null;
 }
 
-interface Elements {
-  readonly title: HTMLElement;
-  readonly exportButtons: Record<ExportFormat, HTMLButtonElement>;
+interface Elements extends ResultPanelChrome {
   readonly summary: HTMLElement;
   readonly plotArea: HTMLElement;
   readonly plotHost: HTMLElement;
   readonly overlay: HTMLElement;
   readonly readout: HTMLElement;
   readonly suggestions: HTMLElement;
-  readonly notes: HTMLElement;
   /** The banner over a result measured on a synthetic proxy. */
   readonly proxy: HTMLElement;
   readonly legend: HTMLElement;
-  readonly status: HTMLElement;
 }
 
 interface PlotMarker {
@@ -82,8 +84,12 @@ interface PlotMarker {
 }
 
 const minimumPlotHeightCss = 160;
+const plotDescription: PlotDescription = {
+  roleDescription: 'range test plot',
+  label: 'Loss against learning rate. Arrow keys move the readout; Home and End jump to the ends.',
+};
 
-export class RangeTestPanelView extends ChartPanelBase {
+export class RangeTestPanelView extends ChartPanelBase<RangeTestPanelViewCallbacks> {
   /** Built once, before the other fields are set: building reads none of them. */
   private readonly elements: Elements = this.buildDom();
   private view: RangeTestSnapshot | null = null;
@@ -93,13 +99,9 @@ export class RangeTestPanelView extends ChartPanelBase {
   private axes: { x: LiveAxis; y: LiveAxis } | null = null;
   private readoutIndexValue: number | null = null;
 
-  constructor(
-    root: HTMLElement,
-    private readonly callbacks: RangeTestPanelViewCallbacks,
-  ) {
-    super(root, callbacks.exportFile);
-    new ResizeObserver(() => this.onResize()).observe(this.elements.plotArea);
-    this.render();
+  constructor(root: HTMLElement, callbacks: RangeTestPanelViewCallbacks) {
+    super(root, callbacks);
+    this.start(this.elements.plotArea);
   }
 
   // ---- State in and out ----
@@ -141,44 +143,27 @@ export class RangeTestPanelView extends ChartPanelBase {
   // ---- DOM ----
 
   private buildDom(): Elements {
-    const { header, title } = panelHeader(this.root, 'range-test-panel');
-    const buttons = this.addExportButtons(header, {
-      drawing: 'the plot',
-      csv: 'Export every iteration as CSV (iteration, lr, loss, smoothed)',
-    });
-    const proxy = make('p', 'proxy-warning', this.root, { role: 'note' });
-    proxy.hidden = true;
-    const summary = make('dl', 'summary', this.root);
-    const plotArea = make('div', 'plot-area', this.root);
-    const plotHost = make('div', 'plot', plotArea, {
-      role: 'application',
-      'aria-roledescription': 'range test plot',
-      'aria-label': 'Loss against learning rate. Arrow keys move the readout; Home and End jump to the ends.',
-    });
-    plotHost.tabIndex = 0;
-    plotHost.addEventListener('keydown', (event) => this.onKeyDown(event));
-    plotHost.addEventListener('focus', () => {
-      if (this.readoutIndexValue === null && this.view) this.moveReadoutTo(0);
-    });
-    const overlay = make('div', 'overlay', plotArea, { role: 'status' });
-    const readout = make('div', 'readout', this.root, { 'aria-live': 'polite' });
-    const legend = make('div', 'legend', this.root, { 'aria-label': 'Legend' });
-    const suggestions = make('section', 'suggestions', this.root, { 'aria-label': 'Suggested learning rates' });
-    const { notes, status } = notesAndStatus(this.root);
-    return {
-      title,
-      exportButtons: buttons,
-      summary,
-      plotArea,
-      plotHost,
-      overlay,
-      readout,
-      suggestions,
-      notes,
-      legend,
-      status,
-      proxy,
-    };
+    return this.buildResultPanelDom(
+      'range-test-panel',
+      {
+        drawing: 'the plot',
+        csv: 'Export every iteration as CSV (iteration, lr, loss, smoothed)',
+      },
+      () => {
+        const proxy = make('p', 'proxy-warning', this.root, { role: 'note' });
+        proxy.hidden = true;
+        const summary = make('dl', 'summary', this.root);
+        const { plotArea, plotHost } = readoutPlot(this.root, plotDescription, {
+          keydown: (event) => this.onKeyDown(event),
+          focus: () => this.onPlotFocus(),
+        });
+        const overlay = make('div', 'overlay', plotArea, { role: 'status' });
+        const readout = make('div', 'readout', this.root, { 'aria-live': 'polite' });
+        const legend = make('div', 'legend', this.root, { 'aria-label': 'Legend' });
+        const suggestions = make('section', 'suggestions', this.root, { 'aria-label': 'Suggested learning rates' });
+        return { summary, plotArea, plotHost, overlay, readout, suggestions, legend, proxy };
+      },
+    );
   }
 
   protected override render(): void {
@@ -188,8 +173,7 @@ export class RangeTestPanelView extends ChartPanelBase {
   }
 
   private renderChrome(): void {
-    const { elements } = this;
-    const view = this.view;
+    const { elements, view } = this;
     const file = view ? (view.fileName ?? fileNameOf(view.uri)) : '';
     elements.title.textContent = view
       ? `LR range test: ${file}${view.optimizerLabel ? `: ${view.optimizerLabel}` : ''}`
@@ -376,7 +360,7 @@ export class RangeTestPanelView extends ChartPanelBase {
     return plotAreaSize(this.elements.plotArea, 200, minimumPlotHeightCss);
   }
 
-  private onResize(): void {
+  protected override onResize(): void {
     const chart = this.chart;
     if (!chart) return;
     const size = this.plotSize();
@@ -412,20 +396,11 @@ export class RangeTestPanelView extends ChartPanelBase {
     const labelSize = Math.ceil(theme.fontSizePx * 1.1 + 4);
     const range = lossRange(view);
     // The core's ticks and labels on both axes (as in the SVG export and the CLI); the lr axis spans the ramp.
-    const xAxis = liveAxis({ direction: 'x', log: true, kind: 'position', initialLength: () => size.width - 60 });
-    const yAxis = liveAxis({
-      direction: 'y',
-      log: false,
-      kind: 'value',
-      extent: () => range,
-      initialLength: () => size.height - 60,
-    });
+    const xAxis = positionAxis(true, () => size.width - 60);
+    const yAxis = valueAxis(false, () => size.height - 60, { extent: () => range });
     this.axes = { x: xAxis, y: yAxis };
     const options: uPlot.Options = {
-      width: size.width,
-      height: size.height,
-      legend: { show: false },
-      padding: [22, 14, 0, 4],
+      ...chartFrame(size, [22, 14, 0, 4]),
       scales: {
         x: { time: false, distr: 3, log: 10, range: (_chart, min, max) => [min ?? 1e-7, max ?? 10] },
         loss: { range: yAxis.range },
@@ -457,7 +432,7 @@ export class RangeTestPanelView extends ChartPanelBase {
       cursor: { drag: { x: false, y: false }, points: { show: false }, y: false },
       hooks: {
         setCursor: [(chart) => this.onCursorMoved(chart)],
-        draw: [(chart) => this.drawMarkers(chart), () => countPaint(this.root)],
+        draw: [(chart) => this.drawMarkers(chart), () => this.countPaint()],
       },
     };
     this.chart = new uPlot(options, this.chartData(view), this.elements.plotHost);
@@ -551,6 +526,11 @@ export class RangeTestPanelView extends ChartPanelBase {
         : chart.bbox.height / 2 / (window.devicePixelRatio || 1);
     chart.setCursor({ left: chart.valToPos(view.lrs[clamped]!, 'x'), top }, false);
     this.renderReadout();
+  }
+
+  /** Focusing the plot shows the readout, at the first point, when none is shown. */
+  private onPlotFocus(): void {
+    if (this.readoutIndexValue === null && this.view) this.moveReadoutTo(0);
   }
 
   private onKeyDown(event: KeyboardEvent): void {

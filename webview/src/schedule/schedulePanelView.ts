@@ -4,7 +4,7 @@
 // Invariant: uPlot only ever receives decimated data for the visible step range (see `decimate.ts`); the readout
 // and the CSV read the full arrays, so what the user reads is exact even when the drawing is decimated.
 
-import { button, legendItem, make, panelHeader, swatch } from '../common/dom';
+import { button, legendItem, make, panelHeader, readoutPlot, swatch, type PlotDescription } from '../common/dom';
 import uPlot from 'uplot';
 import { parseMetricList, type ExportFormat, type SchedulePanelSnapshot, type ScheduleSnapshot } from '../protocol';
 import { layoutMarkerLabels } from './markerLayout';
@@ -14,10 +14,10 @@ import { isEndMarker, scheduleMarkers } from '../../../server/src/core/plot/sche
 import { exportBaseName, fileNameOf, plottedSeriesOf, scheduleCsv, type PlottedSeries } from './seriesModel';
 import { scheduleSvg, type SvgMarker } from './svgExport';
 import { withAlpha, type PlotTheme } from '../common/theme';
-import { ChartPanelBase, countPaint, plotAreaSize, readoutKeyTarget, titledChartPng } from '../common/chartPanel';
+import { ChartPanelBase, chartFrame, plotAreaSize, readoutKeyTarget, titledChartPng } from '../common/chartPanel';
 import type { ExportFile } from '../common/webviewHost';
-import { axisLabel, axisStyle, labelWidthSize, liveAxisOptions } from '../common/chartAxes';
-import { liveAxis, type LiveAxis, type LiveAxisChoice } from '../common/liveAxis';
+import { axisLabel, axisStyle, labelWidthSize, liveAxisOptions, positionAxis, valueAxis } from '../common/chartAxes';
+import type { LiveAxis, LiveAxisChoice } from '../common/liveAxis';
 
 export interface StepRange {
   readonly min: number;
@@ -89,13 +89,17 @@ interface ViewElements {
 const pinnedDashCss = [6, 4] as const;
 const markerDashCss = [4, 3] as const;
 const minimumPlotHeightCss = 120;
+const plotDescription: PlotDescription = {
+  roleDescription: 'schedule plot',
+  label: 'Learning-rate schedule. Arrow keys move the readout, plus and minus zoom, 0 resets.',
+};
 
 /** Pinned series are drawn dashed. */
 function swatchClassOf(series: PlottedSeries): string {
   return series.pinned ? 'swatch dashed' : 'swatch';
 }
 
-export class SchedulePanelView extends ChartPanelBase {
+export class SchedulePanelView extends ChartPanelBase<SchedulePanelViewCallbacks> {
   /** Built once, before the other fields are set: building reads none of them. */
   private readonly elements: ViewElements = this.buildDom();
   private schedule: ScheduleSnapshot | null = null;
@@ -121,13 +125,9 @@ export class SchedulePanelView extends ChartPanelBase {
   private paintRequestedAt: number | null = null;
   private lastPaint: number | null = null;
 
-  constructor(
-    root: HTMLElement,
-    private readonly callbacks: SchedulePanelViewCallbacks,
-  ) {
-    super(root, callbacks.exportFile);
-    new ResizeObserver(() => this.onResize()).observe(this.elements.plotArea);
-    this.renderChrome();
+  constructor(root: HTMLElement, callbacks: SchedulePanelViewCallbacks) {
+    super(root, callbacks);
+    this.start(this.elements.plotArea, () => this.renderChrome());
   }
 
   // ---- State in ----
@@ -251,16 +251,9 @@ export class SchedulePanelView extends ChartPanelBase {
     });
 
     const warnings = make('div', 'warnings', this.root, { role: 'status' });
-    const plotArea = make('div', 'plot-area', this.root);
-    const plotHost = make('div', 'plot', plotArea, {
-      role: 'application',
-      'aria-roledescription': 'schedule plot',
-      'aria-label': 'Learning-rate schedule. Arrow keys move the readout, plus and minus zoom, 0 resets.',
-    });
-    plotHost.tabIndex = 0;
-    plotHost.addEventListener('keydown', (event) => this.onKeyDown(event));
-    plotHost.addEventListener('focus', () => {
-      if (this.readoutStepValue === null) this.moveReadoutTo(this.visibleRange()?.min ?? 0);
+    const { plotArea, plotHost } = readoutPlot(this.root, plotDescription, {
+      keydown: (event) => this.onKeyDown(event),
+      focus: () => this.onPlotFocus(),
     });
     plotHost.addEventListener('mousedown', (event) => this.onPanStart(event), { capture: true });
     plotHost.addEventListener('mousemove', () => {
@@ -533,15 +526,9 @@ export class SchedulePanelView extends ChartPanelBase {
     const hasRightAxis = this.plotted.some((series) => series.axis === 'momentum');
     const axisSize = labelWidthSize(theme);
     // The core's ranges, ticks and labels (as in the SVG export and `optlens schedule`), at the core's density.
-    const xAxis = liveAxis({ direction: 'x', log: false, kind: 'position', initialLength: () => size.width - 120 });
-    const lrAxis = liveAxis({
-      direction: 'y',
-      log: this.logScale,
-      kind: 'value',
-      zeroFloor: true,
-      initialLength: () => size.height - 60,
-    });
-    const momentumAxis = liveAxis({ direction: 'y', log: false, kind: 'value', initialLength: () => size.height - 60 });
+    const xAxis = positionAxis(false, () => size.width - 120);
+    const lrAxis = valueAxis(this.logScale, () => size.height - 60, { zeroFloor: true });
+    const momentumAxis = valueAxis(false, () => size.height - 60);
     this.axes = { x: xAxis, lr: lrAxis, momentum: momentumAxis };
 
     const axes: uPlot.Axis[] = [
@@ -577,10 +564,7 @@ export class SchedulePanelView extends ChartPanelBase {
     ];
 
     return {
-      width: size.width,
-      height: size.height,
-      legend: { show: false },
-      padding: [18, hasRightAxis ? 4 : 14, 0, 4],
+      ...chartFrame(size, [18, hasRightAxis ? 4 : 14, 0, 4]),
       scales: {
         // A view that reaches the last sample also shows the run end, when the run is longer than the data.
         x: {
@@ -610,7 +594,7 @@ export class SchedulePanelView extends ChartPanelBase {
     if (this.paintRequestedAt === null) return;
     this.lastPaint = performance.now() - this.paintRequestedAt;
     this.paintRequestedAt = null;
-    countPaint(this.root);
+    this.countPaint();
     this.root.dispatchEvent(new CustomEvent('schedule-painted', { bubbles: true, detail: { ms: this.lastPaint } }));
   }
 
@@ -634,7 +618,7 @@ export class SchedulePanelView extends ChartPanelBase {
     this.callbacks.uiChanged();
   }
 
-  private onResize(): void {
+  protected override onResize(): void {
     const chart = this.chart;
     if (!chart) return;
     const size = this.plotSize();
@@ -763,6 +747,11 @@ export class SchedulePanelView extends ChartPanelBase {
     const drawable = value !== undefined && Number.isFinite(value) && (!this.logScale || value > 0);
     const top = drawable ? chart.valToPos(value, 'lr') : chart.bbox.height / 2 / (window.devicePixelRatio || 1);
     chart.setCursor({ left: chart.valToPos(step, 'x'), top }, false);
+  }
+
+  /** Focusing the plot shows the readout, at the first visible step, when none is shown. */
+  private onPlotFocus(): void {
+    if (this.readoutStepValue === null) this.moveReadoutTo(this.visibleRange()?.min ?? 0);
   }
 
   private onKeyDown(event: KeyboardEvent): void {
