@@ -27,13 +27,27 @@ export interface CandidateVerdict {
   readonly reason: string;
 }
 
-/** The languages the client's document selector serves, and the schemes it serves them under. */
+/**
+ * The languages the client's document selector serves, and the schemes it serves them under. DeepSpeed, Lightning,
+ * Hugging Face and Hydra configs keep their yaml/json language (so the YAML extension keeps working); the server
+ * analyses them only when it recognises them as optimizer configs.
+ */
 const SERVED_SCHEMES: Readonly<Record<string, readonly string[]>> = {
   optim: ['file', 'untitled', 'vscode-remote'],
   yaml: ['file'],
   json: ['file'],
   jsonc: ['file'],
 };
+
+/** The languages whose documents the server looks at: ours, plus YAML and JSON for the dialects it recognises. */
+export const SERVED_LANGUAGES: ReadonlySet<string> = new Set(Object.keys(SERVED_SCHEMES));
+
+/** The language client's document selector, one filter per served language and scheme. */
+export function servedDocumentSelector(): { language: string; scheme: string }[] {
+  return Object.entries(SERVED_SCHEMES).flatMap(([language, schemes]) =>
+    schemes.map((scheme) => ({ language, scheme })),
+  );
+}
 
 /** Only the head of a file is sniffed: config keys sit near the top, and a huge data file must stay cheap. */
 export const SNIFF_LIMIT = 100_000;

@@ -15,7 +15,7 @@ import {
   type ScheduleData,
   type TrustInitializationOptions,
 } from '../../server/src/protocol';
-import { candidateVerdict, manifestFileGlobs } from './activation';
+import { SERVED_LANGUAGES, candidateVerdict, manifestFileGlobs, servedDocumentSelector } from './activation';
 import { applyLearningRate, registerComputeCommands } from './compute';
 import { registerRangeTestCommand } from './rangeTest';
 import { LandscapePanel } from './panels/landscapePanel';
@@ -23,9 +23,6 @@ import { RangeTestPanel } from './panels/rangeTestPanel';
 import { SchedulePanel } from './panels/schedulePanel';
 import { ConvertRequest, SimulationRequest, type SimulationOutcome } from '../../server/src/protocol';
 import { CONVERT_TARGETS, CONVERT_TARGET_DESCRIPTIONS } from '../../server/src/core/catalog/dialects';
-
-/** Languages whose documents the server looks at: ours, plus YAML and JSON for the dialects it recognises by content. */
-const CONFIG_LANGUAGES = new Set(['optim', 'yaml', 'json', 'jsonc']);
 
 /** What `activate` returns (the extension's exports): read by the extension tests. */
 export interface OptimizerLensApi {
@@ -59,12 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
     },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      ...['file', 'untitled', 'vscode-remote'].map((scheme) => ({ language: 'optim', scheme })),
-      // DeepSpeed, Lightning, Hugging Face and Hydra configs keep their yaml/json language (so the YAML extension
-      // keeps working); the server analyses them only when it recognises them as optimizer configs.
-      ...['yaml', 'json', 'jsonc'].map((language) => ({ language, scheme: 'file' })),
-    ],
+    documentSelector: servedDocumentSelector(),
     outputChannel: output,
     synchronize: { configurationSection: 'optimizerLens' },
     // A function, so that a start after trust was granted (or a restart) sends the state at that time.
@@ -122,7 +114,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
     if (typeof argument === 'string') return argument;
     if (argument instanceof vscode.Uri) return argument.toString();
     const editor = vscode.window.activeTextEditor;
-    return editor && CONFIG_LANGUAGES.has(editor.document.languageId) ? editor.document.uri.toString() : undefined;
+    return editor && SERVED_LANGUAGES.has(editor.document.languageId) ? editor.document.uri.toString() : undefined;
   };
 
   context.subscriptions.push(
@@ -184,7 +176,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Optimi
     }),
     vscode.commands.registerCommand('optimizerLens.showOutput', () => output.show(true)),
     vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (editor && CONFIG_LANGUAGES.has(editor.document.languageId)) panels.follow(editor.document.uri.toString());
+      if (editor && SERVED_LANGUAGES.has(editor.document.languageId)) panels.follow(editor.document.uri.toString());
     }),
   );
 

@@ -8,6 +8,8 @@ import {
   candidateVerdict,
   isCandidateDocument,
   manifestFileGlobs,
+  SERVED_LANGUAGES,
+  servedDocumentSelector,
   SNIFF_LIMIT,
   type CandidateDocument,
   type CandidateSettings,
@@ -133,6 +135,22 @@ test('the optim language is a candidate on disk, untitled and remote; YAML and J
   check(document('Untitled-1', DEEPSPEED, 'json', 'untitled'), false);
   check(document('/w/a.md', '# optimizer: adam', 'markdown'), false);
   check(document('/w/a.py', 'optimizer = 1', 'python'), false);
+});
+
+test('the document selector serves what the candidate check accepts: optim on disk, untitled and remote; YAML and JSON from disk', () => {
+  assert.deepEqual(servedDocumentSelector(), [
+    { language: 'optim', scheme: 'file' },
+    { language: 'optim', scheme: 'untitled' },
+    { language: 'optim', scheme: 'vscode-remote' },
+    { language: 'yaml', scheme: 'file' },
+    { language: 'json', scheme: 'file' },
+    { language: 'jsonc', scheme: 'file' },
+  ]);
+  assert.deepEqual([...SERVED_LANGUAGES], ['optim', 'yaml', 'json', 'jsonc']);
+  for (const { language, scheme } of servedDocumentSelector()) {
+    const verdict = candidateVerdict(document('/w/a.optim.yaml', '', language, scheme), {}, ['**/*.optim.yaml']);
+    assert.equal(verdict.candidate, true, `${language} from ${scheme}: ${verdict.reason}`);
+  }
 });
 
 test('settings: exclude wins, associations add, detectDialects off stops the sniff but not names', () => {

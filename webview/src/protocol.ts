@@ -280,12 +280,10 @@ const scheduleSchema = schemaOf<ScheduleData>()(
     metrics: v.optional(numbers),
   }),
 );
-export const isScheduleSnapshot = guardOf<ScheduleData>(scheduleSchema);
 
 const schedulePanelSnapshotSchema = schemaOf<SchedulePanelSnapshot>()(
   v.object({ schedule: v.nullable(scheduleSchema), pinned: v.nullable(scheduleSchema), error: v.nullable(v.string()) }),
 );
-export const isSchedulePanelSnapshot = guardOf<SchedulePanelSnapshot>(schedulePanelSnapshotSchema);
 
 const exportedSchema = schemaOf<ExportedMessage>()(
   v.object({
@@ -400,7 +398,6 @@ const appliedSchema = schemaOf<AppliedLearningRate>()(
 const rangeTestPanelSnapshotSchema = schemaOf<RangeTestPanelSnapshot>()(
   v.object({ view: v.nullable(rangeTestSnapshotSchema), applied: v.nullable(appliedSchema) }),
 );
-export const isRangeTestPanelSnapshot = guardOf<RangeTestPanelSnapshot>(rangeTestPanelSnapshotSchema);
 
 const rangeTestHostSchema = schemaOf<RangeTestHostMessage>()(
   hostMessagesSchema(rangeTestPanelSnapshotSchema, v.object({ type: v.literal('applied'), applied: appliedSchema })),
@@ -467,7 +464,6 @@ export const isSimulationSnapshot = guardOf<SimulationView>(simulationSchema);
 const landscapePanelSnapshotSchema = schemaOf<LandscapePanelSnapshot>()(
   v.object({ view: v.nullable(simulationSchema) }),
 );
-export const isLandscapePanelSnapshot = guardOf<LandscapePanelSnapshot>(landscapePanelSnapshotSchema);
 
 const landscapeHostSchema = schemaOf<LandscapeHostMessage>()(hostMessagesSchema(landscapePanelSnapshotSchema));
 export const isLandscapeHostMessage = guardOf<LandscapeHostMessage>(landscapeHostSchema);

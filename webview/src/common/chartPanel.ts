@@ -12,7 +12,7 @@ import type { ExportFile } from './webviewHost';
  * Calls `onChange` with the new theme when VS Code switches it (it changes the body's classes and the CSS
  * variables on the root elements); changes that leave the plot theme as it was are passed over.
  */
-export function watchPlotTheme(current: () => PlotTheme, onChange: (theme: PlotTheme) => void): void {
+function watchPlotTheme(current: () => PlotTheme, onChange: (theme: PlotTheme) => void): void {
   const observer = new MutationObserver(() => {
     const theme = readPlotTheme(document.body);
     if (JSON.stringify(theme) !== JSON.stringify(current())) onChange(theme);

@@ -133,8 +133,11 @@ export function csvText(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** A file name for exports from a document URI, e.g. `resnet.optim` → `resnet.range-test`. */
-export function exportBaseNameOf(uri: string, suffix: string): string {
+/**
+ * A file name for exports from a document URI, e.g. `resnet.optim` → `resnet.range-test`; `fallback` stands in for a
+ * name with nothing left once cleaned.
+ */
+export function exportBaseNameOf(uri: string, suffix: string, fallback = 'optimizer'): string {
   let lastSegment = uri.split(/[\\/]/).pop() ?? '';
   try {
     lastSegment = decodeURIComponent(lastSegment);
@@ -145,5 +148,5 @@ export function exportBaseNameOf(uri: string, suffix: string): string {
     .replace(/\.[^.]*$/, '')
     .replace(/[^\w.-]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return `${cleaned.length > 0 ? cleaned : 'optimizer'}.${suffix}`;
+  return `${cleaned.length > 0 ? cleaned : fallback}.${suffix}`;
 }

@@ -9,7 +9,7 @@ import type uPlot from 'uplot';
 import { formatTick, linearScale, linearTicks, logScale, type AxisScale } from '../../../server/src/core/plot/ticks';
 
 /** Pixels per tick of the core line plot (`linePlotScene`): one x tick per 95 px, one y tick per 55 px. */
-export const tickSpacing = { x: 95, y: 55 } as const;
+const tickSpacing = { x: 95, y: 55 } as const;
 
 /** The tick count to aim for along `lengthCss` pixels, as the core line plot chooses it. */
 export function tickTarget(lengthCss: number, direction: 'x' | 'y'): number {

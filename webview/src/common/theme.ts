@@ -34,7 +34,7 @@ export const fallbackDark = {
   runEnd: '#f14c4c',
 } as const;
 
-export function themeKindOf(body: HTMLElement): ThemeKind {
+function themeKindOf(body: HTMLElement): ThemeKind {
   if (body.classList.contains('vscode-high-contrast-light')) return 'high-contrast-light';
   if (body.classList.contains('vscode-high-contrast')) return 'high-contrast';
   if (body.classList.contains('vscode-light')) return 'light';

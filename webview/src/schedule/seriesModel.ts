@@ -2,8 +2,7 @@
 
 import type { ScheduleSnapshot } from '../protocol';
 import { fileNameOf } from '../../../server/src/core/util/fileName';
-
-export { fileNameOf };
+import { csvNumber, exportBaseNameOf } from '../common/lineChartSvg';
 
 export type SeriesKey = 'lr' | 'momentum' | 'beta1' | 'pinnedLr' | 'pinnedMomentum' | 'pinnedBeta1';
 
@@ -70,23 +69,7 @@ export function scheduleCsv(schedule: ScheduleSnapshot): string {
   return rows.join('\n') + '\n';
 }
 
-/** Full precision so that the CSV round-trips; an empty cell where a series has no value. */
-function csvNumber(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? '' : String(value);
-}
-
 /** A file name for exports, from the schedule's document, e.g. `adamw.schedule`. */
 export function exportBaseName(schedule: ScheduleSnapshot): string {
-  const lastSegment = decodeURIComponentSafe(schedule.uri.split(/[\\/]/).pop() ?? '');
-  const withoutExtension = lastSegment.replace(/\.[^.]*$/, '');
-  const cleaned = withoutExtension.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${cleaned.length > 0 ? cleaned : 'schedule'}.schedule`;
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  return exportBaseNameOf(schedule.uri, 'schedule', 'schedule');
 }
