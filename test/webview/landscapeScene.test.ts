@@ -9,7 +9,8 @@ import type { SimulationView } from '../../server/src/protocol';
 import { formatTick, linearTicks, logScale } from '../../server/src/core/plot/ticks';
 import { linePlotScene } from '../../server/src/core/plot/linePlot';
 import { lineChartSpec } from '../../webview/src/common/lineChartSvg';
-import { liveAxis, positionTicks, tickLabels, tickTarget, valueScale } from '../../webview/src/common/liveAxis';
+import { liveAxis, positionTicks, tickLabels, valueScale } from '../../webview/src/common/liveAxis';
+import { tickTarget } from '../../server/src/core/plot/ticks';
 import type uPlot from 'uplot';
 import type { PlotTheme } from '../../webview/src/common/theme';
 import {

@@ -6,15 +6,14 @@
 // Invariant: no module-level state; an axis object belongs to one chart's options.
 
 import type uPlot from 'uplot';
-import { formatTick, linearScale, linearTicks, logScale, type AxisScale } from '../../../server/src/core/plot/ticks';
-
-/** Pixels per tick of the core line plot (`linePlotScene`): one x tick per 95 px, one y tick per 55 px. */
-const tickSpacing = { x: 95, y: 55 } as const;
-
-/** The tick count to aim for along `lengthCss` pixels, as the core line plot chooses it. */
-export function tickTarget(lengthCss: number, direction: 'x' | 'y'): number {
-  return Math.max(2, Math.floor((Number.isFinite(lengthCss) ? lengthCss : 0) / tickSpacing[direction]));
-}
+import {
+  formatTick,
+  linearScale,
+  linearTicks,
+  logScale,
+  tickTarget,
+  type AxisScale,
+} from '../../../server/src/core/plot/ticks';
 
 /** The core's tick labels. */
 export function tickLabels(ticks: readonly number[]): string[] {

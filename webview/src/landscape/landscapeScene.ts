@@ -5,7 +5,7 @@
 // Invariant: the map's ticks and labels are the core plot module's (`linearTicks`, `formatTick`), as in every other
 // plot of the product; the density is one tick per `mapTickSpacing` pixels on both renderers.
 
-import { formatTick, linearTicks } from '../../../server/src/core/plot/ticks';
+import { formatTick, linearTicks, tickTarget } from '../../../server/src/core/plot/ticks';
 import type { SimulationRunSnapshot, SimulationSnapshot } from '../protocol';
 import { finiteRange, levelScale, marchingSquares, normalizedHeight, type LevelScale } from './contours';
 import { pointAt } from './landscapeModel';
@@ -187,11 +187,6 @@ export function mapScene(
       label: formatTick(value),
     })),
   };
-}
-
-/** The number of ticks to aim for along `length` pixels: one per `spacing`, at least two. */
-export function tickTarget(length: number, spacing: number): number {
-  return Math.max(2, Math.floor(length / spacing));
 }
 
 function runPath(run: SimulationRunSnapshot, place: (point: readonly number[]) => PixelPoint | null): RunPath {

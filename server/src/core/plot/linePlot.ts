@@ -13,7 +13,7 @@ import {
   type SceneLine,
   type SceneText,
 } from './scene';
-import { formatTick, linearScale, logScale, scaleFraction, type AxisScale } from './ticks';
+import { formatTick, linearScale, logScale, scaleFraction, tickTarget, type AxisScale } from './ticks';
 
 export interface LinePlotSeries {
   readonly label: string;
@@ -101,7 +101,7 @@ export function linePlotScene(spec: LinePlotSpec): Scene {
 
   const top = 58;
   const bottom = height - 40 - notes.length * 13;
-  const yTickCount = spec.yTickCount ?? Math.max(2, Math.floor((bottom - top) / 55));
+  const yTickCount = spec.yTickCount ?? tickTarget(bottom - top, 'y');
   const yScale = valueScale(
     spec.series.filter((series) => series.axis !== 'right'),
     spec.logY === true,
@@ -121,7 +121,7 @@ export function linePlotScene(spec: LinePlotSpec): Scene {
   const left = Math.round(26 + widest(yScale) + 8);
   const right = Math.round(hasRight ? width - (26 + widest(y2Scale) + 8) : width - 18);
   const area: PlotArea = { left, right, top, bottom };
-  const xTickCount = spec.xTickCount ?? Math.max(2, Math.floor((right - left) / 95));
+  const xTickCount = spec.xTickCount ?? tickTarget(right - left, 'x');
   const xScale = positionScale(spec, xTickCount);
 
   const items: SceneItem[] = [];

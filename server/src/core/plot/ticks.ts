@@ -161,3 +161,12 @@ function scientificFromPrecision(text: string): string {
   const [mantissa = '0', exponent = '0'] = text.split('e');
   return `${trimDecimal(mantissa)}e${exponent.replace('+', '')}`;
 }
+
+/** Pixels per tick of a line plot (the CLI's, the exports' and the live charts'): one x tick per 95, one y per 55. */
+const TICK_SPACING_PX = { x: 95, y: 55 } as const;
+
+/** The tick count to aim for along `lengthPx` pixels: one per `spacing` pixels (a line plot's x or y), at least two. */
+export function tickTarget(lengthPx: number, spacing: 'x' | 'y' | number): number {
+  const perTick = typeof spacing === 'number' ? spacing : TICK_SPACING_PX[spacing];
+  return Math.max(2, Math.floor((Number.isFinite(lengthPx) ? lengthPx : 0) / perTick));
+}
