@@ -16,6 +16,7 @@ import {
   type RangeTestPointParams,
 } from '../../server/src/protocol';
 import { entryPointProblem } from '../../server/src/core/rangeTest/entryPoint';
+import { BUILT_IN_LOSSES, BUILT_IN_LOSS_CALLS } from '../../server/src/core/rangeTest/types';
 import { PYTORCH_RANGE_TEST_SNIPPET, runningRangeTestView } from '../../server/src/core/features/rangeTest';
 import type { RangeTestPanel } from './panels/rangeTestPanel';
 import type { RangeTestSnapshot } from '../../webview/src/protocol';
@@ -145,8 +146,7 @@ async function askModel(current: RangeTestOverrides): Promise<RangeTestOverrides
   if (!data) return undefined;
   const lossPick = await vscode.window.showQuickPick(
     [
-      { label: 'cross_entropy', description: 'torch.nn.functional.cross_entropy(outputs, targets)' },
-      { label: 'mse', description: 'torch.nn.functional.mse_loss(outputs, targets)' },
+      ...BUILT_IN_LOSSES.map((name) => ({ label: name, description: BUILT_IN_LOSS_CALLS[name] })),
       {
         label: 'The model returns its loss',
         description: 'a scalar, `.loss`, or a dict with "loss" (Hugging Face style)',

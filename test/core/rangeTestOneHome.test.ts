@@ -18,7 +18,7 @@ import {
   toRangeTestView,
   type RunningRangeTestPlan,
 } from '../../server/src/core/features/rangeTest';
-import { RANGE_TEST_TASKS } from '../../server/src/core/rangeTest/types';
+import { BUILT_IN_LOSSES, RANGE_TEST_TASKS } from '../../server/src/core/rangeTest/types';
 import type { RangeTestPlanView } from '../../server/src/protocol';
 import { cpuTorchRuntime } from '../rangeTestFixtures';
 
@@ -161,4 +161,15 @@ describe('the running view comes from the core', () => {
     assert.doesNotMatch(client, /running:\s*\{\s*total/, 'the client writes no running view of its own');
     assert.doesNotMatch(client, /suggestions:\s*\{\s*valley/, 'the client writes no empty suggestions of its own');
   });
+});
+
+test('the built-in losses are one list: the runner, the catalog doc and the section check read the same names', () => {
+  const runner = readFileSync(join(ROOT, 'server', 'src', 'compute', 'python', 'optlens_range_test.py'), 'utf8');
+  const tuple = /^BUILT_IN_LOSSES = \(([^)]*)\)/m.exec(runner)?.[1] ?? '';
+  assert.deepEqual(
+    [...tuple.matchAll(/"([^"]+)"/g)].map((match) => match[1]),
+    [...BUILT_IN_LOSSES],
+  );
+  const lossDoc = RANGE_TEST_SECTION.params.find((param) => param.name === 'loss')!.doc;
+  for (const name of BUILT_IN_LOSSES) assert.match(lossDoc, new RegExp(`\`${name}\``));
 });

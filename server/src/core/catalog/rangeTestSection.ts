@@ -1,6 +1,6 @@
 // Catalog entry for the `range_test:` section: the LR range test's task, ramp, smoothing and stop rule.
 
-import { RANGE_TEST_TASKS, type RangeTestTaskName } from '../rangeTest/types';
+import { BUILT_IN_LOSSES, RANGE_TEST_TASKS, type RangeTestTaskName } from '../rangeTest/types';
 import type { SectionEntry } from './types';
 
 /** One built-in range-test task: what `task:` documents for it, and what it trains in the words the plan and the result use. */
@@ -164,7 +164,7 @@ export const RANGE_TEST_SECTION: SectionEntry = {
       name: 'loss',
       type: 'string',
       doc:
-        'Task `pytorch`: `cross_entropy`, `mse`, or a Python entry point `module:callable(outputs, targets)` returning a scalar tensor. ' +
+        `Task \`pytorch\`: ${BUILT_IN_LOSSES.map((name) => `\`${name}\``).join(', ')}, or a Python entry point \`module:callable(outputs, targets)\` returning a scalar tensor. ` +
         'Leave it out when the model returns its loss (a scalar, an output with `.loss`, or a dict with `"loss"`, Hugging Face style).',
     },
     {

@@ -13,8 +13,16 @@ export type RangeTestTaskName = (typeof RANGE_TEST_TASKS)[number];
 /** The synthetic tasks, whose results are measured on a model that is not the user's. */
 export const PROXY_TASKS: readonly RangeTestTaskName[] = ['spiral', 'mnist_mlp', 'cnn'];
 
-/** The built-in losses of `task: pytorch`; anything else is a `module:callable` entry point. */
-export const BUILT_IN_LOSSES = ['cross_entropy', 'mse'] as const;
+/**
+ * The built-in losses of `task: pytorch`, each with the PyTorch call the runner makes
+ * (`compute/python/optlens_range_test.py`); anything else is a `module:callable` entry point.
+ */
+export const BUILT_IN_LOSS_CALLS = {
+  cross_entropy: 'torch.nn.functional.cross_entropy(outputs, targets)',
+  mse: 'torch.nn.functional.mse_loss(outputs, targets)',
+} as const;
+export type BuiltInLoss = keyof typeof BUILT_IN_LOSS_CALLS;
+export const BUILT_IN_LOSSES = Object.keys(BUILT_IN_LOSS_CALLS) as readonly BuiltInLoss[];
 
 /**
  * The optimizers a range test can train with, on every engine (torch.optim's single-tensor update rules): the rules
