@@ -112,6 +112,20 @@ describe('convert', () => {
     assert.match(result.text, /^# - `lr` is only known at run time/m);
     assert.doesNotMatch(result.text.replace(/^#.*$/gm, ''), /auto/);
   });
+  test("DeepSpeed's Adam becomes the torch class with its arithmetic, without DeepSpeed's own keywords", () => {
+    const config = (params: string) =>
+      `{"train_batch_size": 8, "optimizer": {"type": "Adam", "params": {"lr": 0.001, "weight_decay": 0.01${params}}}}`;
+    const coupled = convertConfig(
+      modelOf(config(', "adam_w_mode": false, "bias_correction": false, "torch_adam": true'), 'ds_config.json'),
+      'optim',
+    );
+    assert.match(coupled.text, /^optimizer:\n {2}type: Adam\n {2}lr: 0.001\n {2}weight_decay: 0.01\n$/m);
+    assert.deepEqual(coupled.lost, ['`bias_correction: false` has no torch.optim equivalent.']);
+    const decoupled = convertConfig(modelOf(config(', "set_grad_none": true'), 'ds_config.json'), 'lightning');
+    assert.match(decoupled.text, /class_path: torch\.optim\.AdamW\n/);
+    assert.doesNotMatch(decoupled.text, /set_grad_none/);
+    assert.deepEqual(decoupled.lost, []);
+  });
 });
 
 /**

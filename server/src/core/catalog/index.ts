@@ -90,6 +90,26 @@ export function resolveParams(
   return out;
 }
 
+/**
+ * The torch.optim class an optimizer outside torch.optim runs as (its entry's `torchEquivalent`, e.g. DeepSpeed's
+ * FusedAdam as `torch.optim.AdamW`, or `Adam` when `adam_w_mode: false`), with its keywords less the ones torch does not
+ * take; undefined when it has none.
+ */
+export function torchEquivalentOf(
+  entry: OptimizerEntry,
+  kwargs: Readonly<Record<string, unknown>>,
+): { classPath: string; kwargs: Record<string, unknown> } | undefined {
+  const equivalent = entry.torchEquivalent;
+  if (!equivalent) return undefined;
+  const classPath =
+    equivalent.whenFalse && kwargs[equivalent.whenFalse.param] === false
+      ? equivalent.whenFalse.classPath
+      : equivalent.classPath;
+  const kept = { ...kwargs };
+  for (const key of equivalent.dropParams) delete kept[key];
+  return { classPath, kwargs: kept };
+}
+
 /** What a step-count parameter marks in the run (the catalog's `stepRole` field), for the run-length checks. */
 export function stepRole(param: ParamSpec): StepRole | undefined {
   return param.unit === 'steps' ? param.stepRole : undefined;

@@ -1,9 +1,6 @@
 // Catalog entries for optimizers: torch.optim 1.13, DeepSpeed's ds_config optimizers and the simulator's teaching optimizers.
-import type { Bound, OptimizerEntry, ParamSpec, Reference } from './types';
-
-const NON_NEGATIVE: Bound = { value: 0 };
-const POSITIVE: Bound = { value: 0, exclusive: true };
-const BELOW_ONE: Bound = { value: 1, exclusive: true };
+import { BELOW_ONE, NON_NEGATIVE, POSITIVE } from './bounds';
+import type { OptimizerEntry, ParamSpec, Reference } from './types';
 
 function lrParam(defaultValue: number | undefined): ParamSpec {
   if (defaultValue === undefined) {
@@ -140,6 +137,34 @@ const LION_PAPER: Reference = {
 const DEEPSPEED_OPTIMIZER_DOCS: Reference = {
   title: 'DeepSpeed configuration: optimizer parameters',
   url: 'https://www.deepspeed.ai/docs/config-json/#optimizer-parameters',
+};
+
+/** DeepSpeed's Adam-family switches and the 1-bit optimizers' communication keywords, the same in each of them. */
+const BIAS_CORRECTION = flagParam('bias_correction', "Apply Adam's bias correction.", true);
+const EPS_INSIDE_SQRT = flagParam('eps_inside_sqrt', 'Add eps inside the square root instead.');
+const ONE_BIT_FREEZE_STEP: ParamSpec = {
+  name: 'freeze_step',
+  type: 'integer',
+  default: 100000,
+  min: NON_NEGATIVE,
+  unit: 'steps',
+  doc: 'Uncompressed warm-up steps before compression starts.',
+};
+const ONE_BIT_MAX_GRAD_NORM: ParamSpec = {
+  name: 'max_grad_norm',
+  type: 'number',
+  default: 0,
+  min: NON_NEGATIVE,
+  doc: 'Gradient-norm clipping threshold (0 disables it).',
+};
+const ONE_BIT_AMSGRAD = flagParam('amsgrad', 'Not supported.');
+const CUDA_AWARE = flagParam('cuda_aware', 'The MPI library is CUDA-aware.');
+const COMM_BACKEND_NAME: ParamSpec = {
+  name: 'comm_backend_name',
+  type: 'enum',
+  values: ['nccl', 'mpi', 'hccl', 'compressed'],
+  default: 'nccl',
+  doc: 'Communication backend.',
 };
 
 const ADAM_MOMENTS = [
@@ -956,7 +981,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     references: [DEEPSPEED_OPTIMIZER_DOCS, ADAM_PAPER, ADAMW_PAPER],
     params: [
       lrParam(1e-3),
-      flagParam('bias_correction', "Apply Adam's bias correction.", true),
+      BIAS_CORRECTION,
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
       {
@@ -998,10 +1023,10 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     references: [LAMB_PAPER, DEEPSPEED_OPTIMIZER_DOCS],
     params: [
       lrParam(1e-3),
-      flagParam('bias_correction', "Apply Adam's bias correction.", true),
+      BIAS_CORRECTION,
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
-      flagParam('eps_inside_sqrt', 'Add eps inside the square root instead.'),
+      EPS_INSIDE_SQRT,
       weightDecayParam('decoupled'),
       {
         name: 'max_grad_norm',
@@ -1037,35 +1062,16 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     ],
     params: [
       lrParam(1e-3),
-      {
-        name: 'freeze_step',
-        type: 'integer',
-        default: 100000,
-        min: NON_NEGATIVE,
-        unit: 'steps',
-        doc: 'Uncompressed warm-up steps before compression starts.',
-      },
-      flagParam('bias_correction', "Apply Adam's bias correction.", true),
+      ONE_BIT_FREEZE_STEP,
+      BIAS_CORRECTION,
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
-      flagParam('eps_inside_sqrt', 'Add eps inside the square root instead.'),
+      EPS_INSIDE_SQRT,
       weightDecayParam('decoupled'),
-      {
-        name: 'max_grad_norm',
-        type: 'number',
-        default: 0,
-        min: NON_NEGATIVE,
-        doc: 'Gradient-norm clipping threshold (0 disables it).',
-      },
-      flagParam('amsgrad', 'Not supported.'),
-      flagParam('cuda_aware', 'The MPI library is CUDA-aware.'),
-      {
-        name: 'comm_backend_name',
-        type: 'enum',
-        values: ['nccl', 'mpi', 'hccl', 'compressed'],
-        default: 'nccl',
-        doc: 'Communication backend.',
-      },
+      ONE_BIT_MAX_GRAD_NORM,
+      ONE_BIT_AMSGRAD,
+      CUDA_AWARE,
+      COMM_BACKEND_NAME,
     ],
     hasMomentum: false,
     hasBetas: true,
@@ -1093,18 +1099,12 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     ],
     params: [
       lrParam(1e-3),
-      flagParam('bias_correction', "Apply Adam's bias correction.", true),
+      BIAS_CORRECTION,
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
-      flagParam('eps_inside_sqrt', 'Add eps inside the square root instead.'),
+      EPS_INSIDE_SQRT,
       weightDecayParam('decoupled'),
-      {
-        name: 'max_grad_norm',
-        type: 'number',
-        default: 0,
-        min: NON_NEGATIVE,
-        doc: 'Gradient-norm clipping threshold (0 disables it).',
-      },
+      ONE_BIT_MAX_GRAD_NORM,
       {
         name: 'var_freeze_step',
         type: 'integer',
@@ -1134,15 +1134,9 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
         min: { value: 1 },
         doc: 'Maximum interval between synchronizations.',
       },
-      flagParam('amsgrad', 'Not supported.'),
-      flagParam('cuda_aware', 'The MPI library is CUDA-aware.'),
-      {
-        name: 'comm_backend_name',
-        type: 'enum',
-        values: ['nccl', 'mpi', 'hccl', 'compressed'],
-        default: 'nccl',
-        doc: 'Communication backend.',
-      },
+      ONE_BIT_AMSGRAD,
+      CUDA_AWARE,
+      COMM_BACKEND_NAME,
     ],
     hasMomentum: false,
     hasBetas: true,
@@ -1169,37 +1163,18 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     ],
     params: [
       lrParam(1e-3),
-      {
-        name: 'freeze_step',
-        type: 'integer',
-        default: 100000,
-        min: NON_NEGATIVE,
-        unit: 'steps',
-        doc: 'Uncompressed warm-up steps before compression starts.',
-      },
-      flagParam('bias_correction', "Apply Adam's bias correction.", true),
+      ONE_BIT_FREEZE_STEP,
+      BIAS_CORRECTION,
       betasParam(),
       epsParam(1e-8, 'added outside the square root'),
-      flagParam('eps_inside_sqrt', 'Add eps inside the square root instead.'),
+      EPS_INSIDE_SQRT,
       weightDecayParam('decoupled'),
-      {
-        name: 'max_grad_norm',
-        type: 'number',
-        default: 0,
-        min: NON_NEGATIVE,
-        doc: 'Gradient-norm clipping threshold (0 disables it).',
-      },
+      ONE_BIT_MAX_GRAD_NORM,
       { name: 'max_coeff', type: 'number', default: 10.0, min: POSITIVE, doc: 'Upper clamp of the trust ratio.' },
       { name: 'min_coeff', type: 'number', default: 0.01, min: NON_NEGATIVE, doc: 'Lower clamp of the trust ratio.' },
-      flagParam('amsgrad', 'Not supported.'),
-      flagParam('cuda_aware', 'The MPI library is CUDA-aware.'),
-      {
-        name: 'comm_backend_name',
-        type: 'enum',
-        values: ['nccl', 'mpi', 'hccl', 'compressed'],
-        default: 'nccl',
-        doc: 'Communication backend.',
-      },
+      ONE_BIT_AMSGRAD,
+      CUDA_AWARE,
+      COMM_BACKEND_NAME,
       {
         name: 'coeff_beta',
         type: 'number',

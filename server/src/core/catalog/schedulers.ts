@@ -1,4 +1,5 @@
 // Catalog entries for learning-rate schedulers (torch.optim.lr_scheduler, Hugging Face, DeepSpeed, timm).
+import { NON_NEGATIVE, ONE, POSITIVE } from './bounds';
 import { timmEntries } from './timmSchedulers';
 import type { ParamSpec, Reference, SchedulerEntry } from './types';
 
@@ -52,10 +53,6 @@ const HOW_TO_ADJUST: Reference = {
   title: 'PyTorch: How to adjust learning rate',
   url: 'https://pytorch.org/docs/1.13/optim.html#how-to-adjust-learning-rate',
 };
-
-const NON_NEGATIVE = { value: 0 } as const;
-const POSITIVE = { value: 0, exclusive: true } as const;
-const ONE = { value: 1 } as const;
 
 const LAST_EPOCH: ParamSpec = {
   name: 'last_epoch',

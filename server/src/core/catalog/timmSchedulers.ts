@@ -1,5 +1,6 @@
 // Catalog entries for timm's schedulers (timm.scheduler): their keyword arguments and defaults as timm's sources define them.
 
+import { NON_NEGATIVE, ONE, POSITIVE } from './bounds';
 import type { ParamSpec, Reference, SchedulerEntry } from './types';
 
 const TIMM_SOURCE = 'https://github.com/huggingface/pytorch-image-models/blob/main/timm/scheduler/';
@@ -15,10 +16,6 @@ const HTD: Reference = {
   title: 'Hsueh et al., Stochastic Gradient Descent with Hyperbolic-Tangent Decay (arXiv 1806.01593)',
   url: 'https://arxiv.org/abs/1806.01593',
 };
-
-const NON_NEGATIVE = { value: 0 } as const;
-const POSITIVE = { value: 0, exclusive: true } as const;
-const ONE = { value: 1 } as const;
 
 /** What every timm scheduler says about how it is stepped; the engine draws one point per `t`. */
 const STEPPING = [

@@ -2,7 +2,7 @@
 
 import * as YAML from 'yaml';
 import { pyyamlFloatSpelling } from '../syntax/yaml11';
-import { findOptimizer, OPTIMIZERS, resolveParams, type OptimizerEntry } from '../catalog/index';
+import { findOptimizer, OPTIMIZERS, resolveParams, torchEquivalentOf, type OptimizerEntry } from '../catalog/index';
 import { HF_SCHEDULER_TYPES } from '../dialects/huggingFace';
 import type { ConfigModel, OptimizerBlock, SchedulerBlock } from '../model';
 import { analyze } from '../analysis';
@@ -63,17 +63,13 @@ function neutral(model: ConfigModel, lost: string[]): Neutral {
   let optimizerPart = optimizer?.entry
     ? { name: optimizer.entry.name, params: givenParams(optimizer, lost) }
     : undefined;
-  // DeepSpeed's Adam is AdamW unless adam_w_mode is false; name the torch class with the same arithmetic.
-  if (optimizerPart?.name === 'FusedAdam') {
-    const {
-      adam_w_mode: mode,
-      torch_adam: _torch,
-      bias_correction: bias,
-      set_grad_none: _none,
-      ...rest
-    } = optimizerPart.params;
-    if (bias === false) lost.push('`bias_correction: false` has no torch.optim equivalent.');
-    optimizerPart = { name: mode === false ? 'Adam' : 'AdamW', params: rest };
+  // An optimizer outside torch.optim (DeepSpeed's Adam) is written as the torch class with the same arithmetic.
+  const equivalent =
+    optimizer?.entry && optimizerPart ? torchEquivalentOf(optimizer.entry, optimizerPart.params) : undefined;
+  if (optimizerPart && equivalent) {
+    if (optimizerPart.params['bias_correction'] === false)
+      lost.push('`bias_correction: false` has no torch.optim equivalent.');
+    optimizerPart = { name: equivalent.classPath.replace(/^torch\.optim\./, ''), params: equivalent.kwargs };
   }
   const schedulerPart = scheduler?.entry
     ? { name: scheduler.entry.name, params: givenParams(scheduler, lost) }

@@ -3,6 +3,7 @@
 
 import type { Analysis } from '../analysis';
 import { rangeTestTaskDescription } from '../catalog/rangeTestSection';
+import { torchEquivalentOf } from '../catalog/index';
 import type { OptimizerEntry } from '../catalog/types';
 import { formatNumber } from '../rules/context';
 import type { ParamValue } from '../model';
@@ -141,17 +142,12 @@ export function torchOptimizer(
         : `torch.optim.${entry.name}`;
     return { spec: { classPath: dotted, kwargs }, notes };
   }
-  const equivalent = entry.torchEquivalent;
+  const equivalent = torchEquivalentOf(entry, kwargs);
   if (equivalent) {
-    const classPath =
-      equivalent.whenFalse && kwargs[equivalent.whenFalse.param] === false
-        ? equivalent.whenFalse.classPath
-        : equivalent.classPath;
-    for (const key of equivalent.dropParams) delete kwargs[key];
     notes.push(
-      `${entry.library === 'deepspeed' ? 'DeepSpeed' : 'The'} optimizer \`${writtenType}\` (${entry.name}) runs as ${classPath}, the same update rule, in the range test.`,
+      `${entry.library === 'deepspeed' ? 'DeepSpeed' : 'The'} optimizer \`${writtenType}\` (${entry.name}) runs as ${equivalent.classPath}, the same update rule, in the range test.`,
     );
-    return { spec: { classPath, kwargs }, notes };
+    return { spec: equivalent, notes };
   }
   const where =
     entry.library === 'deepspeed'

@@ -8,7 +8,7 @@ import { entryOf, type MapEntry, type MapNode, type Node } from '../syntax/tree'
 import { closestMatch } from '../util/suggest';
 import type { Rule, RuleContext } from './context';
 import { formatNumber } from './context';
-import { insertEntryEdit } from './edits';
+import { insertEntryEdit, renameKeyEdit } from './edits';
 
 function rootOf(context: RuleContext): MapNode | null {
   const root = context.model.tree.root;
@@ -64,7 +64,7 @@ export const deepSpeedUnknownKeys: Rule = (context) => {
         ? [
             {
               title: `Rename to \`${guess}\``,
-              edits: [{ ...entry.keySpan, newText: context.model.tree.format === 'json' ? `"${guess}"` : guess }],
+              edits: [renameKeyEdit(context.model.tree.text, entry.keySpan, guess)],
               preferred: true,
             },
           ]

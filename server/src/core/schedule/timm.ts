@@ -4,6 +4,7 @@
 import type { ParamReader } from './params';
 import { bisectRight, LibraryRaise } from './runtime';
 import type { ParamGroup, ParamPath, SteppableScheduler } from './runtime';
+import { MAX_MARKERS_PER_SCHEDULER } from './torchSchedulers';
 import type { DrawingFacts } from './build';
 import type { ScheduleMarker } from './types';
 
@@ -126,7 +127,7 @@ function cycleMarkers(args: CycleArgs, unit: string): (horizon: number) => Sched
     const offset = args.warmupPrefix ? args.warmupT : 0;
     let start = 0;
     let length = args.tInitial;
-    for (let cycle = 1; cycle < args.cycleLimit && markers.length < 100; cycle++) {
+    for (let cycle = 1; cycle < args.cycleLimit && markers.length < MAX_MARKERS_PER_SCHEDULER; cycle++) {
       start += length;
       length *= args.cycleMul;
       const step = Math.ceil(offset + start);
@@ -267,7 +268,7 @@ export function buildTimmScheduler(
         // MultiStep drops one point early: bisect_right(decay_t, t + 1) counts milestone m from t = m - 1.
         const drops = multi ? milestones.map((m) => m - 1 + offset) : [];
         if (!multi && decayEvery > 0)
-          for (let at = offset + decayEvery; at < horizon && drops.length < 100; at += decayEvery)
+          for (let at = offset + decayEvery; at < horizon && drops.length < MAX_MARKERS_PER_SCHEDULER; at += decayEvery)
             drops.push(Math.ceil(at));
         for (const step of drops)
           out.push({ step, kind: 'milestone', label: `lr × ${decayRate} (${unit.singular} ${step})` });
