@@ -34,6 +34,22 @@ const DS_CONFIG = `{
 `;
 
 /** A LightningCLI config: Adam with weight decay (OL207) and a cosine schedule sized in steps but stepped per epoch (OL310). */
+/** A torchtune recipe config (PyTorch's fine-tuning library): optimizer_in_bwd with accumulation makes its recipes raise. */
+const TORCHTUNE_CONFIG = `output_dir: /tmp/torchtune/llama3_2_1B/full
+model:
+  _component_: torchtune.models.llama3_2.llama3_2_1b
+optimizer:
+  _component_: torch.optim.AdamW
+  lr: 2e-5
+  fused: True
+lr_scheduler:
+  _component_: torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup
+  num_warmup_steps: 100
+epochs: 1
+gradient_accumulation_steps: 8
+optimizer_in_bwd: True
+`;
+
 const LIGHTNING_CONFIG = `trainer:
   max_steps: 1000
 model:
@@ -96,6 +112,7 @@ describe('first contact in a real VS Code (code-server, Workspace Trust on)', ()
   const deepSpeedOnly = workspaceWith({ 'ds_config.json': DS_CONFIG });
   const lightningOnly = workspaceWith({ 'config.yaml': LIGHTNING_CONFIG });
   const untrusted = workspaceWith({ 'user-task.optim.yaml': USER_TASK });
+  const torchtuneOnly = workspaceWith({ 'llama3_2_1B_full.yaml': TORCHTUNE_CONFIG });
 
   before(async () => {
     // Made here too, not only by startWorkbench: the hook after the tests writes the timings whatever failed.
@@ -165,6 +182,16 @@ describe('first contact in a real VS Code (code-server, Workspace Trust on)', ()
     await hoverShows('torch.optim.Adam', /Adam/);
     await page.screenshot({ path: path.join(ARTIFACTS, '21-first-contact-lightning.png') });
     await page.keyboard.press('Escape');
+  });
+
+  test('a workspace with nothing but a torchtune recipe config: the refusal of its recipes squiggled, a hover on the optimizer', async () => {
+    figures.torchtuneFirstSquiggleMs = await openAndWaitForSquiggle(torchtuneOnly, 'llama3_2_1B_full.yaml');
+    // OL340: torchtune's recipes raise RuntimeError for optimizer_in_bwd with gradient accumulation.
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: FIRST_FEEDBACK_BOUND_MS });
+    await hoverShows('torch.optim.AdamW', /AdamW/);
+    await page.screenshot({ path: path.join(ARTIFACTS, '24-first-contact-torchtune.png') });
+    await page.keyboard.press('Escape');
+    assert.ok(figures.torchtuneFirstSquiggleMs < FIRST_FEEDBACK_BOUND_MS);
   });
 
   /** Trusts the open folder the way a user does: the Restricted Mode item in the status bar, then the Trust button. */
