@@ -12,7 +12,7 @@ import {
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
-import { AnalysisChangedNotification } from '../../server/src/protocol';
+import { AnalysisChangedNotification, ScheduleRequest } from '../../server/src/protocol';
 import { compareListConfig } from '../largeConfig';
 import { startTestServer, type TestServer } from './lspClient';
 
@@ -63,6 +63,26 @@ describe('responsiveness of the language server', () => {
     const [large] = await Promise.all([hover(uri, 'large'), hover(small, 'small'), finished]);
     assert.deepEqual(order, ['small', 'large']);
     assert.match(JSON.stringify(large?.contents), /AdamW/, 'the large file is answered from its own analysis');
+  });
+
+  test('custom requests about a large file just opened (the schedule panel) wait for its first analysis too', async () => {
+    const uri = 'file:///responsive/first-schedule.optim.yaml';
+    const small = 'file:///responsive/first-schedule-small.optim.yaml';
+    await server.open(small, 'optimizer:\n  type: SGD\n  lr: 0.1\n');
+    const order: string[] = [];
+    const finished = analysed(uri, 1);
+    void server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'optim', version: 1, text: LARGE },
+    });
+    const schedule = (target: string, name: string) =>
+      server.connection.sendRequest(ScheduleRequest.type, { uri: target }).then((result) => {
+        order.push(name);
+        return result;
+      });
+    // Before the fix the large file's request analysed it all at once on the server's thread, ahead of the small one.
+    const [large] = await Promise.all([schedule(uri, 'large'), schedule(small, 'small'), finished]);
+    assert.deepEqual(order, ['small', 'large']);
+    assert.ok(large && large.lr.length > 0, 'the large file is answered from its own analysis');
   });
 
   test('a burst of edits to a large file publishes diagnostics for the last version only, and an open publishes once', async () => {

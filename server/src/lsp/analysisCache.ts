@@ -3,6 +3,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   analysisSteps,
+  analyze,
   DEFAULT_MAX_FILE_SIZE,
   isTurnedOffForFile,
   type Analysis,
@@ -112,17 +113,7 @@ export class AnalysisCache {
     if (cached && cached.version === document.version) return cached.analysis;
     this.supersede(document.uri, document.version);
     const plan = this.plan(document);
-    const steps = plan ? analysisSteps(plan.text, plan.options) : null;
-    let analysis: Analysis | null = null;
-    if (steps) {
-      for (;;) {
-        const step = steps.next();
-        if (step.done) {
-          analysis = this.accept(document, step.value);
-          break;
-        }
-      }
-    }
+    const analysis = plan ? this.accept(document, analyze(plan.text, plan.options)) : null;
     this.store(document, analysis);
     return analysis;
   }

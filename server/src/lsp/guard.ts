@@ -32,14 +32,24 @@ export function guardDocument<P extends { readonly textDocument: { readonly uri:
   handler: (found: NonNullable<ReturnType<ServerContext['analysisOf']>>, params: P) => R,
 ): (params: P, token?: CancellationToken) => Promise<R> {
   return guard(context.connection, name, fallback, async (params: P) => {
-    // A large document just opened: wait (without holding the thread) for its first analysis, as superseded ones hand
-    // over to newer versions a few times at most, instead of analysing it all at once here.
-    for (let turn = 0; turn < 3; turn++) {
-      const first = context.firstAnalysisOf?.(params.textDocument.uri);
-      if (!first) break;
-      await first;
-    }
-    const found = context.analysisOf(params.textDocument.uri);
+    const found = await analysisForRequest(context, params.textDocument.uri);
     return found ? handler(found, params) : fallback;
   });
+}
+
+/**
+ * What a request about the document `uri` reads (`analysisOf`), once a large document just opened has its first
+ * analysis: every request about one document (the custom ones keyed by `uri` too) waits for it, without holding the
+ * thread, as superseded ones hand over to newer versions a few times at most, instead of analysing it all at once here.
+ */
+export async function analysisForRequest(
+  context: Pick<ServerContext, 'analysisOf' | 'firstAnalysisOf'>,
+  uri: string,
+): Promise<ReturnType<ServerContext['analysisOf']>> {
+  for (let turn = 0; turn < 3; turn++) {
+    const first = context.firstAnalysisOf?.(uri);
+    if (!first) break;
+    await first;
+  }
+  return context.analysisOf(uri);
 }

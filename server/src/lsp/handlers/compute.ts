@@ -34,7 +34,7 @@ import {
 import { simulationRequest, toSimulationView, type SimulationSummary } from '../../core/features/simulation';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
-import { guard } from '../guard';
+import { analysisForRequest, guard } from '../guard';
 
 export interface ComputeOptions {
   /** The compute host (owns the worker); created by the server. */
@@ -133,8 +133,8 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
         kind: 'refused',
         reason: 'The range test could not be planned; see the Optimizer Lens output.',
       } as RangeTestPlanView,
-      (params): RangeTestPlanView => {
-        const found = context.analysisOf(params.uri);
+      async (params): Promise<RangeTestPlanView> => {
+        const found = await analysisForRequest(context, params.uri);
         if (!found) return { kind: 'refused', reason: NOT_ANALYSED };
         return planView(found.analysis, planRangeTest(found.analysis, params.overrides ?? {}));
       },
@@ -286,8 +286,8 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
 
   connection.onRequest(
     ApplyLearningRateRequest.type,
-    guard(connection, 'applyLearningRate', null, (params) => {
-      const found = context.analysisOf(params.uri);
+    guard(connection, 'applyLearningRate', null, async (params) => {
+      const found = await analysisForRequest(context, params.uri);
       if (!found) return null;
       const edits = learningRateEdits(found.analysis, params.lr, params.target);
       if (edits.length === 0) return null;
@@ -331,7 +331,7 @@ function guardJob<P extends { readonly uri: string }, R>(
     reason: `${job} failed unexpectedly; see the Optimizer Lens output.`,
   };
   return guard(context.connection, name, unexpected, async (params: P, token?: CancellationToken) => {
-    const analysis = context.analysisOf(params.uri)?.analysis;
+    const analysis = (await analysisForRequest(context, params.uri))?.analysis;
     if (!analysis?.model) return { status: 'failed', reason: NOT_ANALYSED };
     return handler({ analysis, model: analysis.model }, params, token);
   });

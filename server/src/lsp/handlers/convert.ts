@@ -3,13 +3,13 @@
 import { convertConfig } from '../../core/convert/index';
 import { ConvertRequest } from '../../protocol';
 import type { ServerContext } from '../context';
-import { guard } from '../guard';
+import { analysisForRequest, guard } from '../guard';
 
 export function registerConvert(context: ServerContext): void {
   context.connection.onRequest(
     ConvertRequest.type,
-    guard(context.connection, 'convert', null, (params) => {
-      const model = context.analysisOf(params.uri)?.analysis.model;
+    guard(context.connection, 'convert', null, async (params) => {
+      const model = (await analysisForRequest(context, params.uri))?.analysis.model;
       return model ? convertConfig(model, params.to) : null;
     }),
   );

@@ -3,13 +3,13 @@
 import { scheduleView } from '../../core/features/scheduleView';
 import { ScheduleRequest, type ScheduleData } from '../../protocol';
 import type { ServerContext } from '../context';
-import { guard } from '../guard';
+import { analysisForRequest, guard } from '../guard';
 
 export function registerSchedule(context: ServerContext): void {
   context.connection.onRequest(
     ScheduleRequest.type,
-    guard(context.connection, 'schedule', null, (params): ScheduleData | null => {
-      const found = context.analysisOf(params.uri);
+    guard(context.connection, 'schedule', null, async (params): Promise<ScheduleData | null> => {
+      const found = await analysisForRequest(context, params.uri);
       if (!found) return null;
       const query = {
         ...(params.steps !== undefined ? { steps: params.steps } : {}),
