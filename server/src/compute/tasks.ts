@@ -238,6 +238,38 @@ export function checkedModelJson(params: RangeTestParams, workspaceRoot: string)
   });
 }
 
+/**
+ * The weight files of the user task's model.json (`model`: its checked path and the name configured), resolved
+ * from the model's folder: every one is checked, and their sizes added up, before any is read.
+ */
+export function checkedWeightFiles(
+  manifest: readonly { readonly paths: readonly string[] }[],
+  model: { readonly path: string; readonly configured: string },
+  workspaceRoot: string,
+): string[] {
+  const files: string[] = [];
+  let total = 0;
+  for (const group of manifest) {
+    for (const relative of group.paths) {
+      const file = checkedFile({
+        workspaceRoot,
+        base: path.dirname(model.path),
+        configured: relative,
+        what: `weight file of ${model.configured}`,
+        maxBytes: USER_TASK_LIMITS.weightBytes,
+      });
+      total += file.bytes;
+      files.push(file.path);
+    }
+  }
+  if (total > USER_TASK_LIMITS.weightBytes) {
+    throw new RangeTestInputError(
+      `${model.configured}: its weight files total ${formatBytes(total)}; the limit is ${formatBytes(USER_TASK_LIMITS.weightBytes)}. A range test needs a small model.`,
+    );
+  }
+  return files;
+}
+
 /** The user task's CSV (`range_test.data`), checked before reading. */
 export function checkedDataCsv(params: RangeTestParams, workspaceRoot: string): { path: string; bytes: number } {
   return checkedFile({
@@ -271,28 +303,8 @@ export function fileModelHandler(
         );
       }
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-        const specs: TensorFlow.io.WeightsManifestEntry[] = [];
-        const files: string[] = [];
-        let total = 0;
-        for (const group of manifest) {
-          specs.push(...group.weights);
-          for (const relative of group.paths) {
-            const file = checkedFile({
-              workspaceRoot,
-              base: path.dirname(model.path),
-              configured: relative,
-              what: `weight file of ${model.configured}`,
-              maxBytes: USER_TASK_LIMITS.weightBytes,
-            });
-            total += file.bytes;
-            files.push(file.path);
-          }
-        }
-        if (total > USER_TASK_LIMITS.weightBytes) {
-          throw new RangeTestInputError(
-            `${model.configured}: its weight files total ${formatBytes(total)}; the limit is ${formatBytes(USER_TASK_LIMITS.weightBytes)}. A range test needs a small model.`,
-          );
-        }
+        const specs = manifest.flatMap((group) => group.weights);
+        const files = checkedWeightFiles(manifest, model, workspaceRoot);
         const buffers: ArrayBuffer[] = [];
         for (const file of files) {
           const bytes = await fs.promises.readFile(file);

@@ -5,20 +5,21 @@
 // refused with a one-line reason, and TensorFlow.js runs it.
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
 import type { RangeTestParams } from '../../core/rangeTest/types';
 import { createRandom } from '../../core/util/random';
 import { batchOrder } from '../taskData';
-import {
-  checkedDataCsv,
-  checkedFile,
-  checkedModelJson,
-  parseFeatureCsv,
-  RangeTestInputError,
-  USER_TASK_LIMITS,
-} from '../tasks';
+import { checkedDataCsv, checkedModelJson, checkedWeightFiles, parseFeatureCsv, RangeTestInputError } from '../tasks';
 import { formatBytes } from '../workspacePaths';
+import {
+  convAttributes,
+  convInputGradient,
+  convKernelGradient,
+  kernelToGraphLayout,
+  maxPoolGradient,
+  type ConvGeometry,
+  type PoolGeometry,
+} from './convolutionGraph';
 import type { GraphBuilder } from './onnxModel';
 import type { GraphTask } from './onnxTrainer';
 import type { TrainingGraph } from './trainingGraph';
@@ -56,24 +57,17 @@ export interface UserDenseLayer extends WeightedLayer {
   readonly units: number;
 }
 
-/** A Conv2D layer (stride 1, no dilation, channels last in the model) over `height` x `width` x `channels`. */
-export interface UserConvLayer extends WeightedLayer {
+/**
+ * A Conv2D layer (stride 1, no dilation, channels last in the model); its `pads` are half the kernel for `same`,
+ * none for `valid`.
+ */
+export interface UserConvLayer extends WeightedLayer, ConvGeometry {
   readonly kind: 'conv';
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-  readonly filters: number;
-  readonly kernelSize: readonly [number, number];
-  /** Zero padding on each side, [rows, columns]: half the kernel for `same`, none for `valid`. */
-  readonly pads: readonly [number, number];
 }
 
-/** A 2x2 max pool with stride 2 over `height` x `width` x `channels` (both sides even). */
-export interface UserPoolLayer {
+/** A 2x2 max pool with stride 2 (both sides even). */
+export interface UserPoolLayer extends PoolGeometry {
   readonly kind: 'pool';
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
 }
 
 /** Flattens a `height` x `width` x `channels` map in TensorFlow.js's (channels last) order. */
@@ -387,24 +381,12 @@ function parameterList(layers: readonly UserLayer[]): UserParameter[] {
       ];
     const [kh, kw] = layer.kernelSize;
     const { channels, filters } = layer;
-    const toGraph = (values: Float32Array) => {
-      const out = new Float32Array(values.length);
-      for (let y = 0; y < kh; y++) {
-        for (let x = 0; x < kw; x++) {
-          for (let c = 0; c < channels; c++) {
-            for (let f = 0; f < filters; f++)
-              out[((f * channels + c) * kh + y) * kw + x] = values[((y * kw + x) * channels + c) * filters + f]!;
-          }
-        }
-      }
-      return out;
-    };
     return [
       {
         manifestName: layer.kernel,
         modelShape: [kh, kw, channels, filters],
         graphShape: [filters, channels, kh, kw],
-        toGraph,
+        toGraph: (values) => kernelToGraphLayout(values, layer),
       },
       ...bias,
     ];
@@ -517,86 +499,6 @@ export function buildUserTrainingGraph(
     }
   }
   return graph.finish(gradients);
-}
-
-function convAttributes(layer: UserConvLayer) {
-  const [ph, pw] = layer.pads;
-  return { kernel_shape: [...layer.kernelSize], pads: [ph, pw, ph, pw] };
-}
-
-/**
- * A convolution's kernel gradient as one product (as in cnnTrainingGraph.ts): the output gradient as [filters,
- * batch * h * w] times the padded input's shifted copies (one per tap, rows in (tap, channel) order),
- * transposed, then reordered to [filters, channels, kh, kw].
- */
-function convKernelGradient(g: GraphBuilder, layer: UserConvLayer, input: string, dz: string): string {
-  const [kh, kw] = layer.kernelSize;
-  const [ph, pw] = layer.pads;
-  const outHeight = layer.height + 2 * ph - kh + 1;
-  const outWidth = layer.width + 2 * pw - kw + 1;
-  const { channels, filters } = layer;
-  const transposed = g.one('Transpose', [input], { perm: [1, 0, 2, 3] });
-  const padded = ph === 0 && pw === 0 ? transposed : g.one('Pad', [transposed, g.int64s([0, 0, ph, pw, 0, 0, ph, pw])]);
-  const taps: string[] = [];
-  for (let dy = 0; dy < kh; dy++) {
-    for (let dx = 0; dx < kw; dx++)
-      taps.push(
-        g.one('Slice', [padded, g.int64s([dy, dx]), g.int64s([dy + outHeight, dx + outWidth]), g.int64s([2, 3])]),
-      );
-  }
-  const patches = g.one('Reshape', [g.one('Concat', taps, { axis: 0 }), g.int64s([kh * kw * channels, -1])]);
-  const dzRows = g.one('Reshape', [g.one('Transpose', [dz], { perm: [1, 0, 2, 3] }), g.int64s([filters, -1])]);
-  const byTap = g.one('Reshape', [
-    g.one('Gemm', [dzRows, patches], { transB: 1 }),
-    g.int64s([filters, kh * kw, channels]),
-  ]);
-  return g.one('Reshape', [g.one('Transpose', [byTap], { perm: [0, 2, 1] }), g.int64s([filters, channels, kh, kw])]);
-}
-
-/**
- * A stride-1 convolution's input gradient: a convolution of the output gradient with the kernel's filters and
- * channels swapped and its taps flipped, padded by kernel - 1 - pad on each side.
- */
-function convInputGradient(g: GraphBuilder, layer: UserConvLayer, kernel: string, dz: string): string {
-  const [kh, kw] = layer.kernelSize;
-  const [ph, pw] = layer.pads;
-  const flipped = g.one('Slice', [
-    g.one('Transpose', [kernel], { perm: [1, 0, 2, 3] }),
-    g.int64s([-1, -1]),
-    g.int64s([-(kh + 1), -(kw + 1)]),
-    g.int64s([2, 3]),
-    g.int64s([-1, -1]),
-  ]);
-  const [qh, qw] = [kh - 1 - ph, kw - 1 - pw];
-  return g.one('Conv', [dz, flipped], { kernel_shape: [kh, kw], pads: [qh, qw, qh, qw] });
-}
-
-/**
- * A 2x2 max pool's input gradient: each window's gradient goes where the input equals the window's maximum
- * (SpaceToDepth lays the four values of each window along an axis; see cnnTrainingGraph.ts). TensorFlow.js gives
- * a tie's gradient to one of the tied values and this gives it to each: the curves differ only on exact ties of
- * a maximum that has a gradient (after a ReLU, tied zeros have none).
- */
-function maxPoolGradient(
-  g: GraphBuilder,
-  layer: UserPoolLayer,
-  input: string,
-  pooled: string,
-  dPooled: string,
-  batchSize: number,
-): string {
-  const { channels } = layer;
-  const [half, halfWidth] = [layer.height / 2, layer.width / 2];
-  const pooledShape = g.int64s([batchSize, 1, channels, half, halfWidth]);
-  const windows = g.one('Reshape', [
-    g.one('SpaceToDepth', [input], { blocksize: 2 }),
-    g.int64s([batchSize, 4, channels, half, halfWidth]),
-  ]);
-  const isMaximum = g.one('Equal', [windows, g.one('Reshape', [pooled, pooledShape])]);
-  const routed = g.one('Where', [isMaximum, g.one('Reshape', [dPooled, pooledShape]), g.scalar(0)]);
-  return g.one('DepthToSpace', [g.one('Reshape', [routed, g.int64s([batchSize, 4 * channels, half, halfWidth])])], {
-    blocksize: 2,
-  });
 }
 
 /** The reason written in the backend attempts when the user model's graph cannot be built. */
@@ -721,27 +623,11 @@ export async function loadUserGraphTask(
   const plan = planUserModel(modelJson);
   if (typeof plan === 'string') throw new RangeTestInputError(passedOver(model, plan));
 
-  // Weight paths resolve from the model's folder; all are checked, and their sizes added up, before any is read.
-  const files: string[] = [];
-  let total = 0;
-  for (const group of modelJson.weightsManifest) {
-    for (const relative of group.paths) {
-      const file = checkedFile({
-        workspaceRoot,
-        base: path.dirname(modelFile.path),
-        configured: relative,
-        what: `weight file of ${model}`,
-        maxBytes: USER_TASK_LIMITS.weightBytes,
-      });
-      total += file.bytes;
-      files.push(file.path);
-    }
-  }
-  if (total > USER_TASK_LIMITS.weightBytes) {
-    throw new RangeTestInputError(
-      `${model}: its weight files total ${formatBytes(total)}; the limit is ${formatBytes(USER_TASK_LIMITS.weightBytes)}. A range test needs a small model.`,
-    );
-  }
+  const files = checkedWeightFiles(
+    modelJson.weightsManifest,
+    { path: modelFile.path, configured: model },
+    workspaceRoot,
+  );
   const bytes = Buffer.concat(await Promise.all(files.map((file) => fs.promises.readFile(file))));
   const decoded = decodeWeights(modelJson.weightsManifest, bytes, model);
   const weights = parameterList(plan.layers).map((parameter) =>
