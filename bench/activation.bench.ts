@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { candidateVerdict, manifestFileGlobs, type CandidateDocument } from '../client/src/activation';
+import { median } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLIENT = path.join(ROOT, 'dist', 'client.js');
@@ -24,11 +25,6 @@ const started = process.hrtime.bigint();
 require(process.argv[1]);
 process.stdout.write(String(Number(process.hrtime.bigint() - started) / 1e6));
 `;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function describe(values: number[]): string {
   return `median ${median(values).toFixed(2)} ms, min ${Math.min(...values).toFixed(2)}, max ${Math.max(...values).toFixed(2)} (${values.length} rounds)`;

@@ -15,6 +15,7 @@ import { decodeTreeSteps, encodeTree } from '../server/src/core/syntax/treeCodec
 import { hover } from '../server/src/core/features/hover';
 import { complete } from '../server/src/core/features/completion';
 import { compareListConfig as compareList } from '../test/largeConfig';
+import { median } from './stats';
 
 /** A native config of about `lines` lines: a SequentialLR with many children, plus comments. */
 export function syntheticConfig(lines: number): string {
@@ -57,11 +58,6 @@ export function compareListConfig(bytes: number): string {
     { bytes },
     { head, simulateSteps: 500, kinds: ['SGD', 'Adam', 'AdamW', 'RMSprop'], weightDecay: true },
   );
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function timeIt(runs: number, body: () => void): number {

@@ -19,6 +19,7 @@ import {
 import { AnalysisChangedNotification, RangeTestRequest } from '../server/src/protocol';
 import { compareListConfig } from '../test/largeConfig';
 import { SERVER_BUNDLE, startTestServer, type TestServer } from '../test/lsp/lspClient';
+import { median } from './stats';
 
 // 1,500 steps: on ONNX Runtime 100 steps take 0.3 s, too short a window to sample latency during the job.
 const CONFIG =
@@ -260,7 +261,6 @@ async function workerAgainstThread(bytes: number, rounds: number): Promise<void>
     for (const server of Object.values(servers)) await server.stop();
     rmSync(folder, { recursive: true, force: true });
   }
-  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const [worker, thread] = [median(times.worker), median(times.thread)];
   console.log(
     `one edit -> its diagnostics, ${(text.length / 1e6).toFixed(2)} MB, median of ${rounds} alternating edits: analysis worker ${worker.toFixed(0)} ms, all on the server's thread ${thread.toFixed(0)} ms (worker/thread ${(worker / thread).toFixed(2)}x; target <= 1.0x)`,

@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../server/src/core/analysis';
 import { ensureBuilt, ROOT, SERVER_BUNDLE } from '../test/lsp/lspClient';
+import { median } from './stats';
 
 const PROBE_HOME = process.env.LSP_PROBE_HOME ?? path.resolve(ROOT, '..', 'shared', 'tools', 'lsp-probe');
 const PROBE = path.join(PROBE_HOME, 'probe.mjs');
@@ -37,11 +38,6 @@ function installYamlLanguageServer(work: string): string {
     stdio: 'inherit',
   });
   return home;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 interface ProbeRun {

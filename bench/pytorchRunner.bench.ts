@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startPythonRunner } from '../server/src/compute/pythonRunner';
 import { rangeTestLearningRates } from '../server/src/core/rangeTest/index';
+import { midpointMedian } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const TARGET_RATIO = 1.05;
@@ -17,12 +18,6 @@ const TARGET_RATIO = 1.05;
 function argument(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 interface Case {
@@ -132,22 +127,22 @@ async function main(): Promise<void> {
       seenFromNode.push(result.nodeLoopSeconds);
     }
     const perStep = (seconds: number) => `${((seconds / steps) * 1000).toFixed(3)} ms`;
-    const ratio = median(ours) / median(bare);
+    const ratio = midpointMedian(ours) / midpointMedian(bare);
     console.log(`\n${testCase.name}`);
     console.log(
-      `  bare loop       ${perStep(median(bare))}/step (median of ${rounds}; min ${perStep(Math.min(...bare))})`,
+      `  bare loop       ${perStep(midpointMedian(bare))}/step (median of ${rounds}; min ${perStep(Math.min(...bare))})`,
     );
     console.log(
-      `  runner          ${perStep(median(ours))}/step (its own loop timing; min ${perStep(Math.min(...ours))})`,
+      `  runner          ${perStep(midpointMedian(ours))}/step (its own loop timing; min ${perStep(Math.min(...ours))})`,
     );
     console.log(
-      `  runner, as seen by the editor: ${perStep((median(seenFromNode) * steps) / Math.max(1, steps - 1))}/step between the first and last point`,
+      `  runner, as seen by the editor: ${perStep((midpointMedian(seenFromNode) * steps) / Math.max(1, steps - 1))}/step between the first and last point`,
     );
     console.log(
       `  ratio runner / bare: ${ratio.toFixed(3)} (target <= ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`,
     );
     console.log(
-      `  start to first point: ${median(first).toFixed(2)} s median (Python start, import torch, model and data, one step)`,
+      `  start to first point: ${midpointMedian(first).toFixed(2)} s median (Python start, import torch, model and data, one step)`,
     );
   }
 }

@@ -20,6 +20,7 @@ import { rangeTestJob } from '../server/src/compute/jobs';
 import type { RangeTestJobParams } from '../server/src/compute/jobs';
 import { parseRangeTestSection } from '../server/src/core/rangeTest/index';
 import { PROXY_TASKS } from '../server/src/core/rangeTest/types';
+import { midpointMedian } from './stats';
 
 const ITERATIONS = 100;
 /**
@@ -39,12 +40,6 @@ interface PyTorchRound {
   readonly seconds: number;
   /** The training loop alone. */
   readonly loop_seconds: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function argument(name: string): string | undefined {
@@ -109,7 +104,7 @@ async function startPyTorch(): Promise<
 }
 
 const seconds = (values: readonly number[]) =>
-  `median ${median(values).toFixed(3)} s (min ${Math.min(...values).toFixed(3)})`;
+  `median ${midpointMedian(values).toFixed(3)} s (min ${Math.min(...values).toFixed(3)})`;
 
 export async function main(): Promise<void> {
   console.log(`load before: ${uptime()}`);
@@ -160,14 +155,14 @@ export async function main(): Promise<void> {
         ours.set(backend, entry);
       }
     }
-    const reference = torchRounds.length ? median(torchRounds.map((r) => r.seconds)) : NaN;
+    const reference = torchRounds.length ? midpointMedian(torchRounds.map((r) => r.seconds)) : NaN;
     if (torchRounds.length) {
       console.log(
-        `  PyTorch CPU          : ${seconds(torchRounds.map((r) => r.seconds))}, training loop ${median(torchRounds.map((r) => r.loop_seconds)).toFixed(3)} s`,
+        `  PyTorch CPU          : ${seconds(torchRounds.map((r) => r.seconds))}, training loop ${midpointMedian(torchRounds.map((r) => r.loop_seconds)).toFixed(3)} s`,
       );
     }
     for (const [backend, entry] of ours) {
-      const ratio = median(entry.seconds) / reference;
+      const ratio = midpointMedian(entry.seconds) / reference;
       // A backend that fell back names the one that ran: the figure is never credited to the wrong engine.
       const ran = entry.ranOn === backend ? backend : `${backend} -> ran on ${entry.ranOn}`;
       console.log(

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { median } from './stats';
 
 const REPEATS = 5;
 
@@ -68,11 +69,6 @@ function runPytorch(count: number, steps: number): PytorchReport | string {
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   return child.status === 0 ? lastJsonLine<PytorchReport>(child.stdout) : child.stderr || String(child.error);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const ms = (seconds: number): string => `${(seconds * 1000).toFixed(1)} ms`;

@@ -19,14 +19,10 @@ import { simulate } from '../server/src/core/simulate/index';
 import { toSimulationView } from '../server/src/core/features/simulation';
 import { ensureWebviewBundle, launchChromium, repositoryRoot } from '../test/webview/webviewHarness';
 import { openResultPanel } from '../test/webview/resultPanelHarness';
+import { median } from './stats';
 
 const rounds = Math.max(1, Number(process.argv[2] ?? 5));
 const budgetMs = 1000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function referenceMs(): number {
   const started = performance.now();
