@@ -12,7 +12,7 @@ import {
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
-import { AnalysisChangedNotification, ScheduleRequest } from '../../server/src/protocol';
+import { AnalysisChangedNotification, ApplyLearningRateRequest, ScheduleRequest } from '../../server/src/protocol';
 import { compareListConfig } from '../largeConfig';
 import { startTestServer, type TestServer } from './lspClient';
 
@@ -233,6 +233,25 @@ describe('responsiveness of the language server', () => {
     assert.ok(
       edits.some((edit) => edit.range.start.line === 2 && edit.newText === 'Adam'),
       JSON.stringify(fixes),
+    );
+  });
+
+  test("Apply during a long re-analysis writes at the current version's offsets, not the last finished one's", async () => {
+    const uri = 'file:///responsive/apply.optim.yaml';
+    await openAnalysed(uri, LARGE);
+    // A line above everything: the lr (line 2 in version 1) is on line 3 in version 2.
+    void server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [
+        { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# note\n' },
+      ],
+    });
+    const applied = await server.connection.sendRequest(ApplyLearningRateRequest.type, { uri, lr: 1e-3, target: 'lr' });
+    assert.ok(applied, 'an edit');
+    assert.deepEqual(
+      applied.edits.map((edit) => edit.range.start.line),
+      [3],
+      `the lr of version 2 is on line 3: ${JSON.stringify(applied.edits)}`,
     );
   });
 

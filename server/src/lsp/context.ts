@@ -28,4 +28,10 @@ export interface ServerContext {
    * nothing to wait for. Requests wait for it rather than analyse the whole document at once on the server's thread.
    */
   firstAnalysisOf?(uri: string): Promise<unknown> | undefined;
+  /**
+   * The analysis of the document's current version, waiting (without holding the thread) while it is computed; null
+   * when the document is closed, not a config, or moved on meanwhile. For requests that write into the document: an
+   * older version's offsets would land in the wrong place.
+   */
+  currentAnalysisOf?(uri: string): Promise<{ document: TextDocument; analysis: Analysis } | null>;
 }

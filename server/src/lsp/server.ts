@@ -60,6 +60,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!document) return null;
       return cache.forRequest(document);
     },
+    async currentAnalysisOf(uri) {
+      const document = documents.get(uri);
+      if (!document) return null;
+      const version = document.version;
+      const isCurrent = (): boolean => documents.get(uri)?.version === version;
+      const found = cache.forRequest(document);
+      if (found?.document.version === version) return found;
+      // Joins the analysis of this version that is running (or starts it), in slices.
+      const analysis = await cache.analyzeInSlices(document, isCurrent);
+      return analysis && isCurrent() ? { document, analysis } : null;
+    },
     firstAnalysisOf(uri) {
       const document = documents.get(uri);
       return document ? cache.firstAnalysis(document) : undefined;

@@ -287,7 +287,10 @@ export function registerCompute(context: ServerContext, options: ComputeOptions)
   connection.onRequest(
     ApplyLearningRateRequest.type,
     guard(connection, 'applyLearningRate', null, async (params) => {
-      const found = await analysisForRequest(context, params.uri);
+      // It writes into the file: from this version's analysis, never from an older one's offsets.
+      const found = context.currentAnalysisOf
+        ? await context.currentAnalysisOf(params.uri)
+        : await analysisForRequest(context, params.uri);
       if (!found) return null;
       const edits = learningRateEdits(found.analysis, params.lr, params.target);
       if (edits.length === 0) return null;
