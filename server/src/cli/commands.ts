@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { ScheduleFacts } from '../core/features/scheduleFacts';
 import { scheduleSeriesJson, scheduleView } from '../core/features/scheduleView';
+import { NO_SCHEDULER_HINTS } from '../core/catalog/dialects';
 import { formatNumber } from '../core/rules/context';
 import { formatSarif, formatText, lintRecords, type LintRecord } from './lint';
 import { EXIT, readConfig, whyUnreadable } from './readConfig';
@@ -176,7 +177,7 @@ async function scheduleCommand(args: readonly string[], io: CliIo): Promise<numb
     return EXIT.failed;
   }
   if (!model.scheduler) {
-    io.stderr(`optlens: ${file} has no scheduler${noSchedulerHint(model.dialect)}\n`);
+    io.stderr(`optlens: ${file} has no scheduler${NO_SCHEDULER_HINTS[model.dialect]}\n`);
     return EXIT.failed;
   }
   if (!model.scheduler.entry) {
@@ -213,23 +214,6 @@ async function scheduleCommand(args: readonly string[], io: CliIo): Promise<numb
 }
 
 /** Where each dialect keeps its scheduler, for the "no scheduler" message. */
-function noSchedulerHint(dialect: string): string {
-  switch (dialect) {
-    case 'deepspeed':
-      return ' (a "scheduler": {"type": ..., "params": {...}} block)';
-    case 'lightning':
-      return ' (an lr_scheduler: block with class_path and init_args)';
-    case 'hf':
-      return ' it can draw (lr_scheduler_type)';
-    case 'hydra':
-      return ' (a block whose _target_ is a torch.optim.lr_scheduler, transformers or timm scheduler)';
-    case 'torchtune':
-      return ' (an lr_scheduler: block whose _component_ is torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup)';
-    default:
-      return ' section';
-  }
-}
-
 function scheduleText(file: string, facts: ScheduleFacts): string {
   const summary = facts.summary;
   const lines = [

@@ -17,6 +17,20 @@ export const CONVERT_TARGET_DESCRIPTIONS: Readonly<Record<ConvertTarget, string>
   hf: 'Hugging Face TrainingArguments YAML',
 };
 
+/**
+ * Where each dialect writes its scheduler, as the end of "FILE has no scheduler…" (the CLI's `schedule`). A record,
+ * so a new dialect cannot be added without saying it.
+ */
+export const NO_SCHEDULER_HINTS: Readonly<Record<Dialect, string>> = {
+  optim: ' section',
+  deepspeed: ' (a "scheduler": {"type": ..., "params": {...}} block)',
+  lightning: ' (an lr_scheduler: block with class_path and init_args)',
+  hf: ' it can draw (lr_scheduler_type)',
+  hydra: ' (a block whose _target_ is a torch.optim.lr_scheduler, transformers or timm scheduler)',
+  torchtune:
+    ' (an lr_scheduler: block whose _component_ is torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup)',
+};
+
 /** The dialect `name` names, or undefined: for user input (settings, command-line flags). */
 export function dialectNamed(name: unknown): Dialect | undefined {
   return DIALECTS.find((dialect) => dialect === name);
