@@ -64,7 +64,7 @@ export const SETTINGS_CONTRIBUTION: Readonly<Record<string, Readonly<Record<stri
     enum: ['auto', ...BACKEND_ORDER],
     default: 'auto',
     markdownDescription:
-      'The compute backend for range tests: `auto` tries `tfjs-node-gpu` (CUDA), `tfjs-node`, `webgpu`, `onnxruntime` (ONNX Runtime on the CPU; the built-in MLP tasks), `wasm`, then `cpu`, and every result says which one ran. A backend picked here is tried first; if it cannot load or cannot run the task, the result says why and which one ran instead.',
+      'The compute backend for range tests: `auto` tries `tfjs-node-gpu` (CUDA), `tfjs-node`, `webgpu`, `onnxruntime` (ONNX Runtime on the CPU; every built-in task, and `task: user` models made of Dense, Conv2D, MaxPooling2D and Flatten layers), `wasm`, then `cpu`, and every result says which one ran. A backend picked here is tried first; if it cannot load or cannot run the task, the result says why and which one ran instead.',
   },
   'optimizerLens.files.detectDialects': {
     type: 'boolean',
