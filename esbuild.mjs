@@ -20,7 +20,7 @@ const nodeEntries = [
   { in: 'client/src/extension.ts', out: 'client' },
   { in: 'server/src/lsp/main.ts', out: 'server' },
   { in: 'server/src/compute/worker.ts', out: 'worker' },
-  { in: 'server/src/lsp/parseWorker.ts', out: 'parseWorker' },
+  { in: 'server/src/lsp/analysisWorker.ts', out: 'analysisWorker' },
   { in: 'server/src/cli/optlens.ts', out: 'optlens' },
 ].filter((entry) => existsSync(entry.in));
 

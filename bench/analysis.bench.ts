@@ -1,7 +1,7 @@
 // Benchmark: full re-analysis and hover latency of the language core, and how they grow with file size.
 // Beside each analysis, the bare YAML parse of the same text (the parser alone, as the core calls it), measured
 // alternately in the same run, and the ratio; and the longest slice of the cooperative analysis (issue 15), both as the
-// server runs it on its own thread (below OFF_THREAD_PARSE_MIN) and after the analysis worker (the tree, model and
+// server runs it on its own thread (below OFF_THREAD_ANALYSIS_MIN) and after the analysis worker (the tree, model and
 // schedule rebuilt in slices, the worker's problems taken as they are).
 // Run: node --import tsx bench/analysis.bench.ts   (targets: 300 lines < 5 ms median, hover < 2 ms, analysis/parse <= 1.5x)
 

@@ -2,7 +2,7 @@
 // worker (target p99 < 50 ms), and a soak of 200 documents with 10,000 edits and hovers (memory bound and p99).
 // With --large (and after --soak): a burst of edits to a 0.2 MB and a ~2 MB config (the newest version wins: how many publishes, how long after the
 // last edit) and hovers sent while that file is re-analysed (target p99 < 50 ms), as lsp-probe measures them. From
-// 100,000 characters the YAML is analysed in the server's analysis worker (analysisCache.ts, OFF_THREAD_PARSE_MIN);
+// 100,000 characters the YAML is analysed in the server's analysis worker (analysisCache.ts, OFF_THREAD_ANALYSIS_MIN);
 // beside it, in the same run, one edit's diagnostics from a copy of the server without that worker (everything on its
 // own thread, in slices, as before the worker): the reference the worker must be no slower than.
 // Run: node --import tsx bench/lspLatency.bench.ts [--soak] [--large]
@@ -216,7 +216,7 @@ async function large(bytes: number): Promise<void> {
 
 /**
  * One edit's diagnostics on a large file, from the server as shipped (analysis worker) and from a copy of its bundle
- * alone in a temporary folder (no `parseWorker.js` beside it, so it analyses on its own thread), edits alternating
+ * alone in a temporary folder (no `analysisWorker.js` beside it, so it analyses on its own thread), edits alternating
  * between the two so that the machine's load falls on both alike.
  */
 async function workerAgainstThread(bytes: number, rounds: number): Promise<void> {

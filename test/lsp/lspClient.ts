@@ -29,7 +29,7 @@ export const SERVER_BUNDLE = path.join(ROOT, 'dist', 'server.js');
 export const PROTOCOL_BUNDLES = [
   'dist/server.js',
   'dist/worker.js',
-  'dist/parseWorker.js',
+  'dist/analysisWorker.js',
   'dist/python/optlens_range_test.py',
 ];
 

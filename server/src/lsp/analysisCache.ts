@@ -11,7 +11,7 @@ import {
 } from '../core/analysis';
 import { decodeTreeSteps } from '../core/syntax/treeCodec';
 import type { SourceFormat, SyntaxTree } from '../core/syntax/tree';
-import { ParseWorkerHost, type AnalysisJob } from './parseHost';
+import { AnalysisWorkerHost, type AnalysisJob } from './analysisHost';
 import type { ServerSettings } from './settings';
 
 import * as path from 'node:path';
@@ -64,7 +64,7 @@ export const SLICE_MS = 4;
  * thread. The worker's problems are published as soon as they come; the server's thread then only rebuilds the tree
  * from flat arrays, the model and the schedule, in slices, for the requests.
  */
-export const OFF_THREAD_PARSE_MIN = 100_000;
+export const OFF_THREAD_ANALYSIS_MIN = 100_000;
 
 /** One version to analyse: its text taken when the analysis starts (the open document object is updated in place). */
 interface Plan {
@@ -97,14 +97,14 @@ interface Running {
 export class AnalysisCache {
   private readonly finished = new Map<string, Finished>();
   private readonly running = new Map<string, Running>();
-  private readonly parser: ParseWorkerHost;
+  private readonly worker: AnalysisWorkerHost;
 
-  /** `parseWorkerScript`: the analysis worker beside the bundled server; without it every analysis runs here, in slices. */
+  /** `analysisWorkerScript`: the analysis worker beside the bundled server; without it every analysis runs here, in slices. */
   constructor(
     private readonly settings: () => ServerSettings,
-    parseWorkerScript = path.join(__dirname, 'parseWorker.js'),
+    analysisWorkerScript = path.join(__dirname, 'analysisWorker.js'),
   ) {
-    this.parser = new ParseWorkerHost(parseWorkerScript);
+    this.worker = new AnalysisWorkerHost(analysisWorkerScript);
   }
 
   /** The analysis of this version of the document, computed now if needed; null when it is not an optimizer config. */
@@ -297,10 +297,10 @@ export class AnalysisCache {
   /** The analysis of a large YAML text sent to the worker, or undefined when it runs here (small, JSON, not analysed). */
   private analyzeOffThread(plan: Plan): AnalysisJob | undefined {
     const { text, options } = plan;
-    if (options.format !== 'yaml' || text.length < OFF_THREAD_PARSE_MIN || !this.parser.available) return undefined;
+    if (options.format !== 'yaml' || text.length < OFF_THREAD_ANALYSIS_MIN || !this.worker.available) return undefined;
     if (text.length > (options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) || isTurnedOffForFile(text)) return undefined;
     try {
-      return this.parser.analyze(text, options);
+      return this.worker.analyze(text, options);
     } catch {
       return undefined;
     }

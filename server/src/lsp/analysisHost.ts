@@ -55,14 +55,14 @@ interface Waiter {
  * One worker, started on the first request and kept; requests queue in it and are analysed one at a time, a cancelled
  * one is skipped (or stopped at its next slice). A worker that fails rejects its pending requests and is replaced.
  */
-export class ParseWorkerHost {
+export class AnalysisWorkerHost {
   private readonly worker = new KeptWorker(() => this.startWorker());
   private failures = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Waiter>();
   private readonly present: boolean;
 
-  /** `script`: the bundled worker (`dist/parseWorker.js`), or a TypeScript file started through tsx (tests). */
+  /** `script`: the bundled worker (`dist/analysisWorker.js`), or a TypeScript file started through tsx (tests). */
   constructor(private readonly script: string) {
     this.present = existsSync(script);
   }

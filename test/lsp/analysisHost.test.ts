@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import { analyze, type AnalysisOptions } from '../../server/src/core/analysis';
 import { parseTree } from '../../server/src/core/syntax/parse';
 import { decodeTreeSteps } from '../../server/src/core/syntax/treeCodec';
-import { ParseWorkerHost } from '../../server/src/lsp/parseHost';
+import { AnalysisWorkerHost } from '../../server/src/lsp/analysisHost';
 
-const WORKER = path.resolve(__dirname, '..', '..', 'server', 'src', 'lsp', 'parseWorker.ts');
-const host = new ParseWorkerHost(WORKER);
+const WORKER = path.resolve(__dirname, '..', '..', 'server', 'src', 'lsp', 'analysisWorker.ts');
+const host = new AnalysisWorkerHost(WORKER);
 after(() => host.dispose());
 
 function rebuild(encoded: Parameters<typeof decodeTreeSteps>[0], text: string): ReturnType<typeof parseTree> {
@@ -66,7 +66,7 @@ test('a parse cancelled before its turn answers undefined, and the next one is s
 });
 
 test('without its script the host is unavailable, so the server parses on its own thread', () => {
-  assert.equal(new ParseWorkerHost(path.join(__dirname, 'no-such-worker.js')).available, false);
+  assert.equal(new AnalysisWorkerHost(path.join(__dirname, 'no-such-worker.js')).available, false);
 });
 
 test('a worker that dies rejects its analysis (the server then analyses itself); after three failures the host gives up', async () => {
@@ -74,7 +74,7 @@ test('a worker that dies rejects its analysis (the server then analyses itself);
   try {
     const script = path.join(folder, 'dying.js');
     writeFileSync(script, "require('node:worker_threads').parentPort.on('message', () => process.exit(3));\n");
-    const dying = new ParseWorkerHost(script);
+    const dying = new AnalysisWorkerHost(script);
     for (let attempt = 1; attempt <= 3; attempt++) {
       assert.equal(dying.available, true, `attempt ${attempt}`);
       const job = dying.analyze('a: 1\n', OPTIONS);

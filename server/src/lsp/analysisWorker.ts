@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { analysisSteps } from '../core/analysis';
 import { encodeTree } from '../core/syntax/treeCodec';
-import type { AnalysisReply, AnalysisRequest } from './parseHost';
+import type { AnalysisReply, AnalysisRequest } from './analysisHost';
 
 /** Analyses one request, checking its cancel flag between slices (a newer version makes it moot). */
 function analyze(request: AnalysisRequest, send: (reply: AnalysisReply, transfer?: ArrayBuffer[]) => void): void {
