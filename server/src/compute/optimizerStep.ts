@@ -4,6 +4,7 @@
 import type * as TensorFlow from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../core/optim/hyperparameters';
 import {
+  adagradStepLr,
   isRangeTestRule,
   nadamStepWeights,
   RANGE_TEST_RULES,
@@ -174,7 +175,7 @@ const TENSORFLOW_UPDATES: Readonly<Record<RangeTestUpdateRule, TensorFlowUpdate>
       second: tf.variable(tf.fill(variable.shape, hyper.initialAccumulatorValue), false),
     }),
     apply({ tf, hyper, variable, g, slot, lr, stepCount }) {
-      const clr = lr / (1 + (stepCount - 1) * hyper.lrDecay);
+      const clr = adagradStepLr(lr, hyper.lrDecay, stepCount);
       const sum = tf.add(slot.second!, tf.square(g));
       slot.second!.assign(sum);
       variable.assign(tf.sub(variable, tf.mul(tf.div(g, tf.add(tf.sqrt(sum), hyper.eps)), clr)));

@@ -5,7 +5,12 @@
 // The loss head, the parameter packing and the optimizer update are shared with the CNN's graph.
 
 import type { Hyperparameters, UpdateRuleName } from '../../core/optim/hyperparameters';
-import { isRangeTestRule, nadamStepWeights, type RangeTestUpdateRule } from '../../core/optim/updateRules';
+import {
+  adagradStepLr,
+  isRangeTestRule,
+  nadamStepWeights,
+  type RangeTestUpdateRule,
+} from '../../core/optim/updateRules';
 import { RANGE_TEST_UPDATE_RULES } from '../../core/rangeTest/types';
 import { GraphBuilder } from './onnxModel';
 
@@ -552,7 +557,7 @@ const ONNX_UPDATES: Readonly<Record<RangeTestUpdateRule, OnnxUpdate>> = {
   NAdam: nadamUpdate(),
   Adagrad: {
     decoupled: false,
-    stepScalars: (hyper) => (step, lr) => ({ clr: lr / (1 + (step - 1) * hyper.lrDecay) }),
+    stepScalars: (hyper) => (step, lr) => ({ clr: adagradStepLr(lr, hyper.lrDecay, step) }),
     apply({ g, hyper, parameter, grad, scalars, slot, emit, mul, add, c }) {
       const sumName = slot('sum', hyper.initialAccumulatorValue);
       const sum = add(sumName, mul(grad, grad));

@@ -80,7 +80,7 @@ function adagrad({ hyper, dim, count, fma }: KernelContext): UpdateKernel {
       stepCount += 1;
       for (let t = 0; t < count; t++) {
         const h = hyper[t]!;
-        const clr = lrOf(h, lrOverride, lrScale) / (1 + (stepCount - 1) * h.lrDecay);
+        const clr = adagradStepLr(lrOf(h, lrOverride, lrScale), h.lrDecay, stepCount);
         for (let i = t * dim, end = i + dim; i < end; i++) {
           const g = coupledGradient(fma, h, x[i]!, grad[i]!);
           const s = fma(g, g, sum[i]!);
@@ -516,6 +516,11 @@ export interface NadamStepWeights {
   readonly gradientWeight: number;
   readonly momentumWeight: number;
   readonly biasCorrection2: number;
+}
+
+/** Adagrad's step size at `step` (counted from 1): PyTorch's `clr = lr / (1 + (step - 1) * lr_decay)`, for every engine. */
+export function adagradStepLr(lr: number, lrDecay: number, step: number): number {
+  return lr / (1 + (step - 1) * lrDecay);
 }
 
 /**
