@@ -43,15 +43,24 @@ describe('responsiveness of the language server', () => {
     await finished;
   };
 
-  test('requests about a large file just opened wait for its first analysis without holding the server', async () => {
-    const uri = 'file:///responsive/first.optim.yaml';
-    const small = 'file:///responsive/first-small.optim.yaml';
+  /**
+   * Opens a small file, then sends the open of a large one without waiting: `finished` settles when the large file's
+   * first analysis is finished.
+   */
+  const openLargeBesideSmall = async (name: string) => {
+    const uri = `file:///responsive/${name}.optim.yaml`;
+    const small = `file:///responsive/${name}-small.optim.yaml`;
     await server.open(small, 'optimizer:\n  type: SGD\n  lr: 0.1\n');
-    const order: string[] = [];
     const finished = analysed(uri, 1);
     void server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri, languageId: 'optim', version: 1, text: LARGE },
     });
+    return { uri, small, finished };
+  };
+
+  test('requests about a large file just opened wait for its first analysis without holding the server', async () => {
+    const { uri, small, finished } = await openLargeBesideSmall('first');
+    const order: string[] = [];
     const hover = (target: string, name: string) =>
       server.connection
         .sendRequest(HoverRequest.type, { textDocument: { uri: target }, position: { line: 1, character: 9 } })
@@ -66,14 +75,8 @@ describe('responsiveness of the language server', () => {
   });
 
   test('custom requests about a large file just opened (the schedule panel) wait for its first analysis too', async () => {
-    const uri = 'file:///responsive/first-schedule.optim.yaml';
-    const small = 'file:///responsive/first-schedule-small.optim.yaml';
-    await server.open(small, 'optimizer:\n  type: SGD\n  lr: 0.1\n');
+    const { uri, small, finished } = await openLargeBesideSmall('first-schedule');
     const order: string[] = [];
-    const finished = analysed(uri, 1);
-    void server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri, languageId: 'optim', version: 1, text: LARGE },
-    });
     const schedule = (target: string, name: string) =>
       server.connection.sendRequest(ScheduleRequest.type, { uri: target }).then((result) => {
         order.push(name);
