@@ -4,6 +4,7 @@ import type { ParamReader } from './params';
 import { LibraryRaise, pyDivide } from './runtime';
 import type { ParamGroup } from './runtime';
 import type { ScheduleMarker } from './types';
+import { MAX_MARKERS_PER_SCHEDULER } from './torchSchedulers';
 
 export interface LambdaSchedule {
   readonly factorAt: (step: number) => number;
@@ -112,7 +113,7 @@ export function buildHuggingFaceLambda(
         },
         markers: (horizon) => {
           const restarts: ScheduleMarker[] = [];
-          for (let cycle = 1; cycle < cycles && restarts.length < 100; cycle++) {
+          for (let cycle = 1; cycle < cycles && restarts.length < MAX_MARKERS_PER_SCHEDULER; cycle++) {
             restarts.push({
               step: Math.ceil(warmup + (cycle * (training - warmup)) / cycles),
               kind: 'restart',
